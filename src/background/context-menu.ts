@@ -1,0 +1,33 @@
+/** The image context menu: Enhance x2 / x4 always; Restore and Save only on enhanced images. */
+import browser, { type Menus, type Tabs } from 'webextension-polyfill';
+import { logError } from '../shared/log';
+import { restore, saveEnhanced, upscale } from './enhance-api';
+
+const ENHANCE_PREFIX = 'enhance-x';
+const RESTORE = 'restore-original';
+const SAVE = 'save-enhanced';
+const SCALES = [2, 4];
+
+export function createMenus(): void {
+  browser.contextMenus.removeAll().then(() => {
+    for (const scale of SCALES) {
+      browser.contextMenus.create({ id: `${ENHANCE_PREFIX}${scale}`, title: `Enhance x${scale}`, contexts: ['image'] });
+    }
+    browser.contextMenus.create({ id: RESTORE, title: 'Restore original', contexts: ['image'], visible: false });
+    browser.contextMenus.create({ id: SAVE, title: 'Save enhanced image', contexts: ['image'], visible: false });
+  }, (error: unknown) => logError('menus', error));
+}
+
+/** Called from the content script's contextmenu event, before the menu is shown. */
+export async function showEnhancedItems(enhanced: boolean): Promise<void> {
+  await Promise.all([RESTORE, SAVE].map((id) => browser.contextMenus.update(id, { visible: enhanced })));
+}
+
+export async function onMenuClick(info: Menus.OnClickData, tab: Tabs.Tab | undefined): Promise<void> {
+  if (tab?.id === undefined || !info.srcUrl) return;
+  const id = String(info.menuItemId);
+  const frameId = info.frameId ?? 0;
+  if (id.startsWith(ENHANCE_PREFIX)) await upscale(tab.id, info.srcUrl, Number(id.slice(ENHANCE_PREFIX.length)), frameId);
+  else if (id === RESTORE) await restore(tab.id, info.srcUrl, frameId);
+  else if (id === SAVE) await saveEnhanced(tab.id, info.srcUrl, frameId);
+}

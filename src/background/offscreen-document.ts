@@ -1,0 +1,32 @@
+/**
+ * The engine's offscreen document: created on demand and reused. Chrome allows one per
+ * extension, and creating a second throws, so concurrent callers share one creation.
+ */
+const PATH = 'src/offscreen/offscreen.html';
+let creating: Promise<void> | undefined;
+
+async function exists(): Promise<boolean> {
+  const contexts = await chrome.runtime.getContexts({
+    contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
+    documentUrls: [chrome.runtime.getURL(PATH)],
+  });
+  return contexts.length > 0;
+}
+
+export async function ensureOffscreenDocument(): Promise<void> {
+  if (await exists()) return;
+  creating ??= chrome.offscreen
+    .createDocument({
+      url: PATH,
+      reasons: [chrome.offscreen.Reason.WORKERS, chrome.offscreen.Reason.BLOBS],
+      justification: 'Runs the super-resolution model (WebAssembly/WebGPU workers) and decodes images.',
+    })
+    .finally(() => {
+      creating = undefined;
+    });
+  await creating;
+}
+
+export async function offscreenDocumentExists(): Promise<boolean> {
+  return exists();
+}

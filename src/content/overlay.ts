@@ -1,0 +1,68 @@
+/**
+ * A small progress ring, or a short message, over the corner of an image. It lives in its own
+ * shadow root, outside the page's layout (absolutely positioned in the document), so no page
+ * style reaches it and it moves nothing.
+ */
+const HOST_TAG = 'enhance-overlay';
+const MESSAGE_MS = 5000;
+
+const STYLE = `
+:host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none; }
+.box { font: 12px/1.3 system-ui, sans-serif; color: #fff; background: rgba(20, 20, 28, 0.82);
+  border-radius: 12px; padding: 4px 8px; display: flex; gap: 6px; align-items: center; max-width: 260px; }
+.ring { width: 14px; height: 14px; border-radius: 50%;
+  background: conic-gradient(#7cc4ff calc(var(--p) * 1%), rgba(255,255,255,0.25) 0); }
+.error { background: rgba(150, 30, 30, 0.9); }
+`;
+
+export class ImageOverlay {
+  private readonly host: HTMLElement;
+  private readonly box: HTMLDivElement;
+  private timer: number | undefined;
+
+  constructor(private readonly img: HTMLImageElement) {
+    this.host = document.createElement(HOST_TAG);
+    const root = this.host.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    this.box = document.createElement('div');
+    this.box.className = 'box';
+    root.append(style, this.box);
+    this.place();
+    document.documentElement.append(this.host);
+  }
+
+  private place(): void {
+    const rect = this.img.getBoundingClientRect();
+    this.host.style.left = `${rect.left + window.scrollX + 6}px`;
+    this.host.style.top = `${rect.top + window.scrollY + 6}px`;
+  }
+
+  progress(done: number, total: number): void {
+    const percent = total > 0 ? Math.round((100 * done) / total) : 0;
+    this.place();
+    this.box.className = 'box';
+    this.box.replaceChildren();
+    const ring = document.createElement('div');
+    ring.className = 'ring';
+    ring.style.setProperty('--p', String(percent));
+    const label = document.createElement('span');
+    label.textContent = `Enhancing ${percent}%`;
+    this.box.append(ring, label);
+  }
+
+  /** Shows a failure for a few seconds, then goes away by itself. */
+  message(text: string): void {
+    this.place();
+    this.box.className = 'box error';
+    this.box.textContent = text;
+    this.host.setAttribute('role', 'status');
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => this.remove(), MESSAGE_MS);
+  }
+
+  remove(): void {
+    window.clearTimeout(this.timer);
+    this.host.remove();
+  }
+}

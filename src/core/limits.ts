@@ -1,0 +1,29 @@
+import { EnhanceError } from './errors';
+
+/**
+ * The engine keeps one float per output channel plus a weight while blending, so output size,
+ * not input size, bounds memory: 4096 x 4096 output is ~256 MB of blend buffers.
+ */
+export const MAX_OUTPUT_PIXELS = 4096 * 4096;
+
+/** Widest activation PLKSR-tiny keeps per pixel (the channel mixer's 2 x 64 channels). */
+const WIDEST_CHANNELS = 128;
+
+export function checkImageSize(width: number, height: number, scale: number, maxInputPixels: number): void {
+  if (width === 0 || height === 0) throw new EnhanceError('empty-image');
+  if (width * height > maxInputPixels) {
+    throw new EnhanceError('too-large', `${width}x${height} is over ${maxInputPixels.toLocaleString('en')} pixels`);
+  }
+  if (width * height * scale * scale > MAX_OUTPUT_PIXELS) {
+    throw new EnhanceError('too-large', `x${scale} of ${width}x${height} would exceed ${MAX_OUTPUT_PIXELS.toLocaleString('en')} output pixels`);
+  }
+}
+
+/**
+ * The largest square tile side whose widest float32 activation fits in one GPU buffer binding
+ * (WebGPU adapters cap it, often at 128 MiB), capped by the configured tile size.
+ */
+export function tileForBufferLimit(maxBindingBytes: number, configuredTile: number): number {
+  const side = Math.floor(Math.sqrt(maxBindingBytes / (WIDEST_CHANNELS * 4)));
+  return Math.max(64, Math.min(configuredTile, side));
+}

@@ -1,0 +1,50 @@
+/**
+ * A TileRunner over an ONNX Runtime session: the same code for onnxruntime-web (the extension,
+ * the benchmark) and onnxruntime-node (the CLI), which share the onnxruntime-common API.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { EnhanceError } from './errors';
+import type { ModelEntry } from './models';
+import type { TileRunner } from './upscale';
+
+type TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
+
+export class OrtTileRunner implements TileRunner {
+  readonly scale: number;
+  /** ORT rejects concurrent run() calls on one session: runs are chained. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly session: InferenceSession,
+    private readonly model: ModelEntry,
+    private readonly TensorClass: TensorConstructor,
+  ) {
+    this.scale = model.scale;
+  }
+
+  run(input: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const result = this.tail.then(() => this.runNow(input, width, height));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(input: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const feed = new this.TensorClass('float32', input, [1, 3, height, width]);
+    let outputs: InferenceSession.OnnxValueMapType;
+    try {
+      outputs = await this.session.run({ [this.model.input]: feed });
+    } catch (error) {
+      throw new EnhanceError('model-failed', error instanceof Error ? error.message : String(error));
+    } finally {
+      feed.dispose();
+    }
+    const out = outputs[this.model.output];
+    if (!out) throw new EnhanceError('model-failed', `no output named ${this.model.output}`);
+    const expected = 3 * height * width * this.scale * this.scale;
+    const data = out.data;
+    if (!(data instanceof Float32Array) || data.length !== expected) {
+      throw new EnhanceError('model-failed', `output has ${data.length} values, expected ${expected}`);
+    }
+    return data;
+  }
+}

@@ -1,0 +1,55 @@
+import { createRgbaImage, hasTransparency, type RgbaImage } from './image';
+import { upscaleChannel } from './resize';
+import { rgbaToTensor, tensorToByte } from './tensor';
+import { planTiles, SeamBlender } from './tiling';
+
+/** Runs the SR network on one planar RGB tile; implemented over onnxruntime-web and -node. */
+export interface TileRunner {
+  readonly scale: number;
+  run(input: Float32Array, width: number, height: number): Promise<Float32Array>;
+}
+
+export interface UpscaleOptions {
+  /** Largest tile side in input pixels. */
+  maxTile: number;
+  /** Context each tile shares with its neighbours, in input pixels. */
+  overlap: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_OVERLAP = 16;
+
+/**
+ * Upscales an RGBA image with the model, tile by tile, blending the seams. The model sees RGB;
+ * a non-opaque alpha channel is upscaled on its own and put back, so transparency survives.
+ */
+export async function upscaleImage(image: RgbaImage, runner: TileRunner, options: UpscaleOptions): Promise<RgbaImage> {
+  const { scale } = runner;
+  const tiles = planTiles(image.width, image.height, options.maxTile, options.overlap);
+  const blender = new SeamBlender(image.width * scale, image.height * scale, options.overlap * scale);
+  let buffer: Float32Array | undefined;
+  options.onProgress?.(0, tiles.length);
+  for (const [i, { input }] of tiles.entries()) {
+    buffer = rgbaToTensor(image, input, buffer);
+    const output = await runner.run(buffer, input.width, input.height);
+    blender.add(output, input.x * scale, input.y * scale, input.width * scale, input.height * scale);
+    options.onProgress?.(i + 1, tiles.length);
+  }
+  const rgb = blender.result();
+  const out = createRgbaImage(image.width * scale, image.height * scale);
+  const plane = out.width * out.height;
+  const alpha = hasTransparency(image) ? upscaleChannel(extractAlpha(image), image.width, image.height, scale) : undefined;
+  for (let p = 0, dst = 0; p < plane; p++, dst += 4) {
+    out.data[dst] = tensorToByte(rgb[p]);
+    out.data[dst + 1] = tensorToByte(rgb[p + plane]);
+    out.data[dst + 2] = tensorToByte(rgb[p + 2 * plane]);
+    out.data[dst + 3] = alpha ? alpha[p] : 255;
+  }
+  return out;
+}
+
+function extractAlpha(image: RgbaImage): Uint8ClampedArray {
+  const alpha = new Uint8ClampedArray(image.width * image.height);
+  for (let p = 0; p < alpha.length; p++) alpha[p] = image.data[p * 4 + 3];
+  return alpha;
+}

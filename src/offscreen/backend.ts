@@ -1,0 +1,97 @@
+/**
+ * The one module that owns onnxruntime-web in the extension: backend choice (WebGPU when an
+ * adapter exists, else WASM with SIMD and threads), the bundled WASM files, and one session per
+ * model and backend, created once per document and reused for every tile and job.
+ */
+import * as ort from 'onnxruntime-web';
+import { tileForBufferLimit } from '../core/limits';
+import type { ModelEntry } from '../core/models';
+import { OrtTileRunner } from '../core/ort-runner';
+import type { Backend } from '../shared/protocol';
+
+export interface BackendChoice {
+  backend: Backend;
+  reason: string;
+  /** Largest tile side the backend's buffers allow (Infinity on WASM). */
+  maxTile: number;
+}
+
+// ORT must load its WASM from the package itself: MV3 forbids remote code, and letting the
+// bundler guess the worker chunk's URL made threaded sessions hang.
+ort.env.wasm.wasmPaths = chrome.runtime.getURL('ort/');
+ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+
+export function wasmThreads(): number {
+  return ort.env.wasm.numThreads ?? 1;
+}
+ort.env.logLevel = 'error';
+
+let choice: Promise<BackendChoice> | undefined;
+let webgpuAllowed = true;
+
+async function probeWebGPU(): Promise<BackendChoice> {
+  const wasm = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity });
+  if (!webgpuAllowed) return wasm('WebGPU is off in settings');
+  if (!('gpu' in navigator) || !navigator.gpu) return wasm('this browser has no WebGPU');
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (error) {
+    return wasm(`WebGPU adapter request failed (${String(error)})`);
+  }
+  if (!adapter) return wasm('no WebGPU adapter');
+  ort.env.webgpu.adapter = adapter;
+  const info = adapter.info;
+  const software = /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+  return {
+    backend: 'webgpu',
+    reason: `WebGPU: ${info.vendor || 'adapter'} ${info.architecture || ''}${software ? ' (software)' : ''}`.trim(),
+    maxTile: tileForBufferLimit(adapter.limits.maxStorageBufferBindingSize, Infinity),
+  };
+}
+
+export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
+  if (!choice || allowWebGPU !== webgpuAllowed) {
+    webgpuAllowed = allowWebGPU;
+    choice = probeWebGPU();
+  }
+  return choice;
+}
+
+/** After WebGPU fails mid-run (device lost, out of memory), every later job runs on WASM. */
+export function fallBackToWasm(reason: string): void {
+  choice = Promise.resolve({ backend: 'wasm', reason: `WASM: WebGPU failed (${reason})`, maxTile: Infinity });
+  sessions.clear();
+}
+
+const modelBytes = new Map<string, Promise<ArrayBuffer>>();
+const sessions = new Map<string, Promise<OrtTileRunner>>();
+
+function loadModelBytes(model: ModelEntry): Promise<ArrayBuffer> {
+  let bytes = modelBytes.get(model.file);
+  if (!bytes) {
+    bytes = fetch(chrome.runtime.getURL(`models/${model.file}`)).then((r) => {
+      if (!r.ok) throw new Error(`model file ${model.file}: HTTP ${r.status}`);
+      return r.arrayBuffer();
+    });
+    modelBytes.set(model.file, bytes);
+  }
+  return bytes;
+}
+
+export function runnerFor(model: ModelEntry, backend: Backend): Promise<OrtTileRunner> {
+  const key = `${model.id}:${backend}`;
+  let runner = sessions.get(key);
+  if (!runner) {
+    runner = loadModelBytes(model).then(async (bytes) => {
+      const session = await ort.InferenceSession.create(new Uint8Array(bytes), {
+        executionProviders: [backend],
+        graphOptimizationLevel: 'all',
+      });
+      return new OrtTileRunner(session, model, ort.Tensor);
+    });
+    runner.catch(() => sessions.delete(key));
+    sessions.set(key, runner);
+  }
+  return runner;
+}

@@ -1,0 +1,55 @@
+/** Bytes in, pixels out, and back: fetching, decoding and encoding images in the engine document. */
+import { EnhanceError } from '../core/errors';
+import type { RgbaImage } from '../core/image';
+
+export async function fetchImageBlob(srcUrl: string): Promise<Blob> {
+  let response: Response;
+  try {
+    // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
+    response = await fetch(srcUrl, { credentials: 'include', cache: 'force-cache' });
+  } catch (error) {
+    throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+  }
+  if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
+  return response.blob();
+}
+
+async function looksLikeSvg(blob: Blob): Promise<boolean> {
+  if (blob.type.includes('svg')) return true;
+  const head = (await blob.slice(0, 512).text()).trimStart().toLowerCase();
+  return head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'));
+}
+
+export async function decodeImage(blob: Blob): Promise<ImageBitmap> {
+  if (await looksLikeSvg(blob)) throw new EnhanceError('svg');
+  if (blob.size === 0) throw new EnhanceError('empty-image');
+  try {
+    return await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+  } catch {
+    throw new EnhanceError('not-an-image', blob.type || 'unknown type');
+  }
+}
+
+export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new EnhanceError('engine-unavailable', 'no 2D canvas');
+  ctx.drawImage(bitmap, 0, 0);
+  const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+  return { width: bitmap.width, height: bitmap.height, data };
+}
+
+/** Lossless PNG as a data URL: the one form that crosses the message port to the page. */
+export async function encodePngDataUrl(image: RgbaImage): Promise<string> {
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new EnhanceError('engine-unavailable', 'no 2D canvas');
+  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
+  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the encoded image'));
+    reader.readAsDataURL(blob);
+  });
+}

@@ -1,0 +1,18 @@
+/** Settings in browser storage (sync, so they follow the user), always read through the validator. */
+import browser from 'webextension-polyfill';
+import { DEFAULT_SETTINGS, validateSettings, type Settings } from './settings';
+
+const KEY = 'settings';
+
+export async function loadSettings(): Promise<Settings> {
+  const stored = await browser.storage.sync.get(KEY);
+  return validateSettings(stored[KEY]).settings;
+}
+
+export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
+  const next = validateSettings({ ...(await loadSettings()), ...patch }).settings;
+  await browser.storage.sync.set({ [KEY]: next });
+  return next;
+}
+
+export { DEFAULT_SETTINGS };

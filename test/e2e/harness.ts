@@ -1,0 +1,112 @@
+/**
+ * Real Chromium with the built extension loaded, and local fixture servers: what the end-to-end
+ * tests (and the demo) drive. The service worker's `self.enhance` is the automation surface,
+ * since native context menus cannot be clicked headless.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = join(ROOT, 'dist');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain',
+  '.js': 'text/javascript',
+};
+
+export interface FixtureServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do. */
+export async function serveFolder(folder: string, host = '127.0.0.1', routes: Record<string, (url: URL) => { type: string; body: Buffer | string; status?: number }> = {}): Promise<FixtureServer> {
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const route = routes[url.pathname];
+    if (route) {
+      const { type, body, status } = route(url);
+      res.writeHead(status ?? 200, { 'content-type': type });
+      res.end(body);
+      return;
+    }
+    const path = normalize(join(folder, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(folder)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(path.endsWith('/') ? join(path, 'index.html') : path);
+      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, host, ok));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('server has no address');
+  return {
+    origin: `http://${host}:${address.port}`,
+    close: () => new Promise((ok) => server.close(() => ok())),
+  };
+}
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(options: { webgpu?: boolean; headless?: boolean; userDataDir?: string } = {}): Promise<ExtensionBrowser> {
+  const dir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'enhance-profile-'));
+  const args = [
+    `--disable-extensions-except=${DIST}`,
+    `--load-extension=${DIST}`,
+    '--no-sandbox',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+  ];
+  if (options.headless !== false) args.unshift('--headless=new');
+  if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader');
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: false,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args,
+    viewport: { width: 1280, height: 900 },
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  return {
+    context,
+    worker,
+    close: async () => {
+      await context.close();
+      if (!options.userDataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The tab id of a page, as the extension sees it. */
+export async function tabIdOf(worker: Worker, page: Page): Promise<number> {
+  const url = page.url();
+  return worker.evaluate(async (pageUrl) => {
+    const tabs = await chrome.tabs.query({});
+    const tab = tabs.find((t) => t.url === pageUrl);
+    if (tab?.id === undefined) throw new Error(`no tab for ${pageUrl}`);
+    return tab.id;
+  }, url);
+}

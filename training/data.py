@@ -1,0 +1,77 @@
+"""Training and benchmark images: decoded once, kept as uint8, paired with MATLAB-bicubic LR."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .imresize import downscale, imresize
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+CACHE = ROOT / "training" / "cache"
+TRAIN_FOLDERS = ("T91", "BSD200", "BSDS500_test200")
+BENCH_SETS = ("Set5", "Set14", "BSD100", "Urban100")
+
+
+def load_rgb(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.uint8)
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp"))
+
+
+def train_files(data: Path = DATA) -> list[Path]:
+    return [p for name in TRAIN_FOLDERS for p in _image_files(data / "train" / name)]
+
+
+def load_pairs(files: list[Path], scale: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(HR, LR) pairs; the LR of each file is cached on disk since MATLAB bicubic is slow in numpy."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1("\n".join(f"{p}:{p.stat().st_size}" for p in files).encode()).hexdigest()[:12]
+    cache = CACHE / f"pairs-x{scale}-{key}.npz"
+    if cache.exists():
+        stored = np.load(cache)
+        return [(stored[f"hr{i}"], stored[f"lr{i}"]) for i in range(len(files))]
+    pairs = [downscale(load_rgb(p), scale) for p in files]
+    arrays = {f"hr{i}": hr for i, (hr, _) in enumerate(pairs)}
+    arrays.update({f"lr{i}": lr for i, (_, lr) in enumerate(pairs)})
+    np.savez(cache, **arrays)
+    return pairs
+
+
+def bench_pairs(name: str, scale: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    files = _image_files(DATA / "bench" / name / "HR")
+    return [(p.stem, hr, lr) for p, (hr, lr) in zip(files, load_pairs(files, scale))]
+
+
+def bicubic_upscale(lr: np.ndarray, scale: int) -> np.ndarray:
+    return imresize(lr, float(scale))
+
+
+class PatchSampler:
+    """Random aligned LR/HR crops with flips and 90-degree rotations, drawn by image area."""
+
+    def __init__(self, pairs: list[tuple[np.ndarray, np.ndarray]], scale: int, lr_patch: int):
+        self.pairs = [(hr, lr) for hr, lr in pairs if min(lr.shape[:2]) >= lr_patch]
+        self.scale, self.patch = scale, lr_patch
+        areas = np.array([lr.shape[0] * lr.shape[1] for _, lr in self.pairs], dtype=np.float64)
+        self.weights = areas / areas.sum()
+
+    def batch(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        s, p = self.scale, self.patch
+        lrs = np.empty((size, p, p, 3), np.uint8)
+        hrs = np.empty((size, p * s, p * s, 3), np.uint8)
+        for i, idx in enumerate(rng.choice(len(self.pairs), size=size, p=self.weights)):
+            hr, lr = self.pairs[idx]
+            y = int(rng.integers(0, lr.shape[0] - p + 1))
+            x = int(rng.integers(0, lr.shape[1] - p + 1))
+            lr_crop, hr_crop = lr[y : y + p, x : x + p], hr[y * s : (y + p) * s, x * s : (x + p) * s]
+            k, flip = int(rng.integers(0, 4)), bool(rng.integers(0, 2))
+            if flip:
+                lr_crop, hr_crop = lr_crop[:, ::-1], hr_crop[:, ::-1]
+            lrs[i], hrs[i] = np.rot90(lr_crop, k), np.rot90(hr_crop, k)
+        return lrs, hrs

@@ -1,0 +1,180 @@
+"""Train PLKSR on CPU (bf16 autocast), resumable to the exact step, within a wall-clock budget.
+
+    nice -n 19 /usr/bin/python3 -m training.train --scale 2 --preset tiny --run runs/tiny-x2 --budget-min 60
+
+Re-running the same command resumes from runs/<name>/last.pt: model, optimizer, schedule step
+and every RNG, so an interrupted run continues as if it never stopped.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from .data import PatchSampler, bench_pairs, load_pairs, train_files
+from .metrics import psnr_y
+from .plksr import PLKSR, PLKSRConfig, count_parameters, preset
+
+
+def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
+    """Linear warm-up then cosine to 1% of peak: it spends a short budget well and needs no milestones."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def to_tensor(batch: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(batch)).permute(0, 3, 1, 2).float().div_(255.0)
+
+
+@torch.no_grad()
+def upscale_uint8(model: PLKSR, lr: np.ndarray) -> np.ndarray:
+    out = model(to_tensor(lr[None]))[0].clamp_(0, 1).mul_(255).round_()
+    return out.permute(1, 2, 0).to(torch.uint8).numpy()
+
+
+def evaluate_set5(model: PLKSR, scale: int) -> float:
+    model.eval()
+    scores = [psnr_y(upscale_uint8(model, lr), hr, scale) for _, hr, lr in bench_pairs("Set5", scale)]
+    model.train()
+    return float(np.mean(scores))
+
+
+def save_atomic(obj: dict, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def rng_state(np_rng: np.random.Generator) -> dict:
+    return {"python": random.getstate(), "numpy": np_rng.bit_generator.state, "torch": torch.get_rng_state()}
+
+
+def restore_rng(state: dict, np_rng: np.random.Generator) -> None:
+    random.setstate(state["python"])
+    np_rng.bit_generator.state = state["numpy"]
+    torch.set_rng_state(state["torch"])
+
+
+def init_from(model: PLKSR, path: Path) -> None:
+    """Start from another run's weights (x4 from x2): every tensor whose shape matches."""
+    source = torch.load(path, map_location="cpu")["model"]
+    own = model.state_dict()
+    compatible = {k: v for k, v in source.items() if k in own and own[k].shape == v.shape}
+    model.load_state_dict(compatible, strict=False)
+    print(f"initialised {len(compatible)}/{len(own)} tensors from {path}", flush=True)
+
+
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", type=Path, required=True, help="folder for checkpoints and the log")
+    ap.add_argument("--scale", type=int, choices=(2, 3, 4), required=True)
+    ap.add_argument("--preset", default="tiny", help="tiny | fast | paper")
+    ap.add_argument("--steps", type=int, default=100_000, help="schedule length (total steps)")
+    ap.add_argument("--budget-min", type=float, default=60.0, help="stop after this many minutes")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--patch", type=int, default=48, help="LR patch side")
+    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--eval-every", type=int, default=500)
+    ap.add_argument("--ckpt-min", type=float, default=5.0, help="checkpoint at least this often")
+    ap.add_argument("--init", type=Path, help="checkpoint to start new weights from")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--data", type=Path, help="training image folder (default: shared/data/train)")
+    ap.add_argument("--no-bf16", action="store_true")
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    args.run.mkdir(parents=True, exist_ok=True)
+    last, best, log_path = args.run / "last.pt", args.run / "best.pt", args.run / "log.jsonl"
+
+    cfg = preset(args.preset, args.scale)
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    np_rng = np.random.default_rng(args.seed)
+    model = PLKSR(cfg)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
+    step, best_psnr, trained_s = 0, -1.0, 0.0
+
+    if last.exists():
+        ckpt = torch.load(last, map_location="cpu")
+        if PLKSRConfig(**ckpt["config"]) != cfg:
+            raise SystemExit(f"{last} holds a different configuration: {ckpt['config']}")
+        model.load_state_dict(ckpt["model"])
+        optimizer.load_state_dict(ckpt["optimizer"])
+        restore_rng(ckpt["rng"], np_rng)
+        step, best_psnr, trained_s = ckpt["step"], ckpt["best_psnr"], ckpt["trained_s"]
+        print(f"resumed {last} at step {step}", flush=True)
+    elif args.init:
+        init_from(model, args.init)
+
+    files = train_files(args.data.parent.parent) if args.data else train_files()
+    sampler = PatchSampler(load_pairs(files, args.scale), args.scale, args.patch)
+    print(f"{args.preset} x{args.scale}: {count_parameters(model):,} params, {len(sampler.pairs)} images", flush=True)
+
+    def checkpoint() -> None:
+        save_atomic(
+            {"config": cfg.to_dict(), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+             "rng": rng_state(np_rng), "step": step, "best_psnr": best_psnr, "trained_s": trained_s,
+             "args": {k: str(v) for k, v in vars(args).items()}},
+            last,
+        )
+
+    start = time.monotonic()
+    last_ckpt, window, window_start = start, [], time.monotonic()
+    with log_path.open("a") as log:
+        while True:
+            elapsed_min = (time.monotonic() - start) / 60
+            if elapsed_min >= args.budget_min or step >= args.steps or (args.max_steps and step >= args.max_steps):
+                break
+            lr_now = learning_rate(step, args.steps, args.lr, args.warmup)
+            for group in optimizer.param_groups:
+                group["lr"] = lr_now
+            lr_batch, hr_batch = sampler.batch(np_rng, args.batch)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not args.no_bf16):
+                out = model(to_tensor(lr_batch))
+            loss = F.l1_loss(out.float(), to_tensor(hr_batch))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            window.append(loss.item())
+
+            now = time.monotonic()
+            if step % 50 == 0:
+                trained_s += now - window_start
+                rec = {"step": step, "loss": float(np.mean(window)), "lr": lr_now, "trained_s": round(trained_s)}
+                window, window_start = [], now
+                if step % args.eval_every == 0:
+                    rec["set5_psnr"] = round(evaluate_set5(model, args.scale), 3)
+                    if rec["set5_psnr"] > best_psnr:
+                        best_psnr = rec["set5_psnr"]
+                        save_atomic({"config": cfg.to_dict(), "model": model.state_dict(), "step": step,
+                                     "set5_psnr": best_psnr}, best)
+                    window_start = time.monotonic()
+                log.write(json.dumps(rec) + "\n")
+                log.flush()
+                print(json.dumps(rec), flush=True)
+            if now - last_ckpt >= args.ckpt_min * 60:
+                checkpoint()
+                last_ckpt = now
+    checkpoint()
+    print(f"stopped at step {step}, best Set5 {best_psnr:.3f} dB", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import manifest from './manifest.json' with { type: 'json' };
+
+const ORT_DIST = 'node_modules/onnxruntime-web/dist';
+/** The WASM runtime that ort.min.mjs loads: the threaded SIMD build with the WebGPU (JSEP) backend. */
+const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
+
+/**
+ * Ships the ORT runtime files and the models inside the package (MV3 allows no remote code),
+ * copied at build time so the repository holds no copy of node_modules.
+ */
+function bundledAssets(): Plugin {
+  return {
+    name: 'enhance-bundled-assets',
+    apply: 'build',
+    generateBundle() {
+      for (const file of ORT_FILES) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(join(ORT_DIST, file)) });
+      for (const file of readdirSync('models').filter((f) => f.endsWith('.onnx') || f === 'models.json')) {
+        this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join('models', file)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  resolve: {
+    // Selects ort.min.mjs, which loads the runtime from wasmPaths instead of inlining a copy.
+    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
+  },
+  build: {
+    target: 'chrome116',
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { offscreen: 'src/offscreen/offscreen.html' } },
+  },
+  plugins: [crx({ manifest: manifest as ManifestV3Export }), bundledAssets()],
+});
