@@ -2,14 +2,16 @@
  * Putting the enhanced pixels into an <img> without moving anything, and taking them out again.
  *
  * The result is given as `srcset="blob:... Nx"`, with N = result width / displayed natural width,
- * so the browser sizes the bigger image exactly like the old one; `sizes` and the <source>s of a
- * <picture> are set aside so the browser has nothing else to switch back to.
+ * so the browser sizes the bigger image exactly like the old one. The <source>s of a <picture>
+ * get the same srcset, so the browser has nothing else to switch back to. `sizes` only matters
+ * for width descriptors and is left alone. Existing attributes are overwritten in place, never
+ * removed and re-added, so restoring gives back the very same markup, attribute order included.
  */
 export interface Original {
   /** The URL the engine enhanced: the image's currentSrc at the time. */
   srcUrl: string;
-  attributes: Record<'src' | 'srcset' | 'sizes', string | null>;
-  sources: Array<{ element: HTMLSourceElement; srcset: string | null; sizes: string | null }>;
+  attributes: Record<'src' | 'srcset', string | null>;
+  sources: Array<{ element: HTMLSourceElement; srcset: string | null }>;
   /** The blob URL now shown, revoked on restore. */
   resultUrl: string;
 }
@@ -38,17 +40,14 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
   const sources = picture ? [...picture.querySelectorAll(':scope > source')] as HTMLSourceElement[] : [];
   const original: Original = {
     srcUrl,
-    attributes: { src: img.getAttribute('src'), srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },
-    sources: sources.map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes') })),
+    attributes: { src: img.getAttribute('src'), srcset: img.getAttribute('srcset') },
+    sources: sources.map((element) => ({ element, srcset: element.getAttribute('srcset') })),
     resultUrl,
   };
   enhanced.set(img, original);
-  for (const { element } of original.sources) {
-    element.removeAttribute('srcset');
-    element.removeAttribute('sizes');
-  }
-  img.removeAttribute('sizes');
-  img.setAttribute('srcset', `${resultUrl} ${Number(density.toFixed(6))}x`);
+  const srcset = `${resultUrl} ${Number(density.toFixed(6))}x`;
+  for (const { element } of original.sources) element.setAttribute('srcset', srcset);
+  img.setAttribute('srcset', srcset);
   img.setAttribute('src', resultUrl);
 }
 
@@ -57,11 +56,7 @@ export function restoreImage(img: HTMLImageElement): boolean {
   const original = enhanced.get(img);
   if (!original) return false;
   enhanced.delete(img);
-  for (const { element, srcset, sizes } of original.sources) {
-    setOrRemove(element, 'srcset', srcset);
-    setOrRemove(element, 'sizes', sizes);
-  }
-  setOrRemove(img, 'sizes', original.attributes.sizes);
+  for (const { element, srcset } of original.sources) setOrRemove(element, 'srcset', srcset);
   setOrRemove(img, 'srcset', original.attributes.srcset);
   setOrRemove(img, 'src', original.attributes.src);
   if (![...document.images].some((other) => enhanced.get(other)?.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);

@@ -48,3 +48,16 @@ function cubicTaps(inLen: number, outLen: number, scale: number): { index: Int32
   }
   return { index, weights };
 }
+
+/** Bicubic upscale of all four channels of an RGBA image: the floor any SR model must beat. */
+export function upscaleBicubic(image: { width: number; height: number; data: Uint8ClampedArray }, scale: number): { width: number; height: number; data: Uint8ClampedArray } {
+  const plane = image.width * image.height;
+  const out = new Uint8ClampedArray(plane * scale * scale * 4);
+  const channel = new Uint8ClampedArray(plane);
+  for (let c = 0; c < 4; c++) {
+    for (let p = 0; p < plane; p++) channel[p] = image.data[p * 4 + c];
+    const up = upscaleChannel(channel, image.width, image.height, scale);
+    for (let p = 0; p < up.length; p++) out[p * 4 + c] = up[p];
+  }
+  return { width: image.width * scale, height: image.height * scale, data: out };
+}

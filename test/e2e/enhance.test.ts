@@ -1,0 +1,133 @@
+/**
+ * Issue 2, end to end: the built extension in real Chromium enhances real benchmark images in
+ * place through `self.enhance` (what the context menu calls), with the real ONNX models.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cropTo, psnrY } from '../../src/core/metrics';
+import { upscaleBicubic } from '../../src/core/resize';
+import { readPng } from '../../src/node/png';
+import { buildFixtureSite, GOOD } from './fixtures';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { box, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
+
+let dir: string;
+let site: FixtureServer;
+let second: FixtureServer;
+let browser: ExtensionBrowser;
+let page: Page;
+let tabId: number;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
+  second = await serveFolder(dir, 'localhost');
+  buildFixtureSite(dir, second.origin);
+  site = await serveFolder(dir);
+  browser = await launchWithExtension();
+  page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.text().includes('Enhance')) pageProblems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  await page.goto(`${site.origin}/index.html`);
+  await imagesSettled(page);
+  tabId = await tabIdOf(browser.worker, page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await second?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Enhance x2 / x4 on good images', () => {
+  const gains: Record<string, number> = {};
+
+  it.each(GOOD)('$id (x$scale): result is scale x the pixels, in the same box, sharper than bicubic', async ({ id, scale, hr, lr: lrPath }) => {
+    const lr = readPng(join(dir, lrPath));
+    const before = await box(page, id);
+    const outcome = await enhanceById(browser.worker, page, tabId, id, scale);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, backend: 'wasm' });
+
+    const shown = await shownPixels(page, id);
+    expect([shown.width, shown.height]).toEqual([lr.width * scale, lr.height * scale]);
+    expect(await box(page, id)).toEqual(before);
+
+    const original = readPng(hr);
+    const truth = cropTo(original, shown.width, shown.height);
+    gains[id] = psnrY(shown, truth, scale) - psnrY(upscaleBicubic(lr, scale), truth, scale);
+  });
+
+  it('beats bicubic by at least 1 dB on average', () => {
+    const values = Object.values(gains);
+    expect(values).toHaveLength(GOOD.length);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    console.info(`Y-PSNR gain over bicubic: ${JSON.stringify(gains)}; mean ${mean.toFixed(2)} dB`);
+    expect(mean).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps a transparent PNG transparent', async () => {
+    const lr = readPng(join(dir, 'logo-alpha.png'));
+    const outcome = await enhanceById(browser.worker, page, tabId, 'logo', 4);
+    expect(outcome.ok).toBe(true);
+    const shown = await shownPixels(page, 'logo');
+    let transparentBefore = 0;
+    let stillTransparent = 0;
+    for (let y = 0; y < lr.height; y++) {
+      for (let x = 0; x < lr.width; x++) {
+        // Pixels whose whole 5x5 neighbourhood was transparent: away from the edge of the cut-out.
+        let inside = true;
+        for (let dy = -2; dy <= 2 && inside; dy++) for (let dx = -2; dx <= 2 && inside; dx++) inside = lr.data[((y + dy) * lr.width + x + dx) * 4 + 3] === 0;
+        if (!inside) continue;
+        transparentBefore++;
+        const center = ((y * 4 + 2) * shown.width + x * 4 + 2) * 4;
+        if (shown.data[center + 3] === 0) stillTransparent++;
+      }
+    }
+    expect(transparentBefore).toBeGreaterThan(100);
+    expect(stillTransparent).toBe(transparentBefore);
+    // And the opaque rest stays opaque.
+    expect(shown.data[3]).toBe(255);
+  });
+
+  it('restores the original src, srcset, sizes and <picture> sources exactly', async () => {
+    const ids = ['butterfly', 'head', 'baby', 'woman'];
+    const originals = new Map<string, string>();
+    const fresh = await browser.context.newPage();
+    await fresh.goto(`${site.origin}/index.html`);
+    for (const id of ids) originals.set(id, await markup(fresh, id));
+    await fresh.close();
+    for (const id of ids) {
+      expect(await markup(page, id)).not.toBe(originals.get(id));
+      expect(await restoreById(browser.worker, page, tabId, id)).toBe(1);
+      expect(await markup(page, id)).toBe(originals.get(id));
+    }
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['broken', 'fetch-failed'],
+    ['text', 'not-an-image'],
+    ['svg', 'svg'],
+    ['empty', 'not-an-image'],
+    ['huge', 'too-large'],
+  ])('%s: a clear message on the image, the page left as it was', async (id, code) => {
+    const before = await markup(page, id);
+    const outcome = await enhanceById(browser.worker, page, tabId, id, 2);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.failure?.code).toBe(code);
+    expect(await markup(page, id)).toBe(before);
+    const texts = await overlayTexts(page);
+    expect(texts.some((text) => text === outcome.failure?.message)).toBe(true);
+  });
+
+  it('left no unhandled errors or Enhance console noise on the page', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});

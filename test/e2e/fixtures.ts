@@ -1,0 +1,102 @@
+/**
+ * The fixture site for the end-to-end tests: benchmark LR images shown at their HR size, plus the
+ * awkward cases (cross-origin, transparent, <picture>, srcset, broken, non-image, SVG, empty, huge).
+ * Built into a temporary folder from ../shared/data at test time.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { readPng, writePng } from '../../src/node/png';
+
+export const BENCH = join(import.meta.dirname, '../../../shared/data/bench');
+
+export interface GoodImage {
+  id: string;
+  scale: number;
+  /** The HR original, for scoring. */
+  hr: string;
+  /** Served path of the LR image. */
+  lr: string;
+}
+
+export const GOOD: GoodImage[] = [
+  ...['baby', 'bird', 'butterfly', 'head', 'woman'].map((name) => ({
+    id: name,
+    scale: 4,
+    hr: join(BENCH, `Set5/HR/${name}.png`),
+    lr: `lr/${name}x4.png`,
+  })),
+  // 360x288 at x2: more than one 256-pixel tile, so the seams are blended for real.
+  { id: 'barbara', scale: 2, hr: join(BENCH, 'Set14/HR/barbara.png'), lr: 'lr/barbarax2.png' },
+];
+
+/** An LR image with a transparent disc cut out of it, and its mask. */
+function transparentLogo(out: string): void {
+  const image = readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'));
+  const cx = image.width / 2;
+  const cy = image.height / 2;
+  const r = image.width / 4;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if ((x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2 < r * r) image.data[(y * image.width + x) * 4 + 3] = 0;
+    }
+  }
+  writePng(out, image);
+}
+
+function hugePng(out: string, width: number, height: number): void {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < png.data.length; i += 4) {
+    const p = i / 4;
+    png.data[i] = p % 251;
+    png.data[i + 1] = (p >> 8) % 253;
+    png.data[i + 2] = 128;
+    png.data[i + 3] = 255;
+  }
+  writeFileSync(out, PNG.sync.write(png));
+}
+
+/** A PNG signature and an IHDR chunk that declares a 0x0 image. */
+function emptyPng(out: string): void {
+  const ihdr = Buffer.alloc(25);
+  ihdr.writeUInt32BE(13, 0);
+  ihdr.write('IHDR', 4, 'ascii');
+  ihdr[16] = 8;
+  ihdr[17] = 6;
+  writeFileSync(out, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr]));
+}
+
+export function buildFixtureSite(dir: string, secondOrigin: string): void {
+  mkdirSync(join(dir, 'lr'), { recursive: true });
+  for (const name of ['baby', 'bird', 'butterfly', 'head', 'woman']) {
+    writeFileSync(join(dir, `lr/${name}x4.png`), readFileSync(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)));
+  }
+  writeFileSync(join(dir, 'lr/barbarax2.png'), readFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png')));
+  transparentLogo(join(dir, 'logo-alpha.png'));
+  hugePng(join(dir, 'huge.png'), 2100, 2000);
+  emptyPng(join(dir, 'empty.png'));
+  writeFileSync(join(dir, 'not-an-image.png'), 'this is text, not pixels\n');
+  writeFileSync(join(dir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="teal"/></svg>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html>
+<html><head><meta charset="utf-8"><title>Enhance fixtures</title>
+<style>body { margin: 8px; font: 14px sans-serif; } img { display: block; margin: 4px; background: #eee; }</style></head>
+<body>
+<h1>Low-resolution images shown large</h1>
+<img id="baby" src="lr/babyx4.png" width="512" height="512" alt="baby">
+<img id="bird" src="lr/birdx4.png" style="width: 288px; height: 288px" alt="bird">
+<picture id="butterfly-picture"><source srcset="lr/butterflyx4.png" type="image/png"><img id="butterfly" src="lr/butterflyx4.png" style="width: 256px" alt="butterfly"></picture>
+<img id="head" srcset="lr/headx4.png 1x" sizes="280px" src="lr/headx4.png" style="width: 280px" alt="head">
+<img id="woman" src="${secondOrigin}/lr/womanx4.png" style="width: 228px" alt="woman (second origin)">
+<img id="barbara" src="lr/barbarax2.png" style="width: 720px" alt="barbara">
+<img id="logo" src="logo-alpha.png" style="width: 288px" alt="transparent logo">
+<img id="broken" src="missing.png" width="64" height="64" alt="broken">
+<img id="text" src="not-an-image.png" width="64" height="64" alt="not an image">
+<img id="svg" src="logo.svg" width="120" height="120" alt="svg">
+<img id="empty" src="empty.png" width="64" height="64" alt="empty">
+<img id="huge" src="huge.png" width="210" height="200" alt="huge">
+</body></html>
+`,
+  );
+}

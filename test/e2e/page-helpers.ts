@@ -1,0 +1,61 @@
+/** Reading what a page shows, for assertions: pixels of an <img>, its attributes, the overlay. */
+import type { Page, Worker } from 'playwright-core';
+import type { RgbaImage } from '../../src/core/image';
+import { decodePng } from '../../src/node/png';
+import type { EnhanceOutcome } from '../../src/shared/protocol';
+
+/** The pixels an <img> currently shows, at the resolution of its source. */
+export async function shownPixels(page: Page, id: string): Promise<RgbaImage> {
+  const dataUrl = await page.evaluate(async (imgId) => {
+    const img = document.getElementById(imgId) as HTMLImageElement;
+    const probe = new Image();
+    probe.src = img.currentSrc;
+    await probe.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = probe.naturalWidth;
+    canvas.height = probe.naturalHeight;
+    canvas.getContext('2d')!.drawImage(probe, 0, 0);
+    return canvas.toDataURL('image/png');
+  }, id);
+  return decodePng(Buffer.from(dataUrl.split(',')[1], 'base64'));
+}
+
+/** The element's markup, and its <picture> parent's if it has one: what "restored exactly" means. */
+export function markup(page: Page, id: string): Promise<string> {
+  return page.evaluate((imgId) => {
+    const img = document.getElementById(imgId)!;
+    return img.parentElement instanceof HTMLPictureElement ? img.parentElement.outerHTML : img.outerHTML;
+  }, id);
+}
+
+export function box(page: Page, id: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  return page.evaluate((imgId) => {
+    const r = document.getElementById(imgId)!.getBoundingClientRect();
+    return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height };
+  }, id);
+}
+
+/** Text of the overlays Enhance shows on the page right now. */
+export function overlayTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...document.querySelectorAll('enhance-overlay')].map((host) => host.shadowRoot?.querySelector('.box')?.textContent ?? ''));
+}
+
+export function currentSrc(page: Page, id: string): Promise<string> {
+  return page.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
+}
+
+export async function enhanceById(worker: Worker, page: Page, tabId: number, id: string, scale: number): Promise<EnhanceOutcome> {
+  const src = await currentSrc(page, id);
+  return worker.evaluate(([tab, url, s]) => self.enhance.upscale(tab, url, s), [tabId, src, scale] as const);
+}
+
+export async function restoreById(worker: Worker, page: Page, tabId: number, id: string): Promise<number> {
+  const src = await currentSrc(page, id);
+  const { restored } = await worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const);
+  return restored;
+}
+
+/** Waits until every <img> on the page has finished loading or failing. */
+export async function imagesSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+}
