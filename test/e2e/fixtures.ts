@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
 
 export const BENCH = join(import.meta.dirname, '../../../shared/data/bench');
@@ -73,6 +74,7 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
   }
   writeFileSync(join(dir, 'lr/barbarax2.png'), readFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png')));
   transparentLogo(join(dir, 'logo-alpha.png'));
+  writePng(join(dir, 'lr/small.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')), 24, 24));
   hugePng(join(dir, 'huge.png'), 2100, 2000);
   emptyPng(join(dir, 'empty.png'));
   writeFileSync(join(dir, 'not-an-image.png'), 'this is text, not pixels\n');
@@ -90,6 +92,7 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
 <img id="head" srcset="lr/headx4.png 1x" sizes="280px" src="lr/headx4.png" style="width: 280px" alt="head">
 <img id="woman" src="${secondOrigin}/lr/womanx4.png" style="width: 228px" alt="woman (second origin)">
 <img id="barbara" src="lr/barbarax2.png" style="width: 720px" alt="barbara">
+<img id="small" src="lr/small.png" style="width: 96px" alt="small crop, for the WebGPU check">
 <img id="logo" src="logo-alpha.png" style="width: 288px" alt="transparent logo">
 <img id="broken" src="missing.png" width="64" height="64" alt="broken">
 <img id="text" src="not-an-image.png" width="64" height="64" alt="not an image">

@@ -1,0 +1,55 @@
+/**
+ * The WebGPU backend computes what the WASM backend computes. Headless Chromium's adapter is
+ * SwiftShader (software), so this proves correctness on a tiny image; it says nothing of speed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildFixtureSite } from './fixtures';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
+
+let dir: string;
+let site: FixtureServer;
+let browser: ExtensionBrowser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
+  buildFixtureSite(dir, 'http://localhost:9');
+  site = await serveFolder(dir);
+  browser = await launchWithExtension({ webgpu: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function setAllowWebGPU(allow: boolean): Promise<void> {
+  await browser.worker.evaluate((value) => chrome.storage.sync.set({ settings: { allowWebGPU: value } }), allow);
+}
+
+it('WebGPU and WASM give the same pixels within 1/255', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${site.origin}/index.html`);
+  await imagesSettled(page);
+  const tabId = await tabIdOf(browser.worker, page);
+
+  await setAllowWebGPU(true);
+  const gpu = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(gpu, JSON.stringify(gpu.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  const gpuPixels = await shownPixels(page, 'small');
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+
+  await setAllowWebGPU(false);
+  const cpu = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(cpu).toMatchObject({ ok: true, backend: 'wasm' });
+  const cpuPixels = await shownPixels(page, 'small');
+
+  expect(gpuPixels.width).toBe(96);
+  let worst = 0;
+  for (let i = 0; i < gpuPixels.data.length; i++) worst = Math.max(worst, Math.abs(gpuPixels.data[i] - cpuPixels.data[i]));
+  expect(worst).toBeLessThanOrEqual(1);
+});
