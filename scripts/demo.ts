@@ -1,0 +1,45 @@
+/**
+ * The demo: Chromium with the built extension on a page of low-resolution images shown large.
+ * Every good image is enhanced through `self.enhance` (what the context menu calls). With a
+ * display, the browser stays open for you to right-click around; headless, it saves
+ * demo-output/before.png and demo-output/after.png and exits.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildFixtureSite, GOOD } from '../test/e2e/fixtures';
+import { launchWithExtension, ROOT, serveFolder, tabIdOf } from '../test/e2e/harness';
+import { enhanceById, imagesSettled } from '../test/e2e/page-helpers';
+
+const headless = !process.env.DISPLAY || process.argv.includes('--headless');
+const outDir = join(ROOT, 'demo-output');
+mkdirSync(outDir, { recursive: true });
+
+const dir = mkdtempSync(join(tmpdir(), 'enhance-demo-'));
+const second = await serveFolder(dir, 'localhost');
+buildFixtureSite(dir, second.origin);
+const site = await serveFolder(dir);
+const browser = await launchWithExtension({ headless });
+const page = await browser.context.newPage();
+await page.goto(`${site.origin}/index.html`);
+await imagesSettled(page);
+await page.screenshot({ path: join(outDir, 'before.png'), fullPage: true });
+
+const tabId = await tabIdOf(browser.worker, page);
+for (const { id, scale } of [...GOOD, { id: 'logo', scale: 4 }]) {
+  const outcome = await enhanceById(browser.worker, page, tabId, id, scale);
+  console.log(`${id} x${scale}: ${outcome.ok ? `${outcome.width}x${outcome.height} on ${outcome.backend} in ${outcome.ms} ms` : outcome.failure?.message}`);
+}
+await page.screenshot({ path: join(outDir, 'after.png'), fullPage: true });
+console.log(`screenshots: ${join(outDir, 'before.png')} and ${join(outDir, 'after.png')}`);
+
+if (headless) {
+  await browser.close();
+  await site.close();
+  await second.close();
+} else {
+  console.log('Chromium is open with Enhance loaded: right-click any image. Close the window to quit.');
+  await new Promise<void>((done) => browser.context.on('close', () => done()));
+  await site.close();
+  await second.close();
+}

@@ -1,0 +1,107 @@
+/**
+ * Upscales every PNG in a folder with an ONNX model through the engine's own tiling path
+ * (src/core/upscale.ts over onnxruntime-node), so the benchmark scores the shipped file:
+ *
+ *   npx tsx scripts/sr-folder.ts --model models/plksr-tiny-x4.onnx --scale 4 --in DIR --out DIR
+ *
+ * Options: --max-tile N (input pixels, default 512), --overlap N (default DEFAULT_OVERLAP),
+ * --threads N (ORT intra-op threads, default: ORT's choice).
+ * Output PNGs keep the input file names. One JSON line per image goes to stdout, then a summary.
+ * training/evaluate.py drives this for the ONNX rows of the benchmark table.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
+import type { RgbaImage } from '../src/core/image';
+import type { ModelEntry } from '../src/core/models';
+import { OrtTileRunner } from '../src/core/ort-runner';
+import { DEFAULT_OVERLAP, upscaleImage } from '../src/core/upscale';
+
+function intOption(name: string, raw: string | undefined, min: number, fallback?: number): number {
+  if (raw === undefined) {
+    if (fallback === undefined) throw new Error(`--${name} is required`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}, got ${raw}`);
+  return value;
+}
+
+/** The registry entry for the file when a models.json sits next to it, else a plain entry. */
+function modelEntry(modelPath: string, scale: number): ModelEntry {
+  const file = basename(modelPath);
+  const fallback: ModelEntry = { id: file.replace(/\.onnx$/, ''), name: file, profile: 'quality', scale, file, input: 'input', output: 'output', params: 1 };
+  let registry: unknown;
+  try {
+    registry = JSON.parse(readFileSync(join(dirname(modelPath), 'models.json'), 'utf8'));
+  } catch {
+    return fallback;
+  }
+  const models = (registry as { models?: ModelEntry[] }).models ?? [];
+  const entry = models.find((m) => m.file === file);
+  if (!entry) return fallback;
+  if (entry.scale !== scale) throw new Error(`${file} is x${entry.scale} in models.json, but --scale is ${scale}`);
+  return entry;
+}
+
+function readPng(path: string): RgbaImage {
+  const png = PNG.sync.read(readFileSync(path));
+  return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
+}
+
+function writePng(path: string, image: RgbaImage): void {
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
+  writeFileSync(path, PNG.sync.write(png, { colorType: 2 }));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' },
+      scale: { type: 'string' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+      'max-tile': { type: 'string' },
+      overlap: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.model || !values.in || !values.out) throw new Error('usage: sr-folder.ts --model FILE.onnx --scale S --in DIR --out DIR');
+  const scale = intOption('scale', values.scale, 1);
+  const maxTile = intOption('max-tile', values['max-tile'], 1, 512);
+  const overlap = intOption('overlap', values.overlap, 0, DEFAULT_OVERLAP);
+  const threads = intOption('threads', values.threads, 0, 0);
+
+  const model = modelEntry(values.model, scale);
+  const session = await ort.InferenceSession.create(values.model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+  });
+  const runner = new OrtTileRunner(session, model, ort.Tensor);
+
+  const files = readdirSync(values.in).filter((f) => f.toLowerCase().endsWith('.png')).sort();
+  if (files.length === 0) throw new Error(`no PNG files in ${values.in}`);
+  mkdirSync(values.out, { recursive: true });
+  const started = performance.now();
+  for (const file of files) {
+    const t0 = performance.now();
+    const image = readPng(join(values.in, file));
+    let tiles = 0;
+    const result = await upscaleImage(image, runner, { maxTile, overlap, onProgress: (_done, total) => (tiles = total) });
+    writePng(join(values.out, file), result);
+    const ms = Math.round(performance.now() - t0);
+    console.log(JSON.stringify({ file, width: image.width, height: image.height, tiles, ms }));
+  }
+  console.log(JSON.stringify({ model: values.model, id: model.id, scale, images: files.length, maxTile, overlap, ms: Math.round(performance.now() - started) }));
+  await session.release();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
