@@ -84,15 +84,25 @@ export function isEngineRequest(message: unknown): message is EngineRequest {
   return typeof message === 'object' && message !== null && (message as { target?: unknown }).target === 'offscreen';
 }
 
+function isJobSettings(value: unknown): value is JobSettings {
+  if (typeof value !== 'object' || value === null) return false;
+  const { profile, maxInputPixels, maxTile, allowWebGPU } = value as Partial<JobSettings>;
+  return typeof profile === 'string' && typeof maxInputPixels === 'number' && typeof maxTile === 'number' && typeof allowWebGPU === 'boolean';
+}
+
 export function isContentRequest(message: unknown): message is ContentRequest {
   if (typeof message !== 'object' || message === null) return false;
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
-  return typeof srcUrl === 'string' && (type === 'enhance' || type === 'restore' || type === 'enhanced-data-url');
+  if (typeof srcUrl !== 'string') return false;
+  if (type === 'enhance') {
+    const { scale, settings } = message as { scale?: unknown; settings?: unknown };
+    return typeof scale === 'number' && isJobSettings(settings);
+  }
+  return type === 'restore' || type === 'enhanced-data-url';
 }
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale } = message as Partial<JobRequest>;
-  const { settings } = message as Partial<JobRequest>;
-  return type === 'job' && typeof srcUrl === 'string' && typeof scale === 'number' && typeof settings === 'object' && settings !== null;
+  const { type, srcUrl, scale, settings } = message as Partial<JobRequest>;
+  return type === 'job' && typeof srcUrl === 'string' && typeof scale === 'number' && isJobSettings(settings);
 }

@@ -1,12 +1,15 @@
 /** Settings in browser storage (sync, so they follow the user), always read through the validator. */
 import browser from 'webextension-polyfill';
+import { logError } from './log';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from './settings';
 
 const KEY = 'settings';
 
 export async function loadSettings(): Promise<Settings> {
   const stored = await browser.storage.sync.get(KEY);
-  return validateSettings(stored[KEY]).settings;
+  const { settings, replaced } = validateSettings(stored[KEY]);
+  if (replaced.length > 0) logError('settings', `invalid stored values replaced by defaults: ${replaced.join(', ')}`);
+  return settings;
 }
 
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {

@@ -34,7 +34,7 @@ const CHECKS: { [K in keyof Settings]: Check } = {
 
 export interface Validated {
   settings: Settings;
-  /** Keys whose stored value was missing or invalid and fell back to the default. */
+  /** Keys whose stored value was invalid and fell back to the default (missing keys just take it). */
   replaced: string[];
 }
 

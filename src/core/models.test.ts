@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { availableScales, parseRegistry, pickModel, type ModelEntry } from './models';
+
+const shipped: unknown = JSON.parse(readFileSync(new URL('../../models/models.json', import.meta.url), 'utf8'));
+
+function entry(overrides: Partial<Record<keyof ModelEntry, unknown>> = {}): Record<string, unknown> {
+  return { id: 'm-x2', name: 'M x2', profile: 'quality', scale: 2, file: 'm-x2.onnx', input: 'input', output: 'output', params: 1000, ...overrides };
+}
+
+const withoutName = entry();
+delete withoutName.name;
+
+const registry = parseRegistry({
+  version: 1,
+  models: [
+    entry({ id: 'q4', scale: 4, file: 'q4.onnx' }),
+    entry({ id: 'q2', file: 'q2.onnx' }),
+    entry({ id: 'f2', profile: 'fast', file: 'f2.onnx' }),
+  ],
+});
+
+describe('parseRegistry', () => {
+  it('accepts the shipped models/models.json', () => {
+    const parsed = parseRegistry(shipped);
+    expect(parsed.models.length).toBeGreaterThan(0);
+    for (const model of parsed.models) expect(model.file).toMatch(/^[^/]+\.onnx$/);
+  });
+
+  it.each([
+    ['not an object', null],
+    ['a wrong version', { version: 2, models: [] }],
+    ['no model list', { version: 1 }],
+  ])('rejects a registry with %s', (_, raw) => {
+    expect(() => parseRegistry(raw)).toThrow(TypeError);
+  });
+
+  it.each([
+    ['a missing field', withoutName, /name must be a non-empty string/],
+    ['an empty field', entry({ input: '' }), /input must be a non-empty string/],
+    ['an unknown profile', entry({ profile: 'turbo' }), /profile must be/],
+    ['a file in a folder', entry({ file: '../m-x2.onnx' }), /bare \.onnx file name/],
+    ['a file that is not .onnx', entry({ file: 'm-x2.bin' }), /bare \.onnx file name/],
+    ['a fractional scale', entry({ scale: 1.5 }), /scale must be a positive integer/],
+    ['a zero parameter count', entry({ params: 0 }), /params must be a positive integer/],
+  ])('rejects an entry with %s', (_, bad, message) => {
+    expect(() => parseRegistry({ version: 1, models: [entry({ id: 'ok' }), bad] })).toThrow(message);
+  });
+
+  it('rejects a duplicate id', () => {
+    expect(() => parseRegistry({ version: 1, models: [entry(), entry({ file: 'other.onnx' })] })).toThrow(/duplicate id m-x2/);
+  });
+});
+
+describe('pickModel', () => {
+  it('picks by scale and profile', () => {
+    expect(pickModel(registry, 2, 'fast').id).toBe('f2');
+    expect(pickModel(registry, 2, 'quality').id).toBe('q2');
+    expect(pickModel(registry, 4, 'quality').id).toBe('q4');
+  });
+
+  it('falls back to the other profile when the asked one is missing at that scale', () => {
+    expect(pickModel(registry, 4, 'fast').id).toBe('q4');
+  });
+
+  it('throws for a scale that is not shipped, naming the ones that are', () => {
+    expect(() => pickModel(registry, 3, 'quality')).toThrow(/no model for x3; shipped: 2, 4/);
+  });
+});
+
+describe('availableScales', () => {
+  it('lists each scale once, ascending', () => {
+    expect(availableScales(registry)).toEqual([2, 4]);
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { createRgbaImage, type RgbaImage } from './image';
+import { rgbaToTensor, tensorToRgba } from './tensor';
+import { planTiles } from './tiling';
+import { upscaleImage, type TileRunner } from './upscale';
+
+/**
+ * Stands in for the network: a 3x3 box blur with zero padding, then nearest-neighbour x2. Like a
+ * CNN, each output pixel depends on a neighbourhood and tile borders see zeros instead of the
+ * picture, so a tiled run differs from a whole-image run unless the seams are handled.
+ */
+class BoxBlurRunner implements TileRunner {
+  readonly scale = 2;
+
+  async run(input: Float32Array, width: number, height: number): Promise<Float32Array> {
+    const plane = width * height;
+    const outWidth = width * this.scale;
+    const outPlane = plane * this.scale * this.scale;
+    const output = new Float32Array(outPlane * 3);
+    for (let ch = 0; ch < 3; ch++) {
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          let sum = 0;
+          for (let dy = -1; dy <= 1; dy++) {
+            for (let dx = -1; dx <= 1; dx++) {
+              const sx = x + dx;
+              const sy = y + dy;
+              if (sx >= 0 && sx < width && sy >= 0 && sy < height) sum += input[ch * plane + sy * width + sx];
+            }
+          }
+          for (let oy = 0; oy < this.scale; oy++) {
+            for (let ox = 0; ox < this.scale; ox++) {
+              output[ch * outPlane + (y * this.scale + oy) * outWidth + x * this.scale + ox] = sum / 9;
+            }
+          }
+        }
+      }
+    }
+    return output;
+  }
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so failures reproduce. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** An opaque photo-like image: a few random low-frequency waves per channel. */
+function smoothImage(width: number, height: number, seed: number): RgbaImage {
+  const random = seededRandom(seed);
+  const image = createRgbaImage(width, height);
+  const waves = Array.from({ length: 3 }, () =>
+    Array.from({ length: 3 }, () => ({ fx: random() * 0.2, fy: random() * 0.2, phase: random() * 2 * Math.PI })),
+  );
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      for (let ch = 0; ch < 3; ch++) {
+        const wave = waves[ch].reduce((acc, w) => acc + Math.sin(w.fx * x + w.fy * y + w.phase), 0) / 3;
+        image.data[i + ch] = 128 + 100 * wave;
+      }
+      image.data[i + 3] = 255;
+    }
+  }
+  return image;
+}
+
+/** The largest per-channel RGB difference between two images of the same size, in byte levels. */
+function maxRgbDifference(a: RgbaImage, b: RgbaImage): number {
+  expect([a.width, a.height]).toEqual([b.width, b.height]);
+  let max = 0;
+  for (let i = 0; i < a.data.length; i++) if (i % 4 !== 3) max = Math.max(max, Math.abs(a.data[i] - b.data[i]));
+  return max;
+}
+
+async function wholeImageRun(image: RgbaImage, runner: TileRunner): Promise<RgbaImage> {
+  const { width, height } = image;
+  const output = await runner.run(rgbaToTensor(image, { x: 0, y: 0, width, height }), width, height);
+  return tensorToRgba(output, width * runner.scale, height * runner.scale);
+}
+
+function alphaAt(image: RgbaImage, x: number, y: number): number {
+  return image.data[(y * image.width + x) * 4 + 3];
+}
+
+describe('upscaleImage', () => {
+  const runner = new BoxBlurRunner();
+  const image = smoothImage(100, 70, 7);
+  const maxTile = 48;
+
+  it('tiles the test image into several tiles on both axes', () => {
+    const tiles = planTiles(image.width, image.height, maxTile, 16);
+    expect(new Set(tiles.map((t) => t.input.x)).size).toBeGreaterThan(1);
+    expect(new Set(tiles.map((t) => t.input.y)).size).toBeGreaterThan(1);
+  });
+
+  it('gives the same picture tiled as on the whole image', async () => {
+    const tiled = await upscaleImage(image, runner, { maxTile, overlap: 16 });
+    expect(maxRgbDifference(tiled, await wholeImageRun(image, runner))).toBeLessThanOrEqual(2);
+  });
+
+  it('shows seams when tiles are stitched without overlap, so the test above can fail', async () => {
+    const stitched = await upscaleImage(image, runner, { maxTile, overlap: 0 });
+    expect(maxRgbDifference(stitched, await wholeImageRun(image, runner))).toBeGreaterThan(2);
+  });
+
+  it('keeps transparent regions transparent', async () => {
+    // Left half fully transparent, right half opaque; bicubic reaches 2 input pixels either side of the edge.
+    const input = smoothImage(40, 30, 11);
+    for (let y = 0; y < 30; y++) for (let x = 0; x < 20; x++) input.data[(y * 40 + x) * 4 + 3] = 0;
+    const output = await upscaleImage(input, runner, { maxTile: 64, overlap: 16 });
+    expect([output.width, output.height]).toEqual([80, 60]);
+    const transparent = new Set<number>();
+    const opaque = new Set<number>();
+    for (let y = 0; y < 60; y++) {
+      for (let x = 0; x < 80; x++) {
+        if (x < 2 * (20 - 2)) transparent.add(alphaAt(output, x, y));
+        if (x >= 2 * (20 + 2)) opaque.add(alphaAt(output, x, y));
+      }
+    }
+    expect([...transparent]).toEqual([0]);
+    expect([...opaque]).toEqual([255]);
+  });
+
+  it('makes an opaque image fully opaque', async () => {
+    const output = await upscaleImage(image, runner, { maxTile, overlap: 16 });
+    const alphas = new Set(output.data.filter((_, i) => i % 4 === 3));
+    expect([...alphas]).toEqual([255]);
+  });
+
+  it('reports progress that only goes up and ends at the tile count', async () => {
+    const events: Array<[number, number]> = [];
+    await upscaleImage(image, runner, { maxTile, overlap: 16, onProgress: (done, total) => events.push([done, total]) });
+    const total = planTiles(image.width, image.height, maxTile, 16).length;
+    expect(events.map(([, t]) => t).every((t) => t === total)).toBe(true);
+    const done = events.map(([d]) => d);
+    for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThan(done[i - 1]);
+    expect(done.at(-1)).toBe(total);
+  });
+});
