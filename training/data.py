@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,10 @@ def load_pairs(files: list[Path], scale: int) -> list[tuple[np.ndarray, np.ndarr
     pairs = [downscale(load_rgb(p), scale) for p in files]
     arrays = {f"hr{i}": hr for i, (hr, _) in enumerate(pairs)}
     arrays.update({f"lr{i}": lr for i, (_, lr) in enumerate(pairs)})
-    np.savez(cache, **arrays)
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:  # written aside, then renamed: a concurrent reader never sees half a file
+        np.savez(f, **arrays)
+    os.replace(tmp, cache)
     return pairs
 
 

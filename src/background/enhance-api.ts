@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import { toFailure } from '../core/errors';
 import type { ContentRequest, ContentResponses, EngineInfo, EngineRequest, EnhanceOutcome } from '../shared/protocol';
+import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
@@ -33,17 +34,6 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
   if (!dataUrl) return false;
   await browser.downloads.download({ url: dataUrl, filename: enhancedFileName(srcUrl), saveAs: false });
   return true;
-}
-
-export function enhancedFileName(srcUrl: string): string {
-  let base = 'image';
-  try {
-    const last = new URL(srcUrl).pathname.split('/').pop() ?? '';
-    base = decodeURIComponent(last).replace(/\.[a-z0-9]+$/i, '').replace(/[^\w.-]+/g, '_') || base;
-  } catch {
-    // Not a URL we can name a file after (a data: URL, say): the generic name will do.
-  }
-  return `${base.slice(0, 80)}-enhanced.png`;
 }
 
 export interface Status {

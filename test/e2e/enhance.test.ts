@@ -12,7 +12,7 @@ import { upscaleBicubic } from '../../src/core/resize';
 import { readPng } from '../../src/node/png';
 import { buildFixtureSite, GOOD } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { box, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
+import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
 
 let dir: string;
 let site: FixtureServer;
@@ -93,6 +93,22 @@ describe('Enhance x2 / x4 on good images', () => {
     expect(stillTransparent).toBe(transparentBefore);
     // And the opaque rest stays opaque.
     expect(shown.data[3]).toBe(255);
+  });
+
+  it('saves the enhanced image through the downloads API', async () => {
+    const src = await currentSrc(page, 'bird');
+    expect(await browser.worker.evaluate(([tab, url]) => self.enhance.saveEnhanced(tab, url), [tabId, src] as const)).toBe(true);
+    // Playwright stores downloads under generated names, so the item is found by its content.
+    const download = await browser.worker.evaluate(async () => {
+      for (let tries = 0; tries < 100; tries++) {
+        const [item] = await chrome.downloads.search({ mime: 'image/png', urlRegex: '^data:image/png' });
+        if (item && item.state !== 'in_progress') return { state: item.state, bytes: item.fileSize };
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { state: 'not found', bytes: 0 };
+    });
+    expect(download.state).toBe('complete');
+    expect(download.bytes).toBeGreaterThan(10_000);
   });
 
   it('restores the original src, srcset, sizes and <picture> sources exactly', async () => {

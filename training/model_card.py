@@ -1,0 +1,365 @@
+"""Generate models/MODEL_CARD.md from committed data only, so a clean clone can rebuild it.
+
+    nice -n 5 /usr/bin/python3 -m training.model_card                # (re)write models/MODEL_CARD.md
+    nice -n 5 /usr/bin/python3 -m training.model_card --check        # exit 1 if the card is out of date
+    nice -n 5 /usr/bin/python3 -m training.model_card --record-run runs/tiny-x4 --model-id plksr-tiny-x4
+
+Inputs, all under models/: models.json (the registry), training.json (one training summary per
+model id, written by --record-run from runs/<name>/last.pt, best.pt and log.jsonl) and
+eval/*.json (written by `training.evaluate --out-json`). Evaluations made with --limit, or whose
+harness check failed, are left out. Paper numbers are hardcoded below and labelled as such.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from .data import BENCH_SETS, DATA, ROOT, TRAIN_FOLDERS
+
+MODELS = ROOT / "models"
+SET_LABELS = {"Set5": "Set5", "Set14": "Set14", "BSD100": "BSD100 (B100)", "Urban100": "Urban100"}
+
+# ../shared/docs/PLKSR.md, from Lee, Yun, Ro 2024 (arXiv 2404.11848), Y-PSNR / SSIM. DIV2K training.
+PAPER = {
+    2: {
+        "bicubic": {"Set5": (33.66, 0.9299), "Set14": (30.24, 0.8688), "BSD100": (29.56, 0.8431), "Urban100": (26.88, 0.8403)},
+        "PLKSR-tiny": {"Set5": (38.11, 0.9608), "Set14": (33.73, 0.9193), "BSD100": (32.25, 0.9008), "Urban100": (32.43, 0.9314)},
+    },
+    4: {
+        "bicubic": {"Set5": (28.42, 0.8104), "Set14": (26.00, 0.7027), "BSD100": (25.96, 0.6675), "Urban100": (23.14, 0.6577)},
+        "PLKSR-tiny": {"Set5": (32.18, 0.8956), "Set14": (28.67, 0.7838), "BSD100": (27.61, 0.7380), "Urban100": (26.12, 0.7888)},
+    },
+}
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _load_json(path: Path, default):
+    return json.loads(path.read_text()) if path.exists() else default
+
+
+# ---------------------------------------------------------------------------------------------
+# --record-run
+
+
+def _arg(args: dict, key: str, kind=str):
+    """train.py stores its argparse namespace as strings."""
+    value = args.get(key)
+    if value in (None, "None"):
+        return None
+    if kind is bool:
+        return value == "True"
+    return kind(value)
+
+
+def _display_path(path: Path) -> str:
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
+    """The training summary of runs/<name>: what the card needs, nothing that needs runs/ later."""
+    import torch
+
+    from .plksr import PLKSR, PLKSRConfig, count_parameters
+
+    last = torch.load(run / "last.pt", map_location="cpu")
+    args = last.get("args", {})
+    if checkpoint is None:
+        checkpoint = "best.pt" if (run / "best.pt").exists() else "last.pt"
+    exported = last if checkpoint == "last.pt" else torch.load(run / checkpoint, map_location="cpu")
+    cfg = PLKSRConfig(**last["config"])
+    log = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines() if line.strip()] \
+        if (run / "log.jsonl").exists() else []
+    evals = [r for r in log if "set5_psnr" in r]
+    data = _arg(args, "data")
+    summary = {
+        "run": run.name,
+        "preset": _arg(args, "preset"),
+        "config": cfg.to_dict(),
+        "params": count_parameters(PLKSR(cfg)),
+        "steps": int(last["step"]),
+        "schedule_steps": _arg(args, "steps", int),
+        "batch": _arg(args, "batch", int),
+        "lr_patch": _arg(args, "patch", int),
+        "hr_patch": None if _arg(args, "patch", int) is None else _arg(args, "patch", int) * cfg.scale,
+        "peak_lr": _arg(args, "lr", float),
+        "warmup": _arg(args, "warmup", int),
+        "seed": _arg(args, "seed", int),
+        "threads": _arg(args, "threads", int),
+        "bf16": not _arg(args, "no_bf16", bool) if "no_bf16" in args else None,
+        "init": Path(_arg(args, "init")).parent.name if _arg(args, "init") else None,
+        # train.py reads <--data>/../../train/{T91,BSD200,BSDS500_test200}: record that root.
+        "data": "shared/data/train" if data is None or Path(data).resolve().parent == (DATA / "train").resolve()
+        else _display_path(Path(data).parent.parent / "train"),
+        "train_folders": list(TRAIN_FOLDERS),
+        # train.py's trained_s: seconds spent in training steps, Set5 evaluation excluded, summed over resumes.
+        "trained_s": round(float(last["trained_s"])),
+        "exported_checkpoint": checkpoint,
+        "exported_step": int(exported.get("step", last["step"])),
+        "exported_set5_psnr": exported.get("set5_psnr"),
+        "best_set5_psnr": last["best_psnr"] if last.get("best_psnr", -1) >= 0 else None,
+        "final_loss": log[-1]["loss"] if log else None,
+        "set5_evals": len(evals),
+    }
+    return summary
+
+
+def record_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | None = None) -> dict:
+    registry = {m["id"]: m for m in _load_json(models_dir / "models.json", {"models": []})["models"]}
+    if model_id not in registry:
+        raise SystemExit(f"{model_id} is not in {models_dir / 'models.json'}")
+    entry = registry[model_id]
+    summary = summarize_run(run, checkpoint)
+    if summary["config"]["scale"] != entry["scale"]:
+        raise SystemExit(f"{run} trains x{summary['config']['scale']}, {model_id} is x{entry['scale']}")
+    if summary["params"] != entry["params"]:
+        raise SystemExit(f"{run} has {summary['params']:,} params, models.json says {entry['params']:,} for {model_id}")
+    onnx = models_dir / entry["file"]
+    summary["onnx_sha256"] = sha256(onnx) if onnx.exists() else None
+    path = models_dir / "training.json"
+    data = _load_json(path, {})
+    data[model_id] = summary
+    path.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# the card
+
+
+def collect_evals(paths: list[Path], include_partial: bool) -> tuple[dict, list[str]]:
+    """{scale: {row id: {"label", "sha256", "results": {set: (psnr, ssim, n)}}}} and warnings."""
+    table: dict[int, dict[str, dict]] = {}
+    warnings = []
+    for path in paths:
+        ev = json.loads(path.read_text())
+        if not ev.get("harness_check", {}).get("ok"):
+            warnings.append(f"{path}: harness check missing or failed, skipped")
+            continue
+        if ev.get("limit") and not include_partial:
+            warnings.append(f"{path}: made with --limit {ev['limit']}, skipped")
+            continue
+        for row in ev["models"]:
+            if row["kind"] == "torch":
+                continue  # checkpoints in runs/ are not what ships
+            slot = table.setdefault(ev["scale"], {}).setdefault(row["id"], {"label": row["label"], "results": {}})
+            slot["sha256"] = row.get("sha256")
+            slot["kind"] = row["kind"]
+            for name, r in row["results"].items():
+                slot["results"][name] = (r["psnr"], r["ssim"], r["images"])
+    return table, warnings
+
+
+def _config_text(cfg: dict | None) -> str:
+    if not cfg:
+        return "not recorded"
+    ea = "EA on" if cfg["use_ea"] else "EA off"
+    return f"dim {cfg['dim']}, {cfg['blocks']} blocks, kernel {cfg['kernel']}, {ea}"
+
+
+def _guess_preset(entry: dict) -> tuple[str | None, dict | None]:
+    """Without a training record, name the preset whose parameter count matches the registry."""
+    from .plksr import PRESETS, PLKSR, count_parameters, preset
+
+    for name in PRESETS:
+        cfg = preset(name, entry["scale"])
+        if count_parameters(PLKSR(cfg)) == entry["params"]:
+            return name, cfg.to_dict()
+    return None, None
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _threads(n: int | None) -> str:
+    return "? CPU threads" if n is None else f"{n} CPU thread{'' if n == 1 else 's'}"
+
+
+def _cell(value: tuple | None, full: dict[str, int], name: str) -> str:
+    if value is None:
+        return "–"
+    psnr, ssim, n = value[0], value[1], value[2] if len(value) > 2 else None
+    text = f"{psnr:.2f} / {ssim:.4f}"
+    if n is not None and name in full and n < full[name]:
+        text += f" ({n} img)"
+    return text
+
+
+FULL_SIZES = {"Set5": 5, "Set14": 14, "BSD100": 100, "Urban100": 100}
+
+
+def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = False) -> tuple[str, list[str]]:
+    registry = _load_json(models_dir / "models.json", {"models": []})["models"]
+    training = _load_json(models_dir / "training.json", {})
+    evals, warnings = collect_evals(eval_paths, include_partial)
+    hashes = {m["id"]: sha256(models_dir / m["file"]) for m in registry if (models_dir / m["file"]).exists()}
+    out: list[str] = []
+    w = out.append
+
+    w("# Model card: PLKSR super-resolution models")
+    w("")
+    w("<!-- Generated by `/usr/bin/python3 -m training.model_card` from models/models.json, "
+      "models/training.json and models/eval/*.json. Do not edit by hand. -->")
+    w("")
+    w("The extension's upscalers are PLKSR networks (Lee, Yun, Ro, \"Partial Large Kernel CNNs for "
+      "Efficient Super-Resolution\", arXiv 2404.11848, 2024): a plain CNN whose blocks apply a large "
+      "kernel to a quarter of the channels, with a nearest-neighbour global skip. The official code "
+      "ships no weights; every model here was trained from scratch by this project "
+      "(training/train.py) and exported to ONNX (training/export.py, opset 17, dynamic height and width).")
+    w("")
+
+    w("## Models")
+    w("")
+    w("| id | name | profile | scale | configuration | parameters | file | size |")
+    w("|---|---|---|---|---|---|---|---|")
+    for m in registry:
+        rec = training.get(m["id"])
+        if rec:
+            cfg, how = rec["config"], f"preset `{rec['preset']}`" if rec.get("preset") else ""
+        else:
+            name, cfg = _guess_preset(m)
+            how = f"preset `{name}` (by parameter count)" if name else ""
+        config = _config_text(cfg) + (f"; {how}" if how else "")
+        path = models_dir / m["file"]
+        size = f"{path.stat().st_size / 1e6:.1f} MB" if path.exists() else "missing"
+        w(f"| {m['id']} | {m['name']} | {m['profile']} | x{m['scale']} | {config} | {m['params']:,} | "
+          f"`{m['file']}` | {size} |")
+    w("")
+    w("Input `input`: float32 RGB in [0, 1], NCHW, any height and width; output `output`: the same at "
+      "scale times the size. The extension clamps, rounds to 8 bits, and tiles large images.")
+    w("")
+
+    w("## Training data")
+    w("")
+    w("Only `../shared/data/train` (see `../shared/data/SOURCES.md`): T91 (91 images), BSD200 (the 200 "
+      "BSDS500 train images) and BSDS500 test200 (200), 491 images in all. No benchmark image was "
+      "trained on: BSD100 is the BSDS500 validation split, which shares no image with BSD200 or test200. "
+      "LR patches are made from HR with MATLAB-style bicubic (training/imresize.py), the benchmark "
+      "convention. The paper trained on DIV2K (800 2K images) for 450k iterations at batch 64; "
+      "these models saw far less data and compute (CPU training), so expect them below the paper's numbers.")
+    w("")
+    for model_id, rec in sorted(training.items()):
+        if rec.get("data") != "shared/data/train":
+            w(f"Exception: {model_id} was trained on `{rec.get('data')}`.")
+            w("")
+    w("Set5 PSNR, measured during training, picks `best.pt`, the checkpoint normally exported, so the "
+      "Set5 column is mildly optimistic; Set14, BSD100 and Urban100 played no part in training.")
+    w("")
+
+    w("## Training runs")
+    w("")
+    if not training:
+        w("No training run recorded yet (`training.model_card --record-run runs/NAME --model-id ID`).")
+    else:
+        w("| model | run | preset | steps (schedule) | batch x HR patch | peak lr | precision | training time | exported |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        for model_id, rec in sorted(training.items()):
+            schedule = f"{rec['steps']:,} ({rec['schedule_steps']:,})" if rec.get("schedule_steps") else f"{rec['steps']:,}"
+            patch = f"{rec['batch']} x {rec['hr_patch']}²" if rec.get("batch") else "?"
+            precision = {True: "bf16 autocast", False: "fp32", None: "?"}[rec.get("bf16")]
+            init = f", init from {rec['init']}" if rec.get("init") else ""
+            exported = f"{rec['exported_checkpoint']} (step {rec['exported_step']:,}"
+            if rec.get("exported_set5_psnr") is not None:
+                exported += f", Set5 {rec['exported_set5_psnr']:.2f} dB"
+            exported += ")"
+            w(f"| {model_id} | `{rec['run']}`{init} | {rec.get('preset') or '?'} | {schedule} | {patch} | "
+              f"{rec.get('peak_lr')} | {precision} | {_duration(rec['trained_s'])}, {_threads(rec.get('threads'))} | {exported} |")
+            current = hashes.get(model_id)
+            if rec.get("onnx_sha256") and current and rec["onnx_sha256"] != current:
+                warnings.append(f"{model_id}: ONNX file changed since its run was recorded")
+        w("")
+        w("Adam (0.9, 0.99), L1 loss, linear warm-up then cosine decay to 1% of the peak learning rate, "
+          "flips and 90-degree rotations. Training time counts training steps only (periodic Set5 "
+          "evaluation excluded), summed over resumes.")
+    w("")
+
+    w("## Benchmarks")
+    w("")
+    w("Y-channel PSNR (dB) / SSIM, `scale` pixels cropped from every border, HR cropped to a multiple of "
+      "the scale, LR by MATLAB-style bicubic: the paper's (BasicSR's) convention. Our rows come from "
+      "`training/evaluate.py`, which scores the shipped ONNX files run by onnxruntime-node through the "
+      "engine's tiling code (src/core/upscale.ts, tiles up to 512 input pixels). Rows marked *paper* are "
+      "copied from the PLKSR paper for reference: they are not our models and were trained on DIV2K.")
+    w("")
+    scales = sorted({m["scale"] for m in registry} | set(evals))
+    for scale in scales:
+        rows = evals.get(scale, {})
+        w(f"### x{scale}")
+        w("")
+        w("| model | " + " | ".join(SET_LABELS[s] for s in BENCH_SETS) + " |")
+        w("|---|" + "---|" * len(BENCH_SETS))
+        ordered = ([("bicubic", rows["bicubic"])] if "bicubic" in rows else []) + \
+            [(k, v) for k, v in rows.items() if k != "bicubic"]
+        for row_id, row in ordered:
+            label = "bicubic (ours, MATLAB imresize)" if row_id == "bicubic" else f"{row['label']} (ours, ONNX)"
+            if row.get("kind") == "onnx" and row.get("sha256") != hashes.get(row_id):
+                label += " **stale: evaluated a different file**"
+                warnings.append(f"x{scale} {row_id}: evaluation is of a different ONNX file than models/ holds")
+            w(f"| {label} | " + " | ".join(_cell(row["results"].get(s), FULL_SIZES, s) for s in BENCH_SETS) + " |")
+        for name, results in PAPER.get(scale, {}).items():
+            label = "bicubic (paper's number)" if name == "bicubic" else f"{name} (paper's number, DIV2K-trained)"
+            w(f"| *{label}* | " + " | ".join(_cell(results.get(s), {}, s) for s in BENCH_SETS) + " |")
+        if not rows:
+            w("")
+            w(f"No full x{scale} evaluation recorded yet: run `training.evaluate --scale {scale} --onnx ... "
+              f"--out-json models/eval/x{scale}.json`.")
+        w("")
+    check = _harness_values(eval_paths)
+    if check:
+        w(f"Harness check (required before any number counts): bicubic x4 on Set5 = {check:.3f} dB "
+          f"against the paper's 28.42.")
+        w("")
+    return "\n".join(out).rstrip() + "\n", warnings
+
+
+def _harness_values(paths: list[Path]) -> float | None:
+    checks = [json.loads(p.read_text()).get("harness_check", {}) for p in paths]
+    values = {c["bicubic_psnr"] for c in checks if c.get("ok")}
+    return max(values) if values else None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models-dir", type=Path, default=MODELS)
+    ap.add_argument("--eval", type=Path, nargs="+", help="evaluation JSONs (default: <models-dir>/eval/*.json)")
+    ap.add_argument("--out", type=Path, help="card path (default: <models-dir>/MODEL_CARD.md)")
+    ap.add_argument("--check", action="store_true", help="exit 1 if the card on disk is not what would be written")
+    ap.add_argument("--include-partial", action="store_true", help="also use --limit evaluations (cells say how many images)")
+    ap.add_argument("--record-run", type=Path, help="runs/NAME: store its training summary in training.json")
+    ap.add_argument("--model-id", help="the models.json id the run produced (with --record-run)")
+    ap.add_argument("--checkpoint", help="checkpoint of the run that was exported (default: best.pt, else last.pt)")
+    args = ap.parse_args()
+
+    if args.record_run:
+        if not args.model_id:
+            raise SystemExit("--record-run needs --model-id")
+        summary = record_run(args.record_run, args.model_id, args.models_dir, args.checkpoint)
+        print(json.dumps({args.model_id: summary}, indent=1))
+    evals = args.eval if args.eval is not None else sorted((args.models_dir / "eval").glob("*.json"))
+    card, warnings = render(args.models_dir, evals, args.include_partial)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    out = args.out or args.models_dir / "MODEL_CARD.md"
+    if args.check:
+        if not out.exists() or out.read_text() != card:
+            raise SystemExit(f"{out} is out of date: run /usr/bin/python3 -m training.model_card")
+        print(f"{out} is up to date")
+        return
+    out.write_text(card)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Training resumes to the exact step; a run becomes a training record, a card and an evaluation.
+
+Trains the `fast` preset for a few steps on a small synthetic image folder (never the benchmarks),
+through the real command line (`python -m training.train`), in a temporary folder.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from training.data import CACHE, DATA, ROOT, TRAIN_FOLDERS
+
+# A fixed path, so the LR cache training/data.py keys on file paths is reused between runs.
+TRAIN_ROOT = CACHE / "tests" / "data"
+HAS_NODE = (ROOT / "node_modules" / ".bin" / "tsx").exists() and (ROOT / "node_modules" / "onnxruntime-node").exists()
+
+
+def synthetic_train_root() -> Path:
+    """Smooth random images in the train/<folder> layout train.py's --data expects."""
+    rng = np.random.default_rng(0)
+    for i, folder in enumerate(TRAIN_FOLDERS):
+        (TRAIN_ROOT / "train" / folder).mkdir(parents=True, exist_ok=True)
+        path = TRAIN_ROOT / "train" / folder / f"img{i}.png"
+        if not path.exists():
+            coarse = rng.integers(0, 256, (12, 12, 3), dtype=np.uint8)
+            img = Image.fromarray(coarse).resize((72, 64), Image.BICUBIC)
+            img.save(path)
+    return TRAIN_ROOT / "train" / TRAIN_FOLDERS[0]
+
+
+def train(run: Path, max_steps: int) -> None:
+    cmd = [sys.executable, "-m", "training.train", "--run", str(run), "--scale", "2", "--preset", "fast",
+           "--batch", "2", "--patch", "16", "--steps", "6", "--warmup", "2", "--max-steps", str(max_steps),
+           "--threads", "1", "--data", str(synthetic_train_root())]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AssertionError(f"train.py failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+class Pipeline(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = Path(tempfile.mkdtemp(prefix="plksr-test-"))
+        cls.straight, cls.resumed = cls.tmp / "runs" / "straight", cls.tmp / "runs" / "resumed"
+        train(cls.straight, 6)
+        train(cls.resumed, 3)
+        train(cls.resumed, 6)  # --max-steps counts the resumed steps too: 3 more
+        from training.plksr import PLKSR, count_parameters, preset
+
+        cls.models = cls.tmp / "models"
+        cls.models.mkdir()
+        entry = {"id": "fast-x2", "name": "Fast x2", "profile": "fast", "scale": 2, "file": "fast-x2.onnx",
+                 "input": "input", "output": "output", "params": count_parameters(PLKSR(preset("fast", 2)))}
+        (cls.models / "models.json").write_text(json.dumps({"version": 1, "models": [entry]}))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_resume_is_exact(self):
+        a = torch.load(self.straight / "last.pt", map_location="cpu")
+        b = torch.load(self.resumed / "last.pt", map_location="cpu")
+        self.assertEqual((a["step"], b["step"]), (6, 6))
+        self.assertEqual(a["model"].keys(), b["model"].keys())
+        for key in a["model"]:
+            self.assertTrue(torch.equal(a["model"][key], b["model"][key]), key)
+        for pid, state in a["optimizer"]["state"].items():
+            for name, value in state.items():
+                self.assertTrue(torch.equal(value, b["optimizer"]["state"][pid][name]), f"{pid}.{name}")
+        self.assertEqual(a["rng"]["numpy"], b["rng"]["numpy"])
+        self.assertTrue(torch.equal(a["rng"]["torch"], b["rng"]["torch"]))
+        # ... and training did move the weights, so the equality above means something.
+        from training.plksr import PLKSR, preset
+
+        torch.manual_seed(0)
+        init = PLKSR(preset("fast", 2)).state_dict()
+        self.assertFalse(torch.equal(init["tail.weight"], a["model"]["tail.weight"]))
+
+    def test_record_run_and_card(self):
+        from training.model_card import record_run, render
+
+        models = self.models
+        summary = record_run(self.resumed, "fast-x2", models)
+        self.assertEqual(summary["steps"], 6)
+        self.assertEqual(summary["preset"], "fast")
+        self.assertEqual(summary["params"], json.loads((models / "models.json").read_text())["models"][0]["params"])
+        self.assertEqual(json.loads((models / "training.json").read_text())["fast-x2"]["batch"], 2)
+        card, _ = render(models, [])
+        self.assertIn("| fast-x2 | `resumed` | fast | 6 (6) | 2 x 32² |", card)
+        self.assertIn("*PLKSR-tiny (paper's number, DIV2K-trained)* | 38.11 / 0.9608", card)
+        self.assertIn("No full x2 evaluation recorded yet", card)
+
+    @unittest.skipUnless(HAS_NODE and (DATA / "bench" / "Set5").exists(), "needs node_modules and Set5")
+    def test_onnx_and_torch_rows_agree(self):
+        """evaluate.py end to end: the exported ONNX run by onnxruntime-node scores like PyTorch."""
+        from training.export import export, load_model
+        from training.model_card import render
+
+        onnx = self.tmp / "onnx" / "fast-x2.onnx"  # not in self.models: the card test expects no file
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.onnx's shape-inference chatter
+            export(load_model(self.straight / "last.pt"), onnx)
+        out = self.tmp / "eval" / "x2.json"
+        cmd = [sys.executable, "-m", "training.evaluate", "--scale", "2", "--sets", "Set5", "--limit", "2",
+               "--onnx", str(onnx), "--torch", str(self.straight / "last.pt"), "--threads", "1",
+               "--work", str(self.tmp / "work"), "--out-json", str(out)]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("harness check: bicubic x4 Set5 = 28.429 dB", proc.stdout)
+        result = json.loads(out.read_text())
+        bicubic, onnx_row, torch_row = result["models"]
+        self.assertEqual([r["kind"] for r in result["models"]], ["bicubic", "onnx", "torch"])
+        self.assertEqual(onnx_row["results"]["Set5"]["images"], 2)
+        for name, (psnr, ssim) in torch_row["results"]["Set5"]["per_image"].items():
+            onnx_psnr, onnx_ssim = onnx_row["results"]["Set5"]["per_image"][name]
+            self.assertAlmostEqual(onnx_psnr, psnr, delta=0.01, msg=name)
+            self.assertAlmostEqual(onnx_ssim, ssim, delta=1e-4, msg=name)
+        # A --limit evaluation stays out of the card unless asked for.
+        card, notes = render(self.models, [out])
+        self.assertTrue(any("--limit" in n for n in notes))
+        self.assertNotIn("(2 img)", card)
+        card, _ = render(self.models, [out], include_partial=True)
+        self.assertIn("| bicubic (ours, MATLAB imresize) | 36.95 / 0.9624 (2 img) |", card)
+
+
+if __name__ == "__main__":
+    unittest.main()
