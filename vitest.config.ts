@@ -13,6 +13,8 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          // test/unit runs real models (and the training smoke test): seconds, not milliseconds.
+          testTimeout: 120_000,
         },
       },
       {

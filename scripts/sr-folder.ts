@@ -9,15 +9,13 @@
  * Output PNGs keep the input file names. One JSON line per image goes to stdout, then a summary.
  * training/evaluate.py drives this for the ONNX rows of the benchmark table.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as ort from 'onnxruntime-node';
-import { PNG } from 'pngjs';
-import type { RgbaImage } from '../src/core/image';
 import type { ModelEntry } from '../src/core/models';
-import { OrtTileRunner } from '../src/core/ort-runner';
 import { DEFAULT_OVERLAP, upscaleImage } from '../src/core/upscale';
+import { createRunner } from '../src/node/engine';
+import { readPng, writePng } from '../src/node/png';
 
 function intOption(name: string, raw: string | undefined, min: number, fallback?: number): number {
   if (raw === undefined) {
@@ -46,17 +44,6 @@ function modelEntry(modelPath: string, scale: number): ModelEntry {
   return entry;
 }
 
-function readPng(path: string): RgbaImage {
-  const png = PNG.sync.read(readFileSync(path));
-  return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
-}
-
-function writePng(path: string, image: RgbaImage): void {
-  const png = new PNG({ width: image.width, height: image.height });
-  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
-  writeFileSync(path, PNG.sync.write(png, { colorType: 2 }));
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -77,12 +64,7 @@ async function main(): Promise<void> {
   const threads = intOption('threads', values.threads, 0, 0);
 
   const model = modelEntry(values.model, scale);
-  const session = await ort.InferenceSession.create(values.model, {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
-  });
-  const runner = new OrtTileRunner(session, model, ort.Tensor);
+  const runner = await createRunner(model, resolve(values.model), threads);
 
   const files = readdirSync(values.in).filter((f) => f.toLowerCase().endsWith('.png')).sort();
   if (files.length === 0) throw new Error(`no PNG files in ${values.in}`);
@@ -98,7 +80,6 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ file, width: image.width, height: image.height, tiles, ms }));
   }
   console.log(JSON.stringify({ model: values.model, id: model.id, scale, images: files.length, maxTile, overlap, ms: Math.round(performance.now() - started) }));
-  await session.release();
 }
 
 main().catch((error: unknown) => {
