@@ -95,6 +95,17 @@ describe('Enhance x2 / x4 on good images', () => {
     expect(shown.data[3]).toBe(255);
   });
 
+  it('respects EXIF orientation', async () => {
+    const before = await box(page, 'exif');
+    const outcome = await enhanceById(browser.worker, page, tabId, 'exif', 2);
+    expect(outcome.ok).toBe(true);
+    // Stored 86x57 and turned upright by its EXIF tag: the result is upright too, 57x86 doubled.
+    expect([outcome.width, outcome.height]).toEqual([114, 172]);
+    const shown = await shownPixels(page, 'exif');
+    expect([shown.width, shown.height]).toEqual([114, 172]);
+    expect(await box(page, 'exif')).toEqual(before);
+  });
+
   it('saves the enhanced image through the downloads API', async () => {
     const src = await currentSrc(page, 'bird');
     expect(await browser.worker.evaluate(([tab, url]) => self.enhance.saveEnhanced(tab, url), [tabId, src] as const)).toBe(true);

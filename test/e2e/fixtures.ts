@@ -74,6 +74,8 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
   }
   writeFileSync(join(dir, 'lr/barbarax2.png'), readFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png')));
   transparentLogo(join(dir, 'logo-alpha.png'));
+  // Woman from Set5 (x4 LR), stored sideways with EXIF orientation 6: it displays upright.
+  writeFileSync(join(dir, 'exif-orientation-6.jpg'), readFileSync(join(import.meta.dirname, 'files/exif-orientation-6.jpg')));
   writePng(join(dir, 'lr/small.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')), 24, 24));
   hugePng(join(dir, 'huge.png'), 2100, 2000);
   emptyPng(join(dir, 'empty.png'));
@@ -93,6 +95,7 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
 <img id="woman" src="${secondOrigin}/lr/womanx4.png" style="width: 228px" alt="woman (second origin)">
 <img id="barbara" src="lr/barbarax2.png" style="width: 720px" alt="barbara">
 <img id="small" src="lr/small.png" style="width: 96px" alt="small crop, for the WebGPU check">
+<img id="exif" src="exif-orientation-6.jpg" style="width: 114px" alt="JPEG with EXIF orientation">
 <img id="logo" src="logo-alpha.png" style="width: 288px" alt="transparent logo">
 <img id="broken" src="missing.png" width="64" height="64" alt="broken">
 <img id="text" src="not-an-image.png" width="64" height="64" alt="not an image">
