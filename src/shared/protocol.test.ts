@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isBackgroundRequest, isContentRequest, isEngineRequest, isJobRequest, type ContentRequest, type JobRequest } from './protocol';
+import { isBackgroundRequest, isContentRequest, isEngineRequest, isJobRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 
-const settings = DEFAULT_SETTINGS;
+const settings: JobSettings = { ...DEFAULT_SETTINGS, profile: 'quality' };
 const srcUrl = 'https://example.test/cat.png';
 
 /** Values that are not messages at all: every guard must turn them away without throwing. */
@@ -57,6 +57,8 @@ describe('isJobRequest', () => {
     { ...job, scale: '4' },
     { ...job, settings: null },
     { ...job, settings: undefined },
+    // 'auto' is resolved before a job is sent: the engine can only pick a model for a real profile.
+    { ...job, settings: { ...settings, profile: 'auto' } },
   ])('rejects %j', (message) => expect(isJobRequest(message)).toBe(false));
 });
 

@@ -8,12 +8,17 @@
  * stops while idle.
  */
 import type { Failure } from '../core/errors';
+import type { Profile } from '../core/models';
+import type { Backend } from '../core/scale-choice';
 import type { Settings } from './settings';
 
-/** The settings a job needs: the content script forwards them, since offscreen pages have no storage API. */
-export type JobSettings = Pick<Settings, 'profile' | 'maxInputPixels' | 'maxTile' | 'allowWebGPU'>;
+export type { Backend };
 
-export type Backend = 'webgpu' | 'wasm';
+/**
+ * The settings a job needs: the content script forwards them, since offscreen pages have no
+ * storage API. The profile is resolved ('auto' decided) before it is sent: the engine picks a model.
+ */
+export type JobSettings = Pick<Settings, 'maxInputPixels' | 'maxTile' | 'allowWebGPU'> & { profile: Profile };
 
 export interface EngineInfo {
   /** Backend of the last session created, or null before the first job. */
@@ -87,7 +92,7 @@ export function isEngineRequest(message: unknown): message is EngineRequest {
 function isJobSettings(value: unknown): value is JobSettings {
   if (typeof value !== 'object' || value === null) return false;
   const { profile, maxInputPixels, maxTile, allowWebGPU } = value as Partial<JobSettings>;
-  return typeof profile === 'string' && typeof maxInputPixels === 'number' && typeof maxTile === 'number' && typeof allowWebGPU === 'boolean';
+  return (profile === 'quality' || profile === 'fast') && typeof maxInputPixels === 'number' && typeof maxTile === 'number' && typeof allowWebGPU === 'boolean';
 }
 
 export function isContentRequest(message: unknown): message is ContentRequest {

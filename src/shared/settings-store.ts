@@ -7,7 +7,8 @@ const KEY = 'settings';
 
 export async function loadSettings(): Promise<Settings> {
   const stored = await browser.storage.sync.get(KEY);
-  const { settings, replaced } = validateSettings(stored[KEY]);
+  const { settings, replaced, warning } = validateSettings(stored[KEY]);
+  if (warning) logError('settings', warning);
   if (replaced.length > 0) logError('settings', `invalid stored values replaced by defaults: ${replaced.join(', ')}`);
   return settings;
 }

@@ -1,14 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, validateSettings } from './settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION, validateSettings } from './settings';
 
 describe('validateSettings', () => {
-  it.each([undefined, null, 'quality', 42, [], {}])('fills every default from %j', (raw) => {
-    expect(validateSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, replaced: [] });
+  it.each([undefined, null, {}])('fills every default from %j, quietly', (raw) => {
+    expect(validateSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, replaced: [], warning: null });
+  });
+
+  it.each(['quality', 42, true, []])('falls back to the defaults on corrupt storage (%j), with a warning', (raw) => {
+    expect(validateSettings(raw)).toEqual({ settings: DEFAULT_SETTINGS, replaced: [], warning: 'stored settings are not an object' });
+  });
+
+  it('defaults to the automatic profile', () => {
+    expect(DEFAULT_SETTINGS.profile).toBe('auto');
+    expect(DEFAULT_SETTINGS.version).toBe(2);
   });
 
   it('keeps valid values', () => {
-    const stored = { version: 1, profile: 'fast', maxInputPixels: 1_000_000, maxTile: 512, allowWebGPU: false };
-    expect(validateSettings(stored)).toEqual({ settings: stored, replaced: [] });
+    const stored = {
+      version: SETTINGS_VERSION,
+      profile: 'fast',
+      maxInputPixels: 1_000_000,
+      maxTile: 512,
+      allowWebGPU: false,
+      minUpscaleFactor: 2,
+      minSide: 64,
+      cacheLimitBytes: 0,
+    };
+    expect(validateSettings(stored)).toEqual({ settings: stored, replaced: [], warning: null });
+  });
+
+  it.each(['auto', 'quality', 'fast'])('accepts the profile %s', (profile) => {
+    expect(validateSettings({ profile }).settings.profile).toBe(profile);
   });
 
   it('fills missing keys from the defaults and keeps the present ones', () => {
@@ -16,14 +38,18 @@ describe('validateSettings', () => {
   });
 
   it('replaces invalid values with the defaults and reports them', () => {
-    const { settings, replaced } = validateSettings({
+    const { settings, replaced, warning } = validateSettings({
       profile: 'turbo',
       maxInputPixels: -5,
       maxTile: 32,
       allowWebGPU: 'yes',
+      minUpscaleFactor: 0.5,
+      minSide: 0,
+      cacheLimitBytes: -1,
     });
     expect(settings).toEqual(DEFAULT_SETTINGS);
-    expect(replaced.sort()).toEqual(['allowWebGPU', 'maxInputPixels', 'maxTile', 'profile']);
+    expect(replaced.sort()).toEqual(['allowWebGPU', 'cacheLimitBytes', 'maxInputPixels', 'maxTile', 'minSide', 'minUpscaleFactor', 'profile']);
+    expect(warning).toBeNull();
   });
 
   it.each([
@@ -31,8 +57,20 @@ describe('validateSettings', () => {
     ['maxTile', 256.5],
     ['maxInputPixels', 64_000_001],
     ['maxInputPixels', '4000000'],
+    ['minUpscaleFactor', 8.5],
+    ['minUpscaleFactor', Number.NaN],
+    ['minUpscaleFactor', '1.5'],
+    ['minSide', 24.5],
+    ['minSide', 1025],
+    ['cacheLimitBytes', 1.5],
+    ['cacheLimitBytes', 10_000_000_001],
+    ['cacheLimitBytes', null],
   ])('rejects %s = %j', (key, value) => {
-    expect(validateSettings({ [key]: value })).toEqual({ settings: DEFAULT_SETTINGS, replaced: [key] });
+    expect(validateSettings({ [key]: value })).toEqual({ settings: DEFAULT_SETTINGS, replaced: [key], warning: null });
+  });
+
+  it('accepts fractional upscale factors', () => {
+    expect(validateSettings({ minUpscaleFactor: 1.25 }).settings.minUpscaleFactor).toBe(1.25);
   });
 
   it('drops unknown keys, so they are not written back to storage', () => {
@@ -43,5 +81,49 @@ describe('validateSettings', () => {
     const { settings } = validateSettings(undefined);
     settings.maxTile = 64;
     expect(DEFAULT_SETTINGS.maxTile).toBe(256);
+  });
+});
+
+describe('settings versions', () => {
+  /** What v1 of the extension wrote: every v1 key, always (saveSettings writes the whole object). */
+  const v1 = { version: 1, profile: 'fast', maxInputPixels: 1_000_000, maxTile: 512, allowWebGPU: false };
+
+  it('migrates v1: its values are kept and the new fields take their defaults', () => {
+    expect(validateSettings(v1)).toEqual({
+      settings: { ...DEFAULT_SETTINGS, ...v1, version: SETTINGS_VERSION },
+      replaced: [],
+      warning: null,
+    });
+  });
+
+  it('keeps the v1 profile the user had rather than switching it to auto', () => {
+    expect(validateSettings({ ...v1, profile: 'quality' }).settings.profile).toBe('quality');
+  });
+
+  it('still replaces invalid v1 values after migrating', () => {
+    expect(validateSettings({ ...v1, maxTile: 5 })).toEqual({
+      settings: { ...DEFAULT_SETTINGS, ...v1, maxTile: DEFAULT_SETTINGS.maxTile, version: SETTINGS_VERSION },
+      replaced: ['maxTile'],
+      warning: null,
+    });
+  });
+
+  it('does not change the stored object it migrates', () => {
+    const stored = { ...v1 };
+    validateSettings(stored);
+    expect(stored).toEqual(v1);
+  });
+
+  it('sets aside settings from a newer version, with a warning', () => {
+    const { settings, replaced, warning } = validateSettings({ ...DEFAULT_SETTINGS, version: SETTINGS_VERSION + 1, maxTile: 128 });
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(replaced).toEqual([]);
+    expect(warning).toMatch(/version 3 is from a newer Enhance/);
+  });
+
+  it.each([0, -1, 1.5, '2', true, {}])('falls back to the defaults on a version of %j, with a warning', (version) => {
+    const { settings, warning } = validateSettings({ ...DEFAULT_SETTINGS, version, maxTile: 128 });
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(warning).toMatch(/^unknown settings version/);
   });
 });

@@ -1,52 +1,93 @@
 /**
- * Settings: one schema with defaults, a version, and a validator that fills gaps and drops bad
- * values instead of failing, so old or corrupt storage never breaks the extension.
+ * Settings: one schema with defaults, a version with named migrations, and a validator that fills
+ * gaps and drops bad values instead of failing, so old or corrupt storage never breaks the extension.
  */
-import type { Profile } from '../core/models';
+import type { ProfileSetting } from '../core/scale-choice';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 export const DEFAULT_SETTINGS = {
   version: SETTINGS_VERSION,
-  /** Quality or speed; the registry's profile for each job. */
-  profile: 'quality' as Profile,
+  /** Quality, speed, or 'auto': decided per device (resolveProfile) before it reaches a job. */
+  profile: 'auto' as ProfileSetting,
   /** Largest input the engine accepts, in pixels (width x height). */
   maxInputPixels: 4_000_000,
   /** Largest tile side the model sees at once, in input pixels. */
   maxTile: 256,
   /** Use WebGPU when the browser has an adapter. */
   allowWebGPU: true,
+  /** Auto-enhance takes images the screen shows at least this many times their natural size. */
+  minUpscaleFactor: 1.5,
+  /** Auto-enhance leaves images with a shorter side alone: icons, spacers, tracking pixels. */
+  minSide: 24,
+  /** Enhanced images kept for the next visit, in bytes; 0 keeps none. */
+  cacheLimitBytes: 200_000_000,
 };
 
 export type Settings = typeof DEFAULT_SETTINGS;
 
+type Stored = Record<string, unknown>;
+
+/**
+ * v2 added auto-enhance: the 'auto' profile and the fields above it, which take their defaults
+ * in validation. A v1 profile ('quality' or 'fast') is kept: it may have been the user's choice.
+ */
+function migrateV1ToV2(v1: Stored): Stored {
+  return { ...v1, version: 2 };
+}
+
+/** MIGRATIONS[n] turns version n into version n + 1; validation runs them in a chain. */
+const MIGRATIONS: Readonly<Record<number, (stored: Stored) => Stored>> = {
+  1: migrateV1ToV2,
+};
+
 type Check = (value: unknown) => boolean;
 
-const isPositiveInt = (min: number, max: number): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+const isIntegerIn = (min: number, max: number): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
-const CHECKS: { [K in keyof Settings]: Check } = {
-  version: (v) => v === SETTINGS_VERSION,
-  profile: (v) => v === 'quality' || v === 'fast',
-  maxInputPixels: isPositiveInt(1, 64_000_000),
-  maxTile: isPositiveInt(64, 1024),
+const CHECKS: { [K in Exclude<keyof Settings, 'version'>]: Check } = {
+  profile: (v) => v === 'auto' || v === 'quality' || v === 'fast',
+  maxInputPixels: isIntegerIn(1, 64_000_000),
+  maxTile: isIntegerIn(64, 1024),
   allowWebGPU: (v) => typeof v === 'boolean',
+  // Below 1 would "enhance" images shown smaller than they are; past 8 nothing qualifies.
+  minUpscaleFactor: (v) => typeof v === 'number' && v >= 1 && v <= 8,
+  minSide: isIntegerIn(1, 1024),
+  cacheLimitBytes: isIntegerIn(0, 10_000_000_000),
 };
 
 export interface Validated {
   settings: Settings;
   /** Keys whose stored value was invalid and fell back to the default (missing keys just take it). */
   replaced: string[];
+  /** Why the stored object was set aside whole (corrupt, or from a newer version); null when it was not. */
+  warning: string | null;
 }
 
+function defaults(warning: string | null): Validated {
+  return { settings: { ...DEFAULT_SETTINGS }, replaced: [], warning };
+}
+
+/**
+ * Reads stored settings of any version: older ones are migrated, and an object without a version
+ * (a patch, or test data) is read as the current one. A newer version's settings are not guessed
+ * at; with storage.sync they come from another device that runs a newer Enhance.
+ */
 export function validateSettings(raw: unknown): Validated {
-  const stored = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  if (raw === undefined || raw === null) return defaults(null);
+  if (typeof raw !== 'object' || Array.isArray(raw)) return defaults('stored settings are not an object');
+  const version = (raw as Stored).version ?? SETTINGS_VERSION;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return defaults(`unknown settings version ${JSON.stringify(version)}`);
+  if (version > SETTINGS_VERSION) return defaults(`settings version ${version} is from a newer Enhance; defaults used`);
+  let stored = raw as Stored;
+  for (let from = version; from < SETTINGS_VERSION; from++) stored = MIGRATIONS[from](stored);
+
+  const settings: Stored = { ...DEFAULT_SETTINGS };
   const replaced: string[] = [];
-  for (const key of Object.keys(CHECKS) as Array<keyof Settings>) {
-    if (key === 'version') continue;
+  for (const key of Object.keys(CHECKS) as Array<keyof typeof CHECKS>) {
     if (!(key in stored)) continue;
     if (CHECKS[key](stored[key])) settings[key] = stored[key];
     else replaced.push(key);
   }
-  return { settings: settings as Settings, replaced };
+  return { settings: settings as Settings, replaced, warning: null };
 }

@@ -1,0 +1,163 @@
+/**
+ * Which images on a page are worth enhancing, from facts the content script reads off the DOM.
+ * Pure, so the rules are tested without a browser and the glue only measures.
+ */
+
+export interface ImageFacts {
+  naturalWidth: number;
+  naturalHeight: number;
+  /** The box the image is drawn in, in CSS pixels. */
+  renderedWidth: number;
+  renderedHeight: number;
+  devicePixelRatio: number;
+  /** In the layout and not hidden by CSS (display, visibility, opacity 0). */
+  visible: boolean;
+  /** MIME type from the response, or `typeFromUrl(currentSrc)`; null when neither is known. */
+  type: string | null;
+  /** From `countFrames` once the bytes are in; null before, and the engine checks again then. */
+  frameCount: number | null;
+  /** `img.currentSrc`: the candidate a srcset or <picture> actually chose, not `src`. */
+  currentSrc: string;
+}
+
+export interface DiscoveryRules {
+  /** Enhance when the screen shows the image at least this many times its natural size. */
+  minUpscaleFactor: number;
+  /** Natural sides below this are icons, spacers and tracking pixels. */
+  minSide: number;
+  /** Natural size limit, as in the engine's own check. */
+  maxInputPixels: number;
+}
+
+export type SkipReason =
+  | 'no-source'
+  | 'svg'
+  | 'hidden'
+  /** Drawn in an empty box. */
+  | 'zero-size'
+  /** Not decoded yet (or broken): naturalWidth/Height are 0 until the load event. */
+  | 'not-loaded'
+  | 'too-small'
+  | 'too-large'
+  | 'animated'
+  | 'sharp-enough';
+
+export type Verdict = { enhance: true; need: number } | { enhance: false; reason: SkipReason };
+
+/**
+ * Checks run cheapest and most certain first, so a hidden tracking pixel reports 'hidden' without
+ * its sizes being looked at. `need` is how much more resolution the screen could show, on the
+ * axis that lacks the most.
+ */
+export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdict {
+  const skip = (reason: SkipReason): Verdict => ({ enhance: false, reason });
+  if (!facts.currentSrc) return skip('no-source');
+  if (facts.type === 'image/svg+xml') return skip('svg');
+  if (!facts.visible) return skip('hidden');
+  // `> 0` also turns away NaN from a detached element.
+  if (!(facts.renderedWidth > 0 && facts.renderedHeight > 0)) return skip('zero-size');
+  if (!(facts.naturalWidth > 0 && facts.naturalHeight > 0)) return skip('not-loaded');
+  if (Math.min(facts.naturalWidth, facts.naturalHeight) < rules.minSide) return skip('too-small');
+  if (facts.naturalWidth * facts.naturalHeight > rules.maxInputPixels) return skip('too-large');
+  if (facts.frameCount !== null && facts.frameCount > 1) return skip('animated');
+  const need = Math.max(
+    (facts.renderedWidth * facts.devicePixelRatio) / facts.naturalWidth,
+    (facts.renderedHeight * facts.devicePixelRatio) / facts.naturalHeight,
+  );
+  return need >= rules.minUpscaleFactor ? { enhance: true, need } : skip('sharp-enough');
+}
+
+const TYPE_BY_EXTENSION: Record<string, string> = {
+  svg: 'image/svg+xml',
+  gif: 'image/gif',
+  png: 'image/png',
+  apng: 'image/apng',
+  webp: 'image/webp',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  avif: 'image/avif',
+};
+
+/** The type a URL announces (data: header or file extension), for before the bytes arrive. */
+export function typeFromUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol === 'data:') {
+    const type = /^([\w.+-]+\/[\w.+-]+)[;,]/.exec(parsed.pathname)?.[1];
+    return type ? type.toLowerCase() : null;
+  }
+  const extension = /\.(\w+)$/.exec(parsed.pathname)?.[1]?.toLowerCase();
+  return (extension && TYPE_BY_EXTENSION[extension]) || null;
+}
+
+/**
+ * How many frames an image file holds: more than one means animated, which the model would
+ * flatten to its first frame. Reads GIF, PNG (APNG) and WebP containers; any other or truncated
+ * file counts as what was seen, at least 1, so unknown formats are never called animated.
+ * `bytes` is the whole file: a GIF or WebP states no frame count up front.
+ */
+export function countFrames(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (offset: number, length: number): string =>
+    offset + length <= bytes.length ? String.fromCharCode(...bytes.subarray(offset, offset + length)) : '';
+  const signature = ascii(0, 6);
+  if (signature === 'GIF87a' || signature === 'GIF89a') return Math.max(1, gifImageCount(bytes));
+  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return Math.max(1, apngFrameCount(view, ascii));
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return Math.max(1, webpFrameCount(view, ascii));
+  return 1;
+}
+
+/** Image descriptors in a GIF: each is one frame (a graphic control extension alone is not). */
+function gifImageCount(bytes: Uint8Array): number {
+  const colorTableSize = (flags: number): number => (flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
+  const skipSubBlocks = (at: number): number => {
+    while (at < bytes.length && bytes[at] !== 0) at += bytes[at] + 1;
+    return at + 1;
+  };
+  let at = 13 + colorTableSize(bytes[10]);
+  let images = 0;
+  while (at < bytes.length) {
+    const block = bytes[at];
+    if (block === 0x2c) {
+      images++;
+      // 10-byte descriptor, local color table, LZW code size byte, then the data sub-blocks.
+      at = skipSubBlocks(at + 10 + colorTableSize(bytes[at + 9]) + 1);
+    } else if (block === 0x21) {
+      at = skipSubBlocks(at + 2);
+    } else {
+      break; // 0x3b trailer, or bytes that are not GIF blocks
+    }
+  }
+  return images;
+}
+
+/** `num_frames` of the acTL chunk, which APNG requires before the first IDAT; plain PNGs have none. */
+function apngFrameCount(view: DataView, ascii: (offset: number, length: number) => string): number {
+  for (let at = 8; at + 8 <= view.byteLength; ) {
+    const length = view.getUint32(at);
+    const type = ascii(at + 4, 4);
+    if (type === 'acTL') return at + 12 <= view.byteLength ? view.getUint32(at + 8) : 1;
+    if (type === 'IDAT') return 1;
+    at += 12 + length; // length, type, data, CRC
+  }
+  return 1;
+}
+
+/**
+ * ANMF (animation frame) chunks of a WebP. The VP8X animation flag is not read: encoders set it on
+ * single-frame animations too, which show as a still image; only a count tells.
+ */
+function webpFrameCount(view: DataView, ascii: (offset: number, length: number) => string): number {
+  let frames = 0;
+  for (let at = 12; at + 8 <= view.byteLength; ) {
+    const type = ascii(at, 4);
+    const size = view.getUint32(at + 4, true);
+    if (type === 'ANMF') frames++;
+    at += 8 + size + (size % 2); // chunks are padded to an even size
+  }
+  return frames;
+}

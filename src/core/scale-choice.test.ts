@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AUTO_QUALITY_MAX_MS_PER_MEGAPIXEL,
+  benchmarkIsStale,
+  chooseScale,
+  parseBenchmark,
+  resolveProfile,
+  type DeviceBenchmark,
+} from './scale-choice';
+
+describe('chooseScale', () => {
+  it.each([
+    [1.5, 2],
+    [2, 2],
+    [2.01, 4],
+    [3, 4],
+    [4, 4],
+    [7, 4],
+  ])('need %d -> x%d', (need, scale) => {
+    expect(chooseScale(need, [2, 4])).toBe(scale);
+  });
+
+  it('does not rely on the shipped list being sorted, nor change it', () => {
+    const shipped = [4, 3, 2];
+    expect(chooseScale(2.5, shipped)).toBe(3);
+    expect(shipped).toEqual([4, 3, 2]);
+  });
+
+  it('uses the only scale shipped', () => {
+    expect(chooseScale(3, [2])).toBe(2);
+  });
+
+  it('throws when nothing is shipped', () => {
+    expect(() => chooseScale(2, [])).toThrow(RangeError);
+  });
+});
+
+const benchmark = (msPerMegapixelQuality: number, backend: DeviceBenchmark['backend'] = 'webgpu'): DeviceBenchmark => ({
+  backend,
+  msPerMegapixelQuality,
+  measuredAt: 1_700_000_000_000,
+});
+
+describe('resolveProfile', () => {
+  it('keeps a profile the user chose, whatever the device', () => {
+    expect(resolveProfile('quality', benchmark(1e6))).toBe('quality');
+    expect(resolveProfile('fast', benchmark(1))).toBe('fast');
+    expect(resolveProfile('fast', null)).toBe('fast');
+  });
+
+  it('runs quality on auto until the device is measured', () => {
+    expect(resolveProfile('auto', null)).toBe('quality');
+  });
+
+  it('gives a fast device quality and a slow one speed', () => {
+    expect(resolveProfile('auto', benchmark(400))).toBe('quality');
+    expect(resolveProfile('auto', benchmark(40_000, 'wasm'))).toBe('fast');
+  });
+
+  it('keeps quality up to the threshold: 1.5 s for a 0.25 MP image', () => {
+    expect(AUTO_QUALITY_MAX_MS_PER_MEGAPIXEL).toBe(6000);
+    expect(resolveProfile('auto', benchmark(6000))).toBe('quality');
+    expect(resolveProfile('auto', benchmark(6001))).toBe('fast');
+  });
+});
+
+describe('benchmarkIsStale', () => {
+  it('is stale when there is none or it ran on another backend', () => {
+    expect(benchmarkIsStale(null, 'webgpu')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'webgpu'), 'wasm')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'wasm'), 'webgpu')).toBe(true);
+  });
+
+  it('is fresh on the same backend, however old', () => {
+    expect(benchmarkIsStale({ ...benchmark(500), measuredAt: 0 }, 'webgpu')).toBe(false);
+  });
+});
+
+describe('parseBenchmark', () => {
+  it('accepts a stored benchmark', () => {
+    expect(parseBenchmark(benchmark(812.5))).toEqual(benchmark(812.5));
+  });
+
+  it('drops unknown keys', () => {
+    expect(parseBenchmark({ ...benchmark(500), gpu: 'x' })).toEqual(benchmark(500));
+  });
+
+  it.each([
+    undefined,
+    null,
+    'webgpu',
+    {},
+    { ...benchmark(500), backend: 'webgl' },
+    { ...benchmark(500), msPerMegapixelQuality: 0 },
+    { ...benchmark(500), msPerMegapixelQuality: -1 },
+    { ...benchmark(500), msPerMegapixelQuality: Number.POSITIVE_INFINITY },
+    { ...benchmark(500), msPerMegapixelQuality: '500' },
+    { ...benchmark(500), measuredAt: Number.NaN },
+    { backend: 'wasm', msPerMegapixelQuality: 500 },
+  ])('reads %j as none', (raw) => {
+    expect(parseBenchmark(raw)).toBeNull();
+  });
+});

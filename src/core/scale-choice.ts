@@ -1,0 +1,57 @@
+/** Which model runs an automatic job: the scale an image needs, and quality or speed for this device. */
+import type { Profile } from './models';
+
+export type Backend = 'webgpu' | 'wasm';
+
+/** The profile a user picks: 'auto' leaves the choice to the device benchmark. */
+export type ProfileSetting = 'auto' | Profile;
+
+/** The smallest shipped scale that covers `need`; the largest when none does (closest we can get). */
+export function chooseScale(need: number, shipped: readonly number[]): number {
+  if (shipped.length === 0) throw new RangeError('no shipped scales');
+  const ascending = [...shipped].sort((a, b) => a - b);
+  return ascending.find((scale) => scale >= need) ?? ascending[ascending.length - 1];
+}
+
+/** A one-time measurement of the quality model on this device, stored and re-run on a backend change. */
+export interface DeviceBenchmark {
+  backend: Backend;
+  msPerMegapixelQuality: number;
+  /** Date.now() of the measurement. */
+  measuredAt: number;
+}
+
+/**
+ * A typical automatic job: a 500x500 thumbnail shown at twice its size. Pages hold many such
+ * images, enhanced one after another, so a second and a half each is about as long as the first
+ * visible ones may take before the wait is noticed; slower than that, the fast model wins.
+ */
+export const TYPICAL_INPUT_MEGAPIXELS = 0.25;
+export const QUALITY_BUDGET_MS = 1500;
+/** 6000 ms per megapixel. A guess from the budget, not yet from measurements: tune it with bench numbers. */
+export const AUTO_QUALITY_MAX_MS_PER_MEGAPIXEL = QUALITY_BUDGET_MS / TYPICAL_INPUT_MEGAPIXELS;
+
+/**
+ * The profile a job runs with. Without a benchmark 'auto' means quality, the extension's behaviour
+ * before 'auto' existed; the benchmark, once there, can only move a slow device to fast.
+ */
+export function resolveProfile(profile: ProfileSetting, benchmark: DeviceBenchmark | null): Profile {
+  if (profile !== 'auto') return profile;
+  if (benchmark === null) return 'quality';
+  return benchmark.msPerMegapixelQuality <= AUTO_QUALITY_MAX_MS_PER_MEGAPIXEL ? 'quality' : 'fast';
+}
+
+/** A benchmark describes the backend it ran on: a new one (WebGPU switched off, a new GPU driver) needs a new run. */
+export function benchmarkIsStale(benchmark: DeviceBenchmark | null, currentBackend: Backend): boolean {
+  return benchmark === null || benchmark.backend !== currentBackend;
+}
+
+/** A stored benchmark, checked: anything else reads as none, so it is measured again. */
+export function parseBenchmark(raw: unknown): DeviceBenchmark | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { backend, msPerMegapixelQuality, measuredAt } = raw as Partial<Record<keyof DeviceBenchmark, unknown>>;
+  if (backend !== 'webgpu' && backend !== 'wasm') return null;
+  if (typeof msPerMegapixelQuality !== 'number' || !(msPerMegapixelQuality > 0) || !Number.isFinite(msPerMegapixelQuality)) return null;
+  if (typeof measuredAt !== 'number' || !Number.isFinite(measuredAt)) return null;
+  return { backend, msPerMegapixelQuality, measuredAt };
+}

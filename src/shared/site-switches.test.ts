@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { isAutoEnabled, originOf, parseSiteSwitches, setAutoEnabled } from './site-switches';
+
+describe('originOf', () => {
+  it.each([
+    ['https://example.com/a/b?c#d', 'https://example.com'],
+    ['http://example.com:8080/', 'http://example.com:8080'],
+    ['https://example.com:443/x', 'https://example.com'],
+    ['HTTPS://Example.COM/Path', 'https://example.com'],
+    ['https://user:pw@shop.example.com/', 'https://shop.example.com'],
+    ['https://bücher.example/', 'https://xn--bcher-kva.example'],
+    ['http://127.0.0.1:3000/page', 'http://127.0.0.1:3000'],
+  ])('%s -> %s', (url, origin) => {
+    expect(originOf(url)).toBe(origin);
+  });
+
+  it.each([
+    'file:///home/me/page.html',
+    'chrome://extensions',
+    'chrome-extension://abcdef/popup.html',
+    'about:blank',
+    'data:text/html,<p>',
+    'blob:https://example.com/0b7c1e52',
+    'ftp://example.com/',
+    'example.com',
+    '',
+  ])('has no origin for %s', (url) => {
+    expect(originOf(url)).toBeNull();
+  });
+});
+
+describe('site switches', () => {
+  const site = 'https://example.com';
+
+  it('are off for a site never switched on', () => {
+    expect(isAutoEnabled({}, site)).toBe(false);
+    expect(isAutoEnabled({ 'https://other.example': true }, site)).toBe(false);
+  });
+
+  it('are off for names an object has of its own', () => {
+    expect(isAutoEnabled({}, 'constructor')).toBe(false);
+    expect(isAutoEnabled({}, '__proto__')).toBe(false);
+  });
+
+  it('switch on and off without changing the map given', () => {
+    const before = { 'https://other.example': true };
+    const on = setAutoEnabled(before, site, true);
+    expect(isAutoEnabled(on, site)).toBe(true);
+    expect(before).toEqual({ 'https://other.example': true });
+    const off = setAutoEnabled(on, site, false);
+    expect(isAutoEnabled(off, site)).toBe(false);
+    expect(isAutoEnabled(on, site)).toBe(true);
+  });
+
+  it('keep only the sites switched on, to stay small in sync storage', () => {
+    expect(setAutoEnabled({ [site]: true }, site, false)).toEqual({});
+    expect(setAutoEnabled({}, site, false)).toEqual({});
+  });
+
+  it('key by origin, so every page of a site shares one switch', () => {
+    const switches = setAutoEnabled({}, originOf('https://example.com/gallery/1') ?? '', true);
+    expect(isAutoEnabled(switches, originOf('https://example.com/about?x=1') ?? '')).toBe(true);
+    expect(isAutoEnabled(switches, originOf('http://example.com/') ?? '')).toBe(false);
+    expect(isAutoEnabled(switches, originOf('https://www.example.com/') ?? '')).toBe(false);
+  });
+});
+
+describe('parseSiteSwitches', () => {
+  it('keeps a valid stored map', () => {
+    const stored = { 'https://example.com': true, 'http://localhost:8080': true };
+    expect(parseSiteSwitches(stored)).toEqual(stored);
+  });
+
+  it('drops entries that are off, not true, or not a canonical origin', () => {
+    expect(
+      parseSiteSwitches({
+        'https://on.example': true,
+        'https://off.example': false,
+        'https://truthy.example': 'yes',
+        'https://example.com/path': true,
+        'HTTPS://UPPER.example': true,
+        'file:///tmp': true,
+        'not a url': true,
+        ['__proto__']: true, // computed: an own key, as JSON.parse makes it
+      }),
+    ).toEqual({ 'https://on.example': true });
+  });
+
+  it.each([undefined, null, 'https://example.com', 7, [['https://example.com', true]]])('reads %j as no site switched on', (raw) => {
+    expect(parseSiteSwitches(raw)).toEqual({});
+  });
+});
