@@ -108,7 +108,8 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
         "exported_step": int(exported.get("step", last["step"])),
         "exported_set5_psnr": exported.get("set5_psnr"),
         "best_set5_psnr": last["best_psnr"] if last.get("best_psnr", -1) >= 0 else None,
-        "final_loss": log[-1]["loss"] if log else None,
+        # The closing Set5 record of a run has no loss: take the last record that has one.
+        "final_loss": next((rec["loss"] for rec in reversed(log) if "loss" in rec), None),
         "set5_evals": len(evals),
     }
     return summary
