@@ -4,24 +4,20 @@
  * display, the browser stays open for you to right-click around; headless, it saves
  * demo-output/before.png and demo-output/after.png and exits.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFixtureSite, GOOD } from '../test/e2e/fixtures';
-import { launchWithExtension, ROOT, serveFolder, tabIdOf } from '../test/e2e/harness';
+import { GOOD, openFixtureSite } from '../test/e2e/fixtures';
+import { ROOT, tabIdOf } from '../test/e2e/harness';
 import { enhanceById, imagesSettled } from '../test/e2e/page-helpers';
 
 const headless = !process.env.DISPLAY || process.argv.includes('--headless');
 const outDir = join(ROOT, 'demo-output');
 mkdirSync(outDir, { recursive: true });
 
-const dir = mkdtempSync(join(tmpdir(), 'enhance-demo-'));
-const second = await serveFolder(dir, 'localhost');
-buildFixtureSite(dir, second.origin);
-const site = await serveFolder(dir);
-const browser = await launchWithExtension({ headless });
+const fixture = await openFixtureSite({ headless });
+const { browser } = fixture;
 const page = await browser.context.newPage();
-await page.goto(`${site.origin}/index.html`);
+await page.goto(`${fixture.origin}/index.html`);
 await imagesSettled(page);
 await page.screenshot({ path: join(outDir, 'before.png'), fullPage: true });
 
@@ -33,13 +29,8 @@ for (const { id, scale } of [...GOOD, { id: 'logo', scale: 4 }]) {
 await page.screenshot({ path: join(outDir, 'after.png'), fullPage: true });
 console.log(`screenshots: ${join(outDir, 'before.png')} and ${join(outDir, 'after.png')}`);
 
-if (headless) {
-  await browser.close();
-  await site.close();
-  await second.close();
-} else {
+if (!headless) {
   console.log('Chromium is open with Enhance loaded: right-click any image. Close the window to quit.');
   await new Promise<void>((done) => browser.context.on('close', () => done()));
-  await site.close();
-  await second.close();
 }
+await fixture.close();

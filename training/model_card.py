@@ -12,12 +12,12 @@ harness check failed, are left out. Paper numbers are hardcoded below and labell
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 from .data import BENCH_SETS, DATA, ROOT, TRAIN_FOLDERS
+from .evaluate import sha256
 
 MODELS = ROOT / "models"
 SET_LABELS = {"Set5": "Set5", "Set14": "Set14", "BSD100": "BSD100 (B100)", "Urban100": "Urban100"}
@@ -33,14 +33,6 @@ PAPER = {
         "PLKSR-tiny": {"Set5": (32.18, 0.8956), "Set14": (28.67, 0.7838), "BSD100": (27.61, 0.7380), "Urban100": (26.12, 0.7888)},
     },
 }
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _load_json(path: Path, default):

@@ -2,48 +2,37 @@
  * Issue 2, end to end: the built extension in real Chromium enhances real benchmark images in
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
 import { readPng } from '../../src/node/png';
-import { buildFixtureSite, GOOD } from './fixtures';
-import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { GOOD, openFixtureSite, type FixtureSession } from './fixtures';
+import { tabIdOf, type ExtensionBrowser } from './harness';
 import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
 
+let fixture: FixtureSession;
 let dir: string;
-let site: FixtureServer;
-let second: FixtureServer;
 let browser: ExtensionBrowser;
 let page: Page;
 let tabId: number;
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
-  second = await serveFolder(dir, 'localhost');
-  buildFixtureSite(dir, second.origin);
-  site = await serveFolder(dir);
-  browser = await launchWithExtension();
+  fixture = await openFixtureSite();
+  ({ dir, browser } = fixture);
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.text().includes('Enhance')) pageProblems.push(`console ${message.type()}: ${message.text()}`);
   });
-  await page.goto(`${site.origin}/index.html`);
+  await page.goto(`${fixture.origin}/index.html`);
   await imagesSettled(page);
   tabId = await tabIdOf(browser.worker, page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await second?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe('Enhance x2 / x4 on good images', () => {
   const gains: Record<string, number> = {};
@@ -126,7 +115,7 @@ describe('Enhance x2 / x4 on good images', () => {
     const ids = ['butterfly', 'head', 'baby', 'woman'];
     const originals = new Map<string, string>();
     const fresh = await browser.context.newPage();
-    await fresh.goto(`${site.origin}/index.html`);
+    await fresh.goto(`${fixture.origin}/index.html`);
     for (const id of ids) originals.set(id, await markup(fresh, id));
     await fresh.close();
     for (const id of ids) {

@@ -3,11 +3,13 @@
  * awkward cases (cross-origin, transparent, <picture>, srcset, broken, non-image, SVG, empty, huge).
  * Built into a temporary folder from ../shared/data at test time.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
+import { launchWithExtension, serveFolder, type ExtensionBrowser } from './harness';
 
 export const BENCH = join(import.meta.dirname, '../../../shared/data/bench');
 
@@ -105,4 +107,31 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
 </body></html>
 `,
   );
+}
+
+export interface FixtureSession {
+  dir: string;
+  origin: string;
+  browser: ExtensionBrowser;
+  close(): Promise<void>;
+}
+
+/** The fixture site on two local origins and Chromium with the built extension: each e2e file's setup. */
+export async function openFixtureSite(options: { webgpu?: boolean; headless?: boolean } = {}): Promise<FixtureSession> {
+  const dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
+  const second = await serveFolder(dir, 'localhost');
+  buildFixtureSite(dir, second.origin);
+  const site = await serveFolder(dir);
+  const browser = await launchWithExtension(options);
+  return {
+    dir,
+    origin: site.origin,
+    browser,
+    close: async () => {
+      await browser.close();
+      await site.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

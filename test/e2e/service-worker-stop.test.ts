@@ -4,34 +4,24 @@
  * stopping the worker mid-job must not matter. The worker is stopped the way a person would in
  * chrome://serviceworker-internals.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFixtureSite } from './fixtures';
-import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { openFixtureSite, type FixtureSession } from './fixtures';
+import { tabIdOf, type ExtensionBrowser } from './harness';
 import { currentSrc, imagesSettled, overlayTexts, shownPixels } from './page-helpers';
 
-let dir: string;
-let site: FixtureServer;
+let fixture: FixtureSession;
 let browser: ExtensionBrowser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
-  buildFixtureSite(dir, 'http://localhost:9');
-  site = await serveFolder(dir);
-  browser = await launchWithExtension();
+  fixture = await openFixtureSite();
+  ({ browser } = fixture);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 it('a job finishes and reaches the page after the service worker is stopped mid-job', async () => {
   const page = await browser.context.newPage();
-  await page.goto(`${site.origin}/index.html`);
+  await page.goto(`${fixture.origin}/index.html`);
   await imagesSettled(page);
   const tabId = await tabIdOf(browser.worker, page);
   const original = await currentSrc(page, 'baby');

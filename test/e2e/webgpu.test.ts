@@ -2,30 +2,20 @@
  * The WebGPU backend computes what the WASM backend computes. Headless Chromium's adapter is
  * SwiftShader (software), so this proves correctness on a tiny image; it says nothing of speed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFixtureSite } from './fixtures';
-import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { openFixtureSite, type FixtureSession } from './fixtures';
+import { tabIdOf, type ExtensionBrowser } from './harness';
 import { enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
 
-let dir: string;
-let site: FixtureServer;
+let fixture: FixtureSession;
 let browser: ExtensionBrowser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
-  buildFixtureSite(dir, 'http://localhost:9');
-  site = await serveFolder(dir);
-  browser = await launchWithExtension({ webgpu: true });
+  fixture = await openFixtureSite({ webgpu: true });
+  ({ browser } = fixture);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 async function setAllowWebGPU(allow: boolean): Promise<void> {
   await browser.worker.evaluate((value) => chrome.storage.sync.set({ settings: { allowWebGPU: value } }), allow);
@@ -33,7 +23,7 @@ async function setAllowWebGPU(allow: boolean): Promise<void> {
 
 it('WebGPU and WASM give the same pixels within 1/255', async () => {
   const page = await browser.context.newPage();
-  await page.goto(`${site.origin}/index.html`);
+  await page.goto(`${fixture.origin}/index.html`);
   await imagesSettled(page);
   const tabId = await tabIdOf(browser.worker, page);
 
