@@ -5,7 +5,6 @@
  */
 import browser from 'webextension-polyfill';
 import { toFailure } from '../core/errors';
-import { resolveProfile } from '../core/scale-choice';
 import type { ContentRequest, ContentResponses, EngineInfo, EngineRequest, EnhanceOutcome } from '../shared/protocol';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
@@ -18,10 +17,8 @@ async function sendToTab<T extends ContentRequest>(tabId: number, frameId: numbe
 export async function upscale(tabId: number, srcUrl: string, scale: number, frameId = 0): Promise<EnhanceOutcome> {
   try {
     const settings = await loadSettings();
-    // No device benchmark is stored yet, so 'auto' runs as quality (see resolveProfile).
-    const profile = resolveProfile(settings.profile, null);
     await ensureOffscreenDocument();
-    return await sendToTab(tabId, frameId, { type: 'enhance', srcUrl, scale, settings: { ...settings, profile } });
+    return await sendToTab(tabId, frameId, { type: 'enhance', srcUrl, scale, settings });
   } catch (error) {
     return { ok: false, images: 0, failure: toFailure(error, 'engine-unavailable') };
   }

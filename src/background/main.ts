@@ -17,6 +17,6 @@ browser.contextMenus.onClicked.addListener((info, tab) => {
   onMenuClick(info, tab).catch((error: unknown) => logError('menu click', error));
 });
 browser.runtime.onMessage.addListener((message: unknown) => {
-  if (!isBackgroundRequest(message)) return undefined;
+  if (!isBackgroundRequest(message) || message.type !== 'menu-context') return undefined;
   return showEnhancedItems(message.enhanced).catch((error: unknown) => logError('menu update', error));
 });

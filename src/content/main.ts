@@ -84,13 +84,17 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return restore(request.srcUrl);
     case 'enhanced-data-url':
       return { dataUrl: await enhancedDataUrl(request.srcUrl) };
+    case 'enhance-all':
+      return { queued: 0 };
+    case 'restore-all':
+      return { restored: 0 };
   }
 }
 
 browser.runtime.onMessage.addListener((message: unknown) => {
   if (!isContentRequest(message)) return undefined;
   // Only the frame that holds the image answers; the others stay silent so its answer wins.
-  if (message.type !== 'enhance' && imagesShowing(message.srcUrl).length === 0) return undefined;
+  if ((message.type === 'restore' || message.type === 'enhanced-data-url') && imagesShowing(message.srcUrl).length === 0) return undefined;
   return handle(message);
 });
 

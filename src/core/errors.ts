@@ -3,6 +3,7 @@ export type FailureCode =
   | 'fetch-failed'
   | 'not-an-image'
   | 'svg'
+  | 'animated'
   | 'empty-image'
   | 'too-large'
   | 'model-failed'
@@ -19,6 +20,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'fetch-failed': 'Enhance could not download this image.',
   'not-an-image': 'Enhance could not read this file as an image.',
   svg: 'SVG images are already sharp at any size.',
+  animated: 'Enhance leaves animated images as they are.',
   'empty-image': 'This image has no pixels to enhance.',
   'too-large': 'This image is larger than the size limit in Enhance settings.',
   'model-failed': 'The upscaling model failed on this image.',

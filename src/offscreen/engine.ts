@@ -1,6 +1,7 @@
 /** One enhancement job in the engine: fetch, decode, check, upscale tile by tile, encode. */
 import { EnhanceError } from '../core/errors';
 import { checkImageSize } from '../core/limits';
+import { resolveProfile } from '../core/scale-choice';
 import { parseRegistry, pickModel, type ModelRegistry } from '../core/models';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
@@ -19,7 +20,7 @@ function loadRegistry(): Promise<ModelRegistry> {
 
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
-  const model = pickModel(await loadRegistry(), job.scale, job.settings.profile);
+  const model = pickModel(await loadRegistry(), job.scale, resolveProfile(job.settings.profile, null));
   const bitmap = await decodeImage(await fetchImageBlob(job.srcUrl));
   let image;
   try {
@@ -51,10 +52,10 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): 
   lastRun.reason = backend === choice.backend ? choice.reason : (await chooseBackend(job.settings.allowWebGPU)).reason;
   lastRun.jobsRun++;
   const dataUrl = await encodePngDataUrl(output);
-  return { type: 'done', dataUrl, width: output.width, height: output.height, backend, ms: Math.round(performance.now() - started) };
+  return { type: 'done', dataUrl, width: output.width, height: output.height, backend, ms: Math.round(performance.now() - started), fromCache: false };
 }
 
 /** What the engine last ran on, and why: shown in the popup and returned by status(). */
 export function engineInfo(): EngineInfo {
-  return { ...lastRun, crossOriginIsolated: self.crossOriginIsolated, wasmThreads: wasmThreads() };
+  return { ...lastRun, inferences: lastRun.jobsRun, cacheHits: 0, crossOriginIsolated: self.crossOriginIsolated, wasmThreads: wasmThreads() };
 }

@@ -14,7 +14,25 @@ describe('isBackgroundRequest', () => {
     expect(isBackgroundRequest({ type: 'menu-context', enhanced: false })).toBe(true);
   });
 
-  it.each([...notMessages, { type: 'menu-context' }, { type: 'menu-context', enhanced: 'yes' }, { type: 'enhance', enhanced: true }])(
+  it.each([
+    { type: 'tab-counts', counts: { enhanced: 3, queued: 0, failed: 1 } },
+    { type: 'tab-status', tabId: 7 },
+    { type: 'cache-usage' },
+    { type: 'clear-cache' },
+  ])('accepts a $type message', (message) => expect(isBackgroundRequest(message)).toBe(true));
+
+  it.each([
+    ...notMessages,
+    { type: 'menu-context' },
+    { type: 'menu-context', enhanced: 'yes' },
+    { type: 'enhance', enhanced: true },
+    { type: 'tab-counts' },
+    { type: 'tab-counts', counts: { enhanced: 1, queued: 0 } },
+    { type: 'tab-counts', counts: { enhanced: -1, queued: 0, failed: 0 } },
+    { type: 'tab-counts', counts: { enhanced: 1.5, queued: 0, failed: 0 } },
+    { type: 'tab-status' },
+    { type: 'tab-status', tabId: '7' },
+  ])(
     'rejects %j',
     (message) => expect(isBackgroundRequest(message)).toBe(false),
   );
@@ -25,6 +43,8 @@ describe('isContentRequest', () => {
     { type: 'enhance', srcUrl, scale: 2, settings },
     { type: 'restore', srcUrl },
     { type: 'enhanced-data-url', srcUrl },
+    { type: 'enhance-all' },
+    { type: 'restore-all' },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));
@@ -46,8 +66,8 @@ describe('isContentRequest', () => {
 describe('isJobRequest', () => {
   const job: JobRequest = { type: 'job', srcUrl, scale: 4, settings };
 
-  it('accepts a job', () => {
-    expect(isJobRequest(job)).toBe(true);
+  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }])('accepts a job %#', (message) => {
+    expect(isJobRequest(message)).toBe(true);
   });
 
   it.each([
@@ -57,17 +77,18 @@ describe('isJobRequest', () => {
     { ...job, scale: '4' },
     { ...job, settings: null },
     { ...job, settings: undefined },
-    // 'auto' is resolved before a job is sent: the engine can only pick a model for a real profile.
-    { ...job, settings: { ...settings, profile: 'auto' } },
+    { ...job, auto: 'yes' },
+    { ...job, settings: { ...settings, profile: 'best' } },
+    { ...job, settings: { ...settings, cacheLimitBytes: undefined } },
   ])('rejects %j', (message) => expect(isJobRequest(message)).toBe(false));
 });
 
 describe('isEngineRequest', () => {
-  it('accepts a message addressed to the offscreen engine', () => {
-    expect(isEngineRequest({ target: 'offscreen', type: 'engine-info' })).toBe(true);
+  it.each(['engine-info', 'cache-usage', 'clear-cache'])('accepts %s addressed to the offscreen engine', (type) => {
+    expect(isEngineRequest({ target: 'offscreen', type })).toBe(true);
   });
 
-  it.each([...notMessages, { type: 'engine-info' }, { target: 'background', type: 'engine-info' }])('rejects %j', (message) =>
+  it.each([...notMessages, { type: 'engine-info' }, { target: 'background', type: 'engine-info' }, { target: 'offscreen', type: 'job' }])('rejects %j', (message) =>
     expect(isEngineRequest(message)).toBe(false),
   );
 });

@@ -8,17 +8,16 @@
  * stops while idle.
  */
 import type { Failure } from '../core/errors';
-import type { Profile } from '../core/models';
-import type { Backend } from '../core/scale-choice';
+import type { Backend, ProfileSetting } from '../core/scale-choice';
 import type { Settings } from './settings';
 
 export type { Backend };
 
 /**
  * The settings a job needs: the content script forwards them, since offscreen pages have no
- * storage API. The profile is resolved ('auto' decided) before it is sent: the engine picks a model.
+ * storage API. 'auto' is decided by the engine, which holds the device benchmark.
  */
-export type JobSettings = Pick<Settings, 'maxInputPixels' | 'maxTile' | 'allowWebGPU'> & { profile: Profile };
+export type JobSettings = Pick<Settings, 'maxInputPixels' | 'maxTile' | 'allowWebGPU' | 'cacheLimitBytes'> & { profile: ProfileSetting };
 
 export interface EngineInfo {
   /** Backend of the last session created, or null before the first job. */
@@ -28,13 +27,32 @@ export interface EngineInfo {
   crossOriginIsolated: boolean;
   wasmThreads: number;
   jobsRun: number;
+  /** Model runs since the offscreen document started (a cache hit runs none). */
+  inferences: number;
+  /** Results served from the cache since the offscreen document started. */
+  cacheHits: number;
+}
+
+/** What one tab's page holds, as its content scripts report it (summed over frames by the worker). */
+export interface TabCounts {
+  enhanced: number;
+  queued: number;
+  failed: number;
+}
+
+export interface CacheUsage {
+  entries: number;
+  bytes: number;
 }
 
 // ---- service worker -> content script (tabs.sendMessage) ----
 export type ContentRequest =
   | { type: 'enhance'; srcUrl: string; scale: number; settings: JobSettings }
   | { type: 'restore'; srcUrl: string }
-  | { type: 'enhanced-data-url'; srcUrl: string };
+  | { type: 'enhanced-data-url'; srcUrl: string }
+  /** Popup: run discovery once now and enhance every low-res image, whether the site is on or not. */
+  | { type: 'enhance-all' }
+  | { type: 'restore-all' };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -51,16 +69,64 @@ export interface ContentResponses {
   enhance: EnhanceOutcome;
   restore: { restored: number };
   'enhanced-data-url': { dataUrl: string | null };
+  /** Images queued by this call. */
+  'enhance-all': { queued: number };
+  'restore-all': { restored: number };
 }
 
-// ---- content script -> service worker (runtime.sendMessage) ----
-/** Sent on right-click so the menu shows "Restore" and "Save" only on enhanced images. */
-export type BackgroundRequest = { type: 'menu-context'; enhanced: boolean };
+// ---- content script, popup, options -> service worker (runtime.sendMessage) ----
+export type BackgroundRequest =
+  /** Sent on right-click so the menu shows "Restore" and "Save" only on enhanced images. */
+  | { type: 'menu-context'; enhanced: boolean }
+  /** A frame's counts changed: the worker keeps them per tab and frame, and shows the badge. */
+  | { type: 'tab-counts'; counts: TabCounts }
+  /** Popup: the state of one tab. */
+  | { type: 'tab-status'; tabId: number }
+  /** Options page: the cache, which only the engine can see. */
+  | { type: 'cache-usage' }
+  | { type: 'clear-cache' };
+
+export interface TabStatus {
+  origin: string | null;
+  auto: boolean;
+  counts: TabCounts;
+  engine: EngineInfo | null;
+}
+
+export interface BackgroundResponses {
+  'menu-context': void;
+  'tab-counts': void;
+  'tab-status': TabStatus;
+  'cache-usage': CacheUsage;
+  'clear-cache': CacheUsage;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+export function isTabCounts(value: unknown): value is TabCounts {
+  if (typeof value !== 'object' || value === null) return false;
+  const { enhanced, queued, failed } = value as Partial<Record<keyof TabCounts, unknown>>;
+  return isCount(enhanced) && isCount(queued) && isCount(failed);
+}
 
 export function isBackgroundRequest(message: unknown): message is BackgroundRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, enhanced } = message as Partial<BackgroundRequest>;
-  return type === 'menu-context' && typeof enhanced === 'boolean';
+  const m = message as Record<string, unknown>;
+  switch (m.type) {
+    case 'menu-context':
+      return typeof m.enhanced === 'boolean';
+    case 'tab-counts':
+      return isTabCounts(m.counts);
+    case 'tab-status':
+      return isCount(m.tabId);
+    case 'cache-usage':
+    case 'clear-cache':
+      return true;
+    default:
+      return false;
+  }
 }
 
 // ---- content script <-> offscreen engine (runtime.connect port named JOB_PORT) ----
@@ -71,32 +137,52 @@ export interface JobRequest {
   srcUrl: string;
   scale: number;
   settings: JobSettings;
+  /**
+   * Automatic jobs: images the engine should not enhance (animated ones) fail with their code but
+   * are not errors to show; a manual job shows every failure.
+   */
+  auto?: boolean;
 }
 
 export type JobEvent =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; dataUrl: string; width: number; height: number; backend: Backend; ms: number }
+  | { type: 'done'; dataUrl: string; width: number; height: number; backend: Backend; ms: number; fromCache: boolean }
   | { type: 'failed'; failure: Failure };
 
-// ---- anyone -> offscreen engine (runtime.sendMessage, answered only by the offscreen page) ----
-export type EngineRequest = { target: 'offscreen'; type: 'engine-info' };
+// ---- service worker -> offscreen engine (runtime.sendMessage, answered only by the offscreen page) ----
+export type EngineRequest =
+  | { target: 'offscreen'; type: 'engine-info' }
+  | { target: 'offscreen'; type: 'cache-usage' }
+  | { target: 'offscreen'; type: 'clear-cache' };
 
 export interface EngineResponses {
   'engine-info': EngineInfo;
+  'cache-usage': CacheUsage;
+  'clear-cache': CacheUsage;
 }
 
 export function isEngineRequest(message: unknown): message is EngineRequest {
-  return typeof message === 'object' && message !== null && (message as { target?: unknown }).target === 'offscreen';
+  if (typeof message !== 'object' || message === null) return false;
+  const { target, type } = message as { target?: unknown; type?: unknown };
+  return target === 'offscreen' && (type === 'engine-info' || type === 'cache-usage' || type === 'clear-cache');
 }
 
 function isJobSettings(value: unknown): value is JobSettings {
   if (typeof value !== 'object' || value === null) return false;
   const { profile, maxInputPixels, maxTile, allowWebGPU } = value as Partial<JobSettings>;
-  return (profile === 'quality' || profile === 'fast') && typeof maxInputPixels === 'number' && typeof maxTile === 'number' && typeof allowWebGPU === 'boolean';
+  const { cacheLimitBytes } = value as Partial<JobSettings>;
+  return (
+    (profile === 'auto' || profile === 'quality' || profile === 'fast') &&
+    typeof maxInputPixels === 'number' &&
+    typeof maxTile === 'number' &&
+    typeof allowWebGPU === 'boolean' &&
+    typeof cacheLimitBytes === 'number'
+  );
 }
 
 export function isContentRequest(message: unknown): message is ContentRequest {
   if (typeof message !== 'object' || message === null) return false;
+  if (isPageRequest(message)) return true;
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
   if (typeof srcUrl !== 'string') return false;
   if (type === 'enhance') {
@@ -106,8 +192,14 @@ export function isContentRequest(message: unknown): message is ContentRequest {
   return type === 'restore' || type === 'enhanced-data-url';
 }
 
+export function isPageRequest(message: unknown): message is Extract<ContentRequest, { type: 'enhance-all' | 'restore-all' }> {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type } = message as { type?: unknown };
+  return type === 'enhance-all' || type === 'restore-all';
+}
+
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings } = message as Partial<JobRequest>;
-  return type === 'job' && typeof srcUrl === 'string' && typeof scale === 'number' && isJobSettings(settings);
+  const { type, srcUrl, scale, settings, auto } = message as Partial<JobRequest>;
+  return type === 'job' && typeof srcUrl === 'string' && typeof scale === 'number' && isJobSettings(settings) && (auto === undefined || typeof auto === 'boolean');
 }
