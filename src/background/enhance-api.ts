@@ -5,10 +5,14 @@
  */
 import browser from 'webextension-polyfill';
 import { toFailure } from '../core/errors';
-import type { ContentRequest, ContentResponses, EngineInfo, EngineRequest, EnhanceOutcome } from '../shared/protocol';
+import type { ContentRequest, ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
-import { ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
+import { runningEngineInfo } from './engine-client';
+import { ensureOffscreenDocument } from './offscreen-document';
+import { allTabsCounts, tabCounts } from './tab-counts-store';
+
+export { setSiteAuto } from '../shared/site-switches-store';
 
 async function sendToTab<T extends ContentRequest>(tabId: number, frameId: number, request: T): Promise<ContentResponses[T['type']]> {
   return browser.tabs.sendMessage(tabId, request, { frameId }) as Promise<ContentResponses[T['type']]>;
@@ -39,11 +43,14 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
 export interface Status {
   offscreen: boolean;
   engine: EngineInfo | null;
+  /** Summed over every tab, or the one tab asked about. */
+  counts: TabCounts;
+  /** Since the offscreen document started; 0 without one. */
+  inferences: number;
+  cacheHits: number;
 }
 
-export async function status(): Promise<Status> {
-  if (!(await offscreenDocumentExists())) return { offscreen: false, engine: null };
-  const request: EngineRequest = { target: 'offscreen', type: 'engine-info' };
-  const engine = (await browser.runtime.sendMessage(request)) as EngineInfo;
-  return { offscreen: true, engine };
+export async function status(tabId?: number): Promise<Status> {
+  const [engine, counts] = await Promise.all([runningEngineInfo(), tabId === undefined ? allTabsCounts() : tabCounts(tabId)]);
+  return { offscreen: engine !== null, engine, counts, inferences: engine?.inferences ?? 0, cacheHits: engine?.cacheHits ?? 0 };
 }

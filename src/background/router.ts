@@ -1,0 +1,59 @@
+/**
+ * The one place runtime messages to the worker are handled: each request type has its handler,
+ * typed with its response, and each is taken only from the sender that may send it.
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { BackgroundRequest, BackgroundResponses, TabCounts, TabStatus } from '../shared/protocol';
+import { originOf } from '../shared/site-switches';
+import { isSiteAuto } from '../shared/site-switches-store';
+import { showCounts } from './badge';
+import { showEnhancedItems } from './context-menu';
+import { askEngine, runningEngineInfo } from './engine-client';
+import { ensureOffscreenDocument } from './offscreen-document';
+import { recordFrameCounts, tabCounts } from './tab-counts-store';
+
+/** Popup and options page: extension pages, whether shown as a popup or opened in a tab. */
+function fromExtensionPage(sender: Runtime.MessageSender): boolean {
+  return sender.url?.startsWith(browser.runtime.getURL('')) === true;
+}
+
+/** Only extension pages may ask about tabs and the cache; content scripts run beside web pages. */
+function requireExtensionPage(sender: Runtime.MessageSender, type: BackgroundRequest['type']): void {
+  if (!fromExtensionPage(sender)) throw new Error(`'${type}' is answered to extension pages only`);
+}
+
+/** A content script reports the counts of the frame it runs in. */
+async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Promise<void> {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.frameId === undefined) throw new Error("'tab-counts' comes from a tab's frame only");
+  const total = await recordFrameCounts(tabId, { frameId: sender.frameId, documentId: sender.documentId, tabUrl: sender.tab?.url ?? '', counts });
+  await showCounts(tabId, total);
+  // Queued images go to the engine over a port of their own: its document must be up by the time
+  // the content script, which awaits this answer, opens one.
+  if (counts.queued > 0) await ensureOffscreenDocument();
+}
+
+async function tabStatus(tabId: number): Promise<TabStatus> {
+  const tab = await browser.tabs.get(tabId);
+  const origin = tab.url === undefined ? null : originOf(tab.url);
+  const [auto, counts, engine] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), runningEngineInfo()]);
+  return { origin, auto, counts, engine };
+}
+
+export async function route(request: BackgroundRequest, sender: Runtime.MessageSender): Promise<BackgroundResponses[BackgroundRequest['type']]> {
+  switch (request.type) {
+    case 'menu-context':
+      return showEnhancedItems(request.enhanced);
+    case 'tab-counts':
+      return onTabCounts(sender, request.counts);
+    case 'tab-status':
+      requireExtensionPage(sender, request.type);
+      return tabStatus(request.tabId);
+    case 'cache-usage':
+      requireExtensionPage(sender, request.type);
+      return askEngine({ target: 'offscreen', type: 'cache-usage' });
+    case 'clear-cache':
+      requireExtensionPage(sender, request.type);
+      return askEngine({ target: 'offscreen', type: 'clear-cache' });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Per-tab counts in storage.session: Chrome stops an idle worker, so nothing lives only in memory,
+ * and session storage is gone with the browser session, as the tabs are.
+ */
+import browser from 'webextension-polyfill';
+import type { TabCounts } from '../shared/protocol';
+import { isOtherPage, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
+
+const PREFIX = 'tab-counts:';
+const keyOf = (tabId: number) => `${PREFIX}${tabId}`;
+
+/**
+ * Read-modify-write steps run one after another: frames of one tab report at the same time, and
+ * interleaved steps would lose a report. One worker instance handles all of them, so a chain suffices.
+ */
+let chain: Promise<unknown> = Promise.resolve();
+function serially<T>(step: () => Promise<T>): Promise<T> {
+  const run = chain.then(step);
+  chain = run.catch(() => undefined);
+  return run;
+}
+
+async function recordOf(tabId: number): Promise<TabRecord | undefined> {
+  const key = keyOf(tabId);
+  return (await browser.storage.session.get(key))[key] as TabRecord | undefined;
+}
+
+/** Stores one frame's report; resolves with the tab's total. */
+export function recordFrameCounts(tabId: number, report: FrameReport): Promise<TabCounts> {
+  return serially(async () => {
+    const record = withFrameReport(await recordOf(tabId), report);
+    await browser.storage.session.set({ [keyOf(tabId)]: record });
+    return tabTotal(record);
+  });
+}
+
+export function forgetTab(tabId: number): Promise<void> {
+  return serially(() => browser.storage.session.remove(keyOf(tabId)));
+}
+
+/** Forgets the tab's counts when it shows another page; resolves with whether it did. */
+export function forgetTabIfOtherPage(tabId: number, url: string): Promise<boolean> {
+  return serially(async () => {
+    const record = await recordOf(tabId);
+    if (record === undefined || !isOtherPage(record, url)) return false;
+    await browser.storage.session.remove(keyOf(tabId));
+    return true;
+  });
+}
+
+export async function tabCounts(tabId: number): Promise<TabCounts> {
+  return tabTotal(await recordOf(tabId));
+}
+
+export async function allTabsCounts(): Promise<TabCounts> {
+  const stored = await browser.storage.session.get(null);
+  const records = Object.entries(stored).filter(([key]) => key.startsWith(PREFIX));
+  return sumCounts(records.map(([, record]) => tabTotal(record as TabRecord)));
+}

@@ -1,0 +1,101 @@
+/** The options page: every setting, saved only when the validator takes it, and the engine's cache. */
+import { askWorker } from '../shared/ask-worker';
+import { logError } from '../shared/log';
+import type { CacheUsage } from '../shared/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import { loadSettings, saveSettings } from '../shared/settings-store';
+import { formatMegabytes, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`options.html has no #${id}`);
+  return element as T;
+}
+
+const form = byId<HTMLFormElement>('settings');
+const profile = byId<HTMLSelectElement>('profile');
+const allowWebGPU = byId<HTMLInputElement>('allowWebGPU');
+const numberInputs = new Map(NUMBER_FIELDS.map((field) => [field.key, byId<HTMLInputElement>(field.key)]));
+const formStatus = byId('form-status');
+const cacheUsage = byId('cache-usage');
+const clearCache = byId<HTMLButtonElement>('clear-cache');
+
+/** The settings the form was filled from: what fields outside the form keep. */
+let shown: Settings = { ...DEFAULT_SETTINGS };
+
+// The spinners' ranges come from the same fields that word the error messages.
+for (const field of NUMBER_FIELDS) {
+  const input = byId<HTMLInputElement>(field.key);
+  input.min = String(field.min);
+  input.max = String(field.max);
+  input.step = field.wholeNumber ? '1' : 'any';
+}
+
+function fill(settings: Settings): void {
+  shown = settings;
+  const values = toFormValues(settings);
+  profile.value = values.profile;
+  allowWebGPU.checked = values.allowWebGPU;
+  for (const [key, input] of numberInputs) input.value = values[key];
+  showErrors({});
+}
+
+function formValues(): FormValues {
+  const values = { profile: profile.value, allowWebGPU: allowWebGPU.checked } as FormValues;
+  for (const [key, input] of numberInputs) values[key] = input.value;
+  return values;
+}
+
+function showErrors(errors: Extract<FormResult, { ok: false }>['errors']): void {
+  for (const key of ['profile', ...numberInputs.keys()] as const) {
+    const message = errors[key] ?? '';
+    byId(`${key}-error`).textContent = message;
+    byId(key).setAttribute('aria-invalid', String(message !== ''));
+  }
+}
+
+async function save(settings: Partial<Settings>, done: string): Promise<void> {
+  fill(await saveSettings(settings));
+  formStatus.textContent = done;
+}
+
+function showUsage(usage: CacheUsage): void {
+  cacheUsage.textContent = `${usage.entries} ${usage.entries === 1 ? 'image' : 'images'}, ${formatMegabytes(usage.bytes)}`;
+}
+
+function failed(where: string, error: unknown): void {
+  logError(where, error);
+  formStatus.textContent = `Something went wrong: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const result = readForm(formValues(), shown);
+  if (!result.ok) {
+    showErrors(result.errors);
+    formStatus.textContent = 'Not saved: correct the fields marked.';
+    const first = Object.keys(result.errors)[0];
+    if (first !== undefined) byId(first).focus();
+    return;
+  }
+  save(result.settings, 'Saved.').catch((error: unknown) => failed('options save', error));
+});
+
+byId('reset').addEventListener('click', () => {
+  save({ ...DEFAULT_SETTINGS }, 'Defaults restored.').catch((error: unknown) => failed('options reset', error));
+});
+
+clearCache.addEventListener('click', () => {
+  clearCache.disabled = true;
+  askWorker({ type: 'clear-cache' })
+    .then(showUsage, (error: unknown) => failed('clear cache', error))
+    .finally(() => {
+      clearCache.disabled = false;
+    });
+});
+
+loadSettings().then(fill, (error: unknown) => failed('options load', error));
+askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
+  logError('cache usage', error);
+  cacheUsage.textContent = 'unknown';
+});

@@ -1,0 +1,126 @@
+/** The toolbar popup: the current tab's site switch, counts and page actions, and the profile. */
+import browser from 'webextension-polyfill';
+import type { ProfileSetting } from '../core/scale-choice';
+import { askWorker } from '../shared/ask-worker';
+import { logError } from '../shared/log';
+import type { ContentRequest, ContentResponses, TabStatus } from '../shared/protocol';
+import { loadSettings, saveSettings } from '../shared/settings-store';
+import { setSiteAuto } from '../shared/site-switches-store';
+import { backendText, pageRequestFailure, tabIdFromQuery, unavailableReason } from './view';
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`popup.html has no #${id}`);
+  return element as T;
+}
+
+const ui = {
+  origin: byId('origin'),
+  unavailable: byId('unavailable'),
+  pageControls: byId<HTMLFieldSetElement>('page-controls'),
+  auto: byId<HTMLInputElement>('auto'),
+  enhanceAll: byId<HTMLButtonElement>('enhance-all'),
+  restoreAll: byId<HTMLButtonElement>('restore-all'),
+  enhanced: byId('enhanced'),
+  queued: byId('queued'),
+  failed: byId('failed'),
+  profile: byId<HTMLSelectElement>('profile'),
+  backend: byId('backend'),
+  message: byId('message'),
+  openOptions: byId<HTMLButtonElement>('open-options'),
+};
+
+function say(text: string): void {
+  ui.message.textContent = text;
+}
+
+function render(status: TabStatus, profile: ProfileSetting): void {
+  ui.origin.textContent = status.origin ?? 'Not a web page';
+  const reason = unavailableReason(status);
+  ui.unavailable.hidden = reason === null;
+  ui.unavailable.textContent = reason ?? '';
+  ui.pageControls.disabled = reason !== null;
+  ui.auto.checked = status.auto;
+  ui.enhanced.textContent = String(status.counts.enhanced);
+  ui.queued.textContent = String(status.counts.queued);
+  ui.failed.textContent = String(status.counts.failed);
+  ui.backend.textContent = backendText(status.engine);
+  ui.profile.value = profile;
+}
+
+async function targetTabId(): Promise<number | null> {
+  const named = tabIdFromQuery(location.search);
+  if (named !== null) return named;
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+type PageRequest = Extract<ContentRequest, { type: 'enhance-all' | 'restore-all' }>;
+
+/** To every frame of the tab: each enhances or restores its own images, and the counts show the sum. */
+function sendToPage<T extends PageRequest>(tabId: number, request: T): Promise<ContentResponses[T['type']]> {
+  return browser.tabs.sendMessage(tabId, request) as Promise<ContentResponses[T['type']]>;
+}
+
+async function start(): Promise<void> {
+  const tabId = await targetTabId();
+  if (tabId === null) {
+    render({ origin: null, auto: false, counts: { enhanced: 0, queued: 0, failed: 0 }, engine: null }, (await loadSettings()).profile);
+    return;
+  }
+
+  let origin: string | null = null;
+  // Refreshes overlap when storage changes quickly; only the latest one draws.
+  let latest = 0;
+  const refresh = async () => {
+    const ticket = ++latest;
+    const [status, settings] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings()]);
+    if (ticket !== latest) return;
+    origin = status.origin;
+    render(status, settings.profile);
+  };
+  const refreshLogged = () => {
+    refresh().catch((error: unknown) => {
+      logError('popup', error);
+      say(`Could not read this tab: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
+
+  // Counts live in storage.session and switches and settings in storage.sync: any change there
+  // may be this tab's, so the popup stays current while it is open without polling.
+  browser.storage.onChanged.addListener(refreshLogged);
+
+  ui.auto.addEventListener('change', () => {
+    if (origin === null) return;
+    setSiteAuto(origin, ui.auto.checked).catch((error: unknown) => {
+      say(`Could not change the switch: ${String(error)}`);
+      refreshLogged();
+    });
+  });
+  ui.profile.addEventListener('change', () => {
+    saveSettings({ profile: ui.profile.value as ProfileSetting }).catch((error: unknown) => say(`Could not save the profile: ${String(error)}`));
+  });
+  ui.enhanceAll.addEventListener('click', () => {
+    say('');
+    sendToPage(tabId, { type: 'enhance-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
+  });
+  ui.restoreAll.addEventListener('click', () => {
+    say('');
+    sendToPage(tabId, { type: 'restore-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
+  });
+
+  await refresh();
+}
+
+ui.openOptions.addEventListener('click', () => {
+  browser.runtime.openOptionsPage().then(
+    () => window.close(),
+    (error: unknown) => logError('popup', error),
+  );
+});
+
+start().catch((error: unknown) => {
+  logError('popup', error);
+  ui.pageControls.disabled = true;
+  say(`Could not read this tab: ${error instanceof Error ? error.message : String(error)}`);
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineInfo } from '../shared/protocol';
+import { backendText, pageRequestFailure, tabIdFromQuery, unavailableReason } from './view';
+
+const engine: EngineInfo = { backend: 'wasm', reason: 'WASM: no WebGPU adapter', crossOriginIsolated: true, wasmThreads: 4, jobsRun: 1, inferences: 1, cacheHits: 0 };
+
+describe('backendText', () => {
+  it('gives the engine reason, which names the backend', () => expect(backendText(engine)).toBe('WASM: no WebGPU adapter'));
+  it('says not started without an engine', () => expect(backendText(null)).toBe('Not started yet'));
+  it('says not started before the first job picks a backend', () => expect(backendText({ ...engine, backend: null, reason: 'no job has run yet' })).toBe('Not started yet'));
+});
+
+describe('unavailableReason', () => {
+  it('is null for a web page', () => expect(unavailableReason({ origin: 'https://example.com' })).toBeNull());
+  it('explains pages without a web origin', () => expect(unavailableReason({ origin: null })).toMatch(/web pages/));
+});
+
+describe('tabIdFromQuery', () => {
+  it.each([
+    ['?tabId=42', 42],
+    ['?x=1&tabId=7', 7],
+    ['', null],
+    ['?tabId=', null],
+    ['?tabId=-3', null],
+    ['?tabId=4.5', null],
+    ['?tabId=abc', null],
+  ])('%s -> %s', (search, id) => expect(tabIdFromQuery(search)).toBe(id));
+});
+
+describe('pageRequestFailure', () => {
+  it('asks for a reload where the content script is missing', () => {
+    expect(pageRequestFailure(new Error('Could not establish connection. Receiving end does not exist.'))).toMatch(/reload/);
+  });
+  it('passes other errors on', () => expect(pageRequestFailure(new Error('boom'))).toMatch(/boom/));
+});

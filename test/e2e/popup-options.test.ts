@@ -1,0 +1,189 @@
+/**
+ * Issue 4, the extension's own pages end to end: the popup (opened as a page for a given tab, since
+ * the toolbar cannot be clicked headless) and the options page. The site is one page without
+ * images, so switching auto-enhance on for it runs no model.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+
+let dir: string;
+let site: FixtureServer;
+let browser: ExtensionBrowser;
+let extensionOrigin: string;
+let page: Page;
+let tabId: number;
+/** Errors of the extension's pages: a script the CSP blocked shows up here, not as a failed step. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enhance-ui-site-'));
+  writeFileSync(join(dir, 'plain.html'), '<!doctype html><title>Plain</title><p>Text only.</p>');
+  site = await serveFolder(dir);
+  browser = await launchWithExtension();
+  browser.context.on('page', (opened) => {
+    const note = (text: string) => {
+      if (opened.url().startsWith('chrome-extension:')) pageErrors.push(`${opened.url()}: ${text}`);
+    };
+    opened.on('pageerror', (error) => note(error.message));
+    opened.on('console', (message) => {
+      if (message.type() === 'error') note(message.text());
+    });
+  });
+  // Node reads chrome-extension: URLs as opaque, with a null origin; the host is the extension id.
+  extensionOrigin = `chrome-extension://${new URL(browser.worker.url()).host}`;
+  page = await browser.context.newPage();
+  await page.goto(`${site.origin}/plain.html`);
+  tabId = await tabIdOf(browser.worker, page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function synced(key: string): Promise<unknown> {
+  return browser.worker.evaluate((k) => chrome.storage.sync.get(k).then((stored) => stored[k]), key);
+}
+
+async function openPopup(forTab: number): Promise<Page> {
+  const popup = await browser.context.newPage();
+  await popup.goto(`${extensionOrigin}/src/popup/popup.html?tabId=${forTab}`);
+  return popup;
+}
+
+async function openOptions(): Promise<Page> {
+  const options = await browser.context.newPage();
+  await options.goto(`${extensionOrigin}/src/options/options.html`);
+  // Filled from storage once loaded: the default is never blank.
+  await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).not.toBe('');
+  return options;
+}
+
+describe('popup', () => {
+  it("shows the tab's site, and its switch turns auto-enhance on for that origin, kept across a reload", async () => {
+    const popup = await openPopup(tabId);
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
+    expect(await popup.locator('#backend').textContent()).toBe('Not started yet');
+    const toggle = popup.getByRole('switch', { name: 'Auto-enhance this site' });
+    expect(await toggle.isChecked()).toBe(false);
+
+    await toggle.check();
+    await expect.poll(() => synced('autoSites')).toEqual({ [site.origin]: true });
+    await popup.reload();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+
+    await toggle.uncheck();
+    await expect.poll(() => synced('autoSites')).toEqual({});
+    await popup.close();
+  });
+
+  it('changes the profile, kept across a reload', async () => {
+    const popup = await openPopup(tabId);
+    const profile = popup.getByLabel('Profile');
+    await expect.poll(() => profile.inputValue()).toBe('auto');
+    await profile.selectOption('quality');
+    await expect.poll(() => synced('settings')).toMatchObject({ profile: 'quality' });
+    await popup.reload();
+    await expect.poll(() => profile.inputValue()).toBe('quality');
+    await popup.close();
+  });
+
+  it('shows live counts and the badge, forgotten when the tab shows another page', async () => {
+    // An extension page in a tab stands in for a content script: the worker keeps any tab frame's report.
+    const reporter = await openPopup(tabId);
+    const reporterTab = await tabIdOf(browser.worker, reporter);
+    const popup = await openPopup(reporterTab);
+    await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('0');
+
+    await reporter.evaluate(() => chrome.runtime.sendMessage({ type: 'tab-counts', counts: { enhanced: 3, queued: 2, failed: 1 } }));
+    await expect.poll(() => popup.locator('.counts').innerText()).toMatch(/Enhanced\s+3\s+Queued\s+2\s+Failed\s+1/);
+    expect(await browser.worker.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), reporterTab)).toBe('3');
+    expect(await browser.worker.evaluate((t) => self.enhance.status(t), reporterTab)).toMatchObject({ counts: { enhanced: 3, queued: 2, failed: 1 } });
+    expect((await browser.worker.evaluate(() => self.enhance.status())).counts.enhanced).toBeGreaterThanOrEqual(3);
+
+    await reporter.goto(`${site.origin}/plain.html?another`);
+    await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('0');
+    expect(await browser.worker.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), reporterTab)).toBe('');
+    await popup.close();
+    await reporter.close();
+  });
+
+  it('says why, and turns the page controls off, on a page without a web origin', async () => {
+    // An extension page: the pages Chrome hides from extensions (chrome://, about:) have no web origin either.
+    const other = await openPopup(tabId);
+    const popup = await openPopup(await tabIdOf(browser.worker, other));
+    await expect.poll(() => popup.locator('#unavailable').textContent()).toMatch(/web pages/);
+    expect(await popup.locator('#origin').textContent()).toBe('Not a web page');
+    expect(await popup.getByRole('switch', { name: 'Auto-enhance this site' }).isDisabled()).toBe(true);
+    expect(await popup.getByRole('button', { name: 'Enhance all on this page' }).isDisabled()).toBe(true);
+    await popup.close();
+    await other.close();
+  });
+
+  it('setSiteAuto (automation) writes the same switch the popup reads', async () => {
+    await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
+    const popup = await openPopup(tabId);
+    await expect.poll(() => popup.getByRole('switch', { name: 'Auto-enhance this site' }).isChecked()).toBe(true);
+    await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), site.origin);
+    await expect.poll(() => popup.getByRole('switch', { name: 'Auto-enhance this site' }).isChecked()).toBe(false);
+    await popup.close();
+  });
+});
+
+describe('options page', () => {
+  it('saves thresholds and the cache size, kept across a reload', async () => {
+    const options = await openOptions();
+    await options.getByLabel(/this many times their size/).fill('2');
+    await options.getByLabel(/shorter side/).fill('48');
+    await options.getByLabel(/Keep enhanced images/).fill('50');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
+    expect(await synced('settings')).toMatchObject({ minUpscaleFactor: 2, minSide: 48, cacheLimitBytes: 50_000_000 });
+
+    await options.reload();
+    await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).toBe('48');
+    expect(await options.getByLabel(/this many times their size/).inputValue()).toBe('2');
+    expect(await options.getByLabel(/Keep enhanced images/).inputValue()).toBe('50');
+    await options.close();
+  });
+
+  it('refuses an invalid value with a message, and saves none of the form', async () => {
+    const options = await openOptions();
+    const before = await synced('settings');
+    await options.getByLabel(/Largest tile side/).fill('10');
+    await options.getByLabel(/shorter side/).fill('96');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.locator('#maxTile-error').textContent()).toBe('Enter a whole number from 64 to 1,024.');
+    expect(await options.getByLabel(/Largest tile side/).getAttribute('aria-invalid')).toBe('true');
+    expect(await options.locator('#form-status').textContent()).toMatch(/Not saved/);
+    expect(await synced('settings')).toEqual(before);
+    await options.close();
+  });
+
+  it('resets to defaults', async () => {
+    const options = await openOptions();
+    await options.getByRole('button', { name: 'Reset to defaults' }).click();
+    await expect.poll(() => synced('settings')).toEqual(DEFAULT_SETTINGS);
+    await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).toBe(String(DEFAULT_SETTINGS.minSide));
+    await options.close();
+  });
+
+  it('shows the cache usage, and Clear cache empties it', async () => {
+    const options = await openOptions();
+    const usage = options.locator('#cache-usage');
+    await expect.poll(() => usage.textContent()).toMatch(/^\d+ images?, [\d.,]+ MB$/);
+    await options.getByRole('button', { name: 'Clear cache' }).click();
+    await expect.poll(() => usage.textContent()).toBe('0 images, 0 MB');
+    await options.close();
+  });
+});
+
+it('the pages ran without errors, under the extension CSP', () => {
+  expect(pageErrors).toEqual([]);
+});
