@@ -1,15 +1,29 @@
-/** One enhancement job in the engine: fetch, decode, check, upscale tile by tile, encode. */
+/**
+ * One enhancement job in the engine: fetch, check, then answer from the result cache or upscale
+ * tile by tile, encode and store.
+ */
+import { countFrames } from '../core/discovery';
 import { EnhanceError } from '../core/errors';
+import type { RgbaImage } from '../core/image';
 import { checkImageSize } from '../core/limits';
+import { cacheKey, sha256Hex } from '../core/lru-cache-index';
+import { parseRegistry, pickModel, type ModelEntry, type ModelRegistry } from '../core/models';
 import { resolveProfile } from '../core/scale-choice';
-import { parseRegistry, pickModel, type ModelRegistry } from '../core/models';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, runnerFor, wasmThreads } from './backend';
-import { bitmapToRgba, decodeImage, encodePngDataUrl, fetchImageBlob } from './image-io';
+import { benchmarkInUse, decideProfile } from './device-profile';
+import { bitmapToRgba, blobToDataUrl, decodeImage, encodePng, fetchImageBlob } from './image-io';
+import { resultCache, type StoredResult } from './result-store';
 
 let registry: Promise<ModelRegistry> | undefined;
-const lastRun: Pick<EngineInfo, 'backend' | 'reason' | 'jobsRun'> = { backend: null, reason: 'no job has run yet', jobsRun: 0 };
+const stats: Pick<EngineInfo, 'backend' | 'reason' | 'jobsRun' | 'inferences' | 'cacheHits'> = {
+  backend: null,
+  reason: 'no job has run yet',
+  jobsRun: 0,
+  inferences: 0,
+  cacheHits: 0,
+};
 
 function loadRegistry(): Promise<ModelRegistry> {
   registry ??= fetch(chrome.runtime.getURL('models/models.json'))
@@ -18,17 +32,17 @@ function loadRegistry(): Promise<ModelRegistry> {
   return registry;
 }
 
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): Promise<Extract<JobEvent, { type: 'done' }>> {
-  const started = performance.now();
-  const model = pickModel(await loadRegistry(), job.scale, resolveProfile(job.settings.profile, null));
-  const bitmap = await decodeImage(await fetchImageBlob(job.srcUrl));
-  let image;
+async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number): Promise<RgbaImage> {
+  const bitmap = await decodeImage(blob);
   try {
-    checkImageSize(bitmap.width, bitmap.height, model.scale, job.settings.maxInputPixels);
-    image = bitmapToRgba(bitmap);
+    checkImageSize(bitmap.width, bitmap.height, scale, maxInputPixels);
+    return bitmapToRgba(bitmap);
   } finally {
     bitmap.close();
   }
+}
+
+async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobRequest, emit: (event: JobEvent) => void): Promise<StoredResult> {
   const choice = await chooseBackend(job.settings.allowWebGPU);
   const upscaleOn = async (backend: typeof choice.backend, maxTile: number) =>
     upscaleImage(image, await runnerFor(model, backend), {
@@ -48,14 +62,46 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): 
     output = await upscaleOn('wasm', Infinity);
   }
   if (output.width !== image.width * model.scale) throw new EnhanceError('model-failed', 'unexpected output size');
-  lastRun.backend = backend;
-  lastRun.reason = backend === choice.backend ? choice.reason : (await chooseBackend(job.settings.allowWebGPU)).reason;
-  lastRun.jobsRun++;
-  const dataUrl = await encodePngDataUrl(output);
-  return { type: 'done', dataUrl, width: output.width, height: output.height, backend, ms: Math.round(performance.now() - started), fromCache: false };
+  stats.backend = backend;
+  stats.reason = backend === choice.backend ? choice.reason : (await chooseBackend(job.settings.allowWebGPU)).reason;
+  stats.inferences++;
+  return { png: await encodePng(output), width: output.width, height: output.height, backend };
+}
+
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): Promise<Extract<JobEvent, { type: 'done' }>> {
+  const started = performance.now();
+  const blob = await fetchImageBlob(job.srcUrl);
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  // The model sees one frame: an animated image would come back still.
+  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
+  const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels);
+  const models = await loadRegistry();
+  const { backend } = await chooseBackend(job.settings.allowWebGPU);
+  const model = pickModel(models, job.scale, await decideProfile(job.settings.profile, models, backend));
+  // The URL alone is not enough: the same URL can serve new bytes, and a new model makes a new result.
+  const key = cacheKey(job.srcUrl, await sha256Hex(bytes), model.id);
+  const limit = job.settings.cacheLimitBytes;
+  const cached = await resultCache.lookup(key, limit);
+  let result;
+  if (cached) {
+    result = cached;
+    stats.cacheHits++;
+  } else {
+    result = await upscaleAndEncode(image, model, job, emit);
+    await resultCache.save(key, result, limit);
+  }
+  stats.jobsRun++;
+  const ms = Math.round(performance.now() - started);
+  return { type: 'done', dataUrl: await blobToDataUrl(result.png), width: result.width, height: result.height, backend: result.backend, ms, fromCache: cached !== undefined };
 }
 
 /** What the engine last ran on, and why: shown in the popup and returned by status(). */
 export function engineInfo(): EngineInfo {
-  return { ...lastRun, inferences: lastRun.jobsRun, cacheHits: 0, crossOriginIsolated: self.crossOriginIsolated, wasmThreads: wasmThreads() };
+  const benchmark = benchmarkInUse();
+  return {
+    ...stats,
+    crossOriginIsolated: self.crossOriginIsolated,
+    wasmThreads: wasmThreads(),
+    ...(benchmark && { benchmark, autoProfile: resolveProfile('auto', benchmark) }),
+  };
 }

@@ -39,13 +39,17 @@ export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
   return { width: bitmap.width, height: bitmap.height, data };
 }
 
-/** Lossless PNG as a data URL: the one form that crosses the message port to the page. */
-export async function encodePngDataUrl(image: RgbaImage): Promise<string> {
+/** Lossless PNG: what the cache keeps. */
+export async function encodePng(image: RgbaImage): Promise<Blob> {
   const canvas = new OffscreenCanvas(image.width, image.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new EnhanceError('engine-unavailable', 'no 2D canvas');
   ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
-  const blob = await canvas.convertToBlob({ type: 'image/png' });
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+/** A data URL is the one form of the result that crosses the message port to the page. */
+export function blobToDataUrl(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(reader.result as string);

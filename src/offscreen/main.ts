@@ -1,11 +1,12 @@
 /**
  * The offscreen document: the engine's home. Jobs arrive on ports opened by content scripts and
  * run one at a time (one inference at a time keeps memory bounded and ORT sessions unshared);
- * engine questions arrive as runtime messages. Errors go back as values, never as silence.
+ * engine questions (its state, the result cache) arrive as runtime messages. Errors go back as values, never as silence.
  */
 import { toFailure } from '../core/errors';
-import { isEngineRequest, isJobRequest, JOB_PORT, type EngineResponses, type JobEvent } from '../shared/protocol';
+import { isEngineRequest, isJobRequest, JOB_PORT, type EngineRequest, type EngineResponses, type JobEvent } from '../shared/protocol';
 import { engineInfo, runJob } from './engine';
+import { resultCache } from './result-store';
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -32,9 +33,18 @@ chrome.runtime.onConnect.addListener((port) => {
   });
 });
 
+type EngineHandlers = { [K in EngineRequest['type']]: () => EngineResponses[K] | Promise<EngineResponses[K]> };
+
+// The cache never rejects (a broken store reads as empty), so every request gets its answer.
+const handlers: EngineHandlers = {
+  'engine-info': engineInfo,
+  'cache-usage': () => resultCache.usage(),
+  'clear-cache': () => resultCache.clear(),
+};
+
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
   if (!isEngineRequest(message)) return false;
-  const response: EngineResponses['engine-info'] = engineInfo();
-  sendResponse(response);
-  return false;
+  void Promise.resolve(handlers[message.type]()).then(sendResponse);
+  // Keeps the channel open for the asynchronous answer.
+  return true;
 });

@@ -8,7 +8,8 @@
  * stops while idle.
  */
 import type { Failure } from '../core/errors';
-import type { Backend, ProfileSetting } from '../core/scale-choice';
+import type { Profile } from '../core/models';
+import type { Backend, DeviceBenchmark, ProfileSetting } from '../core/scale-choice';
 import type { Settings } from './settings';
 
 export type { Backend };
@@ -31,6 +32,10 @@ export interface EngineInfo {
   inferences: number;
   /** Results served from the cache since the offscreen document started. */
   cacheHits: number;
+  /** The device benchmark behind 'auto', once a job with that profile has read or measured it. */
+  benchmark?: DeviceBenchmark;
+  /** What 'auto' means on this device by that benchmark. */
+  autoProfile?: Profile;
 }
 
 /** What one tab's page holds, as its content scripts report it (summed over frames by the worker). */

@@ -17,8 +17,12 @@ beforeAll(async () => {
 
 afterAll(() => fixture?.close());
 
+/**
+ * The quality model on both backends, and no cache: the second run must infer, not replay the
+ * first. ('auto' would first benchmark the device, which takes minutes on software WebGPU.)
+ */
 async function setAllowWebGPU(allow: boolean): Promise<void> {
-  await browser.worker.evaluate((value) => chrome.storage.sync.set({ settings: { allowWebGPU: value } }), allow);
+  await browser.worker.evaluate((value) => chrome.storage.sync.set({ settings: { allowWebGPU: value, profile: 'quality', cacheLimitBytes: 0 } }), allow);
 }
 
 it('WebGPU and WASM give the same pixels within 1/255', async () => {

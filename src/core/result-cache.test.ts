@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { LruCacheIndex } from './lru-cache-index';
+import { ResultCache, type ResultStore, type StoreChange } from './result-cache';
+
+/** A store in memory, as IndexedDB would keep it, with switches to make it misbehave. */
+class MemoryStore implements ResultStore<string> {
+  values = new Map<string, string>();
+  savedIndex: unknown = undefined;
+  failCommits = false;
+  failReads = false;
+  failOpen = false;
+  commits = 0;
+
+  async loadIndex(): Promise<unknown> {
+    if (this.failOpen) throw new Error('database cannot open');
+    return this.savedIndex;
+  }
+
+  async storedKeys(): Promise<string[]> {
+    return [...this.values.keys()];
+  }
+
+  async read(key: string): Promise<string | undefined> {
+    if (this.failReads) throw new Error('read failed');
+    return this.values.get(key);
+  }
+
+  async commit(change: StoreChange<string>): Promise<void> {
+    if (this.failCommits) throw new Error('quota exceeded');
+    this.commits++;
+    for (const key of change.remove) this.values.delete(key);
+    if (change.put) this.values.set(change.put.key, change.put.value);
+    this.savedIndex = JSON.parse(JSON.stringify(change.index));
+  }
+
+  async clear(): Promise<void> {
+    this.values.clear();
+    this.savedIndex = undefined;
+  }
+}
+
+function setup(store = new MemoryStore()) {
+  const errors: string[] = [];
+  let clock = 0;
+  const cache = new ResultCache<string>(store, (value) => value.length, (what) => errors.push(what), () => ++clock);
+  return { store, cache, errors };
+}
+
+const tenBytes = (c: string) => c.repeat(10);
+
+describe('ResultCache', () => {
+  it('misses, stores, then hits', async () => {
+    const { cache, store } = setup();
+    expect(await cache.lookup('a', 100)).toBeUndefined();
+    await cache.save('a', tenBytes('a'), 100);
+    expect(await cache.lookup('a', 100)).toBe(tenBytes('a'));
+    expect(await cache.usage()).toEqual({ entries: 1, bytes: 10 });
+    expect([...store.values.keys()]).toEqual(['a']);
+  });
+
+  it('evicts the least recently used results to stay within the limit', async () => {
+    const { cache, store } = setup();
+    await cache.save('a', tenBytes('a'), 25);
+    await cache.save('b', tenBytes('b'), 25);
+    // A hit makes 'a' the most recent, so 'b' goes when 'c' arrives.
+    expect(await cache.lookup('a', 25)).toBeDefined();
+    await cache.save('c', tenBytes('c'), 25);
+    expect([...store.values.keys()].sort()).toEqual(['a', 'c']);
+    expect(await cache.usage()).toEqual({ entries: 2, bytes: 20 });
+  });
+
+  it('with a limit of 0 stores nothing, serves nothing, and trims what was kept before', async () => {
+    const { cache, store } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    expect(await cache.lookup('a', 0)).toBeUndefined();
+    await cache.save('a', tenBytes('a'), 0);
+    expect(store.values.size).toBe(0);
+    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('does not store a result larger than the limit, but trims the rest to a lowered limit', async () => {
+    const { cache, store } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    await cache.save('b', tenBytes('b'), 100);
+    await cache.save('big', 'x'.repeat(50), 15);
+    expect([...store.values.keys()]).toEqual(['b']);
+  });
+
+  it('persists across instances: a new document finds the results and their use order', async () => {
+    const first = setup();
+    await first.cache.save('a', tenBytes('a'), 25);
+    await first.cache.save('b', tenBytes('b'), 25);
+    await first.cache.lookup('a', 25);
+    const second = setup(first.store);
+    expect(await second.cache.usage()).toEqual({ entries: 2, bytes: 20 });
+    await second.cache.save('c', tenBytes('c'), 25);
+    expect([...first.store.values.keys()].sort()).toEqual(['a', 'c']);
+  });
+
+  it('turns an entry whose result is missing into a miss and forgets it', async () => {
+    const { cache, store } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    store.values.delete('a');
+    expect(await cache.lookup('a', 100)).toBeUndefined();
+    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('turns a failed read into a miss', async () => {
+    const { cache, store, errors } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    store.failReads = true;
+    expect(await cache.lookup('a', 100)).toBeUndefined();
+    expect(errors).toEqual(['cache read']);
+  });
+
+  it('starts empty from a corrupt index and deletes the results it no longer knows', async () => {
+    const store = new MemoryStore();
+    store.values.set('orphan', 'zzz');
+    store.savedIndex = { version: 1, entries: 'not a list' };
+    const { cache } = setup(store);
+    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+    expect(store.values.size).toBe(0);
+  });
+
+  it('drops index entries with nothing stored (a crash between write and index save)', async () => {
+    const store = new MemoryStore();
+    const index = new LruCacheIndex();
+    index.add('gone', 10, 1);
+    index.add('kept', 3, 2);
+    store.savedIndex = index.toJSON();
+    store.values.set('kept', 'kkk');
+    const { cache } = setup(store);
+    expect(await cache.usage()).toEqual({ entries: 1, bytes: 3 });
+    expect(await cache.lookup('kept', 100)).toBe('kkk');
+  });
+
+  it('a store that cannot open gives misses and never throws, then recovers', async () => {
+    const store = new MemoryStore();
+    store.failOpen = true;
+    const { cache, errors } = setup(store);
+    expect(await cache.lookup('a', 100)).toBeUndefined();
+    await cache.save('a', tenBytes('a'), 100);
+    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+    expect(errors.every((what) => what === 'cache unavailable')).toBe(true);
+    store.failOpen = false;
+    await cache.save('a', tenBytes('a'), 100);
+    expect(await cache.lookup('a', 100)).toBe(tenBytes('a'));
+  });
+
+  it('a failed write leaves index and store in step', async () => {
+    const { cache, store, errors } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    store.failCommits = true;
+    await cache.save('b', tenBytes('b'), 100);
+    expect(errors).toContain('cache write');
+    store.failCommits = false;
+    expect(await cache.usage()).toEqual({ entries: 1, bytes: 10 });
+    expect(await cache.lookup('b', 100)).toBeUndefined();
+  });
+
+  it('clear empties index and store', async () => {
+    const { cache, store } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    expect(await cache.clear()).toEqual({ entries: 0, bytes: 0 });
+    expect(store.values.size).toBe(0);
+    expect(await cache.lookup('a', 100)).toBeUndefined();
+  });
+
+  it('runs overlapping calls one at a time, in call order', async () => {
+    const { cache } = setup();
+    const save = cache.save('a', tenBytes('a'), 100);
+    const [hit, usage] = await Promise.all([cache.lookup('a', 100), cache.usage(), save]);
+    expect(hit).toBe(tenBytes('a'));
+    expect(usage).toEqual({ entries: 1, bytes: 10 });
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The enhanced-image cache: the LRU index kept in step with a persistent store of results. A cache
+ * is never worth a failed job, so nothing here throws: a store that cannot be read or written
+ * makes misses, and the index is reloaded (and reconciled with what is stored) on the next call.
+ */
+import { LruCacheIndex, type SerializedCacheIndex } from './lru-cache-index';
+
+/** One atomic change to the store: deletions first, then the optional write, then the index. */
+export interface StoreChange<V> {
+  remove: string[];
+  put?: { key: string; value: V };
+  index: SerializedCacheIndex;
+}
+
+/** Where results persist (IndexedDB in the engine); its errors are the cache's to absorb. */
+export interface ResultStore<V> {
+  /** The index as last saved, unchecked: `LruCacheIndex.fromJSON` checks it. */
+  loadIndex(): Promise<unknown>;
+  storedKeys(): Promise<string[]>;
+  /** undefined when nothing, or nothing well-formed, is stored under the key. */
+  read(key: string): Promise<V | undefined>;
+  commit(change: StoreChange<V>): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface CacheUsage {
+  entries: number;
+  bytes: number;
+}
+
+export class ResultCache<V> {
+  private index: Promise<LruCacheIndex | null> | undefined;
+  /** Jobs and the options page's questions can overlap: one operation at a time keeps index and store in step. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: ResultStore<V>,
+    private readonly sizeOf: (value: V) => number,
+    private readonly onError: (what: string, error: unknown) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The stored result for `key`, marked as just used; undefined on a miss. A limit of 0 turns the cache off. */
+  lookup(key: string, limitBytes: number): Promise<V | undefined> {
+    return this.serial('cache lookup', undefined, async () => {
+      if (limitBytes <= 0) return undefined;
+      const index = await this.loaded();
+      if (!index?.has(key)) return undefined;
+      const value = await this.readOrNothing(key);
+      if (value === undefined) {
+        // Listed but unreadable: forget it, so the result is computed and stored afresh.
+        index.remove(key);
+        await this.commit({ remove: [key], index: index.toJSON() });
+        return undefined;
+      }
+      index.touch(key, this.now());
+      await this.commit({ remove: [], index: index.toJSON() });
+      return value;
+    });
+  }
+
+  /**
+   * Stores a fresh result and evicts the least recently used ones until the total fits
+   * `limitBytes`; a result larger than the limit is not stored, but the rest is still trimmed to it.
+   */
+  save(key: string, value: V, limitBytes: number): Promise<void> {
+    return this.serial('cache save', undefined, async () => {
+      const index = await this.loaded();
+      if (!index) return;
+      const limit = Math.max(0, limitBytes);
+      const bytes = this.sizeOf(value);
+      const hadKey = index.remove(key);
+      const evictions = index.evictionsFor(bytes, limit);
+      const fits = evictions !== null;
+      const remove = evictions ?? index.evictionsFor(0, limit) ?? [];
+      for (const evicted of remove) index.remove(evicted);
+      if (fits) index.add(key, bytes, this.now());
+      else if (hadKey) remove.push(key);
+      if (!fits && remove.length === 0) return;
+      await this.commit({ remove, put: fits ? { key, value } : undefined, index: index.toJSON() });
+    });
+  }
+
+  usage(): Promise<CacheUsage> {
+    return this.serial('cache usage', { entries: 0, bytes: 0 }, async () => usageOf(await this.loaded()));
+  }
+
+  /** Empties the cache; the usage after clearing (not zero only when the store refused). */
+  clear(): Promise<CacheUsage> {
+    return this.serial('cache clear', { entries: 0, bytes: 0 }, async () => {
+      try {
+        await this.store.clear();
+        this.index = Promise.resolve(new LruCacheIndex());
+      } catch (error) {
+        this.onError('cache clear', error);
+        this.index = undefined;
+      }
+      return usageOf(await this.loaded());
+    });
+  }
+
+  private serial<T>(what: string, fallback: T, task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task).catch((error: unknown) => {
+      this.onError(what, error);
+      this.index = undefined;
+      return fallback;
+    });
+    this.tail = result;
+    return result;
+  }
+
+  /** The index, loaded once and reconciled with the stored keys; null while the store is unusable. */
+  private loaded(): Promise<LruCacheIndex | null> {
+    this.index ??= this.load();
+    return this.index;
+  }
+
+  private async load(): Promise<LruCacheIndex | null> {
+    try {
+      const index = LruCacheIndex.fromJSON(await this.store.loadIndex());
+      const listed = index.size;
+      const orphans = index.reconcile(await this.store.storedKeys());
+      if (orphans.length > 0 || index.size !== listed) await this.store.commit({ remove: orphans, index: index.toJSON() });
+      return index;
+    } catch (error) {
+      this.onError('cache unavailable', error);
+      // Try again on the next call: the store may have been busy (another document upgrading it).
+      this.index = undefined;
+      return null;
+    }
+  }
+
+  private async readOrNothing(key: string): Promise<V | undefined> {
+    try {
+      return await this.store.read(key);
+    } catch (error) {
+      this.onError('cache read', error);
+      return undefined;
+    }
+  }
+
+  /** A failed commit changed nothing in the store, so the index in memory is dropped and reloaded from it. */
+  private async commit(change: StoreChange<V>): Promise<void> {
+    try {
+      await this.store.commit(change);
+    } catch (error) {
+      this.onError('cache write', error);
+      this.index = undefined;
+    }
+  }
+}
+
+function usageOf(index: LruCacheIndex | null): CacheUsage {
+  return { entries: index?.size ?? 0, bytes: index?.totalBytes ?? 0 };
+}

@@ -1,0 +1,56 @@
+/**
+ * What the 'auto' profile means on this device: a one-time benchmark of the quality model,
+ * stored in IndexedDB so it survives restarts, and measured again when the backend changes.
+ */
+import { DEVICE_BENCHMARK_PLAN, measureMsPerMegapixel } from '../core/device-benchmark';
+import { availableScales, pickModel, type ModelRegistry, type Profile } from '../core/models';
+import { benchmarkIsStale, parseBenchmark, resolveProfile, type Backend, type DeviceBenchmark, type ProfileSetting } from '../core/scale-choice';
+import { logError } from '../shared/log';
+import { runnerFor } from './backend';
+import { readMeta, writeMeta } from './engine-db';
+
+const KEY = 'device-benchmark';
+
+let known: Promise<DeviceBenchmark | null> | undefined;
+/** The benchmark the last 'auto' job used, for engineInfo(), which answers synchronously. */
+let lastUsed: DeviceBenchmark | null = null;
+
+export function benchmarkInUse(): DeviceBenchmark | null {
+  return lastUsed;
+}
+
+async function measure(registry: ModelRegistry, backend: Backend): Promise<DeviceBenchmark> {
+  // The smallest scale: the cheapest run that still exercises the whole quality network.
+  const model = pickModel(registry, availableScales(registry)[0], 'quality');
+  const runner = await runnerFor(model, backend);
+  const { width, height } = DEVICE_BENCHMARK_PLAN;
+  const input = Float32Array.from({ length: 3 * width * height }, (_, i) => (i % 97) / 96);
+  const msPerMegapixel = await measureMsPerMegapixel(() => runner.run(input, width, height), DEVICE_BENCHMARK_PLAN, () => performance.now());
+  return { backend, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
+}
+
+async function benchmarkFor(registry: ModelRegistry, backend: Backend): Promise<DeviceBenchmark> {
+  known ??= readMeta(KEY).then(parseBenchmark, (error: unknown) => {
+    logError('device benchmark: stored value unreadable', error);
+    return null;
+  });
+  const stored = await known;
+  if (stored && !benchmarkIsStale(stored, backend)) return stored;
+  const fresh = await measure(registry, backend);
+  known = Promise.resolve(fresh);
+  // Unsaved, it is measured again in the next document: slower, never wrong.
+  await writeMeta(KEY, fresh).catch((error: unknown) => logError('device benchmark: not saved', error));
+  return fresh;
+}
+
+/** The profile a job runs with; a benchmark that cannot run leaves 'auto' at its default. */
+export async function decideProfile(setting: ProfileSetting, registry: ModelRegistry, backend: Backend): Promise<Profile> {
+  if (setting !== 'auto') return setting;
+  try {
+    lastUsed = await benchmarkFor(registry, backend);
+    return resolveProfile('auto', lastUsed);
+  } catch (error) {
+    logError('device benchmark', error);
+    return resolveProfile('auto', null);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The engine's IndexedDB database, in the extension's own origin so it outlives browser restarts:
+ * `results` holds enhanced images by cache key, `meta` small records (the cache index, the
+ * device benchmark). Offscreen documents have no chrome.storage, and IndexedDB stores Blobs as is.
+ */
+const NAME = 'enhance-engine';
+const VERSION = 1;
+export const RESULTS = 'results';
+export const META = 'meta';
+
+let opening: Promise<IDBDatabase> | undefined;
+
+function open(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(NAME, VERSION);
+    let gaveUp = false;
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      for (const store of [RESULTS, META]) if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      if (gaveUp) {
+        db.close();
+        return;
+      }
+      // A newer engine (an extension update) wants to upgrade: step aside and reopen on the next call.
+      db.onversionchange = () => {
+        db.close();
+        opening = undefined;
+      };
+      resolve(db);
+    };
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
+    // An old connection holds the database: jobs must not wait on it, so this open counts as failed.
+    request.onblocked = () => {
+      gaveUp = true;
+      reject(new Error('IndexedDB open blocked by another document'));
+    };
+  });
+}
+
+export function engineDb(): Promise<IDBDatabase> {
+  opening ??= open().catch((error: unknown) => {
+    opening = undefined;
+    throw error;
+  });
+  return opening;
+}
+
+export function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/** Resolves once the transaction is committed: only then is a write durable. */
+export function committed(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+    transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+export async function readMeta(key: string): Promise<unknown> {
+  const db = await engineDb();
+  return requestResult(db.transaction(META, 'readonly').objectStore(META).get(key));
+}
+
+export async function writeMeta(key: string, value: unknown): Promise<void> {
+  const transaction = (await engineDb()).transaction(META, 'readwrite');
+  transaction.objectStore(META).put(value, key);
+  await committed(transaction);
+}

@@ -1,0 +1,153 @@
+/**
+ * Issue 4, the engine side, end to end: results are cached in the extension's storage (and
+ * survive a browser restart), the cache limit and "clear" are honoured, and animated images are
+ * refused before any model runs. A small site of its own: the restart needs a kept profile folder.
+ */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CacheUsage, EngineInfo, EngineRequest } from '../../src/shared/protocol';
+import type { Settings } from '../../src/shared/settings';
+import { BENCH } from './fixtures';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { enhanceById, imagesSettled, markup, restoreById, shownPixels } from './page-helpers';
+
+let siteDir: string;
+let profileDir: string;
+let site: FixtureServer;
+let browser: ExtensionBrowser | undefined;
+let page: Page;
+let tabId: number;
+
+async function openBrowser(): Promise<ExtensionBrowser> {
+  const opened = await launchWithExtension({ userDataDir: profileDir });
+  page = await opened.context.newPage();
+  await page.goto(`${site.origin}/index.html`);
+  await imagesSettled(page);
+  tabId = await tabIdOf(opened.worker, page);
+  return opened;
+}
+
+beforeAll(async () => {
+  siteDir = mkdtempSync(join(tmpdir(), 'enhance-cache-site-'));
+  profileDir = mkdtempSync(join(tmpdir(), 'enhance-cache-profile-'));
+  copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'), join(siteDir, 'bird.png'));
+  copyFileSync(join(import.meta.dirname, 'files/animated.gif'), join(siteDir, 'animated.gif'));
+  writeFileSync(
+    join(siteDir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>Enhance cache</title></head><body>
+<img id="bird" src="bird.png" style="width: 288px" alt="bird">
+<img id="animated" src="animated.gif" style="width: 256px" alt="animated GIF">
+</body></html>
+`,
+  );
+  site = await serveFolder(siteDir);
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  rmSync(siteDir, { recursive: true, force: true });
+  rmSync(profileDir, { recursive: true, force: true });
+});
+
+function live(): ExtensionBrowser {
+  if (!browser) throw new Error('no browser');
+  return browser;
+}
+
+async function engine(): Promise<EngineInfo> {
+  const info = await live().worker.evaluate(async () => (await self.enhance.status()).engine);
+  if (!info) throw new Error('the engine is not running');
+  return info;
+}
+
+/** Asks the offscreen engine directly, as the service worker's own cache requests do. */
+function askEngine(type: 'cache-usage' | 'clear-cache'): Promise<CacheUsage> {
+  const request: EngineRequest = { target: 'offscreen', type };
+  return live().worker.evaluate((message) => chrome.runtime.sendMessage(message), request);
+}
+
+function setSettings(patch: Partial<Settings>): Promise<void> {
+  return live().worker.evaluate((settings) => chrome.storage.sync.set({ settings }), patch);
+}
+
+/** Enhances the bird from its original: a restore first, when it shows a result. */
+async function enhanceBird(): Promise<void> {
+  await restoreById(live().worker, page, tabId, 'bird');
+  const outcome = await enhanceById(live().worker, page, tabId, 'bird', 4);
+  expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 288, height: 288 });
+}
+
+describe('the result cache', () => {
+  let firstPixels: Buffer;
+  let measuredAt: number | undefined;
+
+  it('enhancing the same image twice runs the model once, and the cached result has the same pixels', async () => {
+    await enhanceBird();
+    expect(await engine()).toMatchObject({ inferences: 1, cacheHits: 0 });
+    firstPixels = Buffer.from((await shownPixels(page, 'bird')).data);
+
+    await enhanceBird();
+    expect(await engine()).toMatchObject({ inferences: 1, cacheHits: 1 });
+    expect(Buffer.from((await shownPixels(page, 'bird')).data).equals(firstPixels)).toBe(true);
+
+    const usage = await askEngine('cache-usage');
+    expect(usage.entries).toBe(1);
+    expect(usage.bytes).toBeGreaterThan(1000);
+  });
+
+  it("measured the device once for the 'auto' profile (the default)", async () => {
+    const { benchmark, autoProfile } = await engine();
+    expect(benchmark).toMatchObject({ backend: 'wasm' });
+    expect(benchmark?.msPerMegapixelQuality).toBeGreaterThan(0);
+    expect(['quality', 'fast']).toContain(autoProfile);
+    console.info(`device benchmark: ${Math.round(benchmark?.msPerMegapixelQuality ?? 0)} ms per megapixel on WASM, 'auto' means ${autoProfile}`);
+    measuredAt = benchmark?.measuredAt;
+  });
+
+  it('keeps results and the device benchmark across a browser restart', async () => {
+    await live().close();
+    browser = undefined;
+    browser = await openBrowser();
+    await enhanceBird();
+    const info = await engine();
+    expect(info).toMatchObject({ inferences: 0, cacheHits: 1 });
+    expect(info.benchmark?.measuredAt).toBe(measuredAt);
+    expect(Buffer.from((await shownPixels(page, 'bird')).data).equals(firstPixels)).toBe(true);
+  });
+
+  it('clear-cache empties it, and the next job runs the model', async () => {
+    expect(await askEngine('clear-cache')).toEqual({ entries: 0, bytes: 0 });
+    expect(await askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    const before = await engine();
+    await enhanceBird();
+    expect(await engine()).toMatchObject({ inferences: before.inferences + 1, cacheHits: before.cacheHits });
+    expect((await askEngine('cache-usage')).entries).toBe(1);
+  });
+
+  it('a cache limit of 0 stores nothing and drops what was kept', async () => {
+    await setSettings({ cacheLimitBytes: 0 });
+    const before = await engine();
+    await enhanceBird();
+    await enhanceBird();
+    expect(await engine()).toMatchObject({ inferences: before.inferences + 2, cacheHits: before.cacheHits });
+    expect(await askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await setSettings({});
+  });
+});
+
+describe('animated images', () => {
+  it('an animated GIF fails with "animated", runs no model, and the page is left as it was', async () => {
+    const before = await markup(page, 'animated');
+    const { inferences } = await engine();
+    const outcome = await enhanceById(live().worker, page, tabId, 'animated', 2);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.failure?.code).toBe('animated');
+    expect(await markup(page, 'animated')).toBe(before);
+    expect((await engine()).inferences).toBe(inferences);
+  });
+});
