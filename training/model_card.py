@@ -121,9 +121,30 @@ def record_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | Non
     summary["onnx_sha256"] = sha256(onnx) if onnx.exists() else None
     path = models_dir / "training.json"
     data = _load_json(path, {})
+    summary["history"] = _warm_start_history(data, summary.get("init"))
     data[model_id] = summary
     path.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
     return summary
+
+
+def _warm_start_history(recorded: dict, init_run: str | None) -> list[dict]:
+    """The runs a warm-started run stands on, oldest first, from the records already stored: a
+    run started from another's weights carries that run's steps and time into the totals."""
+    if init_run is None:
+        return []
+    parent = next((rec for rec in recorded.values() if rec.get("run") == init_run), None)
+    if parent is None:
+        return [{"run": init_run, "steps": None, "trained_s": None}]
+    own = {"run": parent["run"], "steps": parent["steps"], "trained_s": parent["trained_s"], "scale": parent["config"]["scale"]}
+    return parent.get("history", []) + [own]
+
+
+def _totals(rec: dict) -> tuple[int, float] | None:
+    """Steps and training seconds over the run and every run it was warm-started from."""
+    runs = rec.get("history", []) + [rec]
+    if any(r.get("steps") is None or r.get("trained_s") is None for r in runs):
+        return None
+    return sum(r["steps"] for r in runs), sum(r["trained_s"] for r in runs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,6 +284,9 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
             patch = f"{rec['batch']} x {rec['hr_patch']}²" if rec.get("batch") else "?"
             precision = {True: "bf16 autocast", False: "fp32", None: "?"}[rec.get("bf16")]
             init = f", init from {rec['init']}" if rec.get("init") else ""
+            totals = _totals(rec) if rec.get("history") else None
+            if totals:
+                init += f" (with the runs before it: {totals[0]:,} steps, {_duration(totals[1])})"
             exported = f"{rec['exported_checkpoint']} (step {rec['exported_step']:,}"
             if rec.get("exported_set5_psnr") is not None:
                 exported += f", Set5 {rec['exported_set5_psnr']:.2f} dB"

@@ -93,6 +93,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", type=Path, help="training image folder (default: shared/data/train)")
     ap.add_argument("--no-bf16", action="store_true")
+    ap.add_argument("--clip-grad", type=float, default=0.0, help="clip the gradient norm to this (0: off); a warm start at a high lr can blow up without it")
     return ap.parse_args()
 
 
@@ -158,6 +159,8 @@ def main() -> None:
             loss = F.l1_loss(out.float(), to_tensor(hr_batch))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            if args.clip_grad > 0:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip_grad)
             optimizer.step()
             step += 1
             window.append(loss.item())
