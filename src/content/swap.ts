@@ -1,25 +1,39 @@
 /**
  * Putting the enhanced pixels into an <img> without moving anything, and taking them out again.
  *
- * The result is given as `srcset="blob:... Nx"`, with N = result width / displayed natural width,
- * so the browser sizes the bigger image exactly like the old one. The <source>s of a <picture>
- * get the same srcset, so the browser has nothing else to switch back to. `sizes` only matters
- * for width descriptors and is left alone. Existing attributes are overwritten in place, never
+ * The result is given as `srcset="blob:... Ww"` with `sizes="Npx"`, N the width the image is
+ * displayed at by its own pixels (its density-corrected natural width), so the browser sizes the
+ * bigger image exactly like the old one. A width descriptor, not `Nx`: with only density
+ * descriptors the browser adds `src` as a 1x candidate and picks it on a 1x screen, which would
+ * show the page's file again, or, were `src` our blob too, double the size of an unsized image.
+ * `src` is never touched. The <source>s of a <picture> get the same srcset and sizes, so the
+ * browser has nothing else to switch back to. Existing attributes are overwritten in place, never
  * removed and re-added, so restoring gives back the very same markup, attribute order included.
  */
 export interface Original {
   /** The URL the engine enhanced: the image's currentSrc at the time. */
   srcUrl: string;
-  attributes: Record<'src' | 'srcset', string | null>;
-  sources: Array<{ element: HTMLSourceElement; srcset: string | null }>;
+  attributes: Record<'srcset' | 'sizes', string | null>;
+  sources: Array<{ element: HTMLSourceElement; srcset: string | null; sizes: string | null }>;
   /** The blob URL now shown, revoked on restore. */
   resultUrl: string;
+  /** The srcset and sizes we set on the image and its <source>s. */
+  shown: Record<'srcset' | 'sizes', string>;
+  /** The width the image is laid out at by its own pixels, in CSS px: what `sizes` holds. */
+  shownWidth: number;
+  /** Swapped by auto-enhance (or Enhance all), which puts it back when the site is switched off. */
+  auto: boolean;
 }
 
 const enhanced = new WeakMap<HTMLImageElement, Original>();
 
 export function originalOf(img: HTMLImageElement): Original | undefined {
   return enhanced.get(img);
+}
+
+/** The images on the page that show an enhanced result now. */
+export function enhancedImages(): HTMLImageElement[] {
+  return [...document.images].filter((img) => enhanced.has(img));
 }
 
 /** Images showing `srcUrl`: as the page set it, or as we replaced it. */
@@ -32,33 +46,74 @@ function setOrRemove(element: Element, name: string, value: string | null): void
   else element.setAttribute(name, value);
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number): void {
+function sourcesOf(img: HTMLImageElement): HTMLSourceElement[] {
+  const picture = img.parentElement instanceof HTMLPictureElement ? img.parentElement : null;
+  return picture ? ([...picture.querySelectorAll(':scope > source')] as HTMLSourceElement[]) : [];
+}
+
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, auto: boolean): void {
   const previous = enhanced.get(img);
   if (previous) restoreImage(img);
-  const density = resultWidth / (img.naturalWidth || resultWidth);
-  const picture = img.parentElement instanceof HTMLPictureElement ? img.parentElement : null;
-  const sources = picture ? [...picture.querySelectorAll(':scope > source')] as HTMLSourceElement[] : [];
+  // Right after a restore the browser may not have laid the original out again: the record knows its width.
+  const shownWidth = previous?.shownWidth ?? (img.naturalWidth || resultWidth);
   const original: Original = {
     srcUrl,
-    attributes: { src: img.getAttribute('src'), srcset: img.getAttribute('srcset') },
-    sources: sources.map((element) => ({ element, srcset: element.getAttribute('srcset') })),
+    attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },
+    sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes') })),
     resultUrl,
+    shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: `${shownWidth}px` },
+    shownWidth,
+    auto,
   };
   enhanced.set(img, original);
-  const srcset = `${resultUrl} ${Number(density.toFixed(6))}x`;
-  for (const { element } of original.sources) element.setAttribute('srcset', srcset);
-  img.setAttribute('srcset', srcset);
-  img.setAttribute('src', resultUrl);
+  // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.
+  for (const { element } of original.sources) {
+    element.setAttribute('sizes', original.shown.sizes);
+    element.setAttribute('srcset', original.shown.srcset);
+  }
+  img.setAttribute('sizes', original.shown.sizes);
+  img.setAttribute('srcset', original.shown.srcset);
+}
+
+/**
+ * Chromium (seen in 156) can keep the density of our result for an original it takes from its
+ * memory cache, laying the page's image out at the wrong size. Selecting the same candidates
+ * once more, by a srcset that differs only in a trailing space, lays it out right.
+ */
+function selectAgain(img: HTMLImageElement): void {
+  const srcset = img.getAttribute('srcset');
+  img.setAttribute('srcset', `${srcset ?? ''} `);
+  setOrRemove(img, 'srcset', srcset);
+}
+
+/**
+ * Takes our result out of the image. `onlyOurs` leaves every attribute the page has changed
+ * since the swap as the page set it: writing the old value back would undo the page's own update.
+ */
+function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
+  const original = enhanced.get(img);
+  if (!original) return false;
+  enhanced.delete(img);
+  const putBack = (element: Element, name: 'srcset' | 'sizes', value: string | null) => {
+    if (!onlyOurs || element.getAttribute(name) === original.shown[name]) setOrRemove(element, name, value);
+  };
+  for (const { element, srcset, sizes } of original.sources) {
+    putBack(element, 'srcset', srcset);
+    putBack(element, 'sizes', sizes);
+  }
+  putBack(img, 'srcset', original.attributes.srcset);
+  putBack(img, 'sizes', original.attributes.sizes);
+  selectAgain(img);
+  if (![...document.images].some((other) => enhanced.get(other)?.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
+  return true;
 }
 
 /** Puts every attribute back exactly as the page had it. */
 export function restoreImage(img: HTMLImageElement): boolean {
-  const original = enhanced.get(img);
-  if (!original) return false;
-  enhanced.delete(img);
-  for (const { element, srcset } of original.sources) setOrRemove(element, 'srcset', srcset);
-  setOrRemove(img, 'srcset', original.attributes.srcset);
-  setOrRemove(img, 'src', original.attributes.src);
-  if (![...document.images].some((other) => enhanced.get(other)?.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
-  return true;
+  return takeOut(img, false);
+}
+
+/** "The page wins": it gave the image a new source, so we let go of it without writing over that. */
+export function releaseImage(img: HTMLImageElement): boolean {
+  return takeOut(img, true);
 }

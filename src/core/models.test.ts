@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { availableScales, parseRegistry, pickModel, type ModelEntry } from './models';
+import { availableScales, parseRegistry, pickModel, SHIPPED_SCALES, type ModelEntry } from './models';
 
 const shipped: unknown = JSON.parse(readFileSync(new URL('../../models/models.json', import.meta.url), 'utf8'));
 
@@ -71,5 +71,11 @@ describe('pickModel', () => {
 describe('availableScales', () => {
   it('lists each scale once, ascending', () => {
     expect(availableScales(registry)).toEqual([2, 4]);
+  });
+});
+
+describe('SHIPPED_SCALES', () => {
+  it('lists exactly the scales of the shipped models/models.json', () => {
+    expect(SHIPPED_SCALES).toEqual(availableScales(parseRegistry(shipped)));
   });
 });

@@ -53,6 +53,12 @@ export function parseRegistry(raw: unknown): ModelRegistry {
   return { version: 1, models };
 }
 
+/**
+ * The scales `models/models.json` ships, ascending, for code that picks a scale without loading
+ * the registry (the content script's auto-enhance); a unit test keeps the two in step.
+ */
+export const SHIPPED_SCALES: readonly number[] = [2, 4];
+
 /** The shipped scales, ascending. */
 export function availableScales(registry: ModelRegistry): number[] {
   return [...new Set(registry.models.map((m) => m.scale))].sort((a, b) => a - b);

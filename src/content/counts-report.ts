@@ -1,0 +1,43 @@
+/**
+ * This frame's counts for the service worker, which sums a tab's frames for the badge and the
+ * popup. A burst of changes (a page of images queued at once) goes out as one message.
+ */
+import browser from 'webextension-polyfill';
+import { logError } from '../shared/log';
+import type { BackgroundRequest, TabCounts } from '../shared/protocol';
+
+/** Short enough that the badge looks live, long enough to fold a burst into one message. */
+const REPORT_DELAY_MS = 100;
+
+const sameCounts = (a: TabCounts, b: TabCounts): boolean => a.enhanced === b.enhanced && a.queued === b.queued && a.failed === b.failed;
+
+export class CountsReport {
+  /** A new page starts at zero, which the worker assumes too: nothing is sent until that changes. */
+  private sent: TabCounts = { enhanced: 0, queued: 0, failed: 0 };
+  private timer: number | undefined;
+  private delivered: Promise<void> = Promise.resolve();
+
+  constructor(private readonly read: () => TabCounts) {}
+
+  changed(): void {
+    this.timer ??= window.setTimeout(() => void this.flush(), REPORT_DELAY_MS);
+  }
+
+  /**
+   * Sends what changed now, and resolves once the worker has it: on hearing of queued work it
+   * starts the engine, which a job's port needs. Never rejects.
+   */
+  flush(): Promise<void> {
+    window.clearTimeout(this.timer);
+    this.timer = undefined;
+    const counts = this.read();
+    if (sameCounts(counts, this.sent)) return this.delivered;
+    this.sent = counts;
+    const request: BackgroundRequest = { type: 'tab-counts', counts };
+    this.delivered = browser.runtime.sendMessage(request).then(
+      () => undefined,
+      (error: unknown) => logError('tab counts', error),
+    );
+    return this.delivered;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The one path from "enhance these images" to "they show the result", for the context menu's
+ * jobs and auto-enhance alike: the engine job over its port, the progress ring, a URL the page
+ * may show, and the swap.
+ */
+import { toFailure, type Failure } from '../core/errors';
+import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
+import { runEngineJob } from './job';
+import { JobIndicator } from './job-indicator';
+import { resultUrlFor } from './result-url';
+
+export interface EnhanceJob {
+  request: JobRequest;
+  /** The image the progress ring sits on. */
+  anchor: HTMLImageElement;
+  /**
+   * Puts the result into the images that still want it and says how many took it. Asked only once
+   * the result is in: images join, leave, or get a new source from the page while a job runs.
+   */
+  swapInto(resultUrl: string, resultWidth: number): number;
+}
+
+export async function enhanceImages({ request, anchor, swapInto }: EnhanceJob): Promise<EnhanceOutcome> {
+  const indicator = new JobIndicator(anchor, request.auto === true);
+  const fail = (failure: Failure): EnhanceOutcome => {
+    indicator.failed(failure.message);
+    return { ok: false, images: 0, failure };
+  };
+  try {
+    const result = await runEngineJob(request, indicator.progress);
+    if (result.type === 'failed') return fail(result.failure);
+    const url = await resultUrlFor(result.dataUrl);
+    const images = swapInto(url, result.width);
+    if (images === 0) URL.revokeObjectURL(url);
+    indicator.succeeded();
+    return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };
+  } catch (error) {
+    return fail(toFailure(error));
+  }
+}

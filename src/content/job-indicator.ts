@@ -1,0 +1,47 @@
+/**
+ * The progress ring of one job on its image. A job the user asked for shows it at once and ends
+ * with its message on failure; an automatic one shows it only once the job is slow, so cache hits
+ * and quick jobs flash nothing over the page, and ends silently.
+ */
+import { ImageOverlay } from './overlay';
+
+/** Long enough that a cached result or a small image is in before any ring appears. */
+const QUIET_DELAY_MS = 1000;
+
+export class JobIndicator {
+  private overlay: ImageOverlay | null = null;
+  private done = 0;
+  private total = 1;
+  private readonly timer: number | undefined;
+
+  constructor(
+    private readonly img: HTMLImageElement,
+    private readonly quiet: boolean,
+  ) {
+    if (quiet) this.timer = window.setTimeout(() => this.show(), QUIET_DELAY_MS);
+    else this.show();
+  }
+
+  private show(): void {
+    if (!this.img.isConnected) return;
+    this.overlay = new ImageOverlay(this.img);
+    this.overlay.progress(this.done, this.total);
+  }
+
+  readonly progress = (done: number, total: number): void => {
+    this.done = done;
+    this.total = total;
+    this.overlay?.progress(done, total);
+  };
+
+  succeeded(): void {
+    window.clearTimeout(this.timer);
+    this.overlay?.remove();
+  }
+
+  failed(message: string): void {
+    window.clearTimeout(this.timer);
+    if (this.quiet) this.overlay?.remove();
+    else (this.overlay ?? new ImageOverlay(this.img)).message(message);
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * This frame's enhancements: the context menu's jobs, auto-enhance while the site is switched on,
+ * the popup's Enhance all and Restore all, and what the page does to images we changed. One
+ * place holds the frame's state, so every path counts alike and none undoes another's work.
+ */
+import { needsEnhancing, type SkipReason } from '../core/discovery';
+import { EnhanceQueue } from '../core/enhance-queue';
+import { EnhanceError, toFailure, type FailureCode } from '../core/errors';
+import { SHIPPED_SCALES } from '../core/models';
+import { chooseScale } from '../core/scale-choice';
+import { logError } from '../shared/log';
+import type { EnhanceOutcome, JobSettings, TabCounts } from '../shared/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import { CountsReport } from './counts-report';
+import { enhanceImages } from './enhance-images';
+import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
+import { PageWatch } from './page-watch';
+import { applyResult, enhancedImages, imagesShowing, originalOf, releaseImage, restoreImage } from './swap';
+
+/**
+ * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
+ * Chrome's own lazy loading. Farther images wait until they come this near.
+ */
+const NEAR_VIEWPORT_PX = 1200;
+
+/** Skips the element alone decides: no need to read the file's pixel size for these. */
+const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'zero-size', 'not-loaded']);
+
+export class PageEnhancer {
+  private settings: Settings = { ...DEFAULT_SETTINGS };
+  private autoOn = false;
+  private readonly report = new CountsReport(() => this.counts());
+  private readonly queue = new EnhanceQueue<HTMLImageElement>({
+    priorityOf,
+    run: (url, scale, waiters) => this.runAutomatic(url, scale, waiters),
+    error: (error) => logError('auto-enhance', error),
+    changed: () => this.report.changed(),
+  });
+  private readonly watch = new PageWatch({
+    added: (img) => this.viewport?.observe(img),
+    removed: (img) => this.forget(img),
+    sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
+    loaded: (img) => this.look(img),
+  });
+  /** Reports which images are near the viewport, while the site is switched on. */
+  private viewport: IntersectionObserver | null = null;
+  private near = new WeakSet<HTMLImageElement>();
+  /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
+  private forced = new WeakSet<HTMLImageElement>();
+  /** Put back by the user: auto-enhance leaves them be until the page gives them a new source. */
+  private readonly restoredByUser = new WeakSet<HTMLImageElement>();
+  private readonly inManualJob = new Set<HTMLImageElement>();
+  private readonly failed = new Set<HTMLImageElement>();
+  /** URLs an automatic job failed on: trying them again by themselves would fail again. */
+  private readonly givenUp = new Map<string, FailureCode>();
+
+  /** The settings and the site's switch, as storage has them now. */
+  configure(settings: Settings, autoOn: boolean): void {
+    this.settings = settings;
+    if (autoOn && !this.autoOn) this.switchOn();
+    else if (!autoOn && this.autoOn) this.switchOff();
+    // New rules (a smaller minimum factor, say) may take images they turned away, or the reverse.
+    else for (const img of document.images) this.look(img);
+  }
+
+  /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
+  async enhance(srcUrl: string, scale: number, settings: JobSettings): Promise<EnhanceOutcome> {
+    const targets = imagesShowing(srcUrl);
+    const anchor = targets[0];
+    if (!anchor) return { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
+    // Enhancing an enhanced image starts again from the page's original, not from our blob.
+    const source = originalOf(anchor)?.srcUrl ?? srcUrl;
+    for (const img of targets) {
+      this.queue.withdraw(img);
+      this.inManualJob.add(img);
+    }
+    this.report.changed();
+    const outcome = await enhanceImages({
+      request: { type: 'job', srcUrl: source, scale, settings },
+      anchor,
+      swapInto: (resultUrl, width) => this.swap(imagesShowing(source), source, resultUrl, width, false),
+    });
+    for (const img of targets) {
+      this.inManualJob.delete(img);
+      if (!outcome.ok) this.failed.add(img);
+    }
+    this.report.changed();
+    return outcome;
+  }
+
+  restore(srcUrl: string): number {
+    const restored = this.watch.asOurs(() => imagesShowing(srcUrl).filter(restoreImage));
+    for (const img of restored) this.restoredByUser.add(img);
+    this.report.changed();
+    return restored.length;
+  }
+
+  /** The popup's Enhance all: every image on the page is looked at now. Resolves to how many were queued. */
+  async enhanceAll(): Promise<number> {
+    this.watch.start();
+    // A second try for what failed; animated images would only be turned away again.
+    for (const [url, code] of this.givenUp) if (code !== 'animated') this.givenUp.delete(url);
+    const looks = [...document.images].map((img) => {
+      this.forced.add(img);
+      this.restoredByUser.delete(img);
+      return this.consider(img);
+    });
+    return (await Promise.all(looks)).filter(Boolean).length;
+  }
+
+  /** The popup's Restore all: every enhanced image back as the page had it, and nothing left queued. */
+  restoreAll(): number {
+    this.forced = new WeakSet();
+    const withdrawn = this.queue.withdrawAll();
+    const restored = this.watch.asOurs(() => enhancedImages().filter(restoreImage));
+    for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
+    this.report.changed();
+    return restored.length;
+  }
+
+  private switchOn(): void {
+    this.autoOn = true;
+    this.watch.start();
+    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px` });
+    for (const img of document.images) this.viewport.observe(img);
+  }
+
+  /** Stops all automatic work and puts back what it swapped; what the user enhanced from the menu stays. */
+  private switchOff(): void {
+    this.autoOn = false;
+    this.viewport?.disconnect();
+    this.viewport = null;
+    this.near = new WeakSet();
+    this.forced = new WeakSet();
+    this.queue.withdrawAll();
+    this.watch.asOurs(() => {
+      for (const img of enhancedImages()) if (originalOf(img)?.auto) restoreImage(img);
+    });
+    this.report.changed();
+  }
+
+  private onViewport(entries: IntersectionObserverEntry[]): void {
+    for (const entry of entries) {
+      const img = entry.target as HTMLImageElement;
+      if (entry.isIntersecting) {
+        this.near.add(img);
+        this.look(img);
+      } else {
+        this.near.delete(img);
+        if (!this.forced.has(img)) this.queue.withdrawIfPending(img);
+      }
+    }
+  }
+
+  private wants(img: HTMLImageElement): boolean {
+    if (!img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img)) return false;
+    return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
+  }
+
+  private look(img: HTMLImageElement): void {
+    this.consider(img).catch((error: unknown) => logError('auto-enhance', error));
+  }
+
+  /** Queues the image when it is wanted and needs enhancing; resolves to whether it was queued just now. */
+  private async consider(img: HTMLImageElement): Promise<boolean> {
+    if (!this.wants(img)) return false;
+    const url = img.currentSrc;
+    const first = needsEnhancing(readFacts(img), this.settings);
+    // Images not loaded yet come back here on their load event.
+    if (!first.enhance && DECIDED_BY_ELEMENT.has(first.reason)) {
+      this.queue.withdraw(img);
+      return false;
+    }
+    const pixels = await pixelSizeOf(url);
+    // The page, the user or a scroll may have changed things while the file was read.
+    if (!this.wants(img) || img.currentSrc !== url) return false;
+    const verdict = needsEnhancing(readFacts(img, pixels), this.settings);
+    if (!verdict.enhance || this.givenUp.has(url)) {
+      this.queue.withdraw(img);
+      return false;
+    }
+    return this.queue.add(img, url, chooseScale(verdict.need, SHIPPED_SCALES), priorityOf(img));
+  }
+
+  /**
+   * The page changed an image's source attributes. If we had enhanced it, the page wins: we let go
+   * without writing over its values (our sizes would not fit its new srcset either). Then the image
+   * is looked at afresh.
+   */
+  private onSourceChanged(img: HTMLImageElement, newSource: boolean): void {
+    if (this.watch.asOurs(() => releaseImage(img))) this.report.changed();
+    if (newSource) {
+      this.queue.withdraw(img);
+      this.restoredByUser.delete(img);
+      this.failed.delete(img);
+    }
+    this.look(img);
+  }
+
+  private forget(img: HTMLImageElement): void {
+    this.viewport?.unobserve(img);
+    this.queue.withdraw(img);
+    this.failed.delete(img);
+    this.report.changed();
+  }
+
+  private async runAutomatic(url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
+    // The worker starts the engine when it hears of queued work: it must have heard before the port opens.
+    await this.report.flush();
+    const anchor = waiters()[0];
+    if (!anchor) return;
+    const outcome = await enhanceImages({
+      request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
+      anchor,
+      swapInto: (resultUrl, width) => this.swap(this.takersOf(url, waiters()), url, resultUrl, width, true),
+    });
+    if (!outcome.failure) return;
+    this.givenUp.set(url, outcome.failure.code);
+    // Animated images are not for the model: a skip, not a failure.
+    if (outcome.failure.code !== 'animated') for (const img of waiters()) this.failed.add(img);
+  }
+
+  /**
+   * An automatic result goes to every image showing that file, waiting or not, unless the user put
+   * it back; to none once no one waits (the site was switched off meanwhile).
+   */
+  private takersOf(url: string, waiters: HTMLImageElement[]): HTMLImageElement[] {
+    if (waiters.length === 0) return [];
+    return [...document.images].filter(
+      (img) => img.currentSrc === url && img.complete && img.naturalWidth > 0 && !originalOf(img) && !this.inManualJob.has(img) && !this.restoredByUser.has(img),
+    );
+  }
+
+  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, resultWidth: number, auto: boolean): number {
+    const live = images.filter((img) => img.isConnected);
+    // From the first swap on, a page that changes an enhanced image's source must be noticed.
+    this.watch.start();
+    this.watch.asOurs(() => {
+      for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, auto);
+    });
+    for (const img of live) this.failed.delete(img);
+    this.report.changed();
+    return live.length;
+  }
+
+  private counts(): TabCounts {
+    let failed = 0;
+    for (const img of this.failed) if (img.isConnected && !originalOf(img)) failed++;
+    return { enhanced: enhancedImages().length, queued: this.queue.size + this.inManualJob.size, failed };
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * What the page does to its images after we first looked: <img>s added and removed, new sources
+ * (src, srcset, sizes, also on a <picture>'s <source>s), and loads. Our own swaps change the same
+ * attributes; they run inside `asOurs` and are never reported.
+ */
+
+export interface PageChanges {
+  added(img: HTMLImageElement): void;
+  removed(img: HTMLImageElement): void;
+  /**
+   * The page changed the image's source attributes, or those of a <source> of its <picture>:
+   * `newSource` when src or srcset changed, false when only sizes did.
+   */
+  sourceChanged(img: HTMLImageElement, newSource: boolean): void;
+  /** Fired on every load: a lazy image arriving, or a new source the page set. */
+  loaded(img: HTMLImageElement): void;
+}
+
+const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes'];
+
+function imagesIn(node: Node): HTMLImageElement[] {
+  if (node instanceof HTMLImageElement) return [node];
+  return node instanceof Element ? [...node.querySelectorAll('img')] : [];
+}
+
+function imageOf(target: Node): HTMLImageElement | null {
+  if (target instanceof HTMLImageElement) return target;
+  const picture = target instanceof HTMLSourceElement ? target.parentElement : null;
+  return picture instanceof HTMLPictureElement ? picture.querySelector(':scope > img') : null;
+}
+
+export class PageWatch {
+  private observer: MutationObserver | null = null;
+
+  constructor(private readonly on: PageChanges) {}
+
+  /** Watching starts with the first thing that needs it: pages where Enhance is never used pay nothing. */
+  start(): void {
+    if (this.observer) return;
+    this.observer = new MutationObserver((records) => this.dispatch(records));
+    this.observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES });
+    // 'load' does not bubble; capturing on the document sees it for every image, present or future.
+    document.addEventListener('load', this.onLoad, true);
+  }
+
+  /**
+   * Runs a change of ours to the page. What the page did before it is reported first, so none of
+   * it is lost; the records our change leaves are then dropped, synchronously, before the page can
+   * run again.
+   */
+  asOurs<T>(change: () => T): T {
+    if (this.observer) this.dispatch(this.observer.takeRecords());
+    try {
+      return change();
+    } finally {
+      this.observer?.takeRecords();
+    }
+  }
+
+  private readonly onLoad = (event: Event): void => {
+    if (event.target instanceof HTMLImageElement) this.on.loaded(event.target);
+  };
+
+  private dispatch(records: MutationRecord[]): void {
+    const added = new Set<HTMLImageElement>();
+    const removed = new Set<HTMLImageElement>();
+    const changed = new Map<HTMLImageElement, boolean>();
+    for (const record of records) {
+      if (record.type === 'childList') {
+        for (const node of record.addedNodes) for (const img of imagesIn(node)) added.add(img);
+        for (const node of record.removedNodes) for (const img of imagesIn(node)) removed.add(img);
+      } else {
+        const img = imageOf(record.target);
+        if (img) changed.set(img, changed.get(img) === true || record.attributeName !== 'sizes');
+      }
+    }
+    // A node moved within the page is removed and added in one batch: it is still connected.
+    for (const img of removed) if (!img.isConnected) this.on.removed(img);
+    for (const img of added) if (img.isConnected) this.on.added(img);
+    for (const [img, newSource] of changed) if (img.isConnected) this.on.sourceChanged(img, newSource);
+  }
+}

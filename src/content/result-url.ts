@@ -1,0 +1,29 @@
+/** The engine's result as a URL this page lets an <img> show. */
+import { EnhanceError } from '../core/errors';
+
+function dataUrlToBlob(dataUrl: string): Blob {
+  const [head, body] = dataUrl.split(',', 2);
+  const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+  return new Blob([bytes], { type: head.slice(5).split(';')[0] });
+}
+
+/** Resolves when this page may show `url` in an <img>: its CSP (img-src) may forbid blob: or data:. */
+async function canShow(url: string): Promise<boolean> {
+  const probe = new Image();
+  probe.src = url;
+  try {
+    await probe.decode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A blob: URL where the page allows one (short, and freed on restore), else the data: URL itself. */
+export async function resultUrlFor(dataUrl: string): Promise<string> {
+  const blobUrl = URL.createObjectURL(dataUrlToBlob(dataUrl));
+  if (await canShow(blobUrl)) return blobUrl;
+  URL.revokeObjectURL(blobUrl);
+  if (await canShow(dataUrl)) return dataUrl;
+  throw new EnhanceError('blocked-by-page');
+}

@@ -1,0 +1,106 @@
+/**
+ * Runs a page's automatic jobs one at a time, in JobQueue's order: visible images first, then the
+ * nearest, each URL once for every image waiting on it. Priorities are measured again before each
+ * pick, since the page scrolls while jobs run. `I` is whatever stands for an image (an <img> in
+ * the content script), so this runs and is tested without a browser.
+ */
+import { comparePriority, JobQueue, type Priority } from './job-queue';
+
+export interface QueueHooks<I> {
+  priorityOf(image: I): Priority;
+  /** Runs one job; `waiters` says who waits for it now, which changes while it runs. */
+  run(url: string, scale: number, waiters: () => I[]): Promise<void>;
+  /** A run that rejected: the queue goes on with the next job. */
+  error(error: unknown): void;
+  /** Who waits changed (the counts). */
+  changed(): void;
+}
+
+interface Waiter<I> {
+  image: I;
+  url: string;
+  /** What this image needs; a job runs at the largest of its waiters' scales. */
+  scale: number;
+}
+
+export class EnhanceQueue<I> {
+  private readonly jobs = new JobQueue<Waiter<I>>();
+  /** An image waits for one job at most. */
+  private readonly waiting = new Map<I, Waiter<I>>();
+  private draining = false;
+
+  constructor(private readonly hooks: QueueHooks<I>) {}
+
+  /** Images waiting, for a job not yet started or running. */
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  /** True when the image was not waiting for this URL before. */
+  add(image: I, url: string, scale: number, priority: Priority): boolean {
+    const current = this.waiting.get(image);
+    if (current?.url === url) {
+      current.scale = scale;
+      return false;
+    }
+    if (current) this.withdraw(image);
+    const waiter: Waiter<I> = { image, url, scale };
+    this.jobs.enqueue(url, waiter, priority);
+    this.waiting.set(image, waiter);
+    this.hooks.changed();
+    // After the caller's burst of adds (an IntersectionObserver batch), so the first pick sees them all.
+    queueMicrotask(() => void this.drain());
+    return true;
+  }
+
+  /** The image stops waiting; a job it waited for alone goes, or, if running, finishes for no one. */
+  withdraw(image: I): void {
+    const waiter = this.waiting.get(image);
+    if (!waiter) return;
+    this.jobs.cancel(waiter.url, waiter);
+    this.waiting.delete(image);
+    this.hooks.changed();
+  }
+
+  /** Withdraws the image unless its job has started: that one is nearly done, let it land. */
+  withdrawIfPending(image: I): void {
+    const waiter = this.waiting.get(image);
+    if (waiter && this.jobs.state(waiter.url) === 'pending') this.withdraw(image);
+  }
+
+  /** Returns the images that were waiting. */
+  withdrawAll(): I[] {
+    const images = [...this.waiting.keys()];
+    for (const image of images) this.withdraw(image);
+    return images;
+  }
+
+  private reprioritize(): void {
+    const best = new Map<string, Priority>();
+    for (const { image, url } of this.waiting.values()) {
+      if (this.jobs.state(url) !== 'pending') continue;
+      const priority = this.hooks.priorityOf(image);
+      const known = best.get(url);
+      if (!known || comparePriority(priority, known) < 0) best.set(url, priority);
+    }
+    for (const [url, priority] of best) this.jobs.reprioritize(url, priority);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    for (;;) {
+      this.reprioritize();
+      const url = this.jobs.next();
+      if (url === undefined) break;
+      const scale = Math.max(...this.jobs.waiters(url).map((waiter) => waiter.scale));
+      const waiters = () => this.jobs.waiters(url).map((waiter) => waiter.image);
+      await this.hooks.run(url, scale, waiters).catch((error: unknown) => this.hooks.error(error));
+      for (const waiter of this.jobs.finish(url)) {
+        if (this.waiting.get(waiter.image) === waiter) this.waiting.delete(waiter.image);
+      }
+      this.hooks.changed();
+    }
+    this.draining = false;
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { contentBoxSize, viewportPriority, type ViewportRect } from './image-geometry';
+
+const viewport = { width: 1000, height: 800 };
+
+/** A 200x100 box whose top-left corner is at (x, y) in the viewport. */
+const at = (x: number, y: number, width = 200, height = 100): ViewportRect => ({ left: x, top: y, right: x + width, bottom: y + height });
+
+describe('contentBoxSize', () => {
+  it('takes padding and border off each side', () => {
+    expect(contentBoxSize({ width: 210, height: 110 }, { top: 5, right: 4, bottom: 5, left: 6 })).toEqual({ width: 200, height: 100 });
+  });
+
+  it('is the border box when there is no frame', () => {
+    expect(contentBoxSize({ width: 288.5, height: 144 }, { top: 0, right: 0, bottom: 0, left: 0 })).toEqual({ width: 288.5, height: 144 });
+  });
+
+  it('never goes below zero', () => {
+    expect(contentBoxSize({ width: 4, height: 0 }, { top: 3, right: 3, bottom: 3, left: 3 })).toEqual({ width: 0, height: 0 });
+  });
+});
+
+describe('viewportPriority', () => {
+  it('calls an image visible when any of it is on screen', () => {
+    expect(viewportPriority(at(100, 100), viewport)).toEqual({ visible: true, distance: 0 });
+    expect(viewportPriority(at(-150, 750), viewport)).toEqual({ visible: true, distance: 0 });
+  });
+
+  it('measures the gap to an image below, above, or beside the viewport', () => {
+    expect(viewportPriority(at(100, 1300), viewport)).toEqual({ visible: false, distance: 500 });
+    expect(viewportPriority(at(100, -400), viewport)).toEqual({ visible: false, distance: 300 });
+    expect(viewportPriority(at(1600, 100), viewport)).toEqual({ visible: false, distance: 600 });
+  });
+
+  it('measures a corner gap in a straight line', () => {
+    expect(viewportPriority(at(1300, 1200), viewport)).toEqual({ visible: false, distance: 500 });
+  });
+
+  it('does not call an image visible when it only touches the edge', () => {
+    expect(viewportPriority(at(100, 800), viewport)).toEqual({ visible: false, distance: 0 });
+  });
+
+  it('does not call an empty box visible, even on screen', () => {
+    expect(viewportPriority(at(100, 100, 0, 0), viewport)).toEqual({ visible: false, distance: 0 });
+  });
+
+  it('orders nearer images first', () => {
+    const near = viewportPriority(at(0, 900), viewport);
+    const far = viewportPriority(at(0, 3000), viewport);
+    expect(near.distance).toBeLessThan(far.distance);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Where an image sits on screen and how large its pixels are drawn, from plain numbers the content
+ * script measures: pure, so the rules are tested without a browser.
+ */
+import type { Priority } from './job-queue';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Padding plus border on each side, in CSS pixels. */
+export interface Insets {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** A box in viewport coordinates, as getBoundingClientRect gives it. */
+export interface ViewportRect {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/**
+ * The box an image's pixels are drawn into: its border box less padding and border. A framed
+ * thumbnail's frame is not resolution the image has to fill.
+ */
+export function contentBoxSize(borderBox: Size, insets: Insets): Size {
+  return {
+    width: Math.max(0, borderBox.width - insets.left - insets.right),
+    height: Math.max(0, borderBox.height - insets.top - insets.bottom),
+  };
+}
+
+/**
+ * Visible when any of it is inside the viewport; otherwise the straight-line gap to the viewport,
+ * so an image just below the fold goes before one two screens away, and one in a sideways
+ * carousel counts its horizontal gap too.
+ */
+export function viewportPriority(rect: ViewportRect, viewport: Size): Priority {
+  const hasArea = rect.right > rect.left && rect.bottom > rect.top;
+  const dx = Math.max(0, -rect.right, rect.left - viewport.width);
+  const dy = Math.max(0, -rect.bottom, rect.top - viewport.height);
+  const inside = rect.right > 0 && rect.left < viewport.width && rect.bottom > 0 && rect.top < viewport.height;
+  if (hasArea && inside) return { visible: true, distance: 0 };
+  return { visible: false, distance: Math.hypot(dx, dy) };
+}

@@ -1,0 +1,156 @@
+/**
+ * The content script's auto-enhance glue in real Chromium, on a small page of small images (quick
+ * on WASM): the site switch read live from storage.sync, one job for two images of one file,
+ * script-inserted images, the page's own source changes winning over ours, the frame's counts,
+ * switching off, and the popup's Enhance all / Restore all.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cropTo } from '../../src/core/metrics';
+import { readPng, writePng } from '../../src/node/png';
+import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
+import { BENCH } from './fixtures';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { box, enhanceById, markup } from './page-helpers';
+
+/**
+ * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), and one
+ * with no size set at all, for the manual job: its box comes from its pixels alone.
+ */
+function buildPage(dir: string): void {
+  const crop = (name: string, side: number, out: string) => writePng(join(dir, out), cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side));
+  crop('bird', 48, 'bird.png');
+  crop('butterfly', 48, 'butterfly.png');
+  crop('head', 48, 'head.png');
+  crop('baby', 96, 'sharp.png');
+  const img = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px" alt="${id}">`;
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>auto-enhance smoke</title>
+<style>img { margin: 4px; vertical-align: top; }</style></head><body>
+<div id="row">
+${img('twin-a', 'bird.png')}
+${img('twin-b', 'bird.png')}
+<img id="manual" src="butterfly.png" alt="manual, unsized">
+${img('sharp', 'sharp.png')}
+</div>
+<script>
+  addEventListener('load', () => setTimeout(() => document.getElementById('row').insertAdjacentHTML('beforeend', ${JSON.stringify(img('inserted', 'head.png'))}), 200));
+</script>
+</body></html>`,
+  );
+}
+
+let dir: string;
+let site: FixtureServer;
+let browser: ExtensionBrowser;
+let worker: Worker;
+let page: Page;
+let tabId: number;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
+  buildPage(dir);
+  site = await serveFolder(dir);
+  browser = await launchWithExtension();
+  worker = browser.worker;
+  page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.text().includes('Enhance')) pageProblems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  await page.goto(`${site.origin}/index.html`);
+  await page.waitForFunction(() => document.getElementById('inserted') !== null && [...document.images].every((img) => img.complete));
+  tabId = await tabIdOf(worker, page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const IDS = ['twin-a', 'twin-b', 'manual', 'sharp', 'inserted'];
+
+function shown(id: string): Promise<string> {
+  return page.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
+}
+
+function enhancedIds(): Promise<string[]> {
+  return page.evaluate((ids) => ids.filter((id) => /^(blob|data):/.test((document.getElementById(id) as HTMLImageElement).currentSrc)), IDS);
+}
+
+/** What the popup's switch does: storage.sync, written from the worker. */
+function switchSite(on: boolean): Promise<void> {
+  return worker.evaluate(([origin, value]) => chrome.storage.sync.set({ autoSites: value ? { [origin]: true } : {} }), [site.origin, on] as const);
+}
+
+function tabCounts(): Promise<TabCounts> {
+  return worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId);
+}
+
+function sendToPage<T extends 'enhance-all' | 'restore-all'>(type: T): Promise<ContentResponses[T]> {
+  return worker.evaluate(([tab, t]) => chrome.tabs.sendMessage(tab, { type: t }, { frameId: 0 }), [tabId, type] as const) as Promise<ContentResponses[T]>;
+}
+
+describe('auto-enhance in the content script', () => {
+  let boxes: Array<Awaited<ReturnType<typeof box>>>;
+  let twinMarkup: string;
+
+  it('touches nothing while the site is off, and counts a manual enhancement', async () => {
+    boxes = await Promise.all(IDS.map((id) => box(page, id)));
+    twinMarkup = await markup(page, 'twin-a');
+    await page.waitForTimeout(1500);
+    expect(await enhancedIds()).toEqual([]);
+    const outcome = await enhanceById(worker, page, tabId, 'manual', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    await expect.poll(tabCounts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+  });
+
+  it('enhances the low-res images once the site is switched on, one job for two images of one file', async () => {
+    await switchSite(true);
+    await page.waitForFunction(() => ['twin-a', 'twin-b', 'inserted'].every((id) => /^blob:/.test((document.getElementById(id) as HTMLImageElement).currentSrc)), null, { timeout: 120_000 });
+    expect(await enhancedIds()).toEqual(['twin-a', 'twin-b', 'manual', 'inserted']);
+    expect(await shown('twin-a')).toBe(await shown('twin-b'));
+    expect(await Promise.all(IDS.map((id) => box(page, id)))).toEqual(boxes);
+    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+  });
+
+  it("lets the page's own new source win over our result", async () => {
+    await page.evaluate(() => {
+      (document.getElementById('twin-b') as HTMLImageElement).src = 'sharp.png';
+    });
+    await expect.poll(() => shown('twin-b')).toBe(`${site.origin}/sharp.png`);
+    // Sharp at its size: looked at again, and left alone.
+    await page.waitForTimeout(1000);
+    expect(await shown('twin-b')).toBe(`${site.origin}/sharp.png`);
+    expect(await page.evaluate(() => document.getElementById('twin-b')!.outerHTML)).toBe('<img id="twin-b" src="sharp.png" style="width: 96px; height: 96px" alt="twin-b">');
+    await expect.poll(tabCounts).toEqual({ enhanced: 3, queued: 0, failed: 0 });
+  });
+
+  it('puts back what auto-enhance swapped when the site is switched off, and keeps the manual one', async () => {
+    await switchSite(false);
+    await expect.poll(enhancedIds).toEqual(['manual']);
+    expect(await markup(page, 'twin-a')).toBe(twinMarkup);
+    await expect.poll(tabCounts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+  });
+
+  it('enhances every low-res image on Enhance all, with the site off, and restores all on Restore all', async () => {
+    const { queued } = await sendToPage('enhance-all');
+    // twin-a and inserted (the others are enhanced or sharp).
+    expect(queued).toBe(2);
+    await expect.poll(enhancedIds, { timeout: 60_000 }).toEqual(['twin-a', 'manual', 'inserted']);
+    expect(await sendToPage('restore-all')).toEqual({ restored: 3 });
+    expect(await enhancedIds()).toEqual([]);
+    expect(await markup(page, 'twin-a')).toBe(twinMarkup);
+    await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+
+  it('left no unhandled errors or Enhance console noise on the page', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
