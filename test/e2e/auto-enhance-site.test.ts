@@ -11,7 +11,7 @@ import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_LOW_RES, buildAutoSite, LEAVE_ALONE, LOW_RES } from './auto-site';
 import { launchWithExtension, serveFolder, type ExtensionBrowser, type FixtureServer } from './harness';
-import { box } from './page-helpers';
+import { box, watchPageProblems } from './page-helpers';
 
 type Box = Awaited<ReturnType<typeof box>>;
 
@@ -41,10 +41,7 @@ afterAll(async () => {
 
 async function openSite(on: ExtensionBrowser): Promise<Page> {
   const opened = await on.context.newPage();
-  opened.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  opened.on('console', (message) => {
-    if (message.text().includes('Enhance')) pageProblems.push(`console ${message.type()}: ${message.text()}`);
-  });
+  watchPageProblems(opened, pageProblems);
   await opened.goto(`${site.origin}/index.html`);
   // The script inserts two images 300 ms after load.
   await opened.waitForFunction((ids) => ids.every((id) => document.getElementById(id)), LOW_RES.insertedByScript);

@@ -14,7 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { box, enhanceById, markup } from './page-helpers';
+import { box, enhanceById, markup, watchPageProblems } from './page-helpers';
 
 /**
  * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), and one
@@ -59,10 +59,7 @@ beforeAll(async () => {
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.text().includes('Enhance')) pageProblems.push(`console ${message.type()}: ${message.text()}`);
-  });
+  watchPageProblems(page, pageProblems);
   await page.goto(`${site.origin}/index.html`);
   await page.waitForFunction(() => document.getElementById('inserted') !== null && [...document.images].every((img) => img.complete));
   tabId = await tabIdOf(worker, page);

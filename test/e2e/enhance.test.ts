@@ -10,7 +10,7 @@ import { upscaleBicubic } from '../../src/core/resize';
 import { readPng } from '../../src/node/png';
 import { GOOD, openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
-import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
+import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, watchPageProblems } from './page-helpers';
 
 let fixture: FixtureSession;
 let dir: string;
@@ -23,10 +23,7 @@ beforeAll(async () => {
   fixture = await openFixtureSite();
   ({ dir, browser } = fixture);
   page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.text().includes('Enhance')) pageProblems.push(`console ${message.type()}: ${message.text()}`);
-  });
+  watchPageProblems(page, pageProblems);
   await page.goto(`${fixture.origin}/index.html`);
   await imagesSettled(page);
   tabId = await tabIdOf(browser.worker, page);

@@ -59,3 +59,11 @@ export async function restoreById(worker: Worker, page: Page, tabId: number, id:
 export async function imagesSettled(page: Page): Promise<void> {
   await page.waitForFunction(() => [...document.images].every((img) => img.complete));
 }
+
+/** Collects what a web page must never show because of Enhance: uncaught errors, and console lines naming it. */
+export function watchPageProblems(page: Page, into: string[]): void {
+  page.on('pageerror', (error) => into.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.text().includes('Enhance')) into.push(`console ${message.type()}: ${message.text()}`);
+  });
+}
