@@ -1,0 +1,160 @@
+/**
+ * What the benchmark runs, and how often. The whole command must fit a time budget (default
+ * 14 minutes, on two cores that may be busy), so it runs in two passes:
+ *
+ * 1. every config: session creation, one warm-up run and RUNS timed runs on 128x128 (this also
+ *    measures its speed); our WASM configs also score one Set14 image, the cross-check that the
+ *    browser computes what onnxruntime-node computes;
+ * 2. with the speeds known, `allocate` spends the time left: Set14 for every quality config first
+ *    (fewer images for the slowest only when all 14 cannot fit), then 256x256 runs (up to RUNS, one
+ *    round at a time: the comparisons the issue asks for first, then the 1-thread configs), then
+ *    1024x768 runs the same way. Pass 2 runs on the warm
+ *    sessions of pass 1, so it has no further warm-up runs.
+ */
+import type { ModelEntry, ModelRegistry } from '../../src/core/models';
+import type { Method, PeerModel } from './protocol';
+
+export interface WebGpuAdapter {
+  name: string;
+  software: boolean;
+}
+
+export type Group = 'ours' | 'native' | 'peer' | 'floor';
+
+export interface Config {
+  /** Unique and stable, e.g. plksr-tiny-x4/wasm-2t. */
+  id: string;
+  label: string;
+  group: Group;
+  scale: number;
+  method: Method;
+  /** The first timing input (pass 1). */
+  firstInput: string;
+  /** Inputs pass 2 may time, if the budget allows. */
+  laterInputs: string[];
+  /** Score all of Set14 at `scale` (pass 2). */
+  scoreSet14: boolean;
+  /** Score the Set14 cross-check image in pass 1 (our WASM configs; native scores all of Set14). */
+  checkAgainstNative: boolean;
+  /** Runs on a software device (SwiftShader WebGPU): never compared with hardware. */
+  software?: boolean;
+  /** The model entry, for ours and native. */
+  model?: ModelEntry;
+}
+
+export const PEERS: readonly PeerModel[] = ['esrgan-slim', 'esrgan-medium', 'esrgan-thick'];
+/** Timed runs per input, after the warm-up run on the first input. */
+export const RUNS = 5;
+/** The smallest Set14 image (62x90 at x4): cheap enough to score on every WASM config. */
+export const CROSS_CHECK_IMAGE = 'comic';
+/** Input pixels of each timing input, relative to 128x128: 1024x768 with its tile overlap (20 tiles of 218x204). */
+export const INPUT_UNITS: Record<string, number> = { '256': 4, '1024x768': (20 * 218 * 204) / (128 * 128) };
+const UNIT_PIXELS = 128 * 128;
+
+export function planConfigs(registry: ModelRegistry, webgpu: WebGpuAdapter | null, quick: boolean): Config[] {
+  const later = quick ? [] : ['256', '1024x768'];
+  const models = [...registry.models].sort((a, b) => b.scale - a.scale || a.profile.localeCompare(b.profile));
+  const scales = [...new Set([4, ...models.map((m) => m.scale)])].sort((a, b) => b - a);
+  const base = { firstInput: '128', laterInputs: later, checkAgainstNative: false };
+  const configs: Config[] = [];
+  for (const model of models) {
+    for (const threads of [2, 1]) {
+      const method: Method = { kind: 'ort-web', model, backend: 'wasm', threads };
+      configs.push({ ...base, id: `${model.id}/wasm-${threads}t`, label: `${model.name} (${model.profile})`, group: 'ours', scale: model.scale, method, scoreSet14: false, checkAgainstNative: threads === 2, model });
+    }
+  }
+  for (const model of models) {
+    for (const threads of [2, 1]) {
+      const method: Method = { kind: 'ort-node', model, threads };
+      configs.push({ ...base, id: `${model.id}/node-${threads}t`, label: `${model.name} (${model.profile})`, group: 'native', scale: model.scale, method, scoreSet14: threads === 2, model });
+    }
+  }
+  for (const model of PEERS) {
+    const method: Method = { kind: 'upscalerjs', model, scale: 4, threads: 2 };
+    configs.push({ ...base, id: `${model}/wasm-2t`, label: `UpscalerJS ${model}`, group: 'peer', scale: 4, method, scoreSet14: true });
+  }
+  for (const scale of scales) {
+    configs.push({ ...base, id: `canvas-x${scale}`, label: "canvas drawImage 'high'", group: 'floor', scale, method: { kind: 'canvas', scale }, scoreSet14: true });
+  }
+  if (webgpu) {
+    // Software WebGPU: the first model, once, on 32x32 (128x128 at x4 takes minutes on SwiftShader).
+    for (const model of webgpu.software ? models.slice(0, 1) : models) {
+      const method: Method = { kind: 'ort-web', model, backend: 'webgpu', threads: 1 };
+      const software = webgpu.software;
+      configs.push({ ...base, id: `${model.id}/webgpu`, label: `${model.name} (${model.profile})`, group: 'ours', scale: model.scale, method, firstInput: software ? '32' : '128', laterInputs: software ? [] : later, scoreSet14: false, checkAgainstNative: !software, software, model });
+    }
+  }
+  return configs;
+}
+
+/** Pass 1's runs: one warm-up and RUNS timed runs; one run without warm-up for --quick and software devices. */
+export function firstRuns(config: Config, quick: boolean): { warmup: number; runs: number } {
+  return quick || config.software ? { warmup: 0, runs: 1 } : { warmup: 1, runs: RUNS };
+}
+
+/**
+ * Who gets runs first when the budget is short: tier 0 holds the issue's comparisons (our
+ * 2-thread and WebGPU configs, native 2 threads, the peers, the floor), tier 1 the 1-thread
+ * configs. Within a tier: ours, native, peers, floor.
+ */
+function tier(config: Config): number {
+  return singleThreaded(config) ? 1 : 0;
+}
+
+/** A CPU config limited to one thread (the WebGPU config's thread count means nothing). */
+export function singleThreaded(config: Config): boolean {
+  const { method } = config;
+  return (method.kind === 'ort-node' || method.kind === 'upscalerjs' || (method.kind === 'ort-web' && method.backend === 'wasm')) && method.threads === 1;
+}
+
+function rank(config: Config): number {
+  const order: Record<Group, number> = { ours: 0, native: 1, peer: 2, floor: 3 };
+  return order[config.group];
+}
+
+export interface Estimate {
+  config: Config;
+  /** Median ms of one 128x128 run, from pass 1. */
+  unitMs: number;
+  /** LR pixels of each Set14 image at the config's scale. */
+  set14Pixels: number[];
+}
+
+export interface Allowance {
+  /** Set14 images to score (the first N); 0 for none. */
+  set14Images: number;
+  runs: Record<string, number>;
+}
+
+/** Spends `budgetMs` of pass 2 as the header says; costs are extrapolated from pass 1's speed. */
+export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<string, Allowance> {
+  let left = budgetMs;
+  const plan = new Map<string, Allowance>(estimates.map((e) => [e.config.id, { set14Images: e.config.scoreSet14 ? e.set14Pixels.length : 0, runs: {} }]));
+  const set14Cost = (e: Estimate, images: number): number => (e.set14Pixels.slice(0, images).reduce((s, p) => s + p, 0) / UNIT_PIXELS) * e.unitMs;
+  const scored = estimates.filter((e) => e.config.scoreSet14);
+  const total = (): number => scored.reduce((s, e) => s + set14Cost(e, plan.get(e.config.id)!.set14Images), 0);
+  // Too little time for every Set14 image: the most expensive config gives up images first, down to 3.
+  while (total() > left) {
+    const costliest = scored.filter((e) => plan.get(e.config.id)!.set14Images > 3).sort((a, b) => set14Cost(b, plan.get(b.config.id)!.set14Images) - set14Cost(a, plan.get(a.config.id)!.set14Images))[0];
+    if (!costliest) break;
+    plan.get(costliest.config.id)!.set14Images--;
+  }
+  left -= total();
+  const ordered = [...estimates].sort((a, b) => rank(a.config) - rank(b.config));
+  for (const input of ['256', '1024x768']) {
+    for (const t of [0, 1]) {
+      for (let round = 1; round <= RUNS; round++) {
+        for (const e of ordered) {
+          if (tier(e.config) !== t || !e.config.laterInputs.includes(input)) continue;
+          const runs = plan.get(e.config.id)!.runs;
+          if ((runs[input] ?? 0) !== round - 1) continue;
+          const cost = INPUT_UNITS[input] * e.unitMs;
+          if (cost > left) continue;
+          runs[input] = round;
+          left -= cost;
+        }
+      }
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,20 @@
+/** Our models through the extension's own ORT backend module and upscale loop, as the offscreen engine runs them. */
+import './chrome-shim';
+import * as ort from 'onnxruntime-web';
+import { DEFAULT_OVERLAP, upscaleImage } from '../../src/core/upscale';
+import { chooseBackend, runnerFor } from '../../src/offscreen/backend';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import type { Upscale } from '../lib/measure';
+import type { Method } from '../lib/protocol';
+
+export async function createOrtWeb(method: Extract<Method, { kind: 'ort-web' }>): Promise<{ upscale: Upscale; backend: string }> {
+  ort.env.wasm.numThreads = method.threads;
+  const choice = await chooseBackend(method.backend === 'webgpu');
+  if (choice.backend !== method.backend) throw new Error(`asked for ${method.backend}, got ${choice.reason}`);
+  const runner = await runnerFor(method.model, method.backend);
+  const maxTile = Math.min(DEFAULT_SETTINGS.maxTile, choice.maxTile);
+  return {
+    upscale: (image) => upscaleImage(image, runner, { maxTile, overlap: DEFAULT_OVERLAP }),
+    backend: method.backend === 'wasm' ? `ORT ${ort.env.versions.web} WASM SIMD, ${ort.env.wasm.numThreads} thread(s)` : `ORT ${ort.env.versions.web} ${choice.reason}`,
+  };
+}
