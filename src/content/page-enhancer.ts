@@ -4,6 +4,7 @@
  * place holds the frame's state, so every path counts alike and none undoes another's work.
  */
 import { needsEnhancing, type SkipReason } from '../core/discovery';
+import type { Size } from '../core/image-geometry';
 import { EnhanceQueue } from '../core/enhance-queue';
 import { EnhanceError, toFailure, type FailureCode } from '../core/errors';
 import { SHIPPED_SCALES } from '../core/models';
@@ -37,13 +38,18 @@ export class PageEnhancer {
     changed: () => this.report.changed(),
   });
   private readonly watch = new PageWatch({
-    added: (img) => this.viewport?.observe(img),
+    added: (img) => this.observe(img),
     removed: (img) => this.forget(img),
     sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
     loaded: (img) => this.look(img),
   });
   /** Reports which images are near the viewport, while the site is switched on. */
   private viewport: IntersectionObserver | null = null;
+  /**
+   * Reports images whose box the page changes (a responsive layout, a zoom on hover): a sharp
+   * image drawn larger later may now need enhancing.
+   */
+  private resized: ResizeObserver | null = null;
   private near = new WeakSet<HTMLImageElement>();
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
@@ -122,7 +128,13 @@ export class PageEnhancer {
     this.autoOn = true;
     this.watch.start();
     this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px` });
-    for (const img of document.images) this.viewport.observe(img);
+    this.resized = new ResizeObserver((entries) => this.onResized(entries));
+    for (const img of document.images) this.observe(img);
+  }
+
+  private observe(img: HTMLImageElement): void {
+    this.viewport?.observe(img);
+    this.resized?.observe(img);
   }
 
   /** Stops all automatic work and puts back what it swapped; what the user enhanced from the menu stays. */
@@ -130,6 +142,8 @@ export class PageEnhancer {
     this.autoOn = false;
     this.viewport?.disconnect();
     this.viewport = null;
+    this.resized?.disconnect();
+    this.resized = null;
     this.near = new WeakSet();
     this.forced = new WeakSet();
     this.queue.withdrawAll();
@@ -150,6 +164,11 @@ export class PageEnhancer {
         if (!this.forced.has(img)) this.queue.withdrawIfPending(img);
       }
     }
+  }
+
+  private onResized(entries: ResizeObserverEntry[]): void {
+    // Only near images: far ones are looked at when they come near, at whatever size they have then.
+    for (const entry of entries) if (this.near.has(entry.target as HTMLImageElement)) this.look(entry.target as HTMLImageElement);
   }
 
   private wants(img: HTMLImageElement): boolean {
@@ -199,6 +218,7 @@ export class PageEnhancer {
 
   private forget(img: HTMLImageElement): void {
     this.viewport?.unobserve(img);
+    this.resized?.unobserve(img);
     this.queue.withdraw(img);
     this.failed.delete(img);
     this.report.changed();
@@ -209,10 +229,12 @@ export class PageEnhancer {
     await this.report.flush();
     const anchor = waiters()[0];
     if (!anchor) return;
+    // Known by now: consider() read it before queueing.
+    const pixels = await pixelSizeOf(url);
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
-      swapInto: (resultUrl, width) => this.swap(this.takersOf(url, waiters()), url, resultUrl, width, true),
+      swapInto: (resultUrl, width) => this.swap(this.takersOf(url, pixels, waiters()), url, resultUrl, width, true),
     });
     if (!outcome.failure) return;
     this.givenUp.set(url, outcome.failure.code);
@@ -221,13 +243,21 @@ export class PageEnhancer {
   }
 
   /**
-   * An automatic result goes to every image showing that file, waiting or not, unless the user put
-   * it back; to none once no one waits (the site was switched off meanwhile).
+   * An automatic result goes to every image showing that file that needs it, waiting or not (one
+   * far down the page need not wait for a scroll), unless the user put it back; a copy of the file
+   * the page shows at its own size stays as it is. None once no one waits (the site was switched
+   * off meanwhile).
    */
-  private takersOf(url: string, waiters: HTMLImageElement[]): HTMLImageElement[] {
+  private takersOf(url: string, pixels: Size | null, waiters: HTMLImageElement[]): HTMLImageElement[] {
     if (waiters.length === 0) return [];
     return [...document.images].filter(
-      (img) => img.currentSrc === url && img.complete && img.naturalWidth > 0 && !originalOf(img) && !this.inManualJob.has(img) && !this.restoredByUser.has(img),
+      (img) =>
+        img.currentSrc === url &&
+        img.complete &&
+        !originalOf(img) &&
+        !this.inManualJob.has(img) &&
+        !this.restoredByUser.has(img) &&
+        (waiters.includes(img) || needsEnhancing(readFacts(img, pixels), this.settings).enhance),
     );
   }
 

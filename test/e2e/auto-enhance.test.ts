@@ -129,6 +129,20 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(tabCounts).toEqual({ enhanced: 3, queued: 0, failed: 0 });
   });
 
+  it('enhances an image once the page draws it larger than its pixels', async () => {
+    const resize = (side: number) =>
+      page.evaluate((px) => {
+        (document.getElementById('twin-b') as HTMLImageElement).style.cssText = `width: ${px}px; height: ${px}px`;
+      }, side);
+    // twin-b now shows the sharp 96 px file at 96 CSS px; at 192 it is stretched x2.
+    await resize(192);
+    await expect.poll(() => shown('twin-b'), { timeout: 120_000 }).toMatch(/^blob:/);
+    // #sharp shows the same file at its own size: the result is not for it.
+    expect(await enhancedIds()).toEqual(['twin-a', 'twin-b', 'manual', 'inserted']);
+    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+    await resize(96);
+  });
+
   it('puts back what auto-enhance swapped when the site is switched off, and keeps the manual one', async () => {
     await switchSite(false);
     await expect.poll(enhancedIds).toEqual(['manual']);
