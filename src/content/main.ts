@@ -37,7 +37,8 @@ browser.runtime.onMessage.addListener((message: unknown) => {
 document.addEventListener(
   'contextmenu',
   (event) => {
-    const target = event.target;
+    // Inside a shadow root the event is retargeted to its host; the path still starts at the image.
+    const target = event.composedPath()[0];
     if (!(target instanceof HTMLImageElement)) return;
     const request: BackgroundRequest = { type: 'menu-context', enhanced: originalOf(target) !== undefined };
     browser.runtime.sendMessage(request).catch((error: unknown) => logError('menu context', error));

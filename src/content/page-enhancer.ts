@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { CountsReport } from './counts-report';
 import { enhanceImages } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
+import { pageImages } from './page-images';
 import { PageWatch } from './page-watch';
 import { applyResult, enhancedImages, imagesShowing, originalOf, releaseImage, restoreImage } from './swap';
 
@@ -66,7 +67,7 @@ export class PageEnhancer {
     if (autoOn && !this.autoOn) this.switchOn();
     else if (!autoOn && this.autoOn) this.switchOff();
     // New rules (a smaller minimum factor, say) may take images they turned away, or the reverse.
-    else for (const img of document.images) this.look(img);
+    else for (const img of pageImages()) this.look(img);
   }
 
   /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
@@ -106,7 +107,7 @@ export class PageEnhancer {
     this.watch.start();
     // A second try for what failed; animated images would only be turned away again.
     for (const [url, code] of this.givenUp) if (code !== 'animated') this.givenUp.delete(url);
-    const looks = [...document.images].map((img) => {
+    const looks = pageImages().map((img) => {
       this.forced.add(img);
       this.restoredByUser.delete(img);
       return this.consider(img);
@@ -129,7 +130,7 @@ export class PageEnhancer {
     this.watch.start();
     this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px` });
     this.resized = new ResizeObserver((entries) => this.onResized(entries));
-    for (const img of document.images) this.observe(img);
+    for (const img of pageImages()) this.observe(img);
   }
 
   private observe(img: HTMLImageElement): void {
@@ -250,7 +251,7 @@ export class PageEnhancer {
    */
   private takersOf(url: string, pixels: Size | null, waiters: HTMLImageElement[]): HTMLImageElement[] {
     if (waiters.length === 0) return [];
-    return [...document.images].filter(
+    return pageImages().filter(
       (img) =>
         img.currentSrc === url &&
         img.complete &&

@@ -1,8 +1,10 @@
 /**
  * What the page does to its images after we first looked: <img>s added and removed, new sources
  * (src, srcset, sizes, also on a <picture>'s <source>s), and loads. Our own swaps change the same
- * attributes; they run inside `asOurs` and are never reported.
+ * attributes; they run inside `asOurs` and are never reported. Shadow roots are watched like the
+ * document, since web components keep their images there.
  */
+import { imagesIn, shadowRootsIn } from './page-images';
 
 export interface PageChanges {
   added(img: HTMLImageElement): void;
@@ -18,10 +20,11 @@ export interface PageChanges {
 
 const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes'];
 
-function imagesIn(node: Node): HTMLImageElement[] {
-  if (node instanceof HTMLImageElement) return [node];
-  return node instanceof Element ? [...node.querySelectorAll('img')] : [];
-}
+/**
+ * How long a burst of page changes may go before we look for shadow roots that appeared without a
+ * record: short enough to catch images as they load, long enough to walk the page once per burst.
+ */
+const RESCAN_DELAY_MS = 200;
 
 function imageOf(target: Node): HTMLImageElement | null {
   if (target instanceof HTMLImageElement) return target;
@@ -31,6 +34,8 @@ function imageOf(target: Node): HTMLImageElement | null {
 
 export class PageWatch {
   private observer: MutationObserver | null = null;
+  private readonly watchedRoots = new WeakSet<ShadowRoot>();
+  private rescanTimer: number | undefined;
 
   constructor(private readonly on: PageChanges) {}
 
@@ -38,9 +43,35 @@ export class PageWatch {
   start(): void {
     if (this.observer) return;
     this.observer = new MutationObserver((records) => this.dispatch(records));
-    this.observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES });
-    // 'load' does not bubble; capturing on the document sees it for every image, present or future.
-    document.addEventListener('load', this.onLoad, true);
+    this.watchTree(document);
+    for (const root of shadowRootsIn(document)) this.watchTree(root);
+    // A web component defined after the page parsed attaches its shadow root to an element already
+    // there, which no observer records; the images it then draws do load, and a load shows in the
+    // resource timeline, so that is when we look again.
+    new PerformanceObserver((list) => {
+      if (list.getEntries().some((entry) => (entry as PerformanceResourceTiming).initiatorType === 'img')) this.rescanSoon();
+    }).observe({ type: 'resource' });
+  }
+
+  private watchTree(tree: Document | ShadowRoot): void {
+    this.observer?.observe(tree, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES });
+    // 'load' does not bubble, nor leave a shadow root; capturing on each tree sees it for every image, present or future.
+    tree.addEventListener('load', this.onLoad, true);
+    if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
+  }
+
+  /** Watches the shadow roots under `node` not watched yet; returns them. */
+  private watchNewRoots(node: Node): ShadowRoot[] {
+    const fresh = shadowRootsIn(node).filter((root) => !this.watchedRoots.has(root));
+    for (const root of fresh) this.watchTree(root);
+    return fresh;
+  }
+
+  private rescanSoon(): void {
+    this.rescanTimer ??= window.setTimeout(() => {
+      this.rescanTimer = undefined;
+      for (const root of this.watchNewRoots(document)) for (const img of root.querySelectorAll('img')) this.on.added(img);
+    }, RESCAN_DELAY_MS);
   }
 
   /**
@@ -67,7 +98,10 @@ export class PageWatch {
     const changed = new Map<HTMLImageElement, boolean>();
     for (const record of records) {
       if (record.type === 'childList') {
-        for (const node of record.addedNodes) for (const img of imagesIn(node)) added.add(img);
+        for (const node of record.addedNodes) {
+          this.watchNewRoots(node);
+          for (const img of imagesIn(node)) added.add(img);
+        }
         for (const node of record.removedNodes) for (const img of imagesIn(node)) removed.add(img);
       } else {
         const img = imageOf(record.target);
@@ -78,5 +112,7 @@ export class PageWatch {
     for (const img of removed) if (!img.isConnected) this.on.removed(img);
     for (const img of added) if (img.isConnected) this.on.added(img);
     for (const [img, newSource] of changed) if (img.isConnected) this.on.sourceChanged(img, newSource);
+    // An image the memory cache serves makes no resource entry: new elements are a reason to look too.
+    if (records.some((record) => [...record.addedNodes].some((node) => node instanceof Element))) this.rescanSoon();
   }
 }

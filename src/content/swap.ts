@@ -10,6 +10,8 @@
  * browser has nothing else to switch back to. Existing attributes are overwritten in place, never
  * removed and re-added, so restoring gives back the very same markup, attribute order included.
  */
+import { pageImages } from './page-images';
+
 export interface Original {
   /** The URL the engine enhanced: the image's currentSrc at the time. */
   srcUrl: string;
@@ -33,12 +35,12 @@ export function originalOf(img: HTMLImageElement): Original | undefined {
 
 /** The images on the page that show an enhanced result now. */
 export function enhancedImages(): HTMLImageElement[] {
-  return [...document.images].filter((img) => enhanced.has(img));
+  return pageImages().filter((img) => enhanced.has(img));
 }
 
 /** Images showing `srcUrl`: as the page set it, or as we replaced it. */
 export function imagesShowing(srcUrl: string): HTMLImageElement[] {
-  return [...document.images].filter((img) => img.currentSrc === srcUrl || img.src === srcUrl || enhanced.get(img)?.srcUrl === srcUrl);
+  return pageImages().filter((img) => img.currentSrc === srcUrl || img.src === srcUrl || enhanced.get(img)?.srcUrl === srcUrl);
 }
 
 function setOrRemove(element: Element, name: string, value: string | null): void {
@@ -104,7 +106,7 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
   putBack(img, 'srcset', original.attributes.srcset);
   putBack(img, 'sizes', original.attributes.sizes);
   selectAgain(img);
-  if (![...document.images].some((other) => enhanced.get(other)?.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
+  if (!pageImages().some((other) => enhanced.get(other)?.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
   return true;
 }
 

@@ -1,0 +1,43 @@
+/**
+ * The page's <img>s wherever they are. `document.images` lists only the document's own tree;
+ * sites built from web components draw many of theirs inside shadow roots, where a right-click
+ * still offers our menu and a stretched thumbnail still wants enhancing.
+ */
+
+/**
+ * The shadow root of an element that the content script may look into: an open one, or a closed
+ * one through `chrome.dom` (content scripts, Chrome 88+), where the browser has it.
+ */
+export function shadowRootOf(element: Element): ShadowRoot | null {
+  if (element.shadowRoot) return element.shadowRoot;
+  const dom = globalThis.chrome?.dom;
+  return dom && element instanceof HTMLElement ? dom.openOrClosedShadowRoot(element) : null;
+}
+
+/** Every shadow root in the tree of `node`, `node`'s own included when it is one, nested roots too. */
+export function shadowRootsIn(node: Node): ShadowRoot[] {
+  const roots: ShadowRoot[] = [];
+  const visit = (tree: Node): void => {
+    if (tree instanceof ShadowRoot) roots.push(tree);
+    const walker = document.createTreeWalker(tree, NodeFilter.SHOW_ELEMENT);
+    for (let current: Node | null = walker.currentNode; current; current = walker.nextNode()) {
+      const root = current instanceof Element ? shadowRootOf(current) : null;
+      if (root) visit(root);
+    }
+  };
+  visit(node);
+  return roots;
+}
+
+/** The <img>s in the tree of `node` (itself included) and in the shadow roots under it. */
+export function imagesIn(node: Node): HTMLImageElement[] {
+  const images: HTMLImageElement[] = node instanceof HTMLImageElement ? [node] : [];
+  const trees: ParentNode[] = node instanceof Element || node instanceof Document ? [node] : [];
+  trees.push(...shadowRootsIn(node));
+  for (const tree of trees) images.push(...tree.querySelectorAll('img'));
+  return images;
+}
+
+export function pageImages(): HTMLImageElement[] {
+  return imagesIn(document);
+}

@@ -1,0 +1,169 @@
+/**
+ * Images inside web components' shadow roots, which `document.images` does not list: the context
+ * menu's job and restore, and auto-enhance for images in open and closed roots, in a component
+ * inserted later, in an image a component adds to its root later, and in a component defined
+ * while auto-enhance runs (its root appears on an element already there, with no mutation record).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cropTo } from '../../src/core/metrics';
+import { readPng, writePng } from '../../src/node/png';
+import type { TabCounts } from '../../src/shared/protocol';
+import { BENCH } from './fixtures';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { watchPageProblems } from './page-helpers';
+
+/** Which image each component shows: 48x48 crops drawn at 96 CSS px, so each wants x2. */
+const FILES = { open: 'bird', closed: 'butterfly', inserted: 'head', added: 'baby', late: 'woman' } as const;
+type Key = keyof typeof FILES;
+const KEYS = Object.keys(FILES) as Key[];
+
+function buildPage(dir: string): void {
+  for (const name of Object.values(FILES)) writePng(join(dir, `${name}.png`), cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), 48, 48));
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>shadow roots</title></head><body>
+<photo-card key="open" file="${FILES.open}.png"></photo-card>
+<photo-card key="closed" file="${FILES.closed}.png" mode="closed"></photo-card>
+<late-card key="late" file="${FILES.late}.png"></late-card>
+<div id="feed"></div>
+<script>
+  // The page keeps its own handles: a closed root is out of reach from outside, the test's included.
+  window.cardImages = {};
+  window.cardRoots = {};
+  class PhotoCard extends HTMLElement {
+    connectedCallback() {
+      if (this.drawn) return;
+      this.drawn = true;
+      const root = this.attachShadow({ mode: this.getAttribute('mode') || 'open' });
+      window.cardRoots[this.getAttribute('key')] = root;
+      this.addImage(this.getAttribute('key'), this.getAttribute('file'));
+    }
+    addImage(key, file) {
+      const img = document.createElement('img');
+      img.src = file;
+      img.style.cssText = 'width: 96px; height: 96px; margin: 4px';
+      window.cardRoots[this.getAttribute('key')].append(img);
+      window.cardImages[key] = img;
+    }
+  }
+  // Defined after the cards above were parsed: they upgrade, and their roots appear unrecorded.
+  customElements.define('photo-card', PhotoCard);
+  // What a feed does later: a new card, and a new image in a card already there.
+  window.addLater = () => {
+    document.getElementById('feed').insertAdjacentHTML('beforeend', '<photo-card key="inserted" file="${FILES.inserted}.png"></photo-card>');
+    document.querySelector('photo-card[key="open"]').addImage('added', '${FILES.added}.png');
+  };
+  // A component whose script arrives late: the <late-card> in the page upgrades, nothing else changes.
+  window.defineLate = () => customElements.define('late-card', class extends PhotoCard {});
+</script>
+</body></html>`,
+  );
+}
+
+let dir: string;
+let site: FixtureServer;
+let browser: ExtensionBrowser;
+let worker: Worker;
+let page: Page;
+let tabId: number;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enhance-shadow-'));
+  buildPage(dir);
+  site = await serveFolder(dir);
+  browser = await launchWithExtension();
+  worker = browser.worker;
+  page = await browser.context.newPage();
+  watchPageProblems(page, pageProblems);
+  await page.goto(`${site.origin}/index.html`);
+  await page.waitForFunction(() => ['open', 'closed'].every((key) => (window as unknown as PageGlobals).cardImages[key]?.complete));
+  tabId = await tabIdOf(worker, page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface PageGlobals {
+  cardImages: Record<string, HTMLImageElement>;
+  addLater(): void;
+  defineLate(): void;
+}
+
+interface Shown {
+  src: string;
+  /** The pixels behind what the image shows now, and its box on the page. */
+  width: number;
+  box: { x: number; y: number; width: number; height: number };
+  markup: string;
+}
+
+function shown(key: Key): Promise<Shown> {
+  return page.evaluate(async (k) => {
+    const img = (window as unknown as PageGlobals).cardImages[k];
+    const probe = new Image();
+    probe.src = img.currentSrc;
+    await probe.decode();
+    const r = img.getBoundingClientRect();
+    return { src: img.currentSrc, width: probe.naturalWidth, box: { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }, markup: img.outerHTML };
+  }, key);
+}
+
+/** The keys whose image is on the page and shows our result. */
+async function enhancedKeys(): Promise<Key[]> {
+  const present = await page.evaluate((keys) => keys.filter((key) => (window as unknown as PageGlobals).cardImages[key]?.complete), KEYS);
+  const all = await Promise.all(present.map(async (key) => ({ key, src: (await shown(key)).src })));
+  return all.filter(({ src }) => src.startsWith('blob:')).map(({ key }) => key);
+}
+
+function tabCounts(): Promise<TabCounts> {
+  return worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId);
+}
+
+describe('images in shadow roots', () => {
+  it("the menu's Enhance x2 and Restore original reach an image in a shadow root", async () => {
+    const before = await shown('open');
+    const outcome = await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, before.src] as const);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    const after = await shown('open');
+    expect(after.src).toMatch(/^blob:/);
+    expect(after.width).toBe(96);
+    expect(after.box).toEqual(before.box);
+    const { restored } = await worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, before.src] as const);
+    expect(restored).toBe(1);
+    expect(await shown('open')).toEqual(before);
+  });
+
+  it('auto-enhance takes the stretched images of open and closed roots, and of cards that come later', async () => {
+    const closedBox = (await shown('closed')).box;
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    // 'open' was put back by the user above: auto-enhance leaves it be.
+    await expect.poll(enhancedKeys, { timeout: 120_000 }).toEqual(['closed']);
+    expect((await shown('closed')).box).toEqual(closedBox);
+
+    await page.evaluate(() => (window as unknown as PageGlobals).addLater());
+    await expect.poll(enhancedKeys, { timeout: 120_000 }).toEqual(['closed', 'inserted', 'added']);
+
+    await page.evaluate(() => (window as unknown as PageGlobals).defineLate());
+    await expect.poll(enhancedKeys, { timeout: 120_000 }).toEqual(['closed', 'inserted', 'added', 'late']);
+    for (const key of KEYS) expect((await shown(key)).width).toBe(key === 'open' ? 48 : 96);
+    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+  });
+
+  it('switching the site off puts every shadow-root image back', async () => {
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await expect.poll(enhancedKeys).toEqual([]);
+    await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+
+  it('left no unhandled errors or Enhance console noise on the page', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
