@@ -4,6 +4,7 @@ import { logError } from '../shared/log';
 import { isContentRequest, type BackgroundRequest, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { enhancedDataUrl } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
+import { imageUnder } from './page-images';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing, originalOf } from './swap';
 
@@ -37,9 +38,8 @@ browser.runtime.onMessage.addListener((message: unknown) => {
 document.addEventListener(
   'contextmenu',
   (event) => {
-    // Inside a shadow root the event is retargeted to its host; the path still starts at the image.
-    const target = event.composedPath()[0];
-    if (!(target instanceof HTMLImageElement)) return;
+    const target = imageUnder(event);
+    if (!target) return;
     const request: BackgroundRequest = { type: 'menu-context', enhanced: originalOf(target) !== undefined };
     browser.runtime.sendMessage(request).catch((error: unknown) => logError('menu context', error));
   },

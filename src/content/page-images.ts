@@ -41,3 +41,18 @@ export function imagesIn(node: Node): HTMLImageElement[] {
 export function pageImages(): HTMLImageElement[] {
   return imagesIn(document);
 }
+
+/**
+ * The image a pointer event is on. Inside a shadow root the event reaches the document retargeted
+ * to the root's host, and a closed root hides even the start of the path: there we look into the
+ * root at the event's point.
+ */
+export function imageUnder(event: MouseEvent): HTMLImageElement | null {
+  let target = event.composedPath()[0];
+  while (target instanceof Element && !(target instanceof HTMLImageElement)) {
+    const inner = shadowRootOf(target)?.elementFromPoint(event.clientX, event.clientY);
+    if (!inner || inner === target) break;
+    target = inner;
+  }
+  return target instanceof HTMLImageElement ? target : null;
+}

@@ -157,6 +157,30 @@ describe('images in shadow roots', () => {
     await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
   });
 
+  it('a right-click tells the menu whether the image is enhanced, in open and closed roots alike', async () => {
+    // A spy on the real API: the menu still updates, and the test sees what it was asked to show.
+    await worker.evaluate(() => {
+      const calls: Array<{ id: string | number; visible?: boolean }> = [];
+      (globalThis as unknown as { menuUpdates: typeof calls }).menuUpdates = calls;
+      const update = chrome.contextMenus.update.bind(chrome.contextMenus);
+      chrome.contextMenus.update = ((id: string | number, properties: Parameters<typeof chrome.contextMenus.update>[1]) => {
+        calls.push({ id, visible: properties.visible });
+        return update(id, properties);
+      }) as typeof chrome.contextMenus.update;
+    });
+    const restoreShownAfterRightClick = async (key: Key): Promise<boolean | undefined> => {
+      await worker.evaluate(() => (globalThis as unknown as { menuUpdates: unknown[] }).menuUpdates.splice(0));
+      const { box } = await shown(key);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+      await expect.poll(() => worker.evaluate(() => (globalThis as unknown as { menuUpdates: unknown[] }).menuUpdates.length)).toBe(2);
+      const calls = await worker.evaluate(() => (globalThis as unknown as { menuUpdates: Array<{ id: string; visible?: boolean }> }).menuUpdates);
+      return calls.find((call) => call.id === 'restore-original')?.visible;
+    };
+    expect(await restoreShownAfterRightClick('closed')).toBe(true);
+    expect(await restoreShownAfterRightClick('open')).toBe(false);
+    expect(await restoreShownAfterRightClick('added')).toBe(true);
+  });
+
   it('switching the site off puts every shadow-root image back', async () => {
     await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
     await expect.poll(enhancedKeys).toEqual([]);
