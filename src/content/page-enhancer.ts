@@ -217,7 +217,14 @@ export class PageEnhancer {
     this.look(img);
   }
 
+  /**
+   * The page dropped the image (a feed recycling its items, a closed gallery). Our result goes
+   * with it: its blob would otherwise live as long as the page, and an endless feed would grow
+   * without bound. Should the page put the element back, it shows its own source, and is looked at
+   * again like any new image.
+   */
   private forget(img: HTMLImageElement): void {
+    this.watch.asOurs(() => restoreImage(img));
     this.viewport?.unobserve(img);
     this.resized?.unobserve(img);
     this.queue.withdraw(img);

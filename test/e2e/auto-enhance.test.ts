@@ -143,6 +143,24 @@ describe('auto-enhance in the content script', () => {
     await resize(96);
   });
 
+  it('lets go of a result when the page drops its image, and enhances it again when it comes back', async () => {
+    const resultUrl = await shown('inserted');
+    const blobState = (url: string) => page.evaluate((u) => fetch(u).then(() => 'alive', () => 'revoked'), url);
+    expect(resultUrl).toMatch(/^blob:/);
+    expect(await blobState(resultUrl)).toBe('alive');
+    await page.evaluate(() => {
+      const img = document.getElementById('inserted')!;
+      (window as unknown as { held: Element }).held = img;
+      img.remove();
+    });
+    await expect.poll(tabCounts).toEqual({ enhanced: 3, queued: 0, failed: 0 });
+    // The blob went with the image: a feed that drops its items does not keep their results alive.
+    expect(await blobState(resultUrl)).toBe('revoked');
+    await page.evaluate(() => document.getElementById('row')!.append((window as unknown as { held: Element }).held));
+    await expect.poll(() => shown('inserted'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+  });
+
   it('puts back what auto-enhance swapped when the site is switched off, and keeps the manual one', async () => {
     await switchSite(false);
     await expect.poll(enhancedIds).toEqual(['manual']);
