@@ -6,12 +6,14 @@
 
 /**
  * The shadow root of an element that the content script may look into: an open one, or a closed
- * one through `chrome.dom` (content scripts, Chrome 88+), where the browser has it.
+ * one through `chrome.dom` (content scripts, Chrome 88+), where the browser has it. Closed roots
+ * are looked for on custom elements only: component libraries are what close their roots, and an
+ * extension call for every <div> of a big page would make each walk slow.
  */
 export function shadowRootOf(element: Element): ShadowRoot | null {
   if (element.shadowRoot) return element.shadowRoot;
   const dom = globalThis.chrome?.dom;
-  return dom && element instanceof HTMLElement ? dom.openOrClosedShadowRoot(element) : null;
+  return dom && element.localName.includes('-') && element instanceof HTMLElement ? dom.openOrClosedShadowRoot(element) : null;
 }
 
 /** Every shadow root in the tree of `node`, `node`'s own included when it is one, nested roots too. */

@@ -27,7 +27,11 @@ export interface Original {
   auto: boolean;
 }
 
-const enhanced = new WeakMap<HTMLImageElement, Original>();
+/**
+ * A Map, not a WeakMap: it lists what we changed without walking the page. An image the page
+ * drops is restored when the page watch reports it (PageEnhancer.forget), which takes it out.
+ */
+const enhanced = new Map<HTMLImageElement, Original>();
 
 export function originalOf(img: HTMLImageElement): Original | undefined {
   return enhanced.get(img);
@@ -35,7 +39,7 @@ export function originalOf(img: HTMLImageElement): Original | undefined {
 
 /** The images on the page that show an enhanced result now. */
 export function enhancedImages(): HTMLImageElement[] {
-  return pageImages().filter((img) => enhanced.has(img));
+  return [...enhanced.keys()].filter((img) => img.isConnected);
 }
 
 /** Images showing `srcUrl`: as the page set it, or as we replaced it. */
@@ -106,7 +110,7 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
   putBack(img, 'srcset', original.attributes.srcset);
   putBack(img, 'sizes', original.attributes.sizes);
   selectAgain(img);
-  if (!pageImages().some((other) => enhanced.get(other)?.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
+  if (![...enhanced.values()].some((other) => other.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
   return true;
 }
 
