@@ -48,6 +48,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     devicePixelRatio: window.devicePixelRatio || 1,
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),
+    pixelated: style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges',
     type: typeFromUrl(img.currentSrc),
     // The bytes are the engine's to read: it turns animated files away itself.
     frameCount: null,

@@ -26,7 +26,7 @@ import { applyResult, enhancedImages, imagesShowing, originalOf, releaseImage, r
 const NEAR_VIEWPORT_PX = 1200;
 
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
-const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'zero-size', 'not-loaded']);
+const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
 
 export class PageEnhancer {
   private settings: Settings = { ...DEFAULT_SETTINGS };

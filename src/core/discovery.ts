@@ -12,6 +12,11 @@ export interface ImageFacts {
   devicePixelRatio: number;
   /** In the layout and not hidden by CSS (display, visibility, opacity 0). */
   visible: boolean;
+  /**
+   * Drawn with `image-rendering: pixelated` or `crisp-edges`: the page wants its pixels seen as
+   * blocks (pixel art, sprites, QR codes), which a photo model would smear.
+   */
+  pixelated: boolean;
   /** MIME type from the response, or `typeFromUrl(currentSrc)`; null when neither is known. */
   type: string | null;
   /** From `countFrames` once the bytes are in; null before, and the engine checks again then. */
@@ -33,6 +38,7 @@ export type SkipReason =
   | 'no-source'
   | 'svg'
   | 'hidden'
+  | 'pixel-art'
   /** Drawn in an empty box. */
   | 'zero-size'
   /** Not decoded yet (or broken): naturalWidth/Height are 0 until the load event. */
@@ -54,6 +60,7 @@ export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdic
   if (!facts.currentSrc) return skip('no-source');
   if (facts.type === 'image/svg+xml') return skip('svg');
   if (!facts.visible) return skip('hidden');
+  if (facts.pixelated) return skip('pixel-art');
   // `> 0` also turns away NaN from a detached element.
   if (!(facts.renderedWidth > 0 && facts.renderedHeight > 0)) return skip('zero-size');
   if (!(facts.naturalWidth > 0 && facts.naturalHeight > 0)) return skip('not-loaded');

@@ -17,8 +17,9 @@ import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type 
 import { box, enhanceById, markup, watchPageProblems } from './page-helpers';
 
 /**
- * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), and one
- * with no size set at all, for the manual job: its box comes from its pixels alone.
+ * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), one
+ * with no size set at all, for the manual job: its box comes from its pixels alone, and one the
+ * page draws pixelated, as pixel art is, which must stay as it is.
  */
 function buildPage(dir: string): void {
   const crop = (name: string, side: number, out: string) => writePng(join(dir, out), cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side));
@@ -26,6 +27,7 @@ function buildPage(dir: string): void {
   crop('butterfly', 48, 'butterfly.png');
   crop('head', 48, 'head.png');
   crop('baby', 96, 'sharp.png');
+  crop('woman', 48, 'pixel-art.png');
   const img = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px" alt="${id}">`;
   writeFileSync(
     join(dir, 'index.html'),
@@ -36,6 +38,7 @@ ${img('twin-a', 'bird.png')}
 ${img('twin-b', 'bird.png')}
 <img id="manual" src="butterfly.png" alt="manual, unsized">
 ${img('sharp', 'sharp.png')}
+<img id="pixel-art" src="pixel-art.png" style="width: 96px; height: 96px; image-rendering: pixelated" alt="pixel art">
 </div>
 <script>
   addEventListener('load', () => setTimeout(() => document.getElementById('row').insertAdjacentHTML('beforeend', ${JSON.stringify(img('inserted', 'head.png'))}), 200));
@@ -71,7 +74,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const IDS = ['twin-a', 'twin-b', 'manual', 'sharp', 'inserted'];
+const IDS = ['twin-a', 'twin-b', 'manual', 'sharp', 'pixel-art', 'inserted'];
 
 function shown(id: string): Promise<string> {
   return page.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
