@@ -8,6 +8,9 @@ Inputs, all under models/: models.json (the registry), training.json (one traini
 model id, written by --record-run from runs/<name>/last.pt, best.pt and log.jsonl) and
 eval/*.json (written by `training.evaluate --out-json`). Evaluations made with --limit, or whose
 harness check failed, are left out. Paper numbers are hardcoded below and labelled as such.
+
+It also writes each model's measured Set14 Y-PSNR into models.json ("set14Psnr"): the extension's
+quality profile runs the best measured model at a scale (src/core/models.ts, modelForJob).
 """
 from __future__ import annotations
 
@@ -221,22 +224,41 @@ TARGETS = {
 }
 
 
+def _full_result(evals: dict, model: dict, hashes: dict[str, str], name: str) -> tuple | None:
+    """The model's result on a whole set, from an evaluation of the very file that ships; else None."""
+    row = evals.get(model["scale"], {}).get(model["id"], {})
+    if row.get("sha256") is None or row.get("sha256") != hashes.get(model["id"]):
+        return None
+    got = row.get("results", {}).get(name)
+    return got if got is not None and got[2] >= FULL_SIZES[name] else None
+
+
 def _target_rows(registry: list[dict], evals: dict, hashes: dict[str, str]) -> list[str]:
     rows = []
     for (profile, scale), goals in TARGETS.items():
         model = next((m for m in registry if m["profile"] == profile and m["scale"] == scale), None)
-        row = evals.get(scale, {}).get(model["id"], {}) if model else {}
-        # Only an evaluation of the file that ships counts.
-        results = row.get("results", {}) if row.get("sha256") == hashes.get(model["id"] if model else "") else {}
         for name, goal in goals.items():
-            got = results.get(name)
-            if got is None or (len(got) > 2 and got[2] < FULL_SIZES[name]):
+            got = _full_result(evals, model, hashes, name) if model else None
+            if got is None:
                 verdict, value = "not evaluated", "–"
             else:
                 value = f"{got[0]:.2f}"
                 verdict = "met" if got[0] >= goal else f"missed by {goal - got[0]:.2f} dB"
             rows.append(f"| {profile} x{scale} ({model['id'] if model else 'none shipped'}) | {name} | {goal:.2f} | {value} | {verdict} |")
     return rows
+
+
+def registry_text(registry: dict, evals: dict, hashes: dict[str, str]) -> str:
+    """models.json with "set14Psnr" set from the evaluations (and dropped where none counts), one model per line."""
+    models = []
+    for model in registry["models"]:
+        entry = {k: v for k, v in model.items() if k != "set14Psnr"}
+        got = _full_result(evals, model, hashes, "Set14")
+        if got is not None:
+            entry["set14Psnr"] = round(got[0], 2)
+        models.append(entry)
+    lines = ",\n".join(f"    {json.dumps(m)}" for m in models)
+    return f'{{\n  "version": {registry["version"]},\n  "models": [\n{lines}\n  ]\n}}\n'
 
 
 def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = False) -> tuple[str, list[str]]:
@@ -411,13 +433,20 @@ def main() -> None:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     out = args.out or args.models_dir / "MODEL_CARD.md"
+    registry_path = args.models_dir / "models.json"
+    registry = json.loads(registry_path.read_text())
+    hashes = {m["id"]: sha256(args.models_dir / m["file"]) for m in registry["models"] if (args.models_dir / m["file"]).exists()}
+    # Only full evaluations count here, whatever --include-partial says for the card.
+    registry_new = registry_text(registry, collect_evals(evals, False)[0], hashes)
     if args.check:
-        if not out.exists() or out.read_text() != card:
-            raise SystemExit(f"{out} is out of date: run /usr/bin/python3 -m training.model_card")
-        print(f"{out} is up to date")
+        for path, text in ((out, card), (registry_path, registry_new)):
+            if not path.exists() or path.read_text() != text:
+                raise SystemExit(f"{path} is out of date: run /usr/bin/python3 -m training.model_card")
+        print(f"{out} and {registry_path} are up to date")
         return
     out.write_text(card)
-    print(f"wrote {out}", file=sys.stderr)
+    registry_path.write_text(registry_new)
+    print(f"wrote {out} and {registry_path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

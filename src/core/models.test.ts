@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { availableScales, parseRegistry, pickModel, SHIPPED_SCALES, type ModelEntry } from './models';
+import { availableScales, modelForJob, parseRegistry, pickModel, SHIPPED_SCALES, type ModelEntry } from './models';
 
 const shipped: unknown = JSON.parse(readFileSync(new URL('../../models/models.json', import.meta.url), 'utf8'));
 
@@ -43,6 +43,8 @@ describe('parseRegistry', () => {
     ['a file that is not .onnx', entry({ file: 'm-x2.bin' }), /bare \.onnx file name/],
     ['a fractional scale', entry({ scale: 1.5 }), /scale must be a positive integer/],
     ['a zero parameter count', entry({ params: 0 }), /params must be a positive integer/],
+    ['a PSNR that is not a number', entry({ set14Psnr: '32.1' }), /set14Psnr must be a PSNR in dB/],
+    ['a negative PSNR', entry({ set14Psnr: -1 }), /set14Psnr must be a PSNR in dB/],
   ])('rejects an entry with %s', (_, bad, message) => {
     expect(() => parseRegistry({ version: 1, models: [entry({ id: 'ok' }), bad] })).toThrow(message);
   });
@@ -65,6 +67,33 @@ describe('pickModel', () => {
 
   it('throws for a scale that is not shipped, naming the ones that are', () => {
     expect(() => pickModel(registry, 3, 'quality')).toThrow(/no model for x3; shipped: 2, 4/);
+  });
+});
+
+describe('modelForJob', () => {
+  const measured = (q2: number | undefined, f2: number | undefined) =>
+    parseRegistry({
+      version: 1,
+      models: [entry({ id: 'q2', file: 'q2.onnx', set14Psnr: q2 }), entry({ id: 'f2', profile: 'fast', file: 'f2.onnx', set14Psnr: f2 }), entry({ id: 'q4', scale: 4, file: 'q4.onnx' })],
+    });
+
+  it('runs the quality model for quality when it measures sharper', () => {
+    expect(modelForJob(measured(33.1, 32.7), 2, 'quality').id).toBe('q2');
+  });
+
+  it('runs the sharper fast model for quality while the quality model measures worse', () => {
+    expect(modelForJob(measured(32.2, 32.7), 2, 'quality').id).toBe('f2');
+    expect(modelForJob(measured(undefined, 32.7), 2, 'quality').id).toBe('f2');
+  });
+
+  it('keeps the quality model on a tie and when nothing is measured', () => {
+    expect(modelForJob(measured(32.7, 32.7), 2, 'quality').id).toBe('q2');
+    expect(modelForJob(measured(undefined, undefined), 2, 'quality').id).toBe('q2');
+    expect(modelForJob(measured(33, 32), 4, 'quality').id).toBe('q4');
+  });
+
+  it('runs the fast model for fast, however it measures', () => {
+    expect(modelForJob(measured(33.1, 32.7), 2, 'fast').id).toBe('f2');
   });
 });
 

@@ -11,6 +11,11 @@ export interface ModelEntry {
   input: string;
   output: string;
   params: number;
+  /**
+   * Y-PSNR of this very file on Set14, written by `training.model_card` from the evaluations;
+   * absent when none counts. What the quality profile goes by.
+   */
+  set14Psnr?: number;
 }
 
 export interface ModelRegistry {
@@ -39,7 +44,11 @@ function parseEntry(raw: unknown, index: number): ModelEntry {
   if (profile !== 'quality' && profile !== 'fast') throw new TypeError(`${where}.profile must be "quality" or "fast"`);
   const file = text('file');
   if (!file.endsWith('.onnx') || file.includes('/')) throw new TypeError(`${where}.file must be a bare .onnx file name`);
-  return { id: text('id'), name: text('name'), profile, scale: count('scale'), file, input: text('input'), output: text('output'), params: count('params') };
+  const entry: ModelEntry = { id: text('id'), name: text('name'), profile, scale: count('scale'), file, input: text('input'), output: text('output'), params: count('params') };
+  const psnr = raw.set14Psnr;
+  if (psnr === undefined) return entry;
+  if (typeof psnr !== 'number' || !(psnr > 0 && psnr < 100)) throw new TypeError(`${where}.set14Psnr must be a PSNR in dB`);
+  return { ...entry, set14Psnr: psnr };
 }
 
 export function parseRegistry(raw: unknown): ModelRegistry {
@@ -70,4 +79,20 @@ export function pickModel(registry: ModelRegistry, scale: number, profile: Profi
   const model = atScale.find((m) => m.profile === profile) ?? atScale[0];
   if (!model) throw new RangeError(`no model for x${scale}; shipped: ${availableScales(registry).join(', ')}`);
   return model;
+}
+
+/**
+ * The model a job runs. Fast is the fast model. Quality is the sharpest model shipped at that
+ * scale by measured Set14 PSNR: while the larger quality model is less trained than the small
+ * one (CPU training, see models/MODEL_CARD.md), the small one gives the better picture, and a user
+ * who asked for quality gets it. Unmeasured models fall back to their role.
+ */
+export function modelForJob(registry: ModelRegistry, scale: number, profile: Profile): ModelEntry {
+  const role = pickModel(registry, scale, profile);
+  if (profile === 'fast') return role;
+  let best = role;
+  for (const model of registry.models) {
+    if (model.scale === scale && model.set14Psnr !== undefined && model.set14Psnr > (best.set14Psnr ?? -Infinity)) best = model;
+  }
+  return best;
 }

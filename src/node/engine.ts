@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { RgbaImage } from '../core/image';
 import { checkImageSize } from '../core/limits';
-import { parseRegistry, pickModel, type ModelEntry, type ModelRegistry, type Profile } from '../core/models';
+import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry, type Profile } from '../core/models';
 import { OrtTileRunner } from '../core/ort-runner';
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
@@ -39,7 +39,7 @@ export interface NodeUpscaleOptions {
 export async function upscaleWithModel(image: RgbaImage, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
   const model: ModelEntry = options.modelFile
     ? { id: 'custom', name: options.modelFile, profile: 'quality', scale: options.scale, file: options.modelFile, input: 'input', output: 'output', params: 1 }
-    : pickModel(loadRegistry(), options.scale, options.profile ?? resolveProfile(DEFAULT_SETTINGS.profile, null));
+    : modelForJob(loadRegistry(), options.scale, options.profile ?? resolveProfile(DEFAULT_SETTINGS.profile, null));
   checkImageSize(image.width, image.height, model.scale, Infinity);
   const runner = await createRunner(model, options.modelFile ? resolve(options.modelFile) : undefined);
   const out = await upscaleImage(image, runner, { maxTile: options.maxTile ?? DEFAULT_SETTINGS.maxTile, overlap: DEFAULT_OVERLAP });

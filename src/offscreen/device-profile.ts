@@ -3,7 +3,7 @@
  * stored in IndexedDB so it survives restarts, and measured again when the backend changes.
  */
 import { DEVICE_BENCHMARK_PLAN, measureMsPerMegapixel } from '../core/device-benchmark';
-import { availableScales, pickModel, type ModelRegistry, type Profile } from '../core/models';
+import { availableScales, modelForJob, type ModelRegistry, type Profile } from '../core/models';
 import { benchmarkIsStale, parseBenchmark, resolveProfile, type Backend, type DeviceBenchmark, type ProfileSetting } from '../core/scale-choice';
 import { logError } from '../shared/log';
 import { runnerFor } from './backend';
@@ -20,8 +20,8 @@ export function benchmarkInUse(): DeviceBenchmark | null {
 }
 
 async function measure(registry: ModelRegistry, backend: Backend): Promise<DeviceBenchmark> {
-  // The smallest scale: the cheapest run that still exercises the whole quality network.
-  const model = pickModel(registry, availableScales(registry)[0], 'quality');
+  // The smallest scale: the cheapest run of the network the quality profile would run.
+  const model = modelForJob(registry, availableScales(registry)[0], 'quality');
   const runner = await runnerFor(model, backend);
   const { width, height } = DEVICE_BENCHMARK_PLAN;
   const input = Float32Array.from({ length: 3 * width * height }, (_, i) => (i % 97) / 96);

@@ -7,7 +7,7 @@ import { EnhanceError } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
-import { parseRegistry, pickModel, type ModelEntry, type ModelRegistry } from '../core/models';
+import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
@@ -77,7 +77,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): 
   const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels);
   const models = await loadRegistry();
   const { backend } = await chooseBackend(job.settings.allowWebGPU);
-  const model = pickModel(models, job.scale, await decideProfile(job.settings.profile, models, backend));
+  const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, backend));
   // The URL alone is not enough: the same URL can serve new bytes, and a new model makes a new result.
   const key = cacheKey(job.srcUrl, await sha256Hex(bytes), model.id);
   const limit = job.settings.cacheLimitBytes;

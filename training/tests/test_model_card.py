@@ -1,7 +1,11 @@
-"""The card's target table: measured against issue 3's targets, counting only the shipped file."""
+"""The card's target table and models.json's measured quality: only full evaluations of the shipped file count."""
+import json
+import subprocess
+import sys
 import unittest
 
-from training.model_card import _target_rows
+from training.data import ROOT
+from training.model_card import _target_rows, registry_text
 
 REGISTRY = [{"id": "q4", "profile": "quality", "scale": 4}]
 EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban100": (25.0, 0.8, 100)}}}}
@@ -22,6 +26,31 @@ class TargetRows(unittest.TestCase):
         partial = {4: {"q4": {"sha256": "abc", "results": {"Set5": (32.0, 0.9, 2)}}}}
         rows = _target_rows(REGISTRY, partial, {"q4": "abc"})
         self.assertIn("| quality x4 (q4) | Set5 | 31.60 | – | not evaluated |", rows)
+
+
+class RegistryText(unittest.TestCase):
+    REGISTRY = {"version": 1, "models": [{"id": "q4", "scale": 4, "set14Psnr": 99.0}, {"id": "f4", "scale": 4}]}
+    EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set14": (27.456, 0.74, 14)}}, "f4": {"sha256": "def", "results": {"Set14": (28.0, 0.76, 3)}}}}
+
+    def test_set14_psnr_from_a_full_evaluation_of_the_shipped_file(self):
+        models = json.loads(registry_text(self.REGISTRY, self.EVALS, {"q4": "abc", "f4": "def"}))["models"]
+        self.assertEqual(models[0]["set14Psnr"], 27.46)
+        # f4's evaluation covered 3 of 14 images: no number.
+        self.assertNotIn("set14Psnr", models[1])
+
+    def test_a_changed_file_loses_its_number(self):
+        models = json.loads(registry_text(self.REGISTRY, self.EVALS, {"q4": "retrained", "f4": "def"}))["models"]
+        self.assertNotIn("set14Psnr", models[0])
+
+    def test_one_model_per_line(self):
+        text = registry_text(self.REGISTRY, self.EVALS, {"q4": "abc"})
+        self.assertEqual(text.splitlines()[3], '    {"id": "q4", "scale": 4, "set14Psnr": 27.46},')
+
+
+class CommittedFiles(unittest.TestCase):
+    def test_card_and_registry_are_what_the_evaluations_give(self):
+        result = subprocess.run([sys.executable, "-m", "training.model_card", "--check"], cwd=ROOT, capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
 
 if __name__ == "__main__":
