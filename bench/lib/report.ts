@@ -1,5 +1,7 @@
 /** bench/results.md (tables, the issue's ratios and targets) and the quality-vs-speed plot (SVG). */
 import { pickModel, type ModelEntry } from '../../src/core/models';
+import { DEFAULT_OVERLAP } from '../../src/core/upscale';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { singleThreaded, type Config, type WebGpuAdapter } from './plan';
 import type { MemoryReport, QualityResult, TimingResult } from './protocol';
 
@@ -284,7 +286,7 @@ export function renderMarkdown(bench: BenchResults): string {
     ...(checks.length ? ['Browser vs native on one Set14 image (same model file, same engine code):', '', ...checks, ''] : []),
     '## How it was measured',
     '',
-    '- **Time** is wall clock from RGBA bytes in to RGBA bytes out: tiling (tiles of at most 256 input pixels, the settings default, with 16 pixels of overlap), tensor conversion, inference, seam blending, rounding. UpscalerJS: tensor in, `upscaler.execute` (patchSize 256, padding 16), rounding and `data()`. The median is divided by the output megapixels (x4: 128x128 -> 0.26 MP, 256x256 -> 1.05 MP, 1024x768 -> 12.6 MP; x2: a quarter of that).',
+    `- **Time** is wall clock from RGBA bytes in to RGBA bytes out: tiling (tiles of at most ${DEFAULT_SETTINGS.maxTile} input pixels, the settings default, with ${DEFAULT_OVERLAP} pixels of overlap), tensor conversion, inference, seam blending, rounding. UpscalerJS: tensor in, \`upscaler.execute\` (patchSize 256, padding 16), rounding and \`data()\`. The median is divided by the output megapixels (x4: 128x128 -> 0.26 MP, 256x256 -> 1.05 MP, 1024x768 -> 12.6 MP; x2: a quarter of that).`,
     '- **Runs and the budget** (bench/lib/plan.ts): every config first gets one warm-up run and 5 timed runs on 128x128, which also measures its speed. The rest of the budget goes, in order, to Set14 (fewer images only for the slowest method if all 14 cannot fit; the table says how many), then 256x256 runs (up to 5, a round at a time, our 2-thread configs and the peers first), then 1024x768 runs the same way. 256x256 and 1024x768 run on the sessions warmed by 128x128, so without another warm-up run.',
     "- **Our models in Chromium** run through the extension's own modules: `src/offscreen/backend.ts` (ORT setup, bundled WASM runtime, session creation), `src/core/ort-runner.ts` and `src/core/upscale.ts`, bundled by bench/vite.config.ts the way the extension's build does. The page is served with COOP/COEP (cross-origin isolated), so ORT and tfjs get threads. Every method runs in its own browser context (its own renderer process).",
     '- **Session ms**: from nothing loaded to ready to run: loading the runtime (JS and WASM), fetching the model from localhost, creating the session. Native: `InferenceSession.create` from the file.',

@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cropTo } from '../../src/core/metrics';
-import { pickModel } from '../../src/core/models';
 import { DEFAULT_OVERLAP, upscaleImage } from '../../src/core/upscale';
 import { createRunner, loadRegistry } from '../../src/node/engine';
 import { readPng } from '../../src/node/png';
@@ -18,11 +17,11 @@ function maxDifference(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
   return worst;
 }
 
-describe.each([2, 4])('shipped quality x%i model', (scale) => {
-  it('tiled == whole image within 2/255', async () => {
-    const model = pickModel(loadRegistry(), scale, 'quality');
+// zebra and comic have the most high-frequency detail at a seam: the hardest case for the blend.
+describe.each(loadRegistry().models.map((model) => [model.id, model] as const))('shipped %s', (_, model) => {
+  it.each(['zebra', 'comic'])('tiled == whole image within 2/255 on Set14 %s', async (name) => {
     const runner = await createRunner(model);
-    const image = cropTo(readPng(join(BENCH, `Set14/LR_bicubic/X${scale}/${scale === 2 ? 'barbara' : 'zebra'}x${scale}.png`)), 150, 110);
+    const image = cropTo(readPng(join(BENCH, `Set14/LR_bicubic/X${model.scale}/${name}x${model.scale}.png`)), 150, 110);
     const whole = await upscaleImage(image, runner, { maxTile: 512, overlap: DEFAULT_OVERLAP });
     let tiles = 0;
     const tiled = await upscaleImage(image, runner, { maxTile: 64, overlap: DEFAULT_OVERLAP, onProgress: (_, total) => (tiles = total) });
