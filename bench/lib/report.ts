@@ -346,7 +346,9 @@ function panel(points: Point[], title: string, inputLabel: string, width: number
   parts.push(`<rect x="${offsetX + m.left}" y="${m.top}" width="${width - m.left - m.right}" height="${height - m.top - m.bottom}" fill="none" stroke="#333"/>`);
   parts.push(`<text x="${offsetX + width / 2}" y="${height - 8}" text-anchor="middle" font-size="12">ms per output megapixel at ${inputLabel} (log scale; left is faster)</text>`);
   parts.push(`<text transform="translate(${offsetX + 16} ${height / 2}) rotate(-90)" text-anchor="middle" font-size="12">Set14 Y-PSNR (dB)</text>`);
-  // Labels go where they overlap no other label or point: right, left, then below or above either.
+  // Labels go where they overlap no other label or point: right, left, centred above or below,
+  // then further out; a label not level with its point gets a leader line, so that in a crowded
+  // panel it cannot be read as another point's.
   const boxes: Array<{ x0: number; x1: number; y0: number; y1: number }> = points.map((p) => ({ x0: px(p.x) - 6, x1: px(p.x) + 6, y0: py(p.y) - 6, y1: py(p.y) + 6 }));
   const overlaps = (b: { x0: number; x1: number; y0: number; y1: number }): boolean => boxes.some((o) => b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1);
   for (const p of [...points].sort((a, b) => b.y - a.y)) {
@@ -354,10 +356,14 @@ function panel(points: Point[], title: string, inputLabel: string, width: number
     const y = py(p.y);
     const w = p.label.length * 7;
     parts.push(`<circle cx="${x}" cy="${y}" r="5" fill="${p.color}"/>`);
-    const candidates = [[8, 4], [-8 - w, 4], [8, 18], [-8 - w, 18], [8, -10], [-8 - w, -10], [8, 32], [8, -24]].map(([dx, dy]) => ({ x0: x + dx, x1: x + dx + w, y0: y + dy - 10, y1: y + dy + 2 }));
+    const candidates = [[8, 4], [-8 - w, 4], [-w / 2, -10], [-w / 2, 20], [8, 18], [-8 - w, 18], [8, -10], [-8 - w, -10], [8, 32], [8, -24]].map(([dx, dy]) => ({ x0: x + dx, x1: x + dx + w, y0: y + dy - 10, y1: y + dy + 2 }));
     const inside = candidates.filter((b) => b.x0 >= offsetX + m.left && b.x1 <= offsetX + width - m.right);
     const box = inside.find((b) => !overlaps(b)) ?? inside[0] ?? candidates[0];
     boxes.push(box);
+    if (box.y0 > y + 6 || box.y1 < y - 6) {
+      const [lx, ly] = [Math.min(Math.max(x, box.x0), box.x1), box.y0 > y ? box.y0 : box.y1];
+      parts.push(`<line x1="${x}" y1="${y}" x2="${lx}" y2="${ly}" stroke="${p.color}" stroke-width="1"/>`);
+    }
     parts.push(`<text x="${box.x0}" y="${box.y1 - 2}" font-size="11" fill="${p.color}">${escapeXml(p.label)}</text>`);
   }
   return parts.join('\n');
