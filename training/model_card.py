@@ -92,7 +92,7 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
         "seed": _arg(args, "seed", int),
         "threads": _arg(args, "threads", int),
         "bf16": not _arg(args, "no_bf16", bool) if "no_bf16" in args else None,
-        "init": _init_name(_arg(args, "init")),
+        "init": _arg(args, "init"),  # a path here; record_run turns it into the run's name
         # train.py reads <--data>/../../train/{T91,BSD200,BSDS500_test200}: record that root.
         "data": "shared/data/train" if data is None or Path(data).resolve().parent == (DATA / "train").resolve()
         else _display_path(Path(data).parent.parent / "train"),
@@ -110,21 +110,16 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
     return summary
 
 
-def _init_name(init: str | None) -> str | None:
+def _init_run(init: str | None, recorded: dict) -> str | None:
     """The run a warm start came from: runs/<run>/best.pt names its run folder; a shipped checkpoint,
-    training/checkpoints/<name>.pt, is named "checkpoints/<name>" and resolved by record_run to the
-    run recorded for the model it belongs to (plksr-<name>)."""
+    training/checkpoints/<name>.pt, belongs to model plksr-<name>, whose recorded run made it."""
     if not init:
         return None
     path = Path(init)
-    return f"checkpoints/{path.stem}" if path.parent.name == "checkpoints" else path.parent.name
-
-
-def _resolve_init(init: str | None, recorded: dict) -> str | None:
-    if init and init.startswith("checkpoints/"):
-        shipped = recorded.get(f"plksr-{init.split('/', 1)[1]}")
-        return shipped["run"] if shipped else init
-    return init
+    if path.parent.name == "checkpoints":
+        shipped = recorded.get(f"plksr-{path.stem}")
+        return shipped["run"] if shipped else f"checkpoints/{path.stem}"
+    return path.parent.name
 
 
 def record_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | None = None) -> dict:
@@ -141,7 +136,7 @@ def record_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | Non
     summary["onnx_sha256"] = sha256(onnx) if onnx.exists() else None
     path = models_dir / "training.json"
     data = _load_json(path, {})
-    summary["init"] = _resolve_init(summary["init"], data)
+    summary["init"] = _init_run(summary["init"], data)
     summary["history"] = _warm_start_history(data, summary.get("init"))
     data[model_id] = summary
     path.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")

@@ -5,7 +5,7 @@ import sys
 import unittest
 
 from training.data import ROOT
-from training.model_card import _init_name, _resolve_init, _target_rows, _warm_start_history, registry_text
+from training.model_card import _init_run, _target_rows, _warm_start_history, registry_text
 
 REGISTRY = [{"id": "q4", "profile": "quality", "scale": 4}]
 EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban100": (25.0, 0.8, 100)}}}}
@@ -33,18 +33,18 @@ class WarmStart(unittest.TestCase):
                                   "history": [{"run": "tiny-x2", "steps": 2500, "trained_s": 600}]}}
 
     def test_a_run_folder_names_its_run(self):
-        self.assertEqual(_init_name("runs/tiny3-x2/best.pt"), "tiny3-x2")
-        self.assertIsNone(_init_name(None))
+        self.assertEqual(_init_run("runs/tiny3-x2/best.pt", self.RECORDED), "tiny3-x2")
+        self.assertIsNone(_init_run(None, self.RECORDED))
 
     def test_a_shipped_checkpoint_resolves_to_the_run_that_made_it(self):
-        init = _resolve_init(_init_name("training/checkpoints/tiny-x2.pt"), self.RECORDED)
+        init = _init_run("training/checkpoints/tiny-x2.pt", self.RECORDED)
         self.assertEqual(init, "tiny3-x2")
         history = _warm_start_history(self.RECORDED, init)
         self.assertEqual([h["run"] for h in history], ["tiny-x2", "tiny3-x2"])
         self.assertEqual(sum(h["steps"] for h in history), 3400)
 
     def test_an_unrecorded_checkpoint_keeps_its_name(self):
-        self.assertEqual(_resolve_init("checkpoints/fast-x8", self.RECORDED), "checkpoints/fast-x8")
+        self.assertEqual(_init_run("training/checkpoints/fast-x8.pt", self.RECORDED), "checkpoints/fast-x8")
 
 
 class RegistryText(unittest.TestCase):
