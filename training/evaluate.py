@@ -29,6 +29,7 @@ import numpy as np
 from PIL import Image
 
 from .data import BENCH_SETS, CACHE, ROOT, bench_pairs, bicubic_upscale, load_rgb
+from .fp16 import fp16_name
 from .metrics import psnr_y, ssim_y
 
 HARNESS_EXPECTED = 28.42  # paper / BasicSR: bicubic x4, Set5, Y-PSNR
@@ -110,10 +111,15 @@ def evaluate(args: argparse.Namespace) -> dict:
     registry = _registry()
     rows: list[dict] = [{"id": "bicubic", "label": "bicubic (MATLAB imresize)", "kind": "bicubic", "results": {}}]
     for path in args.onnx:
-        entry = registry.get(path.name, {})
+        entry, variant = registry.get(path.name, {}), ""
+        if not entry:
+            # A model's fp16 variant (training/fp16.py) is named after it and scored as its own row.
+            entry = next((m for f, m in registry.items() if fp16_name(f) == path.name), {})
+            variant = " fp16" if entry else ""
         if entry and entry["scale"] != args.scale:
             raise SystemExit(f"{path} is x{entry['scale']} in models.json, not x{args.scale}")
-        rows.append({"id": entry.get("id", path.stem), "label": entry.get("name", path.stem), "kind": "onnx",
+        row_id = f"{entry['id']}.fp16" if variant else entry.get("id", path.stem)
+        rows.append({"id": row_id, "label": entry.get("name", path.stem) + variant, "kind": "onnx",
                      "file": _repo_relative(path), "sha256": sha256(path), "params": entry.get("params"), "results": {}})
     torch_models = []
     for path in args.torch:

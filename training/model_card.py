@@ -10,7 +10,9 @@ eval/*.json (written by `training.evaluate --out-json`). Evaluations made with -
 harness check failed, are left out. Paper numbers are hardcoded below and labelled as such.
 
 It also writes each model's measured Set14 Y-PSNR into models.json ("set14Psnr"): the extension's
-quality profile runs the best measured model at a scale (src/core/models.ts, modelForJob).
+quality profile runs the best measured model at a scale (src/core/models.ts, modelForJob). And it
+lists a model's fp16 variant (models/<file>.fp16.onnx, training/fp16.py) as "fp16File" only when
+full evaluations of both files show the variant within 0.02 dB on every benchmark set.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from .data import BENCH_SETS, DATA, ROOT, TRAIN_FOLDERS
 from .evaluate import sha256
+from .fp16 import fp16_name
 
 MODELS = ROOT / "models"
 SET_LABELS = {"Set5": "Set5", "Set14": "Set14", "BSD100": "BSD100 (B100)", "Urban100": "Urban100"}
@@ -261,14 +264,45 @@ def _target_rows(registry: list[dict], evals: dict, hashes: dict[str, str]) -> l
     return rows
 
 
+FP16_MAX_LOSS_DB = 0.02  # issue 3; src/core/precision.ts holds the GPU's fp16 to the same bound
+
+
+def _fp16_model(model: dict) -> dict:
+    """The fp16 variant as a pseudo-model: evaluate.py scores it under the id '<id>.fp16'."""
+    return {"id": f"{model['id']}.fp16", "scale": model["scale"], "file": fp16_name(model["file"])}
+
+
+def _signed(db: float) -> str:
+    """A difference in dB to 3 decimals, with no sign on a zero."""
+    text = f"{db:+.3f}"
+    return "0.000" if text in ("+0.000", "-0.000") else text
+
+
+def file_hashes(models_dir: Path, registry: list[dict]) -> dict[str, str]:
+    """sha256 by row id of every shipped file and every fp16 variant on disk."""
+    models = registry + [_fp16_model(m) for m in registry]
+    return {m["id"]: sha256(models_dir / m["file"]) for m in models if (models_dir / m["file"]).exists()}
+
+
+def fp16_comparison(evals: dict, model: dict, hashes: dict[str, str]) -> tuple[list[tuple], bool]:
+    """Per set: (set, fp32 result, fp16 result, loss in dB); and whether the variant may ship."""
+    rows = []
+    for name in BENCH_SETS:
+        ref, half = _full_result(evals, model, hashes, name), _full_result(evals, _fp16_model(model), hashes, name)
+        rows.append((name, ref, half, None if ref is None or half is None else ref[0] - half[0]))
+    return rows, all(loss is not None and loss <= FP16_MAX_LOSS_DB for *_, loss in rows)
+
+
 def registry_text(registry: dict, evals: dict, hashes: dict[str, str]) -> str:
-    """models.json with "set14Psnr" set from the evaluations (and dropped where none counts), one model per line."""
+    """models.json with "set14Psnr" and "fp16File" set from the evaluations (and dropped where none counts), one model per line."""
     models = []
     for model in registry["models"]:
-        entry = {k: v for k, v in model.items() if k != "set14Psnr"}
+        entry = {k: v for k, v in model.items() if k not in ("set14Psnr", "fp16File")}
         got = _full_result(evals, model, hashes, "Set14")
         if got is not None:
             entry["set14Psnr"] = round(got[0], 2)
+        if fp16_comparison(evals, model, hashes)[1]:
+            entry["fp16File"] = fp16_name(model["file"])
         models.append(entry)
     lines = ",\n".join(f"    {json.dumps(m)}" for m in models)
     return f'{{\n  "version": {registry["version"]},\n  "models": [\n{lines}\n  ]\n}}\n'
@@ -278,7 +312,7 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
     registry = _load_json(models_dir / "models.json", {"models": []})["models"]
     training = _load_json(models_dir / "training.json", {})
     evals, warnings = collect_evals(eval_paths, include_partial)
-    hashes = {m["id"]: sha256(models_dir / m["file"]) for m in registry if (models_dir / m["file"]).exists()}
+    hashes = file_hashes(models_dir, registry)
     out: list[str] = []
     w = out.append
 
@@ -393,6 +427,29 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
             w(f"No full x{scale} evaluation recorded yet: run `training.evaluate --scale {scale} --onnx ... "
               f"--out-json models/eval/x{scale}.json`.")
         w("")
+    w("## fp16 variants (WebGPU with shader-f16)")
+    w("")
+    w("`training/fp16.py` turns each model's weights and activations into float16 (input and output "
+      f"stay float32). A variant ships, as `fp16File` in models.json, only if it scores within "
+      f"{FP16_MAX_LOSS_DB} dB of its float32 file on every set below. These scores come from "
+      "onnxruntime-node on the CPU, which rounds weights and activations to float16 between operators "
+      "but may compute inside them in float32; a GPU's f16 shaders also accumulate in f16, so the "
+      "extension compares the two variants on the user's GPU before it uses fp16 "
+      "(src/core/precision.ts, the same 0.02 dB bound).")
+    w("")
+    w("| model | fp16 file | size | " + " | ".join(SET_LABELS[s] for s in BENCH_SETS) + " | ships |")
+    w("|---|---|---|" + "---|" * len(BENCH_SETS) + "---|")
+    for m in registry:
+        half = models_dir / fp16_name(m["file"])
+        if not half.exists():
+            continue
+        rows, ok = fp16_comparison(evals, m, hashes)
+        cells = [f"{r[0]:.2f} ({_signed(-loss)})" if loss is not None else "not evaluated" for _, _, r, loss in rows]
+        w(f"| {m['id']} | `{half.name}` | {half.stat().st_size / 1e6:.1f} MB | " + " | ".join(cells) + f" | {'yes' if ok else 'no'} |")
+    w("")
+    w("Cells: fp16 Y-PSNR (dB) on the whole set, in brackets its difference from the float32 file's.")
+    w("")
+
     w("## Targets")
     w("")
     w("| model | set | target (dB) | measured (dB) | |")
@@ -448,7 +505,7 @@ def main() -> None:
     out = args.out or args.models_dir / "MODEL_CARD.md"
     registry_path = args.models_dir / "models.json"
     registry = json.loads(registry_path.read_text())
-    hashes = {m["id"]: sha256(args.models_dir / m["file"]) for m in registry["models"] if (args.models_dir / m["file"]).exists()}
+    hashes = file_hashes(args.models_dir, registry["models"])
     # Only full evaluations count here, whatever --include-partial says for the card.
     registry_new = registry_text(registry, collect_evals(evals, False)[0], hashes)
     if args.check:

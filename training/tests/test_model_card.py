@@ -5,7 +5,7 @@ import sys
 import unittest
 
 from training.data import ROOT
-from training.model_card import _init_run, _target_rows, _warm_start_history, registry_text
+from training.model_card import _init_run, _target_rows, _warm_start_history, fp16_comparison, registry_text
 
 REGISTRY = [{"id": "q4", "profile": "quality", "scale": 4}]
 EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban100": (25.0, 0.8, 100)}}}}
@@ -48,7 +48,8 @@ class WarmStart(unittest.TestCase):
 
 
 class RegistryText(unittest.TestCase):
-    REGISTRY = {"version": 1, "models": [{"id": "q4", "scale": 4, "set14Psnr": 99.0}, {"id": "f4", "scale": 4}]}
+    REGISTRY = {"version": 1, "models": [{"id": "q4", "scale": 4, "file": "q4.onnx", "set14Psnr": 99.0},
+                                         {"id": "f4", "scale": 4, "file": "f4.onnx"}]}
     EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set14": (27.456, 0.74, 14)}}, "f4": {"sha256": "def", "results": {"Set14": (28.0, 0.76, 3)}}}}
 
     def test_set14_psnr_from_a_full_evaluation_of_the_shipped_file(self):
@@ -63,7 +64,40 @@ class RegistryText(unittest.TestCase):
 
     def test_one_model_per_line(self):
         text = registry_text(self.REGISTRY, self.EVALS, {"q4": "abc"})
-        self.assertEqual(text.splitlines()[3], '    {"id": "q4", "scale": 4, "set14Psnr": 27.46},')
+        self.assertEqual(text.splitlines()[3], '    {"id": "q4", "scale": 4, "file": "q4.onnx", "set14Psnr": 27.46},')
+
+
+class Fp16Variant(unittest.TestCase):
+    MODEL = {"id": "q4", "scale": 4, "file": "q4.onnx"}
+    HASHES = {"q4": "abc", "q4.fp16": "half"}
+
+    @staticmethod
+    def evals(losses: dict[str, float]) -> dict:
+        full = {"Set5": 5, "Set14": 14, "BSD100": 100, "Urban100": 100}
+        ref = {name: (30.0, 0.8, n) for name, n in full.items()}
+        half = {name: (30.0 - losses[name], 0.8, n) for name, n in full.items() if name in losses}
+        return {4: {"q4": {"sha256": "abc", "results": ref}, "q4.fp16": {"sha256": "half", "results": half}}}
+
+    def fp16_file(self, evals: dict, hashes: dict | None = None) -> str | None:
+        registry = {"version": 1, "models": [self.MODEL]}
+        return json.loads(registry_text(registry, evals, hashes or self.HASHES))["models"][0].get("fp16File")
+
+    def test_listed_when_within_the_bound_on_every_set(self):
+        evals = self.evals({"Set5": 0.0, "Set14": 0.01, "BSD100": -0.01, "Urban100": 0.02})
+        self.assertEqual(self.fp16_file(evals), "q4.fp16.onnx")
+        rows, ok = fp16_comparison(evals, self.MODEL, self.HASHES)
+        self.assertTrue(ok)
+        self.assertAlmostEqual(rows[1][3], 0.01)
+
+    def test_dropped_when_one_set_loses_more(self):
+        self.assertIsNone(self.fp16_file(self.evals({"Set5": 0.0, "Set14": 0.0, "BSD100": 0.0, "Urban100": 0.03})))
+
+    def test_dropped_when_a_set_was_not_evaluated(self):
+        self.assertIsNone(self.fp16_file(self.evals({"Set5": 0.0, "Set14": 0.0, "BSD100": 0.0})))
+
+    def test_dropped_when_the_variant_on_disk_is_another_file(self):
+        evals = self.evals({"Set5": 0.0, "Set14": 0.0, "BSD100": 0.0, "Urban100": 0.0})
+        self.assertIsNone(self.fp16_file(evals, {"q4": "abc", "q4.fp16": "regenerated"}))
 
 
 class CommittedFiles(unittest.TestCase):

@@ -132,6 +132,39 @@ class Pipeline(unittest.TestCase):
         card, _ = render(self.models, [out], include_partial=True)
         self.assertIn("| bicubic (ours, MATLAB imresize) | 36.95 / 0.9624 (2 img) |", card)
 
+    @unittest.skipUnless(HAS_NODE and (DATA / "bench" / "Set5").exists(), "needs node_modules and Set5")
+    def test_fp16_variant(self):
+        """training/fp16.py: float16 inside, float32 at the ends, and it scores like the float32 file."""
+        import onnx
+        from onnx import TensorProto
+
+        from training.export import export, load_model
+        from training.fp16 import convert, fp16_name
+
+        folder = self.tmp / "fp16"
+        full = folder / "fast-x2.onnx"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            export(load_model(self.straight / "last.pt"), full)
+        half = folder / fp16_name(full.name)
+        onnx.save(convert(onnx.load(str(full))), str(half))
+        graph = onnx.load(str(half)).graph
+        self.assertEqual([v.type.tensor_type.elem_type for v in (*graph.input, *graph.output)], [TensorProto.FLOAT] * 2)
+        conv_weights = {n.input[1] for n in graph.node if n.op_type == "Conv"}
+        types = {i.name: i.data_type for i in graph.initializer}
+        self.assertTrue(conv_weights and all(types[w] == TensorProto.FLOAT16 for w in conv_weights))
+        self.assertLess(half.stat().st_size, 0.6 * full.stat().st_size)
+
+        out = folder / "x2.json"
+        cmd = [sys.executable, "-m", "training.evaluate", "--scale", "2", "--sets", "Set5", "--limit", "2",
+               "--onnx", str(full), str(half), "--threads", "1", "--work", str(folder / "work"), "--out-json", str(out)]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        _, ref, candidate = json.loads(out.read_text())["models"]
+        self.assertEqual(candidate["id"], "fast-x2.fp16")
+        for name, (psnr, _) in ref["results"]["Set5"]["per_image"].items():
+            self.assertAlmostEqual(candidate["results"]["Set5"]["per_image"][name][0], psnr, delta=0.02, msg=name)
+
 
 if __name__ == "__main__":
     unittest.main()
