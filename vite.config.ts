@@ -1,8 +1,9 @@
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
+import { parseRegistry } from './src/core/models';
 
 const ORT_DIST = 'node_modules/onnxruntime-web/dist';
 /** The WASM runtime that ort.min.mjs loads: the threaded SIMD build with the WebGPU (JSEP) backend. */
@@ -18,7 +19,10 @@ function bundledAssets(): Plugin {
     apply: 'build',
     generateBundle() {
       for (const file of ORT_FILES) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(join(ORT_DIST, file)) });
-      for (const file of readdirSync('models').filter((f) => f.endsWith('.onnx') || f === 'models.json')) {
+      // The files models.json lists, no others: an fp16 variant that failed the model card's check stays out.
+      const registry = parseRegistry(JSON.parse(readFileSync('models/models.json', 'utf8')));
+      const files = registry.models.flatMap((m) => (m.fp16File ? [m.file, m.fp16File] : [m.file]));
+      for (const file of ['models.json', ...files]) {
         this.emitFile({ type: 'asset', fileName: `models/${file}`, source: readFileSync(join('models', file)) });
       }
     },

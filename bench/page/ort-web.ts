@@ -2,7 +2,8 @@
 import './chrome-shim';
 import * as ort from 'onnxruntime-web';
 import { DEFAULT_OVERLAP, upscaleImage } from '../../src/core/upscale';
-import { chooseBackend, runnerFor } from '../../src/offscreen/backend';
+import { chooseBackend } from '../../src/offscreen/backend';
+import { runnerForJob } from '../../src/offscreen/precision-check';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { Upscale } from '../lib/measure';
 import type { Method } from '../lib/protocol';
@@ -11,10 +12,11 @@ export async function createOrtWeb(method: Extract<Method, { kind: 'ort-web' }>)
   ort.env.wasm.numThreads = method.threads;
   const choice = await chooseBackend(method.backend === 'webgpu');
   if (choice.backend !== method.backend) throw new Error(`asked for ${method.backend}, got ${choice.reason}`);
-  const runner = await runnerFor(method.model, method.backend);
+  // The precision a job would run in: fp16 where the adapter has shader-f16 and passes the check.
+  const { runner, precisionNote } = await runnerForJob(method.model, choice);
   const maxTile = Math.min(DEFAULT_SETTINGS.maxTile, choice.maxTile);
   return {
     upscale: (image) => upscaleImage(image, runner, { maxTile, overlap: DEFAULT_OVERLAP }),
-    backend: method.backend === 'wasm' ? `ORT ${ort.env.versions.web} WASM SIMD, ${ort.env.wasm.numThreads} thread(s)` : `ORT ${ort.env.versions.web} ${choice.reason}`,
+    backend: method.backend === 'wasm' ? `ORT ${ort.env.versions.web} WASM SIMD, ${ort.env.wasm.numThreads} thread(s)` : `ORT ${ort.env.versions.web} ${choice.reason}${precisionNote ? `, ${precisionNote}` : ''}`,
   };
 }

@@ -45,8 +45,14 @@ describe('parseRegistry', () => {
     ['a zero parameter count', entry({ params: 0 }), /params must be a positive integer/],
     ['a PSNR that is not a number', entry({ set14Psnr: '32.1' }), /set14Psnr must be a PSNR in dB/],
     ['a negative PSNR', entry({ set14Psnr: -1 }), /set14Psnr must be a PSNR in dB/],
+    ['an fp16 file in a folder', entry({ fp16File: 'x/m-x2.fp16.onnx' }), /fp16File must be a bare \.onnx file name/],
   ])('rejects an entry with %s', (_, bad, message) => {
     expect(() => parseRegistry({ version: 1, models: [entry({ id: 'ok' }), bad] })).toThrow(message);
+  });
+
+  it('keeps an fp16 variant', () => {
+    const [model] = parseRegistry({ version: 1, models: [entry({ fp16File: 'm-x2.fp16.onnx' })] }).models;
+    expect(model.fp16File).toBe('m-x2.fp16.onnx');
   });
 
   it('rejects a duplicate id', () => {

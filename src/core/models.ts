@@ -16,6 +16,11 @@ export interface ModelEntry {
    * absent when none counts. What the quality profile goes by.
    */
   set14Psnr?: number;
+  /**
+   * The float16 variant of `file` (training/fp16.py) for WebGPU adapters with shader-f16; the
+   * model card lists it only when it scores within 0.02 dB of `file` on every benchmark set.
+   */
+  fp16File?: string;
 }
 
 export interface ModelRegistry {
@@ -42,13 +47,19 @@ function parseEntry(raw: unknown, index: number): ModelEntry {
   };
   const profile = text('profile');
   if (profile !== 'quality' && profile !== 'fast') throw new TypeError(`${where}.profile must be "quality" or "fast"`);
-  const file = text('file');
-  if (!file.endsWith('.onnx') || file.includes('/')) throw new TypeError(`${where}.file must be a bare .onnx file name`);
-  const entry: ModelEntry = { id: text('id'), name: text('name'), profile, scale: count('scale'), file, input: text('input'), output: text('output'), params: count('params') };
+  const onnxFile = (key: string): string => {
+    const value = text(key);
+    if (!value.endsWith('.onnx') || value.includes('/')) throw new TypeError(`${where}.${key} must be a bare .onnx file name`);
+    return value;
+  };
+  const entry: ModelEntry = { id: text('id'), name: text('name'), profile, scale: count('scale'), file: onnxFile('file'), input: text('input'), output: text('output'), params: count('params') };
   const psnr = raw.set14Psnr;
-  if (psnr === undefined) return entry;
-  if (typeof psnr !== 'number' || !(psnr > 0 && psnr < 100)) throw new TypeError(`${where}.set14Psnr must be a PSNR in dB`);
-  return { ...entry, set14Psnr: psnr };
+  if (psnr !== undefined) {
+    if (typeof psnr !== 'number' || !(psnr > 0 && psnr < 100)) throw new TypeError(`${where}.set14Psnr must be a PSNR in dB`);
+    entry.set14Psnr = psnr;
+  }
+  if (raw.fp16File !== undefined) entry.fp16File = onnxFile('fp16File');
+  return entry;
 }
 
 export function parseRegistry(raw: unknown): ModelRegistry {

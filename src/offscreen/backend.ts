@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-web';
 import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner } from '../core/ort-runner';
+import type { Precision } from '../core/precision';
 import type { Backend } from '../shared/protocol';
 
 export interface BackendChoice {
@@ -14,6 +15,8 @@ export interface BackendChoice {
   reason: string;
   /** Largest tile side the backend's buffers allow (Infinity on WASM). */
   maxTile: number;
+  /** The adapter runs f16 shaders (ORT asks for the feature whenever the adapter has it). */
+  shaderF16: boolean;
 }
 
 // ORT must load its WASM from the package itself: MV3 forbids remote code, and letting the
@@ -30,7 +33,7 @@ let choice: Promise<BackendChoice> | undefined;
 let webgpuAllowed = true;
 
 async function probeWebGPU(): Promise<BackendChoice> {
-  const wasm = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity });
+  const wasm = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity, shaderF16: false });
   if (!webgpuAllowed) return wasm('WebGPU is off in settings');
   if (!('gpu' in navigator) || !navigator.gpu) return wasm('this browser has no WebGPU');
   let adapter: GPUAdapter | null = null;
@@ -47,6 +50,7 @@ async function probeWebGPU(): Promise<BackendChoice> {
     backend: 'webgpu',
     reason: `WebGPU: ${info.vendor || 'adapter'} ${info.architecture || ''}${software ? ' (software)' : ''}`.trim(),
     maxTile: tileForBufferLimit(adapter.limits.maxStorageBufferBindingSize, Infinity),
+    shaderF16: adapter.features.has('shader-f16'),
   };
 }
 
@@ -60,30 +64,32 @@ export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
 
 /** After WebGPU fails mid-run (device lost, out of memory), every later job runs on WASM. */
 export function fallBackToWasm(reason: string): void {
-  choice = Promise.resolve({ backend: 'wasm', reason: `WASM: WebGPU failed (${reason})`, maxTile: Infinity });
+  choice = Promise.resolve({ backend: 'wasm', reason: `WASM: WebGPU failed (${reason})`, maxTile: Infinity, shaderF16: false });
   sessions.clear();
 }
 
 const modelBytes = new Map<string, Promise<ArrayBuffer>>();
 const sessions = new Map<string, Promise<OrtTileRunner>>();
 
-function loadModelBytes(model: ModelEntry): Promise<ArrayBuffer> {
-  let bytes = modelBytes.get(model.file);
+function loadModelBytes(file: string): Promise<ArrayBuffer> {
+  let bytes = modelBytes.get(file);
   if (!bytes) {
-    bytes = fetch(chrome.runtime.getURL(`models/${model.file}`)).then((r) => {
-      if (!r.ok) throw new Error(`model file ${model.file}: HTTP ${r.status}`);
+    bytes = fetch(chrome.runtime.getURL(`models/${file}`)).then((r) => {
+      if (!r.ok) throw new Error(`model file ${file}: HTTP ${r.status}`);
       return r.arrayBuffer();
     });
-    modelBytes.set(model.file, bytes);
+    modelBytes.set(file, bytes);
   }
   return bytes;
 }
 
-export function runnerFor(model: ModelEntry, backend: Backend): Promise<OrtTileRunner> {
-  const key = `${model.id}:${backend}`;
+export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
+  const file = precision === 'fp16' ? model.fp16File : model.file;
+  if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
+  const key = `${model.id}:${backend}:${precision}`;
   let runner = sessions.get(key);
   if (!runner) {
-    runner = loadModelBytes(model).then(async (bytes) => {
+    runner = loadModelBytes(file).then(async (bytes) => {
       const session = await ort.InferenceSession.create(new Uint8Array(bytes), {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',

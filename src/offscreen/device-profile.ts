@@ -4,9 +4,10 @@
  */
 import { DEVICE_BENCHMARK_PLAN, measureMsPerMegapixel } from '../core/device-benchmark';
 import { availableScales, modelForJob, type ModelRegistry, type Profile } from '../core/models';
-import { benchmarkIsStale, parseBenchmark, resolveProfile, type Backend, type DeviceBenchmark, type ProfileSetting } from '../core/scale-choice';
+import { benchmarkIsStale, parseBenchmark, resolveProfile, type DeviceBenchmark, type ProfileSetting } from '../core/scale-choice';
 import { logError } from '../shared/log';
-import { runnerFor } from './backend';
+import type { BackendChoice } from './backend';
+import { runnerForJob } from './precision-check';
 import { readMeta, writeMeta } from './engine-db';
 
 const KEY = 'device-benchmark';
@@ -19,24 +20,26 @@ export function benchmarkInUse(): DeviceBenchmark | null {
   return lastUsed;
 }
 
-async function measure(registry: ModelRegistry, backend: Backend): Promise<DeviceBenchmark> {
-  // The smallest scale: the cheapest run of the network the quality profile would run.
+async function measure(registry: ModelRegistry, choice: BackendChoice): Promise<DeviceBenchmark> {
+  // The smallest scale: the cheapest run of the network the quality profile would run, in the
+  // precision its jobs will run in.
   const model = modelForJob(registry, availableScales(registry)[0], 'quality');
-  const runner = await runnerFor(model, backend);
+  const { runner } = await runnerForJob(model, choice);
+  const backend = choice.backend;
   const { width, height } = DEVICE_BENCHMARK_PLAN;
   const input = Float32Array.from({ length: 3 * width * height }, (_, i) => (i % 97) / 96);
   const msPerMegapixel = await measureMsPerMegapixel(() => runner.run(input, width, height), DEVICE_BENCHMARK_PLAN, () => performance.now());
   return { backend, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
 }
 
-async function benchmarkFor(registry: ModelRegistry, backend: Backend): Promise<DeviceBenchmark> {
+async function benchmarkFor(registry: ModelRegistry, choice: BackendChoice): Promise<DeviceBenchmark> {
   known ??= readMeta(KEY).then(parseBenchmark, (error: unknown) => {
     logError('device benchmark: stored value unreadable', error);
     return null;
   });
   const stored = await known;
-  if (stored && !benchmarkIsStale(stored, backend)) return stored;
-  const fresh = await measure(registry, backend);
+  if (stored && !benchmarkIsStale(stored, choice.backend)) return stored;
+  const fresh = await measure(registry, choice);
   known = Promise.resolve(fresh);
   // Unsaved, it is measured again in the next document: slower, never wrong.
   await writeMeta(KEY, fresh).catch((error: unknown) => logError('device benchmark: not saved', error));
@@ -44,10 +47,10 @@ async function benchmarkFor(registry: ModelRegistry, backend: Backend): Promise<
 }
 
 /** The profile a job runs with; a benchmark that cannot run leaves 'auto' at its default. */
-export async function decideProfile(setting: ProfileSetting, registry: ModelRegistry, backend: Backend): Promise<Profile> {
+export async function decideProfile(setting: ProfileSetting, registry: ModelRegistry, choice: BackendChoice): Promise<Profile> {
   if (setting !== 'auto') return setting;
   try {
-    lastUsed = await benchmarkFor(registry, backend);
+    lastUsed = await benchmarkFor(registry, choice);
     return resolveProfile('auto', lastUsed);
   } catch (error) {
     logError('device benchmark', error);

@@ -11,8 +11,9 @@ import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from 
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
-import { chooseBackend, fallBackToWasm, runnerFor, wasmThreads } from './backend';
+import { chooseBackend, fallBackToWasm, wasmThreads, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
+import { runnerForJob } from './precision-check';
 import { bitmapToRgba, blobToDataUrl, decodeImage, encodePng, fetchImageBlob } from './image-io';
 import { resultCache, type StoredResult } from './result-store';
 
@@ -44,26 +45,29 @@ async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number):
 
 async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobRequest, emit: (event: JobEvent) => void): Promise<StoredResult> {
   const choice = await chooseBackend(job.settings.allowWebGPU);
-  const upscaleOn = async (backend: typeof choice.backend, maxTile: number) =>
-    upscaleImage(image, await runnerFor(model, backend), {
-      maxTile: Math.min(job.settings.maxTile, maxTile),
+  const upscaleOn = async (on: BackendChoice) => {
+    const { runner, precisionNote } = await runnerForJob(model, on);
+    const output = await upscaleImage(image, runner, {
+      maxTile: Math.min(job.settings.maxTile, on.maxTile),
       overlap: DEFAULT_OVERLAP,
       onProgress: (done, total) => emit({ type: 'progress', done, total }),
     });
-  let backend = choice.backend;
-  let output;
+    return { output, ran: on, precisionNote };
+  };
+  let outcome;
   try {
-    output = await upscaleOn(choice.backend, choice.maxTile);
+    outcome = await upscaleOn(choice);
   } catch (error) {
     if (choice.backend !== 'webgpu') throw error;
     // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM.
     fallBackToWasm(error instanceof Error ? error.message : String(error));
-    backend = 'wasm';
-    output = await upscaleOn('wasm', Infinity);
+    outcome = await upscaleOn(await chooseBackend(job.settings.allowWebGPU));
   }
+  const { output, ran, precisionNote } = outcome;
   if (output.width !== image.width * model.scale) throw new EnhanceError('model-failed', 'unexpected output size');
+  const backend = ran.backend;
   stats.backend = backend;
-  stats.reason = backend === choice.backend ? choice.reason : (await chooseBackend(job.settings.allowWebGPU)).reason;
+  stats.reason = precisionNote ? `${ran.reason}, ${precisionNote}` : ran.reason;
   stats.inferences++;
   return { png: await encodePng(output), width: output.width, height: output.height, backend };
 }
@@ -76,8 +80,8 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): 
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');
   const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels);
   const models = await loadRegistry();
-  const { backend } = await chooseBackend(job.settings.allowWebGPU);
-  const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, backend));
+  const choice = await chooseBackend(job.settings.allowWebGPU);
+  const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, choice));
   // The URL alone is not enough: the same URL can serve new bytes, and a new model makes a new result.
   const key = cacheKey(job.srcUrl, await sha256Hex(bytes), model.id);
   const limit = job.settings.cacheLimitBytes;

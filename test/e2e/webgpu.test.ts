@@ -34,6 +34,9 @@ it('WebGPU and WASM give the same pixels within 1/255', async () => {
   await setAllowWebGPU(true);
   const gpu = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(gpu, JSON.stringify(gpu.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  // SwiftShader has no shader-f16: the engine must not try the fp16 variant, and must say what it ran.
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toMatch(/^WebGPU: google swiftshader.*\(software\)$/);
   const gpuPixels = await shownPixels(page, 'small');
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 

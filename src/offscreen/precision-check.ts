@@ -1,0 +1,46 @@
+/**
+ * Which variant of a model a job runs: fp16 on a WebGPU adapter with shader-f16 once it has
+ * matched fp32 on this GPU (core/precision.ts), fp32 everywhere else. The check runs once per
+ * model and adapter in each offscreen document: two sessions and one small probe.
+ */
+import type { ModelEntry } from '../core/models';
+import type { OrtTileRunner } from '../core/ort-runner';
+import { checkFp16, describePrecision, fp16Candidate, type Precision } from '../core/precision';
+import { logError } from '../shared/log';
+import { runnerFor, type BackendChoice } from './backend';
+
+export interface JobRunner {
+  runner: OrtTileRunner;
+  /** How the precision was chosen, for the popup; empty where fp16 was never in question. */
+  precisionNote: string;
+}
+
+interface Verdict {
+  precision: Precision;
+  note: string;
+}
+
+const verdicts = new Map<string, Promise<Verdict>>();
+
+function fp16Verdict(model: ModelEntry & { fp16File: string; set14Psnr: number }, choice: BackendChoice): Promise<Verdict> {
+  const key = `${model.id}:${choice.reason}`;
+  let verdict = verdicts.get(key);
+  if (!verdict) {
+    verdict = (async (): Promise<Verdict> => {
+      const check = await checkFp16(model.set14Psnr, await runnerFor(model, 'webgpu', 'fp32'), await runnerFor(model, 'webgpu', 'fp16'));
+      return { precision: check.ok ? 'fp16' : 'fp32', note: describePrecision(check) };
+    })().catch((error: unknown): Verdict => {
+      // An fp16 session this GPU cannot create or run: fp32 does the work.
+      logError(`fp16 check for ${model.id}`, error);
+      return { precision: 'fp32', note: 'fp32 (the fp16 check failed)' };
+    });
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+export async function runnerForJob(model: ModelEntry, choice: BackendChoice): Promise<JobRunner> {
+  if (!fp16Candidate(model, choice.backend, choice.shaderF16)) return { runner: await runnerFor(model, choice.backend), precisionNote: '' };
+  const { precision, note } = await fp16Verdict(model, choice);
+  return { runner: await runnerFor(model, 'webgpu', precision), precisionNote: note };
+}
