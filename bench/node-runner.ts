@@ -33,7 +33,7 @@ const runner: MethodRunner = {
   time: (request) => timeUpscale(ready(), load, request),
   quality: (request) => scoreQuality(ready(), load, request),
   async memory() {
-    return { userAgentBytes: null, jsHeapBytes: process.memoryUsage().heapUsed, wasmBytes: null, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    return { userAgentBytes: null, jsHeapBytes: process.memoryUsage().heapUsed, wasmBytes: null, gpuBufferBytes: null, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
   },
 };
 

@@ -61,6 +61,8 @@ export interface MemoryReport {
   jsHeapBytes: number | null;
   /** Sum of every WebAssembly.Memory the page made. Memories only grow, so this is their peak. */
   wasmBytes: number | null;
+  /** Peak bytes of WebGPU buffers alive at once (bench/page/gpu-memory.ts); null without WebGPU. Absent in older results. */
+  gpuBufferBytes?: number | null;
   /** Peak resident set of the process that ran the method (Linux VmHWM / Node maxRSS). */
   peakRssBytes: number | null;
 }

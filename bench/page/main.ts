@@ -1,13 +1,15 @@
 /**
  * The bench page: `window.bench` runs one method per page (bench/run.ts opens a fresh browser
  * context for each, so memory figures are the method's own). The method's code is loaded on
- * setup, after the WASM memory tracker is in place.
+ * setup, after the WASM memory and GPU buffer trackers are in place.
  */
+import { gpuBufferPeakBytes, trackGpuBuffers } from './gpu-memory';
 import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
 import { decodeRaw, scoreQuality, timeUpscale, type LoadImage, type Upscale } from '../lib/measure';
 import type { Method, MethodRunner } from '../lib/protocol';
 
 trackWasmMemory();
+trackGpuBuffers();
 
 let upscale: Upscale | undefined;
 
@@ -59,7 +61,7 @@ const bench: MethodRunner = {
   quality: (request) => scoreQuality(ready(), load, request),
   async memory() {
     const api = performance as unknown as MemoryApi;
-    return { userAgentBytes: await userAgentBytes(), jsHeapBytes: api.memory?.usedJSHeapSize ?? null, wasmBytes: wasmMemoryBytes(), peakRssBytes: null };
+    return { userAgentBytes: await userAgentBytes(), jsHeapBytes: api.memory?.usedJSHeapSize ?? null, wasmBytes: wasmMemoryBytes(), gpuBufferBytes: gpuBufferPeakBytes(), peakRssBytes: null };
   },
 };
 
