@@ -460,9 +460,10 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
     w("What stands in the way is compute. Every model here was trained on 2 CPU cores in bf16 "
       "autocast, in runs of minutes to about two hours, against the paper's 450k steps at batch 64 on "
       "DIV2K: PLKSR-tiny takes about 1 to 4 s per step of 16 patches on these cores, so an hour buys "
-      "one or two thousand steps. Short runs need a high learning rate to move at all: at 5e-4 and "
-      "below the models plateaued; 2e-3 (fast) and 1e-3 with gradient-norm clipping at 0.02 (tiny, "
-      "which diverged at 1e-3 without it) broke through. The data is also smaller than DIV2K (491 "
+      "one or two thousand steps. Short runs from scratch or from the other scale need a high learning "
+      "rate to move at all: at 5e-4 and below they plateaued; 2e-3 (fast) and 1e-3 with gradient-norm "
+      "clipping at 0.02 (tiny, which diverged at 1e-3 without it) broke through; a trained model then "
+      "gains again from another cosine run at a lower peak (4e-4). The data is also smaller than DIV2K (491 "
       "images of at most 0.16 megapixels against DIV2K's 800 2K images), which limits what long training could add. "
       "Runs resume to the exact step (`train.py` with the same `--run`), so the next CPU hours or a "
       "lent GPU continue from `training/checkpoints/`.")
