@@ -1,4 +1,4 @@
-"""Train PLKSR on CPU (bf16 autocast), resumable to the exact step, within a wall-clock budget.
+"""Train PLKSR in bf16 autocast, on the CPU or a CUDA GPU, resumable to the exact step, within a wall-clock budget.
 
     nice -n 19 /usr/bin/python3 -m training.train --scale 2 --preset tiny --run runs/tiny-x2 --budget-min 60
 
@@ -38,8 +38,9 @@ def to_tensor(batch: np.ndarray) -> torch.Tensor:
 
 @torch.no_grad()
 def upscale_uint8(model: PLKSR, lr: np.ndarray) -> np.ndarray:
-    out = model(to_tensor(lr[None]))[0].clamp_(0, 1).mul_(255).round_()
-    return out.permute(1, 2, 0).to(torch.uint8).numpy()
+    device = next(model.parameters()).device
+    out = model(to_tensor(lr[None]).to(device))[0].clamp_(0, 1).mul_(255).round_()
+    return out.permute(1, 2, 0).to(torch.uint8).cpu().numpy()
 
 
 def evaluate_set5(model: PLKSR, scale: int) -> float:
@@ -90,6 +91,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--ckpt-min", type=float, default=5.0, help="checkpoint at least this often")
     ap.add_argument("--init", type=Path, help="checkpoint to start new weights from")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"), help="cuda: a lent GPU (checkpoints stay loadable on the CPU)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", type=Path, help="training image folder (default: shared/data/train)")
     ap.add_argument("--no-bf16", action="store_true")
@@ -107,7 +109,8 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
-    model = PLKSR(cfg)
+    device = torch.device(args.device)
+    model = PLKSR(cfg).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
     step, best_psnr, trained_s = 0, -1.0, 0.0
 
@@ -154,9 +157,9 @@ def main() -> None:
             for group in optimizer.param_groups:
                 group["lr"] = lr_now
             lr_batch, hr_batch = sampler.batch(np_rng, args.batch)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=not args.no_bf16):
-                out = model(to_tensor(lr_batch))
-            loss = F.l1_loss(out.float(), to_tensor(hr_batch))
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=not args.no_bf16):
+                out = model(to_tensor(lr_batch).to(device, non_blocking=True))
+            loss = F.l1_loss(out.float(), to_tensor(hr_batch).to(device, non_blocking=True))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if args.clip_grad > 0:

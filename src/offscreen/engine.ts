@@ -13,8 +13,8 @@ import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmThreads, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
-import { runnerForJob } from './precision-check';
 import { bitmapToRgba, blobToDataUrl, decodeImage, encodePng, fetchImageBlob } from './image-io';
+import { runnerForJob } from './precision-check';
 import { resultCache, type StoredResult } from './result-store';
 
 let registry: Promise<ModelRegistry> | undefined;
