@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image
 
 from .data import BENCH_SETS, CACHE, ROOT, bench_pairs, bicubic_upscale, load_rgb
-from .fp16 import fp16_name
+from .fp16 import fp16_id, fp16_name
 from .metrics import psnr_y, ssim_y
 
 HARNESS_EXPECTED = 28.42  # paper / BasicSR: bicubic x4, Set5, Y-PSNR
@@ -118,7 +118,7 @@ def evaluate(args: argparse.Namespace) -> dict:
             variant = " fp16" if entry else ""
         if entry and entry["scale"] != args.scale:
             raise SystemExit(f"{path} is x{entry['scale']} in models.json, not x{args.scale}")
-        row_id = f"{entry['id']}.fp16" if variant else entry.get("id", path.stem)
+        row_id = fp16_id(entry["id"]) if variant else entry.get("id", path.stem)
         rows.append({"id": row_id, "label": entry.get("name", path.stem) + variant, "kind": "onnx",
                      "file": _repo_relative(path), "sha256": sha256(path), "params": entry.get("params"), "results": {}})
     torch_models = []

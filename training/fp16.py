@@ -28,6 +28,11 @@ def fp16_name(file: str) -> str:
     return file[: -len(".onnx")] + SUFFIX
 
 
+def fp16_id(model_id: str) -> str:
+    """The row id evaluate.py gives a model's fp16 variant, and model_card.py looks it up by."""
+    return f"{model_id}.fp16"
+
+
 # Inputs that the ONNX operator defines as float32 whatever the tensor type: (op, input index).
 FLOAT32_INPUTS = {("Resize", 1), ("Resize", 2)}
 

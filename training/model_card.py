@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .data import BENCH_SETS, DATA, ROOT, TRAIN_FOLDERS
 from .evaluate import sha256
-from .fp16 import fp16_name
+from .fp16 import fp16_id, fp16_name
 
 MODELS = ROOT / "models"
 SET_LABELS = {"Set5": "Set5", "Set14": "Set14", "BSD100": "BSD100 (B100)", "Urban100": "Urban100"}
@@ -268,8 +268,8 @@ FP16_MAX_LOSS_DB = 0.02  # issue 3; src/core/precision.ts holds the GPU's fp16 t
 
 
 def _fp16_model(model: dict) -> dict:
-    """The fp16 variant as a pseudo-model: evaluate.py scores it under the id '<id>.fp16'."""
-    return {"id": f"{model['id']}.fp16", "scale": model["scale"], "file": fp16_name(model["file"])}
+    """The fp16 variant as a pseudo-model, under the row id evaluate.py scores it by."""
+    return {"id": fp16_id(model["id"]), "scale": model["scale"], "file": fp16_name(model["file"])}
 
 
 def _signed(db: float) -> str:
