@@ -135,6 +135,32 @@ describe('upscaleImage', () => {
     expect([...alphas]).toEqual([255]);
   });
 
+  it('starts the next tile before blending the one that came back', async () => {
+    const events: string[] = [];
+    const recording: TileRunner = {
+      scale: runner.scale,
+      run: (input, width, height) => {
+        events.push('run');
+        return runner.run(input, width, height);
+      },
+    };
+    await upscaleImage(image, recording, { maxTile, overlap: 16, onProgress: (done) => events.push(`blended ${done}`) });
+    const total = planTiles(image.width, image.height, maxTile, 16).length;
+    const expected = ['blended 0', 'run'];
+    for (let done = 1; done <= total; done++) expected.push(...(done < total ? ['run'] : []), `blended ${done}`);
+    expect(events).toEqual(expected);
+  });
+
+  it("rejects with the failing tile's error and leaves no promise unhandled", async () => {
+    let runs = 0;
+    const failing: TileRunner = {
+      scale: runner.scale,
+      run: (input, width, height) => (++runs === 3 ? Promise.reject(new Error('tile 3 failed')) : runner.run(input, width, height)),
+    };
+    await expect(upscaleImage(image, failing, { maxTile, overlap: 16 })).rejects.toThrow('tile 3 failed');
+    expect(runs).toBe(3);
+  });
+
   it('reports progress that only goes up and ends at the tile count', async () => {
     const events: Array<[number, number]> = [];
     await upscaleImage(image, runner, { maxTile, overlap: 16, onProgress: (done, total) => events.push([done, total]) });

@@ -36,10 +36,21 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
   const tiles = planTiles(image.width, image.height, options.maxTile, options.overlap);
   const blender = new SeamBlender(image.width * scale, image.height * scale, options.overlap * scale);
   let buffer: Float32Array | undefined;
-  options.onProgress?.(0, tiles.length);
-  for (const [i, { input }] of tiles.entries()) {
+  const start = (i: number): Promise<Float32Array> => {
+    const { input } = tiles[i];
     buffer = rgbaToTensor(image, input, buffer);
-    const output = await runner.run(buffer, input.width, input.height);
+    const running = runner.run(buffer, input.width, input.height);
+    // Awaited on the next turn of the loop; marked handled now in case blending throws first.
+    running.catch(() => undefined);
+    return running;
+  };
+  options.onProgress?.(0, tiles.length);
+  let next = start(0);
+  for (const [i, { input }] of tiles.entries()) {
+    const output = await next;
+    // The next tile runs (on the GPU, or in onnxruntime-node's threads) while this one is
+    // blended here. Its input buffer is free again: the run above has taken its copy.
+    if (i + 1 < tiles.length) next = start(i + 1);
     blender.add(output, input.x * scale, input.y * scale, input.width * scale, input.height * scale);
     options.onProgress?.(i + 1, tiles.length);
   }
