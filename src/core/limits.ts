@@ -1,8 +1,9 @@
 import { EnhanceError } from './errors';
 
 /**
- * The engine keeps one float per output channel plus a weight while blending, so output size,
- * not input size, bounds memory: 4096 x 4096 output is ~256 MB of blend buffers.
+ * The result and its encodings (RGBA pixels, canvas, PNG, data URL) are whole-image copies, so
+ * output size, not input size, bounds memory: at 4096 x 4096 each RGBA copy is 64 MB. (The seam
+ * blend's floats cover only the output rows of one row of tiles: see SeamBlender.)
  */
 export const MAX_OUTPUT_PIXELS = 4096 * 4096;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRgbaImage, type RgbaImage } from './image';
 import { tensorToByte } from './tensor';
 import { planTiles, SeamBlender, seamWeight, type TilePlan } from './tiling';
 
@@ -86,28 +87,88 @@ describe('seamWeight', () => {
   });
 });
 
+/** Planar RGB tiles of smooth noise for a plan, as a model would return them (output pixels). */
+function randomTiles(tiles: TilePlan[], scale: number, seed: number): Float32Array[] {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return tiles.map(({ input }) => Float32Array.from({ length: input.width * input.height * scale * scale * 3 }, () => random() * 1.1 - 0.05));
+}
+
+/** The blend's definition: one float accumulator over the whole output, normalised at the end. */
+function wholeImageBlend(tiles: TilePlan[], outputs: Float32Array[], width: number, height: number, scale: number, overlap: number): Uint8ClampedArray {
+  const plane = width * height;
+  const sum = new Float32Array(plane * 3);
+  const weight = new Float32Array(plane);
+  const [margin, ramp] = [overlap / 4, overlap / 2];
+  tiles.forEach(({ input }, i) => {
+    const [x, y, w, h] = [input.x * scale, input.y * scale, input.width * scale, input.height * scale];
+    for (let ty = 0; ty < h; ty++) {
+      for (let tx = 0; tx < w; tx++) {
+        const wt = Math.fround(seamWeight(y + ty, y, h, height, margin, ramp)) * Math.fround(seamWeight(x + tx, x, w, width, margin, ramp));
+        const p = (y + ty) * width + x + tx;
+        weight[p] += wt;
+        for (let ch = 0; ch < 3; ch++) sum[p + ch * plane] += wt * outputs[i][ch * w * h + ty * w + tx];
+      }
+    }
+  });
+  const bytes = new Uint8ClampedArray(plane * 4);
+  for (let p = 0; p < plane; p++) {
+    for (let ch = 0; ch < 3; ch++) bytes[p * 4 + ch] = tensorToByte(Math.fround(sum[p + ch * plane] / weight[p]));
+    bytes[p * 4 + 3] = 255;
+  }
+  return bytes;
+}
+
 describe('SeamBlender', () => {
+  function blendAll(tiles: TilePlan[], outputs: Float32Array[], out: RgbaImage, scale: number, overlap: number): void {
+    const blender = new SeamBlender(out, overlap);
+    tiles.forEach(({ input }, i) => blender.add(outputs[i], input.x * scale, input.y * scale, input.width * scale, input.height * scale));
+    blender.finish();
+  }
+
   it('returns a constant when every tile is that constant', () => {
     const [width, height, overlap] = [100, 70, 16];
     const bytes = [51, 128, 230];
     const colour = bytes.map((b) => b / 255);
-    const blender = new SeamBlender(width, height, overlap);
     const tiles = planTiles(width, height, 48, overlap);
     expect(tiles.length).toBeGreaterThan(1);
-    for (const { input } of tiles) {
+    const outputs = tiles.map(({ input }) => {
       const plane = input.width * input.height;
       const tile = new Float32Array(plane * 3);
       colour.forEach((c, ch) => tile.fill(c, ch * plane, (ch + 1) * plane));
-      blender.add(tile, input.x, input.y, input.width, input.height);
-    }
-    const result = blender.result();
-    const plane = width * height;
-    for (let ch = 0; ch < 3; ch++) {
-      const channel = result.subarray(ch * plane, (ch + 1) * plane);
-      // A weighted mean of equal values is that value, up to float32 rounding of the sums.
-      const maxError = channel.reduce((max, v) => Math.max(max, Math.abs(v - colour[ch])), 0);
-      expect(maxError).toBeLessThan(1e-6);
-      expect([...new Set(Array.from(channel, tensorToByte))]).toEqual([bytes[ch]]);
-    }
+      return tile;
+    });
+    const out = createRgbaImage(width, height);
+    blendAll(tiles, outputs, out, 1, overlap);
+    for (let ch = 0; ch < 4; ch++) expect(new Set(out.data.filter((_, i) => i % 4 === ch))).toEqual(new Set([[...bytes, 255][ch]]));
+  });
+
+  it.each([
+    { width: 100, height: 70, maxTile: 48, overlap: 16, scale: 1 },
+    { width: 61, height: 97, maxTile: 40, overlap: 12, scale: 4 },
+    { width: 90, height: 30, maxTile: 64, overlap: 28, scale: 2 },
+  ])('writes the whole-image blend bit for bit: $width x $height, tiles $maxTile, x$scale', ({ width, height, maxTile, overlap, scale }) => {
+    const tiles = planTiles(width, height, maxTile, overlap);
+    const outputs = randomTiles(tiles, scale, width * height);
+    const out = createRgbaImage(width * scale, height * scale);
+    blendAll(tiles, outputs, out, scale, overlap * scale);
+    const expected = wholeImageBlend(tiles, outputs, width * scale, height * scale, scale, overlap * scale);
+    expect(out.data.length).toBe(expected.length);
+    expect(out.data.filter((byte, i) => byte !== expected[i]).length).toBe(0);
+  });
+
+  it('writes rows as soon as no later tile reaches them, and refuses tiles out of order', () => {
+    const [width, height, overlap] = [100, 70, 16];
+    const tiles = planTiles(width, height, 48, overlap);
+    const outputs = randomTiles(tiles, 1, 3);
+    const out = createRgbaImage(width, height);
+    const blender = new SeamBlender(out, overlap);
+    const secondRow = tiles.findIndex(({ input }) => input.y > 0);
+    for (let i = 0; i <= secondRow; i++) blender.add(outputs[i], tiles[i].input.x, tiles[i].input.y, tiles[i].input.width, tiles[i].input.height);
+    const alphaOfRow = (y: number) => out.data[(y * width + 50) * 4 + 3];
+    const top = tiles[secondRow].input.y;
+    expect(alphaOfRow(top - 1)).toBe(255);
+    expect(alphaOfRow(top)).toBe(0);
+    expect(() => blender.add(outputs[0], 0, 0, tiles[0].input.width, tiles[0].input.height)).toThrow(RangeError);
   });
 });

@@ -1,4 +1,5 @@
-import type { Rect } from './tensor';
+import type { RgbaImage } from './image';
+import { tensorToByte, type Rect } from './tensor';
 
 export interface TilePlan {
   /** The input region the model sees. */
@@ -48,59 +49,96 @@ export function seamWeight(pos: number, start: number, size: number, length: num
 }
 
 /**
- * Accumulates weighted tile outputs into one image and normalises at the end: the seam blend.
- * `overlap` is in output pixels.
- * Memory is one float per output value plus one weight per output pixel, whatever the tile count.
+ * The seam blend: accumulates weighted tile outputs and writes each output row, normalised and
+ * rounded to bytes, into an opaque RGBA image as soon as no later tile can reach it. Tiles must
+ * come in planTiles' order (top to bottom), so floats are only held for the rows the current row
+ * of tiles covers: at 256-pixel tiles and x4 a 4096 x 3072 output keeps 56 MB of them (852 rows),
+ * not the 201 MB a whole-image accumulator would. `overlap` is in output pixels.
  */
 export class SeamBlender {
-  private readonly sum: Float32Array;
-  private readonly weight: Float32Array;
+  /** Weighted sums of R, G, B and the weights, for output rows [top, top + rows). */
+  private sums: Float32Array[] = [];
+  private weight = new Float32Array(0);
+  private top = 0;
+  private rows = 0;
   private readonly margin: number;
   private readonly ramp: number;
 
   constructor(
-    readonly width: number,
-    readonly height: number,
+    private readonly out: RgbaImage,
     overlap: number,
   ) {
     this.margin = overlap / 4;
     this.ramp = overlap / 2;
-    this.sum = new Float32Array(width * height * 3);
-    this.weight = new Float32Array(width * height);
   }
 
   /** Adds a planar RGB tile whose top-left output pixel is (x, y). */
   add(tile: Float32Array, x: number, y: number, tileWidth: number, tileHeight: number): void {
-    const plane = this.width * this.height;
+    if (y < this.top) throw new RangeError(`tile at row ${y} came after row ${this.top} was written`);
+    this.writeRowsAbove(y);
+    this.holdRowsUpTo(y + tileHeight);
+    const { width, height } = this.out;
     const tilePlane = tileWidth * tileHeight;
+    const [sumR, sumG, sumB] = this.sums;
     const rowWeights = new Float32Array(tileHeight);
-    for (let ty = 0; ty < tileHeight; ty++) rowWeights[ty] = seamWeight(y + ty, y, tileHeight, this.height, this.margin, this.ramp);
+    for (let ty = 0; ty < tileHeight; ty++) rowWeights[ty] = seamWeight(y + ty, y, tileHeight, height, this.margin, this.ramp);
     const colWeights = new Float32Array(tileWidth);
-    for (let tx = 0; tx < tileWidth; tx++) colWeights[tx] = seamWeight(x + tx, x, tileWidth, this.width, this.margin, this.ramp);
+    for (let tx = 0; tx < tileWidth; tx++) colWeights[tx] = seamWeight(x + tx, x, tileWidth, width, this.margin, this.ramp);
     for (let ty = 0; ty < tileHeight; ty++) {
-      const rowBase = (y + ty) * this.width + x;
+      const rowBase = (y + ty - this.top) * width + x;
       for (let tx = 0; tx < tileWidth; tx++) {
         const w = rowWeights[ty] * colWeights[tx];
         const p = rowBase + tx;
         const t = ty * tileWidth + tx;
         this.weight[p] += w;
-        this.sum[p] += w * tile[t];
-        this.sum[p + plane] += w * tile[t + tilePlane];
-        this.sum[p + 2 * plane] += w * tile[t + 2 * tilePlane];
+        sumR[p] += w * tile[t];
+        sumG[p] += w * tile[t + tilePlane];
+        sumB[p] += w * tile[t + 2 * tilePlane];
       }
     }
   }
 
-  /** The blended planar RGB result. */
-  result(): Float32Array {
-    const plane = this.width * this.height;
-    const out = this.sum;
-    for (let p = 0; p < plane; p++) {
+  /** Writes the rows still held; call once, after the last tile. */
+  finish(): void {
+    this.writeRowsAbove(this.top + this.rows);
+  }
+
+  /** Tiles come top to bottom, so rows above `y` are final: write them out and stop holding them. */
+  private writeRowsAbove(y: number): void {
+    const done = Math.min(y, this.top + this.rows) - this.top;
+    if (done <= 0) return;
+    const { width, data } = this.out;
+    const [sumR, sumG, sumB] = this.sums;
+    for (let p = 0, dst = this.top * width * 4; p < done * width; p++, dst += 4) {
       const w = this.weight[p];
-      out[p] /= w;
-      out[p + plane] /= w;
-      out[p + 2 * plane] /= w;
+      // Rounded through float32 like the tile outputs, so results match a whole-image blend bit for bit.
+      data[dst] = tensorToByte(Math.fround(sumR[p] / w));
+      data[dst + 1] = tensorToByte(Math.fround(sumG[p] / w));
+      data[dst + 2] = tensorToByte(Math.fround(sumB[p] / w));
+      data[dst + 3] = 255;
     }
-    return out;
+    const kept = (this.rows - done) * width;
+    for (const buffer of [...this.sums, this.weight]) {
+      buffer.copyWithin(0, done * width, this.rows * width);
+      buffer.fill(0, kept, this.rows * width);
+    }
+    this.top += done;
+    this.rows -= done;
+  }
+
+  /** Holds floats for rows up to `bottom`, growing the buffers when a taller tile comes. */
+  private holdRowsUpTo(bottom: number): void {
+    const { width } = this.out;
+    const needed = bottom - this.top;
+    if (needed > this.weight.length / width) {
+      const grow = (old: Float32Array) => {
+        const buffer = new Float32Array(needed * width);
+        buffer.set(old.subarray(0, this.rows * width));
+        return buffer;
+      };
+      this.sums = [0, 1, 2].map((ch) => grow(this.sums[ch] ?? new Float32Array(0)));
+      this.weight = grow(this.weight);
+    }
+    this.rows = Math.max(this.rows, needed);
   }
 }

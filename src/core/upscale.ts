@@ -1,6 +1,6 @@
 import { createRgbaImage, hasTransparency, type RgbaImage } from './image';
 import { upscaleChannel } from './resize';
-import { rgbaToTensor, tensorToByte } from './tensor';
+import { rgbaToTensor } from './tensor';
 import { planTiles, SeamBlender } from './tiling';
 
 /** Runs the SR network on one planar RGB tile; implemented over onnxruntime-web and -node. */
@@ -34,7 +34,8 @@ export const DEFAULT_OVERLAP = 28;
 export async function upscaleImage(image: RgbaImage, runner: TileRunner, options: UpscaleOptions): Promise<RgbaImage> {
   const { scale } = runner;
   const tiles = planTiles(image.width, image.height, options.maxTile, options.overlap);
-  const blender = new SeamBlender(image.width * scale, image.height * scale, options.overlap * scale);
+  const out = createRgbaImage(image.width * scale, image.height * scale);
+  const blender = new SeamBlender(out, options.overlap * scale);
   let buffer: Float32Array | undefined;
   const start = (i: number): Promise<Float32Array> => {
     const { input } = tiles[i];
@@ -54,15 +55,10 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
     blender.add(output, input.x * scale, input.y * scale, input.width * scale, input.height * scale);
     options.onProgress?.(i + 1, tiles.length);
   }
-  const rgb = blender.result();
-  const out = createRgbaImage(image.width * scale, image.height * scale);
-  const plane = out.width * out.height;
-  const alpha = hasTransparency(image) ? upscaleChannel(extractAlpha(image), image.width, image.height, scale) : undefined;
-  for (let p = 0, dst = 0; p < plane; p++, dst += 4) {
-    out.data[dst] = tensorToByte(rgb[p]);
-    out.data[dst + 1] = tensorToByte(rgb[p + plane]);
-    out.data[dst + 2] = tensorToByte(rgb[p + 2 * plane]);
-    out.data[dst + 3] = alpha ? alpha[p] : 255;
+  blender.finish();
+  if (hasTransparency(image)) {
+    const alpha = upscaleChannel(extractAlpha(image), image.width, image.height, scale);
+    for (let p = 0; p < alpha.length; p++) out.data[p * 4 + 3] = alpha[p];
   }
   return out;
 }
