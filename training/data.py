@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ from PIL import Image
 from .imresize import downscale, imresize
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+# ENHANCE_DATA: a copy of the same folders elsewhere, e.g. carried to a lent GPU (scripts/gpu-burst.sh).
+DATA = Path(os.environ.get("ENHANCE_DATA") or ROOT.parent / "shared" / "data")
 CACHE = ROOT / "training" / "cache"
 TRAIN_FOLDERS = ("T91", "BSD200", "BSDS500_test200")
 BENCH_SETS = ("Set5", "Set14", "BSD100", "Urban100")
@@ -37,7 +39,13 @@ def load_pairs(files: list[Path], scale: int) -> list[tuple[np.ndarray, np.ndarr
     if cache.exists():
         stored = np.load(cache)
         return [(stored[f"hr{i}"], stored[f"lr{i}"]) for i in range(len(files))]
-    pairs = [downscale(load_rgb(p), scale) for p in files]
+    # MATLAB bicubic in numpy is slow: spread a large set over the cores (16 on a lent GPU machine).
+    workers = min(len(files) // 8, os.cpu_count() or 1)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            pairs = list(pool.map(_downscale_file, files, [scale] * len(files), chunksize=4))
+    else:
+        pairs = [_downscale_file(p, scale) for p in files]
     arrays = {f"hr{i}": hr for i, (hr, _) in enumerate(pairs)}
     arrays.update({f"lr{i}": lr for i, (_, lr) in enumerate(pairs)})
     tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
@@ -45,6 +53,10 @@ def load_pairs(files: list[Path], scale: int) -> list[tuple[np.ndarray, np.ndarr
         np.savez(f, **arrays)
     os.replace(tmp, cache)
     return pairs
+
+
+def _downscale_file(path: Path, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    return downscale(load_rgb(path), scale)
 
 
 def bench_pairs(name: str, scale: int) -> list[tuple[str, np.ndarray, np.ndarray]]:

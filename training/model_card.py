@@ -94,6 +94,7 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
         "warmup": _arg(args, "warmup", int),
         "seed": _arg(args, "seed", int),
         "threads": _arg(args, "threads", int),
+        "device": _arg(args, "device") or "cpu",
         "bf16": not _arg(args, "no_bf16", bool) if "no_bf16" in args else None,
         "init": _arg(args, "init"),  # a path here; record_run turns it into the run's name
         # train.py reads <--data>/../../train/{T91,BSD200,BSDS500_test200}: record that root.
@@ -216,7 +217,10 @@ def _duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
-def _threads(n: int | None) -> str:
+def _hardware(rec: dict) -> str:
+    if rec.get("device") == "cuda":
+        return "a lent GPU"
+    n = rec.get("threads")
     return "? CPU threads" if n is None else f"{n} CPU thread{'' if n == 1 else 's'}"
 
 
@@ -386,7 +390,7 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
                 exported += f", Set5 {rec['exported_set5_psnr']:.2f} dB"
             exported += ")"
             w(f"| {model_id} | `{rec['run']}`{init} | {rec.get('preset') or '?'} | {schedule} | {patch} | "
-              f"{rec.get('peak_lr')} | {precision} | {_duration(rec['trained_s'])}, {_threads(rec.get('threads'))} | {exported} |")
+              f"{rec.get('peak_lr')} | {precision} | {_duration(rec['trained_s'])}, {_hardware(rec)} | {exported} |")
             current = hashes.get(model_id)
             if rec.get("onnx_sha256") and current and rec["onnx_sha256"] != current:
                 warnings.append(f"{model_id}: ONNX file changed since its run was recorded")

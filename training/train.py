@@ -13,6 +13,7 @@ import math
 import os
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -32,14 +33,19 @@ def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def to_tensor(batch: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(batch)).permute(0, 3, 1, 2).float().div_(255.0)
+def to_tensor(batch: np.ndarray, device: torch.device = torch.device("cpu")) -> torch.Tensor:
+    """NHWC uint8 -> NCHW float in [0, 1], converted on the device (a GPU's copy is then a quarter
+    of the bytes); the permuted view keeps NHWC strides, the channels-last layout GPU convolutions like."""
+    data = torch.from_numpy(np.ascontiguousarray(batch))
+    if device.type == "cuda":
+        data = data.pin_memory().to(device, non_blocking=True)
+    return data.permute(0, 3, 1, 2).float().div_(255.0)
 
 
 @torch.no_grad()
 def upscale_uint8(model: PLKSR, lr: np.ndarray) -> np.ndarray:
     device = next(model.parameters()).device
-    out = model(to_tensor(lr[None]).to(device))[0].clamp_(0, 1).mul_(255).round_()
+    out = model(to_tensor(lr[None], device))[0].clamp_(0, 1).mul_(255).round_()
     return out.permute(1, 2, 0).to(torch.uint8).cpu().numpy()
 
 
@@ -80,7 +86,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--run", type=Path, required=True, help="folder for checkpoints and the log")
     ap.add_argument("--scale", type=int, choices=(2, 3, 4), required=True)
     ap.add_argument("--preset", default="tiny", help="tiny | fast | paper")
-    ap.add_argument("--steps", type=int, default=100_000, help="schedule length (total steps)")
+    ap.add_argument("--steps", type=int, default=100_000,
+                    help="schedule length (total steps); 0: fit it to --budget-min from the speed of the warm-up steps")
     ap.add_argument("--budget-min", type=float, default=60.0, help="stop after this many minutes")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: no limit)")
     ap.add_argument("--batch", type=int, default=16)
@@ -115,19 +122,31 @@ def main() -> None:
     step, best_psnr, trained_s = 0, -1.0, 0.0
 
     if last.exists():
-        ckpt = torch.load(last, map_location="cpu")
+        # Our own file, with RNG states in it: not only tensors (torch 2.6+ loads tensors only by default).
+        ckpt = torch.load(last, map_location="cpu", weights_only=False)
         if PLKSRConfig(**ckpt["config"]) != cfg:
             raise SystemExit(f"{last} holds a different configuration: {ckpt['config']}")
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
         restore_rng(ckpt["rng"], np_rng)
         step, best_psnr, trained_s = ckpt["step"], ckpt["best_psnr"], ckpt["trained_s"]
+        if args.steps == 0:
+            args.steps = int(ckpt["args"]["steps"])
         print(f"resumed {last} at step {step}", flush=True)
     elif args.init:
         init_from(model, args.init)
 
     files = train_files(args.data.parent.parent) if args.data else train_files()
     sampler = PatchSampler(load_pairs(files, args.scale), args.scale, args.patch)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # one patch size: let cuDNN pick its fastest kernels once
+        model = model.to(memory_format=torch.channels_last)
+    # On a GPU the next batch is cropped in a thread while this one trains. The RNG then runs one
+    # batch ahead of the checkpoint, so a resumed GPU run skips a batch; on the CPU resumes are exact.
+    prefetch = ThreadPoolExecutor(1) if device.type == "cuda" else None
+    next_batch = prefetch.submit(sampler.batch, np_rng, args.batch) if prefetch else None
+    start_step = step
+    fit_at = start_step + max(args.warmup, 20) if args.steps == 0 else None
     print(f"{args.preset} x{args.scale}: {count_parameters(model):,} params, {len(sampler.pairs)} images", flush=True)
 
     def checkpoint() -> None:
@@ -138,8 +157,11 @@ def main() -> None:
             last,
         )
 
+    evaluated_at = -1
+
     def evaluate_and_keep_best() -> float:
-        nonlocal best_psnr
+        nonlocal best_psnr, evaluated_at
+        evaluated_at = step
         psnr = round(evaluate_set5(model, args.scale), 3)
         if psnr > best_psnr:
             best_psnr = psnr
@@ -150,28 +172,38 @@ def main() -> None:
     last_ckpt, window, window_start = start, [], time.monotonic()
     with log_path.open("a") as log:
         while True:
-            elapsed_min = (time.monotonic() - start) / 60
-            if elapsed_min >= args.budget_min or step >= args.steps or (args.max_steps and step >= args.max_steps):
+            elapsed_s = time.monotonic() - start
+            if step == fit_at:
+                # The learning rate has not started to fall yet, so the cosine can be sized now: the steps
+                # the rest of the budget holds at this speed, less 5% for the Set5 evaluations on the way.
+                seconds_per_step = elapsed_s / (step - start_step)
+                args.steps = step + int(0.95 * (args.budget_min * 60 - elapsed_s) / seconds_per_step)
+                print(f"schedule fitted to the budget: {args.steps} steps", flush=True)
+            if elapsed_s / 60 >= args.budget_min or (args.steps and step >= args.steps) or (args.max_steps and step >= args.max_steps):
                 break
-            lr_now = learning_rate(step, args.steps, args.lr, args.warmup)
+            lr_now = learning_rate(step, args.steps or 10**9, args.lr, args.warmup)
             for group in optimizer.param_groups:
                 group["lr"] = lr_now
-            lr_batch, hr_batch = sampler.batch(np_rng, args.batch)
+            if next_batch:
+                lr_batch, hr_batch = next_batch.result()
+                next_batch = prefetch.submit(sampler.batch, np_rng, args.batch)
+            else:
+                lr_batch, hr_batch = sampler.batch(np_rng, args.batch)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=not args.no_bf16):
-                out = model(to_tensor(lr_batch).to(device, non_blocking=True))
-            loss = F.l1_loss(out.float(), to_tensor(hr_batch).to(device, non_blocking=True))
+                out = model(to_tensor(lr_batch, device))
+            loss = F.l1_loss(out.float(), to_tensor(hr_batch, device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if args.clip_grad > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip_grad)
             optimizer.step()
             step += 1
-            window.append(loss.item())
+            window.append(loss.detach())  # read back every 50 steps, not each one: a GPU runs ahead meanwhile
 
             now = time.monotonic()
             if step % 50 == 0:
                 trained_s += now - window_start
-                rec = {"step": step, "loss": float(np.mean(window)), "lr": lr_now, "trained_s": round(trained_s)}
+                rec = {"step": step, "loss": float(torch.stack(window).mean()), "lr": lr_now, "trained_s": round(trained_s)}
                 window, window_start = [], now
                 if step % args.eval_every == 0:
                     rec["set5_psnr"] = evaluate_and_keep_best()
@@ -183,7 +215,7 @@ def main() -> None:
                 checkpoint()
                 last_ckpt = now
         # The last steps of a schedule are its best: score them even between evaluation points.
-        if step > 0 and step % args.eval_every != 0:
+        if step > 0 and evaluated_at != step:
             rec = {"step": step, "trained_s": round(trained_s), "set5_psnr": evaluate_and_keep_best()}
             log.write(json.dumps(rec) + "\n")
             print(json.dumps(rec), flush=True)

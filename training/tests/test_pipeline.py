@@ -38,10 +38,10 @@ def synthetic_train_root() -> Path:
     return TRAIN_ROOT / "train" / TRAIN_FOLDERS[0]
 
 
-def train(run: Path, max_steps: int) -> None:
+def train(run: Path, max_steps: int, *extra: str) -> None:
     cmd = [sys.executable, "-m", "training.train", "--run", str(run), "--scale", "2", "--preset", "fast",
            "--batch", "2", "--patch", "16", "--steps", "6", "--warmup", "2", "--max-steps", str(max_steps),
-           "--threads", "1", "--data", str(synthetic_train_root())]
+           "--threads", "1", "--data", str(synthetic_train_root()), *extra]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         raise AssertionError(f"train.py failed:\n{proc.stdout}\n{proc.stderr}")
@@ -85,6 +85,17 @@ class Pipeline(unittest.TestCase):
         torch.manual_seed(0)
         init = PLKSR(preset("fast", 2)).state_dict()
         self.assertFalse(torch.equal(init["tail.weight"], a["model"]["tail.weight"]))
+
+    def test_schedule_fitted_to_the_budget(self):
+        """--steps 0: after 20 steps the cosine is sized to what the rest of the budget holds."""
+        run = self.tmp / "runs" / "fitted"
+        train(run, 0, "--steps", "0", "--budget-min", "0.05")
+        last = torch.load(run / "last.pt", map_location="cpu")
+        fitted = int(last["args"]["steps"])
+        self.assertGreater(fitted, 20)
+        self.assertGreaterEqual(last["step"], 20)
+        self.assertLessEqual(last["step"], fitted)
+        self.assertTrue((run / "best.pt").exists())  # the closing Set5 evaluation, wherever the run stopped
 
     def test_record_run_and_card(self):
         from training.model_card import record_run, render
