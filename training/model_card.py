@@ -469,8 +469,10 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "clipping at 0.02 (tiny, which diverged at 1e-3 without it) broke through; a trained model then "
       "gains again from another cosine run at a lower peak (4e-4). The data is also smaller than DIV2K (491 "
       "images of at most 0.16 megapixels against DIV2K's 800 2K images), which limits what long training could add. "
-      "Runs resume to the exact step (`train.py` with the same `--run`), so the next CPU hours or a "
-      "lent GPU continue from `training/checkpoints/`.")
+      "Runs resume to the exact step (`train.py` with the same `--run`), so the next CPU hours continue "
+      "from `training/checkpoints/`; a lent GPU's minutes go to `scripts/gpu-burst.sh`, which continues "
+      "both quality models there at batch 64 with the schedule fitted to the minutes (no GPU has been "
+      "lent so far).")
     w("")
     check = _harness_values(eval_paths)
     if check:
