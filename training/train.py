@@ -116,6 +116,9 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
+    # Before the model goes to a GPU: making the LR images forks worker processes.
+    files = train_files(args.data.parent.parent) if args.data else train_files()
+    pairs = load_pairs(files, args.scale)
     device = torch.device(args.device)
     model = PLKSR(cfg).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
@@ -136,8 +139,7 @@ def main() -> None:
     elif args.init:
         init_from(model, args.init)
 
-    files = train_files(args.data.parent.parent) if args.data else train_files()
-    sampler = PatchSampler(load_pairs(files, args.scale), args.scale, args.patch)
+    sampler = PatchSampler(pairs, args.scale, args.patch)
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # one patch size: let cuDNN pick its fastest kernels once
         model = model.to(memory_format=torch.channels_last)
