@@ -52,7 +52,7 @@ export function seamWeight(pos: number, start: number, size: number, length: num
  * The seam blend: accumulates weighted tile outputs and writes each output row, normalised and
  * rounded to bytes, into an opaque RGBA image as soon as no later tile can reach it. Tiles must
  * come in planTiles' order (top to bottom), so floats are only held for the rows the current row
- * of tiles covers: at 256-pixel tiles and x4 a 4096 x 3072 output keeps 56 MB of them (852 rows),
+ * of tiles covers: at 256-pixel tiles and x4 a 4096 x 3072 output keeps 56 MB of them (860 rows),
  * not the 201 MB a whole-image accumulator would. `overlap` is in output pixels.
  */
 export class SeamBlender {
