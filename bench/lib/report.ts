@@ -158,8 +158,10 @@ function psnrTarget(what: string, mine: ConfigResult | undefined, theirs: Config
   const b = theirs && qualityOf(theirs, all)?.quality;
   if (!a || !b) return { what, measured: 'not measured', target: `+${gain} dB`, status: '–' };
   const delta = a.psnr - b.psnr;
-  const status = delta >= gain ? 'met' : `missed by ${fixed(gain - delta, 2)} dB`;
-  return { what: `${what} (vs ${theirs.label}, ${fixed(b.psnr, 2)} dB)`, measured: `${delta >= 0 ? '+' : ''}${fixed(delta, 2)} dB (${fixed(a.psnr, 2)} dB)`, target: `>= +${gain} dB`, status, obstacle: 'training' };
+  // Three decimals where two would round a miss up to the target ("+1.00 dB, missed by 0.00 dB").
+  const digits = delta < gain && fixed(delta, 2) === fixed(gain, 2) ? 3 : 2;
+  const status = delta >= gain ? 'met' : `missed by ${fixed(gain - delta, digits)} dB`;
+  return { what: `${what} (vs ${theirs.label}, ${fixed(b.psnr, digits)} dB)`, measured: `${delta >= 0 ? '+' : ''}${fixed(delta, digits)} dB (${fixed(a.psnr, digits)} dB)`, target: `>= +${gain} dB`, status, obstacle: 'training' };
 }
 
 /** The input the ratios use: 256x256, or 128x128 when one side has no 256x256 time (--quick). */
