@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A training burst on a lent GPU (DEVELOPERS.md, "A lent GPU"): continues the two quality models
+# A training burst on a lent GPU (README.md, "A burst on a lent GPU"): continues the two quality models
 # (PLKSR-tiny x2 and x4) from training/checkpoints/ for a few minutes at the paper's batch of 64.
 #
 #   bash scripts/gpu-burst.sh prepare    here: copy the data in, make the working tree fit

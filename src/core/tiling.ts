@@ -57,7 +57,7 @@ export function seamWeight(pos: number, start: number, size: number, length: num
  */
 export class SeamBlender {
   /** Weighted sums of R, G, B and the weights, for output rows [top, top + rows). */
-  private sums: Float32Array[] = [];
+  private sums = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
   private weight = new Float32Array(0);
   private top = 0;
   private rows = 0;
@@ -136,7 +136,7 @@ export class SeamBlender {
         buffer.set(old.subarray(0, this.rows * width));
         return buffer;
       };
-      this.sums = [0, 1, 2].map((ch) => grow(this.sums[ch] ?? new Float32Array(0)));
+      this.sums = this.sums.map(grow);
       this.weight = grow(this.weight);
     }
     this.rows = Math.max(this.rows, needed);
