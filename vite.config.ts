@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
+import { firefoxManifest } from './scripts/firefox-manifest';
 import { parseRegistry } from './src/core/models';
 
 const ORT_DIST = 'node_modules/onnxruntime-web/dist';
@@ -29,15 +30,26 @@ function bundledAssets(): Plugin {
   };
 }
 
-export default defineConfig({
-  resolve: {
-    // Selects ort.min.mjs, which loads the runtime from wasmPaths instead of inlining a copy.
-    conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
-  },
-  build: {
-    target: 'chrome116',
-    chunkSizeWarningLimit: 2000,
-    rollupOptions: { input: { offscreen: 'src/offscreen/offscreen.html' } },
-  },
-  plugins: [crx({ manifest: manifest as ManifestV3Export }), bundledAssets()],
+/**
+ * `vite build` makes the Chrome package in dist/; `vite build --mode firefox` the Firefox one in
+ * dist-firefox/, whose background page hosts the engine (no offscreen document there).
+ */
+export default defineConfig(({ mode }) => {
+  const firefox = mode === 'firefox';
+  return {
+    resolve: {
+      // Selects ort.min.mjs, which loads the runtime from wasmPaths instead of inlining a copy.
+      conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
+    },
+    build: {
+      target: firefox ? 'firefox140' : 'chrome116',
+      outDir: firefox ? 'dist-firefox' : 'dist',
+      chunkSizeWarningLimit: 2000,
+      rollupOptions: firefox ? {} : { input: { offscreen: 'src/offscreen/offscreen.html' } },
+    },
+    plugins: [
+      crx({ manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export, browser: firefox ? 'firefox' : 'chrome' }),
+      bundledAssets(),
+    ],
+  };
 });

@@ -27,6 +27,8 @@ export default defineConfig({
           hookTimeout: 300_000,
           pool: 'forks',
           fileParallelism: false,
+          // Node 20's WebSocket, for the WebDriver BiDi client that drives Firefox (test/e2e/bidi.ts).
+          execArgv: ['--experimental-websocket'],
         },
       },
     ],

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building, testing and training need, when it is missing: npm packages,
-# Debian's Chromium (for the extension tests and the demo) and Debian's PyTorch (for training/).
+# Debian's Chromium (for the extension tests and the demo), Debian's Firefox ESR (for the Firefox
+# package's tests) and Debian's PyTorch (for training/).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need_apt+=(firefox-esr)
 /usr/bin/python3 -c 'import torch, numpy, PIL, onnx' 2>/dev/null || need_apt+=(python3-torch python3-numpy python3-pil python3-onnx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} from Debian"

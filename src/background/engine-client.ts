@@ -1,20 +1,41 @@
-/** Questions for the offscreen engine, typed with their answers; only the offscreen page answers them. */
+/**
+ * Questions for the engine, typed with their answers, wherever it runs: in Chrome's offscreen
+ * document (started on demand), or in Firefox's background page itself, which has a DOM and no
+ * offscreen API. A page does not receive its own runtime messages, so there the answer is a call.
+ */
 import browser from 'webextension-polyfill';
 import type { EngineInfo, EngineRequest, EngineResponses } from '../shared/protocol';
 import { ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
+
+type Answer = <T extends EngineRequest>(request: T) => Promise<EngineResponses[T['type']]>;
+
+let answerHere: Answer | undefined;
+
+/** Called by a background page that runs the engine itself (the Firefox build). */
+export function hostEngineHere(answer: Answer): void {
+  answerHere = answer;
+}
+
+/** Starts the engine's document when it has one: content scripts open job ports to it next. */
+export async function ensureEngine(): Promise<void> {
+  if (!answerHere) await ensureOffscreenDocument();
+}
 
 function send<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
   return browser.runtime.sendMessage(request) as Promise<EngineResponses[T['type']]>;
 }
 
-/** Starts the engine's document when needed: the cache lives there, so only the engine can see it. */
+/** The cache lives with the engine, so only the engine can answer for it. */
 export async function askEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
+  if (answerHere) return answerHere(request);
   await ensureOffscreenDocument();
   return send(request);
 }
 
 /** The engine's state, or null when its document is not running (asking must not start it). */
 export async function runningEngineInfo(): Promise<EngineInfo | null> {
+  const info: EngineRequest = { target: 'offscreen', type: 'engine-info' };
+  if (answerHere) return answerHere(info) as Promise<EngineInfo>;
   if (!(await offscreenDocumentExists())) return null;
-  return send({ target: 'offscreen', type: 'engine-info' });
+  return send(info) as Promise<EngineInfo>;
 }

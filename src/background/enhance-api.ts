@@ -8,8 +8,7 @@ import { toFailure } from '../core/errors';
 import type { ContentRequest, ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
-import { runningEngineInfo } from './engine-client';
-import { ensureOffscreenDocument } from './offscreen-document';
+import { ensureEngine, runningEngineInfo } from './engine-client';
 import { allTabsCounts, tabCounts } from './tab-counts-store';
 
 export { setSiteAuto } from '../shared/site-switches-store';
@@ -21,7 +20,7 @@ async function sendToTab<T extends ContentRequest>(tabId: number, frameId: numbe
 export async function upscale(tabId: number, srcUrl: string, scale: number, frameId = 0): Promise<EnhanceOutcome> {
   try {
     const settings = await loadSettings();
-    await ensureOffscreenDocument();
+    await ensureEngine();
     return await sendToTab(tabId, frameId, { type: 'enhance', srcUrl, scale, settings });
   } catch (error) {
     return { ok: false, images: 0, failure: toFailure(error, 'engine-unavailable') };

@@ -8,8 +8,7 @@ import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, runningEngineInfo } from './engine-client';
-import { ensureOffscreenDocument } from './offscreen-document';
+import { askEngine, ensureEngine, runningEngineInfo } from './engine-client';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
 
 /** Popup and options page: extension pages, whether shown as a popup or opened in a tab. */
@@ -28,9 +27,9 @@ async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Pr
   if (tabId === undefined || sender.frameId === undefined) throw new Error("'tab-counts' comes from a tab's frame only");
   const total = await recordFrameCounts(tabId, { frameId: sender.frameId, documentId: sender.documentId, tabUrl: sender.tab?.url ?? '', counts });
   await showCounts(tabId, total);
-  // Queued images go to the engine over a port of their own: its document must be up by the time
+  // Queued images go to the engine over a port of their own: it must be up by the time
   // the content script, which awaits this answer, opens one.
-  if (counts.queued > 0) await ensureOffscreenDocument();
+  if (counts.queued > 0) await ensureEngine();
 }
 
 async function tabStatus(tabId: number): Promise<TabStatus> {

@@ -1,50 +1,15 @@
 /**
- * The offscreen document: the engine's home. Jobs arrive on ports opened by content scripts and
- * run one at a time (one inference at a time keeps memory bounded and ORT sessions unshared);
- * engine questions (its state, the result cache) arrive as runtime messages. Errors go back as values, never as silence.
+ * Chrome's offscreen document: the engine's home there (Chrome's service worker has no DOM, no
+ * WebGPU and no workers). Engine questions come as runtime messages from the service worker.
  */
-import { toFailure } from '../core/errors';
-import { isEngineRequest, isJobRequest, JOB_PORT, type EngineRequest, type EngineResponses, type JobEvent } from '../shared/protocol';
-import { engineInfo, runJob } from './engine';
-import { resultCache } from './result-store';
+import { isEngineRequest } from '../shared/protocol';
+import { answerEngineRequest, listenForJobs } from './engine-service';
 
-let queue: Promise<unknown> = Promise.resolve();
-
-chrome.runtime.onConnect.addListener((port) => {
-  if (port.name !== JOB_PORT) return;
-  let open = true;
-  port.onDisconnect.addListener(() => {
-    open = false;
-  });
-  const emit = (event: JobEvent) => {
-    if (open) port.postMessage(event);
-  };
-  port.onMessage.addListener((message: unknown) => {
-    if (!isJobRequest(message)) return;
-    queue = queue.then(async () => {
-      // The page may have closed while the job waited its turn.
-      if (!open) return;
-      try {
-        emit(await runJob(message, emit));
-      } catch (error) {
-        emit({ type: 'failed', failure: toFailure(error) });
-      }
-    });
-  });
-});
-
-type EngineHandlers = { [K in EngineRequest['type']]: () => EngineResponses[K] | Promise<EngineResponses[K]> };
-
-// The cache never rejects (a broken store reads as empty), so every request gets its answer.
-const handlers: EngineHandlers = {
-  'engine-info': engineInfo,
-  'cache-usage': () => resultCache.usage(),
-  'clear-cache': () => resultCache.clear(),
-};
+listenForJobs();
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
   if (!isEngineRequest(message)) return false;
-  void Promise.resolve(handlers[message.type]()).then(sendResponse);
+  void answerEngineRequest(message).then(sendResponse);
   // Keeps the channel open for the asynchronous answer.
   return true;
 });

@@ -1,0 +1,50 @@
+/**
+ * The engine's two ways in, whichever page hosts it (Chrome's offscreen document, Firefox's
+ * background page): jobs arrive on ports opened by content scripts and run one at a time (one
+ * inference at a time keeps memory bounded and ORT sessions unshared); engine questions (its
+ * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
+ */
+import { toFailure } from '../core/errors';
+import { isJobRequest, JOB_PORT, type EngineRequest, type EngineResponses, type JobEvent } from '../shared/protocol';
+import { engineInfo, runJob } from './engine';
+import { resultCache } from './result-store';
+
+let queue: Promise<unknown> = Promise.resolve();
+
+export function listenForJobs(): void {
+  chrome.runtime.onConnect.addListener((port) => {
+    if (port.name !== JOB_PORT) return;
+    let open = true;
+    port.onDisconnect.addListener(() => {
+      open = false;
+    });
+    const emit = (event: JobEvent) => {
+      if (open) port.postMessage(event);
+    };
+    port.onMessage.addListener((message: unknown) => {
+      if (!isJobRequest(message)) return;
+      queue = queue.then(async () => {
+        // The page may have closed while the job waited its turn.
+        if (!open) return;
+        try {
+          emit(await runJob(message, emit));
+        } catch (error) {
+          emit({ type: 'failed', failure: toFailure(error) });
+        }
+      });
+    });
+  });
+}
+
+type EngineHandlers = { [K in EngineRequest['type']]: () => EngineResponses[K] | Promise<EngineResponses[K]> };
+
+// The cache never rejects (a broken store reads as empty), so every request gets its answer.
+const handlers: EngineHandlers = {
+  'engine-info': engineInfo,
+  'cache-usage': () => resultCache.usage(),
+  'clear-cache': () => resultCache.clear(),
+};
+
+export async function answerEngineRequest<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
+  return (await handlers[request.type]()) as EngineResponses[T['type']];
+}

@@ -1,0 +1,111 @@
+/**
+ * Debian's Firefox ESR with the built Firefox package (dist-firefox/) installed as a temporary
+ * add-on, driven over WebDriver BiDi: the Firefox counterpart of harness.ts. The background page's
+ * `enhance` functions (what the menu calls) are reached from an extension tab through
+ * runtime.getBackgroundPage(), since BiDi cannot evaluate in a background page.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIREFOX_ID } from '../../scripts/firefox-manifest';
+import { BidiSession } from './bidi';
+import { ROOT } from './harness';
+
+export const DIST_FIREFOX = join(ROOT, 'dist-firefox');
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** Fixed through a pref, so the tests know the extension's origin before it is installed. */
+const EXTENSION_UUID = '0e7c2d5a-4b1f-4e8a-9c3d-2a6f8b1e5d70';
+export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
+const OPTIONS_PAGE = 'src/options/options.html';
+
+const PREFS: Record<string, string | boolean> = {
+  'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: EXTENSION_UUID }),
+  'browser.shell.checkDefaultBrowser': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.reportingpolicy.firstRun': false,
+  'network.captive-portal-service.enabled': false,
+};
+
+/**
+ * A copy of the package whose options page web pages may open: BiDi refuses to navigate a tab to
+ * a moz-extension: URL, so the driver's tab goes there from about:blank by itself. Nothing else differs.
+ */
+function packageForDriver(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'enhance-firefox-dist-'));
+  cpSync(DIST_FIREFOX, dir, { recursive: true });
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { web_accessible_resources?: object[] };
+  manifest.web_accessible_resources = [...(manifest.web_accessible_resources ?? []), { matches: ['<all_urls>'], resources: [OPTIONS_PAGE] }];
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return dir;
+}
+
+function listening(firefox: ChildProcess): Promise<string> {
+  return new Promise((ok, fail) => {
+    let printed = '';
+    firefox.stderr?.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const match = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(printed);
+      if (match) ok(match[1]);
+    });
+    firefox.once('exit', (code) => fail(new Error(`Firefox exited (${code}) before it listened: ${printed.slice(-2000)}`)));
+  });
+}
+
+export interface FirefoxWithExtension {
+  bidi: BidiSession;
+  /** Opens a tab at `url` and waits for its load event; returns its browsing context. */
+  openTab(url: string): Promise<string>;
+  /** The extension's tab id of a browsing context, found by its URL. */
+  tabIdOf(url: string): Promise<number>;
+  /** Runs `body` in the extension tab, with `bg` bound to the background page's window. */
+  inExtension<T>(body: string, args?: unknown[]): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension> {
+  const profile = mkdtempSync(join(tmpdir(), 'enhance-firefox-profile-'));
+  writeFileSync(join(profile, 'user.js'), Object.entries(PREFS).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
+  const extension = packageForDriver();
+  const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--remote-debugging-port', '0', '--profile', profile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((ok) => firefox.once('exit', () => ok()));
+  const bidi = await BidiSession.open(await listening(firefox));
+  await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extension } });
+
+  const { contexts } = await bidi.send<{ contexts: { context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
+  const extensionTab = contexts[0].context;
+  await bidi.evaluate(extensionTab, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${OPTIONS_PAGE}`)};`);
+  const inExtension = <T>(body: string, args: unknown[] = []) =>
+    bidi.evaluate<T>(extensionTab, `const bg = await browser.runtime.getBackgroundPage(); ${body}`, args);
+  // The navigation above replaces the realm; wait until the extension page answers.
+  for (let tries = 0; ; tries++) {
+    try {
+      if (await inExtension<boolean>('return typeof bg.enhance === "object";')) break;
+    } catch (error) {
+      if (tries > 100) throw error;
+    }
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+
+  return {
+    bidi,
+    async openTab(url) {
+      const { context } = await bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      await bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
+      return context;
+    },
+    tabIdOf: (url) =>
+      inExtension<number>('const tab = (await browser.tabs.query({})).find((t) => t.url === args[0]); if (!tab) throw new Error("no tab for " + args[0]); return tab.id;', [url]),
+    inExtension,
+    async close() {
+      await bidi.send('browser.close', {}).catch(() => undefined);
+      bidi.close();
+      const killer = setTimeout(() => firefox.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(extension, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The Firefox package end to end, in Debian's Firefox ESR: its background page hosts the engine
+ * (Firefox has no offscreen documents), and page images are enhanced in place with the real
+ * models, from a second origin too, and restored, with nothing printed on the page.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../src/core/image';
+import { cropTo, psnrY } from '../../src/core/metrics';
+import { upscaleBicubic } from '../../src/core/resize';
+import { decodePng, readPng } from '../../src/node/png';
+import type { CacheUsage, EngineInfo, EnhanceOutcome } from '../../src/shared/protocol';
+import { BENCH, buildFixtureSite } from './fixtures';
+import { launchFirefoxWithExtension, type FirefoxWithExtension } from './firefox-harness';
+import { serveFolder, type FixtureServer } from './harness';
+
+let dir: string;
+let site: FixtureServer;
+let second: FixtureServer;
+let firefox: FirefoxWithExtension;
+let tab: string;
+let tabId: number;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
+  second = await serveFolder(dir, 'localhost');
+  buildFixtureSite(dir, second.origin);
+  site = await serveFolder(dir);
+  firefox = await launchFirefoxWithExtension();
+  await firefox.bidi.send('session.subscribe', { events: ['log.entryAdded'] });
+  firefox.bidi.onEvent(({ method, params }) => {
+    const source = params.source as { context?: string } | undefined;
+    if (method !== 'log.entryAdded' || source?.context !== tab) return;
+    const text = String(params.text);
+    if (params.level === 'error' || text.includes('Enhance')) pageProblems.push(`${String(params.level)}: ${text}`);
+  });
+  const url = `${site.origin}/index.html`;
+  tab = await firefox.openTab(url);
+  tabId = await firefox.tabIdOf(url);
+});
+
+afterAll(async () => {
+  await firefox?.close();
+  await site?.close();
+  await second?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const currentSrc = (id: string) => firefox.bidi.evaluate<string>(tab, 'return document.getElementById(args[0]).currentSrc;', [id]);
+
+/** The pixels the <img> shows now, at its source's resolution. */
+async function shownPixels(id: string): Promise<RgbaImage> {
+  const dataUrl = await firefox.bidi.evaluate<string>(
+    tab,
+    `const probe = new Image();
+     probe.src = document.getElementById(args[0]).currentSrc;
+     await probe.decode();
+     const canvas = document.createElement('canvas');
+     canvas.width = probe.naturalWidth;
+     canvas.height = probe.naturalHeight;
+     canvas.getContext('2d').drawImage(probe, 0, 0);
+     return canvas.toDataURL('image/png');`,
+    [id],
+  );
+  return decodePng(Buffer.from(dataUrl.split(',')[1], 'base64'));
+}
+
+const upscale = async (id: string, scale: number) =>
+  firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], args[2]);', [tabId, await currentSrc(id), scale]);
+
+describe('Firefox', () => {
+  it('enhances an image in place, x4, sharper than bicubic', async () => {
+    const lr = readPng(join(dir, 'lr/birdx4.png'));
+    const outcome = await upscale('bird', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+
+    const shown = await shownPixels('bird');
+    expect([shown.width, shown.height]).toEqual([lr.width * 4, lr.height * 4]);
+    const truth = cropTo(readPng(join(BENCH, 'Set5/HR/bird.png')), shown.width, shown.height);
+    const gain = psnrY(shown, truth, 4) - psnrY(upscaleBicubic(lr, 4), truth, 4);
+    console.info(`Firefox, bird x4: ${gain.toFixed(2)} dB over bicubic (backend ${outcome.backend})`);
+    expect(gain).toBeGreaterThanOrEqual(1);
+  });
+
+  it('enhances an image from another origin (the background page fetches it)', async () => {
+    const outcome = await upscale('woman', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    expect((await shownPixels('woman')).width).toBe(readPng(join(dir, 'lr/womanx4.png')).width * 4);
+  });
+
+  it('restores the original', async () => {
+    const restored = await firefox.inExtension<{ restored: number }>('return bg.enhance.restore(args[0], args[1]);', [tabId, await currentSrc('bird')]);
+    expect(restored.restored).toBe(1);
+    expect(await currentSrc('bird')).toBe(`${site.origin}/lr/birdx4.png`);
+  });
+
+  it('runs the engine in the background page, which answers engine questions directly', async () => {
+    const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
+    expect(status.engine).toMatchObject({ jobsRun: 2, crossOriginIsolated: false, wasmThreads: 1 });
+    expect(status.inferences).toBeGreaterThanOrEqual(2);
+    // An extension page's question goes through the router, which answers from the engine in the same page.
+    const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
+    expect(usage.entries).toBe(2);
+    expect(pageProblems).toEqual([]);
+  });
+});
