@@ -1,20 +1,28 @@
 /**
  * The Firefox package end to end, in Debian's Firefox ESR: its background page hosts the engine
  * (Firefox has no offscreen documents), and page images are enhanced in place with the real
- * models, from a second origin too, and restored, with nothing printed on the page.
+ * models, from a second origin too, and restored; a site switched to auto-enhance gets its
+ * low-res images swapped as it loads; nothing is printed on the page.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/core/image';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
-import { decodePng, readPng } from '../../src/node/png';
+import { decodePng, readPng, writePng } from '../../src/node/png';
 import type { CacheUsage, EngineInfo, EnhanceOutcome } from '../../src/shared/protocol';
 import { BENCH, buildFixtureSite } from './fixtures';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './firefox-harness';
 import { serveFolder, type FixtureServer } from './harness';
+
+/** Two 48x48 crops shown at 96 CSS px, for auto-enhance (served on the second origin only). */
+function buildAutoPage(folder: string): void {
+  for (const name of ['bird', 'head']) writePng(join(folder, `auto-${name}.png`), cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), 48, 48));
+  const img = (name: string) => `<img id="${name}" src="auto-${name}.png" style="width: 96px; height: 96px" alt="${name}">`;
+  writeFileSync(join(folder, 'auto.html'), `<!doctype html><html><head><meta charset="utf-8"><title>auto</title></head><body>${img('bird')}${img('head')}</body></html>`);
+}
 
 let dir: string;
 let site: FixtureServer;
@@ -28,6 +36,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
   second = await serveFolder(dir, 'localhost');
   buildFixtureSite(dir, second.origin);
+  buildAutoPage(dir);
   site = await serveFolder(dir);
   firefox = await launchFirefoxWithExtension();
   await firefox.bidi.send('session.subscribe', { events: ['log.entryAdded'] });
@@ -52,9 +61,9 @@ afterAll(async () => {
 const currentSrc = (id: string) => firefox.bidi.evaluate<string>(tab, 'return document.getElementById(args[0]).currentSrc;', [id]);
 
 /** The pixels the <img> shows now, at its source's resolution. */
-async function shownPixels(id: string): Promise<RgbaImage> {
+async function shownPixels(id: string, context = tab): Promise<RgbaImage> {
   const dataUrl = await firefox.bidi.evaluate<string>(
-    tab,
+    context,
     `const probe = new Image();
      probe.src = document.getElementById(args[0]).currentSrc;
      await probe.decode();
@@ -70,6 +79,8 @@ async function shownPixels(id: string): Promise<RgbaImage> {
 
 const upscale = async (id: string, scale: number) =>
   firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], args[2]);', [tabId, await currentSrc(id), scale]);
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('Firefox', () => {
   it('enhances an image in place, x4, sharper than bicubic', async () => {
@@ -97,13 +108,22 @@ describe('Firefox', () => {
     expect(await currentSrc('bird')).toBe(`${site.origin}/lr/birdx4.png`);
   });
 
+  it('auto-enhances a site switched on: its low-res images are found and swapped as the page loads', async () => {
+    await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [second.origin]);
+    const autoTab = await firefox.openTab(`${second.origin}/auto.html`);
+    const swapped = () => firefox.bidi.evaluate<string[]>(autoTab, "return [...document.images].filter((img) => img.currentSrc.startsWith('blob:')).map((img) => img.id);");
+    // Bounded only by the test's timeout: how long inference takes is the benchmark's business.
+    while ((await swapped()).length < 2) await sleep(250);
+    for (const id of ['bird', 'head']) expect((await shownPixels(id, autoTab)).width).toBe(96);
+  });
+
   it('runs the engine in the background page, which answers engine questions directly', async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
-    expect(status.engine).toMatchObject({ jobsRun: 2, crossOriginIsolated: false, wasmThreads: 1 });
-    expect(status.inferences).toBeGreaterThanOrEqual(2);
+    expect(status.engine).toMatchObject({ jobsRun: 4, crossOriginIsolated: false, wasmThreads: 1 });
+    expect(status.inferences).toBeGreaterThanOrEqual(4);
     // An extension page's question goes through the router, which answers from the engine in the same page.
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
-    expect(usage.entries).toBe(2);
+    expect(usage.entries).toBe(4);
     expect(pageProblems).toEqual([]);
   });
 });
