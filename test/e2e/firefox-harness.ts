@@ -18,6 +18,7 @@ export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const EXTENSION_UUID = '0e7c2d5a-4b1f-4e8a-9c3d-2a6f8b1e5d70';
 export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 const OPTIONS_PAGE = 'src/options/options.html';
+const POPUP_PAGE = 'src/popup/popup.html';
 
 const PREFS: Record<string, string | boolean> = {
   'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: EXTENSION_UUID }),
@@ -28,15 +29,16 @@ const PREFS: Record<string, string | boolean> = {
 };
 
 /**
- * A copy of the package whose options page web pages may open: BiDi refuses to navigate a tab to
- * a moz-extension: URL, so the driver's tab goes there from about:blank by itself. Nothing else differs.
+ * A copy of the package whose options page and popup web pages may open: BiDi refuses to navigate
+ * a tab to a moz-extension: URL, so the driver's tab goes there from about:blank by itself.
+ * Nothing else differs.
  */
 function packageForDriver(): string {
   const dir = mkdtempSync(join(tmpdir(), 'enhance-firefox-dist-'));
   cpSync(DIST_FIREFOX, dir, { recursive: true });
   const manifestPath = join(dir, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { web_accessible_resources?: object[] };
-  manifest.web_accessible_resources = [...(manifest.web_accessible_resources ?? []), { matches: ['<all_urls>'], resources: [OPTIONS_PAGE] }];
+  manifest.web_accessible_resources = [...(manifest.web_accessible_resources ?? []), { matches: ['<all_urls>'], resources: [OPTIONS_PAGE, POPUP_PAGE] }];
   writeFileSync(manifestPath, JSON.stringify(manifest));
   return dir;
 }
@@ -61,6 +63,8 @@ export interface FirefoxWithExtension {
   tabIdOf(url: string): Promise<number>;
   /** Runs `body` in the extension tab, with `bg` bound to the background page's window. */
   inExtension<T>(body: string, args?: unknown[]): Promise<T>;
+  /** Opens the toolbar popup as a page in a tab of its own, for the tab given (its `tabId` parameter). */
+  openPopup(forTab: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -75,18 +79,20 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
 
   const { contexts } = await bidi.send<{ contexts: { context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
   const extensionTab = contexts[0].context;
-  await bidi.evaluate(extensionTab, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${OPTIONS_PAGE}`)};`);
+  /** Sends a tab showing about:blank to an extension page, and waits until that page runs. */
+  const showExtensionPage = async (context: string, path: string) => {
+    await bidi.evaluate(context, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${path}`)};`);
+    for (let tries = 0; tries < 200; tries++) {
+      // A check that raced the navigation (its realm went away) is simply asked again.
+      const shown = await bidi.evaluate<boolean>(context, 'return location.protocol === "moz-extension:" && document.readyState === "complete";').catch(() => false);
+      if (shown) return;
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    throw new Error(`Firefox did not open ${path}`);
+  };
+  await showExtensionPage(extensionTab, OPTIONS_PAGE);
   const inExtension = <T>(body: string, args: unknown[] = []) =>
     bidi.evaluate<T>(extensionTab, `const bg = await browser.runtime.getBackgroundPage(); ${body}`, args);
-  // The navigation above replaces the realm; wait until the extension page answers.
-  for (let tries = 0; ; tries++) {
-    try {
-      if (await inExtension<boolean>('return typeof bg.enhance === "object";')) break;
-    } catch (error) {
-      if (tries > 100) throw error;
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
 
   return {
     bidi,
@@ -98,6 +104,11 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
     tabIdOf: (url) =>
       inExtension<number>('const tab = (await browser.tabs.query({})).find((t) => t.url === args[0]); if (!tab) throw new Error("no tab for " + args[0]); return tab.id;', [url]),
     inExtension,
+    async openPopup(forTab) {
+      const { context } = await bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      await showExtensionPage(context, `${POPUP_PAGE}?tabId=${forTab}`);
+      return context;
+    },
     async close() {
       await bidi.send('browser.close', {}).catch(() => undefined);
       bidi.close();

@@ -2,7 +2,7 @@
  * The Firefox package end to end, in Debian's Firefox ESR: its background page hosts the engine
  * (Firefox has no offscreen documents), and page images are enhanced in place with the real
  * models, from a second origin too, and restored; a site switched to auto-enhance gets its
- * low-res images swapped as it loads; nothing is printed on the page.
+ * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,5 +125,17 @@ describe('Firefox', () => {
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
     expect(usage.entries).toBe(4);
     expect(pageProblems).toEqual([]);
+  });
+
+  it("shows the popup for the tab: its site, its counts and the engine's backend", async () => {
+    const popup = await firefox.openPopup(tabId);
+    const read = () =>
+      firefox.bidi.evaluate<{ origin: string; enhanced: string; backend: string }>(
+        popup,
+        "const text = (id) => document.getElementById(id).textContent; return { origin: text('origin'), enhanced: text('enhanced'), backend: text('backend') };",
+      );
+    while ((await read()).origin !== site.origin) await sleep(100);
+    // bird was enhanced and restored, woman stays enhanced.
+    expect(await read()).toEqual({ origin: site.origin, enhanced: '1', backend: expect.stringMatching(/^WASM: /) });
   });
 });
