@@ -89,7 +89,12 @@ export type BackgroundRequest =
   | { type: 'tab-status'; tabId: number }
   /** Options page: the cache, which only the engine can see. */
   | { type: 'cache-usage' }
-  | { type: 'clear-cache' };
+  | { type: 'clear-cache' }
+  /**
+   * A content script's job is still running. Firefox suspends a background page that has received
+   * nothing for a while (30 s), and there the engine runs in it, busy but silent: this counts as activity.
+   */
+  | { type: 'job-alive' };
 
 export interface TabStatus {
   origin: string | null;
@@ -104,6 +109,7 @@ export interface BackgroundResponses {
   'tab-status': TabStatus;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
+  'job-alive': void;
 }
 
 function isCount(value: unknown): value is number {
@@ -128,6 +134,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isCount(m.tabId);
     case 'cache-usage':
     case 'clear-cache':
+    case 'job-alive':
       return true;
     default:
       return false;

@@ -59,7 +59,10 @@ export interface FirefoxWithExtension {
   bidi: BidiSession;
   /** Opens a tab at `url` and waits for its load event; returns its browsing context. */
   openTab(url: string): Promise<string>;
-  /** The extension's tab id of a browsing context, found by its URL. */
+  /**
+   * The extension's tab id of the tab showing `url`, once its content script answers (it starts
+   * after the load event, and a request sent before then finds no receiver).
+   */
   tabIdOf(url: string): Promise<number>;
   /** Runs `body` in the extension tab, with `bg` bound to the background page's window. */
   inExtension<T>(body: string, args?: unknown[]): Promise<T>;
@@ -68,9 +71,10 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension> {
+/** `prefs` are added to the profile's (Firefox's about:config values). */
+export async function launchFirefoxWithExtension(options: { prefs?: Record<string, string | boolean | number> } = {}): Promise<FirefoxWithExtension> {
   const profile = mkdtempSync(join(tmpdir(), 'enhance-firefox-profile-'));
-  writeFileSync(join(profile, 'user.js'), Object.entries(PREFS).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
+  writeFileSync(join(profile, 'user.js'), Object.entries({ ...PREFS, ...options.prefs }).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
   const extension = packageForDriver();
   const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--remote-debugging-port', '0', '--profile', profile], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((ok) => firefox.once('exit', () => ok()));
@@ -101,8 +105,16 @@ export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension
       await bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
       return context;
     },
-    tabIdOf: (url) =>
-      inExtension<number>('const tab = (await browser.tabs.query({})).find((t) => t.url === args[0]); if (!tab) throw new Error("no tab for " + args[0]); return tab.id;', [url]),
+    async tabIdOf(url) {
+      const tabId = await inExtension<number>('const tab = (await browser.tabs.query({})).find((t) => t.url === args[0]); if (!tab) throw new Error("no tab for " + args[0]); return tab.id;', [url]);
+      // Restoring an image the page does not have changes nothing, and answers once the script listens.
+      const answers = () => inExtension<boolean>('return bg.enhance.restore(args[0], "about:blank").then(() => true, () => false);', [tabId]);
+      for (let tries = 0; !(await answers()); tries++) {
+        if (tries > 200) throw new Error(`no content script answers in ${url}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+      return tabId;
+    },
     inExtension,
     async openPopup(forTab) {
       const { context } = await bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });

@@ -139,3 +139,27 @@ describe('Firefox', () => {
     expect(await read()).toEqual({ origin: site.origin, enhanced: '1', backend: expect.stringMatching(/^WASM: /) });
   });
 });
+
+describe('Firefox, with its idle limit for background pages shortened', () => {
+  /** Firefox suspends a background page after this long without an extension event (30 s by default). */
+  const IDLE_MS = 4000;
+  let short: FirefoxWithExtension;
+
+  beforeAll(async () => {
+    short = await launchFirefoxWithExtension({ prefs: { 'extensions.background.idle.timeout': IDLE_MS } });
+  });
+  afterAll(() => short?.close());
+
+  it('finishes a job that runs longer than the limit: the content script reports it alive', async () => {
+    const url = `${site.origin}/index.html`;
+    await short.openTab(url);
+    const id = await short.tabIdOf(url);
+    // barbara at x2 is four tiles: the job outlasts the limit, no tile does.
+    const outcome = await short.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [id, `${site.origin}/lr/barbarax2.png`]);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 720, height: 576 });
+    expect(outcome.ms, 'the job must outlast the idle limit, or this test shows nothing').toBeGreaterThan(IDLE_MS);
+    const status = await short.inExtension<{ engine: EngineInfo | null }>('return bg.enhance.status(args[0]);', [id]);
+    expect(status.engine).toMatchObject({ jobsRun: 1 });
+    // Without the activity, Firefox suspends the page mid-job and the call above never returns.
+  }, 120_000);
+});
