@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure logic in Node, fast, run on every change) and `e2e` (the built
- * extension in real Chromium). Run one with `npx vitest run --project unit`.
+ * extension in real Chromium, and the Firefox build in Firefox ESR). Run one with `npx vitest run --project unit`.
  * This file takes precedence over vite.config.ts, so the extension's build plugins stay out of tests.
  */
 export default defineConfig({

@@ -32,10 +32,10 @@ export async function askEngine<T extends EngineRequest>(request: T): Promise<En
   return send(request);
 }
 
-/** The engine's state, or null when its document is not running (asking must not start it). */
+/** The engine's state, or null when its document is not running (asking must not start it; in Firefox it always runs). */
 export async function runningEngineInfo(): Promise<EngineInfo | null> {
-  const info: EngineRequest = { target: 'offscreen', type: 'engine-info' };
-  if (answerHere) return answerHere(info) as Promise<EngineInfo>;
+  const info = { target: 'offscreen', type: 'engine-info' } as const;
+  if (answerHere) return answerHere(info);
   if (!(await offscreenDocumentExists())) return null;
-  return send(info) as Promise<EngineInfo>;
+  return send(info);
 }

@@ -40,11 +40,12 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
 }
 
 export interface Status {
+  /** The engine's page is running: Chrome's offscreen document (started on demand), or Firefox's background page (always, while this answers). */
   offscreen: boolean;
   engine: EngineInfo | null;
   /** Summed over every tab, or the one tab asked about. */
   counts: TabCounts;
-  /** Since the offscreen document started; 0 without one. */
+  /** Since the engine's page started; 0 without one. */
   inferences: number;
   cacheHits: number;
 }

@@ -54,8 +54,5 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'clear-cache':
       requireExtensionPage(sender, request.type);
       return askEngine({ target: 'offscreen', type: 'clear-cache' });
-    case 'job-alive':
-      // Receiving it was the point (see the protocol).
-      return;
   }
 }

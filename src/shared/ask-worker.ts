@@ -1,4 +1,4 @@
-/** A request to the service worker (Firefox: the background page), typed with its response. */
+/** A request to the service worker, typed with its response (the popup's and options page's only channel to it). */
 import browser from 'webextension-polyfill';
 import type { BackgroundRequest, BackgroundResponses } from './protocol';
 

@@ -19,7 +19,6 @@ describe('isBackgroundRequest', () => {
     { type: 'tab-status', tabId: 7 },
     { type: 'cache-usage' },
     { type: 'clear-cache' },
-    { type: 'job-alive' },
   ])('accepts a $type message', (message) => expect(isBackgroundRequest(message)).toBe(true));
 
   it.each([

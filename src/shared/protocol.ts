@@ -3,9 +3,9 @@
  * each request, so both ends are checked by the compiler.
  *
  * Data flow of a job: the service worker asks the content script to enhance an image; the
- * content script opens a port straight to the offscreen engine and gets progress and the result
- * on it. The encoded result crosses JSON once, and a job outlives a service worker that Chrome
- * stops while idle.
+ * content script opens a port straight to the engine (Chrome's offscreen document, Firefox's
+ * background page) and gets progress and the result on it. The encoded result crosses JSON once,
+ * and a job outlives a service worker that Chrome stops while idle.
  */
 import type { Failure } from '../core/errors';
 import type { Profile } from '../core/models';
@@ -89,12 +89,7 @@ export type BackgroundRequest =
   | { type: 'tab-status'; tabId: number }
   /** Options page: the cache, which only the engine can see. */
   | { type: 'cache-usage' }
-  | { type: 'clear-cache' }
-  /**
-   * A content script's job is still running. Firefox suspends a background page that has received
-   * nothing for a while (30 s), and there the engine runs in it, busy but silent: this counts as activity.
-   */
-  | { type: 'job-alive' };
+  | { type: 'clear-cache' };
 
 export interface TabStatus {
   origin: string | null;
@@ -109,7 +104,6 @@ export interface BackgroundResponses {
   'tab-status': TabStatus;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
-  'job-alive': void;
 }
 
 function isCount(value: unknown): value is number {
@@ -134,7 +128,6 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isCount(m.tabId);
     case 'cache-usage':
     case 'clear-cache':
-    case 'job-alive':
       return true;
     default:
       return false;
@@ -161,7 +154,7 @@ export type JobEvent =
   | { type: 'done'; dataUrl: string; width: number; height: number; backend: Backend; ms: number; fromCache: boolean }
   | { type: 'failed'; failure: Failure };
 
-// ---- service worker -> offscreen engine (runtime.sendMessage, answered only by the offscreen page) ----
+// ---- service worker -> engine (Chrome: runtime.sendMessage, answered only by the offscreen page; Firefox: a call in the same page) ----
 export type EngineRequest =
   | { target: 'offscreen'; type: 'engine-info' }
   | { target: 'offscreen'; type: 'cache-usage' }

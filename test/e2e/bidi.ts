@@ -59,8 +59,9 @@ export class BidiSession {
   send<T = unknown>(method: string, params: object): Promise<T> {
     const id = ++this.nextId;
     return new Promise<T>((ok, fail) => {
-      this.pending.set(id, { method, ok: ok as (result: unknown) => void, fail });
+      // A socket that is already closed throws here: nothing is left waiting for an answer.
       this.socket.send(JSON.stringify({ id, method, params }));
+      this.pending.set(id, { method, ok: ok as (result: unknown) => void, fail });
     });
   }
 

@@ -46,11 +46,15 @@ function packageForDriver(): string {
 function listening(firefox: ChildProcess): Promise<string> {
   return new Promise((ok, fail) => {
     let printed = '';
-    firefox.stderr?.on('data', (chunk: Buffer) => {
+    const read = (chunk: Buffer) => {
       printed += chunk.toString();
       const match = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(printed);
-      if (match) ok(match[1]);
-    });
+      if (!match) return;
+      firefox.stderr?.off('data', read);
+      ok(match[1]);
+    };
+    firefox.stderr?.on('data', read);
+    firefox.once('error', (error) => fail(new Error(`cannot start ${FIREFOX} (scripts/setup.sh installs firefox-esr): ${error.message}`)));
     firefox.once('exit', (code) => fail(new Error(`Firefox exited (${code}) before it listened: ${printed.slice(-2000)}`)));
   });
 }
@@ -71,38 +75,54 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-/** `prefs` are added to the profile's (Firefox's about:config values). */
-export async function launchFirefoxWithExtension(options: { prefs?: Record<string, string | boolean | number> } = {}): Promise<FirefoxWithExtension> {
+export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension> {
   const profile = mkdtempSync(join(tmpdir(), 'enhance-firefox-profile-'));
-  writeFileSync(join(profile, 'user.js'), Object.entries({ ...PREFS, ...options.prefs }).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
+  writeFileSync(join(profile, 'user.js'), Object.entries(PREFS).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
   const extension = packageForDriver();
   const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--remote-debugging-port', '0', '--profile', profile], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((ok) => firefox.once('exit', () => ok()));
-  const bidi = await BidiSession.open(await listening(firefox));
-  await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extension } });
-
-  const { contexts } = await bidi.send<{ contexts: { context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
-  const extensionTab = contexts[0].context;
+  const exited = new Promise<void>((ok) => firefox.once('close', () => ok()));
+  const removeFolders = () => {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(extension, { recursive: true, force: true });
+  };
+  let bidi: BidiSession | undefined;
+  let extensionTab: string;
   /** Sends a tab showing about:blank to an extension page, and waits until that page runs. */
-  const showExtensionPage = async (context: string, path: string) => {
-    await bidi.evaluate(context, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${path}`)};`);
+  const showExtensionPage = async (session: BidiSession, context: string, path: string) => {
+    await session.evaluate(context, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${path}`)};`);
     for (let tries = 0; tries < 200; tries++) {
       // A check that raced the navigation (its realm went away) is simply asked again.
-      const shown = await bidi.evaluate<boolean>(context, 'return location.protocol === "moz-extension:" && document.readyState === "complete";').catch(() => false);
+      const shown = await session.evaluate<boolean>(context, 'return location.protocol === "moz-extension:" && document.readyState === "complete";').catch(() => false);
       if (shown) return;
       await new Promise((ok) => setTimeout(ok, 100));
     }
     throw new Error(`Firefox did not open ${path}`);
   };
-  await showExtensionPage(extensionTab, OPTIONS_PAGE);
+  try {
+    bidi = await BidiSession.open(await listening(firefox));
+    await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extension } });
+    const { contexts } = await bidi.send<{ contexts: { context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
+    extensionTab = contexts[0].context;
+    await showExtensionPage(bidi, extensionTab, OPTIONS_PAGE);
+  } catch (error) {
+    // Nothing may outlive a failed launch: no browser left running, no folders left behind.
+    bidi?.close();
+    if (firefox.exitCode === null && firefox.pid !== undefined) {
+      firefox.kill('SIGKILL');
+      await exited;
+    }
+    removeFolders();
+    throw error;
+  }
+  const session = bidi;
   const inExtension = <T>(body: string, args: unknown[] = []) =>
-    bidi.evaluate<T>(extensionTab, `const bg = await browser.runtime.getBackgroundPage(); ${body}`, args);
+    session.evaluate<T>(extensionTab, `const bg = await browser.runtime.getBackgroundPage(); ${body}`, args);
 
   return {
-    bidi,
+    bidi: session,
     async openTab(url) {
-      const { context } = await bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
-      await bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
+      const { context } = await session.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      await session.send('browsingContext.navigate', { context, url, wait: 'complete' });
       return context;
     },
     async tabIdOf(url) {
@@ -117,18 +137,17 @@ export async function launchFirefoxWithExtension(options: { prefs?: Record<strin
     },
     inExtension,
     async openPopup(forTab) {
-      const { context } = await bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
-      await showExtensionPage(context, `${POPUP_PAGE}?tabId=${forTab}`);
+      const { context } = await session.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      await showExtensionPage(session, context, `${POPUP_PAGE}?tabId=${forTab}`);
       return context;
     },
     async close() {
-      await bidi.send('browser.close', {}).catch(() => undefined);
-      bidi.close();
+      await session.send('browser.close', {}).catch(() => undefined);
+      session.close();
       const killer = setTimeout(() => firefox.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
-      rmSync(profile, { recursive: true, force: true });
-      rmSync(extension, { recursive: true, force: true });
+      removeFolders();
     },
   };
 }
