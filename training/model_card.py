@@ -467,7 +467,7 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "one or two thousand steps. Short runs from scratch or from the other scale need a high learning "
       "rate to move at all: at 5e-4 and below they plateaued; 2e-3 (fast) and 1e-3 with gradient-norm "
       "clipping at 0.02 (tiny, which diverged at 1e-3 without it) broke through; a trained model then "
-      "gains again from each further cosine run at a lower peak (4e-4, then 3e-4). The data is also smaller than DIV2K (491 "
+      "gains again from each further cosine run at a lower peak (4e-4, 3e-4, then 2e-4). The data is also smaller than DIV2K (491 "
       "images of at most 0.16 megapixels against DIV2K's 800 2K images), which limits what long training could add. "
       "Runs resume to the exact step (`train.py` with the same `--run`), so the next CPU hours continue "
       "from `training/checkpoints/`; a lent GPU's minutes go to `scripts/gpu-burst.sh`, which continues "
