@@ -4,18 +4,17 @@
  * models, from a second origin too, and restored; a site switched to auto-enhance gets its
  * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/core/image';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
-import { decodePng, readPng, writePng } from '../../src/node/png';
+import { readPng, writePng } from '../../src/node/png';
 import type { CacheUsage, EngineInfo, EnhanceOutcome } from '../../src/shared/protocol';
-import { BENCH, buildFixtureSite } from './fixtures';
+import { BENCH, serveFixtureSite, type FixtureSite } from './fixtures';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './firefox-harness';
-import { serveFolder, type FixtureServer } from './harness';
+import { decodeDataUrlPng, shownPixelsInPage } from './page-helpers';
 
 /** Two 48x48 crops shown at 96 CSS px, for auto-enhance (served on the second origin only). */
 function buildAutoPage(folder: string): void {
@@ -25,8 +24,7 @@ function buildAutoPage(folder: string): void {
 }
 
 let dir: string;
-let site: FixtureServer;
-let second: FixtureServer;
+let site: FixtureSite;
 let firefox: FirefoxWithExtension;
 let tab: string;
 let tabId: number;
@@ -35,11 +33,9 @@ const webTabs = new Set<string>();
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
-  second = await serveFolder(dir, 'localhost');
-  buildFixtureSite(dir, second.origin);
+  site = await serveFixtureSite();
+  dir = site.dir;
   buildAutoPage(dir);
-  site = await serveFolder(dir);
   firefox = await launchFirefoxWithExtension();
   await firefox.bidi.send('session.subscribe', { events: ['log.entryAdded'] });
   firefox.bidi.onEvent(({ method, params }) => {
@@ -57,27 +53,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await firefox?.close();
   await site?.close();
-  await second?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const currentSrc = (id: string) => firefox.bidi.evaluate<string>(tab, 'return document.getElementById(args[0]).currentSrc;', [id]);
 
-/** The pixels the <img> shows now, at its source's resolution. */
+/** The pixels the <img> shows now, at its source's resolution (the Chromium tests' helper, sent as source). */
 async function shownPixels(id: string, context = tab): Promise<RgbaImage> {
-  const dataUrl = await firefox.bidi.evaluate<string>(
-    context,
-    `const probe = new Image();
-     probe.src = document.getElementById(args[0]).currentSrc;
-     await probe.decode();
-     const canvas = document.createElement('canvas');
-     canvas.width = probe.naturalWidth;
-     canvas.height = probe.naturalHeight;
-     canvas.getContext('2d').drawImage(probe, 0, 0);
-     return canvas.toDataURL('image/png');`,
-    [id],
-  );
-  return decodePng(Buffer.from(dataUrl.split(',')[1], 'base64'));
+  return decodeDataUrlPng(await firefox.bidi.evaluate<string>(context, `return (${shownPixelsInPage.toString()})(args[0]);`, [id]));
 }
 
 const upscale = async (id: string, scale: number) =>
@@ -112,8 +94,8 @@ describe('Firefox', () => {
   });
 
   it('auto-enhances a site switched on: its low-res images are found and swapped as the page loads', async () => {
-    await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [second.origin]);
-    const autoTab = await firefox.openTab(`${second.origin}/auto.html`);
+    await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
+    const autoTab = await firefox.openTab(`${site.secondOrigin}/auto.html`);
     webTabs.add(autoTab);
     const swapped = () => firefox.bidi.evaluate<string[]>(autoTab, "return [...document.images].filter((img) => img.currentSrc.startsWith('blob:')).map((img) => img.id);");
     // Bounded only by the test's timeout: how long inference takes is the benchmark's business.

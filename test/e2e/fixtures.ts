@@ -109,6 +109,32 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
   );
 }
 
+export interface FixtureSite {
+  dir: string;
+  origin: string;
+  /** The same folder on a second origin (localhost), for cross-origin images. */
+  secondOrigin: string;
+  close(): Promise<void>;
+}
+
+/** The fixture site, built into a temporary folder and served on two local origins. */
+export async function serveFixtureSite(): Promise<FixtureSite> {
+  const dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
+  const second = await serveFolder(dir, 'localhost');
+  buildFixtureSite(dir, second.origin);
+  const site = await serveFolder(dir);
+  return {
+    dir,
+    origin: site.origin,
+    secondOrigin: second.origin,
+    close: async () => {
+      await site.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export interface FixtureSession {
   dir: string;
   origin: string;
@@ -116,22 +142,17 @@ export interface FixtureSession {
   close(): Promise<void>;
 }
 
-/** The fixture site on two local origins and Chromium with the built extension: each e2e file's setup. */
+/** The fixture site and Chromium with the built extension: each Chromium e2e file's setup. */
 export async function openFixtureSite(options: { webgpu?: boolean; headless?: boolean } = {}): Promise<FixtureSession> {
-  const dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
-  const second = await serveFolder(dir, 'localhost');
-  buildFixtureSite(dir, second.origin);
-  const site = await serveFolder(dir);
+  const site = await serveFixtureSite();
   const browser = await launchWithExtension(options);
   return {
-    dir,
+    dir: site.dir,
     origin: site.origin,
     browser,
     close: async () => {
       await browser.close();
       await site.close();
-      await second.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,20 +4,29 @@ import type { RgbaImage } from '../../src/core/image';
 import { decodePng } from '../../src/node/png';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
 
+/**
+ * Runs in the page: the pixels an <img> currently shows, at the resolution of its source, as a PNG
+ * data URL. Self-contained, so the Firefox tests can send its source text over WebDriver BiDi.
+ */
+export async function shownPixelsInPage(imgId: string): Promise<string> {
+  const img = document.getElementById(imgId) as HTMLImageElement;
+  const probe = new Image();
+  probe.src = img.currentSrc;
+  await probe.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = probe.naturalWidth;
+  canvas.height = probe.naturalHeight;
+  canvas.getContext('2d')!.drawImage(probe, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+export function decodeDataUrlPng(dataUrl: string): RgbaImage {
+  return decodePng(Buffer.from(dataUrl.split(',')[1], 'base64'));
+}
+
 /** The pixels an <img> currently shows, at the resolution of its source. */
 export async function shownPixels(page: Page, id: string): Promise<RgbaImage> {
-  const dataUrl = await page.evaluate(async (imgId) => {
-    const img = document.getElementById(imgId) as HTMLImageElement;
-    const probe = new Image();
-    probe.src = img.currentSrc;
-    await probe.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = probe.naturalWidth;
-    canvas.height = probe.naturalHeight;
-    canvas.getContext('2d')!.drawImage(probe, 0, 0);
-    return canvas.toDataURL('image/png');
-  }, id);
-  return decodePng(Buffer.from(dataUrl.split(',')[1], 'base64'));
+  return decodeDataUrlPng(await page.evaluate(shownPixelsInPage, id));
 }
 
 /** The element's markup, and its <picture> parent's if it has one: what "restored exactly" means. */
