@@ -45,7 +45,12 @@ export default defineConfig(({ mode }) => {
       target: firefox ? 'firefox140' : 'chrome116',
       outDir: firefox ? 'dist-firefox' : 'dist',
       chunkSizeWarningLimit: 2000,
-      rollupOptions: firefox ? {} : { input: { offscreen: 'src/offscreen/offscreen.html' } },
+      rolldownOptions: {
+        ...(firefox ? {} : { input: { offscreen: 'src/offscreen/offscreen.html' } }),
+        // ORT's proxy worker (backend.ts) starts the module ORT lives in as its script: that
+        // module must hold ORT alone, not the background page's code that imports it.
+        output: { codeSplitting: { groups: [{ name: 'ort', test: /node_modules[\\/]onnxruntime-(web|common)[\\/]/ }] } },
+      },
     },
     plugins: [
       crx({ manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export, browser: firefox ? 'firefox' : 'chrome' }),

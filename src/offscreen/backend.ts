@@ -23,11 +23,30 @@ export interface BackendChoice {
 // bundler guess the worker chunk's URL made threaded sessions hang.
 ort.env.wasm.wasmPaths = chrome.runtime.getURL('ort/');
 ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+ort.env.logLevel = 'error';
 
 export function wasmThreads(): number {
   return ort.env.wasm.numThreads ?? 1;
 }
-ort.env.logLevel = 'error';
+
+/**
+ * Without cross-origin isolation (Firefox's background page ignores the COOP/COEP keys) ORT gets
+ * one thread, and it would be the page's own: every tile would freeze the menus, the popup and
+ * the timer that keeps Firefox's event page awake during a job. ORT's proxy worker runs WASM
+ * inference off that thread instead. ORT reads the flag at each call, so it is set once, before
+ * its first session, and never changed; WebGPU sessions cannot run behind the proxy.
+ */
+let ortStarted = false;
+function startOrt(backend: Backend): void {
+  if (ortStarted) return;
+  ortStarted = true;
+  ort.env.wasm.proxy = backend === 'wasm' && !self.crossOriginIsolated;
+}
+
+/** WASM inference runs in ORT's proxy worker (see startOrt). */
+export function wasmInWorker(): boolean {
+  return ort.env.wasm.proxy === true;
+}
 
 let choice: Promise<BackendChoice> | undefined;
 let webgpuAllowed = true;
@@ -89,8 +108,11 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
   const key = `${model.id}:${backend}:${precision}`;
   let runner = sessions.get(key);
   if (!runner) {
+    startOrt(backend);
     runner = loadModelBytes(file).then(async (bytes) => {
-      const session = await ort.InferenceSession.create(new Uint8Array(bytes), {
+      // The proxy transfers the model's buffer to its worker: it gets a copy, the cache keeps the original.
+      const data = new Uint8Array(wasmInWorker() ? bytes.slice(0) : bytes);
+      const session = await ort.InferenceSession.create(data, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });

@@ -11,7 +11,13 @@ import { resultCache } from './result-store';
 
 let queue: Promise<unknown> = Promise.resolve();
 
-export function listenForJobs(): void {
+/**
+ * `stayAwake`, when given, is called as the first job of a busy spell arrives and returns what ends
+ * it once the last one settles: the host's way to keep itself running meanwhile.
+ */
+export function listenForJobs(stayAwake?: () => () => void): void {
+  let pending = 0;
+  let release: (() => void) | undefined;
   chrome.runtime.onConnect.addListener((port) => {
     if (port.name !== JOB_PORT) return;
     let open = true;
@@ -23,13 +29,15 @@ export function listenForJobs(): void {
     };
     port.onMessage.addListener((message: unknown) => {
       if (!isJobRequest(message)) return;
+      if (pending++ === 0) release = stayAwake?.();
       queue = queue.then(async () => {
-        // The page may have closed while the job waited its turn.
-        if (!open) return;
         try {
-          emit(await runJob(message, emit));
+          // The page may have closed while the job waited its turn.
+          if (open) emit(await runJob(message, emit));
         } catch (error) {
           emit({ type: 'failed', failure: toFailure(error) });
+        } finally {
+          if (--pending === 0) release?.();
         }
       });
     });

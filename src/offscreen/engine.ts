@@ -11,7 +11,7 @@ import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from 
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
-import { chooseBackend, fallBackToWasm, wasmThreads, type BackendChoice } from './backend';
+import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
 import { bitmapToRgba, blobToDataUrl, decodeImage, encodePng, fetchImageBlob } from './image-io';
 import { runnerForJob } from './precision-check';
@@ -106,6 +106,7 @@ export function engineInfo(): EngineInfo {
     ...stats,
     crossOriginIsolated: self.crossOriginIsolated,
     wasmThreads: wasmThreads(),
+    wasmInWorker: wasmInWorker(),
     ...(benchmark && { benchmark, autoProfile: resolveProfile('auto', benchmark) }),
   };
 }

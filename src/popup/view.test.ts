@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineInfo } from '../shared/protocol';
 import { backendText, pageRequestFailure, tabIdFromQuery, unavailableReason } from './view';
 
-const engine: EngineInfo = { backend: 'wasm', reason: 'WASM: no WebGPU adapter', crossOriginIsolated: true, wasmThreads: 4, jobsRun: 1, inferences: 1, cacheHits: 0 };
+const engine: EngineInfo = { backend: 'wasm', reason: 'WASM: no WebGPU adapter', crossOriginIsolated: true, wasmThreads: 4, wasmInWorker: false, jobsRun: 1, inferences: 1, cacheHits: 0 };
 
 describe('backendText', () => {
   it('gives the engine reason, which names the backend', () => expect(backendText(engine)).toBe('WASM: no WebGPU adapter'));

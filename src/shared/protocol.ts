@@ -27,6 +27,8 @@ export interface EngineInfo {
   reason: string;
   crossOriginIsolated: boolean;
   wasmThreads: number;
+  /** WASM inference runs in ORT's worker, off the engine page's thread (pages without cross-origin isolation). */
+  wasmInWorker: boolean;
   jobsRun: number;
   /** Model runs since the offscreen document started (a cache hit runs none). */
   inferences: number;

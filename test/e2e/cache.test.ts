@@ -88,7 +88,8 @@ describe('the result cache', () => {
 
   it('enhancing the same image twice runs the model once, and the cached result has the same pixels', async () => {
     await enhanceBird();
-    expect(await engine()).toMatchObject({ inferences: 1, cacheHits: 0 });
+    // Chrome's offscreen document is cross-origin isolated: ORT computes on its own threads, no proxy worker.
+    expect(await engine()).toMatchObject({ inferences: 1, cacheHits: 0, crossOriginIsolated: true, wasmThreads: 2, wasmInWorker: false });
     firstPixels = Buffer.from((await shownPixels(page, 'bird')).data);
 
     await enhanceBird();

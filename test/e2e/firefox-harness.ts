@@ -20,7 +20,9 @@ export const EXTENSION_ORIGIN = `moz-extension://${EXTENSION_UUID}`;
 const OPTIONS_PAGE = 'src/options/options.html';
 const POPUP_PAGE = 'src/popup/popup.html';
 
-const PREFS: Record<string, string | boolean> = {
+type Prefs = Record<string, string | number | boolean>;
+
+const PREFS: Prefs = {
   'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: EXTENSION_UUID }),
   'browser.shell.checkDefaultBrowser': false,
   'datareporting.policy.dataSubmissionEnabled': false,
@@ -75,9 +77,10 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
-export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension> {
+/** `prefs` are set in the profile on top of the harness's own (e.g. a shorter event-page idle timeout). */
+export async function launchFirefoxWithExtension(prefs: Prefs = {}): Promise<FirefoxWithExtension> {
   const profile = mkdtempSync(join(tmpdir(), 'enhance-firefox-profile-'));
-  writeFileSync(join(profile, 'user.js'), Object.entries(PREFS).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
+  writeFileSync(join(profile, 'user.js'), Object.entries({ ...PREFS, ...prefs }).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
   const extension = packageForDriver();
   const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--remote-debugging-port', '0', '--profile', profile], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((ok) => firefox.once('close', () => ok()));

@@ -105,7 +105,7 @@ describe('Firefox', () => {
 
   it('runs the engine in the background page, which answers engine questions directly', async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
-    expect(status.engine).toMatchObject({ jobsRun: 4, crossOriginIsolated: false, wasmThreads: 1 });
+    expect(status.engine).toMatchObject({ jobsRun: 4, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
     expect(status.inferences).toBeGreaterThanOrEqual(4);
     // An extension page's question goes through the router, which answers from the engine in the same page.
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
