@@ -5,7 +5,8 @@
  */
 import browser from 'webextension-polyfill';
 import { toFailure } from '../core/errors';
-import type { ContentRequest, ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
+import type { ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
+import { sendToContent } from '../shared/content-messaging';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { ensureEngine, runningEngineInfo } from './engine-client';
@@ -13,27 +14,23 @@ import { allTabsCounts, tabCounts } from './tab-counts-store';
 
 export { setSiteAuto } from '../shared/site-switches-store';
 
-async function sendToTab<T extends ContentRequest>(tabId: number, frameId: number, request: T): Promise<ContentResponses[T['type']]> {
-  return browser.tabs.sendMessage(tabId, request, { frameId }) as Promise<ContentResponses[T['type']]>;
-}
-
 export async function upscale(tabId: number, srcUrl: string, scale: number, frameId = 0): Promise<EnhanceOutcome> {
   try {
     const settings = await loadSettings();
     await ensureEngine();
-    return await sendToTab(tabId, frameId, { type: 'enhance', srcUrl, scale, settings });
+    return await sendToContent(tabId, { type: 'enhance', srcUrl, scale, settings }, frameId);
   } catch (error) {
     return { ok: false, images: 0, failure: toFailure(error, 'engine-unavailable') };
   }
 }
 
 export async function restore(tabId: number, srcUrl: string, frameId = 0): Promise<ContentResponses['restore']> {
-  return sendToTab(tabId, frameId, { type: 'restore', srcUrl });
+  return sendToContent(tabId, { type: 'restore', srcUrl }, frameId);
 }
 
 /** Saves the enhanced pixels through the downloads API, named after the original file. */
 export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): Promise<boolean> {
-  const { dataUrl } = await sendToTab(tabId, frameId, { type: 'enhanced-data-url', srcUrl });
+  const { dataUrl } = await sendToContent(tabId, { type: 'enhanced-data-url', srcUrl }, frameId);
   if (!dataUrl) return false;
   await browser.downloads.download({ url: dataUrl, filename: enhancedFileName(srcUrl), saveAs: false });
   return true;

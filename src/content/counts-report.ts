@@ -2,9 +2,9 @@
  * This frame's counts for the service worker, which sums a tab's frames for the badge and the
  * popup. A burst of changes (a page of images queued at once) goes out as one message.
  */
-import browser from 'webextension-polyfill';
+import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
-import type { BackgroundRequest, TabCounts } from '../shared/protocol';
+import type { TabCounts } from '../shared/protocol';
 
 /** Short enough that the badge looks live, long enough to fold a burst into one message. */
 const REPORT_DELAY_MS = 100;
@@ -33,8 +33,7 @@ export class CountsReport {
     const counts = this.read();
     if (sameCounts(counts, this.sent)) return this.delivered;
     this.sent = counts;
-    const request: BackgroundRequest = { type: 'tab-counts', counts };
-    this.delivered = browser.runtime.sendMessage(request).then(
+    this.delivered = askWorker({ type: 'tab-counts', counts }).then(
       () => undefined,
       (error: unknown) => logError('tab counts', error),
     );

@@ -1,7 +1,8 @@
 /** The content script: answers the worker's and popup's requests for this frame's images, and runs auto-enhance. */
 import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
-import { isContentRequest, type BackgroundRequest, type ContentRequest, type ContentResponses } from '../shared/protocol';
+import { askWorker } from '../shared/ask-worker';
+import { isContentRequest, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { enhancedDataUrl } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { imageUnder } from './page-images';
@@ -9,6 +10,18 @@ import { followSiteSwitch } from './site-switch';
 import { imagesShowing, originalOf } from './swap';
 
 const enhancer = new PageEnhancer();
+
+/**
+ * Each copy of this script announces itself to the page. A copy whose extension is gone (Chrome
+ * leaves it in pages when Enhance is updated, reloaded or switched off and on, and a new copy is
+ * injected when the page is next used) hears it, and hands the page back.
+ */
+const STARTED_EVENT = 'enhance-content-script-started';
+document.dispatchEvent(new Event(STARTED_EVENT));
+document.addEventListener(STARTED_EVENT, () => {
+  if (chrome.runtime?.id === undefined) enhancer.retire();
+});
+
 const settingsRead = followSiteSwitch(enhancer);
 
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {
@@ -40,8 +53,7 @@ document.addEventListener(
   (event) => {
     const target = imageUnder(event);
     if (!target) return;
-    const request: BackgroundRequest = { type: 'menu-context', enhanced: originalOf(target) !== undefined };
-    browser.runtime.sendMessage(request).catch((error: unknown) => logError('menu context', error));
+    askWorker({ type: 'menu-context', enhanced: originalOf(target) !== undefined }).catch((error: unknown) => logError('menu context', error));
   },
   { capture: true },
 );

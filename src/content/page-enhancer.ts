@@ -58,6 +58,8 @@ export class PageEnhancer {
   private readonly restoredByUser = new WeakSet<HTMLImageElement>();
   private readonly inManualJob = new Set<HTMLImageElement>();
   private readonly failed = new Set<HTMLImageElement>();
+  /** This copy of the script lost its extension and handed the page back (retire). */
+  private retired = false;
   /** URLs an automatic job failed on: trying them again by themselves would fail again. */
   private readonly givenUp = new Map<string, FailureCode>();
 
@@ -125,6 +127,17 @@ export class PageEnhancer {
     return restored.length;
   }
 
+  /**
+   * This copy of the script lost its extension (updated, reloaded, switched off and on) and a new
+   * copy starts in the page: everything this one changed goes back, so the new one finds the page
+   * as the page made it, and this one takes no more images.
+   */
+  retire(): void {
+    if (this.autoOn) this.switchOff();
+    this.restoreAll();
+    this.retired = true;
+  }
+
   private switchOn(): void {
     this.autoOn = true;
     this.watch.start();
@@ -173,7 +186,7 @@ export class PageEnhancer {
   }
 
   private wants(img: HTMLImageElement): boolean {
-    if (!img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img)) return false;
+    if (this.retired || !img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img)) return false;
     return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
   }
 

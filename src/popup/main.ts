@@ -2,8 +2,9 @@
 import browser from 'webextension-polyfill';
 import type { ProfileSetting } from '../core/scale-choice';
 import { askWorker } from '../shared/ask-worker';
+import { sendToContent } from '../shared/content-messaging';
 import { logError } from '../shared/log';
-import type { ContentRequest, ContentResponses, TabStatus } from '../shared/protocol';
+import type { TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
 import { backendText, pageRequestFailure, tabIdFromQuery, unavailableReason } from './view';
@@ -55,12 +56,6 @@ async function targetTabId(): Promise<number | null> {
   return tab?.id ?? null;
 }
 
-type PageRequest = Extract<ContentRequest, { type: 'enhance-all' | 'restore-all' }>;
-
-/** To every frame of the tab: each enhances or restores its own images, and the counts show the sum. */
-function sendToPage<T extends PageRequest>(tabId: number, request: T): Promise<ContentResponses[T['type']]> {
-  return browser.tabs.sendMessage(tabId, request) as Promise<ContentResponses[T['type']]>;
-}
 
 async function start(): Promise<void> {
   const tabId = await targetTabId();
@@ -102,11 +97,12 @@ async function start(): Promise<void> {
   });
   ui.enhanceAll.addEventListener('click', () => {
     say('');
-    sendToPage(tabId, { type: 'enhance-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
+    // To every frame of the tab: each enhances or restores its own images, and the counts show the sum.
+    sendToContent(tabId, { type: 'enhance-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
   });
   ui.restoreAll.addEventListener('click', () => {
     say('');
-    sendToPage(tabId, { type: 'restore-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
+    sendToContent(tabId, { type: 'restore-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
   });
 
   await refresh();

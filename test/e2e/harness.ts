@@ -68,11 +68,13 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { webgpu?: boolean; headless?: boolean; userDataDir?: string } = {}): Promise<ExtensionBrowser> {
+/** `alsoLoad`: unpacked extensions loaded beside Enhance (a test's helper). */
+export async function launchWithExtension(options: { webgpu?: boolean; headless?: boolean; userDataDir?: string; alsoLoad?: string[] } = {}): Promise<ExtensionBrowser> {
   const dir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'enhance-profile-'));
+  const extensions = [DIST, ...(options.alsoLoad ?? [])].join(',');
   const args = [
-    `--disable-extensions-except=${DIST}`,
-    `--load-extension=${DIST}`,
+    `--disable-extensions-except=${extensions}`,
+    `--load-extension=${extensions}`,
     '--no-sandbox',
     '--no-first-run',
     '--disable-background-networking',
@@ -89,7 +91,7 @@ export async function launchWithExtension(options: { webgpu?: boolean; headless?
     args,
     viewport: { width: 1280, height: 900 },
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const worker = await enhanceWorker(context);
   return {
     context,
     worker,
@@ -98,6 +100,13 @@ export async function launchWithExtension(options: { webgpu?: boolean; headless?
       if (!options.userDataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Enhance's service worker is the bundler's loader for it (other extensions may run beside it). */
+export const isEnhanceWorker = (worker: Worker) => worker.url().endsWith('/service-worker-loader.js');
+
+async function enhanceWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers().find(isEnhanceWorker) ?? (await context.waitForEvent('serviceworker', { predicate: isEnhanceWorker }));
 }
 
 /** The tab id of a page, as the extension sees it. */

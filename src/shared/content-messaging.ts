@@ -1,0 +1,54 @@
+/**
+ * Requests from the extension's pages (worker, popup) to a tab's content script. Chrome puts the
+ * manifest's content scripts only into pages loaded after Enhance was installed, updated or
+ * switched back on; a tab open since then has none, and every request to it would fail with
+ * "Receiving end does not exist". Such a tab gets the script injected, and the request is sent again.
+ */
+import browser from 'webextension-polyfill';
+import type { ContentRequest, ContentResponses } from './protocol';
+
+/** How long an injected script may take to start listening (it loads its module first). */
+const START_TRIES = 40;
+const START_WAIT_MS = 50;
+
+function isNoReceiver(error: unknown): boolean {
+  return String(error instanceof Error ? error.message : error).includes('Receiving end does not exist');
+}
+
+interface ManifestScripts {
+  content_scripts?: Array<{ js?: string[] }>;
+}
+
+/** The built manifest's content script files (the bundler names them), in order. */
+function contentScriptFiles(manifest: ManifestScripts): string[] {
+  return (manifest.content_scripts ?? []).flatMap((script) => script.js ?? []);
+}
+
+/** To one frame of the tab, or, without `frameId`, to all of them (the first answer wins). */
+export async function sendToContent<T extends ContentRequest>(tabId: number, request: T, frameId?: number): Promise<ContentResponses[T['type']]> {
+  const send = () => (frameId === undefined ? browser.tabs.sendMessage(tabId, request) : browser.tabs.sendMessage(tabId, request, { frameId })) as Promise<ContentResponses[T['type']]>;
+  try {
+    return await send();
+  } catch (error) {
+    if (!isNoReceiver(error)) throw error;
+    // Pages no extension may script (the browser's own, the extension stores) refuse: the first error tells it best.
+    const injected = await browser.scripting
+      .executeScript({
+        target: frameId === undefined ? { tabId, allFrames: true } : { tabId, frameIds: [frameId] },
+        files: contentScriptFiles(browser.runtime.getManifest()),
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!injected) throw error;
+  }
+  for (let tries = 1; ; tries++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isNoReceiver(error) || tries >= START_TRIES) throw error;
+      await new Promise((ok) => setTimeout(ok, START_WAIT_MS));
+    }
+  }
+}
