@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIREFOX_ID } from '../../scripts/firefox-manifest';
+import { zipFolder } from '../../scripts/zip';
 import { BidiSession } from './bidi';
 import { ROOT } from './harness';
 
@@ -33,16 +34,20 @@ const PREFS: Prefs = {
 /**
  * A copy of the package whose options page and popup web pages may open: BiDi refuses to navigate
  * a tab to a moz-extension: URL, so the driver's tab goes there from about:blank by itself.
- * Nothing else differs.
+ * Nothing else differs. Zipped as `npm run package` zips the release, so Firefox takes that format.
+ * Returns the folder the copy and its archive are in, and the archive.
  */
-function packageForDriver(): string {
+function packageForDriver(): { dir: string; archive: string } {
   const dir = mkdtempSync(join(tmpdir(), 'enhance-firefox-dist-'));
-  cpSync(DIST_FIREFOX, dir, { recursive: true });
-  const manifestPath = join(dir, 'manifest.json');
+  const copy = join(dir, 'package');
+  cpSync(DIST_FIREFOX, copy, { recursive: true });
+  const manifestPath = join(copy, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { web_accessible_resources?: object[] };
   manifest.web_accessible_resources = [...(manifest.web_accessible_resources ?? []), { matches: ['<all_urls>'], resources: [OPTIONS_PAGE, POPUP_PAGE] }];
   writeFileSync(manifestPath, JSON.stringify(manifest));
-  return dir;
+  const archive = join(dir, 'enhance-firefox.zip');
+  writeFileSync(archive, zipFolder(copy));
+  return { dir, archive };
 }
 
 function listening(firefox: ChildProcess): Promise<string> {
@@ -86,7 +91,7 @@ export async function launchFirefoxWithExtension(prefs: Prefs = {}): Promise<Fir
   const exited = new Promise<void>((ok) => firefox.once('close', () => ok()));
   const removeFolders = () => {
     rmSync(profile, { recursive: true, force: true });
-    rmSync(extension, { recursive: true, force: true });
+    rmSync(extension.dir, { recursive: true, force: true });
   };
   let bidi: BidiSession | undefined;
   let extensionTab: string;
@@ -103,7 +108,7 @@ export async function launchFirefoxWithExtension(prefs: Prefs = {}): Promise<Fir
   };
   try {
     bidi = await BidiSession.open(await listening(firefox));
-    await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extension } });
+    await bidi.send('webExtension.install', { extensionData: { type: 'archivePath', path: extension.archive } });
     const { contexts } = await bidi.send<{ contexts: { context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
     extensionTab = contexts[0].context;
     await showExtensionPage(bidi, extensionTab, OPTIONS_PAGE);
