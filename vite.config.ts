@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
 import { firefoxManifest } from './scripts/firefox-manifest';
+import { ORT_CHUNK } from './scripts/ort-chunk';
 import { parseRegistry } from './src/core/models';
 
 const ORT_DIST = 'node_modules/onnxruntime-web/dist';
@@ -47,9 +48,7 @@ export default defineConfig(({ mode }) => {
       chunkSizeWarningLimit: 2000,
       rolldownOptions: {
         ...(firefox ? {} : { input: { offscreen: 'src/offscreen/offscreen.html' } }),
-        // ORT's proxy worker (backend.ts) starts the module ORT lives in as its script: that
-        // module must hold ORT alone, not the background page's code that imports it.
-        output: { codeSplitting: { groups: [{ name: 'ort', test: /node_modules[\\/]onnxruntime-(web|common)[\\/]/ }] } },
+        output: { codeSplitting: { groups: [ORT_CHUNK] } },
       },
     },
     plugins: [

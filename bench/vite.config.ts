@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { ORT_CHUNK } from '../scripts/ort-chunk';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNTIME_FILES: Record<string, string[]> = {
@@ -37,6 +38,7 @@ export default defineConfig({
     target: 'chrome116',
     chunkSizeWarningLimit: 4000,
     minify: false,
+    rolldownOptions: { output: { codeSplitting: { groups: [ORT_CHUNK] } } },
   },
   plugins: [runtimeFiles()],
 });

@@ -61,7 +61,7 @@ const bench: MethodRunner = {
   quality: (request) => scoreQuality(ready(), load, request),
   async memory() {
     const api = performance as unknown as MemoryApi;
-    return { userAgentBytes: await userAgentBytes(), jsHeapBytes: api.memory?.usedJSHeapSize ?? null, wasmBytes: wasmMemoryBytes(), gpuBufferBytes: gpuBufferPeakBytes(), peakRssBytes: null };
+    return { userAgentBytes: await userAgentBytes(), jsHeapBytes: api.memory?.usedJSHeapSize ?? null, wasmBytes: await wasmMemoryBytes(), gpuBufferBytes: gpuBufferPeakBytes(), peakRssBytes: null };
   },
 };
 

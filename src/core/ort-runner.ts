@@ -14,10 +14,16 @@ export class OrtTileRunner implements TileRunner {
   /** ORT rejects concurrent run() calls on one session: runs are chained. */
   private tail: Promise<unknown> = Promise.resolve();
 
+  /**
+   * `transfersInputs`: the session hands input buffers to another thread (onnxruntime-web's proxy
+   * worker transfers them, which empties them here). The runner then sends a copy, since callers
+   * reuse their buffer from tile to tile; a copy is a tile's 0.8 MB, next to seconds of inference.
+   */
   constructor(
     private readonly session: InferenceSession,
     private readonly model: ModelEntry,
     private readonly TensorClass: TensorConstructor,
+    private readonly transfersInputs = false,
   ) {
     this.scale = model.scale;
   }
@@ -29,7 +35,7 @@ export class OrtTileRunner implements TileRunner {
   }
 
   private async runNow(input: Float32Array, width: number, height: number): Promise<Float32Array> {
-    const feed = new this.TensorClass('float32', input, [1, 3, height, width]);
+    const feed = new this.TensorClass('float32', this.transfersInputs ? input.slice() : input, [1, 3, height, width]);
     let outputs: InferenceSession.OnnxValueMapType;
     try {
       outputs = await this.session.run({ [this.model.input]: feed });

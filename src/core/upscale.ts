@@ -50,8 +50,8 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
   let next = start(0);
   for (const [i, { input }] of tiles.entries()) {
     const output = await next;
-    // The next tile runs (on the GPU, or in onnxruntime-node's threads) while this one is
-    // blended here. Its input buffer is free again: the run above has taken its copy.
+    // The next tile runs (on the GPU, in ORT's proxy worker, or in onnxruntime-node's threads)
+    // while this one is blended here. Its input buffer is free again: the run above is done with it.
     if (i + 1 < tiles.length) next = start(i + 1);
     blender.add(output, input.x * scale, input.y * scale, input.width * scale, input.height * scale);
     options.onProgress?.(i + 1, tiles.length);

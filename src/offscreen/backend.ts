@@ -30,17 +30,20 @@ export function wasmThreads(): number {
 }
 
 /**
- * Without cross-origin isolation (Firefox's background page ignores the COOP/COEP keys) ORT gets
- * one thread, and it would be the page's own: every tile would freeze the menus, the popup and
- * the timer that keeps Firefox's event page awake during a job. ORT's proxy worker runs WASM
- * inference off that thread instead. ORT reads the flag at each call, so it is set once, before
- * its first session, and never changed; WebGPU sessions cannot run behind the proxy.
+ * ORT's WASM inference is one synchronous call per tile, and the tiles of a job follow each other
+ * without a turn of the event loop: on the page's own thread it would hold the engine's page for a
+ * whole job (12.7 s for a quality x2 job here), and with it the popup's status, the options page's
+ * cache figures, and in Firefox the menus and the timer that keeps the event page awake. ORT's
+ * proxy worker runs it off that thread instead (measured: the longest status answer during that
+ * job fell to 0.15 s, the job took as long). ORT reads the flag at each call, so it is set once,
+ * before its first session, and never changed; WebGPU sessions cannot run behind the proxy, and
+ * need no worker: they wait on the GPU, not on the thread.
  */
 let ortStarted = false;
 function startOrt(backend: Backend): void {
   if (ortStarted) return;
   ortStarted = true;
-  ort.env.wasm.proxy = backend === 'wasm' && !self.crossOriginIsolated;
+  ort.env.wasm.proxy = backend === 'wasm';
 }
 
 /** WASM inference runs in ORT's proxy worker (see startOrt). */
@@ -116,7 +119,7 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      return new OrtTileRunner(session, model, ort.Tensor);
+      return new OrtTileRunner(session, model, ort.Tensor, wasmInWorker());
     });
     runner.catch(() => sessions.delete(key));
     sessions.set(key, runner);

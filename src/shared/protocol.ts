@@ -27,7 +27,7 @@ export interface EngineInfo {
   reason: string;
   crossOriginIsolated: boolean;
   wasmThreads: number;
-  /** WASM inference runs in ORT's worker, off the engine page's thread (pages without cross-origin isolation). */
+  /** WASM inference runs in ORT's proxy worker, off the engine page's thread (always, on WASM). */
   wasmInWorker: boolean;
   jobsRun: number;
   /** Model runs since the offscreen document started (a cache hit runs none). */

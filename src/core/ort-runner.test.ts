@@ -1,0 +1,36 @@
+import type { InferenceSession } from 'onnxruntime-common';
+import { Tensor } from 'onnxruntime-common';
+import { describe, expect, it } from 'vitest';
+import type { ModelEntry } from './models';
+import { OrtTileRunner } from './ort-runner';
+
+const model = { id: 'm', input: 'input', output: 'output', scale: 1 } as ModelEntry;
+
+/** A session that moves its input to another thread, as onnxruntime-web's proxy does, and echoes it. */
+function transferringSession(): InferenceSession {
+  return {
+    run: async (feeds: Record<string, Tensor>) => {
+      const input = feeds.input.data as Float32Array;
+      const moved = structuredClone(input, { transfer: [input.buffer] });
+      return { output: new Tensor('float32', moved, feeds.input.dims) };
+    },
+  } as unknown as InferenceSession;
+}
+
+describe('OrtTileRunner', () => {
+  it("keeps the caller's buffer when the session transfers its inputs", async () => {
+    const runner = new OrtTileRunner(transferringSession(), model, Tensor, true);
+    const buffer = new Float32Array(3 * 2 * 2).fill(0.5);
+    for (let run = 0; run < 2; run++) {
+      expect(Array.from(await runner.run(buffer, 2, 2))).toEqual(Array.from(buffer));
+      expect(buffer.length).toBe(12);
+    }
+  });
+
+  it('hands the buffer itself to a session that does not transfer (the case it must not copy for)', async () => {
+    const runner = new OrtTileRunner(transferringSession(), model, Tensor);
+    const buffer = new Float32Array(12);
+    await runner.run(buffer, 2, 2);
+    expect(buffer.length).toBe(0);
+  });
+});
