@@ -28,8 +28,8 @@ describe('tabIdFromQuery', () => {
 });
 
 describe('pageRequestFailure', () => {
-  it('asks for a reload where the content script is missing', () => {
-    expect(pageRequestFailure(new Error('Could not establish connection. Receiving end does not exist.'))).toMatch(/reload/);
+  it('says the page is out of reach where no content script could be put', () => {
+    expect(pageRequestFailure(new Error('Could not establish connection. Receiving end does not exist.'))).toMatch(/cannot reach this page/);
   });
   it('passes other errors on', () => expect(pageRequestFailure(new Error('boom'))).toMatch(/boom/));
 });

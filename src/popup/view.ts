@@ -18,8 +18,11 @@ export function tabIdFromQuery(search: string): number | null {
   return Number(value);
 }
 
-/** A page that never got the content script (open before Enhance was installed) cannot take requests. */
+/**
+ * A page with no content script even after trying to inject one (src/shared/content-messaging.ts):
+ * the browser keeps extensions out of it (its web store, say), or it has not finished loading.
+ */
 export function pageRequestFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.includes('Receiving end does not exist') ? 'Enhance is not running on this page yet: reload it and try again.' : `That did not work: ${text}`;
+  return text.includes('Receiving end does not exist') ? 'Enhance cannot reach this page: the browser keeps extensions out of some pages. If it is still loading, try again.' : `That did not work: ${text}`;
 }
