@@ -6,6 +6,7 @@ import { showCounts, styleBadge } from './badge';
 import { createMenus, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { NO_COUNTS } from './frame-counts';
+import { serveOpenTabsOnce } from './open-tabs';
 import { route } from './router';
 import { onCommand } from './shortcut';
 import { forgetTab, forgetTabIfOtherPage } from './tab-counts-store';
@@ -24,6 +25,7 @@ declare global {
 self.enhance = { upscale: api.upscale, restore: api.restore, status: api.status, saveEnhanced: api.saveEnhanced, setSiteAuto: api.setSiteAuto };
 
 styleBadge();
+serveOpenTabsOnce();
 browser.runtime.onInstalled.addListener(createMenus);
 browser.contextMenus.onClicked.addListener((info, tab) => {
   onMenuClick(info, tab).catch((error: unknown) => logError('menu click', error));

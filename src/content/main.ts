@@ -38,6 +38,8 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return { queued: await enhancer.enhanceAll() };
     case 'restore-all':
       return { restored: enhancer.restoreAll() };
+    case 'ping':
+      return { alive: true };
   }
 }
 

@@ -45,6 +45,7 @@ describe('isContentRequest', () => {
     { type: 'enhanced-data-url', srcUrl },
     { type: 'enhance-all' },
     { type: 'restore-all' },
+    { type: 'ping' },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));

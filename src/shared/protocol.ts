@@ -59,7 +59,9 @@ export type ContentRequest =
   | { type: 'enhanced-data-url'; srcUrl: string }
   /** Popup: run discovery once now and enhance every low-res image, whether the site is on or not. */
   | { type: 'enhance-all' }
-  | { type: 'restore-all' };
+  | { type: 'restore-all' }
+  /** Is a live script here? Sent to tabs that may hold only a cut-off one (background/open-tabs.ts). */
+  | { type: 'ping' };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -79,6 +81,7 @@ export interface ContentResponses {
   /** Images queued by this call. */
   'enhance-all': { queued: number };
   'restore-all': { restored: number };
+  ping: { alive: true };
 }
 
 // ---- content script, popup, options -> service worker (runtime.sendMessage) ----
@@ -190,6 +193,7 @@ function isJobSettings(value: unknown): value is JobSettings {
 export function isContentRequest(message: unknown): message is ContentRequest {
   if (typeof message !== 'object' || message === null) return false;
   if (isPageRequest(message)) return true;
+  if ((message as { type?: unknown }).type === 'ping') return true;
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
   if (typeof srcUrl !== 'string') return false;
   if (type === 'enhance') {

@@ -5,35 +5,24 @@
  * would in chrome://extensions) under an open page: the next request injects a new script, the old
  * one puts back what it had enhanced, and the page works as before, without a word in its console.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveFixtureSite, type FixtureSite } from './fixtures';
-import { isEnhanceWorker, launchWithExtension, tabIdOf, type ExtensionBrowser } from './harness';
+import { launchWithExtension, tabIdOf, type ExtensionBrowser } from './harness';
 import { currentSrc, enhanceById, imagesSettled, restoreById, watchPageProblems } from './page-helpers';
+import { switchEnhanceOffAndOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
 
 let site: FixtureSite;
 let browser: ExtensionBrowser;
-let helperDir: string;
+let helper: SwitchHelper;
 let page: Page;
 let tabId: number;
 const pageProblems: string[] = [];
 
-/** An extension whose only job is to switch Enhance off and on. */
-function writeHelper(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'enhance-helper-'));
-  const manifest = { manifest_version: 3, name: 'Enhance test helper', version: '1', permissions: ['management'], background: { service_worker: 'helper.js' } };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  writeFileSync(join(dir, 'helper.js'), '');
-  return dir;
-}
-
 beforeAll(async () => {
   site = await serveFixtureSite();
-  helperDir = writeHelper();
-  browser = await launchWithExtension({ alsoLoad: [helperDir] });
+  helper = writeSwitchHelper();
+  browser = await launchWithExtension({ alsoLoad: [helper.dir] });
   page = await browser.context.newPage();
   watchPageProblems(page, pageProblems);
   await page.goto(`${site.origin}/index.html`);
@@ -44,27 +33,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
-  if (helperDir) rmSync(helperDir, { recursive: true, force: true });
+  helper?.remove();
 });
-
-async function switchEnhanceOffAndOn(): Promise<Worker> {
-  const helper = browser.context.serviceWorkers().find((worker) => worker.url().endsWith('/helper.js'));
-  if (!helper) throw new Error('the helper extension is not running');
-  const enhanceId = new URL(browser.worker.url()).host;
-  const next = browser.context.waitForEvent('serviceworker', { predicate: isEnhanceWorker });
-  await helper.evaluate(async (id) => {
-    await chrome.management.setEnabled(id, false);
-    await chrome.management.setEnabled(id, true);
-  }, enhanceId);
-  return next;
-}
 
 it('serves a tab opened before Enhance was switched off and on, and the old script hands the page back', async () => {
   const original = await currentSrc(page, 'bird');
   expect(await enhanceById(browser.worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
   expect(await currentSrc(page, 'bird')).toMatch(/^blob:/);
 
-  const worker = await switchEnhanceOffAndOn();
+  const worker = await switchEnhanceOffAndOn(browser);
   // The tab kept only the old script, whose extension is gone: this request injects a new one.
   const outcome = await enhanceById(worker, page, tabId, 'head', 4);
   expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });

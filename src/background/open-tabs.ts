@@ -1,0 +1,33 @@
+/**
+ * Tabs open when Enhance is updated, reloaded or switched back on keep only the old content
+ * script, cut off from the extension, and Chrome gives them no new one: auto-enhance would stop
+ * there until the page is used or reloaded. So once per run of the extension (storage.session is
+ * emptied on each of those, and when the browser starts) the worker pings every loaded tab whose
+ * site has auto-enhance on; where no script answers, sendToContent injects one, and the old copy
+ * hands the page back to it. Firefox puts its manifest scripts into open tabs itself.
+ */
+import browser from 'webextension-polyfill';
+import { logError } from '../shared/log';
+import { sendToContent } from '../shared/content-messaging';
+import { loadSiteSwitches } from '../shared/site-switches-store';
+import { tabsToServe } from './tabs-to-serve';
+
+const DONE_KEY = 'open-tabs-served';
+
+async function serveOpenTabs(): Promise<void> {
+  if ((await browser.storage.session.get(DONE_KEY))[DONE_KEY] === true) return;
+  await browser.storage.session.set({ [DONE_KEY]: true });
+  const [tabs, switches] = await Promise.all([browser.tabs.query({}), loadSiteSwitches()]);
+  await Promise.all(
+    tabsToServe(tabs, switches).map((tabId) =>
+      // A tab may close or navigate meanwhile, or refuse scripts: it is simply left as it is.
+      sendToContent(tabId, { type: 'ping' }).catch(() => undefined),
+    ),
+  );
+}
+
+/** Called on each start of the worker; does the work once per run of the extension, in Chrome only. */
+export function serveOpenTabsOnce(): void {
+  if (typeof browser.runtime.getBrowserInfo === 'function') return;
+  serveOpenTabs().catch((error: unknown) => logError('open tabs', error));
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { tabsToServe } from './tabs-to-serve';
+
+const on = { 'https://photos.example': true };
+const tab = (id: number, url: string, more: { status?: string; discarded?: boolean } = {}) => ({ id, url, status: 'complete', discarded: false, ...more });
+
+describe('tabsToServe', () => {
+  it('picks loaded tabs on a site switched on, any page of it', () => {
+    expect(tabsToServe([tab(1, 'https://photos.example/a'), tab(2, 'https://photos.example/b?c#d'), tab(3, 'https://other.example/')], on)).toEqual([1, 2]);
+  });
+
+  it('leaves loading tabs (the manifest script is on its way) and discarded ones', () => {
+    expect(tabsToServe([tab(1, 'https://photos.example/', { status: 'loading' }), tab(2, 'https://photos.example/', { discarded: true })], on)).toEqual([]);
+  });
+
+  it('leaves tabs it may not read or script, and non-web pages', () => {
+    expect(tabsToServe([{ id: 1, status: 'complete' }, { url: 'https://photos.example/', status: 'complete' }, tab(3, 'chrome://extensions/'), tab(4, 'about:blank')], on)).toEqual([]);
+  });
+
+  it('serves nothing when no site is on', () => expect(tabsToServe([tab(1, 'https://photos.example/')], {})).toEqual([]));
+});

@@ -1,0 +1,77 @@
+/**
+ * A tab left open on a site with auto-enhance on while Enhance is switched off and on (an update
+ * or a reload does the same to open tabs): Chrome leaves the old content script there, cut off,
+ * and gives the tab no new one. The new worker injects one by itself, without the page being
+ * used: the old copy hands the page back, and auto-enhance goes on, also for images added later.
+ */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BENCH } from './fixtures';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { currentSrc, restoreById, watchPageProblems } from './page-helpers';
+import { switchEnhanceOffAndOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
+
+let siteDir: string;
+let site: FixtureServer;
+let browser: ExtensionBrowser;
+let page: Page;
+let helper: SwitchHelper;
+const pageProblems: string[] = [];
+
+/** Set5 x4 inputs (bird 72x72, head 70x70) shown at four times their size: auto-enhance takes them. */
+beforeAll(async () => {
+  siteDir = mkdtempSync(join(tmpdir(), 'enhance-open-tabs-'));
+  copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'), join(siteDir, 'bird.png'));
+  copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/headx4.png'), join(siteDir, 'head.png'));
+  writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>open tab</title><img id="bird" src="bird.png" style="width: 288px" alt="bird">');
+  site = await serveFolder(siteDir);
+  helper = writeSwitchHelper();
+  browser = await launchWithExtension({ alsoLoad: [helper.dir] });
+  await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
+  page = await browser.context.newPage();
+  watchPageProblems(page, pageProblems);
+  await page.goto(`${site.origin}/index.html`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (siteDir) rmSync(siteDir, { recursive: true, force: true });
+  helper?.remove();
+});
+
+const isOurs = (src: string) => /^(blob|data):/.test(src);
+
+function waitEnhanced(id: string): Promise<unknown> {
+  return page.waitForFunction((imgId) => /^(blob|data):/.test((document.getElementById(imgId) as HTMLImageElement | null)?.currentSrc ?? ''), id, { timeout: 120_000, polling: 250 });
+}
+
+it('gives a tab on an auto-enhance site a new content script when Enhance is switched off and on, and auto-enhance goes on', async () => {
+  const original = await currentSrc(page, 'bird');
+  await waitEnhanced('bird');
+  // Content scripts announce themselves on the page's document: the page sees it too.
+  await page.evaluate(() => {
+    const counted = window as unknown as { scriptsStarted: number };
+    counted.scriptsStarted = 0;
+    document.addEventListener('enhance-content-script-started', () => counted.scriptsStarted++);
+  });
+
+  const worker = await switchEnhanceOffAndOn(browser);
+  await page.waitForFunction(() => (window as unknown as { scriptsStarted: number }).scriptsStarted === 1, undefined, { timeout: 30_000 });
+
+  // The new script enhances the bird again (the old one put it back) and an image added now.
+  await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img id="head" src="head.png" style="width: 280px" alt="head">'));
+  await waitEnhanced('head');
+  await waitEnhanced('bird');
+  expect(isOurs(await currentSrc(page, 'bird'))).toBe(true);
+
+  // It is the new script that holds the bird: the new worker can restore it.
+  const tabId = await tabIdOf(worker, page);
+  expect(await restoreById(worker, page, tabId, 'bird')).toBe(1);
+  expect(await currentSrc(page, 'bird')).toBe(original);
+  expect(await page.evaluate(() => (window as unknown as { scriptsStarted: number }).scriptsStarted)).toBe(1);
+  expect(pageProblems).toEqual([]);
+});
