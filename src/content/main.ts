@@ -23,6 +23,8 @@ document.addEventListener(STARTED_EVENT, () => {
 });
 
 const settingsRead = followSiteSwitch(enhancer);
+enhancer.setPageHidden(document.hidden);
+document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
 
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {
   switch (request.type) {

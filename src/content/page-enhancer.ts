@@ -72,6 +72,16 @@ export class PageEnhancer {
     else for (const img of pageImages()) this.look(img);
   }
 
+  /**
+   * A tab in the background starts no automatic job (the one running lands), so pages left open
+   * behind the one being read do not keep the CPU busy; they go on when shown. The menu's jobs,
+   * asked for by the user, are not held.
+   */
+  setPageHidden(hidden: boolean): void {
+    if (hidden) this.queue.pause();
+    else this.queue.resume();
+  }
+
   /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
   async enhance(srcUrl: string, scale: number, settings: JobSettings): Promise<EnhanceOutcome> {
     const targets = imagesShowing(srcUrl);

@@ -163,6 +163,37 @@ describe('EnhanceQueue', () => {
     expect(runs.map((run) => run.url)).toEqual(['a.png', 'b.png']);
   });
 
+  it('starts nothing while paused, lets the running job land, and goes on where it stopped on resume', async () => {
+    const { queue, runs, add } = harness();
+    add('a', 'a.png');
+    add('b', 'b.png');
+    await settle();
+    queue.pause();
+    add('c', 'c.png');
+    runs[0].finish();
+    await settle();
+    expect(runs.map((run) => run.url)).toEqual(['a.png']);
+    expect(queue.size).toBe(2);
+    queue.resume();
+    await settle();
+    expect(runs.map((run) => run.url)).toEqual(['a.png', 'b.png']);
+    runs[1].finish();
+    await settle();
+    expect(runs.map((run) => run.url)).toEqual(['a.png', 'b.png', 'c.png']);
+  });
+
+  it('does not stop a run when paused and resumed while it runs', async () => {
+    const { queue, runs, add } = harness();
+    add('a', 'a.png');
+    add('b', 'b.png');
+    await settle();
+    queue.pause();
+    queue.resume();
+    runs[0].finish();
+    await settle();
+    expect(runs.map((run) => run.url)).toEqual(['a.png', 'b.png']);
+  });
+
   it('reports every change of who waits', async () => {
     const { queue, runs, add, changes } = harness();
     add('a', 'a.png');

@@ -28,6 +28,7 @@ export class EnhanceQueue<I> {
   /** An image waits for one job at most. */
   private readonly waiting = new Map<I, Waiter<I>>();
   private draining = false;
+  private paused = false;
 
   constructor(private readonly hooks: QueueHooks<I>) {}
 
@@ -75,6 +76,17 @@ export class EnhanceQueue<I> {
     return images;
   }
 
+  /** No job starts until resume(); a running one lands. Images still join and leave the queue meanwhile. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    void this.drain();
+  }
+
   private reprioritize(): void {
     const best = new Map<string, Priority>();
     for (const { image, url } of this.waiting.values()) {
@@ -89,7 +101,7 @@ export class EnhanceQueue<I> {
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
-    for (;;) {
+    while (!this.paused) {
       this.reprioritize();
       const url = this.jobs.next();
       if (url === undefined) break;
