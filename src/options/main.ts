@@ -5,6 +5,7 @@ import type { CacheUsage } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { formatMegabytes, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
+import { showSiteList } from './site-list';
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -95,6 +96,7 @@ clearCache.addEventListener('click', () => {
 });
 
 loadSettings().then(fill, (error: unknown) => failed('options load', error));
+showSiteList(byId<HTMLUListElement>('sites'), byId('sites-empty'), failed);
 askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
   logError('cache usage', error);
   cacheUsage.textContent = 'unknown';

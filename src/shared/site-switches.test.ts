@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAutoEnabled, originOf, parseSiteSwitches, setAutoEnabled } from './site-switches';
+import { enabledOrigins, isAutoEnabled, originOf, parseSiteSwitches, setAutoEnabled } from './site-switches';
 
 describe('originOf', () => {
   it.each([
@@ -89,4 +89,17 @@ describe('parseSiteSwitches', () => {
   it.each([undefined, null, 'https://example.com', 7, [['https://example.com', true]]])('reads %j as no site switched on', (raw) => {
     expect(parseSiteSwitches(raw)).toEqual({});
   });
+});
+
+describe('enabledOrigins', () => {
+  it('lists the sites switched on by host name, then scheme and port', () => {
+    const switches = { 'https://zebra.example': true, 'https://b.example:8443': true, 'http://b.example': true, 'https://a.example': true };
+    expect(enabledOrigins(switches)).toEqual(['https://a.example', 'http://b.example', 'https://b.example:8443', 'https://zebra.example']);
+  });
+
+  it('leaves out entries that are not switched on', () => {
+    expect(enabledOrigins({ 'https://a.example': false, 'https://b.example': true })).toEqual(['https://b.example']);
+  });
+
+  it('is empty when no site is on', () => expect(enabledOrigins({})).toEqual([]));
 });

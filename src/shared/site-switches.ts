@@ -24,6 +24,14 @@ export function isAutoEnabled(switches: SiteSwitches, origin: string): boolean {
   return Object.hasOwn(switches, origin) && switches[origin] === true;
 }
 
+/** The origins switched on, for a list a person reads: by host name, then by the rest of the origin. */
+export function enabledOrigins(switches: SiteSwitches): string[] {
+  const hostOf = (origin: string) => new URL(origin).hostname;
+  return Object.keys(switches)
+    .filter((origin) => isAutoEnabled(switches, origin))
+    .sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.localeCompare(b));
+}
+
 /** A new map with the switch set; the input is left as it was (it may be what storage holds). */
 export function setAutoEnabled(switches: SiteSwitches, origin: string, enabled: boolean): SiteSwitches {
   const next = { ...switches };

@@ -174,6 +174,32 @@ describe('options page', () => {
     await options.close();
   });
 
+  it('lists the sites with auto-enhance on, as the popup switches them, and switches one off', async () => {
+    const options = await openOptions();
+    const sites = options.getByRole('list', { name: 'Sites with auto-enhance on' });
+    await expect.poll(() => options.locator('#sites-empty').isVisible()).toBe(true);
+    expect(await sites.getByRole('listitem').count()).toBe(0);
+
+    const popup = await openPopup(tabId);
+    await popup.getByRole('switch', { name: 'Auto-enhance this site' }).check();
+    const other = 'https://photos.example';
+    await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), other);
+    await expect.poll(() => sites.getByRole('listitem').allInnerTexts()).toEqual([`${site.origin}\nSwitch off`, `${other}\nSwitch off`]);
+    expect(await options.locator('#sites-empty').isVisible()).toBe(false);
+
+    await options.getByRole('button', { name: `Switch auto-enhance off for ${site.origin}` }).click();
+    await expect.poll(() => synced('autoSites')).toEqual({ [other]: true });
+    await expect.poll(() => sites.getByRole('listitem').count()).toBe(1);
+    // The popup of that site follows.
+    await expect.poll(() => popup.getByRole('switch', { name: 'Auto-enhance this site' }).isChecked()).toBe(false);
+
+    await options.getByRole('button', { name: `Switch auto-enhance off for ${other}` }).click();
+    await expect.poll(() => options.locator('#sites-empty').isVisible()).toBe(true);
+    expect(await synced('autoSites')).toEqual({});
+    await popup.close();
+    await options.close();
+  });
+
   it('shows the cache usage, and Clear cache empties it', async () => {
     const options = await openOptions();
     const usage = options.locator('#cache-usage');
