@@ -1,15 +1,11 @@
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { basename, join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
 import { firefoxManifest } from './scripts/firefox-manifest';
-import { ORT_CHUNK } from './scripts/ort-chunk';
+import { ORT_FILES } from './scripts/ort-files';
 import { parseRegistry } from './src/core/models';
-
-const ORT_DIST = 'node_modules/onnxruntime-web/dist';
-/** The WASM runtime that ort.min.mjs loads: the threaded SIMD build with the WebGPU (JSEP) backend. */
-const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 
 /**
  * Ships the ORT runtime files and the models inside the package (MV3 allows no remote code),
@@ -20,7 +16,7 @@ function bundledAssets(): Plugin {
     name: 'enhance-bundled-assets',
     apply: 'build',
     generateBundle() {
-      for (const file of ORT_FILES) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(join(ORT_DIST, file)) });
+      for (const path of ORT_FILES) this.emitFile({ type: 'asset', fileName: `ort/${basename(path)}`, source: readFileSync(path) });
       // The files models.json lists, no others: an fp16 variant that failed the model card's check stays out.
       const registry = parseRegistry(JSON.parse(readFileSync('models/models.json', 'utf8')));
       const files = registry.models.flatMap((m) => (m.fp16File ? [m.file, m.fp16File] : [m.file]));
@@ -38,17 +34,12 @@ function bundledAssets(): Plugin {
 export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
   return {
-    resolve: {
-      // Selects ort.min.mjs, which loads the runtime from wasmPaths instead of inlining a copy.
-      conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
-    },
     build: {
       target: firefox ? 'firefox140' : 'chrome116',
       outDir: firefox ? 'dist-firefox' : 'dist',
       chunkSizeWarningLimit: 2000,
       rolldownOptions: {
         ...(firefox ? {} : { input: { offscreen: 'src/offscreen/offscreen.html' } }),
-        output: { codeSplitting: { groups: [ORT_CHUNK] } },
       },
     },
     plugins: [

@@ -1,17 +1,17 @@
 /**
  * Builds the bench page (bench/page) into bench/dist. Like the extension's vite.config.ts it
- * selects ort.min.mjs and ships ORT's threaded SIMD + JSEP runtime files beside the page, so ORT
- * loads exactly what the extension loads; tfjs's WASM binaries go to tfjs/. Models are served by
+ * ships ORT's files (scripts/ort-files.ts) beside the page, so ORT loads exactly what the
+ * extension loads; tfjs's WASM binaries go to tfjs/. Models are served by
  * bench/run.ts from models/ and node_modules/@upscalerjs/<name>/models.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { ORT_CHUNK } from '../scripts/ort-chunk';
+import { defineConfig, type Plugin } from 'vite';
+import { ORT_FILES } from '../scripts/ort-files';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNTIME_FILES: Record<string, string[]> = {
-  ort: ['node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.mjs', 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.jsep.wasm'],
+  ort: ORT_FILES,
   tfjs: ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => `node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`),
 };
 
@@ -31,14 +31,12 @@ export default defineConfig({
   root: join(ROOT, 'bench/page'),
   base: '/',
   logLevel: 'warn',
-  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   build: {
     outDir: join(ROOT, 'bench/dist'),
     emptyOutDir: true,
     target: 'chrome116',
     chunkSizeWarningLimit: 4000,
     minify: false,
-    rolldownOptions: { output: { codeSplitting: { groups: [ORT_CHUNK] } } },
   },
   plugins: [runtimeFiles()],
 });

@@ -1,15 +1,14 @@
 /** Our models through the extension's own ORT backend module and upscale loop, as the offscreen engine runs them. */
 import './chrome-shim';
-import * as ort from 'onnxruntime-web';
 import { DEFAULT_OVERLAP, upscaleImage } from '../../src/core/upscale';
-import { chooseBackend } from '../../src/offscreen/backend';
+import { chooseBackend, ortVersion, setWasmThreads } from '../../src/offscreen/backend';
 import { runnerForJob } from '../../src/offscreen/precision-check';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { Upscale } from '../lib/measure';
 import type { Method } from '../lib/protocol';
 
 export async function createOrtWeb(method: Extract<Method, { kind: 'ort-web' }>): Promise<{ upscale: Upscale; backend: string }> {
-  ort.env.wasm.numThreads = method.threads;
+  setWasmThreads(method.threads);
   const choice = await chooseBackend(method.backend === 'webgpu');
   if (choice.backend !== method.backend) throw new Error(`asked for ${method.backend}, got ${choice.reason}`);
   // The precision a job would run in: fp16 where the adapter has shader-f16 and passes the check.
@@ -17,6 +16,6 @@ export async function createOrtWeb(method: Extract<Method, { kind: 'ort-web' }>)
   const maxTile = Math.min(DEFAULT_SETTINGS.maxTile, choice.maxTile);
   return {
     upscale: (image) => upscaleImage(image, runner, { maxTile, overlap: DEFAULT_OVERLAP }),
-    backend: method.backend === 'wasm' ? `ORT ${ort.env.versions.web} WASM SIMD, ${ort.env.wasm.numThreads} thread(s)` : `ORT ${ort.env.versions.web} ${choice.reason}${precisionNote ? `, ${precisionNote}` : ''}`,
+    backend: method.backend === 'wasm' ? `ORT ${await ortVersion(choice.backend)} WASM SIMD, ${method.threads} thread(s)` : `ORT ${await ortVersion(choice.backend)} ${choice.reason}${precisionNote ? `, ${precisionNote}` : ''}`,
   };
 }

@@ -3,7 +3,7 @@
  * adapter exists, else WASM with SIMD and threads), the bundled WASM files, and one session per
  * model and backend, created once per document and reused for every tile and job.
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner } from '../core/ort-runner';
@@ -19,15 +19,36 @@ export interface BackendChoice {
   shaderF16: boolean;
 }
 
-// ORT must load its WASM from the package itself: MV3 forbids remote code, and letting the
-// bundler guess the worker chunk's URL made threaded sessions hang.
-ort.env.wasm.wasmPaths = chrome.runtime.getURL('ort/');
-ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-ort.env.logLevel = 'error';
+type OrtBuild = typeof Ort;
+
+/**
+ * Each backend loads its own build of ORT, on first use. The WebGPU build's runtime (JSEP) is a
+ * 28 MB WASM module; the plain one is 14 MB. V8 compiles a module in the background while it
+ * starts running it, and on two cores that compilation fought the first job for the CPU: a fresh
+ * engine's first job (the 'auto' device benchmark, two sessions, a 72x72 image at x4) took
+ * 19.5-21.4 s on WASM with the JSEP runtime and 10.1-11.5 s with the plain one; the next jobs took
+ * the same time with either (Chromium, this machine). So WASM never pays for WebGPU code.
+ */
+const BUILDS: Record<Backend, string> = {
+  wasm: 'ort.wasm.min.mjs',
+  // WASM plus the JSEP WebGPU backend: the one the WebGPU tests and fp16 checks cover.
+  webgpu: 'ort.min.mjs',
+};
+
+/** The number of WASM threads: ORT's pool needs SharedArrayBuffer, which needs cross-origin isolation. */
+let threads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
 
 export function wasmThreads(): number {
-  return ort.env.wasm.numThreads ?? 1;
+  return threads;
 }
+
+/** For the benchmark, which compares thread counts; takes effect for builds not loaded yet. */
+export function setWasmThreads(count: number): void {
+  threads = count;
+}
+
+let adapterInUse: GPUAdapter | undefined;
+const builds = new Map<Backend, Promise<OrtBuild>>();
 
 /**
  * ORT's WASM inference is one synchronous call per tile, and the tiles of a job follow each other
@@ -36,19 +57,36 @@ export function wasmThreads(): number {
  * cache figures, and in Firefox the menus and the timer that keeps the event page awake. ORT's
  * proxy worker runs it off that thread instead (measured: the longest status answer during that
  * job fell to 0.15 s, the job took as long). ORT reads the flag at each call, so it is set once,
- * before its first session, and never changed; WebGPU sessions cannot run behind the proxy, and
- * need no worker: they wait on the GPU, not on the thread.
+ * before the build's first session, and never changed; WebGPU sessions cannot run behind the
+ * proxy, and need no worker: they wait on the GPU, not on the thread.
  */
-let ortStarted = false;
-function startOrt(backend: Backend): void {
-  if (ortStarted) return;
-  ortStarted = true;
-  ort.env.wasm.proxy = backend === 'wasm';
+function ortFor(backend: Backend): Promise<OrtBuild> {
+  let build = builds.get(backend);
+  if (!build) {
+    // ORT's own files, shipped in the package (scripts/ort-files.ts), not bundled: see there why.
+    build = (import(/* @vite-ignore */ chrome.runtime.getURL(`ort/${BUILDS[backend]}`)) as Promise<OrtBuild>).then((ort) => {
+      // ORT must load its WASM from the package itself: MV3 forbids remote code.
+      ort.env.wasm.wasmPaths = chrome.runtime.getURL('ort/');
+      ort.env.wasm.numThreads = threads;
+      ort.env.wasm.proxy = backend === 'wasm';
+      ort.env.logLevel = 'error';
+      if (backend === 'webgpu' && adapterInUse) ort.env.webgpu.adapter = adapterInUse;
+      return ort;
+    });
+    build.catch(() => builds.delete(backend));
+    builds.set(backend, build);
+  }
+  return build;
 }
 
-/** WASM inference runs in ORT's proxy worker (see startOrt). */
+/** The version of the ORT build a backend runs on, for the benchmark's table. */
+export async function ortVersion(backend: Backend): Promise<string> {
+  return (await ortFor(backend)).env.versions.web ?? 'unknown';
+}
+
+/** WASM inference runs in ORT's proxy worker (see ortFor) once the WASM build is loaded. */
 export function wasmInWorker(): boolean {
-  return ort.env.wasm.proxy === true;
+  return builds.has('wasm');
 }
 
 let choice: Promise<BackendChoice> | undefined;
@@ -65,7 +103,7 @@ async function probeWebGPU(): Promise<BackendChoice> {
     return wasm(`WebGPU adapter request failed (${String(error)})`);
   }
   if (!adapter) return wasm('no WebGPU adapter');
-  ort.env.webgpu.adapter = adapter;
+  adapterInUse = adapter;
   const info = adapter.info;
   const software = /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
   return {
@@ -111,15 +149,15 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
   const key = `${model.id}:${backend}:${precision}`;
   let runner = sessions.get(key);
   if (!runner) {
-    startOrt(backend);
-    runner = loadModelBytes(file).then(async (bytes) => {
+    const inWorker = backend === 'wasm';
+    runner = Promise.all([ortFor(backend), loadModelBytes(file)]).then(async ([ort, bytes]) => {
       // The proxy transfers the model's buffer to its worker: it gets a copy, the cache keeps the original.
-      const data = new Uint8Array(wasmInWorker() ? bytes.slice(0) : bytes);
+      const data = new Uint8Array(inWorker ? bytes.slice(0) : bytes);
       const session = await ort.InferenceSession.create(data, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      return new OrtTileRunner(session, model, ort.Tensor, wasmInWorker());
+      return new OrtTileRunner(session, model, ort.Tensor, inWorker);
     });
     runner.catch(() => sessions.delete(key));
     sessions.set(key, runner);
