@@ -1,5 +1,5 @@
-/** How a device benchmark is timed: a warm-up, then the median of a few runs, per input megapixel. */
-import { QUALITY_BUDGET_MS } from './scale-choice';
+/** How a device benchmark is timed: warm-up runs where the backend needs them, then the median of a few runs, per input megapixel. */
+import { QUALITY_BUDGET_MS, type Backend } from './scale-choice';
 
 export interface BenchmarkPlan {
   /** The input the model runs on, in pixels. */
@@ -17,11 +17,24 @@ export interface BenchmarkPlan {
 }
 
 /**
- * 64x64 at the smallest scale: small enough to cost little, large enough that per-run overhead
- * (dispatch, readback) does not dominate. A single 64x64 run over the whole budget of a typical
- * image is about sixty times over the quality threshold.
+ * WebGPU: 64x64 at the smallest scale, small enough to cost little, large enough that per-run
+ * overhead (dispatch, readback) does not dominate, after a warm-up that compiles the shaders. A
+ * single 64x64 run over the whole budget of a typical image is about sixty times over the quality
+ * threshold.
+ *
+ * WASM: 32x32 and no warm-up. A CPU compiles no shaders, and a run's overhead is one message to
+ * ORT's worker, so a quarter of the pixels measures the same speed: quality x2 in onnxruntime-web
+ * (2 threads, Node, this machine) took 103-110 s per input megapixel at 32x32, 96-101 s at 64x64
+ * and 97 s at 128x128. The first run is slower (593 ms against ~120 ms at 32x32), and the median of
+ * three runs leaves it out. This benchmark runs inside the first job of a fresh install, and costs
+ * most where inference is slowest: in Chromium here, that first job (auto, 72x72 at x4) took
+ * 10.1-11.5 s with the 64x64 plan and a warm-up, 5.3-6.0 s with this one.
  */
-export const DEVICE_BENCHMARK_PLAN: BenchmarkPlan = { width: 64, height: 64, warmups: 1, runs: 3, stopAfterRunMs: QUALITY_BUDGET_MS };
+export function benchmarkPlan(backend: Backend): BenchmarkPlan {
+  return backend === 'webgpu'
+    ? { width: 64, height: 64, warmups: 1, runs: 3, stopAfterRunMs: QUALITY_BUDGET_MS }
+    : { width: 32, height: 32, warmups: 0, runs: 3, stopAfterRunMs: QUALITY_BUDGET_MS };
+}
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('median of no values');

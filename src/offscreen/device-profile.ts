@@ -2,7 +2,7 @@
  * What the 'auto' profile means on this device: a one-time benchmark of the quality model,
  * stored in IndexedDB so it survives restarts, and measured again when the backend changes.
  */
-import { DEVICE_BENCHMARK_PLAN, measureMsPerMegapixel } from '../core/device-benchmark';
+import { benchmarkPlan, measureMsPerMegapixel } from '../core/device-benchmark';
 import { availableScales, modelForJob, type ModelRegistry, type Profile } from '../core/models';
 import { benchmarkIsStale, parseBenchmark, resolveProfile, type DeviceBenchmark, type ProfileSetting } from '../core/scale-choice';
 import { logError } from '../shared/log';
@@ -26,9 +26,10 @@ async function measure(registry: ModelRegistry, choice: BackendChoice): Promise<
   const model = modelForJob(registry, availableScales(registry)[0], 'quality');
   const { runner } = await runnerForJob(model, choice);
   const backend = choice.backend;
-  const { width, height } = DEVICE_BENCHMARK_PLAN;
+  const plan = benchmarkPlan(backend);
+  const { width, height } = plan;
   const input = Float32Array.from({ length: 3 * width * height }, (_, i) => (i % 97) / 96);
-  const msPerMegapixel = await measureMsPerMegapixel(() => runner.run(input, width, height), DEVICE_BENCHMARK_PLAN, () => performance.now());
+  const msPerMegapixel = await measureMsPerMegapixel(() => runner.run(input, width, height), plan, () => performance.now());
   return { backend, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
 }
 
