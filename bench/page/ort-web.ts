@@ -16,6 +16,6 @@ export async function createOrtWeb(method: Extract<Method, { kind: 'ort-web' }>)
   const maxTile = Math.min(DEFAULT_SETTINGS.maxTile, choice.maxTile);
   return {
     upscale: (image) => upscaleImage(image, runner, { maxTile, overlap: DEFAULT_OVERLAP }),
-    backend: method.backend === 'wasm' ? `ORT ${await ortVersion(choice.backend)} WASM SIMD, ${method.threads} thread(s)` : `ORT ${await ortVersion(choice.backend)} ${choice.reason}${precisionNote ? `, ${precisionNote}` : ''}`,
+    backend: `ORT ${await ortVersion(choice.backend)} ${method.backend === 'wasm' ? `WASM SIMD, ${method.threads} thread(s)` : `${choice.reason}${precisionNote ? `, ${precisionNote}` : ''}`}`,
   };
 }

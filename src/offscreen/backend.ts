@@ -1,7 +1,8 @@
 /**
  * The one module that owns onnxruntime-web in the extension: backend choice (WebGPU when an
- * adapter exists, else WASM with SIMD and threads), the bundled WASM files, and one session per
- * model and backend, created once per document and reused for every tile and job.
+ * adapter exists, else WASM with SIMD and threads), the ORT build each loads from the package,
+ * and one session per model and backend, created once per document and reused for every tile and
+ * job.
  */
 import type * as Ort from 'onnxruntime-web';
 import { tileForBufferLimit } from '../core/limits';
