@@ -52,9 +52,9 @@ class Pipeline(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = Path(tempfile.mkdtemp(prefix="plksr-test-"))
         cls.straight, cls.resumed = cls.tmp / "runs" / "straight", cls.tmp / "runs" / "resumed"
-        train(cls.straight, 6)
-        train(cls.resumed, 3)
-        train(cls.resumed, 6)  # --max-steps counts the resumed steps too: 3 more
+        train(cls.straight, 6, "--ema", "0.9")
+        train(cls.resumed, 3, "--ema", "0.9")
+        train(cls.resumed, 6, "--ema", "0.9")  # --max-steps counts the resumed steps too: 3 more
         from training.plksr import PLKSR, count_parameters, preset
 
         cls.models = cls.tmp / "models"
@@ -78,6 +78,9 @@ class Pipeline(unittest.TestCase):
             for name, value in state.items():
                 self.assertTrue(torch.equal(value, b["optimizer"]["state"][pid][name]), f"{pid}.{name}")
         self.assertEqual(a["rng"]["numpy"], b["rng"]["numpy"])
+        self.assertEqual((a["ema"]["updates"], b["ema"]["updates"]), (6, 6))
+        for key in a["ema"]["model"]:
+            self.assertTrue(torch.equal(a["ema"]["model"][key], b["ema"]["model"][key]), f"ema {key}")
         self.assertTrue(torch.equal(a["rng"]["torch"], b["rng"]["torch"]))
         # ... and training did move the weights, so the equality above means something.
         from training.plksr import PLKSR, preset
@@ -85,6 +88,10 @@ class Pipeline(unittest.TestCase):
         torch.manual_seed(0)
         init = PLKSR(preset("fast", 2)).state_dict()
         self.assertFalse(torch.equal(init["tail.weight"], a["model"]["tail.weight"]))
+        # The average trails the live weights, and best.pt keeps the average.
+        self.assertFalse(torch.equal(a["ema"]["model"]["tail.weight"], a["model"]["tail.weight"]))
+        best = torch.load(self.straight / "best.pt", map_location="cpu")
+        self.assertTrue(torch.equal(best["model"]["tail.weight"], a["ema"]["model"]["tail.weight"]))
 
     def test_schedule_fitted_to_the_budget(self):
         """--steps 0: after 20 steps the cosine is sized to what the rest of the budget holds."""
