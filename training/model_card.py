@@ -92,6 +92,7 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
         "hr_patch": None if _arg(args, "patch", int) is None else _arg(args, "patch", int) * cfg.scale,
         "peak_lr": _arg(args, "lr", float),
         "warmup": _arg(args, "warmup", int),
+        "ema": _arg(args, "ema", float) or None,  # the decay of the weight average best.pt keeps; None: live weights
         "seed": _arg(args, "seed", int),
         "threads": _arg(args, "threads", int),
         "device": _arg(args, "device") or "cpu",
@@ -388,6 +389,8 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
             exported = f"{rec['exported_checkpoint']} (step {rec['exported_step']:,}"
             if rec.get("exported_set5_psnr") is not None:
                 exported += f", Set5 {rec['exported_set5_psnr']:.2f} dB"
+            if rec.get("ema"):
+                exported += f", weight average, decay {rec['ema']}"
             exported += ")"
             w(f"| {model_id} | `{rec['run']}`{init} | {rec.get('preset') or '?'} | {schedule} | {patch} | "
               f"{rec.get('peak_lr')} | {precision} | {_duration(rec['trained_s'])}, {_hardware(rec)} | {exported} |")

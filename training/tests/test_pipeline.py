@@ -115,6 +115,7 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(json.loads((models / "training.json").read_text())["fast-x2"]["batch"], 2)
         card, _ = render(models, [])
         self.assertIn("| fast-x2 | `resumed` | fast | 6 (6) | 2 x 32² |", card)
+        self.assertIn(", weight average, decay 0.9)", card)
         self.assertIn("*PLKSR-tiny (paper's number, DIV2K-trained)* | 38.11 / 0.9608", card)
         self.assertIn("No full x2 evaluation recorded yet", card)
 
