@@ -1,15 +1,13 @@
-/** The content script: answers the worker's and popup's requests for this frame's images, and runs auto-enhance. */
+/** The content script: answers the worker's and popup's requests for this frame's images, runs auto-enhance, and keeps the menu in step. */
 import browser from 'webextension-polyfill';
-import { logError } from '../shared/log';
-import { askWorker } from '../shared/ask-worker';
 import { isContentRequest, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { enhancedDataUrl } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
-import { imageUnder } from './page-images';
+import { followPointer, imagesChanged } from './menu-state';
 import { followSiteSwitch } from './site-switch';
-import { imagesShowing, originalOf } from './swap';
+import { imagesShowing } from './swap';
 
-const enhancer = new PageEnhancer();
+const enhancer = new PageEnhancer(imagesChanged);
 
 /**
  * Each copy of this script announces itself to the page. A copy whose extension is gone (Chrome
@@ -52,12 +50,4 @@ browser.runtime.onMessage.addListener((message: unknown) => {
   return handle(message);
 });
 
-document.addEventListener(
-  'contextmenu',
-  (event) => {
-    const target = imageUnder(event);
-    if (!target) return;
-    askWorker({ type: 'menu-context', enhanced: originalOf(target) !== undefined }).catch((error: unknown) => logError('menu context', error));
-  },
-  { capture: true },
-);
+followPointer();

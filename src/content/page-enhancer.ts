@@ -36,7 +36,7 @@ export class PageEnhancer {
     priorityOf,
     run: (url, scale, waiters) => this.runAutomatic(url, scale, waiters),
     error: (error) => logError('auto-enhance', error),
-    changed: () => this.report.changed(),
+    changed: () => this.changed(),
   });
   private readonly watch = new PageWatch({
     added: (img) => this.observe(img),
@@ -62,6 +62,9 @@ export class PageEnhancer {
   private retired = false;
   /** URLs an automatic job failed on: trying them again by themselves would fail again. */
   private readonly givenUp = new Map<string, FailureCode>();
+
+  /** `onChange`: called after every change to this frame's images or counts. */
+  constructor(private readonly onChange: () => void = () => {}) {}
 
   /** The settings and the site's switch, as storage has them now. */
   configure(settings: Settings, autoOn: boolean): void {
@@ -93,7 +96,7 @@ export class PageEnhancer {
       this.queue.withdraw(img);
       this.inManualJob.add(img);
     }
-    this.report.changed();
+    this.changed();
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
@@ -103,14 +106,14 @@ export class PageEnhancer {
       this.inManualJob.delete(img);
       if (!outcome.ok) this.failed.add(img);
     }
-    this.report.changed();
+    this.changed();
     return outcome;
   }
 
   restore(srcUrl: string): number {
     const restored = this.watch.asOurs(() => imagesShowing(srcUrl).filter(restoreImage));
     for (const img of restored) this.restoredByUser.add(img);
-    this.report.changed();
+    this.changed();
     return restored.length;
   }
 
@@ -133,7 +136,7 @@ export class PageEnhancer {
     const withdrawn = this.queue.withdrawAll();
     const restored = this.watch.asOurs(() => enhancedImages().filter(restoreImage));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
-    this.report.changed();
+    this.changed();
     return restored.length;
   }
 
@@ -174,7 +177,7 @@ export class PageEnhancer {
     this.watch.asOurs(() => {
       for (const img of enhancedImages()) if (originalOf(img)?.auto) restoreImage(img);
     });
-    this.report.changed();
+    this.changed();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
@@ -231,7 +234,7 @@ export class PageEnhancer {
    * is looked at afresh.
    */
   private onSourceChanged(img: HTMLImageElement, newSource: boolean): void {
-    if (this.watch.asOurs(() => releaseImage(img))) this.report.changed();
+    if (this.watch.asOurs(() => releaseImage(img))) this.changed();
     if (newSource) {
       this.queue.withdraw(img);
       this.restoredByUser.delete(img);
@@ -252,7 +255,7 @@ export class PageEnhancer {
     this.resized?.unobserve(img);
     this.queue.withdraw(img);
     this.failed.delete(img);
-    this.report.changed();
+    this.changed();
   }
 
   private async runAutomatic(url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
@@ -300,8 +303,14 @@ export class PageEnhancer {
       for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, auto);
     });
     for (const img of live) this.failed.delete(img);
-    this.report.changed();
+    this.changed();
     return live.length;
+  }
+
+  /** Images were swapped, restored, queued or failed: the counts go to the worker, and `onChange` hears. */
+  private changed(): void {
+    this.report.changed();
+    this.onChange();
   }
 
   private counts(): TabCounts {

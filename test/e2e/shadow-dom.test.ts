@@ -157,7 +157,7 @@ describe('images in shadow roots', () => {
     await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
   });
 
-  it('a right-click tells the menu whether the image is enhanced, in open and closed roots alike', async () => {
+  it("the menu's Restore and Save follow the image under the pointer, in open and closed roots alike", async () => {
     // A spy on the real API: the menu still updates, and the test sees what it was asked to show.
     await worker.evaluate(() => {
       const calls: Array<{ id: string | number; visible?: boolean }> = [];
@@ -168,17 +168,39 @@ describe('images in shadow roots', () => {
         return update(id, properties);
       }) as typeof chrome.contextMenus.update;
     });
-    const restoreShownAfterRightClick = async (key: Key): Promise<boolean | undefined> => {
-      await worker.evaluate(() => (globalThis as unknown as { menuUpdates: unknown[] }).menuUpdates.splice(0));
-      const { box } = await shown(key);
-      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
-      await expect.poll(() => worker.evaluate(() => (globalThis as unknown as { menuUpdates: unknown[] }).menuUpdates.length)).toBe(2);
-      const calls = await worker.evaluate(() => (globalThis as unknown as { menuUpdates: Array<{ id: string; visible?: boolean }> }).menuUpdates);
-      return calls.find((call) => call.id === 'restore-original')?.visible;
+    type MenuUpdate = { id: string; visible?: boolean };
+    const calls: MenuUpdate[] = [];
+    const lastShown = async (id: string): Promise<boolean | undefined> => {
+      calls.push(...(await worker.evaluate(() => (globalThis as unknown as { menuUpdates: MenuUpdate[] }).menuUpdates.splice(0))));
+      return calls.filter((call) => call.id === id).at(-1)?.visible;
     };
-    expect(await restoreShownAfterRightClick('closed')).toBe(true);
-    expect(await restoreShownAfterRightClick('open')).toBe(false);
-    expect(await restoreShownAfterRightClick('added')).toBe(true);
+    /** After `action`, the menu is told (again) to show Restore and Save, or to hide them. */
+    const menuAfter = async (action: () => Promise<unknown>, enhanced: boolean): Promise<void> => {
+      await lastShown('restore-original');
+      calls.length = 0;
+      await action();
+      await expect.poll(() => lastShown('restore-original')).toBe(enhanced);
+      await expect.poll(() => lastShown('save-enhanced')).toBe(enhanced);
+    };
+    const centre = async (key: Key) => {
+      const { box } = await shown(key);
+      return [box.x + box.width / 2, box.y + box.height / 2] as const;
+    };
+    // In steps, as a hand moves it: the pointer crosses the page between images.
+    const hover = async (key: Key) => page.mouse.move(...(await centre(key)), { steps: 5 });
+
+    // The pointer enters an image long before a right-click: that is when the menu is told.
+    await menuAfter(() => hover('closed'), true);
+    await menuAfter(() => hover('open'), false);
+    await menuAfter(() => hover('added'), true);
+    await menuAfter(() => hover('open'), false);
+    // A right-click where the pointer rests tells it once more (a menu opened from the keyboard has no hover).
+    await menuAfter(async () => page.mouse.click(...(await centre('open')), { button: 'right' }), false);
+
+    // The image under the resting pointer is enhanced, then put back: no pointer event, the menu follows.
+    const src = (await shown('open')).src;
+    await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, src] as const), true);
+    await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const), false);
   });
 
   it('switching the site off puts every shadow-root image back', async () => {

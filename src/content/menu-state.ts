@@ -1,0 +1,70 @@
+/**
+ * Keeps the context menu's Restore and Save items in step with the image under the pointer.
+ *
+ * The browser builds its menu as soon as the right-click's events are dispatched; an update sent
+ * from the `contextmenu` event, through the worker to the browser, mostly lands after that, and
+ * the menu then shows the previous right-click's state (extensions have no hook before the menu
+ * shows: w3c/webextensions#1010). The pointer reaches an image well before any click, so the
+ * update goes out when it enters or leaves an enhanced image, or when the image under it is
+ * swapped or restored. `contextmenu` still sends one, for a menu opened from the keyboard.
+ */
+import { askWorker } from '../shared/ask-worker';
+import { logError } from '../shared/log';
+import { imageUnder } from './page-images';
+import { originalOf } from './swap';
+
+/** What this frame last told the worker: the menu's items are one state for the whole browser. */
+let told = false;
+/** The image under the pointer, while it is on one. */
+let hovered: HTMLImageElement | null = null;
+
+function tell(enhanced: boolean, always = false): void {
+  if (enhanced === told && !always) return;
+  told = enhanced;
+  askWorker({ type: 'menu-context', enhanced }).catch((error: unknown) => logError('menu context', error));
+}
+
+function isEnhanced(img: HTMLImageElement | null): boolean {
+  return img !== null && originalOf(img) !== undefined;
+}
+
+export function followPointer(): void {
+  // Moves, not 'pointerover': between two images of one shadow root, 'pointerover' stays inside the
+  // root (its target and related target are the same host outside it) and the document never hears.
+  document.addEventListener(
+    'pointermove',
+    (event) => {
+      // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
+      hovered = imageUnder(event);
+      tell(isEnhanced(hovered));
+    },
+    { capture: true, passive: true },
+  );
+  // Leaving the frame, into another frame or out of the window: another frame's image may be next.
+  document.addEventListener(
+    'pointerout',
+    (event) => {
+      if (event.relatedTarget !== null) return;
+      hovered = null;
+      tell(false);
+    },
+    { capture: true, passive: true },
+  );
+  // A hidden tab hands the menu to the one shown next.
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) tell(false);
+  });
+  document.addEventListener(
+    'contextmenu',
+    (event) => {
+      const target = imageUnder(event);
+      if (target) tell(isEnhanced(target), true);
+    },
+    { capture: true },
+  );
+}
+
+/** Our images changed (a swap, a restore): the pointer may rest on one of them, and no pointer event follows. */
+export function imagesChanged(): void {
+  if (hovered) tell(isEnhanced(hovered));
+}
