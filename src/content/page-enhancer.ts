@@ -17,7 +17,7 @@ import { enhanceImages } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, imagesShowing, originalOf, releaseImage, restoreImage } from './swap';
+import { applyResult, enhancedImages, hasPixels, imagesShowing, originalOf, releaseImage, restoreImage } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -88,7 +88,8 @@ export class PageEnhancer {
   /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
   async enhance(srcUrl: string, scale: number, settings: JobSettings): Promise<EnhanceOutcome> {
     const targets = imagesShowing(srcUrl);
-    const anchor = targets[0];
+    // The ring goes on an image the user can see: the one right-clicked is loaded, a lazy copy may not be.
+    const anchor = targets.find(hasPixels) ?? targets[0];
     if (!anchor) return { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     // Enhancing an enhanced image starts again from the page's original, not from our blob.
     const source = originalOf(anchor)?.srcUrl ?? srcUrl;
@@ -100,7 +101,7 @@ export class PageEnhancer {
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
-      swapInto: (resultUrl, width) => this.swap(imagesShowing(source), source, resultUrl, width, false),
+      swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter(hasPixels), source, resultUrl, width, false),
     });
     for (const img of targets) {
       this.inManualJob.delete(img);
@@ -287,7 +288,7 @@ export class PageEnhancer {
     return pageImages().filter(
       (img) =>
         img.currentSrc === url &&
-        img.complete &&
+        hasPixels(img) &&
         !originalOf(img) &&
         !this.inManualJob.has(img) &&
         !this.restoredByUser.has(img) &&

@@ -42,9 +42,20 @@ export function enhancedImages(): HTMLImageElement[] {
   return [...enhanced.keys()].filter((img) => img.isConnected);
 }
 
-/** Images showing `srcUrl`: as the page set it, or as we replaced it. */
+/**
+ * Images showing `srcUrl`: as the page set it, or as we replaced it. A lazy image the browser has
+ * not loaded yet already has its currentSrc: `hasPixels` tells it apart.
+ */
 export function imagesShowing(srcUrl: string): HTMLImageElement[] {
-  return pageImages().filter((img) => img.currentSrc === srcUrl || img.src === srcUrl || enhanced.get(img)?.srcUrl === srcUrl);
+  return pageImages().filter((img) => img.currentSrc === srcUrl || enhanced.get(img)?.srcUrl === srcUrl);
+}
+
+/**
+ * Whether the image has loaded its pixels. Only such an image may take a result: `sizes` is set
+ * from its natural width, and a copy still waiting to load would be laid out at the result's width.
+ */
+export function hasPixels(img: HTMLImageElement): boolean {
+  return img.complete && img.naturalWidth > 0;
 }
 
 function setOrRemove(element: Element, name: string, value: string | null): void {

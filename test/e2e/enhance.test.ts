@@ -2,6 +2,7 @@
  * Issue 2, end to end: the built extension in real Chromium enhances real benchmark images in
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,31 @@ describe('Enhance x2 / x4 on good images', () => {
       expect(await restoreById(browser.worker, page, tabId, id)).toBe(1);
       expect(await markup(page, id)).toBe(originals.get(id));
     }
+  });
+});
+
+describe('other images naming the same file', () => {
+  it('an image whose srcset shows another file keeps it, whatever its src says', async () => {
+    writeFileSync(
+      join(dir, 'same-src.html'),
+      `<!doctype html><html><body>
+<img id="plain" src="lr/headx4.png" style="width: 280px">
+<img id="chosen" src="lr/headx4.png" srcset="lr/birdx4.png 1x" style="width: 280px">
+</body></html>`,
+    );
+    const other = await browser.context.newPage();
+    watchPageProblems(other, pageProblems);
+    await other.goto(`${fixture.origin}/same-src.html`);
+    await imagesSettled(other);
+    // The premise: the second image shows the file its srcset names, not its src.
+    expect(await currentSrc(other, 'chosen')).toMatch(/birdx4\.png$/);
+    const before = await markup(other, 'chosen');
+    const outcome = await enhanceById(browser.worker, other, await tabIdOf(browser.worker, other), 'plain', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    expect(await currentSrc(other, 'plain')).toMatch(/^blob:/);
+    expect(await markup(other, 'chosen')).toBe(before);
+    expect(await currentSrc(other, 'chosen')).toMatch(/birdx4\.png$/);
+    await other.close();
   });
 });
 
