@@ -6,7 +6,9 @@ export async function fetchImageBlob(srcUrl: string): Promise<Blob> {
   let response: Response;
   try {
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
-    response = await fetch(srcUrl, { credentials: 'include', cache: 'force-cache' });
+    // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
+    // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
+    response = await fetch(srcUrl, { credentials: 'include' });
   } catch (error) {
     throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
   }

@@ -152,3 +152,25 @@ describe('animated images', () => {
     expect((await engine()).inferences).toBe(inferences);
   });
 });
+
+describe('a file the server replaces', () => {
+  it('is enhanced from its new bytes, not from a copy the engine fetched before', async () => {
+    copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/headx4.png'), join(siteDir, 'changing.png'));
+    writeFileSync(join(siteDir, 'changing.html'), '<!doctype html><img id="changing" src="changing.png" style="width: 280px">');
+    const other = await live().context.newPage();
+    await other.goto(`${site.origin}/changing.html`);
+    await imagesSettled(other);
+    const otherTab = await tabIdOf(live().worker, other);
+    const first = await enhanceById(live().worker, other, otherTab, 'changing', 4);
+    expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, width: 280 });
+
+    copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'), join(siteDir, 'changing.png'));
+    await other.reload();
+    await imagesSettled(other);
+    // The premise: the page itself shows the new file (72 pixels wide, the old one 70).
+    expect(await other.evaluate(() => (document.getElementById('changing') as HTMLImageElement).naturalWidth)).toBe(72);
+    const second = await enhanceById(live().worker, other, otherTab, 'changing', 4);
+    expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, width: 288 });
+    await other.close();
+  });
+});
