@@ -8,6 +8,7 @@ import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
 
 const enhancer = new PageEnhancer(imagesChanged);
+const stopFollowingPointer = followPointer();
 
 /**
  * Each copy of this script announces itself to the page. A copy whose extension is gone (Chrome
@@ -17,7 +18,9 @@ const enhancer = new PageEnhancer(imagesChanged);
 const STARTED_EVENT = 'enhance-content-script-started';
 document.dispatchEvent(new Event(STARTED_EVENT));
 document.addEventListener(STARTED_EVENT, () => {
-  if (chrome.runtime?.id === undefined) enhancer.retire();
+  if (chrome.runtime?.id !== undefined) return;
+  enhancer.retire();
+  stopFollowingPointer();
 });
 
 const settingsRead = followSiteSwitch(enhancer);
@@ -49,5 +52,3 @@ browser.runtime.onMessage.addListener((message: unknown) => {
   if ((message.type === 'restore' || message.type === 'enhanced-data-url') && imagesShowing(message.srcUrl).length === 0) return undefined;
   return handle(message);
 });
-
-followPointer();

@@ -28,7 +28,10 @@ function isEnhanced(img: HTMLImageElement | null): boolean {
   return img !== null && originalOf(img) !== undefined;
 }
 
-export function followPointer(): void {
+/** Starts following the pointer; the function it returns stops it (a retired copy of this script). */
+export function followPointer(): () => void {
+  const listening = new AbortController();
+  const { signal } = listening;
   // Moves, not 'pointerover': between two images of one shadow root, 'pointerover' stays inside the
   // root (its target and related target are the same host outside it) and the document never hears.
   document.addEventListener(
@@ -38,7 +41,7 @@ export function followPointer(): void {
       hovered = imageUnder(event);
       tell(isEnhanced(hovered));
     },
-    { capture: true, passive: true },
+    { capture: true, passive: true, signal },
   );
   // Leaving the frame, into another frame or out of the window: another frame's image may be next.
   document.addEventListener(
@@ -48,20 +51,25 @@ export function followPointer(): void {
       hovered = null;
       tell(false);
     },
-    { capture: true, passive: true },
+    { capture: true, passive: true, signal },
   );
   // A hidden tab hands the menu to the one shown next.
-  document.addEventListener('visibilitychange', () => {
-    if (document.hidden) tell(false);
-  });
+  document.addEventListener(
+    'visibilitychange',
+    () => {
+      if (document.hidden) tell(false);
+    },
+    { signal },
+  );
   document.addEventListener(
     'contextmenu',
     (event) => {
       const target = imageUnder(event);
       if (target) tell(isEnhanced(target), true);
     },
-    { capture: true },
+    { capture: true, signal },
   );
+  return () => listening.abort();
 }
 
 /** Our images changed (a swap, a restore): the pointer may rest on one of them, and no pointer event follows. */

@@ -137,6 +137,7 @@ export class PageEnhancer {
     const withdrawn = this.queue.withdrawAll();
     const restored = this.watch.asOurs(() => enhancedImages().filter(restoreImage));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
+    this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
   }
@@ -178,7 +179,16 @@ export class PageEnhancer {
     this.watch.asOurs(() => {
       for (const img of enhancedImages()) if (originalOf(img)?.auto) restoreImage(img);
     });
+    this.stopWatchingIfIdle();
     this.changed();
+  }
+
+  /**
+   * After Restore all or the site's switch going off: with nothing of ours on the page, nothing
+   * queued or forced, and no menu job running, the page's changes concern us no more.
+   */
+  private stopWatchingIfIdle(): void {
+    if (!this.autoOn && this.inManualJob.size === 0 && enhancedImages().length === 0) this.watch.stop();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {

@@ -34,7 +34,10 @@ function imageOf(target: Node): HTMLImageElement | null {
 
 export class PageWatch {
   private observer: MutationObserver | null = null;
-  private readonly watchedRoots = new WeakSet<ShadowRoot>();
+  private loads: PerformanceObserver | null = null;
+  /** Aborted by stop(): takes every 'load' listener of start() off its tree. */
+  private listeners: AbortController | null = null;
+  private watchedRoots = new WeakSet<ShadowRoot>();
   private rescanTimer: number | undefined;
 
   constructor(private readonly on: PageChanges) {}
@@ -43,20 +46,38 @@ export class PageWatch {
   start(): void {
     if (this.observer) return;
     this.observer = new MutationObserver((records) => this.dispatch(records));
+    this.listeners = new AbortController();
     this.watchTree(document);
     for (const root of shadowRootsIn(document)) this.watchTree(root);
     // A web component defined after the page parsed attaches its shadow root to an element already
     // there, which no observer records; the images it then draws do load, and a load shows in the
     // resource timeline, so that is when we look again.
-    new PerformanceObserver((list) => {
+    this.loads = new PerformanceObserver((list) => {
       if (list.getEntries().some((entry) => (entry as PerformanceResourceTiming).initiatorType === 'img')) this.rescanSoon();
-    }).observe({ type: 'resource' });
+    });
+    this.loads.observe({ type: 'resource' });
+  }
+
+  /**
+   * Nothing of ours is left on the page and nothing is wanted: a busy page's changes no longer
+   * cost it a walk of its tree. start() begins afresh.
+   */
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    this.loads?.disconnect();
+    this.loads = null;
+    this.listeners?.abort();
+    this.listeners = null;
+    window.clearTimeout(this.rescanTimer);
+    this.rescanTimer = undefined;
+    this.watchedRoots = new WeakSet();
   }
 
   private watchTree(tree: Document | ShadowRoot): void {
     this.observer?.observe(tree, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES });
     // 'load' does not bubble, nor leave a shadow root; capturing on each tree sees it for every image, present or future.
-    tree.addEventListener('load', this.onLoad, true);
+    tree.addEventListener('load', this.onLoad, { capture: true, signal: this.listeners?.signal });
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
   }
 

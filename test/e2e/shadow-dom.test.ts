@@ -209,6 +209,31 @@ describe('images in shadow roots', () => {
     await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
   });
 
+  it('then, with nothing of ours left and the site off, stops watching the page', async () => {
+    // Counted in the content script's own world, reached over CDP: every walk of the page's tree.
+    const cdp = await browser.context.newCDPSession(page);
+    const worlds: number[] = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => {
+      if (context.auxData?.type === 'isolated' && context.origin.startsWith('chrome-extension://')) worlds.push(context.id);
+    });
+    await cdp.send('Runtime.enable');
+    expect(worlds).toHaveLength(1);
+    const inScriptWorld = async (expression: string) =>
+      (await cdp.send('Runtime.evaluate', { expression, contextId: worlds[0], returnByValue: true })).result.value as unknown;
+    await inScriptWorld(`(() => {
+      globalThis.treeWalks = 0;
+      const walk = Document.prototype.createTreeWalker;
+      Document.prototype.createTreeWalker = function (...args) { globalThis.treeWalks++; return walk.apply(this, args); };
+    })()`);
+    // What a feed does: a new card with an image in its shadow root, twice, a rescan's delay apart.
+    for (const key of ['feed-1', 'feed-2']) {
+      await page.evaluate((k) => document.getElementById('feed')?.insertAdjacentHTML('beforeend', `<photo-card key="${k}" file="bird.png"></photo-card>`), key);
+      await page.waitForTimeout(400);
+    }
+    expect(await inScriptWorld('globalThis.treeWalks')).toBe(0);
+    await cdp.detach();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
