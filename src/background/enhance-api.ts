@@ -30,9 +30,9 @@ export async function restore(tabId: number, srcUrl: string, frameId = 0): Promi
 
 /** Saves the enhanced pixels through the downloads API, named after the original file. */
 export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): Promise<boolean> {
-  const { dataUrl } = await sendToContent(tabId, { type: 'enhanced-data-url', srcUrl }, frameId);
+  const { dataUrl, original } = await sendToContent(tabId, { type: 'enhanced-data-url', srcUrl }, frameId);
   if (!dataUrl) return false;
-  await browser.downloads.download({ url: dataUrl, filename: enhancedFileName(srcUrl), saveAs: false });
+  await browser.downloads.download({ url: dataUrl, filename: enhancedFileName(original ?? srcUrl), saveAs: false });
   return true;
 }
 

@@ -1,10 +1,18 @@
-/** The enhanced pixels of an image as a data: URL, for "Save enhanced image" (downloads come from the worker). */
+/**
+ * The enhanced pixels of an image as a data: URL, for "Save enhanced image" (downloads come from
+ * the worker), with the URL of the page's original, which names the file.
+ */
+import type { ContentResponses } from '../shared/protocol';
 import { imagesShowing, originalOf } from './swap';
 
-export async function enhancedDataUrl(srcUrl: string): Promise<string | null> {
+export async function enhancedDataUrl(srcUrl: string): Promise<ContentResponses['enhanced-data-url']> {
   const img = imagesShowing(srcUrl).find((candidate) => originalOf(candidate));
-  const resultUrl = img && originalOf(img)?.resultUrl;
-  if (!resultUrl) return null;
+  const original = img && originalOf(img);
+  if (!original) return { dataUrl: null, original: null };
+  return { dataUrl: await asDataUrl(original.resultUrl), original: original.srcUrl };
+}
+
+async function asDataUrl(resultUrl: string): Promise<string> {
   if (resultUrl.startsWith('data:')) return resultUrl;
   const blob = await (await fetch(resultUrl)).blob();
   return new Promise((resolve, reject) => {

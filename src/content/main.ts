@@ -34,7 +34,7 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
     case 'restore':
       return { restored: enhancer.restore(request.srcUrl) };
     case 'enhanced-data-url':
-      return { dataUrl: await enhancedDataUrl(request.srcUrl) };
+      return enhancedDataUrl(request.srcUrl);
     case 'enhance-all':
       // The discovery rules are settings: the stored ones, not the defaults of a frame just started.
       await settingsRead;

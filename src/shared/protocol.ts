@@ -77,7 +77,8 @@ export interface EnhanceOutcome {
 export interface ContentResponses {
   enhance: EnhanceOutcome;
   restore: { restored: number };
-  'enhanced-data-url': { dataUrl: string | null };
+  /** `original`: the page's URL the result was made from (the menu's srcUrl is our blob's). */
+  'enhanced-data-url': { dataUrl: string | null; original: string | null };
   /** Images queued by this call. */
   'enhance-all': { queued: number };
   'restore-all': { restored: number };

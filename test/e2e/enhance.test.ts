@@ -93,9 +93,20 @@ describe('Enhance x2 / x4 on good images', () => {
     expect(await box(page, 'exif')).toEqual(before);
   });
 
-  it('saves the enhanced image through the downloads API', async () => {
+  it('saves the enhanced image through the downloads API, named after the original file', async () => {
+    // What the menu passes: the URL the image shows now, our blob.
     const src = await currentSrc(page, 'bird');
+    expect(src).toMatch(/^blob:/);
+    // A spy on the real API: the download still happens, and the test sees the name it was given.
+    await browser.worker.evaluate(() => {
+      const download = chrome.downloads.download.bind(chrome.downloads);
+      chrome.downloads.download = ((options: chrome.downloads.DownloadOptions) => {
+        (globalThis as unknown as { savedAs?: string }).savedAs = options.filename;
+        return download(options);
+      }) as typeof chrome.downloads.download;
+    });
     expect(await browser.worker.evaluate(([tab, url]) => self.enhance.saveEnhanced(tab, url), [tabId, src] as const)).toBe(true);
+    expect(await browser.worker.evaluate(() => (globalThis as unknown as { savedAs?: string }).savedAs)).toBe('birdx4-enhanced.png');
     // Playwright stores downloads under generated names, so the item is found by its content.
     const download = await browser.worker.evaluate(async () => {
       for (let tries = 0; tries < 100; tries++) {
