@@ -32,15 +32,19 @@ export class ImageOverlay {
     document.documentElement.append(this.host);
   }
 
+  /**
+   * Over the image's corner, but never past the viewport's right edge: a box sticking out there
+   * would widen the page and give it a horizontal scrollbar. Called after the content is set.
+   */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
-    this.host.style.left = `${rect.left + window.scrollX + 6}px`;
+    const right = document.documentElement.clientWidth - this.host.offsetWidth;
+    this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;
     this.host.style.top = `${rect.top + window.scrollY + 6}px`;
   }
 
   progress(done: number, total: number): void {
     const percent = total > 0 ? Math.round((100 * done) / total) : 0;
-    this.place();
     this.box.className = 'box';
     this.box.replaceChildren();
     const ring = document.createElement('div');
@@ -49,14 +53,15 @@ export class ImageOverlay {
     const label = document.createElement('span');
     label.textContent = `Enhancing ${percent}%`;
     this.box.append(ring, label);
+    this.place();
   }
 
   /** Shows a failure for a few seconds, then goes away by itself. */
   message(text: string): void {
-    this.place();
     this.box.className = 'box error';
     this.box.textContent = text;
     this.host.setAttribute('role', 'status');
+    this.place();
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(() => this.remove(), MESSAGE_MS);
   }

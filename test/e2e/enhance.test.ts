@@ -177,6 +177,30 @@ describe('bad input', () => {
     expect(texts.some((text) => text === outcome.failure?.message)).toBe(true);
   });
 
+  it("a message on an image at the viewport's right edge does not widen the page", async () => {
+    // A carousel's next slide, mostly off screen to the right and clipped: the page has no horizontal scroll.
+    writeFileSync(
+      join(dir, 'edge.html'),
+      `<!doctype html><html><body style="margin: 0">
+<div style="overflow: hidden; width: 100vw; height: 120px; position: relative">
+  <img id="edge" src="missing.png" style="position: absolute; left: calc(100vw - 40px); width: 200px; height: 100px">
+</div>
+</body></html>`,
+    );
+    const edge = await browser.context.newPage();
+    watchPageProblems(edge, pageProblems);
+    await edge.goto(`${fixture.origin}/edge.html`);
+    await imagesSettled(edge);
+    const widths = () => edge.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    const [scroll, client] = await widths();
+    expect(scroll).toBe(client);
+    const outcome = await enhanceById(browser.worker, edge, await tabIdOf(browser.worker, edge), 'edge', 2);
+    expect(outcome.failure?.code).toBe('fetch-failed');
+    expect(await overlayTexts(edge)).toContain(outcome.failure?.message);
+    expect(await widths()).toEqual([client, client]);
+    await edge.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
