@@ -5,7 +5,7 @@
  */
 import { toFailure, type Failure } from '../core/errors';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
-import { runEngineJob } from './job';
+import { runEngineJob, withPageBytes } from './job';
 import { JobIndicator } from './job-indicator';
 import { resultUrlFor } from './result-url';
 
@@ -27,7 +27,7 @@ export async function enhanceImages({ request, anchor, swapInto }: EnhanceJob): 
     return { ok: false, images: 0, failure };
   };
   try {
-    const result = await runEngineJob(request, indicator.progress);
+    const result = await runEngineJob(await withPageBytes(request), indicator.progress);
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
     const images = swapInto(url, result.width);

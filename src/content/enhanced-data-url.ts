@@ -2,6 +2,7 @@
  * The enhanced pixels of an image as a data: URL, for "Save enhanced image" (downloads come from
  * the worker), with the URL of the page's original, which names the file.
  */
+import { blobToDataUrl } from '../shared/data-url';
 import type { ContentResponses } from '../shared/protocol';
 import { imagesShowing, originalOf } from './swap';
 
@@ -14,11 +15,5 @@ export async function enhancedDataUrl(srcUrl: string): Promise<ContentResponses[
 
 async function asDataUrl(resultUrl: string): Promise<string> {
   if (resultUrl.startsWith('data:')) return resultUrl;
-  const blob = await (await fetch(resultUrl)).blob();
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the enhanced image'));
-    reader.readAsDataURL(blob);
-  });
+  return blobToDataUrl(await (await fetch(resultUrl)).blob());
 }

@@ -1,9 +1,26 @@
 /** One job, run over a port straight to the engine; resolves with its last event. */
 import browser from 'webextension-polyfill';
+import { EnhanceError } from '../core/errors';
+import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
 import { JOB_PORT } from '../shared/protocol';
 
 type Final = Exclude<JobEvent, { type: 'progress' }>;
+
+/**
+ * A blob: URL belongs to the page's origin, and the engine, in the extension's, cannot fetch it
+ * (a chat or photo app shows its images so): this script, in the page's, reads the bytes instead.
+ */
+export async function withPageBytes(request: JobRequest): Promise<JobRequest> {
+  if (!request.srcUrl.startsWith('blob:')) return request;
+  let blob: Blob;
+  try {
+    blob = await (await fetch(request.srcUrl)).blob();
+  } catch (error) {
+    throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+  }
+  return { ...request, pageBytes: await blobToDataUrl(blob) };
+}
 
 export function runEngineJob(request: JobRequest, onProgress: (done: number, total: number) => void): Promise<Final> {
   return new Promise((resolve) => {

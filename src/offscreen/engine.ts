@@ -13,7 +13,8 @@ import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
-import { bitmapToRgba, blobToDataUrl, decodeImage, encodePng, fetchImageBlob } from './image-io';
+import { blobToDataUrl } from '../shared/data-url';
+import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob } from './image-io';
 import { runnerForJob } from './precision-check';
 import { resultCache, type StoredResult } from './result-store';
 
@@ -74,7 +75,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
 
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
-  const blob = await fetchImageBlob(job.srcUrl);
+  const blob = await fetchImageBlob(job.srcUrl, job.pageBytes);
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');

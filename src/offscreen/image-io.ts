@@ -2,13 +2,14 @@
 import { EnhanceError } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 
-export async function fetchImageBlob(srcUrl: string): Promise<Blob> {
+/** The image's bytes: fetched here, or, for a URL only the page can read, the ones its content script sent. */
+export async function fetchImageBlob(srcUrl: string, pageBytes?: string): Promise<Blob> {
   let response: Response;
   try {
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
     // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
     // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
-    response = await fetch(srcUrl, { credentials: 'include' });
+    response = await fetch(pageBytes ?? srcUrl, { credentials: 'include' });
   } catch (error) {
     throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
   }
@@ -51,11 +52,3 @@ export async function encodePng(image: RgbaImage): Promise<Blob> {
 }
 
 /** A data URL is the one form of the result that crosses the message port to the page. */
-export function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the encoded image'));
-    reader.readAsDataURL(blob);
-  });
-}

@@ -67,7 +67,7 @@ describe('isContentRequest', () => {
 describe('isJobRequest', () => {
   const job: JobRequest = { type: 'job', srcUrl, scale: 4, settings };
 
-  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }])('accepts a job %#', (message) => {
+  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }])('accepts a job %#', (message) => {
     expect(isJobRequest(message)).toBe(true);
   });
 
@@ -81,6 +81,9 @@ describe('isJobRequest', () => {
     { ...job, auto: 'yes' },
     { ...job, settings: { ...settings, profile: 'best' } },
     { ...job, settings: { ...settings, cacheLimitBytes: undefined } },
+    // The bytes a content script read are a data: URL; any other URL would make the engine fetch it.
+    { ...job, pageBytes: 'https://example.com/a.png' },
+    { ...job, pageBytes: 42 },
   ])('rejects %j', (message) => expect(isJobRequest(message)).toBe(false));
 });
 

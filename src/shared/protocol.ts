@@ -153,6 +153,11 @@ export interface JobRequest {
    * are not errors to show; a manual job shows every failure.
    */
   auto?: boolean;
+  /**
+   * The image's bytes as a data: URL, read by the content script, for a URL that belongs to the
+   * page's origin (blob:): the engine, in the extension's origin, cannot fetch those.
+   */
+  pageBytes?: string;
 }
 
 export type JobEvent =
@@ -212,6 +217,13 @@ export function isPageRequest(message: unknown): message is Extract<ContentReque
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings, auto } = message as Partial<JobRequest>;
-  return type === 'job' && typeof srcUrl === 'string' && typeof scale === 'number' && isJobSettings(settings) && (auto === undefined || typeof auto === 'boolean');
+  const { type, srcUrl, scale, settings, auto, pageBytes } = message as Partial<JobRequest>;
+  return (
+    type === 'job' &&
+    typeof srcUrl === 'string' &&
+    typeof scale === 'number' &&
+    isJobSettings(settings) &&
+    (auto === undefined || typeof auto === 'boolean') &&
+    (pageBytes === undefined || (typeof pageBytes === 'string' && pageBytes.startsWith('data:')))
+  );
 }

@@ -93,6 +93,20 @@ describe('Firefox', () => {
     expect(await currentSrc('bird')).toBe(`${site.origin}/lr/birdx4.png`);
   });
 
+  it('enhances an image the page made from a blob: URL, which only the page can read', async () => {
+    await firefox.bidi.evaluate(
+      tab,
+      `const blob = await (await fetch('lr/headx4.png')).blob();
+       const img = Object.assign(document.createElement('img'), { id: 'made', src: URL.createObjectURL(blob) });
+       img.style.width = '280px';
+       document.body.append(img);
+       await img.decode();`,
+    );
+    expect(await currentSrc('made')).toMatch(/^blob:/);
+    const outcome = await upscale('made', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 280 });
+  });
+
   it('auto-enhances a site switched on: its low-res images are found and swapped as the page loads', async () => {
     await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
     const autoTab = await firefox.openTab(`${site.secondOrigin}/auto.html`);
@@ -105,11 +119,11 @@ describe('Firefox', () => {
 
   it('runs the engine in the background page, which answers engine questions directly', async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
-    expect(status.engine).toMatchObject({ jobsRun: 4, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
-    expect(status.inferences).toBeGreaterThanOrEqual(4);
+    expect(status.engine).toMatchObject({ jobsRun: 5, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
+    expect(status.inferences).toBeGreaterThanOrEqual(5);
     // An extension page's question goes through the router, which answers from the engine in the same page.
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
-    expect(usage.entries).toBe(4);
+    expect(usage.entries).toBe(5);
   });
 
   it("shows the popup for the tab: its site, its counts and the engine's backend", async () => {
@@ -120,8 +134,8 @@ describe('Firefox', () => {
         "const text = (id) => document.getElementById(id).textContent; return { origin: text('origin'), enhanced: text('enhanced'), backend: text('backend') };",
       );
     while ((await read()).origin !== site.origin) await sleep(100);
-    // bird was enhanced and restored, woman stays enhanced.
-    expect(await read()).toEqual({ origin: site.origin, enhanced: '1', backend: expect.stringMatching(/^WASM: /) });
+    // bird was enhanced and restored; woman and the page's blob image stay enhanced.
+    expect(await read()).toEqual({ origin: site.origin, enhanced: '2', backend: expect.stringMatching(/^WASM: /) });
   });
 
   it('printed nothing on the pages it worked on', async () => {
