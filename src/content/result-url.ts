@@ -1,10 +1,10 @@
 /** The engine's result as a URL this page lets an <img> show. */
 import { EnhanceError } from '../core/errors';
+import { dataUrlBytes } from '../shared/data-url';
 
 function dataUrlToBlob(dataUrl: string): Blob {
-  const [head, body] = dataUrl.split(',', 2);
-  const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
-  return new Blob([bytes], { type: head.slice(5).split(';')[0] });
+  const { bytes, type } = dataUrlBytes(dataUrl);
+  return new Blob([bytes], { type });
 }
 
 /** Resolves when this page may show `url` in an <img>: its CSP (img-src) may forbid blob: or data:. */

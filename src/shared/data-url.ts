@@ -7,3 +7,17 @@ export function blobToDataUrl(blob: Blob): Promise<string> {
     reader.readAsDataURL(blob);
   });
 }
+
+/**
+ * The bytes of a base64 data: URL. A plain loop: `Uint8Array.from(atob(body), mapper)` calls the
+ * mapper per byte and took ~0.7 s for a 3 MB result here, on the page's main thread; this ~30 ms.
+ */
+export function dataUrlBytes(dataUrl: string): { bytes: Uint8Array<ArrayBuffer>; type: string } {
+  const comma = dataUrl.indexOf(',');
+  const head = dataUrl.slice(0, comma);
+  if (!dataUrl.startsWith('data:') || comma < 0 || !head.endsWith(';base64')) throw new Error('not a base64 data: URL');
+  const binary = atob(dataUrl.slice(comma + 1));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return { bytes, type: head.slice(5).split(';')[0] };
+}
