@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { EngineInfo, EngineRequest, EngineResponses } from '../shared/protocol';
-import { ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
+import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
 type Answer = <T extends EngineRequest>(request: T) => Promise<EngineResponses[T['type']]>;
 
@@ -23,6 +23,11 @@ export async function ensureEngine(): Promise<void> {
 
 function send<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
   return browser.runtime.sendMessage(request) as Promise<EngineResponses[T['type']]>;
+}
+
+/** The engine found itself idle (Chrome only: Firefox suspends an idle background page itself). */
+export async function releaseEngine(): Promise<void> {
+  if (!answerHere) await closeOffscreenDocument();
 }
 
 /** The cache lives with the engine, so only the engine can answer for it. */

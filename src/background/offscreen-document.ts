@@ -30,3 +30,9 @@ export async function ensureOffscreenDocument(): Promise<void> {
 export async function offscreenDocumentExists(): Promise<boolean> {
   return exists();
 }
+
+/** Gives the engine's memory back; the next job creates the document again. */
+export async function closeOffscreenDocument(): Promise<void> {
+  if (creating) await creating;
+  if (await exists()) await chrome.offscreen.closeDocument();
+}

@@ -8,7 +8,7 @@ import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, ensureEngine, runningEngineInfo } from './engine-client';
+import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
 
 /** Popup and options page: extension pages, whether shown as a popup or opened in a tab. */
@@ -54,5 +54,10 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'clear-cache':
       requireExtensionPage(sender, request.type);
       return askEngine({ target: 'offscreen', type: 'clear-cache' });
+    case 'start-engine':
+      return ensureEngine();
+    case 'engine-idle':
+      requireExtensionPage(sender, request.type);
+      return releaseEngine();
   }
 }

@@ -1,6 +1,7 @@
 /** One job, run over a port straight to the engine; resolves with its last event. */
 import browser from 'webextension-polyfill';
 import { EnhanceError } from '../core/errors';
+import { askWorker } from '../shared/ask-worker';
 import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
 import { JOB_PORT } from '../shared/protocol';
@@ -22,24 +23,42 @@ export async function withPageBytes(request: JobRequest): Promise<JobRequest> {
   return { ...request, pageBytes: await blobToDataUrl(blob) };
 }
 
-export function runEngineJob(request: JobRequest, onProgress: (done: number, total: number) => void): Promise<Final> {
+const ENGINE_STOPPED: Final = {
+  type: 'failed',
+  failure: { code: 'engine-unavailable', message: 'The Enhance engine stopped before the image was done.' },
+};
+
+/**
+ * Runs the job; if the port found no engine (Chrome closed its idle page, or it crashed, after the
+ * worker last started it), asks the worker to start it and tries once more.
+ */
+export async function runEngineJob(request: JobRequest, onProgress: (done: number, total: number) => void): Promise<Final> {
+  const first = await attempt(request, onProgress);
+  if (first !== 'no-engine') return first;
+  await askWorker({ type: 'start-engine' });
+  const second = await attempt(request, onProgress);
+  return second === 'no-engine' ? ENGINE_STOPPED : second;
+}
+
+/** One connection: its last event, or 'no-engine' when it closed before the engine said anything. */
+function attempt(request: JobRequest, onProgress: (done: number, total: number) => void): Promise<Final | 'no-engine'> {
   return new Promise((resolve) => {
     const port = browser.runtime.connect({ name: JOB_PORT });
+    let heard = false;
     let settled = false;
-    const finish = (event: Final) => {
+    const finish = (event: Final | 'no-engine') => {
       if (settled) return;
       settled = true;
       resolve(event);
       port.disconnect();
     };
     port.onMessage.addListener((message: unknown) => {
+      heard = true;
       const event = message as JobEvent;
       if (event.type === 'progress') onProgress(event.done, event.total);
       else finish(event);
     });
-    port.onDisconnect.addListener(() =>
-      finish({ type: 'failed', failure: { code: 'engine-unavailable', message: 'The Enhance engine stopped before the image was done.' } }),
-    );
+    port.onDisconnect.addListener(() => finish(heard ? ENGINE_STOPPED : 'no-engine'));
     port.postMessage(request);
   });
 }

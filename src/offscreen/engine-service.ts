@@ -5,7 +5,7 @@
  * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
  */
 import { toFailure } from '../core/errors';
-import { isJobRequest, JOB_PORT, type EngineRequest, type EngineResponses, type JobEvent } from '../shared/protocol';
+import { isJobRequest, JOB_PORT, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineInfo, runJob } from './engine';
 import { resultCache } from './result-store';
 
@@ -13,11 +13,12 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * `stayAwake`, when given, is called as the first job of a busy spell arrives and returns what ends
- * it once the last one settles: the host's way to keep itself running meanwhile.
+ * it once the last one settles, given that job's settings: the host's way to keep itself running
+ * meanwhile, and to know when it has been idle long enough.
  */
-export function listenForJobs(stayAwake?: () => () => void): void {
+export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void): void {
   let pending = 0;
-  let release: (() => void) | undefined;
+  let release: ((settings: JobSettings) => void) | undefined;
   chrome.runtime.onConnect.addListener((port) => {
     if (port.name !== JOB_PORT) return;
     let open = true;
@@ -37,7 +38,7 @@ export function listenForJobs(stayAwake?: () => () => void): void {
         } catch (error) {
           emit({ type: 'failed', failure: toFailure(error) });
         } finally {
-          if (--pending === 0) release?.();
+          if (--pending === 0) release?.(message.settings);
         }
       });
     });

@@ -4,8 +4,9 @@
  */
 import { isEngineRequest } from '../shared/protocol';
 import { answerEngineRequest, listenForJobs } from './engine-service';
+import { releaseWhenIdle } from './idle-release';
 
-listenForJobs();
+listenForJobs(releaseWhenIdle());
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
   if (!isEngineRequest(message)) return false;

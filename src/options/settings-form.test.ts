@@ -37,6 +37,7 @@ describe('toFormValues', () => {
       minUpscaleFactor: '1.5',
       minSide: '24',
       cacheLimitBytes: '200',
+      engineIdleMinutes: '5',
     });
   });
 });

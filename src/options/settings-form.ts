@@ -6,7 +6,7 @@
 import type { ProfileSetting } from '../core/scale-choice';
 import { validateSettings, type Settings } from '../shared/settings';
 
-type NumberKey = 'maxInputPixels' | 'maxTile' | 'minUpscaleFactor' | 'minSide' | 'cacheLimitBytes';
+type NumberKey = 'maxInputPixels' | 'maxTile' | 'minUpscaleFactor' | 'minSide' | 'cacheLimitBytes' | 'engineIdleMinutes';
 
 export interface NumberField {
   key: NumberKey;
@@ -27,6 +27,7 @@ export const NUMBER_FIELDS: readonly NumberField[] = [
   { key: 'minSide', min: 1, max: 1024, wholeNumber: true, perUnit: 1 },
   // Whole bytes, any number of MB: 0.5 MB is a fine limit.
   { key: 'cacheLimitBytes', min: 0, max: 10_000, wholeNumber: false, perUnit: BYTES_PER_MB },
+  { key: 'engineIdleMinutes', min: 0, max: 1440, wholeNumber: false, perUnit: 1 },
 ];
 
 /** What the form's fields hold: text for numbers, as inputs give it. */

@@ -19,6 +19,8 @@ describe('isBackgroundRequest', () => {
     { type: 'tab-status', tabId: 7 },
     { type: 'cache-usage' },
     { type: 'clear-cache' },
+    { type: 'start-engine' },
+    { type: 'engine-idle' },
   ])('accepts a $type message', (message) => expect(isBackgroundRequest(message)).toBe(true));
 
   it.each([
@@ -81,6 +83,7 @@ describe('isJobRequest', () => {
     { ...job, auto: 'yes' },
     { ...job, settings: { ...settings, profile: 'best' } },
     { ...job, settings: { ...settings, cacheLimitBytes: undefined } },
+    { ...job, settings: { ...settings, engineIdleMinutes: '5' } },
     // The bytes a content script read are a data: URL; any other URL would make the engine fetch it.
     { ...job, pageBytes: 'https://example.com/a.png' },
     { ...job, pageBytes: 42 },

@@ -18,7 +18,7 @@ export type { Backend };
  * The settings a job needs: the content script forwards them, since offscreen pages have no
  * storage API. 'auto' is decided by the engine, which holds the device benchmark.
  */
-export type JobSettings = Pick<Settings, 'maxInputPixels' | 'maxTile' | 'allowWebGPU' | 'cacheLimitBytes'> & { profile: ProfileSetting };
+export type JobSettings = Pick<Settings, 'maxInputPixels' | 'maxTile' | 'allowWebGPU' | 'cacheLimitBytes' | 'engineIdleMinutes'> & { profile: ProfileSetting };
 
 export interface EngineInfo {
   /** Backend of the last session created, or null before the first job. */
@@ -95,7 +95,11 @@ export type BackgroundRequest =
   | { type: 'tab-status'; tabId: number }
   /** Options page: the cache, which only the engine can see. */
   | { type: 'cache-usage' }
-  | { type: 'clear-cache' };
+  | { type: 'clear-cache' }
+  /** Content script: a job's port found no engine (closed while idle, or crashed): start it. */
+  | { type: 'start-engine' }
+  /** Chrome's engine document: no job for the settings' idle minutes; the worker closes it. */
+  | { type: 'engine-idle' };
 
 export interface TabStatus {
   origin: string | null;
@@ -110,6 +114,8 @@ export interface BackgroundResponses {
   'tab-status': TabStatus;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
+  'start-engine': void;
+  'engine-idle': void;
 }
 
 function isCount(value: unknown): value is number {
@@ -134,6 +140,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isCount(m.tabId);
     case 'cache-usage':
     case 'clear-cache':
+    case 'start-engine':
+    case 'engine-idle':
       return true;
     default:
       return false;
@@ -186,13 +194,14 @@ export function isEngineRequest(message: unknown): message is EngineRequest {
 function isJobSettings(value: unknown): value is JobSettings {
   if (typeof value !== 'object' || value === null) return false;
   const { profile, maxInputPixels, maxTile, allowWebGPU } = value as Partial<JobSettings>;
-  const { cacheLimitBytes } = value as Partial<JobSettings>;
+  const { cacheLimitBytes, engineIdleMinutes } = value as Partial<JobSettings>;
   return (
     (profile === 'auto' || profile === 'quality' || profile === 'fast') &&
     typeof maxInputPixels === 'number' &&
     typeof maxTile === 'number' &&
     typeof allowWebGPU === 'boolean' &&
-    typeof cacheLimitBytes === 'number'
+    typeof cacheLimitBytes === 'number' &&
+    typeof engineIdleMinutes === 'number'
   );
 }
 

@@ -25,6 +25,7 @@ describe('validateSettings', () => {
       minUpscaleFactor: 2,
       minSide: 64,
       cacheLimitBytes: 0,
+      engineIdleMinutes: 0.5,
     };
     expect(validateSettings(stored)).toEqual({ settings: stored, replaced: [], warning: null });
   });
@@ -65,6 +66,9 @@ describe('validateSettings', () => {
     ['cacheLimitBytes', 1.5],
     ['cacheLimitBytes', 10_000_000_001],
     ['cacheLimitBytes', null],
+    ['engineIdleMinutes', -1],
+    ['engineIdleMinutes', 1441],
+    ['engineIdleMinutes', '5'],
   ])('rejects %s = %j', (key, value) => {
     expect(validateSettings({ [key]: value })).toEqual({ settings: DEFAULT_SETTINGS, replaced: [key], warning: null });
   });

@@ -22,6 +22,11 @@ export const DEFAULT_SETTINGS = {
   minSide: 24,
   /** Enhanced images kept for the next visit, in bytes; 0 keeps none. */
   cacheLimitBytes: 200_000_000,
+  /**
+   * Chrome: the engine's page closes after this many minutes without a job, and its memory (models,
+   * WebAssembly heap) goes back to the system; the next job starts it again. 0 keeps it open.
+   */
+  engineIdleMinutes: 5,
 };
 
 export type Settings = typeof DEFAULT_SETTINGS;
@@ -54,6 +59,7 @@ const CHECKS: { [K in Exclude<keyof Settings, 'version'>]: Check } = {
   minUpscaleFactor: (v) => typeof v === 'number' && v >= 1 && v <= 8,
   minSide: isIntegerIn(1, 1024),
   cacheLimitBytes: isIntegerIn(0, 10_000_000_000),
+  engineIdleMinutes: (v) => typeof v === 'number' && v >= 0 && v <= 1440,
 };
 
 export interface Validated {

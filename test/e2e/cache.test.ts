@@ -78,6 +78,8 @@ function setSettings(patch: Partial<Settings>): Promise<void> {
 /** Enhances the bird from its original: a restore first, when it shows a result. */
 async function enhanceBird(): Promise<void> {
   await restoreById(live().worker, page, tabId, 'bird');
+  // The restore has the browser choose the source again: until it has, currentSrc may read ''.
+  await page.waitForFunction(() => /\/bird\.png$/.test((document.getElementById('bird') as HTMLImageElement).currentSrc));
   const outcome = await enhanceById(live().worker, page, tabId, 'bird', 4);
   expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 288, height: 288 });
 }
@@ -172,5 +174,34 @@ describe('a file the server replaces', () => {
     const second = await enhanceById(live().worker, other, otherTab, 'changing', 4);
     expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, width: 288 });
     await other.close();
+  });
+});
+
+describe("the engine's memory", () => {
+  const engineRunning = () => live().worker.evaluate(async () => (await self.enhance.status()).offscreen);
+
+  it('goes back when the engine has been idle for the set minutes, and the next job starts it again', async () => {
+    await enhanceBird();
+    expect(await engineRunning()).toBe(true);
+    await setSettings({ engineIdleMinutes: 0.02 });
+    // The countdown starts when a job ends: one more, a cache hit, under the new setting.
+    await enhanceBird();
+    await expect.poll(engineRunning, { timeout: 20_000 }).toBe(false);
+    await enhanceBird();
+    await setSettings({});
+  });
+
+  it('a job whose port finds no engine (closed after the worker last saw it) starts it and runs', async () => {
+    await enhanceBird();
+    // The race made certain: the document is gone, and the worker's next look still sees it.
+    await live().worker.evaluate(async () => {
+      await chrome.offscreen.closeDocument();
+      const real = chrome.runtime.getContexts.bind(chrome.runtime);
+      let lies = 1;
+      chrome.runtime.getContexts = ((filter: chrome.runtime.ContextFilter) =>
+        lies-- > 0 ? Promise.resolve([{ contextType: 'OFFSCREEN_DOCUMENT' }]) : real(filter)) as typeof chrome.runtime.getContexts;
+    });
+    await enhanceBird();
+    expect(await engineRunning()).toBe(true);
   });
 });
