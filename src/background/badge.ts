@@ -9,11 +9,26 @@ export function styleBadge(): void {
   browser.action.setBadgeBackgroundColor({ color: '#3b5bdb' }).catch((error: unknown) => logError('badge', error));
 }
 
-export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
+/** Sets one tab's action state; a tab that closed meanwhile is no error. */
+async function setForTab(set: () => Promise<unknown>): Promise<void> {
   try {
-    await browser.action.setBadgeText({ tabId, text: badgeText(counts) });
+    await set();
   } catch (error) {
     // A tab that closed since it reported took its badge with it: nothing to fix.
     if (!String(error).includes('No tab with id')) logError('badge', error);
   }
+}
+
+export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
+  await setForTab(() => browser.action.setBadgeText({ tabId, text: badgeText(counts) }));
+}
+
+/**
+ * A job that never reached the page (no content script may run there, or the engine would not
+ * start) has no image to show its message on: the tab's badge shows "!", its tooltip the message.
+ */
+export async function showFailure(tabId: number, message: string): Promise<void> {
+  await setForTab(() =>
+    Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
+  );
 }

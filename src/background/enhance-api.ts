@@ -4,24 +4,37 @@
  * service worker Chrome stopped and restarted serves the next call the same way.
  */
 import browser from 'webextension-polyfill';
-import { toFailure } from '../core/errors';
+import { toFailure, type Failure } from '../core/errors';
 import type { ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
+import { showFailure } from './badge';
 import { ensureEngine, runningEngineInfo } from './engine-client';
 import { allTabsCounts, tabCounts } from './tab-counts-store';
 
 export { setSiteAuto } from '../shared/site-switches-store';
 
 export async function upscale(tabId: number, srcUrl: string, scale: number, frameId = 0): Promise<EnhanceOutcome> {
+  let settings;
   try {
-    const settings = await loadSettings();
+    settings = await loadSettings();
     await ensureEngine();
+  } catch (error) {
+    return failedBeforeThePage(tabId, toFailure(error, 'engine-unavailable'));
+  }
+  try {
+    // The content script shows the outcome on the image, failures included.
     return await sendToContent(tabId, { type: 'enhance', srcUrl, scale, settings }, frameId);
   } catch (error) {
-    return { ok: false, images: 0, failure: toFailure(error, 'engine-unavailable') };
+    return failedBeforeThePage(tabId, toFailure(error, 'page-unreachable'));
   }
+}
+
+/** No image shows this failure: the tab's badge does. */
+async function failedBeforeThePage(tabId: number, failure: Failure): Promise<EnhanceOutcome> {
+  await showFailure(tabId, failure.message);
+  return { ok: false, images: 0, failure };
 }
 
 export async function restore(tabId: number, srcUrl: string, frameId = 0): Promise<ContentResponses['restore']> {

@@ -9,7 +9,8 @@ export type FailureCode =
   | 'model-failed'
   | 'image-gone'
   | 'engine-unavailable'
-  | 'blocked-by-page';
+  | 'blocked-by-page'
+  | 'page-unreachable';
 
 export interface Failure {
   code: FailureCode;
@@ -27,6 +28,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'image-gone': 'The image is no longer on the page.',
   'engine-unavailable': 'The Enhance engine could not start.',
   'blocked-by-page': "This page's security policy does not allow replacing its images.",
+  'page-unreachable': 'The browser keeps extensions out of this page, so Enhance cannot change its images.',
 };
 
 /** An error that carries a user-facing failure, thrown inside the engine and sent back as a value. */

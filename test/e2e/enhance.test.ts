@@ -201,6 +201,22 @@ describe('bad input', () => {
     expect(texts.some((text) => text === outcome.failure?.message)).toBe(true);
   });
 
+  it('a page the browser keeps extensions out of: the tab\'s badge and tooltip say why', async () => {
+    const closed = await browser.context.newPage();
+    await closed.goto(`${fixture.origin}/index.html?to-be-closed`);
+    const closedTab = await tabIdOf(browser.worker, closed);
+    // The same tab, now on one of the browser's own pages, which no extension may script.
+    await closed.goto('chrome://version/');
+    const outcome = await browser.worker.evaluate(([tab]) => self.enhance.upscale(tab, 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', 2), [closedTab] as const);
+    expect(outcome.failure?.code).toBe('page-unreachable');
+    const action = await browser.worker.evaluate(
+      async (tabId) => ({ badge: await chrome.action.getBadgeText({ tabId }), title: await chrome.action.getTitle({ tabId }) }),
+      closedTab,
+    );
+    expect(action).toEqual({ badge: '!', title: `Enhance: ${outcome.failure?.message}` });
+    await closed.close();
+  });
+
   it("a message on an image at the viewport's right edge does not widen the page", async () => {
     // A carousel's next slide, mostly off screen to the right and clipped: the page has no horizontal scroll.
     writeFileSync(
