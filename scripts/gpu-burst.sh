@@ -42,7 +42,7 @@ restore() {
 }
 
 # Runs there. Each run comes back as $OUT/gpu-MMDD-<model>.tar (best.pt, log.jsonl, and last.pt
-# without weights or optimizer: what `training.model_card --record-run` reads; a file may be 16 MiB
+# without weights, their average or the optimizer: what `training.model_card --record-run` reads; a file may be 16 MiB
 # at most), with burst.log, everything the runs printed.
 train() {
   # BURST_DEVICE, BURST_PYTHON and BURST_ARGS (appended, so they win) let a CPU here rehearse it small.
@@ -58,7 +58,7 @@ train() {
     # shellcheck disable=SC2086  # BURST_ARGS is a list of flags
     "$python" -m training.train --device "$device" --run "$out/$prefix-$model" --scale "$scale" --preset tiny \
       --init "training/checkpoints/$model.pt" --batch 64 --patch "$patch" --lr 4e-4 --warmup 200 \
-      --clip-grad 0.02 --steps 0 --budget-min "$budget" --eval-every 500 --ckpt-min 1000 --threads 4 \
+      --clip-grad 0.02 --ema 0.999 --steps 0 --budget-min "$budget" --eval-every 500 --ckpt-min 1000 --threads 4 \
       --seed 101 ${BURST_ARGS:-} >"$out/$model.out" 2>&1 &
   done
   for _ in "${runs[@]}"; do wait -n || failed=1; done
@@ -69,7 +69,8 @@ train() {
     [ -f "$out/$prefix-$model/last.pt" ] || continue
     "$python" -c 'import sys, torch
 ckpt = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
-del ckpt["optimizer"], ckpt["model"]
+for heavy in ("optimizer", "model", "ema"):  # best.pt holds the weights that ship
+    ckpt.pop(heavy, None)
 torch.save(ckpt, sys.argv[1])' "$out/$prefix-$model/last.pt"
     tar -C "$out" -cf "$out/$prefix-$model.tar" "$prefix-$model" && rm -r "${out:?}/$prefix-$model"
   done
