@@ -64,7 +64,7 @@ export class PageEnhancer {
   private readonly givenUp = new Map<string, FailureCode>();
 
   /** `onChange`: called after every change to this frame's images or counts. */
-  constructor(private readonly onChange: () => void = () => {}) {}
+  constructor(private readonly onChange: () => void) {}
 
   /** The settings and the site's switch, as storage has them now. */
   configure(settings: Settings, autoOn: boolean): void {

@@ -50,5 +50,3 @@ export async function encodePng(image: RgbaImage): Promise<Blob> {
   ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });
 }
-
-/** A data URL is the one form of the result that crosses the message port to the page. */
