@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelEntry } from '../src/core/models';
 import { DEFAULT_OVERLAP, upscaleImage } from '../src/core/upscale';
-import { createRunner } from '../src/node/engine';
+import { createRunner, unlistedModel } from '../src/node/engine';
 import { readPng, writePng } from '../src/node/png';
 
 function intOption(name: string, raw: string | undefined, min: number, fallback?: number): number {
@@ -30,7 +30,7 @@ function intOption(name: string, raw: string | undefined, min: number, fallback?
 /** The registry entry for the file when a models.json sits next to it, else a plain entry. */
 function modelEntry(modelPath: string, scale: number): ModelEntry {
   const file = basename(modelPath);
-  const fallback: ModelEntry = { id: file.replace(/\.onnx$/, ''), name: file, profile: 'quality', scale, file, input: 'input', output: 'output', params: 1 };
+  const fallback = unlistedModel(modelPath, scale);
   let registry: unknown;
   try {
     registry = JSON.parse(readFileSync(join(dirname(modelPath), 'models.json'), 'utf8'));

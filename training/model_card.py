@@ -9,7 +9,8 @@ model id, written by --record-run from runs/<name>/last.pt, best.pt and log.json
 eval/*.json (written by `training.evaluate --out-json`). Evaluations made with --limit, or whose
 harness check failed, are left out. Paper numbers are hardcoded below and labelled as such.
 
-It also writes each model's measured Set14 Y-PSNR into models.json ("set14Psnr"): the extension's
+It also writes into models.json each file's sha256 ("sha256": the extension's result cache keys
+on it) and each model's measured Set14 Y-PSNR ("set14Psnr"): the extension's
 quality profile runs the best measured model at a scale (src/core/models.ts, modelForJob). And it
 lists a model's fp16 variant (models/<file>.fp16.onnx, training/fp16.py) as "fp16File" only when
 full evaluations of both files show the variant within 0.02 dB on every benchmark set.
@@ -299,10 +300,14 @@ def fp16_comparison(evals: dict, model: dict, hashes: dict[str, str]) -> tuple[l
 
 
 def registry_text(registry: dict, evals: dict, hashes: dict[str, str]) -> str:
-    """models.json with "set14Psnr" and "fp16File" set from the evaluations (and dropped where none counts), one model per line."""
+    """models.json with "sha256" of each shipped file (the extension's result cache keys on it, so a
+    retrained model never serves results of the old one), and "set14Psnr" and "fp16File" set from
+    the evaluations (and dropped where none counts), one model per line."""
     models = []
     for model in registry["models"]:
-        entry = {k: v for k, v in model.items() if k not in ("set14Psnr", "fp16File")}
+        entry = {k: v for k, v in model.items() if k not in ("sha256", "set14Psnr", "fp16File")}
+        if model["id"] in hashes:
+            entry["sha256"] = hashes[model["id"]]
         got = _full_result(evals, model, hashes, "Set14")
         if got is not None:
             entry["set14Psnr"] = round(got[0], 2)

@@ -3,17 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { cacheKey, LruCacheIndex, sha256Hex } from './lru-cache-index';
 
 describe('cacheKey', () => {
-  it('differs when any part differs', () => {
-    const key = cacheKey('https://example.test/a.png', 'ab12', 'plksr-tiny-x2');
-    expect(cacheKey('https://example.test/b.png', 'ab12', 'plksr-tiny-x2')).not.toBe(key);
-    expect(cacheKey('https://example.test/a.png', 'ab13', 'plksr-tiny-x2')).not.toBe(key);
-    expect(cacheKey('https://example.test/a.png', 'ab12', 'plksr-tiny-x4')).not.toBe(key);
-    expect(cacheKey('https://example.test/a.png', 'ab12', 'plksr-tiny-x2')).toBe(key);
+  it('differs when the bytes, the model file or the overlap differ', () => {
+    const key = cacheKey('ab12', 'model-a', 30);
+    expect(cacheKey('ab13', 'model-a', 30)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-b', 30)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-a', 28)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-a', 30)).toBe(key);
   });
 
   it('cannot be forged by separators inside a part', () => {
-    expect(cacheKey('u","h', 'm', 'x')).not.toBe(cacheKey('u', 'h","m', 'x'));
-    expect(cacheKey('a|b', 'c', 'd')).not.toBe(cacheKey('a', 'b|c', 'd'));
+    expect(cacheKey('h","m', 'x', 30)).not.toBe(cacheKey('h', 'm","x', 30));
+    expect(cacheKey('a|b', 'c', 30)).not.toBe(cacheKey('a', 'b|c', 30));
   });
 });
 

@@ -5,11 +5,12 @@
  */
 
 /**
- * The same URL can serve new bytes, and a new model makes a new result: both are in the key.
- * JSON keeps the three parts apart whatever characters the URL holds.
+ * A result is a function of the image's bytes, the model file and how tiles are blended (their
+ * overlap), so those make the key. Not the URL: the same URL can serve new bytes, and the same bytes
+ * come under new URLs (blob: URLs made on each load, signed CDN links that expire).
  */
-export function cacheKey(url: string, bytesHash: string, modelId: string): string {
-  return JSON.stringify([url, bytesHash, modelId]);
+export function cacheKey(bytesHash: string, modelSha256: string, overlap: number): string {
+  return JSON.stringify([bytesHash, modelSha256, overlap]);
 }
 
 /** `Uint8Array<ArrayBuffer>`: digest() refuses views of a SharedArrayBuffer. */

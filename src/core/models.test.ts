@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { availableScales, modelForJob, parseRegistry, pickModel, SHIPPED_SCALES, type ModelEntry } from './models';
@@ -5,7 +6,7 @@ import { availableScales, modelForJob, parseRegistry, pickModel, SHIPPED_SCALES,
 const shipped: unknown = JSON.parse(readFileSync(new URL('../../models/models.json', import.meta.url), 'utf8'));
 
 function entry(overrides: Partial<Record<keyof ModelEntry, unknown>> = {}): Record<string, unknown> {
-  return { id: 'm-x2', name: 'M x2', profile: 'quality', scale: 2, file: 'm-x2.onnx', input: 'input', output: 'output', params: 1000, ...overrides };
+  return { id: 'm-x2', name: 'M x2', profile: 'quality', scale: 2, file: 'm-x2.onnx', input: 'input', output: 'output', params: 1000, sha256: 'ab12', ...overrides };
 }
 
 const withoutName = entry();
@@ -27,6 +28,13 @@ describe('parseRegistry', () => {
     for (const model of parsed.models) expect(model.file).toMatch(/^[^/]+\.onnx$/);
   });
 
+  it('gives the hash of each shipped file, which the result cache keys on', () => {
+    for (const model of parseRegistry(shipped).models) {
+      const bytes = readFileSync(new URL(`../../models/${model.file}`, import.meta.url));
+      expect(model.sha256, model.file).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
+  });
+
   it.each([
     ['not an object', null],
     ['a wrong version', { version: 2, models: [] }],
@@ -42,6 +50,7 @@ describe('parseRegistry', () => {
     ['a file in a folder', entry({ file: '../m-x2.onnx' }), /bare \.onnx file name/],
     ['a file that is not .onnx', entry({ file: 'm-x2.bin' }), /bare \.onnx file name/],
     ['a fractional scale', entry({ scale: 1.5 }), /scale must be a positive integer/],
+    ['no file hash', entry({ sha256: undefined }), /sha256 must be a non-empty string/],
     ['a zero parameter count', entry({ params: 0 }), /params must be a positive integer/],
     ['a PSNR that is not a number', entry({ set14Psnr: '32.1' }), /set14Psnr must be a PSNR in dB/],
     ['a negative PSNR', entry({ set14Psnr: -1 }), /set14Psnr must be a PSNR in dB/],

@@ -12,6 +12,11 @@ export interface ModelEntry {
   output: string;
   params: number;
   /**
+   * sha256 of `file`, written by `training.model_card`: the result cache keys on it, so retrained
+   * weights shipped under the same id never serve results of the old ones.
+   */
+  sha256: string;
+  /**
    * Y-PSNR of this very file on Set14, written by `training.model_card` from the evaluations;
    * absent when none counts. What the quality profile goes by.
    */
@@ -52,7 +57,7 @@ function parseEntry(raw: unknown, index: number): ModelEntry {
     if (!value.endsWith('.onnx') || value.includes('/')) throw new TypeError(`${where}.${key} must be a bare .onnx file name`);
     return value;
   };
-  const entry: ModelEntry = { id: text('id'), name: text('name'), profile, scale: count('scale'), file: onnxFile('file'), input: text('input'), output: text('output'), params: count('params') };
+  const entry: ModelEntry = { id: text('id'), name: text('name'), profile, scale: count('scale'), file: onnxFile('file'), input: text('input'), output: text('output'), params: count('params'), sha256: text('sha256') };
   const psnr = raw.set14Psnr;
   if (psnr !== undefined) {
     if (typeof psnr !== 'number' || !(psnr > 0 && psnr < 100)) throw new TypeError(`${where}.set14Psnr must be a PSNR in dB`);

@@ -50,7 +50,7 @@ describe('precisionProbe', () => {
 });
 
 describe('fp16Candidate', () => {
-  const model: ModelEntry = { id: 'm', name: 'M', profile: 'quality', scale: 2, file: 'm.onnx', input: 'input', output: 'output', params: 1, set14Psnr: 33, fp16File: 'm.fp16.onnx' };
+  const model: ModelEntry = { id: 'm', name: 'M', profile: 'quality', scale: 2, file: 'm.onnx', input: 'input', output: 'output', params: 1, sha256: 'ab12', set14Psnr: 33, fp16File: 'm.fp16.onnx' };
 
   it('probes only WebGPU with shader-f16, an fp16 file and a measured PSNR', () => {
     expect(fp16Candidate(model, 'webgpu', true)).toBe(true);

@@ -161,6 +161,25 @@ describe('upscaleImage', () => {
     expect(runs).toBe(3);
   });
 
+  it('stops before the next tile once aborted, with the signal\'s reason', async () => {
+    const gone = new AbortController();
+    let runs = 0;
+    const counting: TileRunner = {
+      scale: runner.scale,
+      run: (input, width, height) => {
+        runs++;
+        return runner.run(input, width, height);
+      },
+    };
+    const onProgress = (done: number) => {
+      if (done === 1) gone.abort(new Error('the page is gone'));
+    };
+    expect(planTiles(image.width, image.height, maxTile, 16).length).toBeGreaterThan(3);
+    await expect(upscaleImage(image, counting, { maxTile, overlap: 16, onProgress, signal: gone.signal })).rejects.toThrow('the page is gone');
+    // Tile 2 had started while tile 1 was blended; nothing after it.
+    expect(runs).toBe(2);
+  });
+
   it('reports progress that only goes up and ends at the tile count', async () => {
     const events: Array<[number, number]> = [];
     await upscaleImage(image, runner, { maxTile, overlap: 16, onProgress: (done, total) => events.push([done, total]) });

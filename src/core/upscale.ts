@@ -15,6 +15,8 @@ export interface UpscaleOptions {
   /** Context each tile shares with its neighbours, in input pixels. */
   overlap: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops the job before its next tile (the page that asked is gone): throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
   const blender = new SeamBlender(out, options.overlap * scale);
   let buffer: Float32Array | undefined;
   const start = (i: number): Promise<Float32Array> => {
+    options.signal?.throwIfAborted();
     const { input } = tiles[i];
     buffer = rgbaToTensor(image, input, buffer);
     const running = runner.run(buffer, input.width, input.height);

@@ -2,8 +2,9 @@
  * The engine in Node: the same tiling, blending and tensor code as the extension, over
  * onnxruntime-node. Used by `npm run upscale`, the training evaluation and the benchmark.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { RgbaImage } from '../core/image';
 import { checkImageSize } from '../core/limits';
@@ -17,6 +18,13 @@ export const MODELS_DIR = resolve(import.meta.dirname, '../../models');
 
 export function loadRegistry(dir = MODELS_DIR): ModelRegistry {
   return parseRegistry(JSON.parse(readFileSync(join(dir, 'models.json'), 'utf8')));
+}
+
+/** A registry entry for an ONNX file that models.json does not list (a checkpoint being evaluated). */
+export function unlistedModel(path: string, scale: number): ModelEntry {
+  const file = basename(path);
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  return { id: file.replace(/\.onnx$/, ''), name: file, profile: 'quality', scale, file, input: 'input', output: 'output', params: 1, sha256 };
 }
 
 /** `threads` 0 lets ORT use every core. */
@@ -38,7 +46,7 @@ export interface NodeUpscaleOptions {
 
 export async function upscaleWithModel(image: RgbaImage, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
   const model: ModelEntry = options.modelFile
-    ? { id: 'custom', name: options.modelFile, profile: 'quality', scale: options.scale, file: options.modelFile, input: 'input', output: 'output', params: 1 }
+    ? unlistedModel(options.modelFile, options.scale)
     : modelForJob(loadRegistry(), options.scale, options.profile ?? resolveProfile(DEFAULT_SETTINGS.profile, null));
   checkImageSize(image.width, image.height, model.scale, Infinity);
   const runner = await createRunner(model, options.modelFile ? resolve(options.modelFile) : undefined);

@@ -21,12 +21,11 @@ export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void)
   let release: ((settings: JobSettings) => void) | undefined;
   chrome.runtime.onConnect.addListener((port) => {
     if (port.name !== JOB_PORT) return;
-    let open = true;
-    port.onDisconnect.addListener(() => {
-      open = false;
-    });
+    // The page closed, navigated or gave up: its jobs stop, and leave the engine to other tabs.
+    const gone = new AbortController();
+    port.onDisconnect.addListener(() => gone.abort());
     const emit = (event: JobEvent) => {
-      if (open) port.postMessage(event);
+      if (!gone.signal.aborted) port.postMessage(event);
     };
     port.onMessage.addListener((message: unknown) => {
       if (!isJobRequest(message)) return;
@@ -34,7 +33,7 @@ export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void)
       queue = queue.then(async () => {
         try {
           // The page may have closed while the job waited its turn.
-          if (open) emit(await runJob(message, emit));
+          if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal));
         } catch (error) {
           emit({ type: 'failed', failure: toFailure(error) });
         } finally {

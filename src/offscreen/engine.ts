@@ -44,7 +44,7 @@ async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number):
   }
 }
 
-async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobRequest, emit: (event: JobEvent) => void): Promise<StoredResult> {
+async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<StoredResult> {
   const choice = await chooseBackend(job.settings.allowWebGPU);
   const upscaleOn = async (on: BackendChoice) => {
     const { runner, precisionNote } = await runnerForJob(model, on);
@@ -52,6 +52,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
       maxTile: Math.min(job.settings.maxTile, on.maxTile),
       overlap: DEFAULT_OVERLAP,
       onProgress: (done, total) => emit({ type: 'progress', done, total }),
+      signal,
     });
     return { output, ran: on, precisionNote };
   };
@@ -59,7 +60,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   try {
     outcome = await upscaleOn(choice);
   } catch (error) {
-    if (choice.backend !== 'webgpu') throw error;
+    if (choice.backend !== 'webgpu' || signal.aborted) throw error;
     // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM.
     fallBackToWasm(error instanceof Error ? error.message : String(error));
     outcome = await upscaleOn(await chooseBackend(job.settings.allowWebGPU));
@@ -73,7 +74,8 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   return { png: await encodePng(output), width: output.width, height: output.height, backend };
 }
 
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): Promise<Extract<JobEvent, { type: 'done' }>> {
+/** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
   const blob = await fetchImageBlob(job.srcUrl, job.pageBytes);
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -83,8 +85,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): 
   const models = await loadRegistry();
   const choice = await chooseBackend(job.settings.allowWebGPU);
   const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, choice));
-  // The URL alone is not enough: the same URL can serve new bytes, and a new model makes a new result.
-  const key = cacheKey(job.srcUrl, await sha256Hex(bytes), model.id);
+  const key = cacheKey(await sha256Hex(bytes), model.sha256, DEFAULT_OVERLAP);
   const limit = job.settings.cacheLimitBytes;
   const cached = await resultCache.lookup(key, limit);
   let result;
@@ -92,7 +93,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void): 
     result = cached;
     stats.cacheHits++;
   } else {
-    result = await upscaleAndEncode(image, model, job, emit);
+    result = await upscaleAndEncode(image, model, job, emit, signal);
     await resultCache.save(key, result, limit);
   }
   stats.jobsRun++;

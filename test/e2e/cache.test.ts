@@ -12,7 +12,7 @@ import type { CacheUsage, EngineInfo, EngineRequest } from '../../src/shared/pro
 import type { Settings } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { enhanceById, imagesSettled, markup, restoreById, shownPixels } from './page-helpers';
+import { enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
 
 let siteDir: string;
 let profileDir: string;
@@ -174,6 +174,45 @@ describe('a file the server replaces', () => {
     const second = await enhanceById(live().worker, other, otherTab, 'changing', 4);
     expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, width: 288 });
     await other.close();
+  });
+});
+
+describe('the same bytes under another URL', () => {
+  it('come from the cache: pages make new blob: URLs and signed links for the same file', async () => {
+    await enhanceBird();
+    writeFileSync(join(siteDir, 'copy.html'), '<!doctype html><img id="copy" src="bird.png?signature=2" style="width: 288px">');
+    const other = await live().context.newPage();
+    await other.goto(`${site.origin}/copy.html`);
+    await imagesSettled(other);
+    const before = await engine();
+    const outcome = await enhanceById(live().worker, other, await tabIdOf(live().worker, other), 'copy', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, width: 288 });
+    expect(await engine()).toMatchObject({ inferences: before.inferences, cacheHits: before.cacheHits + 1 });
+    await other.close();
+  });
+});
+
+describe('a job whose page closes', () => {
+  it('stops at its next tile: it stores nothing, and the next tab does not wait for it', async () => {
+    // Small tiles of the quality model: many steps, so the job is still running when its tab closes.
+    await setSettings({ profile: 'quality', maxTile: 64 });
+    await askEngine('clear-cache');
+    copyFileSync(join(BENCH, 'Set14/LR_bicubic/X4/monarchx4.png'), join(siteDir, 'monarch.png'));
+    writeFileSync(join(siteDir, 'closing.html'), '<!doctype html><img id="monarch" src="monarch.png" style="width: 768px">');
+    const doomed = await live().context.newPage();
+    await doomed.goto(`${site.origin}/closing.html`);
+    await imagesSettled(doomed);
+    const before = await engine();
+    // Its answer never comes: the tab closes under it.
+    const orphan = enhanceById(live().worker, doomed, await tabIdOf(live().worker, doomed), 'monarch', 4).catch(() => undefined);
+    await expect.poll(() => overlayTexts(doomed), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing [1-9]/));
+    await doomed.close();
+    await orphan;
+
+    await enhanceBird();
+    expect((await engine()).inferences).toBe(before.inferences + 1);
+    expect((await askEngine('cache-usage')).entries).toBe(1);
+    await setSettings({});
   });
 });
 

@@ -62,9 +62,13 @@ class RegistryText(unittest.TestCase):
         models = json.loads(registry_text(self.REGISTRY, self.EVALS, {"q4": "retrained", "f4": "def"}))["models"]
         self.assertNotIn("set14Psnr", models[0])
 
+    def test_each_file_carries_its_hash(self):
+        models = json.loads(registry_text(self.REGISTRY, self.EVALS, {"q4": "retrained", "f4": "def"}))["models"]
+        self.assertEqual([m["sha256"] for m in models], ["retrained", "def"])
+
     def test_one_model_per_line(self):
         text = registry_text(self.REGISTRY, self.EVALS, {"q4": "abc"})
-        self.assertEqual(text.splitlines()[3], '    {"id": "q4", "scale": 4, "file": "q4.onnx", "set14Psnr": 27.46},')
+        self.assertEqual(text.splitlines()[3], '    {"id": "q4", "scale": 4, "file": "q4.onnx", "sha256": "abc", "set14Psnr": 27.46},')
 
 
 class Fp16Variant(unittest.TestCase):
