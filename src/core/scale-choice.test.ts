@@ -37,6 +37,7 @@ describe('chooseScale', () => {
 
 const benchmark = (msPerMegapixelQuality: number, backend: DeviceBenchmark['backend'] = 'webgpu'): DeviceBenchmark => ({
   backend,
+  modelSha256: 'ab12',
   msPerMegapixelQuality,
   measuredAt: 1_700_000_000_000,
 });
@@ -65,14 +66,15 @@ describe('resolveProfile', () => {
 });
 
 describe('benchmarkIsStale', () => {
-  it('is stale when there is none or it ran on another backend', () => {
-    expect(benchmarkIsStale(null, 'webgpu')).toBe(true);
-    expect(benchmarkIsStale(benchmark(500, 'webgpu'), 'wasm')).toBe(true);
-    expect(benchmarkIsStale(benchmark(500, 'wasm'), 'webgpu')).toBe(true);
+  it('is stale when there is none, it ran on another backend or timed another model', () => {
+    expect(benchmarkIsStale(null, 'webgpu', 'ab12')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'webgpu'), 'wasm', 'ab12')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'wasm'), 'webgpu', 'ab12')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'webgpu'), 'webgpu', 'cd34')).toBe(true);
   });
 
-  it('is fresh on the same backend, however old', () => {
-    expect(benchmarkIsStale({ ...benchmark(500), measuredAt: 0 }, 'webgpu')).toBe(false);
+  it('is fresh on the same backend and model, however old', () => {
+    expect(benchmarkIsStale({ ...benchmark(500), measuredAt: 0 }, 'webgpu', 'ab12')).toBe(false);
   });
 });
 
@@ -97,6 +99,7 @@ describe('parseBenchmark', () => {
     { ...benchmark(500), msPerMegapixelQuality: '500' },
     { ...benchmark(500), measuredAt: Number.NaN },
     { backend: 'wasm', msPerMegapixelQuality: 500 },
+    { backend: 'wasm', msPerMegapixelQuality: 500, measuredAt: 1 },
   ])('reads %j as none', (raw) => {
     expect(parseBenchmark(raw)).toBeNull();
   });

@@ -13,9 +13,11 @@ export function chooseScale(need: number, shipped: readonly number[]): number {
   return ascending.find((scale) => scale >= need) ?? ascending[ascending.length - 1];
 }
 
-/** A one-time measurement of the quality model on this device, stored and re-run on a backend change. */
+/** A one-time measurement of the quality model on this device, stored and re-run on a backend or model change. */
 export interface DeviceBenchmark {
   backend: Backend;
+  /** sha256 of the model file it timed (models.json): a new quality model can cost far more. */
+  modelSha256: string;
   msPerMegapixelQuality: number;
   /** Date.now() of the measurement. */
   measuredAt: number;
@@ -41,17 +43,22 @@ export function resolveProfile(profile: ProfileSetting, benchmark: DeviceBenchma
   return benchmark.msPerMegapixelQuality <= AUTO_QUALITY_MAX_MS_PER_MEGAPIXEL ? 'quality' : 'fast';
 }
 
-/** A benchmark describes the backend it ran on: a new one (WebGPU switched off, a new GPU driver) needs a new run. */
-export function benchmarkIsStale(benchmark: DeviceBenchmark | null, currentBackend: Backend): boolean {
-  return benchmark === null || benchmark.backend !== currentBackend;
+/**
+ * A benchmark describes the backend and the model it ran: a new backend (WebGPU switched off, a new
+ * GPU driver) or an update that ships another quality model (8x the compute, once) needs a new run.
+ */
+export function benchmarkIsStale(benchmark: DeviceBenchmark | null, currentBackend: Backend, qualityModelSha256: string): boolean {
+  return benchmark === null || benchmark.backend !== currentBackend || benchmark.modelSha256 !== qualityModelSha256;
 }
 
 /** A stored benchmark, checked: anything else reads as none, so it is measured again. */
 export function parseBenchmark(raw: unknown): DeviceBenchmark | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const { backend, msPerMegapixelQuality, measuredAt } = raw as Partial<Record<keyof DeviceBenchmark, unknown>>;
+  const { backend, modelSha256, msPerMegapixelQuality, measuredAt } = raw as Partial<Record<keyof DeviceBenchmark, unknown>>;
   if (backend !== 'webgpu' && backend !== 'wasm') return null;
+  // Stored before the model was recorded: which model it timed is unknown, so it is measured again.
+  if (typeof modelSha256 !== 'string') return null;
   if (typeof msPerMegapixelQuality !== 'number' || !(msPerMegapixelQuality > 0) || !Number.isFinite(msPerMegapixelQuality)) return null;
   if (typeof measuredAt !== 'number' || !Number.isFinite(measuredAt)) return null;
-  return { backend, msPerMegapixelQuality, measuredAt };
+  return { backend, modelSha256, msPerMegapixelQuality, measuredAt };
 }

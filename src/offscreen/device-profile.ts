@@ -1,9 +1,9 @@
 /**
  * What the 'auto' profile means on this device: a one-time benchmark of the quality model,
- * stored in IndexedDB so it survives restarts, and measured again when the backend changes.
+ * stored in IndexedDB so it survives restarts, and measured again when the backend or that model changes.
  */
 import { benchmarkPlan, measureMsPerMegapixel } from '../core/device-benchmark';
-import { availableScales, modelForJob, type ModelRegistry, type Profile } from '../core/models';
+import { availableScales, modelForJob, type ModelEntry, type ModelRegistry, type Profile } from '../core/models';
 import { benchmarkIsStale, parseBenchmark, resolveProfile, type DeviceBenchmark, type ProfileSetting } from '../core/scale-choice';
 import { logError } from '../shared/log';
 import type { BackendChoice } from './backend';
@@ -20,17 +20,14 @@ export function benchmarkInUse(): DeviceBenchmark | null {
   return lastUsed;
 }
 
-async function measure(registry: ModelRegistry, choice: BackendChoice): Promise<DeviceBenchmark> {
-  // The smallest scale: the cheapest run of the network the quality profile would run, in the
-  // precision its jobs will run in.
-  const model = modelForJob(registry, availableScales(registry)[0], 'quality');
+async function measure(model: ModelEntry, choice: BackendChoice): Promise<DeviceBenchmark> {
   const { runner } = await runnerForJob(model, choice);
   const backend = choice.backend;
   const plan = benchmarkPlan(backend);
   const { width, height } = plan;
   const input = Float32Array.from({ length: 3 * width * height }, (_, i) => (i % 97) / 96);
   const msPerMegapixel = await measureMsPerMegapixel(() => runner.run(input, width, height), plan, () => performance.now());
-  return { backend, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
+  return { backend, modelSha256: model.sha256, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
 }
 
 async function benchmarkFor(registry: ModelRegistry, choice: BackendChoice): Promise<DeviceBenchmark> {
@@ -38,9 +35,12 @@ async function benchmarkFor(registry: ModelRegistry, choice: BackendChoice): Pro
     logError('device benchmark: stored value unreadable', error);
     return null;
   });
+  // The smallest scale: the cheapest run of the network the quality profile would run, in the
+  // precision its jobs will run in.
+  const model = modelForJob(registry, availableScales(registry)[0], 'quality');
   const stored = await known;
-  if (stored && !benchmarkIsStale(stored, choice.backend)) return stored;
-  const fresh = await measure(registry, choice);
+  if (stored && !benchmarkIsStale(stored, choice.backend, model.sha256)) return stored;
+  const fresh = await measure(model, choice);
   known = Promise.resolve(fresh);
   // Unsaved, it is measured again in the next document: slower, never wrong.
   await writeMeta(KEY, fresh).catch((error: unknown) => logError('device benchmark: not saved', error));

@@ -3,7 +3,7 @@
  * survive a browser restart), the cache limit and "clear" are honoured, and animated images are
  * refused before any model runs. A small site of its own: the restart needs a kept profile folder.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheUsage, EngineInfo, EngineRequest } from '../../src/shared/protocol';
 import type { Settings } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
-import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { launchWithExtension, ROOT, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 import { enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
 
 let siteDir: string;
@@ -121,6 +121,34 @@ describe('the result cache', () => {
     expect(info).toMatchObject({ inferences: 0, cacheHits: 1 });
     expect(info.benchmark?.measuredAt).toBe(measuredAt);
     expect(Buffer.from((await shownPixels(page, 'bird')).data).equals(firstPixels)).toBe(true);
+  });
+
+  it('measures the device again when an update ships another quality model than the one it timed', async () => {
+    const registry = JSON.parse(readFileSync(join(ROOT, 'models/models.json'), 'utf8')) as { models: Array<{ profile: string; scale: number; sha256: string }> };
+    const timed = registry.models.find((m) => m.profile === 'quality' && m.scale === 2)?.sha256;
+    expect((await engine()).benchmark?.modelSha256).toBe(timed);
+    // The engine's database, as an older version would have left it: the benchmark of another model.
+    await live().worker.evaluate(async () => {
+      await chrome.offscreen.closeDocument();
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const opening = indexedDB.open('enhance-engine');
+        opening.onsuccess = () => resolve(opening.result);
+        opening.onerror = () => reject(opening.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const meta = db.transaction('meta', 'readwrite').objectStore('meta');
+        const read = meta.get('device-benchmark');
+        read.onsuccess = () => {
+          meta.put({ ...read.result, modelSha256: 'the quality model before the update' }, 'device-benchmark').onsuccess = () => resolve();
+        };
+        read.onerror = () => reject(read.error);
+      });
+      db.close();
+    });
+    await enhanceBird();
+    const { benchmark } = await engine();
+    expect(benchmark?.modelSha256).toBe(timed);
+    expect(benchmark?.measuredAt).toBeGreaterThan(measuredAt ?? Infinity);
   });
 
   it('clear-cache empties it, and the next job runs the model', async () => {
