@@ -231,12 +231,14 @@ export class PageEnhancer {
     const pixels = await pixelSizeOf(url);
     // The page, the user or a scroll may have changed things while the file was read.
     if (!this.wants(img) || img.currentSrc !== url) return false;
-    const verdict = needsEnhancing(readFacts(img, pixels), this.settings);
-    if (!verdict.enhance || this.givenUp.has(url)) {
+    const facts = readFacts(img, pixels);
+    const verdict = needsEnhancing(facts, this.settings);
+    const scale = verdict.enhance ? chooseScale(verdict.need, SHIPPED_SCALES, facts.naturalWidth * facts.naturalHeight) : undefined;
+    if (scale === undefined || this.givenUp.has(url)) {
       this.queue.withdraw(img);
       return false;
     }
-    return this.queue.add(img, url, chooseScale(verdict.need, SHIPPED_SCALES), priorityOf(img));
+    return this.queue.add(img, url, scale, priorityOf(img));
   }
 
   /**

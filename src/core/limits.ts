@@ -1,4 +1,5 @@
 import { EnhanceError } from './errors';
+import { SHIPPED_SCALES } from './models';
 
 /**
  * The result and its encodings (RGBA pixels, canvas, PNG, data URL) are whole-image copies, so
@@ -6,6 +7,9 @@ import { EnhanceError } from './errors';
  * blend's floats cover only the output rows of one row of tiles: see SeamBlender.)
  */
 export const MAX_OUTPUT_PIXELS = 4096 * 4096;
+
+/** The largest input any job can take: the smallest shipped scale's result at MAX_OUTPUT_PIXELS. */
+export const MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS / SHIPPED_SCALES[0] ** 2;
 
 /** Widest activation PLKSR-tiny keeps per pixel (the channel mixer's 2 x 64 channels). */
 const WIDEST_CHANNELS = 128;

@@ -1,4 +1,5 @@
 /** Which model runs an automatic job: the scale an image needs, and quality or speed for this device. */
+import { MAX_OUTPUT_PIXELS } from './limits';
 import type { Profile } from './models';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -6,11 +7,15 @@ export type Backend = 'webgpu' | 'wasm';
 /** The profile a user picks: 'auto' leaves the choice to the device benchmark. */
 export type ProfileSetting = 'auto' | Profile;
 
-/** The smallest shipped scale that covers `need`; the largest when none does (closest we can get). */
-export function chooseScale(need: number, shipped: readonly number[]): number {
+/**
+ * The smallest shipped scale that covers `need`; the largest when none does (closest we can get).
+ * Only scales whose result stays within MAX_OUTPUT_PIXELS count (the engine refuses the others: a
+ * 1100x1100 image shown at 2500 pixels gets x2, not a refused x4); undefined when none does.
+ */
+export function chooseScale(need: number, shipped: readonly number[], inputPixels: number): number | undefined {
   if (shipped.length === 0) throw new RangeError('no shipped scales');
-  const ascending = [...shipped].sort((a, b) => a - b);
-  return ascending.find((scale) => scale >= need) ?? ascending[ascending.length - 1];
+  const fitting = [...shipped].sort((a, b) => a - b).filter((scale) => inputPixels * scale * scale <= MAX_OUTPUT_PIXELS);
+  return fitting.find((scale) => scale >= need) ?? fitting.at(-1);
 }
 
 /** A one-time measurement of the quality model on this device, stored and re-run on a backend or model change. */

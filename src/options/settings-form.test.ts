@@ -84,7 +84,7 @@ describe('readForm', () => {
 
 describe('rangeMessage', () => {
   it('words whole numbers and ranges readably', () => {
-    expect(rangeMessage(NUMBER_FIELDS.find((f) => f.key === 'maxInputPixels')!)).toBe('Enter a whole number from 1 to 64,000,000.');
+    expect(rangeMessage(NUMBER_FIELDS.find((f) => f.key === 'maxInputPixels')!)).toBe('Enter a whole number from 1 to 4,194,304.');
     expect(rangeMessage(NUMBER_FIELDS.find((f) => f.key === 'minUpscaleFactor')!)).toBe('Enter a number from 1 to 8.');
   });
 });

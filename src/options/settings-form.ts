@@ -3,6 +3,7 @@
  * to settings. Whether a value is valid is the settings validator's call; the ranges here only word
  * the message and set the inputs' spinners (a unit test keeps the two in step).
  */
+import { MAX_INPUT_PIXELS } from '../core/limits';
 import type { ProfileSetting } from '../core/scale-choice';
 import { validateSettings, type Settings } from '../shared/settings';
 
@@ -21,7 +22,7 @@ export interface NumberField {
 const BYTES_PER_MB = 1_000_000;
 
 export const NUMBER_FIELDS: readonly NumberField[] = [
-  { key: 'maxInputPixels', min: 1, max: 64_000_000, wholeNumber: true, perUnit: 1 },
+  { key: 'maxInputPixels', min: 1, max: MAX_INPUT_PIXELS, wholeNumber: true, perUnit: 1 },
   { key: 'maxTile', min: 64, max: 1024, wholeNumber: true, perUnit: 1 },
   { key: 'minUpscaleFactor', min: 1, max: 8, wholeNumber: false, perUnit: 1 },
   { key: 'minSide', min: 1, max: 1024, wholeNumber: true, perUnit: 1 },

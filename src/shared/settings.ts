@@ -2,6 +2,7 @@
  * Settings: one schema with defaults, a version with named migrations, and a validator that fills
  * gaps and drops bad values instead of failing, so old or corrupt storage never breaks the extension.
  */
+import { MAX_INPUT_PIXELS } from '../core/limits';
 import type { ProfileSetting } from '../core/scale-choice';
 
 export const SETTINGS_VERSION = 2;
@@ -52,7 +53,8 @@ const isIntegerIn = (min: number, max: number): Check => (v) => typeof v === 'nu
 
 const CHECKS: { [K in Exclude<keyof Settings, 'version'>]: Check } = {
   profile: (v) => v === 'auto' || v === 'quality' || v === 'fast',
-  maxInputPixels: isIntegerIn(1, 64_000_000),
+  // Larger inputs have no scale whose result the engine accepts.
+  maxInputPixels: isIntegerIn(1, MAX_INPUT_PIXELS),
   maxTile: isIntegerIn(64, 1024),
   allowWebGPU: (v) => typeof v === 'boolean',
   // Below 1 would "enhance" images shown smaller than they are; past 8 nothing qualifies.

@@ -4,7 +4,7 @@
  * script-inserted images, the page's own source changes winning over ours, the frame's counts,
  * switching off, and the popup's Enhance all / Restore all.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
@@ -14,7 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { box, enhanceById, markup, watchPageProblems } from './page-helpers';
+import { box, enhanceById, markup, overlayTexts, watchPageProblems } from './page-helpers';
 
 /**
  * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), one
@@ -28,6 +28,7 @@ function buildPage(dir: string): void {
   crop('head', 48, 'head.png');
   crop('baby', 96, 'sharp.png');
   crop('woman', 48, 'pixel-art.png');
+  copyFileSync(join(BENCH, 'Urban100/HR/img_020.png'), join(dir, 'big.png'));
   const img = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px" alt="${id}">`;
   writeFileSync(
     join(dir, 'index.html'),
@@ -180,6 +181,20 @@ describe('auto-enhance in the content script', () => {
     expect(await enhancedIds()).toEqual([]);
     expect(await markup(page, 'twin-a')).toBe(twinMarkup);
     await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+
+  it('gives an image too large for x4 the scale whose result the engine accepts', async () => {
+    // 1280x960 shown 2.27 times its size: x4 would make 19.7 million pixels, over the engine's cap.
+    await page.evaluate(() => {
+      document.getElementById('row')!.insertAdjacentHTML('beforeend', '<img id="big" src="big.png" style="width: 2900px">');
+    });
+    await page.waitForFunction(() => (document.getElementById('big') as HTMLImageElement).complete);
+    // With twin-a and inserted, restored just before (their results come from the cache).
+    expect(await sendToPage('enhance-all')).toEqual({ queued: 3 });
+    // Under way (its progress ring shows tiles done), and nothing failed: x2 runs.
+    await expect.poll(() => overlayTexts(page), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing [1-9]/));
+    expect(await tabCounts()).toMatchObject({ failed: 0 });
+    await page.evaluate(() => document.getElementById('big')!.remove());
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
