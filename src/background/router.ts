@@ -54,6 +54,9 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'clear-cache':
       requireExtensionPage(sender, request.type);
       return askEngine({ target: 'offscreen', type: 'clear-cache' });
+    case 'trim-cache':
+      requireExtensionPage(sender, request.type);
+      return askEngine({ target: 'offscreen', type: 'trim-cache', limitBytes: request.limitBytes });
     case 'start-engine':
       return ensureEngine();
     case 'engine-idle':

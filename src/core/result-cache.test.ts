@@ -86,6 +86,17 @@ describe('ResultCache', () => {
     expect([...store.values.keys()]).toEqual(['b']);
   });
 
+  it('trims to a lowered limit at once, least recently used first', async () => {
+    const { cache, store } = setup();
+    for (const key of ['a', 'b', 'c']) await cache.save(key, tenBytes(key), 100);
+    await cache.lookup('a', 100);
+    expect(await cache.trim(20)).toEqual({ entries: 2, bytes: 20 });
+    expect([...store.values.keys()].sort()).toEqual(['a', 'c']);
+    expect(await cache.trim(100)).toEqual({ entries: 2, bytes: 20 });
+    expect(await cache.trim(0)).toEqual({ entries: 0, bytes: 0 });
+    expect(store.values.size).toBe(0);
+  });
+
   it('persists across instances: a new document finds the results and their use order', async () => {
     const first = setup();
     await first.cache.save('a', tenBytes('a'), 25);

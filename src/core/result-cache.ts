@@ -81,6 +81,19 @@ export class ResultCache<V> {
     });
   }
 
+  /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
+  trim(limitBytes: number): Promise<CacheUsage> {
+    return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
+      const index = await this.loaded();
+      const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];
+      if (index && remove.length > 0) {
+        for (const key of remove) index.remove(key);
+        await this.commit({ remove, index: index.toJSON() });
+      }
+      return usageOf(index);
+    });
+  }
+
   usage(): Promise<CacheUsage> {
     return this.serial('cache usage', { entries: 0, bytes: 0 }, async () => usageOf(await this.loaded()));
   }

@@ -5,7 +5,7 @@
  * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
  */
 import { toFailure } from '../core/errors';
-import { isJobRequest, JOB_PORT, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
+import { isJobRequest, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineInfo, runJob } from './engine';
 import { resultCache } from './result-store';
 
@@ -44,15 +44,20 @@ export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void)
   });
 }
 
-type EngineHandlers = { [K in EngineRequest['type']]: () => EngineResponses[K] | Promise<EngineResponses[K]> };
-
 // The cache never rejects (a broken store reads as empty), so every request gets its answer.
-const handlers: EngineHandlers = {
-  'engine-info': engineInfo,
-  'cache-usage': () => resultCache.usage(),
-  'clear-cache': () => resultCache.clear(),
-};
+function answer(request: EngineRequest): Promise<EngineResponses[EngineRequest['type']]> | EngineInfo {
+  switch (request.type) {
+    case 'engine-info':
+      return engineInfo();
+    case 'cache-usage':
+      return resultCache.usage();
+    case 'clear-cache':
+      return resultCache.clear();
+    case 'trim-cache':
+      return resultCache.trim(request.limitBytes);
+  }
+}
 
 export async function answerEngineRequest<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
-  return (await handlers[request.type]()) as EngineResponses[T['type']];
+  return (await answer(request)) as EngineResponses[T['type']];
 }

@@ -3,8 +3,8 @@ import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
 import type { CacheUsage } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
-import { loadSettings, saveSettings } from '../shared/settings-store';
-import { formatMegabytes, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
+import { loadSettings, onSettingsChanged, saveSettings } from '../shared/settings-store';
+import { changedSettings, formatMegabytes, mergeUnedited, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
 import { showSiteList } from './site-list';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -32,13 +32,22 @@ for (const field of NUMBER_FIELDS) {
   input.step = field.wholeNumber ? '1' : 'any';
 }
 
-function fill(settings: Settings): void {
-  shown = settings;
-  const values = toFormValues(settings);
+function show(values: FormValues): void {
   profile.value = values.profile;
   allowWebGPU.checked = values.allowWebGPU;
   for (const [key, input] of numberInputs) input.value = values[key];
+}
+
+function fill(settings: Settings): void {
+  shown = settings;
+  show(toFormValues(settings));
   showErrors({});
+}
+
+/** Settings changed elsewhere while this page is open: unedited fields follow, so Save cannot undo them. */
+function follow(settings: Settings): void {
+  show(mergeUnedited(formValues(), toFormValues(shown), toFormValues(settings)));
+  shown = settings;
 }
 
 function formValues(): FormValues {
@@ -56,8 +65,11 @@ function showErrors(errors: Extract<FormResult, { ok: false }>['errors']): void 
 }
 
 async function save(settings: Partial<Settings>, done: string): Promise<void> {
-  fill(await saveSettings(settings));
+  const saved = await saveSettings(settings);
+  fill(saved);
   formStatus.textContent = done;
+  // A lowered limit frees the space now, not at the next job.
+  showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
 }
 
 function showUsage(usage: CacheUsage): void {
@@ -79,7 +91,7 @@ form.addEventListener('submit', (event) => {
     if (first !== undefined) byId(first).focus();
     return;
   }
-  save(result.settings, 'Saved.').catch((error: unknown) => failed('options save', error));
+  save(changedSettings(shown, result.settings), 'Saved.').catch((error: unknown) => failed('options save', error));
 });
 
 byId('reset').addEventListener('click', () => {
@@ -96,6 +108,7 @@ clearCache.addEventListener('click', () => {
 });
 
 loadSettings().then(fill, (error: unknown) => failed('options load', error));
+onSettingsChanged(follow);
 showSiteList(byId<HTMLUListElement>('sites'), byId('sites-empty'), failed);
 askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
   logError('cache usage', error);

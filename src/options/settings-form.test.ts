@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, validateSettings } from '../shared/settings';
-import { formatMegabytes, NUMBER_FIELDS, rangeMessage, readForm, toFormValues, type FormValues } from './settings-form';
+import { changedSettings, formatMegabytes, mergeUnedited, NUMBER_FIELDS, rangeMessage, readForm, toFormValues, type FormValues } from './settings-form';
 
 const defaults = { ...DEFAULT_SETTINGS };
 
@@ -95,4 +95,20 @@ describe('formatMegabytes', () => {
     [1_234_567, '1.2 MB'],
     [200_000_000, '200 MB'],
   ])('%d bytes -> %s', (bytes, text) => expect(formatMegabytes(bytes)).toBe(text));
+});
+
+describe('changedSettings', () => {
+  it('keeps only the values that differ', () => {
+    expect(changedSettings(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS, minSide: 30, profile: 'fast' })).toEqual({ minSide: 30, profile: 'fast' });
+    expect(changedSettings(DEFAULT_SETTINGS, { ...DEFAULT_SETTINGS })).toEqual({});
+  });
+});
+
+describe('mergeUnedited', () => {
+  it('takes new values into the fields not edited, and keeps the edits', () => {
+    const filledFrom = toFormValues(DEFAULT_SETTINGS);
+    const current = { ...filledFrom, minSide: '30' };
+    const incoming = toFormValues({ ...DEFAULT_SETTINGS, profile: 'fast', minSide: 48 });
+    expect(mergeUnedited(current, filledFrom, incoming)).toEqual({ ...filledFrom, profile: 'fast', minSide: '30' });
+  });
 });

@@ -69,6 +69,23 @@ export function readForm(values: FormValues, current: Settings): FormResult {
   return { ok: false, errors };
 }
 
+/** The settings that differ: what a Save writes, so it never writes back a value this page did not change. */
+export function changedSettings(before: Settings, after: Settings): Partial<Settings> {
+  return Object.fromEntries(Object.entries(after).filter(([key, value]) => before[key as keyof Settings] !== value)) as Partial<Settings>;
+}
+
+/**
+ * The form after the stored settings changed elsewhere (the popup, another device): fields the
+ * user has not edited since they were filled from `filledFrom` take the new values; edits stay.
+ */
+export function mergeUnedited(current: FormValues, filledFrom: FormValues, incoming: FormValues): FormValues {
+  const merged = { ...current };
+  for (const key of Object.keys(current) as Array<keyof FormValues>) {
+    if (current[key] === filledFrom[key]) (merged as Record<string, unknown>)[key] = incoming[key];
+  }
+  return merged;
+}
+
 export function formatMegabytes(bytes: number): string {
   return `${(bytes / BYTES_PER_MB).toLocaleString('en', { maximumFractionDigits: 1 })} MB`;
 }

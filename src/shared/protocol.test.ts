@@ -19,6 +19,7 @@ describe('isBackgroundRequest', () => {
     { type: 'tab-status', tabId: 7 },
     { type: 'cache-usage' },
     { type: 'clear-cache' },
+    { type: 'trim-cache', limitBytes: 0 },
     { type: 'start-engine' },
     { type: 'engine-idle' },
   ])('accepts a $type message', (message) => expect(isBackgroundRequest(message)).toBe(true));
@@ -34,6 +35,8 @@ describe('isBackgroundRequest', () => {
     { type: 'tab-counts', counts: { enhanced: 1.5, queued: 0, failed: 0 } },
     { type: 'tab-status' },
     { type: 'tab-status', tabId: '7' },
+    { type: 'trim-cache' },
+    { type: 'trim-cache', limitBytes: -1 },
   ])(
     'rejects %j',
     (message) => expect(isBackgroundRequest(message)).toBe(false),
@@ -93,6 +96,11 @@ describe('isJobRequest', () => {
 describe('isEngineRequest', () => {
   it.each(['engine-info', 'cache-usage', 'clear-cache'])('accepts %s addressed to the offscreen engine', (type) => {
     expect(isEngineRequest({ target: 'offscreen', type })).toBe(true);
+  });
+
+  it('accepts trim-cache with a limit, and only with one', () => {
+    expect(isEngineRequest({ target: 'offscreen', type: 'trim-cache', limitBytes: 5_000_000 })).toBe(true);
+    expect(isEngineRequest({ target: 'offscreen', type: 'trim-cache' })).toBe(false);
   });
 
   it.each([...notMessages, { type: 'engine-info' }, { target: 'background', type: 'engine-info' }, { target: 'offscreen', type: 'job' }])('rejects %j', (message) =>

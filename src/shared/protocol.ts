@@ -96,6 +96,8 @@ export type BackgroundRequest =
   /** Options page: the cache, which only the engine can see. */
   | { type: 'cache-usage' }
   | { type: 'clear-cache' }
+  /** Options page, after a save: drop what a lowered limit no longer holds, now rather than at the next job. */
+  | { type: 'trim-cache'; limitBytes: number }
   /** Content script: a job's port found no engine (closed while idle, or crashed): start it. */
   | { type: 'start-engine' }
   /** Chrome's engine document: no job for the settings' idle minutes; the worker closes it. */
@@ -114,6 +116,7 @@ export interface BackgroundResponses {
   'tab-status': TabStatus;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
+  'trim-cache': CacheUsage;
   'start-engine': void;
   'engine-idle': void;
 }
@@ -138,6 +141,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isTabCounts(m.counts);
     case 'tab-status':
       return isCount(m.tabId);
+    case 'trim-cache':
+      return isCount(m.limitBytes);
     case 'cache-usage':
     case 'clear-cache':
     case 'start-engine':
@@ -177,18 +182,21 @@ export type JobEvent =
 export type EngineRequest =
   | { target: 'offscreen'; type: 'engine-info' }
   | { target: 'offscreen'; type: 'cache-usage' }
-  | { target: 'offscreen'; type: 'clear-cache' };
+  | { target: 'offscreen'; type: 'clear-cache' }
+  | { target: 'offscreen'; type: 'trim-cache'; limitBytes: number };
 
 export interface EngineResponses {
   'engine-info': EngineInfo;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
+  'trim-cache': CacheUsage;
 }
 
 export function isEngineRequest(message: unknown): message is EngineRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { target, type } = message as { target?: unknown; type?: unknown };
-  return target === 'offscreen' && (type === 'engine-info' || type === 'cache-usage' || type === 'clear-cache');
+  const { target, type, limitBytes } = message as { target?: unknown; type?: unknown; limitBytes?: unknown };
+  if (target !== 'offscreen') return false;
+  return type === 'engine-info' || type === 'cache-usage' || type === 'clear-cache' || (type === 'trim-cache' && isCount(limitBytes));
 }
 
 function isJobSettings(value: unknown): value is JobSettings {

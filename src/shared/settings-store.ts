@@ -19,4 +19,11 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
   return next;
 }
 
+/** Calls back with the settings whenever they change in storage: this page, another one, another device. */
+export function onSettingsChanged(listener: (settings: Settings) => void): void {
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'sync' && KEY in changes) listener(validateSettings(changes[KEY].newValue).settings);
+  });
+}
+
 export { DEFAULT_SETTINGS };

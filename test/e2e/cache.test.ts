@@ -220,6 +220,22 @@ describe('the same bytes under another URL', () => {
   });
 });
 
+describe('the options page', () => {
+  it('frees the space at once when the cache limit is lowered', async () => {
+    await enhanceBird();
+    expect((await askEngine('cache-usage')).entries).toBeGreaterThan(0);
+    const options = await live().context.newPage();
+    await options.goto(`chrome-extension://${new URL(live().worker.url()).host}/src/options/options.html`);
+    await expect.poll(() => options.getByLabel(/Keep enhanced images/).inputValue()).not.toBe('');
+    await options.getByLabel(/Keep enhanced images/).fill('0');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.locator('#cache-usage').textContent()).toBe('0 images, 0 MB');
+    expect(await askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await options.close();
+    await setSettings({});
+  });
+});
+
 describe('a job whose page closes', () => {
   it('stops at its next tile: it stores nothing, and the next tab does not wait for it', async () => {
     // Small tiles of the quality model: many steps, so the job is still running when its tab closes.

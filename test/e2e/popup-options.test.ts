@@ -153,6 +153,21 @@ describe('options page', () => {
     await options.close();
   });
 
+  it('follows a setting changed elsewhere while open, and its Save does not undo it', async () => {
+    const options = await openOptions();
+    await options.getByLabel(/shorter side/).fill('30');
+    const popup = await openPopup(tabId);
+    await popup.getByLabel('Profile').selectOption('fast');
+    await expect.poll(() => options.getByLabel('Profile').inputValue()).toBe('fast');
+    // The edit made before the change stays.
+    expect(await options.getByLabel(/shorter side/).inputValue()).toBe('30');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
+    expect(await synced('settings')).toMatchObject({ profile: 'fast', minSide: 30 });
+    await popup.close();
+    await options.close();
+  });
+
   it('refuses an invalid value with a message, and saves none of the form', async () => {
     const options = await openOptions();
     const before = await synced('settings');
