@@ -1,15 +1,14 @@
 /** The service worker: menus, the message router, per-tab counts, and the `self.enhance` automation surface. */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { isBackgroundRequest } from '../shared/protocol';
+import { isBackgroundRequest, type ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
 import { showCounts, styleBadge } from './badge';
 import { createMenus, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
-import { NO_COUNTS } from './frame-counts';
 import { serveOpenTabsOnce } from './open-tabs';
 import { route } from './router';
 import { onCommand } from './shortcut';
-import { forgetTab, forgetTabIfOtherPage } from './tab-counts-store';
+import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
 
 declare global {
   // Documented in the README: the functions the menu calls, for automation and tests.
@@ -46,10 +45,20 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 browser.tabs.onRemoved.addListener((tabId) => {
   forgetTab(tabId).catch((error: unknown) => logError('tab counts', error));
 });
+/**
+ * The tab's counts were forgotten: the frames there now say what they hold. A single-page app that
+ * changed its URL keeps its document and its enhanced images; a reloaded page's frames hold none
+ * yet (and report on their own later); a page without our script has nothing to say.
+ */
+async function recount(tabId: number): Promise<void> {
+  await browser.tabs.sendMessage(tabId, { type: 'report-counts' } satisfies ContentRequest).catch(() => undefined);
+  await showCounts(tabId, await tabCounts(tabId));
+}
+
 browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
-  // changeInfo.url is there when the tab shows a new URL; an in-page link keeps the page and its counts.
-  if (changeInfo.url === undefined) return;
-  forgetTabIfOtherPage(tabId, changeInfo.url)
-    .then((forgotten) => (forgotten ? showCounts(tabId, NO_COUNTS) : undefined))
-    .catch((error: unknown) => logError('tab counts', error));
+  // A new URL (a link, or a single-page app's history.pushState) is told at once; a reload, which
+  // keeps the URL, once it is complete, when the old document and its frames are surely gone.
+  const forgetting =
+    changeInfo.url !== undefined ? forgetTabIfOtherPage(tabId, changeInfo.url) : changeInfo.status === 'complete' ? forgetTabIfCounted(tabId) : undefined;
+  forgetting?.then((forgotten) => (forgotten ? recount(tabId) : undefined)).catch((error: unknown) => logError('tab counts', error));
 });

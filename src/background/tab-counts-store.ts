@@ -48,6 +48,17 @@ export function forgetTabIfOtherPage(tabId: number, url: string): Promise<boolea
   });
 }
 
+/** Forgets the tab's counts; resolves with whether any was above zero (tabs with none need no recount). */
+export function forgetTabIfCounted(tabId: number): Promise<boolean> {
+  return serially(async () => {
+    const record = await recordOf(tabId);
+    if (record === undefined) return false;
+    await browser.storage.session.remove(keyOf(tabId));
+    const { enhanced, queued, failed } = tabTotal(record);
+    return enhanced + queued + failed > 0;
+  });
+}
+
 export async function tabCounts(tabId: number): Promise<TabCounts> {
   return tabTotal(await recordOf(tabId));
 }

@@ -12,8 +12,11 @@ const REPORT_DELAY_MS = 100;
 const sameCounts = (a: TabCounts, b: TabCounts): boolean => a.enhanced === b.enhanced && a.queued === b.queued && a.failed === b.failed;
 
 export class CountsReport {
-  /** A new page starts at zero, which the worker assumes too: nothing is sent until that changes. */
-  private sent: TabCounts = { enhanced: 0, queued: 0, failed: 0 };
+  /**
+   * What the worker holds for this frame; null when unknown to us, so the next flush sends. A new
+   * page starts at zero, which the worker assumes too: nothing is sent until that changes.
+   */
+  private sent: TabCounts | null = { enhanced: 0, queued: 0, failed: 0 };
   private timer: number | undefined;
   private delivered: Promise<void> = Promise.resolve();
 
@@ -21,6 +24,12 @@ export class CountsReport {
 
   changed(): void {
     this.timer ??= window.setTimeout(() => void this.flush(), REPORT_DELAY_MS);
+  }
+
+  /** Sends the counts now, changed or not: the worker forgot them. Never rejects. */
+  resend(): Promise<void> {
+    this.sent = null;
+    return this.flush();
   }
 
   /**
@@ -31,7 +40,7 @@ export class CountsReport {
     window.clearTimeout(this.timer);
     this.timer = undefined;
     const counts = this.read();
-    if (sameCounts(counts, this.sent)) return this.delivered;
+    if (this.sent !== null && sameCounts(counts, this.sent)) return this.delivered;
     this.sent = counts;
     this.delivered = askWorker({ type: 'tab-counts', counts }).then(
       () => undefined,

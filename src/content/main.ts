@@ -43,6 +43,8 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return { restored: enhancer.restoreAll() };
     case 'ping':
       return { alive: true };
+    case 'report-counts':
+      return enhancer.reportCounts();
   }
 }
 

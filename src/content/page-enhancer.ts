@@ -320,6 +320,11 @@ export class PageEnhancer {
     return live.length;
   }
 
+  /** Sends this frame's counts to the worker even if unchanged: it forgot them (the tab's URL changed). */
+  reportCounts(): Promise<void> {
+    return this.report.resend();
+  }
+
   /** Images were swapped, restored, queued or failed: the counts go to the worker, and `onChange` hears. */
   private changed(): void {
     this.report.changed();

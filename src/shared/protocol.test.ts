@@ -51,6 +51,7 @@ describe('isContentRequest', () => {
     { type: 'enhance-all' },
     { type: 'restore-all' },
     { type: 'ping' },
+    { type: 'report-counts' },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));

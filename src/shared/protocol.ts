@@ -61,7 +61,12 @@ export type ContentRequest =
   | { type: 'enhance-all' }
   | { type: 'restore-all' }
   /** Is a live script here? Sent to tabs that may hold only a cut-off one (background/open-tabs.ts). */
-  | { type: 'ping' };
+  | { type: 'ping' }
+  /**
+   * The tab shows a new URL and the worker forgot its counts: every frame still there (a single-page
+   * app that changed its URL keeps its document and its enhanced images) reports its counts again.
+   */
+  | { type: 'report-counts' };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -83,6 +88,7 @@ export interface ContentResponses {
   'enhance-all': { queued: number };
   'restore-all': { restored: number };
   ping: { alive: true };
+  'report-counts': void;
 }
 
 // ---- content script, popup, options -> service worker (runtime.sendMessage) ----
@@ -216,7 +222,8 @@ function isJobSettings(value: unknown): value is JobSettings {
 export function isContentRequest(message: unknown): message is ContentRequest {
   if (typeof message !== 'object' || message === null) return false;
   if (isPageRequest(message)) return true;
-  if ((message as { type?: unknown }).type === 'ping') return true;
+  const bare = (message as { type?: unknown }).type;
+  if (bare === 'ping' || bare === 'report-counts') return true;
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
   if (typeof srcUrl !== 'string') return false;
   if (type === 'enhance') {

@@ -121,6 +121,17 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
   });
 
+  it('keeps the counts and the badge through an in-page navigation (a single-page app changing its URL)', async () => {
+    const badge = () => worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
+    expect(await badge()).toBe('4');
+    await page.evaluate(() => history.pushState({}, '', 'index.html?view=2'));
+    await expect.poll(() => worker.evaluate((tab) => chrome.tabs.get(tab).then((t) => t.url), tabId)).toBe(`${site.origin}/index.html?view=2`);
+    // Time for the tab update to reach the worker, which once forgot the counts on it.
+    await page.waitForTimeout(1000);
+    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+    expect(await badge()).toBe('4');
+  });
+
   it("lets the page's own new source win over our result", async () => {
     await page.evaluate(() => {
       (document.getElementById('twin-b') as HTMLImageElement).src = 'sharp.png';
@@ -195,6 +206,16 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(() => overlayTexts(page), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing [1-9]/));
     expect(await tabCounts()).toMatchObject({ failed: 0 });
     await page.evaluate(() => document.getElementById('big')!.remove());
+  });
+
+  it('forgets the counts of a page reloaded without its enhanced images', async () => {
+    // twin-a and inserted, from the Enhance all above.
+    await expect.poll(tabCounts).toEqual({ enhanced: 2, queued: 0, failed: 0 });
+    // The site is off: the reloaded page keeps its originals, and its frames have nothing to report.
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('inserted') !== null && [...document.images].every((img) => img.complete));
+    await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+    expect(await worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId)).toBe('');
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
