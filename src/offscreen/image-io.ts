@@ -27,7 +27,9 @@ export async function decodeImage(blob: Blob): Promise<ImageBitmap> {
   if (await looksLikeSvg(blob)) throw new EnhanceError('svg');
   if (blob.size === 0) throw new EnhanceError('empty-image');
   try {
-    return await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    // Colours as the page shows them: a file's profile (Display P3 from a phone, Adobe RGB, a PNG's
+    // gamma) converted to sRGB, which the model was trained on and the PNG result is read as.
+    return await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'default' });
   } catch {
     throw new EnhanceError('not-an-image', blob.type || 'unknown type');
   }

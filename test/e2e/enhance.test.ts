@@ -3,13 +3,14 @@
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
 import { writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
-import { readPng } from '../../src/node/png';
-import { GOOD, openFixtureSite, type FixtureSession } from './fixtures';
+import { encodePng, readPng } from '../../src/node/png';
+import { BENCH, GOOD, openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, watchPageProblems } from './page-helpers';
 
@@ -181,6 +182,51 @@ describe('images the page made itself', () => {
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 280 });
     expect((await shownPixels(made, 'made')).width).toBe(280);
     await made.close();
+  });
+});
+
+describe('images with a colour profile', () => {
+  /** A PNG chunk: length, type, data, CRC of type and data. */
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+
+  it('keeps the colours the browser shows (a PNG stored with gamma 1.0)', async () => {
+    // A real photo, its file tagged gAMA 1.0: the browser brightens it for display, as it does any profile.
+    const plain = encodePng(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')));
+    const gamma = Buffer.alloc(4);
+    gamma.writeUInt32BE(100_000);
+    const afterHeader = 8 + 8 + 13 + 4;
+    writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, afterHeader), chunk('gAMA', gamma), plain.subarray(afterHeader)]));
+    writeFileSync(join(dir, 'linear.html'), '<!doctype html><img id="linear" src="linear.png" style="width: 288px">');
+    const other = await browser.context.newPage();
+    watchPageProblems(other, pageProblems);
+    await other.goto(`${fixture.origin}/linear.html`);
+    await imagesSettled(other);
+    /** Mean RGB of the image as the page draws it, at the file's size. */
+    const meanColour = () =>
+      other.evaluate(() => {
+        const img = document.getElementById('linear') as HTMLImageElement;
+        const canvas = new OffscreenCanvas(72, 72);
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(img, 0, 0, 72, 72);
+        const { data } = ctx.getImageData(0, 0, 72, 72);
+        const sum = [0, 0, 0];
+        for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c] += data[i + c];
+        return sum.map((s) => s / (data.length / 4));
+      });
+    const before = await meanColour();
+    const outcome = await enhanceById(browser.worker, other, await tabIdOf(browser.worker, other), 'linear', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    await expect.poll(() => currentSrc(other, 'linear')).toMatch(/^blob:/);
+    const after = await meanColour();
+    for (let c = 0; c < 3; c++) expect(Math.abs(after[c] - before[c]), `channel ${c}: ${before[c]} -> ${after[c]}`).toBeLessThan(3);
+    await other.close();
   });
 });
 
