@@ -109,7 +109,14 @@ clearCache.addEventListener('click', () => {
 
 loadSettings().then(fill, (error: unknown) => failed('options load', error));
 onSettingsChanged(follow);
-showSiteList(byId<HTMLUListElement>('sites'), byId('sites-empty'), failed);
+showSiteList({
+  list: byId<HTMLUListElement>('sites'),
+  empty: byId('sites-empty'),
+  announce: (text) => {
+    formStatus.textContent = text;
+  },
+  failed,
+});
 askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
   logError('cache usage', error);
   cacheUsage.textContent = 'unknown';

@@ -10,7 +10,16 @@ import { loadSiteSwitches, setSiteAuto } from '../shared/site-switches-store';
 
 type Failed = (where: string, error: unknown) => void;
 
-function siteItem(origin: string, failed: Failed): HTMLLIElement {
+export interface SiteListParts {
+  list: HTMLUListElement;
+  /** Shown when no site is on; takes the focus when the last one is switched off here. */
+  empty: HTMLElement;
+  /** Says what a Switch off did, for screen readers (a live region). */
+  announce: (text: string) => void;
+  failed: Failed;
+}
+
+function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIElement {
   const item = document.createElement('li');
   const name = document.createElement('span');
   name.textContent = origin;
@@ -21,20 +30,30 @@ function siteItem(origin: string, failed: Failed): HTMLLIElement {
   off.addEventListener('click', () => {
     off.disabled = true;
     // On success the list is drawn again from storage, without this item.
-    setSiteAuto(origin, false).catch((error: unknown) => {
-      off.disabled = false;
-      failed('site switch', error);
-    });
+    setSiteAuto(origin, false).then(
+      () => announce(`Auto-enhance switched off for ${origin}.`),
+      (error: unknown) => {
+        off.disabled = false;
+        failed('site switch', error);
+      },
+    );
   });
   item.append(name, off);
   return item;
 }
 
-export function showSiteList(list: HTMLUListElement, empty: HTMLElement, failed: Failed): void {
+export function showSiteList(parts: SiteListParts): void {
+  const { list, empty, failed } = parts;
   const draw = async () => {
     const origins = enabledOrigins(await loadSiteSwitches());
-    list.replaceChildren(...origins.map((origin) => siteItem(origin, failed)));
+    const buttons = () => [...list.querySelectorAll('button')];
+    // A keyboard user who switched a site off stays in the list: the focus goes to the next
+    // site's button (or the message that none is left), not back to the top of the page.
+    const focused = buttons().indexOf(document.activeElement as HTMLButtonElement);
+    list.replaceChildren(...origins.map((origin) => siteItem(origin, parts)));
     empty.hidden = origins.length > 0;
+    if (focused === -1 || list.contains(document.activeElement)) return;
+    (buttons()[Math.min(focused, origins.length - 1)] ?? empty).focus();
   };
   const drawLogged = () => draw().catch((error: unknown) => failed('site list', error));
   browser.storage.onChanged.addListener((changes, area) => {

@@ -202,14 +202,19 @@ describe('options page', () => {
     await expect.poll(() => sites.getByRole('listitem').allInnerTexts()).toEqual([`${site.origin}\nSwitch off`, `${other}\nSwitch off`]);
     expect(await options.locator('#sites-empty').isVisible()).toBe(false);
 
-    await options.getByRole('button', { name: `Switch auto-enhance off for ${site.origin}` }).click();
+    // From the keyboard: the focus stays in the list, on the next site, and the change is announced.
+    await options.getByRole('button', { name: `Switch auto-enhance off for ${site.origin}` }).focus();
+    await options.keyboard.press('Enter');
     await expect.poll(() => synced('autoSites')).toEqual({ [other]: true });
     await expect.poll(() => sites.getByRole('listitem').count()).toBe(1);
+    await expect.poll(() => options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Switch auto-enhance off for ${other}`);
+    expect(await options.locator('#form-status').textContent()).toBe(`Auto-enhance switched off for ${site.origin}.`);
     // The popup of that site follows.
     await expect.poll(() => popup.getByRole('switch', { name: 'Auto-enhance this site' }).isChecked()).toBe(false);
 
-    await options.getByRole('button', { name: `Switch auto-enhance off for ${other}` }).click();
+    await options.keyboard.press('Enter');
     await expect.poll(() => options.locator('#sites-empty').isVisible()).toBe(true);
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('sites-empty');
     expect(await synced('autoSites')).toEqual({});
     await popup.close();
     await options.close();
@@ -222,6 +227,51 @@ describe('options page', () => {
     await options.getByRole('button', { name: 'Clear cache' }).click();
     await expect.poll(() => usage.textContent()).toBe('0 images, 0 MB');
     await options.close();
+  });
+});
+
+describe('dark mode', () => {
+  /** WCAG contrast ratio of two CSS colours, as the page computes them. */
+  function contrastIn(page: Page, foreground: string, background: string): Promise<number> {
+    return page.evaluate(
+      ([fg, bg]) => {
+        const rgb = (css: string) => {
+          const probe = document.createElement('div');
+          probe.style.color = css;
+          document.body.append(probe);
+          const parts = getComputedStyle(probe).color.match(/[\d.]+/g)!.slice(0, 3).map(Number);
+          probe.remove();
+          return parts;
+        };
+        const luminance = (c: number[]) => {
+          const [r, g, b] = c.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const [a, b] = [luminance(rgb(fg)), luminance(rgb(bg))].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      },
+      [foreground, background] as const,
+    );
+  }
+
+  it('keeps links, errors and the Save button readable (at least 4.5:1), in the options page and the popup', async () => {
+    const options = await openOptions();
+    await options.emulateMedia({ colorScheme: 'dark' });
+    const canvas = await options.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('color-scheme'));
+    expect(canvas).toBe('light dark');
+    // The dark canvas Chromium paints for `color-scheme: dark`.
+    const background = 'Canvas';
+    expect(await contrastIn(options, 'var(--accent)', background)).toBeGreaterThanOrEqual(4.5);
+    expect(await contrastIn(options, 'var(--danger)', background)).toBeGreaterThanOrEqual(4.5);
+    const save = options.getByRole('button', { name: 'Save' });
+    const [text, fill] = await save.evaluate((button) => [getComputedStyle(button).color, getComputedStyle(button).backgroundColor]);
+    expect(await contrastIn(options, text, fill)).toBeGreaterThanOrEqual(4.5);
+    await options.close();
+
+    const popup = await openPopup(tabId);
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    expect(await contrastIn(popup, 'var(--accent)', background)).toBeGreaterThanOrEqual(4.5);
+    await popup.close();
   });
 });
 
