@@ -45,6 +45,8 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
       return showEnhancedItems(request.enhanced);
     case 'tab-counts':
       return onTabCounts(sender, request.counts);
+    case 'tab-origin':
+      return sender.tab?.url === undefined ? null : originOf(sender.tab.url);
     case 'tab-status':
       requireExtensionPage(sender, request.type);
       return tabStatus(request.tabId);

@@ -3,20 +3,34 @@
  * settings. Switching the site or changing a setting takes effect in open tabs, without a reload.
  */
 import browser from 'webextension-polyfill';
+import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
 import { loadSettings } from '../shared/settings-store';
 import { isAutoEnabled, originOf } from '../shared/site-switches';
 import { loadSiteSwitches } from '../shared/site-switches-store';
 import type { PageEnhancer } from './page-enhancer';
 
+/**
+ * The site the user switches: the tab's, shown in the address bar and the popup, for every frame
+ * in it. A gallery the page embeds from another origin is part of the page switched on, and an
+ * image host switched on does not reach its embeds on other sites.
+ */
+async function siteOfTab(): Promise<string | null> {
+  if (window === window.top) return originOf(location.href);
+  // Chrome lists the frame's ancestors' origins, the top's last ("null" where a referrer policy hides it).
+  const top = location.ancestorOrigins?.[location.ancestorOrigins.length - 1];
+  const origin = top === undefined ? null : originOf(top);
+  return origin ?? (await askWorker({ type: 'tab-origin' }));
+}
+
 /** Resolves once the stored settings are in (never rejects): the popup's Enhance all waits for them. */
 export function followSiteSwitch(enhancer: PageEnhancer): Promise<void> {
-  const origin = originOf(location.href);
+  const site = siteOfTab();
   // Reads overlap when storage changes quickly; only the latest one applies.
   let latest = 0;
   const read = async () => {
     const ticket = ++latest;
-    const [settings, switches] = await Promise.all([loadSettings(), loadSiteSwitches()]);
+    const [settings, switches, origin] = await Promise.all([loadSettings(), loadSiteSwitches(), site]);
     if (ticket === latest) enhancer.configure(settings, origin !== null && isAutoEnabled(switches, origin));
   };
   const readLogged = () => read().catch((error: unknown) => logError('auto-enhance settings', error));

@@ -17,6 +17,7 @@ describe('isBackgroundRequest', () => {
   it.each([
     { type: 'tab-counts', counts: { enhanced: 3, queued: 0, failed: 1 } },
     { type: 'tab-status', tabId: 7 },
+    { type: 'tab-origin' },
     { type: 'cache-usage' },
     { type: 'clear-cache' },
     { type: 'trim-cache', limitBytes: 0 },

@@ -97,6 +97,8 @@ export type BackgroundRequest =
   | { type: 'menu-context'; enhanced: boolean }
   /** A frame's counts changed: the worker keeps them per tab and frame, and shows the badge. */
   | { type: 'tab-counts'; counts: TabCounts }
+  /** A subframe's content script: the site of the tab it is in, which decides auto-enhance (Firefox has no ancestorOrigins). */
+  | { type: 'tab-origin' }
   /** Popup: the state of one tab. */
   | { type: 'tab-status'; tabId: number }
   /** Options page: the cache, which only the engine can see. */
@@ -119,6 +121,7 @@ export interface TabStatus {
 export interface BackgroundResponses {
   'menu-context': void;
   'tab-counts': void;
+  'tab-origin': string | null;
   'tab-status': TabStatus;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
@@ -149,6 +152,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isCount(m.tabId);
     case 'trim-cache':
       return isCount(m.limitBytes);
+    case 'tab-origin':
     case 'cache-usage':
     case 'clear-cache':
     case 'start-engine':

@@ -218,6 +218,35 @@ describe('auto-enhance in the content script', () => {
     expect(await worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId)).toBe('');
   });
 
+  it("follows the tab's site in a frame from another origin: on with the page, not with the frame's own origin", async () => {
+    const frameSite = await serveFolder(dir, 'localhost');
+    writeFileSync(join(dir, 'frame.html'), '<!doctype html><img id="in-frame" src="bird.png" style="width: 96px; height: 96px">');
+    writeFileSync(join(dir, 'embed.html'), `<!doctype html><iframe src="${frameSite.origin}/frame.html" style="width: 300px; height: 200px"></iframe>`);
+    const setSites = (origins: string[]) => worker.evaluate((list) => chrome.storage.sync.set({ autoSites: Object.fromEntries(list.map((o) => [o, true])) }), origins);
+    const embedding = await browser.context.newPage();
+    watchPageProblems(embedding, pageProblems);
+    const frameShows = async () => {
+      const frame = embedding.frames().find((f) => f.url().startsWith(frameSite.origin));
+      return frame ? frame.evaluate(() => (document.getElementById('in-frame') as HTMLImageElement | null)?.currentSrc ?? '') : '';
+    };
+
+    await setSites([site.origin]);
+    await embedding.goto(`${site.origin}/embed.html`);
+    await expect.poll(frameShows, { timeout: 60_000 }).toMatch(/^blob:/);
+
+    // The frame's own origin switched on, the page's not: this tab's site is off.
+    await setSites([frameSite.origin]);
+    await expect.poll(frameShows).toBe(`${frameSite.origin}/bird.png`);
+    await embedding.reload();
+    await expect.poll(frameShows).toBe(`${frameSite.origin}/bird.png`);
+    await embedding.waitForTimeout(1500);
+    expect(await frameShows()).toBe(`${frameSite.origin}/bird.png`);
+
+    await setSites([]);
+    await embedding.close();
+    await frameSite.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
