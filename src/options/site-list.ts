@@ -5,7 +5,7 @@
  * shows up here too.
  */
 import browser from 'webextension-polyfill';
-import { enabledOrigins, SITE_SWITCHES_KEY } from '../shared/site-switches';
+import { enabledOrigins, isSiteSwitchKey } from '../shared/site-switches';
 import { loadSiteSwitches, setSiteAuto } from '../shared/site-switches-store';
 
 type Failed = (where: string, error: unknown) => void;
@@ -28,12 +28,14 @@ function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIEl
   off.textContent = 'Switch off';
   off.setAttribute('aria-label', `Switch auto-enhance off for ${origin}`);
   off.addEventListener('click', () => {
-    off.disabled = true;
+    // Not `disabled`: a disabled button drops the focus, which the redraw hands to the next site.
+    if (off.getAttribute('aria-disabled') === 'true') return;
+    off.setAttribute('aria-disabled', 'true');
     // On success the list is drawn again from storage, without this item.
     setSiteAuto(origin, false).then(
       () => announce(`Auto-enhance switched off for ${origin}.`),
       (error: unknown) => {
-        off.disabled = false;
+        off.removeAttribute('aria-disabled');
         failed('site switch', error);
       },
     );
@@ -57,7 +59,7 @@ export function showSiteList(parts: SiteListParts): void {
   };
   const drawLogged = () => draw().catch((error: unknown) => failed('site list', error));
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'sync' && SITE_SWITCHES_KEY in changes) void drawLogged();
+    if (area === 'sync' && Object.keys(changes).some(isSiteSwitchKey)) void drawLogged();
   });
   void drawLogged();
 }

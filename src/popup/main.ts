@@ -88,7 +88,7 @@ async function start(): Promise<void> {
   ui.auto.addEventListener('change', () => {
     if (origin === null) return;
     setSiteAuto(origin, ui.auto.checked).catch((error: unknown) => {
-      say(`Could not change the switch: ${String(error)}`);
+      say(`Could not change the switch: ${error instanceof Error ? error.message : String(error)}`);
       refreshLogged();
     });
   });

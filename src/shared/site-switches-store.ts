@@ -1,18 +1,37 @@
 /** The per-site auto-enhance switches in storage.sync (they follow the user), always read through the parser. */
 import browser from 'webextension-polyfill';
-import { isAutoEnabled, originOf, parseSiteSwitches, setAutoEnabled, SITE_SWITCHES_KEY, type SiteSwitches } from './site-switches';
+import { isAutoEnabled, LEGACY_SITE_SWITCHES_KEY, originOf, parseSiteSwitches, siteKey, siteSwitchesFromStorage, type SiteSwitches } from './site-switches';
 
 export async function loadSiteSwitches(): Promise<SiteSwitches> {
-  const stored = await browser.storage.sync.get(SITE_SWITCHES_KEY);
-  return parseSiteSwitches(stored[SITE_SWITCHES_KEY]);
+  return siteSwitchesFromStorage(await browser.storage.sync.get(null));
 }
 
 export async function isSiteAuto(origin: string): Promise<boolean> {
   return isAutoEnabled(await loadSiteSwitches(), origin);
 }
 
+/** The legacy map, if still stored, becomes one item per site. */
+async function moveLegacyMap(): Promise<void> {
+  const stored = (await browser.storage.sync.get(LEGACY_SITE_SWITCHES_KEY))[LEGACY_SITE_SWITCHES_KEY];
+  if (stored === undefined) return;
+  const items = Object.fromEntries(Object.keys(parseSiteSwitches(stored)).map((origin) => [siteKey(origin), true]));
+  await browser.storage.sync.set(items);
+  await browser.storage.sync.remove(LEGACY_SITE_SWITCHES_KEY);
+}
+
 /** Throws on anything but a canonical web origin: the parser would silently drop it on the next read. */
 export async function setSiteAuto(origin: string, on: boolean): Promise<void> {
   if (originOf(origin) !== origin) throw new Error(`not a web origin: ${origin}`);
-  await browser.storage.sync.set({ [SITE_SWITCHES_KEY]: setAutoEnabled(await loadSiteSwitches(), origin, on) });
+  try {
+    await moveLegacyMap();
+    if (on) await browser.storage.sync.set({ [siteKey(origin)]: true });
+    else await browser.storage.sync.remove(siteKey(origin));
+  } catch (error) {
+    // storage.sync holds at most 512 items: about 500 sites beside the settings.
+    if (/quota|MAX_ITEMS/i.test(String(error))) {
+      const count = Object.keys(await loadSiteSwitches()).length;
+      throw new Error(`the browser's synced storage is full (auto-enhance is on for ${count} sites): switch some off in the settings first`);
+    }
+    throw error;
+  }
 }

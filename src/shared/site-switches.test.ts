@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enabledOrigins, isAutoEnabled, originOf, parseSiteSwitches, setAutoEnabled } from './site-switches';
+import { enabledOrigins, isAutoEnabled, isSiteSwitchKey, originOf, parseSiteSwitches, siteKey, siteSwitchesFromStorage } from './site-switches';
 
 describe('originOf', () => {
   it.each([
@@ -42,23 +42,8 @@ describe('site switches', () => {
     expect(isAutoEnabled({}, '__proto__')).toBe(false);
   });
 
-  it('switch on and off without changing the map given', () => {
-    const before = { 'https://other.example': true };
-    const on = setAutoEnabled(before, site, true);
-    expect(isAutoEnabled(on, site)).toBe(true);
-    expect(before).toEqual({ 'https://other.example': true });
-    const off = setAutoEnabled(on, site, false);
-    expect(isAutoEnabled(off, site)).toBe(false);
-    expect(isAutoEnabled(on, site)).toBe(true);
-  });
-
-  it('keep only the sites switched on, to stay small in sync storage', () => {
-    expect(setAutoEnabled({ [site]: true }, site, false)).toEqual({});
-    expect(setAutoEnabled({}, site, false)).toEqual({});
-  });
-
   it('key by origin, so every page of a site shares one switch', () => {
-    const switches = setAutoEnabled({}, originOf('https://example.com/gallery/1') ?? '', true);
+    const switches = siteSwitchesFromStorage({ [siteKey(originOf('https://example.com/gallery/1') ?? '')]: true });
     expect(isAutoEnabled(switches, originOf('https://example.com/about?x=1') ?? '')).toBe(true);
     expect(isAutoEnabled(switches, originOf('http://example.com/') ?? '')).toBe(false);
     expect(isAutoEnabled(switches, originOf('https://www.example.com/') ?? '')).toBe(false);
@@ -102,4 +87,24 @@ describe('enabledOrigins', () => {
   });
 
   it('is empty when no site is on', () => expect(enabledOrigins({})).toEqual([]));
+});
+
+describe('siteSwitchesFromStorage', () => {
+  it('reads one item per site, beside the settings, and the legacy map where still stored', () => {
+    const items = {
+      settings: { profile: 'fast' },
+      [siteKey('https://a.example')]: true,
+      [siteKey('https://off.example')]: false,
+      [siteKey('https://a.example/path')]: true,
+      autoSites: { 'https://b.example': true },
+    };
+    expect(siteSwitchesFromStorage(items)).toEqual({ 'https://a.example': true, 'https://b.example': true });
+    expect(siteSwitchesFromStorage({})).toEqual({});
+  });
+
+  it('tells which changed items concern it', () => {
+    expect(isSiteSwitchKey(siteKey('https://a.example'))).toBe(true);
+    expect(isSiteSwitchKey('autoSites')).toBe(true);
+    expect(isSiteSwitchKey('settings')).toBe(false);
+  });
 });

@@ -51,6 +51,17 @@ function synced(key: string): Promise<unknown> {
   return browser.worker.evaluate((k) => chrome.storage.sync.get(k).then((stored) => stored[k]), key);
 }
 
+/** The sites switched on, as storage.sync holds them: one item each. */
+function sitesOn(): Promise<string[]> {
+  return browser.worker.evaluate(async () => {
+    const items = await chrome.storage.sync.get(null);
+    return Object.keys(items)
+      .filter((key) => key.startsWith('autoSite:') && items[key] === true)
+      .map((key) => key.slice('autoSite:'.length))
+      .sort();
+  });
+}
+
 async function openPopup(forTab: number): Promise<Page> {
   const popup = await browser.context.newPage();
   await popup.goto(`${extensionOrigin}/src/popup/popup.html?tabId=${forTab}`);
@@ -74,12 +85,34 @@ describe('popup', () => {
     expect(await toggle.isChecked()).toBe(false);
 
     await toggle.check();
-    await expect.poll(() => synced('autoSites')).toEqual({ [site.origin]: true });
+    await expect.poll(sitesOn).toEqual([site.origin]);
     await popup.reload();
     await expect.poll(() => toggle.isChecked()).toBe(true);
 
     await toggle.uncheck();
-    await expect.poll(() => synced('autoSites')).toEqual({});
+    await expect.poll(sitesOn).toEqual([]);
+    await popup.close();
+  });
+
+  it('switches a site on when hundreds already are (more than one synced item could hold), and moves the old single-item list out', async () => {
+    // As older versions stored them: one map, under one item.
+    await browser.worker.evaluate(() => chrome.storage.sync.set({ autoSites: { 'https://old-a.example': true, 'https://old-b.example': true } }));
+    const many = Array.from({ length: 300 }, (_, i) => `https://site-${i}.example`);
+    // One write: storage.sync allows 120 a minute.
+    await browser.worker.evaluate((origins) => chrome.storage.sync.set(Object.fromEntries(origins.map((o) => [`autoSite:${o}`, true]))), many);
+    const popup = await openPopup(tabId);
+    const toggle = popup.getByRole('switch', { name: 'Auto-enhance this site' });
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
+    await toggle.check();
+    await expect.poll(sitesOn).toHaveLength(303);
+    expect(await sitesOn()).toEqual(expect.arrayContaining([site.origin, 'https://old-a.example', 'https://old-b.example']));
+    expect(await synced('autoSites')).toBeUndefined();
+    expect(await popup.locator('#message').textContent()).toBe('');
+    await popup.reload();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+
+    await browser.worker.evaluate(async () => chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key.startsWith('autoSite:'))));
+    await expect.poll(() => toggle.isChecked()).toBe(false);
     await popup.close();
   });
 
@@ -205,7 +238,7 @@ describe('options page', () => {
     // From the keyboard: the focus stays in the list, on the next site, and the change is announced.
     await options.getByRole('button', { name: `Switch auto-enhance off for ${site.origin}` }).focus();
     await options.keyboard.press('Enter');
-    await expect.poll(() => synced('autoSites')).toEqual({ [other]: true });
+    await expect.poll(sitesOn).toEqual([other]);
     await expect.poll(() => sites.getByRole('listitem').count()).toBe(1);
     await expect.poll(() => options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Switch auto-enhance off for ${other}`);
     expect(await options.locator('#form-status').textContent()).toBe(`Auto-enhance switched off for ${site.origin}.`);
@@ -215,7 +248,7 @@ describe('options page', () => {
     await options.keyboard.press('Enter');
     await expect.poll(() => options.locator('#sites-empty').isVisible()).toBe(true);
     expect(await options.evaluate(() => document.activeElement?.id)).toBe('sites-empty');
-    expect(await synced('autoSites')).toEqual({});
+    expect(await sitesOn()).toEqual([]);
     await popup.close();
     await options.close();
   });
