@@ -4,6 +4,7 @@
  */
 const PATH = 'src/offscreen/offscreen.html';
 let creating: Promise<void> | undefined;
+let closing: Promise<void> | undefined;
 
 async function exists(): Promise<boolean> {
   const contexts = await chrome.runtime.getContexts({
@@ -14,6 +15,8 @@ async function exists(): Promise<boolean> {
 }
 
 export async function ensureOffscreenDocument(): Promise<void> {
+  // A document being closed turns jobs away: the next one waits for it to go, then starts anew.
+  if (closing) await closing.catch(() => undefined);
   if (await exists()) return;
   creating ??= chrome.offscreen
     .createDocument({
@@ -33,6 +36,11 @@ export async function offscreenDocumentExists(): Promise<boolean> {
 
 /** Gives the engine's memory back; the next job creates the document again. */
 export async function closeOffscreenDocument(): Promise<void> {
-  if (creating) await creating;
-  if (await exists()) await chrome.offscreen.closeDocument();
+  closing ??= (async () => {
+    if (creating) await creating;
+    if (await exists()) await chrome.offscreen.closeDocument();
+  })().finally(() => {
+    closing = undefined;
+  });
+  await closing;
 }

@@ -14,9 +14,10 @@ let queue: Promise<unknown> = Promise.resolve();
 /**
  * `stayAwake`, when given, is called as the first job of a busy spell arrives and returns what ends
  * it once the last one settles, given that job's settings: the host's way to keep itself running
- * meanwhile, and to know when it has been idle long enough.
+ * meanwhile, and to know when it has been idle long enough. `closing`, when it says so, turns a
+ * job away before a word is sent: its page then asks for a new engine and tries again.
  */
-export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void): void {
+export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void, closing?: () => boolean): void {
   let pending = 0;
   let release: ((settings: JobSettings) => void) | undefined;
   chrome.runtime.onConnect.addListener((port) => {
@@ -29,6 +30,10 @@ export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void)
     };
     port.onMessage.addListener((message: unknown) => {
       if (!isJobRequest(message)) return;
+      if (closing?.()) {
+        port.disconnect();
+        return;
+      }
       if (pending++ === 0) release = stayAwake?.();
       queue = queue.then(async () => {
         try {

@@ -10,19 +10,34 @@ import { logError } from '../shared/log';
 import type { JobSettings } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 
-/** The `stayAwake` hook of listenForJobs: a busy spell stops the countdown, its end starts it again. */
-export function releaseWhenIdle(): () => (settings: JobSettings) => void {
+/**
+ * The hooks of listenForJobs. `stayAwake`: a busy spell stops the countdown, its end starts it
+ * again. `closing`: true once the worker was told to close this document. A job that arrives after
+ * that is turned away unheard, and its page asks the worker for an engine (which waits for this
+ * one to close, then starts another): taken, it would be cut off by the close.
+ */
+export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) => void; closing: () => boolean } {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let told = false;
   const countDown = (minutes: number) => {
     if (minutes === 0) return;
     timer = setTimeout(() => {
-      askWorker({ type: 'engine-idle' }).catch((error: unknown) => logError('engine idle', error));
+      told = true;
+      askWorker({ type: 'engine-idle' }).catch((error: unknown) => {
+        // Not closed after all: take jobs again, and count down anew.
+        told = false;
+        logError('engine idle', error);
+        countDown(DEFAULT_SETTINGS.engineIdleMinutes);
+      });
     }, minutes * 60_000);
   };
   // A document started for a question (the options page's cache figures) and never given a job.
   countDown(DEFAULT_SETTINGS.engineIdleMinutes);
-  return () => {
-    clearTimeout(timer);
-    return (settings) => countDown(settings.engineIdleMinutes);
+  return {
+    stayAwake: () => {
+      clearTimeout(timer);
+      return (settings) => countDown(settings.engineIdleMinutes);
+    },
+    closing: () => told,
   };
 }

@@ -6,7 +6,8 @@ import { isEngineRequest } from '../shared/protocol';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { releaseWhenIdle } from './idle-release';
 
-listenForJobs(releaseWhenIdle());
+const idle = releaseWhenIdle();
+listenForJobs(idle.stayAwake, idle.closing);
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
   if (!isEngineRequest(message)) return false;

@@ -287,4 +287,33 @@ describe("the engine's memory", () => {
     await enhanceBird();
     expect(await engineRunning()).toBe(true);
   });
+
+  it('a job that arrives while the idle engine is being closed runs on a new one, not cut off', async () => {
+    copyFileSync(join(BENCH, 'Set14/LR_bicubic/X4/monarchx4.png'), join(siteDir, 'late.png'));
+    writeFileSync(join(siteDir, 'late.html'), '<!doctype html><img id="late" src="late.png" style="width: 768px">');
+    const late = await live().context.newPage();
+    await late.goto(`${site.origin}/late.html`);
+    await imagesSettled(late);
+    const lateTab = await tabIdOf(live().worker, late);
+    await askEngine('clear-cache');
+    // Small tiles of the quality model: a job of several seconds. The worker's close takes 3 s (as
+    // when it must wake first), and the job starts the moment the idle engine asked for it.
+    await setSettings({ engineIdleMinutes: 0.02, profile: 'quality', maxTile: 64 });
+    await live().worker.evaluate(() => {
+      const close = chrome.offscreen.closeDocument.bind(chrome.offscreen);
+      const flags = globalThis as unknown as { closeAsked: boolean };
+      flags.closeAsked = false;
+      chrome.offscreen.closeDocument = (async () => {
+        flags.closeAsked = true;
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await close();
+      }) as typeof chrome.offscreen.closeDocument;
+    });
+    await enhanceBird();
+    await expect.poll(() => live().worker.evaluate(() => (globalThis as unknown as { closeAsked: boolean }).closeAsked), { timeout: 20_000 }).toBe(true);
+    const outcome = await enhanceById(live().worker, late, lateTab, 'late', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    await late.close();
+    await setSettings({});
+  });
 });
