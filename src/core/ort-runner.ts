@@ -28,6 +28,11 @@ export class OrtTileRunner implements TileRunner {
     this.scale = model.scale;
   }
 
+  /** Frees the session's memory (GPU buffers on WebGPU); the runner is not used after. */
+  release(): Promise<void> {
+    return this.session.release();
+  }
+
   run(input: Float32Array, width: number, height: number): Promise<Float32Array> {
     const result = this.tail.then(() => this.runNow(input, width, height));
     this.tail = result.catch(() => undefined);

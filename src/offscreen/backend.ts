@@ -126,11 +126,14 @@ export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
 /** After WebGPU fails mid-run (device lost, out of memory), every later job runs on WASM. */
 export function fallBackToWasm(reason: string): void {
   choice = Promise.resolve({ backend: 'wasm', reason: `WASM: WebGPU failed (${reason})`, maxTile: Infinity, shaderF16: false });
-  sessions.clear();
+  // Their GPU buffers would stay allocated until the document closes.
+  for (const runner of sessions.webgpu.values()) runner.then((r) => r.release()).catch(() => undefined);
+  sessions.webgpu.clear();
 }
 
 const modelBytes = new Map<string, Promise<ArrayBuffer>>();
-const sessions = new Map<string, Promise<OrtTileRunner>>();
+/** Per backend, by model and precision. */
+const sessions: Record<Backend, Map<string, Promise<OrtTileRunner>>> = { webgpu: new Map(), wasm: new Map() };
 
 function loadModelBytes(file: string): Promise<ArrayBuffer> {
   let bytes = modelBytes.get(file);
@@ -147,8 +150,8 @@ function loadModelBytes(file: string): Promise<ArrayBuffer> {
 export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
   const file = precision === 'fp16' ? model.fp16File : model.file;
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
-  const key = `${model.id}:${backend}:${precision}`;
-  let runner = sessions.get(key);
+  const key = `${model.id}:${precision}`;
+  let runner = sessions[backend].get(key);
   if (!runner) {
     const inWorker = backend === 'wasm';
     runner = Promise.all([ortFor(backend), loadModelBytes(file)]).then(async ([ort, bytes]) => {
@@ -160,8 +163,8 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
       });
       return new OrtTileRunner(session, model, ort.Tensor, inWorker);
     });
-    runner.catch(() => sessions.delete(key));
-    sessions.set(key, runner);
+    runner.catch(() => sessions[backend].delete(key));
+    sessions[backend].set(key, runner);
   }
   return runner;
 }
