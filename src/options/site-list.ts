@@ -5,6 +5,7 @@
  * shows up here too.
  */
 import browser from 'webextension-polyfill';
+import { displayOrigin } from '../shared/display-origin';
 import { enabledOrigins, isSiteSwitchKey } from '../shared/site-switches';
 import { loadSiteSwitches, setSiteAuto } from '../shared/site-switches-store';
 
@@ -22,18 +23,18 @@ export interface SiteListParts {
 function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIElement {
   const item = document.createElement('li');
   const name = document.createElement('span');
-  name.textContent = origin;
+  name.textContent = displayOrigin(origin);
   const off = document.createElement('button');
   off.type = 'button';
   off.textContent = 'Switch off';
-  off.setAttribute('aria-label', `Switch auto-enhance off for ${origin}`);
+  off.setAttribute('aria-label', `Switch auto-enhance off for ${displayOrigin(origin)}`);
   off.addEventListener('click', () => {
     // Not `disabled`: a disabled button drops the focus, which the redraw hands to the next site.
     if (off.getAttribute('aria-disabled') === 'true') return;
     off.setAttribute('aria-disabled', 'true');
     // On success the list is drawn again from storage, without this item.
     setSiteAuto(origin, false).then(
-      () => announce(`Auto-enhance switched off for ${origin}.`),
+      () => announce(`Auto-enhance switched off for ${displayOrigin(origin)}.`),
       (error: unknown) => {
         off.removeAttribute('aria-disabled');
         failed('site switch', error);

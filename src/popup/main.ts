@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import type { ProfileSetting } from '../core/scale-choice';
 import { askWorker } from '../shared/ask-worker';
 import { sendToContent } from '../shared/content-messaging';
+import { displayOrigin } from '../shared/display-origin';
 import { logError } from '../shared/log';
 import type { TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
@@ -36,7 +37,7 @@ function say(text: string): void {
 }
 
 function render(status: TabStatus, profile: ProfileSetting): void {
-  ui.origin.textContent = status.origin ?? 'Not a web page';
+  ui.origin.textContent = status.origin === null ? 'Not a web page' : displayOrigin(status.origin);
   const reason = unavailableReason(status);
   ui.unavailable.hidden = reason === null;
   ui.unavailable.textContent = reason ?? '';

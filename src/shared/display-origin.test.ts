@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { decodePunycode, displayOrigin } from './display-origin';
+
+describe('decodePunycode', () => {
+  // RFC 3492's and the browsers' own encodings: URL gives the ASCII form of each Unicode name.
+  it.each(['münchen', 'bücher', 'правительство', '例え', 'ñandú', 'a-b-ü'])('decodes what URL encodes: %s', (name) => {
+    const ascii = new URL(`https://${name}.example/`).hostname.split('.')[0];
+    expect(ascii.startsWith('xn--')).toBe(true);
+    expect(decodePunycode(ascii.slice(4))).toBe(name);
+  });
+
+  it.each(['9999999999999999', 'a-ü', 'ab-!'])('refuses %s', (bad) => {
+    expect(decodePunycode(bad)).toBeNull();
+  });
+});
+
+describe('displayOrigin', () => {
+  it.each([
+    ['https://xn--mnchen-3ya.de', 'https://münchen.de'],
+    ['http://shop.xn--bcher-kva.example:8080', 'http://shop.bücher.example:8080'],
+    ['http://127.0.0.1:3000', 'http://127.0.0.1:3000'],
+    ['https://example.com', 'https://example.com'],
+    ['https://xn--broken!.example', 'https://xn--broken!.example'],
+    ['not an origin', 'not an origin'],
+  ])('%s -> %s', (origin, shown) => {
+    expect(displayOrigin(origin)).toBe(shown);
+  });
+});

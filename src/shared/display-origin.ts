@@ -1,0 +1,76 @@
+/**
+ * An origin as a person reads it. `URL` gives internationalized host names in their ASCII form
+ * (`https://xn--mnchen-3ya.de`), which the address bar shows as `https://münchen.de`: the popup
+ * and the options page show that form too, and keep the ASCII one as the key they store.
+ */
+
+// Punycode (RFC 3492) parameters.
+const BASE = 36;
+const T_MIN = 1;
+const T_MAX = 26;
+const SKEW = 38;
+const DAMP = 700;
+const INITIAL_BIAS = 72;
+const INITIAL_N = 128;
+
+function adapt(delta: number, points: number, first: boolean): number {
+  let d = first ? Math.floor(delta / DAMP) : delta >> 1;
+  d += Math.floor(d / points);
+  let k = 0;
+  while (d > ((BASE - T_MIN) * T_MAX) >> 1) {
+    d = Math.floor(d / (BASE - T_MIN));
+    k += BASE;
+  }
+  return k + Math.floor(((BASE - T_MIN + 1) * d) / (d + SKEW));
+}
+
+function digitOf(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 22; // 0-9 -> 26-35
+  if (code >= 0x41 && code <= 0x5a) return code - 0x41; // A-Z
+  if (code >= 0x61 && code <= 0x7a) return code - 0x61; // a-z
+  return BASE;
+}
+
+/** Decodes one Punycode label (without `xn--`); null when it is not valid Punycode. */
+export function decodePunycode(input: string): string | null {
+  const end = input.lastIndexOf('-');
+  const output = end > 0 ? [...input.slice(0, end)].map((c) => c.codePointAt(0) ?? 0) : [];
+  if (output.some((code) => code >= 0x80)) return null;
+  let n = INITIAL_N;
+  let bias = INITIAL_BIAS;
+  let i = 0;
+  for (let pos = end > 0 ? end + 1 : 0; pos < input.length; ) {
+    const oldI = i;
+    for (let w = 1, k = BASE; ; k += BASE) {
+      if (pos >= input.length) return null;
+      const digit = digitOf(input.charCodeAt(pos++));
+      if (digit >= BASE) return null;
+      i += digit * w;
+      const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+      if (digit < t) break;
+      w *= BASE - t;
+      if (!Number.isSafeInteger(i) || !Number.isSafeInteger(w)) return null;
+    }
+    bias = adapt(i - oldI, output.length + 1, oldI === 0);
+    n += Math.floor(i / (output.length + 1));
+    i %= output.length + 1;
+    if (n > 0x10ffff) return null;
+    output.splice(i++, 0, n);
+  }
+  return String.fromCodePoint(...output);
+}
+
+/** `https://xn--mnchen-3ya.de:8080` -> `https://münchen.de:8080`; anything else as given. */
+export function displayOrigin(origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return origin;
+  }
+  const host = url.hostname
+    .split('.')
+    .map((label) => (label.toLowerCase().startsWith('xn--') ? (decodePunycode(label.slice(4)) ?? label) : label))
+    .join('.');
+  return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`;
+}
