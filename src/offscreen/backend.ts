@@ -161,7 +161,9 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      return new OrtTileRunner(session, model, ort.Tensor, inWorker);
+      // After the first WebGPU session, the device ORT runs on.
+      const lost = backend === 'webgpu' ? (await ort.env.webgpu.device).lost.then((info) => info.message || info.reason) : undefined;
+      return new OrtTileRunner(session, model, ort.Tensor, inWorker, lost);
     });
     runner.catch(() => sessions[backend].delete(key));
     sessions[backend].set(key, runner);

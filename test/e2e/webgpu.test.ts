@@ -2,6 +2,7 @@
  * The WebGPU backend computes what the WASM backend computes. Headless Chromium's adapter is
  * SwiftShader (software), so this proves correctness on a tiny image; it says nothing of speed.
  */
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
@@ -49,4 +50,64 @@ it('WebGPU and WASM give the same pixels within 1/255', async () => {
   let worst = 0;
   for (let i = 0; i < gpuPixels.data.length; i++) worst = Math.max(worst, Math.abs(gpuPixels.data[i] - cpuPixels.data[i]));
   expect(worst).toBeLessThanOrEqual(1);
+});
+
+/**
+ * Evaluates `expression` in the engine's offscreen document, which Playwright does not list as a
+ * page: through the browser's DevTools protocol, attached to that target.
+ */
+async function evaluateInEngine(page: Page, expression: string): Promise<unknown> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; url: string }> };
+    const engine = targetInfos.find((t) => t.url.endsWith('/src/offscreen/offscreen.html'));
+    if (!engine) throw new Error('no offscreen document');
+    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: engine.targetId, flatten: false })) as { sessionId: string };
+    const answer = new Promise<unknown>((resolve, reject) => {
+      cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
+        const message = JSON.parse(event.message) as { id?: number; result?: { result?: { value?: unknown }; exceptionDetails?: unknown }; error?: unknown };
+        if (event.sessionId !== sessionId || message.id !== 1) return;
+        if (message.error || message.result?.exceptionDetails) reject(new Error(JSON.stringify(message.error ?? message.result?.exceptionDetails)));
+        else resolve(message.result?.result?.value);
+      });
+    });
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }) });
+    return await answer;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+it('finishes on WASM when the WebGPU device is lost mid-run, and says why', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${fixture.origin}/index.html`);
+  await imagesSettled(page);
+  const tabId = await tabIdOf(browser.worker, page);
+  await setAllowWebGPU(true);
+  const first = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+
+  // The next buffer ORT creates destroys its device: lost in the middle of the next job, as a
+  // driver reset or a GPU process crash would leave it.
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const create = GPUDevice.prototype.createBuffer;
+      GPUDevice.prototype.createBuffer = function (descriptor) {
+        GPUDevice.prototype.createBuffer = create;
+        const buffer = create.call(this, descriptor);
+        this.destroy();
+        return buffer;
+      };
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+
+  const second = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm', width: 96 });
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  console.info(`after the device was lost: ${engine?.reason}`);
+  expect(engine?.reason).toMatch(/^WASM: WebGPU failed/);
 });
