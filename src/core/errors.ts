@@ -35,7 +35,8 @@ const MESSAGES: Record<FailureCode, string> = {
 export class EnhanceError extends Error {
   constructor(
     readonly code: FailureCode,
-    detail?: string,
+    /** What went wrong underneath, for logs and the engine's status: the user reads `message`. */
+    readonly detail?: string,
   ) {
     super(detail ? `${MESSAGES[code]} (${detail})` : MESSAGES[code]);
     this.name = 'EnhanceError';

@@ -62,7 +62,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   } catch (error) {
     if (choice.backend !== 'webgpu' || signal.aborted) throw error;
     // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM.
-    fallBackToWasm(error instanceof Error ? error.message : String(error));
+    fallBackToWasm(error instanceof EnhanceError ? (error.detail ?? error.message) : error instanceof Error ? error.message : String(error));
     outcome = await upscaleOn(await chooseBackend(job.settings.allowWebGPU));
   }
   const { output, ran, precisionNote } = outcome;

@@ -109,5 +109,5 @@ it('finishes on WASM when the WebGPU device is lost mid-run, and says why', asyn
   expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm', width: 96 });
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
   console.info(`after the device was lost: ${engine?.reason}`);
-  expect(engine?.reason).toMatch(/^WASM: WebGPU failed/);
+  expect(engine?.reason).toMatch(/^WASM: WebGPU failed \(the WebGPU device was lost/);
 });
