@@ -30,16 +30,15 @@ function intOption(name: string, raw: string | undefined, min: number, fallback?
 /** The registry entry for the file when a models.json sits next to it, else a plain entry. */
 function modelEntry(modelPath: string, scale: number): ModelEntry {
   const file = basename(modelPath);
-  const fallback = unlistedModel(modelPath, scale);
   let registry: unknown;
   try {
     registry = JSON.parse(readFileSync(join(dirname(modelPath), 'models.json'), 'utf8'));
   } catch {
-    return fallback;
+    return unlistedModel(modelPath, scale);
   }
   const models = (registry as { models?: ModelEntry[] }).models ?? [];
   const entry = models.find((m) => m.file === file);
-  if (!entry) return fallback;
+  if (!entry) return unlistedModel(modelPath, scale);
   if (entry.scale !== scale) throw new Error(`${file} is x${entry.scale} in models.json, but --scale is ${scale}`);
   return entry;
 }

@@ -75,6 +75,15 @@ function setSettings(patch: Partial<Settings>): Promise<void> {
   return live().worker.evaluate((settings) => chrome.storage.sync.set({ settings }), patch);
 }
 
+/** Writes a page of the site, opens it in a new tab and waits for its images. */
+async function openSitePage(file: string, html: string): Promise<{ page: Page; tabId: number }> {
+  writeFileSync(join(siteDir, file), html);
+  const opened = await live().context.newPage();
+  await opened.goto(`${site.origin}/${file}`);
+  await imagesSettled(opened);
+  return { page: opened, tabId: await tabIdOf(live().worker, opened) };
+}
+
 /** Enhances the bird from its original: a restore first, when it shows a result. */
 async function enhanceBird(): Promise<void> {
   await restoreById(live().worker, page, tabId, 'bird');
@@ -186,11 +195,7 @@ describe('animated images', () => {
 describe('a file the server replaces', () => {
   it('is enhanced from its new bytes, not from a copy the engine fetched before', async () => {
     copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/headx4.png'), join(siteDir, 'changing.png'));
-    writeFileSync(join(siteDir, 'changing.html'), '<!doctype html><img id="changing" src="changing.png" style="width: 280px">');
-    const other = await live().context.newPage();
-    await other.goto(`${site.origin}/changing.html`);
-    await imagesSettled(other);
-    const otherTab = await tabIdOf(live().worker, other);
+    const { page: other, tabId: otherTab } = await openSitePage('changing.html', '<!doctype html><img id="changing" src="changing.png" style="width: 280px">');
     const first = await enhanceById(live().worker, other, otherTab, 'changing', 4);
     expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, width: 280 });
 
@@ -208,12 +213,9 @@ describe('a file the server replaces', () => {
 describe('the same bytes under another URL', () => {
   it('come from the cache: pages make new blob: URLs and signed links for the same file', async () => {
     await enhanceBird();
-    writeFileSync(join(siteDir, 'copy.html'), '<!doctype html><img id="copy" src="bird.png?signature=2" style="width: 288px">');
-    const other = await live().context.newPage();
-    await other.goto(`${site.origin}/copy.html`);
-    await imagesSettled(other);
+    const { page: other, tabId: otherTab } = await openSitePage('copy.html', '<!doctype html><img id="copy" src="bird.png?signature=2" style="width: 288px">');
     const before = await engine();
-    const outcome = await enhanceById(live().worker, other, await tabIdOf(live().worker, other), 'copy', 4);
+    const outcome = await enhanceById(live().worker, other, otherTab, 'copy', 4);
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, width: 288 });
     expect(await engine()).toMatchObject({ inferences: before.inferences, cacheHits: before.cacheHits + 1 });
     await other.close();
@@ -242,13 +244,10 @@ describe('a job whose page closes', () => {
     await setSettings({ profile: 'quality', maxTile: 64 });
     await askEngine('clear-cache');
     copyFileSync(join(BENCH, 'Set14/LR_bicubic/X4/monarchx4.png'), join(siteDir, 'monarch.png'));
-    writeFileSync(join(siteDir, 'closing.html'), '<!doctype html><img id="monarch" src="monarch.png" style="width: 768px">');
-    const doomed = await live().context.newPage();
-    await doomed.goto(`${site.origin}/closing.html`);
-    await imagesSettled(doomed);
+    const { page: doomed, tabId: doomedTab } = await openSitePage('closing.html', '<!doctype html><img id="monarch" src="monarch.png" style="width: 768px">');
     const before = await engine();
     // Its answer never comes: the tab closes under it.
-    const orphan = enhanceById(live().worker, doomed, await tabIdOf(live().worker, doomed), 'monarch', 4).catch(() => undefined);
+    const orphan = enhanceById(live().worker, doomed, doomedTab, 'monarch', 4).catch(() => undefined);
     await expect.poll(() => overlayTexts(doomed), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing [1-9]/));
     await doomed.close();
     await orphan;
@@ -290,11 +289,7 @@ describe("the engine's memory", () => {
 
   it('a job that arrives while the idle engine is being closed runs on a new one, not cut off', async () => {
     copyFileSync(join(BENCH, 'Set14/LR_bicubic/X4/monarchx4.png'), join(siteDir, 'late.png'));
-    writeFileSync(join(siteDir, 'late.html'), '<!doctype html><img id="late" src="late.png" style="width: 768px">');
-    const late = await live().context.newPage();
-    await late.goto(`${site.origin}/late.html`);
-    await imagesSettled(late);
-    const lateTab = await tabIdOf(live().worker, late);
+    const { page: late, tabId: lateTab } = await openSitePage('late.html', '<!doctype html><img id="late" src="late.png" style="width: 768px">');
     await askEngine('clear-cache');
     // Small tiles of the quality model: a job of several seconds. The worker's close takes 3 s (as
     // when it must wake first), and the job starts the moment the idle engine asked for it.

@@ -26,11 +26,15 @@ async function setAllowWebGPU(allow: boolean): Promise<void> {
   await browser.worker.evaluate((value) => chrome.storage.sync.set({ settings: { allowWebGPU: value, profile: 'quality', cacheLimitBytes: 0 } }), allow);
 }
 
-it('WebGPU and WASM give the same pixels within 1/255', async () => {
+async function openIndex(): Promise<{ page: Page; tabId: number }> {
   const page = await browser.context.newPage();
   await page.goto(`${fixture.origin}/index.html`);
   await imagesSettled(page);
-  const tabId = await tabIdOf(browser.worker, page);
+  return { page, tabId: await tabIdOf(browser.worker, page) };
+}
+
+it('WebGPU and WASM give the same pixels within 1/255', async () => {
+  const { page, tabId } = await openIndex();
 
   await setAllowWebGPU(true);
   const gpu = await enhanceById(browser.worker, page, tabId, 'small', 4);
@@ -79,10 +83,7 @@ async function evaluateInEngine(page: Page, expression: string): Promise<unknown
 }
 
 it('finishes on WASM when the WebGPU device is lost mid-run, and says why', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${fixture.origin}/index.html`);
-  await imagesSettled(page);
-  const tabId = await tabIdOf(browser.worker, page);
+  const { page, tabId } = await openIndex();
   await setAllowWebGPU(true);
   const first = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
