@@ -247,6 +247,29 @@ describe('auto-enhance in the content script', () => {
     await frameSite.close();
   });
 
+  it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
+    const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
+    writeFileSync(
+      join(dir, 'inline-frames.html'),
+      `<!doctype html><iframe id="srcdoc" srcdoc='${frameImg('in-srcdoc')}' style="width: 200px; height: 150px"></iframe>
+<iframe id="blank" style="width: 200px; height: 150px"></iframe>
+<script>document.getElementById('blank').contentDocument.body.innerHTML = ${JSON.stringify(frameImg('in-blank'))};</script>`,
+    );
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    const inline = await browser.context.newPage();
+    watchPageProblems(inline, pageProblems);
+    await inline.goto(`${site.origin}/inline-frames.html`);
+    const frameShows = (frameId: string, imgId: string) =>
+      inline.evaluate(
+        ([f, i]) => ((document.getElementById(f) as HTMLIFrameElement).contentDocument?.getElementById(i) as HTMLImageElement | null)?.currentSrc ?? '',
+        [frameId, imgId] as const,
+      );
+    await expect.poll(() => frameShows('srcdoc', 'in-srcdoc'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(() => frameShows('blank', 'in-blank'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await inline.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
