@@ -94,6 +94,21 @@ describe('popup', () => {
     await popup.close();
   });
 
+  it('shows an internationalized site name in Unicode, and switches its ASCII origin on', async () => {
+    const idnPage = await browser.context.newPage();
+    // No name resolves here: the page is answered from the test, under the name the tab shows.
+    await idnPage.route('http://xn--bcher-kva.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><p>Bücher</p>' }));
+    await idnPage.goto('http://bücher.example/');
+    const popup = await openPopup(await tabIdOf(browser.worker, idnPage));
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe('http://bücher.example');
+    await popup.getByRole('switch', { name: 'Auto-enhance this site' }).check();
+    await expect.poll(sitesOn).toEqual(['http://xn--bcher-kva.example']);
+    await popup.getByRole('switch', { name: 'Auto-enhance this site' }).uncheck();
+    await expect.poll(sitesOn).toEqual([]);
+    await popup.close();
+    await idnPage.close();
+  });
+
   it('switches a site on when hundreds already are (more than one synced item could hold), and moves the old single-item list out', async () => {
     // As older versions stored them: one map, under one item.
     await browser.worker.evaluate(() => chrome.storage.sync.set({ autoSites: { 'https://old-a.example': true, 'https://old-b.example': true } }));
