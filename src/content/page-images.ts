@@ -4,16 +4,21 @@
  * still offers our menu and a stretched thumbnail still wants enhancing.
  */
 
+/** Firefox shows content scripts an element's closed shadow root on the element itself. */
+type FirefoxElement = HTMLElement & { readonly openOrClosedShadowRoot?: ShadowRoot | null };
+
 /**
  * The shadow root of an element that the content script may look into: an open one, or a closed
- * one through `chrome.dom` (content scripts, Chrome 88+), where the browser has it. Closed roots
- * are looked for on custom elements only: component libraries are what close their roots, and an
- * extension call for every <div> of a big page would make each walk slow.
+ * one through `chrome.dom` (Chrome 88+) or the element's own `openOrClosedShadowRoot` (Firefox,
+ * which has no `chrome.dom`). Closed roots are looked for on custom elements only: component
+ * libraries are what close their roots, and an extension call for every <div> of a big page would
+ * make each walk slow.
  */
 export function shadowRootOf(element: Element): ShadowRoot | null {
   if (element.shadowRoot) return element.shadowRoot;
+  if (!element.localName.includes('-') || !(element instanceof HTMLElement)) return null;
   const dom = globalThis.chrome?.dom;
-  return dom && element.localName.includes('-') && element instanceof HTMLElement ? dom.openOrClosedShadowRoot(element) : null;
+  return dom ? dom.openOrClosedShadowRoot(element) : ((element as FirefoxElement).openOrClosedShadowRoot ?? null);
 }
 
 /** Every shadow root in the tree of `node`, `node`'s own included when it is one, nested roots too. */

@@ -16,11 +16,24 @@ import { BENCH, serveFixtureSite, type FixtureSite } from './fixtures';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './firefox-harness';
 import { decodeDataUrlPng, shownPixelsInPage } from './page-helpers';
 
-/** Two 48x48 crops shown at 96 CSS px, for auto-enhance (served on the second origin only). */
+/**
+ * Three 48x48 crops shown at 96 CSS px, for auto-enhance (served on the second origin only), one of
+ * them inside a component's closed shadow root; the page keeps that <img> where a test can read it.
+ */
 function buildAutoPage(folder: string): void {
-  for (const name of ['bird', 'head']) writePng(join(folder, `auto-${name}.png`), cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), 48, 48));
+  for (const name of ['bird', 'head', 'baby']) writePng(join(folder, `auto-${name}.png`), cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), 48, 48));
   const img = (name: string) => `<img id="${name}" src="auto-${name}.png" style="width: 96px; height: 96px" alt="${name}">`;
-  writeFileSync(join(folder, 'auto.html'), `<!doctype html><html><head><meta charset="utf-8"><title>auto</title></head><body>${img('bird')}${img('head')}</body></html>`);
+  const closedComponent = `<closed-gallery></closed-gallery><script>
+customElements.define('closed-gallery', class extends HTMLElement {
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'closed' });
+    root.innerHTML = ${JSON.stringify(img('baby'))};
+    window.closedImage = root.querySelector('img');
+  }
+});
+</script>`;
+  writeFileSync(join(folder, 'auto.html'), `<!doctype html><html><head><meta charset="utf-8"><title>auto</title></head><body>${img('bird')}${img('head')}${closedComponent}</body></html>`);
 }
 
 let dir: string;
@@ -107,23 +120,24 @@ describe('Firefox', () => {
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 280 });
   });
 
-  it('auto-enhances a site switched on: its low-res images are found and swapped as the page loads', async () => {
+  it('auto-enhances a site switched on: its low-res images, one in a closed shadow root, are found and swapped as the page loads', async () => {
     await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
     const autoTab = await firefox.openTab(`${site.secondOrigin}/auto.html`);
     webTabs.add(autoTab);
-    const swapped = () => firefox.bidi.evaluate<string[]>(autoTab, "return [...document.images].filter((img) => img.currentSrc.startsWith('blob:')).map((img) => img.id);");
+    const swapped = () =>
+      firefox.bidi.evaluate<string[]>(autoTab, "return [...document.images, window.closedImage].filter((img) => img.currentSrc.startsWith('blob:')).map((img) => img.id);");
     // Bounded only by the test's timeout: how long inference takes is the benchmark's business.
-    while ((await swapped()).length < 2) await sleep(250);
+    while ((await swapped()).length < 3) await sleep(250);
     for (const id of ['bird', 'head']) expect((await shownPixels(id, autoTab)).width).toBe(96);
   });
 
   it('runs the engine in the background page, which answers engine questions directly', async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
-    expect(status.engine).toMatchObject({ jobsRun: 5, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
-    expect(status.inferences).toBeGreaterThanOrEqual(5);
+    expect(status.engine).toMatchObject({ jobsRun: 6, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
+    expect(status.inferences).toBeGreaterThanOrEqual(6);
     // An extension page's question goes through the router, which answers from the engine in the same page.
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
-    expect(usage.entries).toBe(5);
+    expect(usage.entries).toBe(6);
   });
 
   it("shows the popup for the tab: its site, its counts and the engine's backend", async () => {
