@@ -144,6 +144,31 @@ function webp(...chunks: Array<Array<string | number[]>>): Uint8Array {
 const vp8x = (flags: number): Array<string | number[]> => webpChunk('VP8X', [flags, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 const anmf = (): Array<string | number[]> => webpChunk('ANMF', new Array(17).fill(0)); // odd size: padded
 
+function isoBox(type: string, ...content: Array<string | number[]>): number[] {
+  const body = [...bytesOf(...content)];
+  return [...u32be(8 + body.length), ...bytesOf(type), ...body];
+}
+
+interface AvifOptions {
+  /** Samples per track (an image sequence with alpha has two tracks); none: no movie at all. */
+  samples?: number[];
+  /** The sizes in an stz2 box (8-bit fields) instead of stsz. */
+  compact?: boolean;
+  /** The movie after a media data box that states its size in 64 bits, as streaming writers do. */
+  movieLast?: boolean;
+}
+
+function avif(brands: string[], { samples = [], compact = false, movieLast = false }: AvifOptions = {}): Uint8Array {
+  const sizes = (count: number): number[] =>
+    compact ? isoBox('stz2', [0, 0, 0, 0, 0, 0, 0, 8], u32be(count), new Array(count).fill(7)) : isoBox('stsz', [0, 0, 0, 0], u32be(0), u32be(count), ...new Array(count).fill(u32be(7)));
+  const track = (count: number): number[] => isoBox('trak', isoBox('tkhd', new Array(12).fill(0)), isoBox('mdia', isoBox('minf', isoBox('stbl', isoBox('stsd', [0]), sizes(count)))));
+  const ftyp = isoBox('ftyp', brands[0], u32be(0), ...brands);
+  const meta = isoBox('meta', [0, 0, 0, 0], isoBox('hdlr', new Array(8).fill(0), 'pict'));
+  const movie = samples.length ? isoBox('moov', isoBox('mvhd', new Array(12).fill(0)), ...samples.map(track)) : [];
+  const data = [0, 0, 0, 1, ...bytesOf('mdat'), ...u32be(0), ...u32be(16 + 5), 1, 2, 3, 4, 5];
+  return bytesOf(ftyp, meta, ...(movieLast ? [data, movie] : [movie, data]));
+}
+
 describe('countFrames on hand-built files', () => {
   it.each([
     ['a still GIF', gif({ frames: 1 }), 1],
@@ -177,6 +202,24 @@ describe('countFrames on hand-built files', () => {
     ['an animated WebP of one frame', webp(vp8x(0x02), webpChunk('ANIM', [0, 0, 0, 0, 0, 0]), anmf()), 1],
   ])('%s', (_, bytes, frames) => {
     expect(countFrames(bytes)).toBe(frames);
+  });
+
+  it.each([
+    ['a still AVIF', avif(['avif', 'mif1', 'miaf']), 1],
+    ['an AVIF image sequence', avif(['avis', 'avif', 'msf1', 'iso8', 'mif1', 'miaf'], { samples: [24] }), 24],
+    ['an AVIF sequence named by a compatible brand, with an alpha track', avif(['avif', 'mif1', 'avis'], { samples: [12, 12] }), 12],
+    ['an AVIF sequence of one frame', avif(['avis', 'msf1'], { samples: [1] }), 1],
+    ['an AVIF sequence whose sizes are in a compact box', avif(['avis'], { samples: [6], compact: true }), 6],
+    ['an AVIF sequence whose movie comes after its data, with a 64-bit box size', avif(['avis'], { samples: [9], movieLast: true }), 9],
+    ['a still AVIF that carries a sample table anyway', avif(['avif', 'mif1'], { samples: [5] }), 1],
+  ])('%s', (_, bytes, frames) => {
+    expect(countFrames(bytes)).toBe(frames);
+  });
+
+  it('reads the frame count of a truncated AVIF sequence where it is in reach, else says 1', () => {
+    const full = avif(['avis'], { samples: [24], movieLast: true });
+    expect(countFrames(full.subarray(0, full.length - 6))).toBe(24);
+    expect(countFrames(full.subarray(0, full.length - 24 * 4 - 6))).toBe(1);
   });
 
   it('reads files that sit inside a larger buffer', () => {
