@@ -25,6 +25,13 @@ import { applyResult, enhancedImages, hasPixels, imagesShowing, originalOf, rele
  */
 const NEAR_VIEWPORT_PX = 1200;
 
+/**
+ * How often images near the viewport but hidden are looked at again. Pages fade images in (lazy
+ * loaders, carousels, a body faded in on load) by changing a class or a style, which none of our
+ * observers reports.
+ */
+const HIDDEN_RECHECK_MS = 1000;
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
 
@@ -52,6 +59,9 @@ export class PageEnhancer {
    */
   private resized: ResizeObserver | null = null;
   private near = new WeakSet<HTMLImageElement>();
+  /** Wanted images turned away only for being hidden: looked at again while they stay so. */
+  private readonly hidden = new Set<HTMLImageElement>();
+  private hiddenTimer: number | undefined;
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
   /** Put back by the user: auto-enhance leaves them be until the page gives them a new source. */
@@ -175,6 +185,7 @@ export class PageEnhancer {
     this.resized = null;
     this.near = new WeakSet();
     this.forced = new WeakSet();
+    this.stopRecheckingHidden();
     this.queue.withdrawAll();
     this.watch.asOurs(() => {
       for (const img of enhancedImages()) if (originalOf(img)?.auto) restoreImage(img);
@@ -223,6 +234,7 @@ export class PageEnhancer {
     if (!this.wants(img)) return false;
     const url = img.currentSrc;
     const first = needsEnhancing(readFacts(img), this.settings);
+    this.recheckWhileHidden(img, !first.enhance && first.reason === 'hidden');
     // Images not loaded yet come back here on their load event.
     if (!first.enhance && DECIDED_BY_ELEMENT.has(first.reason)) {
       this.queue.withdraw(img);
@@ -239,6 +251,28 @@ export class PageEnhancer {
       return false;
     }
     return this.queue.add(img, url, scale, priorityOf(img));
+  }
+
+  private recheckWhileHidden(img: HTMLImageElement, isHidden: boolean): void {
+    if (!isHidden) {
+      this.hidden.delete(img);
+      return;
+    }
+    this.hidden.add(img);
+    this.hiddenTimer ??= window.setInterval(() => {
+      for (const waiting of this.hidden) {
+        // Gone, far away or taken since: consider() would not look, so it would never leave the set.
+        if (this.wants(waiting)) this.look(waiting);
+        else this.hidden.delete(waiting);
+      }
+      if (this.hidden.size === 0) this.stopRecheckingHidden();
+    }, HIDDEN_RECHECK_MS);
+  }
+
+  private stopRecheckingHidden(): void {
+    this.hidden.clear();
+    window.clearInterval(this.hiddenTimer);
+    this.hiddenTimer = undefined;
   }
 
   /**

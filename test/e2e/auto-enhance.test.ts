@@ -247,6 +247,26 @@ describe('auto-enhance in the content script', () => {
     await frameSite.close();
   });
 
+  it('enhances an image the page fades in after it loaded (a class change no observer reports)', async () => {
+    writeFileSync(
+      join(dir, 'fade.html'),
+      `<!doctype html><style>.fade { opacity: 0; transition: opacity 0.3s } .fade.in { opacity: 1 }</style>
+<div id="fader" class="fade"><img id="faded" src="head.png" style="width: 96px; height: 96px"></div>
+<script>addEventListener('load', () => setTimeout(() => document.getElementById('fader').classList.add('in'), 2500));</script>`,
+    );
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    const fading = await browser.context.newPage();
+    watchPageProblems(fading, pageProblems);
+    await fading.goto(`${site.origin}/fade.html`);
+    const faded = () => fading.evaluate(() => (document.getElementById('faded') as HTMLImageElement).currentSrc);
+    // Still hidden: the content script has looked (on load) and let it be.
+    await fading.waitForTimeout(1500);
+    expect(await faded()).toBe(`${site.origin}/head.png`);
+    await expect.poll(faded, { timeout: 60_000 }).toMatch(/^blob:/);
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await fading.close();
+  });
+
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
     const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
     writeFileSync(
