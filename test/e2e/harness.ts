@@ -58,7 +58,12 @@ export async function serveFolder(folder: string, host = '127.0.0.1', routes: Re
   if (typeof address !== 'object' || !address) throw new Error('server has no address');
   return {
     origin: `http://${host}:${address.port}`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        // The browser keeps connections open for reuse; close() alone would wait for them to time out (~100 s here).
+        server.closeAllConnections();
+      }),
   };
 }
 
