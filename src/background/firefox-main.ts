@@ -4,7 +4,9 @@
  * WebGPU the engine needs, so it hosts the engine directly (the one place background code imports it).
  */
 import { answerEngineRequest, listenForJobs } from '../offscreen/engine-service';
+import { refererHook } from '../offscreen/image-io';
 import { hostEngineHere } from './engine-client';
+import { addRefererRule, dropRefererRule } from './page-referer';
 import './main';
 
 /**
@@ -23,4 +25,4 @@ function stayAwake(): () => void {
 }
 
 hostEngineHere(answerEngineRequest);
-listenForJobs(stayAwake);
+listenForJobs({ stayAwake, withReferer: refererHook(addRefererRule, dropRefererRule) });

@@ -9,6 +9,7 @@ import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
 import { showEnhancedItems } from './context-menu';
 import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
+import { addRefererRule, dropRefererRule } from './page-referer';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
 
 /** Popup and options page: extension pages, whether shown as a popup or opened in a tab. */
@@ -64,5 +65,11 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'engine-idle':
       requireExtensionPage(sender, request.type);
       return releaseEngine();
+    case 'add-referer-rule':
+      requireExtensionPage(sender, request.type);
+      return addRefererRule(request.url, request.referer);
+    case 'drop-referer-rule':
+      requireExtensionPage(sender, request.type);
+      return dropRefererRule(request.ruleId);
   }
 }

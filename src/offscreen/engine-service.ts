@@ -7,17 +7,39 @@
 import { toFailure } from '../core/errors';
 import { isJobRequest, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineInfo, runJob } from './engine';
+import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
 
 let queue: Promise<unknown> = Promise.resolve();
 
-/**
- * `stayAwake`, when given, is called as the first job of a busy spell arrives and returns what ends
- * it once the last one settles, given that job's settings: the host's way to keep itself running
- * meanwhile, and to know when it has been idle long enough. `closing`, when it says so, turns a
- * job away before a word is sent: its page then asks for a new engine and tries again.
- */
-export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void, closing?: () => boolean): void {
+/** How the engine's host takes part in its jobs. */
+export interface JobHooks {
+  /**
+   * Called as the first job of a busy spell arrives; returns what ends it once the last one
+   * settles, given that job's settings: the host's way to keep itself running meanwhile, and to
+   * know when it has been idle long enough.
+   */
+  stayAwake?: () => (settings: JobSettings) => void;
+  /** When it says so, a job is turned away before a word is sent: its page then asks for a new engine and tries again. */
+  closing?: () => boolean;
+  /** Sends a page's Referer on the engine's requests for a URL (declarativeNetRequest, which only the extension's background has). */
+  withReferer: WithReferer;
+}
+
+/** The Referer the page that opened the port sent for its images, by the default policy: its origin. */
+function refererOf(sender: chrome.runtime.MessageSender | undefined): string | undefined {
+  let origin = sender?.origin;
+  if (origin === undefined && sender?.url !== undefined) {
+    try {
+      origin = new URL(sender.url).origin;
+    } catch {
+      return undefined;
+    }
+  }
+  return origin?.startsWith('http') ? `${origin}/` : undefined;
+}
+
+export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): void {
   let pending = 0;
   let release: ((settings: JobSettings) => void) | undefined;
   chrome.runtime.onConnect.addListener((port) => {
@@ -28,6 +50,8 @@ export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void,
     const emit = (event: JobEvent) => {
       if (!gone.signal.aborted) port.postMessage(event);
     };
+    const referer = refererOf(port.sender);
+    const page = referer === undefined ? undefined : { referer, withReferer };
     port.onMessage.addListener((message: unknown) => {
       if (!isJobRequest(message)) return;
       if (closing?.()) {
@@ -38,7 +62,7 @@ export function listenForJobs(stayAwake?: () => (settings: JobSettings) => void,
       queue = queue.then(async () => {
         try {
           // The page may have closed while the job waited its turn.
-          if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal));
+          if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal, page));
         } catch (error) {
           emit({ type: 'failed', failure: toFailure(error) });
         } finally {

@@ -14,7 +14,7 @@ import { blobToDataUrl } from '../shared/data-url';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
-import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob } from './image-io';
+import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, type PageContext } from './image-io';
 import { runnerForJob } from './precision-check';
 import { resultCache, type StoredResult } from './result-store';
 
@@ -74,10 +74,13 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   return { png: await encodePng(output), width: output.width, height: output.height, backend };
 }
 
-/** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<Extract<JobEvent, { type: 'done' }>> {
+/**
+ * `signal` aborts when the page that asked is gone: the job stops before its next tile. `page`: the
+ * page that asked, whose Referer a host that refuses the engine is asked with again.
+ */
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, page?: PageContext): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
-  const blob = await fetchImageBlob(job.srcUrl, job.pageBytes);
+  const blob = await fetchImageBlob(job.srcUrl, job.pageBytes, page);
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');

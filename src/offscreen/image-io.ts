@@ -2,17 +2,48 @@
 import { EnhanceError } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 
-/** The image's bytes: fetched here, or, for a URL only the page can read, the ones its content script sent. */
-export async function fetchImageBlob(srcUrl: string, pageBytes?: string): Promise<Blob> {
-  let response: Response;
-  try {
-    // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
-    // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
-    // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
-    response = await fetch(pageBytes ?? srcUrl, { credentials: 'include' });
-  } catch (error) {
-    throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
-  }
+/** Runs a request with `referer` on the engine's requests for `url`: the host's way to ask as the page would. */
+export type WithReferer = <T>(url: string, referer: string, request: () => Promise<T>) => Promise<T>;
+
+/** A WithReferer from the two steps of the background's rule: add it for the URL, drop it after the request. */
+export function refererHook(add: (url: string, referer: string) => Promise<number>, drop: (ruleId: number) => Promise<void>): WithReferer {
+  return async (url, referer, request) => {
+    const ruleId = await add(url, referer);
+    try {
+      return await request();
+    } finally {
+      await drop(ruleId);
+    }
+  };
+}
+
+/** Where a job came from: the Referer its page sent (its origin), and how to send it too. */
+export interface PageContext {
+  referer: string;
+  withReferer: WithReferer;
+}
+
+/** Answers by which image hosts refuse a request that does not come from an allowed site's page. */
+const REFUSED = new Set([401, 403]);
+
+/**
+ * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
+ * script sent. A host that refuses the engine is asked once more with the page's Referer.
+ */
+export async function fetchImageBlob(srcUrl: string, pageBytes?: string, page?: PageContext): Promise<Blob> {
+  const request = (cache: RequestCache) => async (): Promise<Response> => {
+    try {
+      // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
+      // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
+      // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
+      return await fetch(pageBytes ?? srcUrl, { credentials: 'include', cache });
+    } catch (error) {
+      throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+    }
+  };
+  let response = await request('default')();
+  // The refusal may be in the HTTP cache, which does not key on the Referer: the second asks the server.
+  if (REFUSED.has(response.status) && page && !pageBytes) response = await page.withReferer(srcUrl, page.referer, request('reload'));
   if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
   return response.blob();
 }

@@ -2,12 +2,21 @@
  * Chrome's offscreen document: the engine's home there (Chrome's service worker has no DOM, no
  * WebGPU and no workers). Engine questions come as runtime messages from the service worker.
  */
+import { askWorker } from '../shared/ask-worker';
 import { isEngineRequest } from '../shared/protocol';
 import { answerEngineRequest, listenForJobs } from './engine-service';
+import { refererHook } from './image-io';
 import { releaseWhenIdle } from './idle-release';
 
 const idle = releaseWhenIdle();
-listenForJobs(idle.stayAwake, idle.closing);
+
+/** The worker holds the declarativeNetRequest API: it sets the rule, and drops it after the request. */
+const withReferer = refererHook(
+  (url, referer) => askWorker({ type: 'add-referer-rule', url, referer }),
+  (ruleId) => askWorker({ type: 'drop-referer-rule', ruleId }),
+);
+
+listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, withReferer });
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
   if (!isEngineRequest(message)) return false;

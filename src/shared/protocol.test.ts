@@ -23,6 +23,8 @@ describe('isBackgroundRequest', () => {
     { type: 'trim-cache', limitBytes: 0 },
     { type: 'start-engine' },
     { type: 'engine-idle' },
+    { type: 'add-referer-rule', url: 'https://img.example/a.png', referer: 'https://site.example/' },
+    { type: 'drop-referer-rule', ruleId: 3 },
   ])('accepts a $type message', (message) => expect(isBackgroundRequest(message)).toBe(true));
 
   it.each([
@@ -38,6 +40,10 @@ describe('isBackgroundRequest', () => {
     { type: 'tab-status', tabId: '7' },
     { type: 'trim-cache' },
     { type: 'trim-cache', limitBytes: -1 },
+    { type: 'add-referer-rule', url: 'https://img.example/a.png' },
+    { type: 'add-referer-rule', url: 7, referer: 'https://site.example/' },
+    { type: 'drop-referer-rule' },
+    { type: 'drop-referer-rule', ruleId: '3' },
   ])(
     'rejects %j',
     (message) => expect(isBackgroundRequest(message)).toBe(false),

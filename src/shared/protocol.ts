@@ -109,7 +109,13 @@ export type BackgroundRequest =
   /** Content script: a job's port found no engine (closed while idle, or crashed): start it. */
   | { type: 'start-engine' }
   /** Chrome's engine document: no job for the settings' idle minutes; the worker closes it. */
-  | { type: 'engine-idle' };
+  | { type: 'engine-idle' }
+  /**
+   * Chrome's engine document, refused an image (HTTP 401/403): send the page's Referer on its
+   * requests for `url`, as the page did (hotlink protection), until the rule is dropped.
+   */
+  | { type: 'add-referer-rule'; url: string; referer: string }
+  | { type: 'drop-referer-rule'; ruleId: number };
 
 export interface TabStatus {
   origin: string | null;
@@ -128,6 +134,8 @@ export interface BackgroundResponses {
   'trim-cache': CacheUsage;
   'start-engine': void;
   'engine-idle': void;
+  'add-referer-rule': number;
+  'drop-referer-rule': void;
 }
 
 function isCount(value: unknown): value is number {
@@ -152,6 +160,10 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isCount(m.tabId);
     case 'trim-cache':
       return isCount(m.limitBytes);
+    case 'add-referer-rule':
+      return typeof m.url === 'string' && typeof m.referer === 'string';
+    case 'drop-referer-rule':
+      return isCount(m.ruleId);
     case 'tab-origin':
     case 'cache-usage':
     case 'clear-cache':

@@ -185,6 +185,26 @@ describe('images the page made itself', () => {
   });
 });
 
+describe('images a host guards against hotlinking', () => {
+  it("is enhanced: a host that refuses the engine is asked again with the page's Referer", async () => {
+    const guardedUrl = `${fixture.secondOrigin}/guarded/lr/womanx4.png`;
+    writeFileSync(join(dir, 'guarded.html'), `<!doctype html><img id="guarded" src="${guardedUrl}" style="width: 228px">`);
+    const guarded = await browser.context.newPage();
+    watchPageProblems(guarded, pageProblems);
+    await guarded.goto(`${fixture.origin}/guarded.html`);
+    await guarded.waitForFunction(() => (document.getElementById('guarded') as HTMLImageElement).naturalWidth > 0);
+    // The control: without the page's Referer the host refuses.
+    expect(await browser.worker.evaluate((url) => fetch(url).then((r) => r.status), guardedUrl)).toBe(403);
+    const outcome = await enhanceById(browser.worker, guarded, await tabIdOf(browser.worker, guarded), 'guarded', 2);
+    const width = readPng(join(dir, 'lr/womanx4.png')).width * 2;
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width });
+    expect((await shownPixels(guarded, 'guarded')).width).toBe(width);
+    // The rule went with the request.
+    expect(await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).toEqual([]);
+    await guarded.close();
+  });
+});
+
 describe('images with a colour profile', () => {
   /** A PNG chunk: length, type, data, CRC of type and data. */
   const chunk = (type: string, data: Buffer) => {

@@ -120,6 +120,16 @@ describe('Firefox', () => {
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 280 });
   });
 
+  it("enhances an image whose host refuses the engine, asked again with the page's Referer", async () => {
+    const guardedUrl = `${site.secondOrigin}/guarded/lr/womanx4.png`;
+    writeFileSync(join(dir, 'guarded.html'), `<!doctype html><img id="guarded" src="${guardedUrl}" style="width: 228px">`);
+    const pageUrl = `${site.origin}/guarded.html`;
+    const guardedTab = await firefox.openTab(pageUrl);
+    webTabs.add(guardedTab);
+    const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [await firefox.tabIdOf(pageUrl), guardedUrl]);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+  });
+
   it('auto-enhances a site switched on: its low-res images, one in a closed shadow root, are found and swapped as the page loads', async () => {
     await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
     const autoTab = await firefox.openTab(`${site.secondOrigin}/auto.html`);
@@ -133,11 +143,11 @@ describe('Firefox', () => {
 
   it('runs the engine in the background page, which answers engine questions directly', async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
-    expect(status.engine).toMatchObject({ jobsRun: 6, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
-    expect(status.inferences).toBeGreaterThanOrEqual(6);
+    expect(status.engine).toMatchObject({ jobsRun: 7, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
+    expect(status.inferences).toBeGreaterThanOrEqual(7);
     // An extension page's question goes through the router, which answers from the engine in the same page.
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
-    expect(usage.entries).toBe(6);
+    expect(usage.entries).toBe(7);
   });
 
   it("shows the popup for the tab: its site, its counts and the engine's backend", async () => {

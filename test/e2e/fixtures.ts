@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
-import { launchWithExtension, serveFolder, type ExtensionBrowser } from './harness';
+import { launchWithExtension, serveFolder, type ExtensionBrowser, type Route } from './harness';
 
 export const BENCH = join(import.meta.dirname, '../../../shared/data/bench');
 
@@ -120,9 +120,16 @@ export interface FixtureSite {
 /** The fixture site, built into a temporary folder and served on two local origins. */
 export async function serveFixtureSite(): Promise<FixtureSite> {
   const dir = mkdtempSync(join(tmpdir(), 'enhance-site-'));
-  const second = await serveFolder(dir, 'localhost');
+  let pagesOrigin = '';
+  // Hotlink protection, as image hosts do it: /guarded/<file> only for requests from the first origin's pages.
+  const guarded: Route = (url, headers) =>
+    headers.referer?.startsWith(`${pagesOrigin}/`)
+      ? { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/guarded/'.length))) }
+      : { type: 'text/plain', body: 'hotlinking not allowed', status: 403 };
+  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded });
   buildFixtureSite(dir, second.origin);
   const site = await serveFolder(dir);
+  pagesOrigin = site.origin;
   return {
     dir,
     origin: site.origin,
@@ -138,6 +145,7 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
 export interface FixtureSession {
   dir: string;
   origin: string;
+  secondOrigin: string;
   browser: ExtensionBrowser;
   close(): Promise<void>;
 }
@@ -149,6 +157,7 @@ export async function openFixtureSite(options: { webgpu?: boolean; headless?: bo
   return {
     dir: site.dir,
     origin: site.origin,
+    secondOrigin: site.secondOrigin,
     browser,
     close: async () => {
       await browser.close();

@@ -4,7 +4,7 @@
  * since native context menus cannot be clicked headless.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -29,13 +29,16 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-/** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do. */
-export async function serveFolder(folder: string, host = '127.0.0.1', routes: Record<string, (url: URL) => { type: string; body: Buffer | string; status?: number }> = {}): Promise<FixtureServer> {
+export type Route = (url: URL, headers: IncomingHttpHeaders) => { type: string; body: Buffer | string; status?: number };
+
+/** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do, by path or by the prefix before `/*`. */
+export async function serveFolder(folder: string, host = '127.0.0.1', routes: Record<string, Route> = {}): Promise<FixtureServer> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const route = routes[url.pathname];
+    const prefix = Object.keys(routes).find((key) => key.endsWith('/*') && url.pathname.startsWith(key.slice(0, -1)));
+    const route = routes[url.pathname] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (route) {
-      const { type, body, status } = route(url);
+      const { type, body, status } = route(url, req.headers);
       res.writeHead(status ?? 200, { 'content-type': type });
       res.end(body);
       return;

@@ -1,0 +1,60 @@
+/**
+ * The page's Referer on the engine's own request for an image. Image hosts that guard against
+ * hotlinking answer 403 unless a request comes from a page of an allowed site: the page that shows
+ * the image passes, the engine, whose requests come from no page, does not. A declarativeNetRequest
+ * session rule sets the header for that one URL, on requests made outside any tab (the engine's),
+ * while one fetch runs. Used where the API is: the service worker (Chrome, for its offscreen
+ * engine) and Firefox's background page (which hosts the engine).
+ */
+
+/** Session rules outlive a restarted service worker: a new id is taken past any left behind. */
+async function freeRuleId(): Promise<number> {
+  const rules = await chrome.declarativeNetRequest.getSessionRules();
+  return rules.reduce((highest, rule) => Math.max(highest, rule.id), 0) + 1;
+}
+
+// The API's enums as values: Firefox has the strings but not the enum objects.
+const MODIFY_HEADERS = 'modifyHeaders' as chrome.declarativeNetRequest.RuleActionType;
+const SET = 'set' as chrome.declarativeNetRequest.HeaderOperation;
+const FETCH = 'xmlhttprequest' as chrome.declarativeNetRequest.ResourceType;
+/** Requests from no tab: the offscreen document's, Firefox's background page's. */
+const NO_TAB = -1;
+
+/** One rule change at a time: two jobs' rules must not take the same id. */
+let changes: Promise<unknown> = Promise.resolve();
+
+function serialized<T>(change: () => Promise<T>): Promise<T> {
+  const result = changes.then(change);
+  changes = result.catch(() => undefined);
+  return result;
+}
+
+/** `referer` goes on requests for exactly `url` from outside any tab until the returned rule is dropped. */
+export function addRefererRule(url: string, referer: string): Promise<number> {
+  return serialized(async () => {
+    const id = await freeRuleId();
+    await chrome.declarativeNetRequest.updateSessionRules({
+      addRules: [
+        {
+          id,
+          priority: 1,
+          action: {
+            type: MODIFY_HEADERS,
+            requestHeaders: [{ header: 'referer', operation: SET, value: referer }],
+          },
+          condition: {
+            // '|' anchors both ends: this URL and no longer one.
+            urlFilter: `|${url}|`,
+            resourceTypes: [FETCH],
+            tabIds: [NO_TAB],
+          },
+        },
+      ],
+    });
+    return id;
+  });
+}
+
+export function dropRefererRule(id: number): Promise<void> {
+  return serialized(() => chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [id] }));
+}
