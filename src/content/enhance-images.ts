@@ -27,7 +27,7 @@ export async function enhanceImages({ request, anchor, swapInto }: EnhanceJob): 
     return { ok: false, images: 0, failure };
   };
   try {
-    const result = await runEngineJob(await withPageBytes(request), indicator.progress);
+    const result = await runEngineJob(await withPageBytes(request, anchor), indicator.progress);
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
     const images = swapInto(url, result.width);

@@ -10,9 +10,16 @@ const pixelSizes = new Map<string, Promise<Size | null>>();
 /**
  * The pixel size of the file at `url`, read by a probe image of its own (from the memory cache:
  * the page has loaded it). `naturalWidth` will not do: a srcset candidate's density divides it, so
- * a sharp 2x image would look like it needed x2. Null when the file does not load.
+ * a sharp 2x image would look like it needed x2. Null when the file does not load. A blob: URL
+ * the page revoked once `shown` loaded (upload previews do) loads no more: `shown`'s own size stands in.
  */
-export function pixelSizeOf(url: string): Promise<Size | null> {
+export async function pixelSizeOf(url: string, shown: HTMLImageElement): Promise<Size | null> {
+  const probed = await probePixelSize(url);
+  if (probed || !url.startsWith('blob:') || shown.currentSrc !== url || !shown.complete || shown.naturalWidth === 0) return probed;
+  return { width: shown.naturalWidth, height: shown.naturalHeight };
+}
+
+function probePixelSize(url: string): Promise<Size | null> {
   const known = pixelSizes.get(url);
   if (known) return known;
   const size = new Promise<Size | null>((resolve) => {

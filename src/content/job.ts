@@ -11,16 +11,35 @@ type Final = Exclude<JobEvent, { type: 'progress' }>;
 /**
  * A blob: URL belongs to the page's origin, and the engine, in the extension's, cannot fetch it
  * (a chat or photo app shows its images so): this script, in the page's, reads the bytes instead.
+ * A page may revoke the URL once its image has loaded (upload previews do): the pixels `shown`
+ * still holds, same-origin and so readable, are sent then, as a PNG.
  */
-export async function withPageBytes(request: JobRequest): Promise<JobRequest> {
+export async function withPageBytes(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest> {
   if (!request.srcUrl.startsWith('blob:')) return request;
   let blob: Blob;
   try {
     blob = await (await fetch(request.srcUrl)).blob();
   } catch (error) {
-    throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+    const pixels = shown.currentSrc === request.srcUrl ? await shownPixels(shown) : null;
+    if (!pixels) throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+    blob = pixels;
   }
   return { ...request, pageBytes: await blobToDataUrl(blob) };
+}
+
+/** The loaded image's pixels at its own size, as a PNG; null when it has none or they cannot be read. */
+async function shownPixels(img: HTMLImageElement): Promise<Blob | null> {
+  if (!img.complete || img.naturalWidth === 0) return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  canvas.getContext('2d')?.drawImage(img, 0, 0);
+  // toBlob gives null, or throws on a tainted canvas: either way, nothing to send.
+  try {
+    return await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  } catch {
+    return null;
+  }
 }
 
 const ENGINE_STOPPED: Final = {

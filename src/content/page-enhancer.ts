@@ -240,7 +240,7 @@ export class PageEnhancer {
       this.queue.withdraw(img);
       return false;
     }
-    const pixels = await pixelSizeOf(url);
+    const pixels = await pixelSizeOf(url, img);
     // The page, the user or a scroll may have changed things while the file was read.
     if (!this.wants(img) || img.currentSrc !== url) return false;
     const facts = readFacts(img, pixels);
@@ -311,7 +311,7 @@ export class PageEnhancer {
     const anchor = waiters()[0];
     if (!anchor) return;
     // Known by now: consider() read it before queueing.
-    const pixels = await pixelSizeOf(url);
+    const pixels = await pixelSizeOf(url, anchor);
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,

@@ -267,6 +267,31 @@ describe('auto-enhance in the content script', () => {
     await fading.close();
   });
 
+  it('enhances an image whose blob: URL the page revoked once it loaded', async () => {
+    writeFileSync(
+      join(dir, 'revoked.html'),
+      `<!doctype html><img id="preview" style="width: 96px; height: 96px">
+<script>
+  fetch('butterfly.png').then((r) => r.blob()).then((b) => {
+    const img = document.getElementById('preview');
+    img.onload = () => URL.revokeObjectURL(img.src);
+    img.src = URL.createObjectURL(b);
+  });
+</script>`,
+    );
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    const previewing = await browser.context.newPage();
+    watchPageProblems(previewing, pageProblems);
+    await previewing.goto(`${site.origin}/revoked.html`);
+    const preview = () => previewing.evaluate(() => (document.getElementById('preview') as HTMLImageElement).currentSrc);
+    await expect.poll(preview).toMatch(/^blob:/);
+    const revoked = await preview();
+    await expect.poll(preview, { timeout: 60_000 }).not.toBe(revoked);
+    expect(await preview()).toMatch(/^blob:/);
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await previewing.close();
+  });
+
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
     const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
     writeFileSync(

@@ -183,6 +183,32 @@ describe('images the page made itself', () => {
     expect((await shownPixels(made, 'made')).width).toBe(280);
     await made.close();
   });
+  it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows', async () => {
+    writeFileSync(
+      join(dir, 'revoked.html'),
+      `<!doctype html><html><body>
+<img id="revoked" style="width: 280px">
+<script>
+  fetch('lr/headx4.png').then((r) => r.blob()).then((b) => {
+    const img = document.getElementById('revoked');
+    img.onload = () => { URL.revokeObjectURL(img.src); img.dataset.revoked = 'yes'; };
+    img.src = URL.createObjectURL(b);
+  });
+</script>
+</body></html>`,
+    );
+    const made = await browser.context.newPage();
+    watchPageProblems(made, pageProblems);
+    await made.goto(`${fixture.origin}/revoked.html`);
+    await made.waitForFunction(() => (document.getElementById('revoked') as HTMLImageElement).dataset.revoked === 'yes');
+    // The control: the URL is dead for any new request.
+    expect(await made.evaluate((id) => fetch((document.getElementById(id) as HTMLImageElement).src).then(() => 'read', () => 'dead'), 'revoked')).toBe('dead');
+    const outcome = await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 4);
+    const lr = readPng(join(dir, 'lr/headx4.png'));
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 4 });
+    expect((await shownPixels(made, 'revoked')).width).toBe(lr.width * 4);
+    await made.close();
+  });
 });
 
 describe('images a host guards against hotlinking', () => {
