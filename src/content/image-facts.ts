@@ -52,6 +52,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     naturalHeight: natural.height,
     renderedWidth: drawn.width,
     renderedHeight: drawn.height,
+    objectFit: style.objectFit,
     devicePixelRatio: window.devicePixelRatio || 1,
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),

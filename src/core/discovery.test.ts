@@ -11,6 +11,7 @@ function facts(overrides: Partial<ImageFacts> = {}): ImageFacts {
     naturalHeight: 100,
     renderedWidth: 400,
     renderedHeight: 200,
+    objectFit: 'fill',
     devicePixelRatio: 1,
     visible: true,
     pixelated: false,
@@ -32,8 +33,21 @@ describe('needsEnhancing', () => {
     expect(needsEnhancing({ ...shownAtNaturalSize, devicePixelRatio: 2 }, rules)).toEqual({ enhance: true, need: 2 });
   });
 
-  it('takes the axis that lacks the most (object-fit: cover stretches one more)', () => {
+  it('takes the axis that lacks the most (object-fit: fill stretches one more)', () => {
     expect(needsEnhancing(facts({ renderedWidth: 300, renderedHeight: 300 }), rules)).toEqual({ enhance: true, need: 3 });
+    expect(needsEnhancing(facts({ renderedWidth: 300, renderedHeight: 300, objectFit: 'cover' }), rules)).toEqual({ enhance: true, need: 3 });
+  });
+
+  it('measures the picture object-fit draws, not its box', () => {
+    // 200x100 letterboxed in a 200x200 box: drawn at its own size, the box's height is bars.
+    expect(needsEnhancing(facts({ renderedWidth: 200, renderedHeight: 200, objectFit: 'contain' }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
+    expect(needsEnhancing(facts({ renderedWidth: 600, renderedHeight: 400, objectFit: 'contain' }), rules)).toEqual({ enhance: true, need: 3 });
+    // Never scaled up, however large the box.
+    expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none' }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
+    expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'scale-down' }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
+    // At its own size the screen's density still asks for more.
+    expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none', devicePixelRatio: 2 }), rules)).toEqual({ enhance: true, need: 2 });
+    expect(needsEnhancing(facts({ renderedWidth: 100, renderedHeight: 100, objectFit: 'scale-down', devicePixelRatio: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
   });
 
   it('enhances from exactly the minimum factor up', () => {

@@ -9,6 +9,8 @@ export interface ImageFacts {
   /** The box the image is drawn in, in CSS pixels. */
   renderedWidth: number;
   renderedHeight: number;
+  /** CSS `object-fit`: how the picture fills that box, which decides how large it is drawn. */
+  objectFit: string;
   devicePixelRatio: number;
   /** In the layout and not hidden by CSS (display, visibility, opacity 0). */
   visible: boolean;
@@ -67,11 +69,29 @@ export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdic
   if (Math.min(facts.naturalWidth, facts.naturalHeight) < rules.minSide) return skip('too-small');
   if (facts.naturalWidth * facts.naturalHeight > rules.maxInputPixels) return skip('too-large');
   if (facts.frameCount !== null && facts.frameCount > 1) return skip('animated');
-  const need = Math.max(
-    (facts.renderedWidth * facts.devicePixelRatio) / facts.naturalWidth,
-    (facts.renderedHeight * facts.devicePixelRatio) / facts.naturalHeight,
-  );
+  const need = drawnScale(facts) * facts.devicePixelRatio;
   return need >= rules.minUpscaleFactor ? { enhance: true, need } : skip('sharp-enough');
+}
+
+/**
+ * How many CSS pixels the picture is drawn per pixel of its file, on the axis stretched the most.
+ * `contain` letterboxes the picture inside the box and `cover` fills it, both at one scale for
+ * both axes; `none` draws it at its own size and `scale-down` never larger (the file's pixels
+ * stand for its size: a srcset density is not known here); `fill`, the default, stretches each axis.
+ */
+function drawnScale(facts: ImageFacts): number {
+  const across = facts.renderedWidth / facts.naturalWidth;
+  const down = facts.renderedHeight / facts.naturalHeight;
+  switch (facts.objectFit) {
+    case 'contain':
+      return Math.min(across, down);
+    case 'none':
+      return 1;
+    case 'scale-down':
+      return Math.min(1, across, down);
+    default:
+      return Math.max(across, down);
+  }
 }
 
 const TYPE_BY_EXTENSION: Record<string, string> = {

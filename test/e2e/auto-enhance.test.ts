@@ -292,6 +292,21 @@ describe('auto-enhance in the content script', () => {
     await previewing.close();
   });
 
+  it('measures the picture object-fit draws: one letterboxed at its own size stays, one covering its box is enhanced', async () => {
+    writePng(join(dir, 'wide.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/babyx4.png')), 96, 48));
+    const fitted = (id: string, fit: string) => `<img id="${id}" src="wide.png" style="width: 96px; height: 96px; object-fit: ${fit}">`;
+    writeFileSync(join(dir, 'fit.html'), `<!doctype html>${fitted('contained', 'contain')}${fitted('covering', 'cover')}`);
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    const fitting = await browser.context.newPage();
+    watchPageProblems(fitting, pageProblems);
+    await fitting.goto(`${site.origin}/fit.html`);
+    const showing = (id: string) => fitting.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
+    await expect.poll(() => showing('covering'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await showing('contained')).toBe(`${site.origin}/wide.png`);
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await fitting.close();
+  });
+
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
     const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
     writeFileSync(
