@@ -5,7 +5,12 @@ import type { Priority } from '../core/job-queue';
 
 const px = (value: string): number => Number.parseFloat(value) || 0;
 
+/**
+ * File sizes read so far, oldest first. Bounded: an endless feed brings new URLs without end, and
+ * a data: URL key can be megabytes; a size asked for again after it went is read again.
+ */
 const pixelSizes = new Map<string, Promise<Size | null>>();
+const PIXEL_SIZES_KEPT = 500;
 
 /**
  * The pixel size of the file at `url`, read by a probe image of its own (from the memory cache:
@@ -32,6 +37,7 @@ function probePixelSize(url: string): Promise<Size | null> {
     probe.src = url;
   });
   pixelSizes.set(url, size);
+  if (pixelSizes.size > PIXEL_SIZES_KEPT) pixelSizes.delete(pixelSizes.keys().next().value as string);
   return size;
 }
 

@@ -36,11 +36,14 @@ export function shadowRootsIn(node: Node): ShadowRoot[] {
   return roots;
 }
 
-/** The <img>s in the tree of `node` (itself included) and in the shadow roots under it. */
-export function imagesIn(node: Node): HTMLImageElement[] {
+/**
+ * The <img>s in the tree of `node` (itself included) and in the shadow roots under it; `roots`,
+ * when the caller has walked for them already, are those roots.
+ */
+export function imagesIn(node: Node, roots: ShadowRoot[] = shadowRootsIn(node)): HTMLImageElement[] {
   const images: HTMLImageElement[] = node instanceof HTMLImageElement ? [node] : [];
   const trees: ParentNode[] = node instanceof Element || node instanceof Document ? [node] : [];
-  trees.push(...shadowRootsIn(node));
+  trees.push(...roots);
   for (const tree of trees) images.push(...tree.querySelectorAll('img'));
   return images;
 }

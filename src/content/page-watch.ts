@@ -23,8 +23,12 @@ const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes'];
 /**
  * How long a burst of page changes may go before we look for shadow roots that appeared without a
  * record: short enough to catch images as they load, long enough to walk the page once per burst.
+ * Each walk that finds no new root doubles the wait, up to the longest: a busy page (a live feed,
+ * a chat, an app built of thousands of components) changes all the time, and a walk of its whole
+ * tree five times a second would keep a core busy.
  */
 const RESCAN_DELAY_MS = 200;
+const RESCAN_DELAY_MAX_MS = 3200;
 
 function imageOf(target: Node): HTMLImageElement | null {
   if (target instanceof HTMLImageElement) return target;
@@ -39,6 +43,7 @@ export class PageWatch {
   private listeners: AbortController | null = null;
   private watchedRoots = new WeakSet<ShadowRoot>();
   private rescanTimer: number | undefined;
+  private rescanDelay = RESCAN_DELAY_MS;
 
   constructor(private readonly on: PageChanges) {}
 
@@ -71,6 +76,7 @@ export class PageWatch {
     this.listeners = null;
     window.clearTimeout(this.rescanTimer);
     this.rescanTimer = undefined;
+    this.rescanDelay = RESCAN_DELAY_MS;
     this.watchedRoots = new WeakSet();
   }
 
@@ -81,9 +87,9 @@ export class PageWatch {
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
   }
 
-  /** Watches the shadow roots under `node` not watched yet; returns them. */
-  private watchNewRoots(node: Node): ShadowRoot[] {
-    const fresh = shadowRootsIn(node).filter((root) => !this.watchedRoots.has(root));
+  /** Watches those of `roots` not watched yet; returns them. */
+  private watchNewRoots(roots: ShadowRoot[]): ShadowRoot[] {
+    const fresh = roots.filter((root) => !this.watchedRoots.has(root));
     for (const root of fresh) this.watchTree(root);
     return fresh;
   }
@@ -91,8 +97,10 @@ export class PageWatch {
   private rescanSoon(): void {
     this.rescanTimer ??= window.setTimeout(() => {
       this.rescanTimer = undefined;
-      for (const root of this.watchNewRoots(document)) for (const img of root.querySelectorAll('img')) this.on.added(img);
-    }, RESCAN_DELAY_MS);
+      const fresh = this.watchNewRoots(shadowRootsIn(document));
+      this.rescanDelay = fresh.length > 0 ? RESCAN_DELAY_MS : Math.min(this.rescanDelay * 2, RESCAN_DELAY_MAX_MS);
+      for (const root of fresh) for (const img of root.querySelectorAll('img')) this.on.added(img);
+    }, this.rescanDelay);
   }
 
   /**
@@ -120,8 +128,10 @@ export class PageWatch {
     for (const record of records) {
       if (record.type === 'childList') {
         for (const node of record.addedNodes) {
-          this.watchNewRoots(node);
-          for (const img of imagesIn(node)) added.add(img);
+          // One walk of the added tree serves both: its roots to watch and its images.
+          const roots = shadowRootsIn(node);
+          this.watchNewRoots(roots);
+          for (const img of imagesIn(node, roots)) added.add(img);
         }
         for (const node of record.removedNodes) for (const img of imagesIn(node)) removed.add(img);
       } else {
