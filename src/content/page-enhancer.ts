@@ -15,6 +15,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { CountsReport } from './counts-report';
 import { enhanceImages } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
+import { offersChoice, pageChoice } from './page-choice';
 import { pageImages } from './page-images';
 import { PageWatch } from './page-watch';
 import { applyResult, enhancedImages, hasPixels, imagesShowing, originalOf, releaseImage, restoreImage } from './swap';
@@ -50,6 +51,7 @@ export class PageEnhancer {
     removed: (img) => this.forget(img),
     sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
     loaded: (img) => this.look(img),
+    viewportChanged: () => void this.followPageChoices(),
   });
   /** Reports which images are near the viewport, while the site is switched on. */
   private viewport: IntersectionObserver | null = null;
@@ -288,6 +290,23 @@ export class PageEnhancer {
       this.failed.delete(img);
     }
     this.look(img);
+  }
+
+  /**
+   * After a resize, a zoom or a move to another screen: a responsive image whose markup now picks
+   * another file gets it back, as when the page itself sets a new source; auto-enhance looks at
+   * that file afresh when it loads (not before: until then the image still reports the old one).
+   * Images whose markup offers one file keep their result.
+   */
+  private async followPageChoices(): Promise<void> {
+    for (const img of enhancedImages()) {
+      const original = originalOf(img);
+      if (!original || !offersChoice(original) || (await pageChoice(img, original)) === original.srcUrl) continue;
+      // Restored by the user or by the page while the choice was read: nothing left to hand back.
+      if (originalOf(img) !== original) continue;
+      this.watch.asOurs(() => restoreImage(img));
+      this.changed();
+    }
   }
 
   /**

@@ -16,9 +16,14 @@ export interface PageChanges {
   sourceChanged(img: HTMLImageElement, newSource: boolean): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
+  /** The window was resized or zoomed, or moved to a screen of another density, and has settled. */
+  viewportChanged(): void;
 }
 
 const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes'];
+
+/** How long a resize must have settled for: dragging a window's edge resizes it many times a second. */
+const VIEWPORT_SETTLE_MS = 300;
 
 /**
  * How long a burst of page changes may go before we look for shadow roots that appeared without a
@@ -44,6 +49,7 @@ export class PageWatch {
   private watchedRoots = new WeakSet<ShadowRoot>();
   private rescanTimer: number | undefined;
   private rescanDelay = RESCAN_DELAY_MS;
+  private viewportTimer: number | undefined;
 
   constructor(private readonly on: PageChanges) {}
 
@@ -61,7 +67,28 @@ export class PageWatch {
       if (list.getEntries().some((entry) => (entry as PerformanceResourceTiming).initiatorType === 'img')) this.rescanSoon();
     });
     this.loads.observe({ type: 'resource' });
+    window.addEventListener('resize', this.onViewport, { signal: this.listeners.signal });
+    this.followDensity();
   }
+
+  /** A media query for the density now, which changes once when it does: then the next one is asked. */
+  private followDensity(): void {
+    const signal = this.listeners?.signal;
+    if (!signal) return;
+    matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
+      'change',
+      () => {
+        this.onViewport();
+        this.followDensity();
+      },
+      { once: true, signal },
+    );
+  }
+
+  private readonly onViewport = (): void => {
+    window.clearTimeout(this.viewportTimer);
+    this.viewportTimer = window.setTimeout(() => this.on.viewportChanged(), VIEWPORT_SETTLE_MS);
+  };
 
   /**
    * Nothing of ours is left on the page and nothing is wanted: a busy page's changes no longer
@@ -76,6 +103,7 @@ export class PageWatch {
     this.listeners = null;
     window.clearTimeout(this.rescanTimer);
     this.rescanTimer = undefined;
+    window.clearTimeout(this.viewportTimer);
     this.rescanDelay = RESCAN_DELAY_MS;
     this.watchedRoots = new WeakSet();
   }

@@ -58,7 +58,7 @@ export function hasPixels(img: HTMLImageElement): boolean {
   return img.complete && img.naturalWidth > 0;
 }
 
-function setOrRemove(element: Element, name: string, value: string | null): void {
+export function setOrRemove(element: Element, name: string, value: string | null): void {
   if (value === null) element.removeAttribute(name);
   else element.setAttribute(name, value);
 }

@@ -307,6 +307,34 @@ describe('auto-enhance in the content script', () => {
     await fitting.close();
   });
 
+  it("gives a <picture> the page's own choice back when a resize makes it pick another file, and enhances that one", async () => {
+    const lr = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
+    writePng(join(dir, 'landscape.png'), lr('bird', 48));
+    writePng(join(dir, 'portrait.png'), lr('head', 32));
+    writeFileSync(
+      join(dir, 'art.html'),
+      `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`,
+    );
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    const art = await browser.context.newPage();
+    watchPageProblems(art, pageProblems);
+    await art.goto(`${site.origin}/art.html`);
+    // The file behind what the image shows: the page's own, or the width of our result.
+    const shows = () =>
+      art.evaluate(async () => {
+        const img = document.getElementById('art') as HTMLImageElement;
+        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+      });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // landscape, 48 px, x2
+    await art.setViewportSize({ width: 600, height: 900 });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 128'); // portrait, 32 px, x4
+    await art.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96');
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await art.close();
+  });
+
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
     const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
     writeFileSync(

@@ -1,0 +1,45 @@
+/**
+ * What the page's own markup would show now, for an image we enhanced. A responsive image (a
+ * srcset of several files, a <picture> whose sources answer media queries) picks its file by the
+ * viewport and the screen's density; our swap pins one. When the window is resized, zoomed or
+ * moved to another screen, the page's choice may change (a portrait crop for a narrow window, a
+ * larger file for a denser screen), and then the page's choice must win again.
+ */
+import { setOrRemove, type Original } from './swap';
+
+/** Whether the page's markup offers more than one file for the image. */
+export function offersChoice(original: Original): boolean {
+  return original.sources.length > 0 || (original.attributes.srcset?.includes(',') ?? false);
+}
+
+/**
+ * The URL the browser would select for the image as the page wrote it, read from a detached copy
+ * of its markup (selection needs no layout, and a detached image touches nothing on the page; it
+ * loads the file it selects, as the page would once it is restored).
+ */
+export async function pageChoice(img: HTMLImageElement, original: Original): Promise<string> {
+  // Only what selection reads: a full clone would carry the page's inline handlers (onload) along.
+  const probe = document.createElement('img');
+  const copy = (from: Element, to: Element, names: string[]) => {
+    for (const name of names) setOrRemove(to, name, from.getAttribute(name));
+  };
+  copy(img, probe, ['crossorigin', 'referrerpolicy']);
+  setOrRemove(probe, 'srcset', original.attributes.srcset);
+  setOrRemove(probe, 'sizes', original.attributes.sizes);
+  if (original.sources.length > 0) {
+    const picture = document.createElement('picture');
+    for (const { element, srcset, sizes } of original.sources) {
+      const source = document.createElement('source');
+      copy(element, source, ['media', 'type']);
+      setOrRemove(source, 'srcset', srcset);
+      setOrRemove(source, 'sizes', sizes);
+      picture.append(source);
+    }
+    picture.append(probe);
+  }
+  // src last: with everything else in place, one selection runs.
+  setOrRemove(probe, 'src', img.getAttribute('src'));
+  // The browser selects the candidate in a task of its own after the markup changes.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return probe.currentSrc;
+}
