@@ -18,7 +18,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { offersChoice, pageChoice } from './page-choice';
 import { pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, hasPixels, imagesShowing, originalOf, releaseImage, restoreImage } from './swap';
+import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, originalOf, releaseImage, restoreImage } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -223,7 +223,7 @@ export class PageEnhancer {
   }
 
   private wants(img: HTMLImageElement): boolean {
-    if (this.retired || !img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img)) return false;
+    if (this.retired || !img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img) || isOurResult(img.currentSrc)) return false;
     return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
   }
 

@@ -43,6 +43,15 @@ export function enhancedImages(): HTMLImageElement[] {
 }
 
 /**
+ * Whether `url` is one of our results on the page. A page may copy an enhanced <img> (a lightbox
+ * zooming a clone, a carousel cloning its slides), and the copy shows our result under a URL of
+ * our own: enhancing that would run the model on its own output.
+ */
+export function isOurResult(url: string): boolean {
+  return [...enhanced.values()].some((original) => original.resultUrl === url);
+}
+
+/**
  * Images showing `srcUrl`: as the page set it, or as we replaced it. A lazy image the browser has
  * not loaded yet already has its currentSrc: `hasPixels` tells it apart.
  */
@@ -121,8 +130,23 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
   putBack(img, 'srcset', original.attributes.srcset);
   putBack(img, 'sizes', original.attributes.sizes);
   selectAgain(img);
-  if (![...enhanced.values()].some((other) => other.resultUrl === original.resultUrl)) URL.revokeObjectURL(original.resultUrl);
+  if (!isOurResult(original.resultUrl)) {
+    putBackCopies(original);
+    URL.revokeObjectURL(original.resultUrl);
+  }
   return true;
+}
+
+/**
+ * Copies the page made of an image while it showed our result (see isOurResult) would be left on
+ * a revoked URL, broken: they get the image's own attributes back, as the image did.
+ */
+function putBackCopies(original: Original): void {
+  for (const copy of pageImages()) {
+    if (copy.getAttribute('srcset') !== original.shown.srcset) continue;
+    setOrRemove(copy, 'srcset', original.attributes.srcset);
+    setOrRemove(copy, 'sizes', original.attributes.sizes);
+  }
 }
 
 /** Puts every attribute back exactly as the page had it. */

@@ -335,6 +335,32 @@ describe('auto-enhance in the content script', () => {
     await art.close();
   });
 
+  it('never enhances a copy the page makes of an enhanced image, and puts the copy back with the image', async () => {
+    writeFileSync(join(dir, 'zoom.html'), `<!doctype html><img id="thumb" src="bird.png" style="width: 96px; height: 96px">`);
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
+    const zooming = await browser.context.newPage();
+    watchPageProblems(zooming, pageProblems);
+    await zooming.goto(`${site.origin}/zoom.html`);
+    const showing = (id: string) => zooming.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
+    await expect.poll(() => showing('thumb'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const result = await showing('thumb');
+    // A lightbox's zoom: a clone of the enhanced image, drawn twice as large.
+    await zooming.evaluate(() => {
+      const zoom = document.getElementById('thumb')!.cloneNode() as HTMLImageElement;
+      zoom.id = 'zoom';
+      zoom.style.cssText = 'width: 192px; height: 192px';
+      document.body.append(zoom);
+    });
+    await zooming.waitForTimeout(3000);
+    expect(await showing('zoom')).toBe(result);
+    const tab = await tabIdOf(worker, zooming);
+    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
+    await expect.poll(() => showing('thumb')).toBe(`${site.origin}/bird.png`);
+    await expect.poll(() => showing('zoom')).toBe(`${site.origin}/bird.png`);
+    await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+    await zooming.close();
+  });
+
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
     const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
     writeFileSync(
