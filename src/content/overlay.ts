@@ -1,13 +1,15 @@
 /**
  * A small progress ring, or a short message, over the corner of an image. It lives in its own
  * shadow root, outside the page's layout (absolutely positioned in the document), so no page
- * style reaches it and it moves nothing.
+ * style reaches it and it moves nothing; it is shown in the top layer, as a popover, so a modal
+ * dialog, a popover or a fullscreen viewer that holds the image does not cover it.
  */
 const HOST_TAG = 'enhance-overlay';
 const MESSAGE_MS = 5000;
 
 const STYLE = `
-:host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none; }
+:host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none;
+  direction: ltr; unicode-bidi: isolate; }
 .box { font: 12px/1.3 system-ui, sans-serif; color: #fff; background: rgba(20, 20, 28, 0.82);
   border-radius: 12px; padding: 4px 8px; display: flex; gap: 6px; align-items: center; max-width: 260px; }
 .ring { width: 14px; height: 14px; border-radius: 50%;
@@ -19,34 +21,58 @@ export class ImageOverlay {
   private readonly host: HTMLElement;
   private readonly box: HTMLDivElement;
   private timer: number | undefined;
+  private frame: number | undefined;
+  private readonly listening = new AbortController();
 
   constructor(private readonly img: HTMLImageElement) {
     this.host = document.createElement(HOST_TAG);
+    // A live region from the start: one that appears with its text already in is often not read out.
+    this.host.setAttribute('role', 'status');
+    this.host.popover = 'manual';
+    // Inline, so the page's own rules for popovers ([popover] { inset: 0; margin: auto; ... }) do not place or dress it.
+    this.host.style.cssText = 'position: absolute; inset: auto; margin: 0; padding: 0; border: 0; background: transparent; overflow: visible; width: auto; height: auto;';
     const root = this.host.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = STYLE;
     this.box = document.createElement('div');
     this.box.className = 'box';
     root.append(style, this.box);
-    this.place();
     document.documentElement.append(this.host);
+    this.host.showPopover();
+    this.place();
+    // The image moves with every scroll (of the page or of a box it sits in) and resize: the ring follows.
+    const follow = () => {
+      this.frame ??= requestAnimationFrame(() => {
+        this.frame = undefined;
+        this.place();
+      });
+    };
+    window.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
+    window.addEventListener('resize', follow, { signal: this.listening.signal });
   }
 
   /**
    * Over the image's corner, but never past the viewport's right edge: a box sticking out there
-   * would widen the page and give it a horizontal scrollbar. Called after the content is set.
+   * would widen the page and give it a horizontal scrollbar. Hidden while the image is gone, not
+   * laid out, or out of view: placed there it would cover something else, or lengthen the page.
+   * Called after the content is set.
    */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
+    const inView = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
+    this.host.style.display = this.img.isConnected && inView ? '' : 'none';
+    if (this.host.style.display === 'none') return;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;
-    this.host.style.top = `${rect.top + window.scrollY + 6}px`;
+    this.host.style.top = `${Math.max(0, rect.top) + window.scrollY + 6}px`;
   }
 
   progress(done: number, total: number): void {
     const percent = total > 0 ? Math.round((100 * done) / total) : 0;
     this.box.className = 'box';
     this.box.replaceChildren();
+    // Progress is for the eye: a screen reader would read every step out.
+    this.box.setAttribute('aria-hidden', 'true');
     const ring = document.createElement('div');
     ring.className = 'ring';
     ring.style.setProperty('--p', String(percent));
@@ -59,8 +85,8 @@ export class ImageOverlay {
   /** Shows a failure for a few seconds, then goes away by itself. */
   message(text: string): void {
     this.box.className = 'box error';
+    this.box.removeAttribute('aria-hidden');
     this.box.textContent = text;
-    this.host.setAttribute('role', 'status');
     this.place();
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(() => this.remove(), MESSAGE_MS);
@@ -68,6 +94,8 @@ export class ImageOverlay {
 
   remove(): void {
     window.clearTimeout(this.timer);
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    this.listening.abort();
     this.host.remove();
   }
 }

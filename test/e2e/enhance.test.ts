@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
@@ -331,6 +332,29 @@ describe('bad input', () => {
     expect(await overlayTexts(edge)).toContain(outcome.failure?.message);
     expect(await widths()).toEqual([client, client]);
     await edge.close();
+  });
+
+  it('a message on an image in a modal dialog shows above the dialog, as the user sees the screen', async () => {
+    writeFileSync(
+      join(dir, 'dialog.html'),
+      `<!doctype html><html><body><dialog id="viewer"><img id="in-dialog" src="logo.svg" width="240" height="160"></dialog>
+<script>document.getElementById('viewer').showModal();</script></body></html>`,
+    );
+    const viewer = await browser.context.newPage();
+    watchPageProblems(viewer, pageProblems);
+    await viewer.goto(`${fixture.origin}/dialog.html`);
+    await imagesSettled(viewer);
+    const outcome = await enhanceById(browser.worker, viewer, await tabIdOf(browser.worker, viewer), 'in-dialog', 2);
+    expect(outcome.failure?.code).toBe('svg');
+    const box = await viewer.evaluate(() => {
+      const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+      return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
+    });
+    // The message's dark red, not the dialog's white or the picture, on the screen at its place.
+    const shot = PNG.sync.read(await viewer.screenshot({ clip: { ...box, width: 1, height: 1 } }));
+    const [r, g, b] = shot.data;
+    expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
+    await viewer.close();
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
