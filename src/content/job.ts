@@ -21,7 +21,7 @@ export async function withPageBytes(request: JobRequest, shown: HTMLImageElement
     blob = await (await fetch(request.srcUrl)).blob();
   } catch (error) {
     const pixels = shown.currentSrc === request.srcUrl ? await shownPixels(shown) : null;
-    if (!pixels) throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+    if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;
   }
   return { ...request, pageBytes: await blobToDataUrl(blob) };

@@ -8,18 +8,15 @@ describe('toFailure', () => {
     expect(error.message).toBe('This image is larger than the size limit in Enhance settings. (5000x5000)');
   });
 
-  it('turns any other error into the fallback failure, keeping its message as detail', () => {
-    expect(toFailure(new Error('Out of memory'))).toEqual({
-      code: 'model-failed',
-      message: 'The upscaling model failed on this image. (Out of memory)',
-    });
-    expect(toFailure(new TypeError('Failed to fetch'), 'fetch-failed')).toEqual({
-      code: 'fetch-failed',
-      message: 'Enhance could not download this image. (Failed to fetch)',
-    });
+  it('turns any other error into the fallback failure, without its words, which are for logs', () => {
+    expect(toFailure(new Error('Out of memory'))).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
+    expect(toFailure(new TypeError('Failed to fetch'), 'fetch-failed')).toEqual({ code: 'fetch-failed', message: 'Enhance could not download this image.' });
+    expect(toFailure('lost')).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
   });
 
-  it('describes thrown values that are not errors', () => {
-    expect(toFailure('lost').message).toMatch(/\(lost\)$/);
+  it('keeps what failed underneath out of the message, and for the logs', () => {
+    const error = EnhanceError.wrapping('model-failed', new Error('[WebGPU] Kernel "Conv" failed: buffer too large'));
+    expect(toFailure(error)).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
+    expect(error.underlying).toBe('[WebGPU] Kernel "Conv" failed: buffer too large');
   });
 });

@@ -6,6 +6,7 @@ export type FailureCode =
   | 'animated'
   | 'empty-image'
   | 'too-large'
+  | 'too-large-for-scale'
   | 'model-failed'
   | 'image-gone'
   | 'engine-unavailable'
@@ -24,6 +25,7 @@ const MESSAGES: Record<FailureCode, string> = {
   animated: 'Enhance leaves animated images as they are.',
   'empty-image': 'This image has no pixels to enhance.',
   'too-large': 'This image is larger than the size limit in Enhance settings.',
+  'too-large-for-scale': 'At this scale the enhanced image would be larger than 4096 x 4096 pixels: Enhance x2 works for it.',
   'model-failed': 'The upscaling model failed on this image.',
   'image-gone': 'The image is no longer on the page.',
   'engine-unavailable': 'The Enhance engine could not start.',
@@ -35,16 +37,27 @@ const MESSAGES: Record<FailureCode, string> = {
 export class EnhanceError extends Error {
   constructor(
     readonly code: FailureCode,
-    /** What went wrong underneath, for logs and the engine's status: the user reads `message`. */
+    /** A fact the user can act on (a size, an HTTP status), shown after the message. */
     readonly detail?: string,
+    /** What failed underneath (another error's text): for logs and the engine's status, not for the page. */
+    readonly underlying?: string,
   ) {
     super(detail ? `${MESSAGES[code]} (${detail})` : MESSAGES[code]);
     this.name = 'EnhanceError';
   }
+
+  /** `code`, caused by `error`: a browser's or a library's words, which mean nothing to the user. */
+  static wrapping(code: FailureCode, error: unknown): EnhanceError {
+    return new EnhanceError(code, undefined, textOf(error));
+  }
 }
 
+export function textOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The failure the user reads; an error that is not an EnhanceError says only its fallback's message. */
 export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'): Failure {
   if (error instanceof EnhanceError) return { code: error.code, message: error.message };
-  const detail = error instanceof Error ? error.message : String(error);
-  return { code: fallback, message: `${MESSAGES[fallback]} (${detail})` };
+  return { code: fallback, message: MESSAGES[fallback] };
 }

@@ -27,12 +27,12 @@ describe('checkImageSize', () => {
   it('accepts up to MAX_OUTPUT_PIXELS output pixels', () => {
     const side = Math.sqrt(MAX_OUTPUT_PIXELS) / 4;
     expect(rejection(side, side, 4, Infinity)).toBeUndefined();
-    expect(rejection(side + 1, side, 4, Infinity)).toBe('too-large');
+    expect(rejection(side + 1, side, 4, Infinity)).toBe('too-large-for-scale');
   });
 
   it('says which limit was hit', () => {
     expect(() => checkImageSize(101, 40, 2, 4000)).toThrow(/101x40 is over 4,000 pixels/);
-    expect(() => checkImageSize(2000, 2000, 4, Infinity)).toThrow(/x4 of 2000x2000 would exceed/);
+    expect(() => checkImageSize(2000, 2000, 4, Infinity)).toThrow(/Enhance x2 works for it/);
   });
 });
 

@@ -20,7 +20,7 @@ export function checkImageSize(width: number, height: number, scale: number, max
     throw new EnhanceError('too-large', `${width}x${height} is over ${maxInputPixels.toLocaleString('en')} pixels`);
   }
   if (width * height * scale * scale > MAX_OUTPUT_PIXELS) {
-    throw new EnhanceError('too-large', `x${scale} of ${width}x${height} would exceed ${MAX_OUTPUT_PIXELS.toLocaleString('en')} output pixels`);
+    throw new EnhanceError('too-large-for-scale', undefined, `x${scale} of ${width}x${height} would exceed ${MAX_OUTPUT_PIXELS.toLocaleString('en')} output pixels`);
   }
 }
 

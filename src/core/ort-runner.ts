@@ -60,16 +60,16 @@ export class OrtTileRunner implements TileRunner {
           ])
         : running);
     } catch (error) {
-      throw new EnhanceError('model-failed', error instanceof Error ? error.message : String(error));
+      throw EnhanceError.wrapping('model-failed', error);
     } finally {
       feed.dispose();
     }
     const out = outputs[this.model.output];
-    if (!out) throw new EnhanceError('model-failed', `no output named ${this.model.output}`);
+    if (!out) throw new EnhanceError('model-failed', undefined, `no output named ${this.model.output}`);
     const expected = 3 * height * width * this.scale * this.scale;
     const data = out.data;
     if (!(data instanceof Float32Array) || data.length !== expected) {
-      throw new EnhanceError('model-failed', `output has ${data.length} values, expected ${expected}`);
+      throw new EnhanceError('model-failed', undefined, `output has ${data.length} values, expected ${expected}`);
     }
     return data;
   }

@@ -4,7 +4,8 @@
  * inference at a time keeps memory bounded and ORT sessions unshared); engine questions (its
  * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
  */
-import { toFailure } from '../core/errors';
+import { EnhanceError, toFailure } from '../core/errors';
+import { logError } from '../shared/log';
 import { isJobRequest, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineInfo, runJob } from './engine';
 import type { WithReferer } from './image-io';
@@ -64,6 +65,8 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
           // The page may have closed while the job waited its turn.
           if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal, page));
         } catch (error) {
+          // The page hears the failure in the user's words; what failed underneath is kept here, in the engine's own console.
+          if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);
           emit({ type: 'failed', failure: toFailure(error) });
         } finally {
           if (--pending === 0) release?.(message.settings);

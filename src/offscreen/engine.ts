@@ -3,7 +3,7 @@
  * tile by tile, encode and store.
  */
 import { countFrames } from '../core/discovery';
-import { EnhanceError } from '../core/errors';
+import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
@@ -62,11 +62,11 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   } catch (error) {
     if (choice.backend !== 'webgpu' || signal.aborted) throw error;
     // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM.
-    fallBackToWasm(error instanceof EnhanceError ? (error.detail ?? error.message) : error instanceof Error ? error.message : String(error));
+    fallBackToWasm(error instanceof EnhanceError ? (error.underlying ?? error.detail ?? error.message) : textOf(error));
     outcome = await upscaleOn(await chooseBackend(job.settings.allowWebGPU));
   }
   const { output, ran, precisionNote } = outcome;
-  if (output.width !== image.width * model.scale) throw new EnhanceError('model-failed', 'unexpected output size');
+  if (output.width !== image.width * model.scale) throw new EnhanceError('model-failed', undefined, 'unexpected output size');
   const backend = ran.backend;
   stats.backend = backend;
   stats.reason = precisionNote ? `${ran.reason}, ${precisionNote}` : ran.reason;

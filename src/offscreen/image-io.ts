@@ -38,7 +38,7 @@ export async function fetchImageBlob(srcUrl: string, pageBytes?: string, page?: 
       // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
       return await fetch(pageBytes ?? srcUrl, { credentials: 'include', cache });
     } catch (error) {
-      throw new EnhanceError('fetch-failed', error instanceof Error ? error.message : String(error));
+      throw EnhanceError.wrapping('fetch-failed', error);
     }
   };
   let response = await request('default')();
@@ -69,7 +69,7 @@ export async function decodeImage(blob: Blob): Promise<ImageBitmap> {
 export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new EnhanceError('engine-unavailable', 'no 2D canvas');
+  if (!ctx) throw new EnhanceError('engine-unavailable', undefined, 'no 2D canvas');
   ctx.drawImage(bitmap, 0, 0);
   const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
   return { width: bitmap.width, height: bitmap.height, data };
@@ -79,7 +79,7 @@ export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
 export async function encodePng(image: RgbaImage): Promise<Blob> {
   const canvas = new OffscreenCanvas(image.width, image.height);
   const ctx = canvas.getContext('2d');
-  if (!ctx) throw new EnhanceError('engine-unavailable', 'no 2D canvas');
+  if (!ctx) throw new EnhanceError('engine-unavailable', undefined, 'no 2D canvas');
   ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });
 }
