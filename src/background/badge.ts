@@ -19,8 +19,11 @@ async function setForTab(set: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** The tooltip the manifest gives: a failure's own, set by showFailure, goes once the tab's counts move on. */
+const DEFAULT_TITLE = browser.runtime.getManifest().action?.default_title ?? 'Enhance';
+
 export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
-  await setForTab(() => browser.action.setBadgeText({ tabId, text: badgeText(counts) }));
+  await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text: badgeText(counts) }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
 }
 
 /**

@@ -4,7 +4,7 @@
  * service worker Chrome stopped and restarted serves the next call the same way.
  */
 import browser from 'webextension-polyfill';
-import { toFailure, type Failure } from '../core/errors';
+import { toFailure, unreachableCode, type Failure } from '../core/errors';
 import type { ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
 import { enhancedFileName } from '../shared/file-names';
@@ -27,7 +27,8 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     // The content script shows the outcome on the image, failures included.
     return await sendToContent(tabId, { type: 'enhance', srcUrl, scale, settings }, frameId);
   } catch (error) {
-    return failedBeforeThePage(tabId, toFailure(error, 'page-unreachable'));
+    const tab = await browser.tabs.get(tabId).catch(() => undefined);
+    return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await browser.extension.isAllowedFileSchemeAccess())));
   }
 }
 

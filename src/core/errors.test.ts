@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnhanceError, toFailure } from './errors';
+import { EnhanceError, toFailure, unreachableCode } from './errors';
 
 describe('toFailure', () => {
   it('keeps the code and message of an EnhanceError', () => {
@@ -18,5 +18,19 @@ describe('toFailure', () => {
     const error = EnhanceError.wrapping('model-failed', new Error('[WebGPU] Kernel "Conv" failed: buffer too large'));
     expect(toFailure(error)).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
     expect(error.underlying).toBe('[WebGPU] Kernel "Conv" failed: buffer too large');
+  });
+});
+
+describe('unreachableCode', () => {
+  it.each<[string | undefined, string, boolean, string]>([
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', false, 'file-access-off'],
+    // Without file access the tab's URL is hidden: the image's tells.
+    [undefined, 'file:///home/me/photos/a.jpg', false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', true, 'page-unreachable'],
+    ['chrome://version/', 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', false, 'page-unreachable'],
+    ['https://chromewebstore.google.com/detail/x', 'https://lh3.googleusercontent.com/a.png', false, 'page-unreachable'],
+  ])('page %s, image %s, file access %s: %s', (pageUrl, srcUrl, allowed, code) => {
+    expect(unreachableCode(pageUrl, srcUrl, allowed)).toBe(code);
   });
 });

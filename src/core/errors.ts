@@ -11,7 +11,8 @@ export type FailureCode =
   | 'image-gone'
   | 'engine-unavailable'
   | 'blocked-by-page'
-  | 'page-unreachable';
+  | 'page-unreachable'
+  | 'file-access-off';
 
 export interface Failure {
   code: FailureCode;
@@ -31,6 +32,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'engine-unavailable': 'The Enhance engine could not start.',
   'blocked-by-page': "This page's security policy does not allow replacing its images.",
   'page-unreachable': 'The browser keeps extensions out of this page, so Enhance cannot change its images.',
+  'file-access-off': 'To enhance images in files on this computer, switch on "Allow access to file URLs" for Enhance in the browser\'s extensions page.',
 };
 
 /** An error that carries a user-facing failure, thrown inside the engine and sent back as a value. */
@@ -60,4 +62,13 @@ export function textOf(error: unknown): string {
 export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'): Failure {
   if (error instanceof EnhanceError) return { code: error.code, message: error.message };
   return { code: fallback, message: MESSAGES[fallback] };
+}
+
+/**
+ * Why a page's content script could not be reached. A local file's page is kept from extensions
+ * until the user allows file access (off by default in Chrome), and then the tab's URL is hidden
+ * too (`pageUrl` undefined): the image's own URL tells. Other pages are the browser's own.
+ */
+export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fileAccessAllowed: boolean): FailureCode {
+  return (pageUrl ?? srcUrl).startsWith('file:') && !fileAccessAllowed ? 'file-access-off' : 'page-unreachable';
 }

@@ -310,6 +310,34 @@ describe('bad input', () => {
     await closed.close();
   });
 
+  it("a failure's badge and tooltip go once the page's counts move on", async () => {
+    const other = await browser.context.newPage();
+    await other.goto(`${fixture.origin}/index.html?failure-then-success`);
+    await imagesSettled(other);
+    const otherTab = await tabIdOf(browser.worker, other);
+    const action = () => browser.worker.evaluate(async (tabId) => ({ badge: await chrome.action.getBadgeText({ tabId }), title: await chrome.action.getTitle({ tabId }) }), otherTab);
+    // A frame that is gone by the time the menu's job is sent: the failure has no image to show on.
+    const failed = await browser.worker.evaluate(([tab, src]) => self.enhance.upscale(tab, src, 2, 4242), [otherTab, await currentSrc(other, 'small')] as const);
+    expect(failed.failure?.code).toBe('page-unreachable');
+    expect(await action()).toEqual({ badge: '!', title: `Enhance: ${failed.failure?.message}` });
+    expect(await enhanceById(browser.worker, other, otherTab, 'small', 2)).toMatchObject({ ok: true });
+    await expect.poll(action).toEqual({ badge: '1', title: 'Enhance' });
+    await other.close();
+  });
+
+  it('a local file, where file access is on (as here): its images are enhanced too', async () => {
+    const tabIds = () => browser.worker.evaluate(async () => (await chrome.tabs.query({})).map((tab) => tab.id));
+    const before = await tabIds();
+    const local = await browser.context.newPage();
+    watchPageProblems(local, pageProblems);
+    await local.goto(`file://${join(dir, 'index.html')}`);
+    await imagesSettled(local);
+    expect(await browser.worker.evaluate(() => chrome.extension.isAllowedFileSchemeAccess())).toBe(true);
+    const localTab = (await tabIds()).find((id) => !before.includes(id));
+    expect(await enhanceById(browser.worker, local, localTab!, 'small', 2)).toMatchObject({ ok: true, images: 1 });
+    await local.close();
+  });
+
   it("a message on an image at the viewport's right edge does not widen the page", async () => {
     // A carousel's next slide, mostly off screen to the right and clipped: the page has no horizontal scroll.
     writeFileSync(
