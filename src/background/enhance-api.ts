@@ -3,10 +3,11 @@
  * and end-to-end tests. Nothing here lives only in memory; each call carries what it needs, so a
  * service worker Chrome stopped and restarted serves the next call the same way.
  */
-import browser from 'webextension-polyfill';
+import browser, { type Downloads } from 'webextension-polyfill';
 import { toFailure, unreachableCode, type Failure } from '../core/errors';
 import type { ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
+import { dataUrlBytes } from '../shared/data-url';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
@@ -46,8 +47,33 @@ export async function restore(tabId: number, srcUrl: string, frameId = 0): Promi
 export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): Promise<boolean> {
   const { dataUrl, original } = await sendToContent(tabId, { type: 'enhanced-data-url', srcUrl }, frameId);
   if (!dataUrl) return false;
-  await browser.downloads.download({ url: dataUrl, filename: enhancedFileName(original ?? srcUrl), saveAs: false });
+  const filename = enhancedFileName(original ?? srcUrl);
+  // Firefox refuses data: URLs here ("Access denied"); its background page can make a blob: URL,
+  // which Chrome's service worker cannot (no URL.createObjectURL there), where data: URLs do.
+  if (typeof URL.createObjectURL !== 'function') {
+    await browser.downloads.download({ url: dataUrl, filename, saveAs: false });
+    return true;
+  }
+  const { bytes, type } = dataUrlBytes(dataUrl);
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  try {
+    const id = await browser.downloads.download({ url, filename, saveAs: false });
+    revokeWhenDownloaded(id, url);
+  } catch (error) {
+    URL.revokeObjectURL(url);
+    throw error;
+  }
   return true;
+}
+
+/** The blob's memory goes once the browser has the file: when the download completes or fails. */
+function revokeWhenDownloaded(id: number, url: string): void {
+  const settled = (delta: Downloads.OnChangedDownloadDeltaType) => {
+    if (delta.id !== id || (delta.state?.current !== 'complete' && delta.state?.current !== 'interrupted')) return;
+    browser.downloads.onChanged.removeListener(settled);
+    URL.revokeObjectURL(url);
+  };
+  browser.downloads.onChanged.addListener(settled);
 }
 
 export interface Status {

@@ -29,6 +29,9 @@ const PREFS: Prefs = {
   'datareporting.policy.dataSubmissionEnabled': false,
   'toolkit.telemetry.reportingpolicy.firstRun': false,
   'network.captive-portal-service.enabled': false,
+  // Downloads go to the profile's own folder (browser.download.dir, set at launch), without asking.
+  'browser.download.folderList': 2,
+  'browser.download.useDownloadDir': true,
 };
 
 /**
@@ -85,7 +88,7 @@ export interface FirefoxWithExtension {
 /** `prefs` are set in the profile on top of the harness's own (e.g. a shorter event-page idle timeout). */
 export async function launchFirefoxWithExtension(prefs: Prefs = {}): Promise<FirefoxWithExtension> {
   const profile = mkdtempSync(join(tmpdir(), 'enhance-firefox-profile-'));
-  writeFileSync(join(profile, 'user.js'), Object.entries({ ...PREFS, ...prefs }).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
+  writeFileSync(join(profile, 'user.js'), Object.entries({ ...PREFS, 'browser.download.dir': join(profile, 'downloads'), ...prefs }).map(([key, value]) => `user_pref(${JSON.stringify(key)}, ${JSON.stringify(value)});\n`).join(''));
   const extension = packageForDriver();
   const firefox = spawn(FIREFOX, ['--headless', '--no-remote', '--remote-debugging-port', '0', '--profile', profile], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((ok) => firefox.once('close', () => ok()));

@@ -141,6 +141,21 @@ describe('Firefox', () => {
     for (const id of ['bird', 'head']) expect((await shownPixels(id, autoTab)).width).toBe(96);
   });
 
+  it('saves an enhanced image through the downloads API', async () => {
+    const saved = await firefox.inExtension<boolean>('return bg.enhance.saveEnhanced(args[0], args[1]);', [tabId, await currentSrc('made')]);
+    expect(saved).toBe(true);
+    const download = await firefox.inExtension<{ state: string; bytes: number; name: string }>(
+      `for (let tries = 0; tries < 100; tries++) {
+         const [item] = await browser.downloads.search({ filenameRegex: 'enhanced' });
+         if (item && item.state !== 'in_progress') return { state: item.state, bytes: item.fileSize, name: item.filename.split('/').pop() };
+         await new Promise((r) => setTimeout(r, 100));
+       }
+       return { state: 'not found', bytes: 0, name: '' };`,
+    );
+    expect(download).toMatchObject({ state: 'complete', name: expect.stringMatching(/-enhanced\.png$/) });
+    expect(download.bytes).toBeGreaterThan(10_000);
+  });
+
   it('runs the engine in the background page, which answers engine questions directly', async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
     expect(status.engine).toMatchObject({ jobsRun: 7, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
