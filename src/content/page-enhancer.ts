@@ -51,7 +51,7 @@ export class PageEnhancer {
     removed: (img) => this.forget(img),
     sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
     loaded: (img) => this.look(img),
-    viewportChanged: () => void this.followPageChoices(),
+    viewportChanged: () => void this.followPageChoices().catch((error: unknown) => logError('page choice', error)),
   });
   /** Reports which images are near the viewport, while the site is switched on. */
   private viewport: IntersectionObserver | null = null;
