@@ -29,7 +29,7 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     return await sendToContent(tabId, { type: 'enhance', srcUrl, scale, settings }, frameId);
   } catch (error) {
     const tab = await browser.tabs.get(tabId).catch(() => undefined);
-    return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await browser.extension.isAllowedFileSchemeAccess())));
+    return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await browser.extension.isAllowedFileSchemeAccess(), frameId !== 0)));
   }
 }
 

@@ -22,15 +22,18 @@ describe('toFailure', () => {
 });
 
 describe('unreachableCode', () => {
-  it.each<[string | undefined, string, boolean, string]>([
-    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', false, 'file-access-off'],
+  it.each<[string | undefined, string, boolean, boolean, string]>([
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', false, false, 'file-access-off'],
     // Without file access the tab's URL is hidden: the image's tells.
-    [undefined, 'file:///home/me/photos/a.jpg', false, 'file-access-off'],
-    ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', false, 'file-access-off'],
-    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', true, 'page-unreachable'],
-    ['chrome://version/', 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', false, 'page-unreachable'],
-    ['https://chromewebstore.google.com/detail/x', 'https://lh3.googleusercontent.com/a.png', false, 'page-unreachable'],
-  ])('page %s, image %s, file access %s: %s', (pageUrl, srcUrl, allowed, code) => {
-    expect(unreachableCode(pageUrl, srcUrl, allowed)).toBe(code);
+    [undefined, 'file:///home/me/photos/a.jpg', false, false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', false, false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', true, false, 'page-unreachable'],
+    ['chrome://version/', 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', false, false, 'page-unreachable'],
+    ['https://chromewebstore.google.com/detail/x', 'https://lh3.googleusercontent.com/a.png', false, false, 'page-unreachable'],
+    // A web page's frame that went away after the right-click.
+    ['https://news.example/story', 'https://ads.example/a.png', false, true, 'image-gone'],
+    ['chrome://newtab/', 'https://ads.example/a.png', false, true, 'page-unreachable'],
+  ])('page %s, image %s, file access %s, subframe %s: %s', (pageUrl, srcUrl, allowed, inSubframe, code) => {
+    expect(unreachableCode(pageUrl, srcUrl, allowed, inSubframe)).toBe(code);
   });
 });

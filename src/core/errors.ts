@@ -67,8 +67,10 @@ export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'
 /**
  * Why a page's content script could not be reached. A local file's page is kept from extensions
  * until the user allows file access (off by default in Chrome), and then the tab's URL is hidden
- * too (`pageUrl` undefined): the image's own URL tells. Other pages are the browser's own.
+ * too (`pageUrl` undefined): the image's own URL tells. A frame of a web page that cannot be
+ * reached has gone (navigated or removed since the right-click). Other pages are the browser's own.
  */
-export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fileAccessAllowed: boolean): FailureCode {
-  return (pageUrl ?? srcUrl).startsWith('file:') && !fileAccessAllowed ? 'file-access-off' : 'page-unreachable';
+export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fileAccessAllowed: boolean, inSubframe: boolean): FailureCode {
+  if ((pageUrl ?? srcUrl).startsWith('file:') && !fileAccessAllowed) return 'file-access-off';
+  return inSubframe && /^https?:/.test(pageUrl ?? '') ? 'image-gone' : 'page-unreachable';
 }

@@ -318,7 +318,7 @@ describe('bad input', () => {
     const action = () => browser.worker.evaluate(async (tabId) => ({ badge: await chrome.action.getBadgeText({ tabId }), title: await chrome.action.getTitle({ tabId }) }), otherTab);
     // A frame that is gone by the time the menu's job is sent: the failure has no image to show on.
     const failed = await browser.worker.evaluate(([tab, src]) => self.enhance.upscale(tab, src, 2, 4242), [otherTab, await currentSrc(other, 'small')] as const);
-    expect(failed.failure?.code).toBe('page-unreachable');
+    expect(failed.failure?.code).toBe('image-gone');
     expect(await action()).toEqual({ badge: '!', title: `Enhance: ${failed.failure?.message}` });
     expect(await enhanceById(browser.worker, other, otherTab, 'small', 2)).toMatchObject({ ok: true });
     await expect.poll(action).toEqual({ badge: '1', title: 'Enhance' });
