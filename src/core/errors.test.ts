@@ -29,7 +29,8 @@ describe('unreachableCode', () => {
     ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', false, false, 'file-access-off'],
     ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', true, false, 'page-unreachable'],
     ['chrome://version/', 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', false, false, 'page-unreachable'],
-    ['https://chromewebstore.google.com/detail/x', 'https://lh3.googleusercontent.com/a.png', false, false, 'page-unreachable'],
+    // A store page, which the browser keeps every extension out of.
+    ['https://store.example/detail/x', 'https://images.example/a.png', false, false, 'page-unreachable'],
     // A web page's frame that went away after the right-click.
     ['https://news.example/story', 'https://ads.example/a.png', false, true, 'image-gone'],
     ['chrome://newtab/', 'https://ads.example/a.png', false, true, 'page-unreachable'],

@@ -14,7 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { box, enhanceById, markup, overlayTexts, watchPageProblems } from './page-helpers';
+import { box, currentSrc, enhanceById, markup, overlayTexts, watchPageProblems } from './page-helpers';
 
 /**
  * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), one
@@ -88,6 +88,22 @@ function enhancedIds(): Promise<string[]> {
 /** What the popup's switch does: storage.sync, written from the worker. */
 function switchSite(on: boolean): Promise<void> {
   return worker.evaluate(([origin, value]) => chrome.storage.sync.set({ autoSites: value ? { [origin]: true } : {} }), [site.origin, on] as const);
+}
+
+/** A page of `html`, written to the site as `file`, opened with the site switched on for auto-enhance. */
+async function openSwitchedOn(file: string, html: string): Promise<Page> {
+  writeFileSync(join(dir, file), html);
+  await switchSite(true);
+  const opened = await browser.context.newPage();
+  watchPageProblems(opened, pageProblems);
+  await opened.goto(`${site.origin}/${file}`);
+  return opened;
+}
+
+/** Closes a page of openSwitchedOn and switches the site off again. */
+async function leave(opened: Page): Promise<void> {
+  await switchSite(false);
+  await opened.close();
 }
 
 function tabCounts(): Promise<TabCounts> {
@@ -248,77 +264,49 @@ describe('auto-enhance in the content script', () => {
   });
 
   it('enhances an image the page fades in after it loaded (a class change no observer reports)', async () => {
-    writeFileSync(
-      join(dir, 'fade.html'),
-      `<!doctype html><style>.fade { opacity: 0; transition: opacity 0.3s } .fade.in { opacity: 1 }</style>
+    const fading = await openSwitchedOn('fade.html', `<!doctype html><style>.fade { opacity: 0; transition: opacity 0.3s } .fade.in { opacity: 1 }</style>
 <div id="fader" class="fade"><img id="faded" src="head.png" style="width: 96px; height: 96px"></div>
-<script>addEventListener('load', () => setTimeout(() => document.getElementById('fader').classList.add('in'), 2500));</script>`,
-    );
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
-    const fading = await browser.context.newPage();
-    watchPageProblems(fading, pageProblems);
-    await fading.goto(`${site.origin}/fade.html`);
-    const faded = () => fading.evaluate(() => (document.getElementById('faded') as HTMLImageElement).currentSrc);
+<script>addEventListener('load', () => setTimeout(() => document.getElementById('fader').classList.add('in'), 2500));</script>`);
+    const faded = () => currentSrc(fading, 'faded');
     // Still hidden: the content script has looked (on load) and let it be.
     await fading.waitForTimeout(1500);
     expect(await faded()).toBe(`${site.origin}/head.png`);
     await expect.poll(faded, { timeout: 60_000 }).toMatch(/^blob:/);
-    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
-    await fading.close();
+    await leave(fading);
   });
 
   it('enhances an image whose blob: URL the page revoked once it loaded', async () => {
-    writeFileSync(
-      join(dir, 'revoked.html'),
-      `<!doctype html><img id="preview" style="width: 96px; height: 96px">
+    const previewing = await openSwitchedOn('revoked.html', `<!doctype html><img id="preview" style="width: 96px; height: 96px">
 <script>
   fetch('butterfly.png').then((r) => r.blob()).then((b) => {
     const img = document.getElementById('preview');
     img.onload = () => URL.revokeObjectURL(img.src);
     img.src = URL.createObjectURL(b);
   });
-</script>`,
-    );
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
-    const previewing = await browser.context.newPage();
-    watchPageProblems(previewing, pageProblems);
-    await previewing.goto(`${site.origin}/revoked.html`);
-    const preview = () => previewing.evaluate(() => (document.getElementById('preview') as HTMLImageElement).currentSrc);
+</script>`);
+    const preview = () => currentSrc(previewing, 'preview');
     await expect.poll(preview).toMatch(/^blob:/);
     const revoked = await preview();
     await expect.poll(preview, { timeout: 60_000 }).not.toBe(revoked);
     expect(await preview()).toMatch(/^blob:/);
-    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
-    await previewing.close();
+    await leave(previewing);
   });
 
   it('measures the picture object-fit draws: one letterboxed at its own size stays, one covering its box is enhanced', async () => {
     writePng(join(dir, 'wide.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/babyx4.png')), 96, 48));
     const fitted = (id: string, fit: string) => `<img id="${id}" src="wide.png" style="width: 96px; height: 96px; object-fit: ${fit}">`;
-    writeFileSync(join(dir, 'fit.html'), `<!doctype html>${fitted('contained', 'contain')}${fitted('covering', 'cover')}`);
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
-    const fitting = await browser.context.newPage();
-    watchPageProblems(fitting, pageProblems);
-    await fitting.goto(`${site.origin}/fit.html`);
-    const showing = (id: string) => fitting.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
+    const fitting = await openSwitchedOn('fit.html', `<!doctype html>${fitted('contained', 'contain')}${fitted('covering', 'cover')}`);
+    const showing = (id: string) => currentSrc(fitting, id);
     await expect.poll(() => showing('covering'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await showing('contained')).toBe(`${site.origin}/wide.png`);
-    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
-    await fitting.close();
+    await leave(fitting);
   });
 
   it("gives a <picture> the page's own choice back when a resize makes it pick another file, and enhances that one", async () => {
     const lr = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
     writePng(join(dir, 'landscape.png'), lr('bird', 48));
     writePng(join(dir, 'portrait.png'), lr('head', 32));
-    writeFileSync(
-      join(dir, 'art.html'),
-      `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`,
-    );
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
-    const art = await browser.context.newPage();
-    watchPageProblems(art, pageProblems);
-    await art.goto(`${site.origin}/art.html`);
+    const art = await openSwitchedOn('art.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`);
     // The file behind what the image shows: the page's own, or the width of our result.
     const shows = () =>
       art.evaluate(async () => {
@@ -331,17 +319,12 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 128'); // portrait, 32 px, x4
     await art.setViewportSize({ width: 1280, height: 900 });
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 96');
-    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
-    await art.close();
+    await leave(art);
   });
 
   it('never enhances a copy the page makes of an enhanced image, and puts the copy back with the image', async () => {
-    writeFileSync(join(dir, 'zoom.html'), `<!doctype html><img id="thumb" src="bird.png" style="width: 96px; height: 96px">`);
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
-    const zooming = await browser.context.newPage();
-    watchPageProblems(zooming, pageProblems);
-    await zooming.goto(`${site.origin}/zoom.html`);
-    const showing = (id: string) => zooming.evaluate((imgId) => (document.getElementById(imgId) as HTMLImageElement).currentSrc, id);
+    const zooming = await openSwitchedOn('zoom.html', `<!doctype html><img id="thumb" src="bird.png" style="width: 96px; height: 96px">`);
+    const showing = (id: string) => currentSrc(zooming, id);
     await expect.poll(() => showing('thumb'), { timeout: 60_000 }).toMatch(/^blob:/);
     const result = await showing('thumb');
     // A lightbox's zoom: a clone of the enhanced image, drawn twice as large.
@@ -363,16 +346,9 @@ describe('auto-enhance in the content script', () => {
 
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
     const frameImg = (id: string) => `<img id="${id}" src="${site.origin}/butterfly.png" style="width: 96px; height: 96px">`;
-    writeFileSync(
-      join(dir, 'inline-frames.html'),
-      `<!doctype html><iframe id="srcdoc" srcdoc='${frameImg('in-srcdoc')}' style="width: 200px; height: 150px"></iframe>
+    const inline = await openSwitchedOn('inline-frames.html', `<!doctype html><iframe id="srcdoc" srcdoc='${frameImg('in-srcdoc')}' style="width: 200px; height: 150px"></iframe>
 <iframe id="blank" style="width: 200px; height: 150px"></iframe>
-<script>document.getElementById('blank').contentDocument.body.innerHTML = ${JSON.stringify(frameImg('in-blank'))};</script>`,
-    );
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), site.origin);
-    const inline = await browser.context.newPage();
-    watchPageProblems(inline, pageProblems);
-    await inline.goto(`${site.origin}/inline-frames.html`);
+<script>document.getElementById('blank').contentDocument.body.innerHTML = ${JSON.stringify(frameImg('in-blank'))};</script>`);
     const frameShows = (frameId: string, imgId: string) =>
       inline.evaluate(
         ([f, i]) => ((document.getElementById(f) as HTMLIFrameElement).contentDocument?.getElementById(i) as HTMLImageElement | null)?.currentSrc ?? '',
@@ -380,8 +356,7 @@ describe('auto-enhance in the content script', () => {
       );
     await expect.poll(() => frameShows('srcdoc', 'in-srcdoc'), { timeout: 60_000 }).toMatch(/^blob:/);
     await expect.poll(() => frameShows('blank', 'in-blank'), { timeout: 60_000 }).toMatch(/^blob:/);
-    await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
-    await inline.close();
+    await leave(inline);
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {

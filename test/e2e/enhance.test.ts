@@ -184,6 +184,7 @@ describe('images the page made itself', () => {
     expect((await shownPixels(made, 'made')).width).toBe(280);
     await made.close();
   });
+
   it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows', async () => {
     writeFileSync(
       join(dir, 'revoked.html'),
