@@ -4,7 +4,7 @@
  * service worker Chrome stopped and restarted serves the next call the same way.
  */
 import browser, { type Downloads } from 'webextension-polyfill';
-import { toFailure, unreachableCode, type Failure } from '../core/errors';
+import { EnhanceError, isPageLeft, toFailure, unreachableCode, type Failure } from '../core/errors';
 import type { ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
 import { dataUrlBytes } from '../shared/data-url';
@@ -28,6 +28,9 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     // The content script shows the outcome on the image, failures included.
     return await sendToContent(tabId, { type: 'enhance', srcUrl, scale, settings }, frameId);
   } catch (error) {
+    // The user left the page before its job finished: the image went with it, and the tab's badge
+    // now belongs to the next page, which a failure must not mark.
+    if (isPageLeft(error)) return { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     const tab = await browser.tabs.get(tabId).catch(() => undefined);
     return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await browser.extension.isAllowedFileSchemeAccess(), frameId !== 0)));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnhanceError, toFailure, unreachableCode } from './errors';
+import { EnhanceError, isPageLeft, toFailure, unreachableCode } from './errors';
 
 describe('toFailure', () => {
   it('keeps the code and message of an EnhanceError', () => {
@@ -36,5 +36,21 @@ describe('unreachableCode', () => {
     ['chrome://newtab/', 'https://ads.example/a.png', false, true, 'page-unreachable'],
   ])('page %s, image %s, file access %s, subframe %s: %s', (pageUrl, srcUrl, allowed, inSubframe, code) => {
     expect(unreachableCode(pageUrl, srcUrl, allowed, inSubframe)).toBe(code);
+  });
+});
+
+describe('isPageLeft', () => {
+  it.each([
+    'A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received',
+    'The message port closed before a response was received.',
+    "Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved",
+    'Message manager disconnected',
+  ])('a page that unloaded mid-request: %s', (text) => {
+    expect(isPageLeft(new Error(text))).toBe(true);
+  });
+
+  it('not a page that never had a script, nor any other failure', () => {
+    expect(isPageLeft(new Error('Could not establish connection. Receiving end does not exist.'))).toBe(false);
+    expect(isPageLeft(new Error('No tab with id: 12.'))).toBe(false);
   });
 });

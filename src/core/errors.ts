@@ -74,3 +74,12 @@ export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fil
   if ((pageUrl ?? srcUrl).startsWith('file:') && !fileAccessAllowed) return 'file-access-off';
   return inSubframe && /^https?:/.test(pageUrl ?? '') ? 'image-gone' : 'page-unreachable';
 }
+
+/**
+ * A message to a page or frame that unloaded before it answered (the user followed a link or
+ * reloaded, or the frame was removed). Chrome says its message channel or port closed; Firefox that
+ * its actor was destroyed before the query was resolved (older versions: message manager disconnected).
+ */
+export function isPageLeft(error: unknown): boolean {
+  return /message channel closed|message port closed|destroyed before query|message manager disconnected/i.test(textOf(error));
+}

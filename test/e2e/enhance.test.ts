@@ -12,6 +12,7 @@ import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
 import { encodePng, readPng } from '../../src/node/png';
 import { BENCH, GOOD, openFixtureSite, type FixtureSession } from './fixtures';
+import type { EnhanceOutcome } from '../../src/shared/protocol';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, watchPageProblems } from './page-helpers';
 
@@ -324,6 +325,25 @@ describe('bad input', () => {
     expect(await enhanceById(browser.worker, other, otherTab, 'small', 2)).toMatchObject({ ok: true });
     await expect.poll(action).toEqual({ badge: '1', title: 'Enhance' });
     await other.close();
+  });
+
+  it('leaving the page while its image is enhanced puts no failure on the next page', async () => {
+    const leaving = await browser.context.newPage();
+    await leaving.goto(`${fixture.origin}/index.html?left-mid-job`);
+    await imagesSettled(leaving);
+    const leavingTab = await tabIdOf(browser.worker, leaving);
+    const src = await currentSrc(leaving, 'barbara');
+    // Not awaited here: the menu's job is still running when the user follows a link.
+    await browser.worker.evaluate(([tab, url]) => {
+      (self as unknown as { pending: Promise<unknown> }).pending = self.enhance.upscale(tab, url, 4);
+    }, [leavingTab, src] as const);
+    await expect.poll(() => overlayTexts(leaving), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+    await leaving.goto(`${fixture.origin}/index.html?next-page`);
+    const outcome = (await browser.worker.evaluate(() => (self as unknown as { pending: Promise<unknown> }).pending)) as EnhanceOutcome;
+    expect(outcome.failure?.code).toBe('image-gone');
+    const action = await browser.worker.evaluate(async (tabId) => ({ badge: await chrome.action.getBadgeText({ tabId }), title: await chrome.action.getTitle({ tabId }) }), leavingTab);
+    expect(action).toEqual({ badge: '', title: 'Enhance' });
+    await leaving.close();
   });
 
   it('a local file, where file access is on (as here): its images are enhanced too', async () => {
