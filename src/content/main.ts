@@ -26,6 +26,10 @@ document.addEventListener(STARTED_EVENT, () => {
 const settingsRead = followSiteSwitch(enhancer);
 enhancer.setPageHidden(document.hidden);
 document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
+// Back or Forward to a page the browser kept whole: the worker forgot its counts when the tab left it.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) void enhancer.reportCounts();
+});
 
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {
   switch (request.type) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
-import { launchWithExtension, serveFolder, type ExtensionBrowser, type Route } from './harness';
+import { launchWithExtension, serveFolder, type ExtensionBrowser, type LaunchOptions, type Route } from './harness';
 
 export const BENCH = join(import.meta.dirname, '../../../shared/data/bench');
 
@@ -151,7 +151,7 @@ export interface FixtureSession {
 }
 
 /** The fixture site and Chromium with the built extension: each Chromium e2e file's setup. */
-export async function openFixtureSite(options: { webgpu?: boolean; headless?: boolean } = {}): Promise<FixtureSession> {
+export async function openFixtureSite(options: Pick<LaunchOptions, 'webgpu' | 'headless' | 'backForwardCache'> = {}): Promise<FixtureSession> {
   const site = await serveFixtureSite();
   const browser = await launchWithExtension(options);
   return {

@@ -76,8 +76,17 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** `alsoLoad`: unpacked extensions loaded beside Enhance (a test's helper). */
-export async function launchWithExtension(options: { webgpu?: boolean; headless?: boolean; userDataDir?: string; alsoLoad?: string[] } = {}): Promise<ExtensionBrowser> {
+export interface LaunchOptions {
+  webgpu?: boolean;
+  headless?: boolean;
+  userDataDir?: string;
+  /** Unpacked extensions loaded beside Enhance (a test's helper). */
+  alsoLoad?: string[];
+  /** Keep pages left by a link for Back, as browsers do (Playwright switches that off by default). */
+  backForwardCache?: boolean;
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<ExtensionBrowser> {
   const dir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'enhance-profile-'));
   const extensions = [DIST, ...(options.alsoLoad ?? [])].join(',');
   const args = [
@@ -95,7 +104,7 @@ export async function launchWithExtension(options: { webgpu?: boolean; headless?
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: false,
-    ignoreDefaultArgs: ['--disable-extensions'],
+    ignoreDefaultArgs: ['--disable-extensions', ...(options.backForwardCache ? ['--disable-back-forward-cache'] : [])],
     args,
     viewport: { width: 1280, height: 900 },
   });

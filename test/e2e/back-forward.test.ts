@@ -1,0 +1,42 @@
+/**
+ * Back and Forward as browsers do them: a page left by a link is kept whole (the back/forward
+ * cache) and shown again as it was, enhanced images included. Playwright switches that cache off
+ * by default; these tests switch it on.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openFixtureSite, type FixtureSession } from './fixtures';
+import { tabIdOf } from './harness';
+import { enhanceById, imagesSettled } from './page-helpers';
+
+let fixture: FixtureSession;
+
+beforeAll(async () => {
+  fixture = await openFixtureSite({ backForwardCache: true });
+  writeFileSync(join(fixture.dir, 'no-images.html'), '<!doctype html><title>No images</title><p>Text only.</p>');
+});
+
+afterAll(() => fixture?.close());
+
+it("Back to a page with enhanced images shows their count again on the tab's badge and in the popup", async () => {
+  const { worker, context } = fixture.browser;
+  const page = await context.newPage();
+  await page.goto(`${fixture.origin}/index.html?back-forward`);
+  await imagesSettled(page);
+  const tabId = await tabIdOf(worker, page);
+  expect(await enhanceById(worker, page, tabId, 'small', 2)).toMatchObject({ ok: true, images: 1 });
+  const badge = () => worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
+  await expect.poll(badge).toBe('1');
+
+  await page.evaluate(() => ((window as unknown as { keptWhole: boolean }).keptWhole = true));
+  await page.goto(`${fixture.origin}/no-images.html`);
+  await expect.poll(badge).toBe('');
+  await page.goBack({ waitUntil: 'commit' }); // a page from the cache fires no load event
+  // The same document, not a reload: the page's own state survived, and so did the enhanced image.
+  expect(await page.evaluate(() => (window as unknown as { keptWhole?: boolean }).keptWhole)).toBe(true);
+  await expect.poll(badge).toBe('1');
+  const status = await worker.evaluate((tab) => self.enhance.status(tab), tabId);
+  expect(status.counts).toMatchObject({ enhanced: 1 });
+  await page.close();
+});
