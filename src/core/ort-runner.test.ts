@@ -1,5 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import { Tensor } from 'onnxruntime-common';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from './models';
 import { OrtTileRunner } from './ort-runner';
@@ -32,5 +34,28 @@ describe('OrtTileRunner', () => {
     const buffer = new Float32Array(12);
     await runner.run(buffer, 2, 2);
     expect(buffer.length).toBe(0);
+  });
+
+  it('keeps no finished tile alive while the GPU device stays up (its loss is awaited for the whole session)', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const echoing = { run: async (feeds: Record<string, Tensor>) => ({ output: new Tensor('float32', new Float32Array(feeds.input.data as Float32Array), feeds.input.dims) }) } as unknown as InferenceSession;
+    const deviceUp = new Promise<string>(() => undefined);
+    const runner = new OrtTileRunner(echoing, model, Tensor, false, deviceUp);
+    const first = new WeakRef(await runner.run(new Float32Array(3 * 64 * 64), 64, 64));
+    for (let run = 0; run < 3; run++) await runner.run(new Float32Array(12), 2, 2);
+    await new Promise((ok) => setTimeout(ok, 0));
+    collect();
+    expect(first.deref()).toBeUndefined();
+  });
+
+  it('fails a run, pending or new, once the device is lost', async () => {
+    let lose!: (reason: string) => void;
+    const hanging = { run: () => new Promise(() => undefined) } as unknown as InferenceSession;
+    const runner = new OrtTileRunner(hanging, model, Tensor, false, new Promise<string>((ok) => (lose = ok)));
+    const pending = runner.run(new Float32Array(12), 2, 2);
+    lose('destroyed');
+    await expect(pending).rejects.toMatchObject({ code: 'model-failed', underlying: 'the WebGPU device was lost (destroyed)' });
+    await expect(runner.run(new Float32Array(12), 2, 2)).rejects.toMatchObject({ code: 'model-failed' });
   });
 });

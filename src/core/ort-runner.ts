@@ -13,6 +13,10 @@ export class OrtTileRunner implements TileRunner {
   readonly scale: number;
   /** ORT rejects concurrent run() calls on one session: runs are chained. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Why the device was lost, once it was. */
+  private lostReason: string | undefined;
+  /** Fail the runs in progress. Each run's own entry, not a reaction on `lost`: see unlessLost. */
+  private readonly failOnLoss = new Set<(error: Error) => void>();
 
   /**
    * `transfersInputs`: the session hands input buffers to another thread (onnxruntime-web's proxy
@@ -31,6 +35,10 @@ export class OrtTileRunner implements TileRunner {
     private readonly lost?: Promise<string>,
   ) {
     this.scale = model.scale;
+    lost?.then((reason) => {
+      this.lostReason = reason;
+      for (const fail of this.failOnLoss) fail(deviceLost(reason));
+    });
   }
 
   /** Frees the session's memory (GPU buffers on WebGPU); the runner is not used after. */
@@ -51,14 +59,7 @@ export class OrtTileRunner implements TileRunner {
       const running = this.session.run({ [this.model.input]: feed });
       // Left behind when the device is lost first: it must not surface as an unhandled rejection.
       running.catch(() => undefined);
-      outputs = await (this.lost
-        ? Promise.race([
-            running,
-            this.lost.then((reason) => {
-              throw new Error(`the WebGPU device was lost (${reason})`);
-            }),
-          ])
-        : running);
+      outputs = await this.unlessLost(running);
     } catch (error) {
       throw EnhanceError.wrapping('model-failed', error);
     } finally {
@@ -73,4 +74,22 @@ export class OrtTileRunner implements TileRunner {
     }
     return data;
   }
+
+  /**
+   * `running`, or a failure as soon as the device is lost. Not a race with `lost` itself: that
+   * promise stays pending for the session's life, and each race would leave a reaction on it that
+   * holds the race's result, so every tile's output would stay in memory (seen in a unit test).
+   */
+  private unlessLost<T>(running: Promise<T>): Promise<T> {
+    if (!this.lost) return running;
+    if (this.lostReason !== undefined) return Promise.reject(deviceLost(this.lostReason));
+    let fail!: (error: Error) => void;
+    const lostMeanwhile = new Promise<never>((_, reject) => (fail = reject));
+    this.failOnLoss.add(fail);
+    return Promise.race([running, lostMeanwhile]).finally(() => this.failOnLoss.delete(fail));
+  }
+}
+
+function deviceLost(reason: string): Error {
+  return new Error(`the WebGPU device was lost (${reason})`);
 }
