@@ -80,7 +80,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
  */
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, page?: PageContext): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
-  const blob = await fetchImageBlob(job.srcUrl, job.pageBytes, page);
+  const blob = await fetchImageBlob(job.srcUrl, job.pageBytes, page, signal);
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');

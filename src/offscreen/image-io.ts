@@ -27,25 +27,71 @@ export interface PageContext {
 const REFUSED = new Set([401, 403]);
 
 /**
+ * More than any file within the size limits needs (the largest input, 4.2 megapixels, is 34 MB as
+ * 16-bit RGBA before compression): a response still growing past it is no image Enhance can take
+ * (an endless stream, a server that never stops), and the engine stops reading it.
+ */
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+/** A download with no end in sight: the engine runs one job at a time, and every tab's wait behind it. */
+export const DOWNLOAD_TIMEOUT_MS = 60_000;
+
+/** A camera's live picture (Motion JPEG): a stream of frames, like a video. */
+const isStream = (type: string | null) => type?.toLowerCase().startsWith('multipart/') ?? false;
+
+/**
  * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
  * script sent. A host that refuses the engine is asked once more with the page's Referer.
  */
-export async function fetchImageBlob(srcUrl: string, pageBytes?: string, page?: PageContext): Promise<Blob> {
+export async function fetchImageBlob(srcUrl: string, pageBytes?: string, page?: PageContext, jobGone?: AbortSignal): Promise<Blob> {
+  const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+  const signal = jobGone ? AbortSignal.any([jobGone, timeout]) : timeout;
+  const failure = (error: unknown) => (timeout.aborted ? new EnhanceError('fetch-failed', `no end after ${DOWNLOAD_TIMEOUT_MS / 1000} s`) : EnhanceError.wrapping('fetch-failed', error));
   const request = (cache: RequestCache) => async (): Promise<Response> => {
     try {
       // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
       // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
       // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
-      return await fetch(pageBytes ?? srcUrl, { credentials: 'include', cache });
+      return await fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
     } catch (error) {
-      throw EnhanceError.wrapping('fetch-failed', error);
+      throw failure(error);
     }
   };
   let response = await request('default')();
   // The refusal may be in the HTTP cache, which does not key on the Referer: the second asks the server.
   if (REFUSED.has(response.status) && page && !pageBytes) response = await page.withReferer(srcUrl, page.referer, request('reload'));
   if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
-  return response.blob();
+  const type = response.headers.get('content-type');
+  if (isStream(type)) {
+    void response.body?.cancel().catch(() => undefined);
+    throw new EnhanceError('animated');
+  }
+  try {
+    return await readCapped(response, type ?? '');
+  } catch (error) {
+    throw error instanceof EnhanceError ? error : failure(error);
+  }
+}
+
+/** The body, up to MAX_IMAGE_BYTES: a response that announces or sends more is cut off there. */
+async function readCapped(response: Response, type: string): Promise<Blob> {
+  const tooLarge = () => new EnhanceError('fetch-failed', `the file is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+  if (Number(response.headers.get('content-length')) > MAX_IMAGE_BYTES) {
+    void response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for (let size = 0; ; ) {
+    const { done, value } = await reader.read();
+    if (done) return new Blob(chunks, { type });
+    size += value.byteLength;
+    if (size > MAX_IMAGE_BYTES) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
 }
 
 async function looksLikeSvg(blob: Blob): Promise<boolean> {

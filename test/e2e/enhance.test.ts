@@ -327,6 +327,24 @@ describe('bad input', () => {
     await other.close();
   });
 
+  it('responses with no end (a live camera, a file that never stops) fail with a message, and the next job runs', async () => {
+    writeFileSync(
+      join(dir, 'streams.html'),
+      '<!doctype html><body><img id="camera" src="camera.mjpg" width="240" alt="camera"><img id="endless" src="endless.jpg" width="240" alt="endless"><img id="plain" src="lr/birdx4.png" width="288" alt="plain"></body>',
+    );
+    const streams = await browser.context.newPage();
+    watchPageProblems(streams, pageProblems);
+    await streams.goto(`${fixture.origin}/streams.html`);
+    await streams.waitForFunction(() => ['endless', 'plain'].every((id) => (document.getElementById(id) as HTMLImageElement).complete));
+    const streamsTab = await tabIdOf(browser.worker, streams);
+    const camera = await enhanceById(browser.worker, streams, streamsTab, 'camera', 2);
+    expect(camera.failure?.code).toBe('animated');
+    const endless = await enhanceById(browser.worker, streams, streamsTab, 'endless', 2);
+    expect(endless.failure).toEqual({ code: 'fetch-failed', message: 'Enhance could not download this image. (the file is over 64 MB)' });
+    expect(await enhanceById(browser.worker, streams, streamsTab, 'plain', 2)).toMatchObject({ ok: true, images: 1 });
+    await streams.close();
+  });
+
   it('leaving the page while its image is enhanced puts no failure on the next page', async () => {
     const leaving = await browser.context.newPage();
     await leaving.goto(`${fixture.origin}/index.html?left-mid-job`);

@@ -128,7 +128,14 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
       : { type: 'text/plain', body: 'hotlinking not allowed', status: 403 };
   const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded });
   buildFixtureSite(dir, second.origin);
-  const site = await serveFolder(dir);
+  // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
+  // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
+  const frame = readFileSync(join(dir, 'exif-orientation-6.jpg'));
+  const multipart = Buffer.concat([Buffer.from('--frame\r\nContent-Type: image/jpeg\r\n\r\n'), frame, Buffer.from('\r\n')]);
+  const camera: Route = () => ({ type: 'multipart/x-mixed-replace; boundary=frame', body: multipart, repeatEveryMs: 100 });
+  const endless: Route = (_, headers) =>
+    headers['sec-fetch-dest'] === 'image' ? { type: 'image/jpeg', body: frame } : { type: 'image/jpeg', body: Buffer.alloc(1 << 20, 0xff), repeatEveryMs: 0 };
+  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless });
   pagesOrigin = site.origin;
   return {
     dir,

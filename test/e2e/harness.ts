@@ -29,7 +29,16 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
-export type Route = (url: URL, headers: IncomingHttpHeaders) => { type: string; body: Buffer | string; status?: number };
+export type Route = (
+  url: URL,
+  headers: IncomingHttpHeaders,
+) => {
+  type: string;
+  body: Buffer | string;
+  status?: number;
+  /** Sends `body` again every so many ms (0: as fast as the client reads) until the client hangs up: a camera's live stream, a server that never ends. */
+  repeatEveryMs?: number;
+};
 
 /** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do, by path or by the prefix before `/*`. */
 export async function serveFolder(folder: string, host = '127.0.0.1', routes: Record<string, Route> = {}): Promise<FixtureServer> {
@@ -38,9 +47,18 @@ export async function serveFolder(folder: string, host = '127.0.0.1', routes: Re
     const prefix = Object.keys(routes).find((key) => key.endsWith('/*') && url.pathname.startsWith(key.slice(0, -1)));
     const route = routes[url.pathname] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (route) {
-      const { type, body, status } = route(url, req.headers);
+      const { type, body, status, repeatEveryMs } = route(url, req.headers);
       res.writeHead(status ?? 200, { 'content-type': type });
-      res.end(body);
+      if (repeatEveryMs === undefined) {
+        res.end(body);
+        return;
+      }
+      const send = () => {
+        if (res.destroyed) return;
+        if (res.write(body)) setTimeout(send, repeatEveryMs);
+        else res.once('drain', send);
+      };
+      send();
       return;
     }
     const path = normalize(join(folder, decodeURIComponent(url.pathname)));
