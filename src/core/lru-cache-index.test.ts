@@ -3,17 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { cacheKey, LruCacheIndex, sha256Hex } from './lru-cache-index';
 
 describe('cacheKey', () => {
-  it('differs when the bytes, the model file or the overlap differ', () => {
-    const key = cacheKey('ab12', 'model-a', 30);
-    expect(cacheKey('ab13', 'model-a', 30)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-b', 30)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-a', 28)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-a', 30)).toBe(key);
+  it('differs when the bytes, the model file, the overlap or the pixel path version differ', () => {
+    const key = cacheKey('ab12', 'model-a', 30, 2);
+    expect(cacheKey('ab13', 'model-a', 30, 2)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-b', 30, 2)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-a', 28, 2)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-a', 30, 3)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-a', 30, 2)).toBe(key);
   });
 
   it('cannot be forged by separators inside a part', () => {
-    expect(cacheKey('h","m', 'x', 30)).not.toBe(cacheKey('h', 'm","x', 30));
-    expect(cacheKey('a|b', 'c', 30)).not.toBe(cacheKey('a', 'b|c', 30));
+    expect(cacheKey('h","m', 'x', 30, 2)).not.toBe(cacheKey('h', 'm","x', 30, 2));
+    expect(cacheKey('a|b', 'c', 30, 2)).not.toBe(cacheKey('a', 'b|c', 30, 2));
   });
 });
 

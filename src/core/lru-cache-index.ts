@@ -5,12 +5,14 @@
  */
 
 /**
- * A result is a function of the image's bytes, the model file and how tiles are blended (their
- * overlap), so those make the key. Not the URL: the same URL can serve new bytes, and the same bytes
- * come under new URLs (blob: URLs made on each load, signed CDN links that expire).
+ * A result is a function of the image's bytes, the model file, how tiles are blended (their
+ * overlap) and the rest of the pixel path (its version, UPSCALE_VERSION), so those make the key:
+ * an update that changes any of them never serves results of the old one. Not the URL: the same
+ * URL can serve new bytes, and the same bytes come under new URLs (blob: URLs made on each load,
+ * signed CDN links that expire).
  */
-export function cacheKey(bytesHash: string, modelSha256: string, overlap: number): string {
-  return JSON.stringify([bytesHash, modelSha256, overlap]);
+export function cacheKey(bytesHash: string, modelSha256: string, overlap: number, pipelineVersion: number): string {
+  return JSON.stringify([bytesHash, modelSha256, overlap, pipelineVersion]);
 }
 
 /** `Uint8Array<ArrayBuffer>`: digest() refuses views of a SharedArrayBuffer. */

@@ -190,3 +190,21 @@ describe('upscaleImage', () => {
     expect(done.at(-1)).toBe(total);
   });
 });
+
+describe('transparent images', () => {
+  it('gives a light shape on a transparent background no dark ring (the model never sees the hidden black)', async () => {
+    // Left half transparent black, as decoders and canvases leave it; right half opaque white.
+    const image = createRgbaImage(16, 8);
+    for (let p = 0; p < 16 * 8; p++) if (p % 16 >= 8) image.data.set([255, 255, 255, 255], p * 4);
+    const out = await upscaleImage(image, new BoxBlurRunner(), { maxTile: 64, overlap: 4 });
+    // Around the edge, away from the image's borders (where the stand-in's zero padding darkens).
+    const dark: string[] = [];
+    for (let y = 4; y < 12; y++) {
+      for (let x = 10; x < 22; x++) {
+        const i = (y * out.width + x) * 4;
+        if (out.data[i + 3] > 0 && out.data[i] < 250) dark.push(`(${x},${y}) rgb ${out.data[i]} alpha ${out.data[i + 3]}`);
+      }
+    }
+    expect(dark).toEqual([]);
+  });
+});

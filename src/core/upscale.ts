@@ -1,3 +1,4 @@
+import { bleedIntoTransparent } from './alpha-bleed';
 import { createRgbaImage, hasTransparency, type RgbaImage } from './image';
 import { upscaleChannel } from './resize';
 import { rgbaToTensor } from './tensor';
@@ -31,11 +32,21 @@ export interface UpscaleOptions {
 export const DEFAULT_OVERLAP = 30;
 
 /**
- * Upscales an RGBA image with the model, tile by tile, blending the seams. The model sees RGB;
- * a non-opaque alpha channel is upscaled on its own and put back, so transparency survives.
+ * Goes up with every change to what upscaleImage returns for the same image and model, so results
+ * cached by an earlier version are not served. 2: transparent pixels coloured before the model.
+ */
+export const UPSCALE_VERSION = 2;
+
+/**
+ * Upscales an RGBA image with the model, tile by tile, blending the seams. The model sees RGB
+ * (fully transparent pixels coloured like their neighbours); a non-opaque alpha channel is
+ * upscaled on its own and put back, so transparency survives.
  */
 export async function upscaleImage(image: RgbaImage, runner: TileRunner, options: UpscaleOptions): Promise<RgbaImage> {
   const { scale } = runner;
+  const transparent = hasTransparency(image);
+  // The model sees the colours of transparent pixels too: black there would darken visible edges.
+  const colours = transparent ? bleedIntoTransparent(image) : image;
   const tiles = planTiles(image.width, image.height, options.maxTile, options.overlap);
   const out = createRgbaImage(image.width * scale, image.height * scale);
   const blender = new SeamBlender(out, options.overlap * scale);
@@ -43,7 +54,7 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
   const start = (i: number): Promise<Float32Array> => {
     options.signal?.throwIfAborted();
     const { input } = tiles[i];
-    buffer = rgbaToTensor(image, input, buffer);
+    buffer = rgbaToTensor(colours, input, buffer);
     const running = runner.run(buffer, input.width, input.height);
     // Awaited on the next turn of the loop; marked handled now in case blending throws first.
     running.catch(() => undefined);
@@ -60,7 +71,7 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
     options.onProgress?.(i + 1, tiles.length);
   }
   blender.finish();
-  if (hasTransparency(image)) {
+  if (transparent) {
     const alpha = upscaleChannel(extractAlpha(image), image.width, image.height, scale);
     for (let p = 0; p < alpha.length; p++) out.data[p * 4 + 3] = alpha[p];
   }

@@ -9,7 +9,7 @@ import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
 import { resolveProfile } from '../core/scale-choice';
-import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
+import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, type BackendChoice } from './backend';
@@ -88,7 +88,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const models = await loadRegistry();
   const choice = await chooseBackend(job.settings.allowWebGPU);
   const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, choice));
-  const key = cacheKey(await sha256Hex(bytes), model.sha256, DEFAULT_OVERLAP);
+  const key = cacheKey(await sha256Hex(bytes), model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
   const limit = job.settings.cacheLimitBytes;
   const cached = await resultCache.lookup(key, limit);
   let result;
