@@ -5,6 +5,7 @@
 import { countFrames } from '../core/discovery';
 import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
+import { headerSize } from '../core/image-header';
 import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
@@ -84,6 +85,9 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');
+  // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
+  const declared = headerSize(bytes);
+  if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
   const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels);
   const models = await loadRegistry();
   const choice = await chooseBackend(job.settings.allowWebGPU);

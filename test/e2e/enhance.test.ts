@@ -2,7 +2,7 @@
  * Issue 2, end to end: the built extension in real Chromium enhances real benchmark images in
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -325,6 +325,22 @@ describe('bad input', () => {
     expect(await enhanceById(browser.worker, other, otherTab, 'small', 2)).toMatchObject({ ok: true });
     await expect.poll(action).toEqual({ badge: '1', title: 'Enhance' });
     await other.close();
+  });
+
+  it('an image too large to decode safely is turned away by the size its header states', async () => {
+    // 20000 x 20000: 1.6 GB of pixels once decoded, from a file of a few bytes (here, the header alone).
+    const header = readFileSync(join(import.meta.dirname, '../../src/core/__fixtures__/size-13x7.png'));
+    header.writeUInt32BE(20000, 16);
+    header.writeUInt32BE(20000, 20);
+    writeFileSync(join(dir, 'giant.png'), header);
+    writeFileSync(join(dir, 'giant.html'), '<!doctype html><body><img id="giant" src="giant.png" width="400" height="400" alt="giant"></body>');
+    const giant = await browser.context.newPage();
+    watchPageProblems(giant, pageProblems);
+    await giant.goto(`${fixture.origin}/giant.html`);
+    await imagesSettled(giant);
+    const outcome = await enhanceById(browser.worker, giant, await tabIdOf(browser.worker, giant), 'giant', 2);
+    expect(outcome.failure).toEqual({ code: 'too-large', message: 'This image is larger than the size limit in Enhance settings. (20000x20000 is over 4,000,000 pixels)' });
+    await giant.close();
   });
 
   it('responses with no end (a live camera, a file that never stops) fail with a message, and the next job runs', async () => {

@@ -1,5 +1,6 @@
 """Writes the real-file fixtures for countFrames (discovery.test.ts): tiny still and animated
-GIF, PNG/APNG and WebP files, made by an encoder other than our own test helpers.
+GIF, PNG/APNG and WebP files; and for headerSize (image-header.test.ts): one 13 x 7 picture in
+every format and flavour the header reader knows. Made by an encoder other than our own test helpers.
 
     /usr/bin/python3 src/core/__fixtures__/make_fixtures.py
 """
@@ -20,6 +21,17 @@ def main() -> None:
     # (VP8X) container that animations use too: one frame each all the same.
     Image.new('P', (8, 8), 1).save(HERE / 'still-transparent.gif', transparency=1)
     Image.new('RGBA', (8, 8), (255, 0, 0, 128)).save(HERE / 'still-transparent.webp')
+    # Not square, so a width read as the height shows.
+    rgb = Image.new('RGB', (13, 7), 'teal')
+    rgba = Image.new('RGBA', (13, 7), (0, 128, 128, 100))
+    rgb.save(HERE / 'size-13x7.png')
+    rgb.save(HERE / 'size-13x7.gif')
+    rgb.save(HERE / 'size-13x7.bmp')
+    rgb.save(HERE / 'size-13x7.jpg', exif=Image.Exif())  # an APP1 segment before the frame header
+    rgb.save(HERE / 'size-13x7-progressive.jpg', progressive=True)
+    rgb.save(HERE / 'size-13x7-lossy.webp')  # VP8
+    rgb.save(HERE / 'size-13x7-lossless.webp', lossless=True)  # VP8L
+    rgba.save(HERE / 'size-13x7-alpha.webp')  # VP8X
 
 
 if __name__ == '__main__':

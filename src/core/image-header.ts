@@ -1,0 +1,66 @@
+/**
+ * An image file's pixel size, read from its header without decoding it. The engine checks the size
+ * limits on it first: decoding a 20000 x 20000 PNG (a few MB on disk) would ask for 1.6 GB before
+ * any limit could say no, and end in a crashed engine or a misleading "not an image".
+ */
+import type { Size } from './image-geometry';
+
+/** JPEG start-of-frame markers (baseline, progressive, lossless, arithmetic): the ones that state the size. */
+const JPEG_SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+/** JPEG markers with no length after them. */
+const JPEG_STANDALONE = new Set([0x01, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8]);
+
+/**
+ * Width and height as stored (before any EXIF rotation, which keeps the pixel count) of a PNG,
+ * JPEG, GIF, WebP or BMP file; null for other formats and for headers cut short, which the decoder
+ * then judges.
+ */
+export function headerSize(bytes: Uint8Array): Size | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (offset: number, length: number): string =>
+    offset + length <= bytes.length ? String.fromCharCode(...bytes.subarray(offset, offset + length)) : '';
+  const fits = (end: number) => end <= bytes.length;
+  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n' && ascii(12, 4) === 'IHDR' && fits(24)) return { width: view.getUint32(16), height: view.getUint32(20) };
+  if ((ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') && fits(10)) return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if (ascii(0, 2) === 'BM' && fits(26)) return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return webpSize(view, ascii(12, 4));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(view);
+  return null;
+}
+
+function webpSize(view: DataView, chunk: string): Size | null {
+  const fits = (end: number) => end <= view.byteLength;
+  // Lossy: a 3-byte frame tag and the start code 9d 01 2a, then 14-bit sizes.
+  if (chunk === 'VP8 ' && fits(30)) return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+  // Lossless: the signature byte 0x2f, then width - 1 and height - 1 in 14 bits each.
+  if (chunk === 'VP8L' && fits(25)) {
+    const bits = view.getUint32(21, true);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  // Extended (alpha, animation, metadata): the canvas size, 24 bits each, minus one.
+  if (chunk === 'VP8X' && fits(30)) {
+    const u24 = (at: number) => view.getUint16(at, true) | (view.getUint8(at + 2) << 16);
+    return { width: u24(24) + 1, height: u24(27) + 1 };
+  }
+  return null;
+}
+
+/** The size in the first start-of-frame segment, walking the segments before it. */
+function jpegSize(view: DataView): Size | null {
+  for (let at = 2; at + 4 <= view.byteLength; ) {
+    if (view.getUint8(at) !== 0xff) return null;
+    const marker = view.getUint8(at + 1);
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (JPEG_STANDALONE.has(marker)) {
+      at += 2;
+      continue;
+    }
+    if (JPEG_SOF.has(marker)) return at + 9 <= view.byteLength ? { width: view.getUint16(at + 7), height: view.getUint16(at + 5) } : null;
+    if (marker === 0xda) return null; // image data before any frame header: not a JPEG we can read
+    at += 2 + view.getUint16(at + 2);
+  }
+  return null;
+}
