@@ -36,8 +36,10 @@ async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Pr
 async function tabStatus(tabId: number): Promise<TabStatus> {
   const tab = await browser.tabs.get(tabId);
   const origin = tab.url === undefined ? null : originOf(tab.url);
+  // Without file access a local file's URL is hidden from extensions: it counts as "other" then.
+  const page = origin !== null ? 'web' : tab.url?.startsWith('file:') ? 'file' : 'other';
   const [auto, counts, engine] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), runningEngineInfo()]);
-  return { origin, auto, counts, engine };
+  return { origin, page, auto, counts, engine };
 }
 
 export async function route(request: BackgroundRequest, sender: Runtime.MessageSender): Promise<BackgroundResponses[BackgroundRequest['type']]> {

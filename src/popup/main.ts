@@ -8,7 +8,7 @@ import { logError } from '../shared/log';
 import type { TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
-import { backendText, pageRequestFailure, tabIdFromQuery, unavailableReason } from './view';
+import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -37,11 +37,12 @@ function say(text: string): void {
 }
 
 function render(status: TabStatus, profile: ProfileSetting): void {
-  ui.origin.textContent = status.origin === null ? 'Not a web page' : displayOrigin(status.origin);
-  const reason = unavailableReason(status);
-  ui.unavailable.hidden = reason === null;
-  ui.unavailable.textContent = reason ?? '';
-  ui.pageControls.disabled = reason !== null;
+  ui.origin.textContent = placeText(status, displayOrigin);
+  const controls = pageControls(status);
+  ui.unavailable.hidden = controls.note === null;
+  ui.unavailable.textContent = controls.note ?? '';
+  ui.pageControls.disabled = !controls.actions;
+  ui.auto.disabled = !controls.siteSwitch;
   ui.auto.checked = status.auto;
   ui.enhanced.textContent = String(status.counts.enhanced);
   ui.queued.textContent = String(status.counts.queued);
@@ -61,7 +62,7 @@ async function targetTabId(): Promise<number | null> {
 async function start(): Promise<void> {
   const tabId = await targetTabId();
   if (tabId === null) {
-    render({ origin: null, auto: false, counts: { enhanced: 0, queued: 0, failed: 0 }, engine: null }, (await loadSettings()).profile);
+    render({ origin: null, page: 'other', auto: false, counts: { enhanced: 0, queued: 0, failed: 0 }, engine: null }, (await loadSettings()).profile);
     return;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineInfo } from '../shared/protocol';
-import { backendText, pageRequestFailure, tabIdFromQuery, unavailableReason } from './view';
+import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
 
 const engine: EngineInfo = { backend: 'wasm', reason: 'WASM: no WebGPU adapter', crossOriginIsolated: true, wasmThreads: 4, wasmInWorker: false, jobsRun: 1, inferences: 1, cacheHits: 0 };
 
@@ -10,9 +10,18 @@ describe('backendText', () => {
   it('says not started before the first job picks a backend', () => expect(backendText({ ...engine, backend: null, reason: 'no job has run yet' })).toBe('Not started yet'));
 });
 
-describe('unavailableReason', () => {
-  it('is null for a web page', () => expect(unavailableReason({ origin: 'https://example.com' })).toBeNull());
-  it('explains pages without a web origin', () => expect(unavailableReason({ origin: null })).toMatch(/web pages/));
+describe('pageControls', () => {
+  it('gives a web page every control', () => expect(pageControls({ page: 'web' })).toEqual({ actions: true, siteSwitch: true, note: null }));
+  it('gives a local file the page actions, not the site switch, and says why', () =>
+    expect(pageControls({ page: 'file' })).toMatchObject({ actions: true, siteSwitch: false, note: expect.stringMatching(/per web site/) }));
+  it('explains pages Enhance cannot work on', () => expect(pageControls({ page: 'other' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages/) }));
+});
+
+describe('placeText', () => {
+  const display = (origin: string) => `<${origin}>`;
+  it('names a web page by its origin', () => expect(placeText({ page: 'web', origin: 'https://example.com' }, display)).toBe('<https://example.com>'));
+  it('a local file', () => expect(placeText({ page: 'file', origin: null }, display)).toBe('Local file'));
+  it('anything else', () => expect(placeText({ page: 'other', origin: null }, display)).toBe('Not a web page'));
 });
 
 describe('tabIdFromQuery', () => {

@@ -6,9 +6,31 @@ export function backendText(engine: EngineInfo | null): string {
   return engine?.backend ? engine.reason : 'Not started yet';
 }
 
-/** Why the page's switch and buttons are off, or null when Enhance can work on the page. */
-export function unavailableReason(status: Pick<TabStatus, 'origin'>): string | null {
-  return status.origin === null ? 'Enhance works on web pages (http and https) only.' : null;
+export interface PageControls {
+  /** Enhance all and Restore all. */
+  actions: boolean;
+  /** Auto-enhance this site: switched per web origin. */
+  siteSwitch: boolean;
+  /** Why some are off, or null. */
+  note: string | null;
+}
+
+/** Which of the page's controls work on this tab, and why the others do not. */
+export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
+  switch (status.page) {
+    case 'web':
+      return { actions: true, siteSwitch: true, note: null };
+    case 'file':
+      return { actions: true, siteSwitch: false, note: 'Auto-enhance is switched on per web site. On a local file, Enhance all works.' };
+    case 'other':
+      return { actions: false, siteSwitch: false, note: 'Enhance works on web pages (http and https) only.' };
+  }
+}
+
+/** The tab's place: the site's origin, for people to read. */
+export function placeText(status: Pick<TabStatus, 'page' | 'origin'>, display: (origin: string) => string): string {
+  if (status.origin !== null) return display(status.origin);
+  return status.page === 'file' ? 'Local file' : 'Not a web page';
 }
 
 /** The tab named by `?tabId=N` (the popup opened as a page, as tests do), else null: the active tab is meant. */

@@ -3,12 +3,13 @@
  * the toolbar cannot be clicked headless) and the options page. The site is one page without
  * images, so switching auto-enhance on for it runs no model.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 
 let dir: string;
@@ -172,6 +173,24 @@ describe('popup', () => {
     expect(await popup.getByRole('button', { name: 'Enhance all on this page' }).isDisabled()).toBe(true);
     await popup.close();
     await other.close();
+  });
+
+  it('on a local file (file access on, as here): Enhance all and Restore all work, the per-site switch is off and says why', async () => {
+    copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'), join(dir, 'bird.png'));
+    writeFileSync(join(dir, 'local.html'), '<!doctype html><title>Local</title><img id="bird" src="bird.png" style="width: 288px" alt="bird">');
+    const local = await browser.context.newPage();
+    await local.goto(`file://${join(dir, 'local.html')}`);
+    const popup = await openPopup(await tabIdOf(browser.worker, local));
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe('Local file');
+    expect(await popup.locator('#unavailable').textContent()).toMatch(/per web site/);
+    expect(await popup.getByRole('switch', { name: 'Auto-enhance this site' }).isDisabled()).toBe(true);
+    await popup.getByRole('button', { name: 'Enhance all on this page' }).click();
+    await expect.poll(() => popup.locator('#enhanced').textContent(), { timeout: 60_000 }).toBe('1');
+    await popup.getByRole('button', { name: 'Restore all' }).click();
+    await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('0');
+    expect(await popup.locator('#message').textContent()).toBe('');
+    await popup.close();
+    await local.close();
   });
 
   it('setSiteAuto (automation) writes the same switch the popup reads', async () => {
