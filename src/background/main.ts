@@ -5,7 +5,7 @@ import { logError } from '../shared/log';
 import { showCounts, styleBadge } from './badge';
 import { createMenus, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
-import { serveOpenTabsOnce } from './open-tabs';
+import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
 import { route } from './router';
 import { onCommand } from './shortcut';
 import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
@@ -25,6 +25,7 @@ self.enhance = { upscale: api.upscale, restore: api.restore, status: api.status,
 
 styleBadge();
 serveOpenTabsOnce();
+serveTabsOnSwitchChange();
 browser.runtime.onInstalled.addListener(createMenus);
 browser.contextMenus.onClicked.addListener((info, tab) => {
   onMenuClick(info, tab).catch((error: unknown) => logError('menu click', error));

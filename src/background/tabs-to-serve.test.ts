@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tabsToServe } from './tabs-to-serve';
+import { tabsOnSwitchedSites, tabsToServe } from './tabs-to-serve';
 
 const on = { 'https://photos.example': true };
 const tab = (id: number, url: string, more: { status?: string; discarded?: boolean } = {}) => ({ id, url, status: 'complete', discarded: false, ...more });
@@ -18,4 +18,14 @@ describe('tabsToServe', () => {
   });
 
   it('serves nothing when no site is on', () => expect(tabsToServe([tab(1, 'https://photos.example/')], {})).toEqual([]));
+});
+
+describe('tabsOnSwitchedSites', () => {
+  const tabs = [tab(1, 'https://photos.example/a'), tab(2, 'https://other.example/'), tab(3, 'https://photos.example/b', { status: 'loading' })];
+
+  it('picks loaded tabs on the sites whose switch changed, on or off', () => {
+    expect(tabsOnSwitchedSites(tabs, ['autoSite:https://photos.example'])).toEqual([1]);
+  });
+
+  it('nothing when no switch changed (the settings, say)', () => expect(tabsOnSwitchedSites(tabs, ['settings', 'autoSites'])).toEqual([]));
 });

@@ -1,12 +1,25 @@
-/** Which open tabs the worker checks for a live content script when the extension starts (open-tabs.ts). Pure. */
+/** Which open tabs the worker checks for a live content script (open-tabs.ts). Pure. */
 import type { Tabs } from 'webextension-polyfill';
-import { isAutoEnabled, originOf, type SiteSwitches } from '../shared/site-switches';
+import { isAutoEnabled, originOf, SITE_KEY_PREFIX, type SiteSwitches } from '../shared/site-switches';
 
-/** The tabs to serve: loaded ones (a loading tab gets the manifest script), not discarded, on a site switched on. */
-export function tabsToServe(tabs: readonly Pick<Tabs.Tab, 'id' | 'url' | 'status' | 'discarded'>[], switches: SiteSwitches): number[] {
+type TabFacts = Pick<Tabs.Tab, 'id' | 'url' | 'status' | 'discarded'>;
+
+/** Loaded tabs (a loading tab gets the manifest script), not discarded, on a site `wanted` picks. */
+function loadedTabsOn(tabs: readonly TabFacts[], wanted: (origin: string) => boolean): number[] {
   return tabs.flatMap((tab) => {
     if (tab.id === undefined || tab.url === undefined || tab.status !== 'complete' || tab.discarded === true) return [];
     const origin = originOf(tab.url);
-    return origin !== null && isAutoEnabled(switches, origin) ? [tab.id] : [];
+    return origin !== null && wanted(origin) ? [tab.id] : [];
   });
+}
+
+/** The tabs to serve as the extension starts: those on a site switched on. */
+export function tabsToServe(tabs: readonly TabFacts[], switches: SiteSwitches): number[] {
+  return loadedTabsOn(tabs, (origin) => isAutoEnabled(switches, origin));
+}
+
+/** The tabs to serve when sites' switches change (storage keys changed): those on the sites switched, either way. */
+export function tabsOnSwitchedSites(tabs: readonly TabFacts[], changedKeys: readonly string[]): number[] {
+  const origins = new Set(changedKeys.flatMap((key) => (key.startsWith(SITE_KEY_PREFIX) ? [key.slice(SITE_KEY_PREFIX.length)] : [])));
+  return origins.size === 0 ? [] : loadedTabsOn(tabs, (origin) => origins.has(origin));
 }

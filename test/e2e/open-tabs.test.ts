@@ -3,6 +3,7 @@
  * or a reload does the same to open tabs): Chrome leaves the old content script there, cut off,
  * and gives the tab no new one. The new worker injects one by itself, without the page being
  * used: the old copy hands the page back, and auto-enhance goes on, also for images added later.
+ * A site switched on only later (popup, shortcut) gets its tabs served the same way.
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BENCH } from './fixtures';
-import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { isEnhanceWorker, launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 import { currentSrc, restoreById, watchPageProblems } from './page-helpers';
 import { switchEnhanceOffAndOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
 
@@ -73,5 +74,23 @@ it('gives a tab on an auto-enhance site a new content script when Enhance is swi
   expect(await restoreById(worker, page, tabId, 'bird')).toBe(1);
   expect(await currentSrc(page, 'bird')).toBe(original);
   expect(await page.evaluate(() => (window as unknown as { scriptsStarted: number }).scriptsStarted)).toBe(1);
+  expect(pageProblems).toEqual([]);
+});
+
+it('gives such a tab a new content script when its site is switched on later, and auto-enhance goes on', async () => {
+  // The worker the test above started (switching Enhance off and on replaced the first).
+  let worker = browser.context.serviceWorkers().find(isEnhanceWorker)!;
+  const tabId = await tabIdOf(worker, page);
+  // The site off: the tab's images go back; then the tab's script is cut off while the site is off, so no one serves it.
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), site.origin);
+  await page.waitForFunction(() => !/^(blob|data):/.test((document.getElementById('bird') as HTMLImageElement).currentSrc));
+  worker = await switchEnhanceOffAndOn(browser);
+  await page.evaluate(() => ((window as unknown as { scriptsStarted: number }).scriptsStarted = 0));
+
+  // As the popup or the shortcut does it: only the stored switch changes.
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
+  await page.waitForFunction(() => (window as unknown as { scriptsStarted: number }).scriptsStarted === 1, undefined, { timeout: 30_000 });
+  await waitEnhanced('bird');
+  expect(await restoreById(worker, page, tabId, 'bird')).toBe(1);
   expect(pageProblems).toEqual([]);
 });
