@@ -52,7 +52,7 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       if (!gone.signal.aborted) port.postMessage(event);
     };
     const referer = refererOf(port.sender);
-    const page = referer === undefined ? undefined : { referer, withReferer };
+    const source = { page: referer === undefined ? undefined : { referer, withReferer }, privateTab: port.sender?.tab?.incognito === true };
     port.onMessage.addListener((message: unknown) => {
       if (!isJobRequest(message)) return;
       if (closing?.()) {
@@ -63,7 +63,7 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       queue = queue.then(async () => {
         try {
           // The page may have closed while the job waited its turn.
-          if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal, page));
+          if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal, source));
         } catch (error) {
           // The page hears the failure in the user's words; what failed underneath is kept here, in the engine's own console.
           if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);

@@ -75,11 +75,20 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   return { png: await encodePng(output), width: output.width, height: output.height, backend };
 }
 
-/**
- * `signal` aborts when the page that asked is gone: the job stops before its next tile. `page`: the
- * page that asked, whose Referer a host that refuses the engine is asked with again.
- */
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, page?: PageContext): Promise<Extract<JobEvent, { type: 'done' }>> {
+/** Where a job came from. */
+export interface JobSource {
+  /** The page that asked, whose Referer a host that refuses the engine is asked with again. */
+  page?: PageContext;
+  /**
+   * A private (incognito) window's tab: its images and results stay out of the result cache, which
+   * is on disk and outlives the private session, and is not read for it either (a read marks the
+   * entry as used, which is written too).
+   */
+  privateTab: boolean;
+}
+
+/** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, { page, privateTab }: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
   const blob = await fetchImageBlob(job.srcUrl, job.pageBytes, page, signal);
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -94,14 +103,14 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, choice));
   const key = cacheKey(await sha256Hex(bytes), model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
   const limit = job.settings.cacheLimitBytes;
-  const cached = await resultCache.lookup(key, limit);
+  const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
   let result;
   if (cached) {
     result = cached;
     stats.cacheHits++;
   } else {
     result = await upscaleAndEncode(image, model, job, emit, signal);
-    await resultCache.save(key, result, limit);
+    if (!privateTab) await resultCache.save(key, result, limit);
   }
   stats.jobsRun++;
   const ms = Math.round(performance.now() - started);
