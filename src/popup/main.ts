@@ -95,7 +95,10 @@ async function start(): Promise<void> {
     });
   });
   ui.profile.addEventListener('change', () => {
-    saveSettings({ profile: ui.profile.value as ProfileSetting }).catch((error: unknown) => say(`Could not save the profile: ${String(error)}`));
+    saveSettings({ profile: ui.profile.value as ProfileSetting }).catch((error: unknown) => {
+      say(`Could not save the profile: ${error instanceof Error ? error.message : String(error)}`);
+      refreshLogged();
+    });
   });
   ui.enhanceAll.addEventListener('click', () => {
     say('');

@@ -1,7 +1,7 @@
 /** Settings in browser storage (sync, so they follow the user), always read through the validator. */
 import browser from 'webextension-polyfill';
 import { logError } from './log';
-import { DEFAULT_SETTINGS, validateSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, storedByNewerVersion, validateSettings, type Settings } from './settings';
 
 const KEY = 'settings';
 
@@ -13,7 +13,14 @@ export async function loadSettings(): Promise<Settings> {
   return settings;
 }
 
+/**
+ * Writes the settings with `patch` applied. Refuses when a newer Enhance stored them (another
+ * device): this version reads them as defaults, and writing those back would wipe them everywhere.
+ */
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
+  if (storedByNewerVersion((await browser.storage.sync.get(KEY))[KEY])) {
+    throw new Error('a newer version of Enhance, on another device, saved the settings: update Enhance here to change them');
+  }
   const next = validateSettings({ ...(await loadSettings()), ...patch }).settings;
   await browser.storage.sync.set({ [KEY]: next });
   return next;

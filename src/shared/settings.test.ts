@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION, validateSettings } from './settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION, storedByNewerVersion, validateSettings } from './settings';
 
 describe('validateSettings', () => {
   it.each([undefined, null, {}])('fills every default from %j, quietly', (raw) => {
@@ -129,5 +129,15 @@ describe('settings versions', () => {
     const { settings, warning } = validateSettings({ ...DEFAULT_SETTINGS, version, maxTile: 128 });
     expect(settings).toEqual(DEFAULT_SETTINGS);
     expect(warning).toMatch(/^unknown settings version/);
+  });
+});
+
+describe('storedByNewerVersion', () => {
+  it('only for a version above this one', () => {
+    expect(storedByNewerVersion({ version: SETTINGS_VERSION + 1, maxTile: 128 })).toBe(true);
+    expect(storedByNewerVersion({ version: SETTINGS_VERSION })).toBe(false);
+    expect(storedByNewerVersion({ version: 1 })).toBe(false);
+    expect(storedByNewerVersion(undefined)).toBe(false);
+    expect(storedByNewerVersion('garbage')).toBe(false);
   });
 });

@@ -76,6 +76,12 @@ function defaults(warning: string | null): Validated {
   return { settings: { ...DEFAULT_SETTINGS }, replaced: [], warning };
 }
 
+/** Stored by a newer Enhance (another device, through storage.sync): writing over it would lose its settings there. */
+export function storedByNewerVersion(raw: unknown): boolean {
+  const version = typeof raw === 'object' && raw !== null ? (raw as Stored).version : undefined;
+  return typeof version === 'number' && version > SETTINGS_VERSION;
+}
+
 /**
  * Reads stored settings of any version: older ones are migrated, and an object without a version
  * (a patch, or test data) is read as the current one. A newer version's settings are not guessed

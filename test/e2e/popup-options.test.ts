@@ -132,6 +132,18 @@ describe('popup', () => {
     await popup.close();
   });
 
+  it('leaves settings a newer Enhance synced from another device as they are, and says why', async () => {
+    const newer = { version: 99, profile: 'fast', maxTile: 128 };
+    await browser.worker.evaluate((settings) => chrome.storage.sync.set({ settings }), newer);
+    const popup = await openPopup(tabId);
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
+    await popup.getByLabel('Profile').selectOption('quality');
+    await expect.poll(() => popup.locator('#message').textContent()).toMatch(/newer version of Enhance.*update Enhance here/);
+    expect(await synced('settings')).toEqual(newer);
+    await browser.worker.evaluate(() => chrome.storage.sync.remove('settings'));
+    await popup.close();
+  });
+
   it('changes the profile, kept across a reload', async () => {
     const popup = await openPopup(tabId);
     const profile = popup.getByLabel('Profile');
