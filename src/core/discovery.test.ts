@@ -67,6 +67,7 @@ describe('needsEnhancing', () => {
     ['an icon blown up', { naturalWidth: 16, naturalHeight: 16, renderedWidth: 64, renderedHeight: 64 }, 'too-small'],
     ['a thin strip', { naturalWidth: 400, naturalHeight: 23 }, 'too-small'],
     ['an image over the input limit', { naturalWidth: 4000, naturalHeight: 1001, renderedWidth: 8000, renderedHeight: 2002 }, 'too-large'],
+    ['a strip longer than any enhancement of it could be drawn', { naturalWidth: 16384, naturalHeight: 40, renderedWidth: 32768, renderedHeight: 80 }, 'too-large'],
     ['an animated GIF', { type: 'image/gif', frameCount: 12 }, 'animated'],
   ])('skips %s', (_, overrides, reason) => {
     expect(needsEnhancing(facts(overrides), rules)).toEqual({ enhance: false, reason });

@@ -2,6 +2,8 @@
  * Which images on a page are worth enhancing, from facts the content script reads off the DOM.
  * Pure, so the rules are tested without a browser and the glue only measures.
  */
+import { MAX_OUTPUT_SIDE } from './limits';
+import { SHIPPED_SCALES } from './models';
 
 export interface ImageFacts {
   naturalWidth: number;
@@ -68,6 +70,8 @@ export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdic
   if (!(facts.naturalWidth > 0 && facts.naturalHeight > 0)) return skip('not-loaded');
   if (Math.min(facts.naturalWidth, facts.naturalHeight) < rules.minSide) return skip('too-small');
   if (facts.naturalWidth * facts.naturalHeight > rules.maxInputPixels) return skip('too-large');
+  // Even its smallest enhancement would be longer than a canvas can be (a sprite strip, a banner).
+  if (Math.max(facts.naturalWidth, facts.naturalHeight) * SHIPPED_SCALES[0] > MAX_OUTPUT_SIDE) return skip('too-large');
   if (facts.frameCount !== null && facts.frameCount > 1) return skip('animated');
   const need = drawnScale(facts) * facts.devicePixelRatio;
   return need >= rules.minUpscaleFactor ? { enhance: true, need } : skip('sharp-enough');

@@ -7,6 +7,7 @@ export type FailureCode =
   | 'empty-image'
   | 'too-large'
   | 'too-large-for-scale'
+  | 'too-long'
   | 'model-failed'
   | 'image-gone'
   | 'engine-unavailable'
@@ -27,6 +28,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'empty-image': 'This image has no pixels to enhance.',
   'too-large': 'This image is larger than the size limit in Enhance settings.',
   'too-large-for-scale': 'At this scale the enhanced image would be larger than 4096 x 4096 pixels: Enhance x2 works for it.',
+  'too-long': 'This image is too long and thin to enhance: the result would be wider or taller than browsers can draw.',
   'model-failed': 'The upscaling model failed on this image.',
   'image-gone': 'The image is no longer on the page.',
   'engine-unavailable': 'The Enhance engine could not start.',

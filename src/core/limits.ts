@@ -8,6 +8,9 @@ import { SHIPPED_SCALES } from './models';
  */
 export const MAX_OUTPUT_PIXELS = 4096 * 4096;
 
+/** Canvases (the result's PNG is drawn on one) take at most this many pixels on a side, in Chrome and Firefox. */
+export const MAX_OUTPUT_SIDE = 32767;
+
 /** The largest input any job can take: the smallest shipped scale's result at MAX_OUTPUT_PIXELS. */
 export const MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS / SHIPPED_SCALES[0] ** 2;
 
@@ -18,6 +21,11 @@ export function checkImageSize(width: number, height: number, scale: number, max
   if (width === 0 || height === 0) throw new EnhanceError('empty-image');
   if (width * height > maxInputPixels) {
     throw new EnhanceError('too-large', `${width}x${height} is over ${maxInputPixels.toLocaleString('en')} pixels`);
+  }
+  // A strip (a sprite sheet, a panorama banner) within the pixel count could still not be drawn:
+  // refused before minutes of inference, not when the result is encoded.
+  if (Math.max(width, height) * scale > MAX_OUTPUT_SIDE) {
+    throw new EnhanceError('too-long', undefined, `x${scale} of ${width}x${height} would be over ${MAX_OUTPUT_SIDE} pixels on a side`);
   }
   if (width * height * scale * scale > MAX_OUTPUT_PIXELS) {
     throw new EnhanceError('too-large-for-scale', undefined, `x${scale} of ${width}x${height} would exceed ${MAX_OUTPUT_PIXELS.toLocaleString('en')} output pixels`);
