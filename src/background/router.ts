@@ -4,6 +4,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundRequest, BackgroundResponses, TabCounts, TabStatus } from '../shared/protocol';
+import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
@@ -38,8 +39,13 @@ async function tabStatus(tabId: number): Promise<TabStatus> {
   const origin = tab.url === undefined ? null : originOf(tab.url);
   // Without file access a local file's URL is hidden from extensions: it counts as "other" then.
   const page = origin !== null ? 'web' : tab.url?.startsWith('file:') ? 'file' : 'other';
-  const [auto, counts, engine] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), runningEngineInfo()]);
-  return { origin, page, auto, counts, engine };
+  // An engine page that is closing (idle) or still starting may not answer: the rest of the status stands.
+  const engine = runningEngineInfo().catch((error: unknown) => {
+    logError('engine info', error);
+    return null;
+  });
+  const [auto, counts, info] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), engine]);
+  return { origin, page, auto, counts, engine: info };
 }
 
 export async function route(request: BackgroundRequest, sender: Runtime.MessageSender): Promise<BackgroundResponses[BackgroundRequest['type']]> {

@@ -32,6 +32,8 @@ const ui = {
   openOptions: byId<HTMLButtonElement>('open-options'),
 };
 
+const READ_FAILED = 'Could not read this tab';
+
 function say(text: string): void {
   ui.message.textContent = text;
 }
@@ -75,11 +77,13 @@ async function start(): Promise<void> {
     if (ticket !== latest) return;
     origin = status.origin;
     render(status, settings.profile);
+    // A read that failed before is over: its message would now be stale.
+    if (ui.message.textContent?.startsWith(READ_FAILED)) say('');
   };
   const refreshLogged = () => {
     refresh().catch((error: unknown) => {
       logError('popup', error);
-      say(`Could not read this tab: ${error instanceof Error ? error.message : String(error)}`);
+      say(`${READ_FAILED}: ${error instanceof Error ? error.message : String(error)}`);
     });
   };
 
