@@ -147,7 +147,9 @@ async function secondPass(live: Live, allowance: Allowance | undefined, deadline
     for (const input of config.laterInputs) {
       const runs = allowance?.runs[input] ?? 0;
       if (runs === 0) result.skipped.push({ input, reason: 'not run: over the time budget' });
-      await timeInput(live, input, 0, runs, deadline);
+      // One untimed run first: the first run at a new input size was 1.2 to 2 times slower (ORT
+      // plans memory for the shape, tfjs compiles), and a cell timed once would show only that.
+      await timeInput(live, input, 1, runs, deadline);
     }
     result.memory = await runner.memory();
   } catch (error) {

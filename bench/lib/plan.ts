@@ -148,7 +148,8 @@ export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<
           if (tier(e.config) !== t || !e.config.laterInputs.includes(input)) continue;
           const runs = plan.get(e.config.id)!.runs;
           if ((runs[input] ?? 0) !== round - 1) continue;
-          const cost = INPUT_UNITS[input] * e.unitMs;
+          // The first run of an input size comes after an untimed one: a new shape is slower once (measured).
+          const cost = INPUT_UNITS[input] * e.unitMs * (round === 1 ? 2 : 1);
           if (cost > left) continue;
           runs[input] = round;
           left -= cost;
