@@ -11,6 +11,7 @@ import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
 import { sendToContent } from '../shared/content-messaging';
 import { loadSiteSwitches } from '../shared/site-switches-store';
+import { inFirefox } from './browser-kind';
 import { tabsOnSwitchedSites, tabsToServe } from './tabs-to-serve';
 
 const DONE_KEY = 'open-tabs-served';
@@ -27,11 +28,9 @@ async function serveOpenTabs(): Promise<void> {
   await serve(tabsToServe(tabs, switches));
 }
 
-const inChrome = () => typeof browser.runtime.getBrowserInfo !== 'function';
-
 /** Called on each start of the worker; does the work once per run of the extension, in Chrome only. */
 export function serveOpenTabsOnce(): void {
-  if (!inChrome()) return;
+  if (inFirefox()) return;
   serveOpenTabs().catch((error: unknown) => logError('open tabs', error));
 }
 
@@ -40,7 +39,7 @@ export function serveOpenTabsOnce(): void {
  * through storage, which an old copy of the script no longer hears: those tabs are served too.
  */
 export function serveTabsOnSwitchChange(): void {
-  if (!inChrome()) return;
+  if (inFirefox()) return;
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'sync') return;
     browser.tabs

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EnhanceError, isPageLeft, toFailure, unreachableCode } from './errors';
+import { EnhanceError, isPageLeft, toFailure, unreachableCode, type FileAccess } from './errors';
 
 describe('toFailure', () => {
   it('keeps the code and message of an EnhanceError', () => {
@@ -22,18 +22,20 @@ describe('toFailure', () => {
 });
 
 describe('unreachableCode', () => {
-  it.each<[string | undefined, string, boolean, boolean, string]>([
-    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', false, false, 'file-access-off'],
+  it.each<[string | undefined, string, FileAccess, boolean, string]>([
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', 'off', false, 'file-access-off'],
     // Without file access the tab's URL is hidden: the image's tells.
-    [undefined, 'file:///home/me/photos/a.jpg', false, false, 'file-access-off'],
-    ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', false, false, 'file-access-off'],
-    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', true, false, 'page-unreachable'],
-    ['chrome://version/', 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', false, false, 'page-unreachable'],
+    [undefined, 'file:///home/me/photos/a.jpg', 'off', false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', 'off', false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', 'allowed', false, 'page-unreachable'],
+    // Firefox: no switch to name.
+    ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', 'never', false, 'file-closed'],
+    ['chrome://version/', 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', 'off', false, 'page-unreachable'],
     // A store page, which the browser keeps every extension out of.
-    ['https://store.example/detail/x', 'https://images.example/a.png', false, false, 'page-unreachable'],
+    ['https://store.example/detail/x', 'https://images.example/a.png', 'off', false, 'page-unreachable'],
     // A web page's frame that went away after the right-click.
-    ['https://news.example/story', 'https://ads.example/a.png', false, true, 'image-gone'],
-    ['chrome://newtab/', 'https://ads.example/a.png', false, true, 'page-unreachable'],
+    ['https://news.example/story', 'https://ads.example/a.png', 'off', true, 'image-gone'],
+    ['chrome://newtab/', 'https://ads.example/a.png', 'off', true, 'page-unreachable'],
   ])('page %s, image %s, file access %s, subframe %s: %s', (pageUrl, srcUrl, allowed, inSubframe, code) => {
     expect(unreachableCode(pageUrl, srcUrl, allowed, inSubframe)).toBe(code);
   });

@@ -13,7 +13,8 @@ export type FailureCode =
   | 'engine-unavailable'
   | 'blocked-by-page'
   | 'page-unreachable'
-  | 'file-access-off';
+  | 'file-access-off'
+  | 'file-closed';
 
 export interface Failure {
   code: FailureCode;
@@ -35,6 +36,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'blocked-by-page': "This page's security policy does not allow replacing its images.",
   'page-unreachable': 'The browser keeps extensions out of this page, so Enhance cannot change its images.',
   'file-access-off': 'To enhance images in files on this computer, switch on "Allow access to file URLs" for Enhance in the browser\'s extensions page.',
+  'file-closed': 'This browser does not let extensions into files on this computer: Enhance works on web pages here.',
 };
 
 /** An error that carries a user-facing failure, thrown inside the engine and sent back as a value. */
@@ -68,12 +70,15 @@ export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'
 
 /**
  * Why a page's content script could not be reached. A local file's page is kept from extensions
- * until the user allows file access (off by default in Chrome), and then the tab's URL is hidden
- * too (`pageUrl` undefined): the image's own URL tells. A frame of a web page that cannot be
+ * until the user allows file access (off by default in Chrome; never given in Firefox), and the
+ * tab's URL may be hidden then too (`pageUrl` undefined): the image's own URL tells. A frame of a web page that cannot be
  * reached has gone (navigated or removed since the right-click). Other pages are the browser's own.
  */
-export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fileAccessAllowed: boolean, inSubframe: boolean): FailureCode {
-  if ((pageUrl ?? srcUrl).startsWith('file:') && !fileAccessAllowed) return 'file-access-off';
+/** Whether extensions may work in local files: allowed by the user, off (Chrome's default), or never (Firefox). */
+export type FileAccess = 'allowed' | 'off' | 'never';
+
+export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fileAccess: FileAccess, inSubframe: boolean): FailureCode {
+  if ((pageUrl ?? srcUrl).startsWith('file:') && fileAccess !== 'allowed') return fileAccess === 'never' ? 'file-closed' : 'file-access-off';
   return inSubframe && /^https?:/.test(pageUrl ?? '') ? 'image-gone' : 'page-unreachable';
 }
 

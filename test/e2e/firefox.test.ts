@@ -141,6 +141,21 @@ describe('Firefox', () => {
     for (const id of ['bird', 'head']) expect((await shownPixels(id, autoTab)).width).toBe(96);
   });
 
+  it('a local file, which Firefox keeps extensions out of: the message says so (no switch to name), and the popup offers nothing', async () => {
+    const fileUrl = `file://${join(dir, 'index.html')}`;
+    await firefox.openTab(fileUrl);
+    const fileTabId = await firefox.inExtension<number>('return (await browser.tabs.query({})).find((t) => t.url === args[0]).id;', [fileUrl]);
+    const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [fileTabId, `file://${join(dir, 'lr/headx4.png')}`]);
+    expect(outcome.failure?.code).toBe('file-closed');
+    const popup = await firefox.openPopup(fileTabId);
+    const read = () =>
+      firefox.bidi.evaluate<{ origin: string; note: string; enhanceAll: boolean }>(
+        popup,
+        "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent, enhanceAll: document.getElementById('enhance-all').matches(':disabled') };",
+      );
+    await expect.poll(read).toEqual({ origin: 'Not a web page', note: 'Enhance works on web pages (http and https) only.', enhanceAll: true });
+  });
+
   it('saves an enhanced image through the downloads API', async () => {
     const saved = await firefox.inExtension<boolean>('return bg.enhance.saveEnhanced(args[0], args[1]);', [tabId, await currentSrc('made')]);
     expect(saved).toBe(true);
