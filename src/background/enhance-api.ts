@@ -60,8 +60,10 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
   }
   const { bytes, type } = dataUrlBytes(dataUrl);
   const url = URL.createObjectURL(new Blob([bytes], { type }));
+  // Firefox only (Chrome has no such option): a private window's download stays out of the kept history.
+  const incognito = (await browser.tabs.get(tabId).catch(() => undefined))?.incognito === true;
   try {
-    const id = await browser.downloads.download({ url, filename, saveAs: false });
+    const id = await browser.downloads.download({ url, filename, saveAs: false, ...(incognito && { incognito }) });
     revokeWhenDownloaded(id, url);
   } catch (error) {
     URL.revokeObjectURL(url);

@@ -7,7 +7,7 @@
 import { EnhanceError, toFailure } from '../core/errors';
 import { logError } from '../shared/log';
 import { isJobRequest, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
-import { engineInfo, runJob } from './engine';
+import { engineInfo, runJob, type JobSource } from './engine';
 import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
 
@@ -40,6 +40,15 @@ function refererOf(sender: chrome.runtime.MessageSender | undefined): string | u
   return origin?.startsWith('http') ? `${origin}/` : undefined;
 }
 
+/** Firefox's default cookie store; other ones are containers' (contextual identities) or private windows'. */
+const DEFAULT_COOKIE_STORE = 'firefox-default';
+
+/** How the engine treats a tab's images: a private window's stay out of the cache; a container's or private window's go without the main cookies. */
+function tabPrivacy(tab: (chrome.tabs.Tab & { cookieStoreId?: string }) | undefined): Pick<JobSource, 'privateTab' | 'separateCookies'> {
+  const privateTab = tab?.incognito === true;
+  return { privateTab, separateCookies: privateTab || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE) };
+}
+
 export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): void {
   let pending = 0;
   let release: ((settings: JobSettings) => void) | undefined;
@@ -52,7 +61,7 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       if (!gone.signal.aborted) port.postMessage(event);
     };
     const referer = refererOf(port.sender);
-    const source = { page: referer === undefined ? undefined : { referer, withReferer }, privateTab: port.sender?.tab?.incognito === true };
+    const source = { page: referer === undefined ? undefined : { referer, withReferer }, ...tabPrivacy(port.sender?.tab) };
     port.onMessage.addListener((message: unknown) => {
       if (!isJobRequest(message)) return;
       if (closing?.()) {

@@ -85,12 +85,14 @@ export interface JobSource {
    * entry as used, which is written too).
    */
   privateTab: boolean;
+  /** The tab keeps cookies of its own: a private window, or a Firefox container (see FetchOptions). */
+  separateCookies: boolean;
 }
 
 /** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, { page, privateTab }: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, { page, privateTab, separateCookies }: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
-  const blob = await fetchImageBlob(job.srcUrl, job.pageBytes, page, signal);
+  const blob = await fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, jobGone: signal, separateCookies });
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');

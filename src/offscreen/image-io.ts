@@ -42,7 +42,21 @@ const isStream = (type: string | null) => type?.toLowerCase().startsWith('multip
  * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
  * script sent. A host that refuses the engine is asked once more with the page's Referer.
  */
-export async function fetchImageBlob(srcUrl: string, pageBytes?: string, page?: PageContext, jobGone?: AbortSignal): Promise<Blob> {
+export interface FetchOptions {
+  /** The image's bytes, read by the content script, for a URL only the page can read. */
+  pageBytes?: string;
+  page?: PageContext;
+  /** Aborts when the job's page is gone. */
+  jobGone?: AbortSignal;
+  /**
+   * The tab keeps cookies of its own (a private window, a Firefox container), which the engine's
+   * requests cannot carry: they go without any, and past the HTTP cache, rather than with the
+   * main cookie jar, which would tie the two identities together.
+   */
+  separateCookies?: boolean;
+}
+
+export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone, separateCookies = false }: FetchOptions = {}): Promise<Blob> {
   const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
   const signal = jobGone ? AbortSignal.any([jobGone, timeout]) : timeout;
   const failure = (error: unknown) => (timeout.aborted ? new EnhanceError('fetch-failed', `no end after ${DOWNLOAD_TIMEOUT_MS / 1000} s`) : EnhanceError.wrapping('fetch-failed', error));
@@ -51,6 +65,7 @@ export async function fetchImageBlob(srcUrl: string, pageBytes?: string, page?: 
       // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
       // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
       // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
+      if (separateCookies) return await fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
       return await fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
     } catch (error) {
       throw failure(error);
