@@ -31,17 +31,13 @@ const REFUSED = new Set([401, 403]);
  * 16-bit RGBA before compression): a response still growing past it is no image Enhance can take
  * (an endless stream, a server that never stops), and the engine stops reading it.
  */
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 /** A download with no end in sight: the engine runs one job at a time, and every tab's wait behind it. */
-export const DOWNLOAD_TIMEOUT_MS = 60_000;
+const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /** A camera's live picture (Motion JPEG): a stream of frames, like a video. */
 const isStream = (type: string | null) => type?.toLowerCase().startsWith('multipart/') ?? false;
 
-/**
- * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
- * script sent. A host that refuses the engine is asked once more with the page's Referer.
- */
 export interface FetchOptions {
   /** The image's bytes, read by the content script, for a URL only the page can read. */
   pageBytes?: string;
@@ -56,6 +52,10 @@ export interface FetchOptions {
   separateCookies?: boolean;
 }
 
+/**
+ * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
+ * script sent. A host that refuses the engine is asked once more with the page's Referer.
+ */
 export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone, separateCookies = false }: FetchOptions = {}): Promise<Blob> {
   const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
   const signal = jobGone ? AbortSignal.any([jobGone, timeout]) : timeout;
