@@ -6,6 +6,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Vite 8 needs Node 20.19 or newer (Debian 12's own nodejs is 18).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "setup: Node $(node -v) is too old: Enhance needs Node 20.19 or newer" >&2
+  exit 1
+fi
+# The data set beside the repository: the demo and the end-to-end tests show its benchmark images,
+# training and evaluation read all of it (README, "The two commands").
+for folder in ../shared/data/bench ../shared/data/train; do
+  if [ ! -d "$folder" ]; then
+    echo "setup: $(pwd)/$folder is missing: the demo, the tests and training read the data set there (see ../shared/data/SOURCES.md in a full checkout)" >&2
+    exit 1
+  fi
+done
+
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/firefox-esr ] || need_apt+=(firefox-esr)
