@@ -12,3 +12,12 @@ export async function fileAccess(): Promise<FileAccess> {
   if (inFirefox()) return 'never';
   return (await browser.extension.isAllowedFileSchemeAccess()) ? 'allowed' : 'off';
 }
+
+/**
+ * Whether a tab's page is one the user withheld from Enhance. Both browsers let users take site
+ * access back, for all sites or per site (the Extensions menu of the toolbar); the tab's URL is then
+ * hidden from Enhance, as a privileged page's is, and only the missing permission tells the two apart.
+ */
+export async function siteWithheld(tabUrl: string | undefined): Promise<boolean> {
+  return tabUrl === undefined && !(await browser.permissions.contains({ origins: ['<all_urls>'] }));
+}

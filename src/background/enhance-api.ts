@@ -11,7 +11,7 @@ import { dataUrlBytes } from '../shared/data-url';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
-import { fileAccess } from './browser-kind';
+import { fileAccess, siteWithheld } from './browser-kind';
 import { ensureEngine, runningEngineInfo } from './engine-client';
 import { allTabsCounts, tabCounts } from './tab-counts-store';
 
@@ -33,6 +33,7 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     // now belongs to the next page, which a failure must not mark.
     if (isPageLeft(error)) return { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     const tab = await browser.tabs.get(tabId).catch(() => undefined);
+    if (tab && (await siteWithheld(tab.url))) return failedBeforeThePage(tabId, toFailure(new EnhanceError('site-withheld')));
     return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await fileAccess(), frameId !== 0)));
   }
 }

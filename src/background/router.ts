@@ -8,7 +8,7 @@ import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
-import { fileAccess } from './browser-kind';
+import { fileAccess, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
 import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
@@ -39,7 +39,7 @@ async function tabStatus(tabId: number): Promise<TabStatus> {
   const tab = await browser.tabs.get(tabId);
   const origin = tab.url === undefined ? null : originOf(tab.url);
   // A local file counts as one only where Enhance may work in it (Chrome, file access on; its URL is hidden otherwise).
-  const page = origin !== null ? 'web' : tab.url?.startsWith('file:') && (await fileAccess()) === 'allowed' ? 'file' : 'other';
+  const page = origin !== null ? 'web' : tab.url?.startsWith('file:') && (await fileAccess()) === 'allowed' ? 'file' : (await siteWithheld(tab.url)) ? 'withheld' : 'other';
   // An engine page that is closing (idle) or still starting may not answer: the rest of the status stands.
   const engine = runningEngineInfo().catch((error: unknown) => {
     logError('engine info', error);

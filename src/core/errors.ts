@@ -14,7 +14,8 @@ export type FailureCode =
   | 'blocked-by-page'
   | 'page-unreachable'
   | 'file-access-off'
-  | 'file-closed';
+  | 'file-closed'
+  | 'site-withheld';
 
 export interface Failure {
   code: FailureCode;
@@ -37,7 +38,13 @@ const MESSAGES: Record<FailureCode, string> = {
   'page-unreachable': 'The browser keeps extensions out of this page, so Enhance cannot change its images.',
   'file-access-off': 'To enhance images in files on this computer, switch on "Allow access to file URLs" for Enhance in the browser\'s extensions page.',
   'file-closed': 'This browser does not let extensions into files on this computer: Enhance works on web pages here.',
+  'site-withheld': "Enhance may not read this site: allow it in the browser's Extensions menu (the toolbar's puzzle-piece button).",
 };
+
+/** The words for a failure, where no job failed (the popup says why it cannot act on a page). */
+export function messageOf(code: FailureCode): string {
+  return MESSAGES[code];
+}
 
 /** An error that carries a user-facing failure, thrown inside the engine and sent back as a value. */
 export class EnhanceError extends Error {

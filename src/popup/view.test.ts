@@ -14,6 +14,8 @@ describe('pageControls', () => {
   it('gives a web page every control', () => expect(pageControls({ page: 'web' })).toEqual({ actions: true, siteSwitch: true, note: null }));
   it('gives a local file the page actions, not the site switch, and says why', () =>
     expect(pageControls({ page: 'file' })).toMatchObject({ actions: true, siteSwitch: false, note: expect.stringMatching(/per web site/) }));
+  it('tells how to allow a site the user withheld', () =>
+    expect(pageControls({ page: 'withheld' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/may not read this site: allow it/) }));
   it('explains pages Enhance cannot work on', () => expect(pageControls({ page: 'other' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages/) }));
 });
 

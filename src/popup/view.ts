@@ -1,4 +1,5 @@
 /** What the popup says about a tab, as plain functions of its status. */
+import { messageOf } from '../core/errors';
 import type { EngineInfo, TabStatus } from '../shared/protocol';
 
 /** The backend in use and why, e.g. "WASM: no WebGPU adapter" (the engine's reason names it). */
@@ -22,6 +23,8 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
       return { actions: true, siteSwitch: true, note: null };
     case 'file':
       return { actions: true, siteSwitch: false, note: 'Auto-enhance is switched on per web site. On a local file, Enhance all works.' };
+    case 'withheld':
+      return { actions: false, siteSwitch: false, note: messageOf('site-withheld') };
     case 'other':
       return { actions: false, siteSwitch: false, note: 'Enhance works on web pages (http and https) only.' };
   }
@@ -30,6 +33,7 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
 /** The tab's place: the site's origin, for people to read. */
 export function placeText(status: Pick<TabStatus, 'page' | 'origin'>, display: (origin: string) => string): string {
   if (status.origin !== null) return display(status.origin);
+  if (status.page === 'withheld') return 'A site Enhance may not read';
   return status.page === 'file' ? 'Local file' : 'Not a web page';
 }
 

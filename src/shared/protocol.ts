@@ -117,8 +117,12 @@ export type BackgroundRequest =
   | { type: 'add-referer-rule'; url: string; referer: string }
   | { type: 'drop-referer-rule'; ruleId: number };
 
-/** What Enhance can do on a tab: a web page has all; a local file (with file access on) all but the site switch, which is per web origin. */
-export type PageKind = 'web' | 'file' | 'other';
+/**
+ * What Enhance can do on a tab: a web page has all; a local file (with file access on) all but the
+ * site switch, which is per web origin; a site the user withheld from Enhance (site access in the
+ * browser's Extensions menu) nothing until allowed; other pages nothing.
+ */
+export type PageKind = 'web' | 'file' | 'withheld' | 'other';
 
 export interface TabStatus {
   origin: string | null;
