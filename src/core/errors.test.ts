@@ -26,7 +26,7 @@ describe('unreachableCode', () => {
     ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', 'off', false, 'file-access-off'],
     // Without file access the tab's URL is hidden: the image's tells.
     [undefined, 'file:///home/me/photos/a.jpg', 'off', false, 'file-access-off'],
-    ['file:///home/me/photos/index.html', 'https://cdn.example/a.jpg', 'off', false, 'file-access-off'],
+    ['file:///home/me/photos/index.html', 'https://photos.example/a.jpg', 'off', false, 'file-access-off'],
     ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', 'allowed', false, 'page-unreachable'],
     // Firefox: no switch to name.
     ['file:///home/me/photos/index.html', 'file:///home/me/photos/a.jpg', 'never', false, 'file-closed'],
