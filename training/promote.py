@@ -6,7 +6,8 @@
    it is, so tests and commits may run meanwhile).
 2. Scores the candidate on all four sets through the engine's path (training.evaluate) and compares
    it with the shipped file's full evaluation in models/eval/.
-3. Keeps it only if Set14 rises and Urban100 does not fall. Set5 does not decide: it picked the
+3. Keeps it only if Set14 rises, Urban100 does not fall, and every target of issue 3 the shipped
+   file meets (model_card.TARGETS) is still met. Set5 does not decide otherwise: it picked the
    checkpoint during training (best.pt), so it is biased upwards.
 4. If kept: the candidate replaces models/<file> and the shipped evaluation, the checkpoint replaces
    training/checkpoints/<name>.pt (where the next run starts from), the fp16 variant is rebuilt and
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from .data import BENCH_SETS, CACHE, ROOT
 from .fp16 import fp16_name
+from .model_card import TARGETS
 
 MODELS = ROOT / "models"
 WORK = CACHE / "promote"
@@ -46,15 +48,18 @@ def onnx_row(result: dict) -> dict:
     return next(row for row in result["models"] if row["kind"] == "onnx")
 
 
-def decide(shipped: dict, candidate: dict) -> tuple[bool, str]:
-    """Keep when the deciding set rises and the guarded one does not fall (4-decimal scores)."""
+def decide(shipped: dict, candidate: dict, targets: dict[str, float] | None = None) -> tuple[bool, str]:
+    """Keep when the deciding set rises, the guarded one does not fall, and no met target is lost (4-decimal scores)."""
     old, new = shipped["results"], candidate["results"]
     rises = new[DECIDING_SET]["psnr"] > old[DECIDING_SET]["psnr"]
     holds = new[GUARDED_SET]["psnr"] >= old[GUARDED_SET]["psnr"]
+    lost = [f"{name} {goal:.2f}" for name, goal in (targets or {}).items() if old[name]["psnr"] >= goal > new[name]["psnr"]]
     lines = [f"{name}: {old[name]['psnr']:.3f} -> {new[name]['psnr']:.3f}" for name in BENCH_SETS]
-    verdict = "keep" if rises and holds else "discard"
+    keep = rises and holds and not lost
     why = f"{DECIDING_SET} {'rises' if rises else 'does not rise'}, {GUARDED_SET} {'holds' if holds else 'falls'}"
-    return rises and holds, f"{verdict} ({why}): " + ", ".join(lines)
+    if lost:
+        why += f", target lost: {', '.join(lost)} dB"
+    return keep, f"{'keep' if keep else 'discard'} ({why}): " + ", ".join(lines)
 
 
 def python(*args: str) -> None:
@@ -93,7 +98,7 @@ def main() -> None:
     candidate = WORK / file  # same name as the shipped file: the evaluation labels rows by it
     python("training.export", str(checkpoint), str(candidate))
     result = evaluate(candidate, scale, WORK / eval_path.name)
-    keep, message = decide(onnx_row(shipped), onnx_row(result))
+    keep, message = decide(onnx_row(shipped), onnx_row(result), TARGETS.get((entry["profile"], scale)))
     print(f"{args.model_id} from {checkpoint}: {message}", flush=True)
     if not keep:
         return

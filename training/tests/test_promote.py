@@ -1,5 +1,5 @@
-"""training.promote keeps a candidate only when Set14 rises and Urban100 does not fall, and compares
-it with the shipped file's own full evaluation."""
+"""training.promote keeps a candidate only when Set14 rises, Urban100 does not fall and no target the
+shipped file met is lost, and compares it with the shipped file's own full evaluation."""
 import json
 import tempfile
 import unittest
@@ -32,6 +32,16 @@ class Decide(unittest.TestCase):
         keep, message = decide(self.SHIPPED, row("c.onnx", 37.60, 33.200, 30.826))
         self.assertFalse(keep)
         self.assertIn("Urban100 falls", message)
+
+    def test_losing_a_met_target_discards(self):
+        targets = {"Set5": 37.6, "Urban100": 30.8}
+        shipped = row("models/m.onnx", 37.61, 33.111, 30.827)
+        keep, message = decide(shipped, row("c.onnx", 37.59, 33.200, 30.900), targets)
+        self.assertFalse(keep)
+        self.assertIn("target lost: Set5 37.60 dB", message)
+        # A target the shipped file missed too is no reason to discard.
+        keep, _ = decide(self.SHIPPED, row("c.onnx", 37.55, 33.200, 30.900), targets)
+        self.assertTrue(keep)
 
 
 class ShippedEvaluation(unittest.TestCase):
