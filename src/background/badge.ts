@@ -35,3 +35,19 @@ export async function showFailure(tabId: number, message: string): Promise<void>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );
 }
+
+/** Long enough to be read at a glance, short enough not to hide the counts. */
+const NOTICE_MS = 2500;
+
+/**
+ * A word on the badge (the shortcut's "on"/"off") and its sentence as the tooltip, for a moment;
+ * then the tab's counts again, unless something else (counts, a failure) took the badge meanwhile.
+ */
+export async function showNotice(tabId: number, text: string, title: string, counts: () => Promise<TabCounts>): Promise<void> {
+  await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title })]));
+  setTimeout(() => {
+    void setForTab(async () => {
+      if ((await browser.action.getBadgeText({ tabId })) === text) await showCounts(tabId, await counts());
+    });
+  }, NOTICE_MS);
+}

@@ -7,7 +7,7 @@ import { createMenus, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
 import { route } from './router';
-import { onCommand } from './shortcut';
+import { onCommand, toggleSiteAuto } from './shortcut';
 import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
 
 declare global {
@@ -18,10 +18,11 @@ declare global {
     status: typeof api.status;
     saveEnhanced: typeof api.saveEnhanced;
     setSiteAuto: typeof api.setSiteAuto;
+    toggleSiteAuto: typeof toggleSiteAuto;
   };
 }
 
-self.enhance = { upscale: api.upscale, restore: api.restore, status: api.status, saveEnhanced: api.saveEnhanced, setSiteAuto: api.setSiteAuto };
+self.enhance = { upscale: api.upscale, restore: api.restore, status: api.status, saveEnhanced: api.saveEnhanced, setSiteAuto: api.setSiteAuto, toggleSiteAuto };
 
 styleBadge();
 serveOpenTabsOnce();

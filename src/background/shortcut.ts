@@ -1,16 +1,43 @@
 /** The keyboard shortcut (manifest "commands"): auto-enhance on or off for the active tab's site. */
 import browser, { type Tabs } from 'webextension-polyfill';
+import { messageOf, textOf } from '../core/errors';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
+import { showFailure, showNotice } from './badge';
+import { siteWithheld } from './browser-kind';
+import { tabCounts } from './tab-counts-store';
 
 export const TOGGLE_AUTO = 'toggle-auto';
+
+export const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not on one.';
 
 export async function onCommand(command: string, tab: Tabs.Tab | undefined): Promise<void> {
   if (command !== TOGGLE_AUTO) return;
   const active = tab ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0];
-  const origin = active?.url === undefined ? null : originOf(active.url);
-  // Pages without a web origin (chrome://, files) have no switch to turn.
-  if (origin === null) return;
-  // The content scripts of the site react to the stored switch; nothing else to tell them.
-  await setSiteAuto(origin, !(await isSiteAuto(origin)));
+  if (active?.id !== undefined) await toggleSiteAuto(active.id);
+}
+
+/**
+ * Turns the tab's site's switch over and says so on the tab's toolbar button, the one place a
+ * shortcut's user looks: "on"/"off" on the badge for a moment, or "!" with the reason it could not.
+ * Returns the switch's new state, or null when it could not turn.
+ */
+export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
+  const { url } = await browser.tabs.get(tabId);
+  const origin = url === undefined ? null : originOf(url);
+  if (origin === null) {
+    // A withheld site hides its URL as a privileged page does; only the permission tells them apart.
+    await showFailure(tabId, (await siteWithheld(url)) ? messageOf('site-withheld') : NOT_A_SITE);
+    return null;
+  }
+  const on = !(await isSiteAuto(origin));
+  try {
+    // The content scripts of the site react to the stored switch; nothing else to tell them.
+    await setSiteAuto(origin, on);
+  } catch (error) {
+    await showFailure(tabId, `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${textOf(error)}`);
+    return null;
+  }
+  await showNotice(tabId, on ? 'on' : 'off', `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${new URL(origin).host}`, () => tabCounts(tabId));
+  return on;
 }

@@ -215,6 +215,36 @@ describe('popup', () => {
   });
 });
 
+/** Headless Chromium cannot press a shortcut: the tests call what the shortcut calls. */
+describe('keyboard shortcut (Alt+Shift+E)', () => {
+  const toolbar = (forTab: number): Promise<{ badge: string; title: string }> =>
+    browser.worker.evaluate(async (id) => ({ badge: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }), forTab);
+  const toggle = (forTab: number): Promise<boolean | null> => browser.worker.evaluate((id) => self.enhance.toggleSiteAuto(id), forTab);
+
+  it('turns the tab\'s site on and off, and the badge says which for a moment', async () => {
+    const host = new URL(site.origin).host;
+    expect(await toggle(tabId)).toBe(true);
+    expect(await toolbar(tabId)).toEqual({ badge: 'on', title: `Enhance: auto-enhance on for ${host}` });
+    expect(await sitesOn()).toEqual([site.origin]);
+    // The page has no images: the counts' empty badge and the plain tooltip come back.
+    await expect.poll(() => toolbar(tabId), { timeout: 10_000 }).toEqual({ badge: '', title: 'Enhance' });
+
+    expect(await toggle(tabId)).toBe(false);
+    expect(await toolbar(tabId)).toEqual({ badge: 'off', title: `Enhance: auto-enhance off for ${host}` });
+    expect(await sitesOn()).toEqual([]);
+    await expect.poll(() => toolbar(tabId), { timeout: 10_000 }).toEqual({ badge: '', title: 'Enhance' });
+  });
+
+  it('on a page without a web origin: "!" and why, and no switch written', async () => {
+    const other = await openPopup(tabId);
+    const otherTab = await tabIdOf(browser.worker, other);
+    expect(await toggle(otherTab)).toBeNull();
+    expect(await toolbar(otherTab)).toEqual({ badge: '!', title: 'Enhance: Auto-enhance is switched per web site, and this page is not on one.' });
+    expect(await sitesOn()).toEqual([]);
+    await other.close();
+  });
+});
+
 describe('options page', () => {
   it('saves thresholds and the cache size, kept across a reload', async () => {
     const options = await openOptions();
