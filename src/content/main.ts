@@ -7,21 +7,32 @@ import { followPointer, imagesChanged } from './menu-state';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
 
-const enhancer = new PageEnhancer(imagesChanged);
+const enhancer = new PageEnhancer(imagesChanged, retireIfOrphaned);
 const stopFollowingPointer = followPointer();
 
 /**
- * Each copy of this script announces itself to the page. A copy whose extension is gone (Chrome
- * leaves it in pages when Enhance is updated, reloaded or switched off and on, and a new copy is
- * injected when the page is next used) hears it, and hands the page back.
+ * Chrome leaves this script in its pages when Enhance is updated, reloaded, switched off or
+ * removed, and takes the extension away from it (`runtime.id` goes). Such a copy hands the page
+ * back: its images show their own files again, and it stops watching. After an update or a reload
+ * the new copy announces itself to the page; switched off or removed, no copy comes, and the
+ * user's next move here (back to the tab, the pointer, a scroll, a key) or auto-enhance's next job
+ * tells it instead. Returns whether the extension is gone.
  */
 const STARTED_EVENT = 'enhance-content-script-started';
+const orphanCheck = new AbortController();
+function retireIfOrphaned(): boolean {
+  if (chrome.runtime?.id !== undefined) return false;
+  if (!orphanCheck.signal.aborted) {
+    orphanCheck.abort();
+    enhancer.retire();
+    stopFollowingPointer();
+  }
+  return true;
+}
 document.dispatchEvent(new Event(STARTED_EVENT));
-document.addEventListener(STARTED_EVENT, () => {
-  if (chrome.runtime?.id !== undefined) return;
-  enhancer.retire();
-  stopFollowingPointer();
-});
+for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 'keydown']) {
+  document.addEventListener(type, retireIfOrphaned, { capture: true, passive: true, signal: orphanCheck.signal });
+}
 
 const settingsRead = followSiteSwitch(enhancer);
 enhancer.setPageHidden(document.hidden);

@@ -75,8 +75,14 @@ export class PageEnhancer {
   /** URLs an automatic job failed on: trying them again by themselves would fail again. */
   private readonly givenUp = new Map<string, FailureCode>();
 
-  /** `onChange`: called after every change to this frame's images or counts. */
-  constructor(private readonly onChange: () => void) {}
+  /**
+   * `onChange`: called after every change to this frame's images or counts. `orphaned`: whether
+   * this copy of the script lost its extension, handing the page back (retire) if so.
+   */
+  constructor(
+    private readonly onChange: () => void,
+    private readonly orphaned: () => boolean,
+  ) {}
 
   /** The settings and the site's switch, as storage has them now. */
   configure(settings: Settings, autoOn: boolean): void {
@@ -155,9 +161,9 @@ export class PageEnhancer {
   }
 
   /**
-   * This copy of the script lost its extension (updated, reloaded, switched off and on) and a new
-   * copy starts in the page: everything this one changed goes back, so the new one finds the page
-   * as the page made it, and this one takes no more images.
+   * This copy of the script lost its extension (updated, reloaded, switched off or removed):
+   * everything it changed goes back, so the page is as the page made it (and a new copy, if one
+   * comes, finds it so), and it takes no more images.
    */
   retire(): void {
     if (this.autoOn) this.switchOff();
@@ -325,6 +331,8 @@ export class PageEnhancer {
   }
 
   private async runAutomatic(url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
+    // A job could only fail now; the page gets its images back instead.
+    if (this.orphaned()) return;
     // The worker starts the engine when it hears of queued work: it must have heard before the port opens.
     await this.report.flush();
     const anchor = waiters()[0];

@@ -4,19 +4,23 @@
  * Enhance is switched off and on (by a helper extension, through the management API, as a user
  * would in chrome://extensions) under an open page: the next request injects a new script, the old
  * one puts back what it had enhanced, and the page works as before, without a word in its console.
+ * Switched off for good, Enhance sends no new script: the old one hands the page back at the
+ * user's next move there.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveFixtureSite, type FixtureSite } from './fixtures';
 import { launchWithExtension, tabIdOf, type ExtensionBrowser } from './harness';
 import { currentSrc, enhanceById, imagesSettled, restoreById, watchPageProblems } from './page-helpers';
-import { switchEnhanceOffAndOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
+import { switchEnhanceOff, switchEnhanceOffAndOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
 
 let site: FixtureSite;
 let browser: ExtensionBrowser;
 let helper: SwitchHelper;
 let page: Page;
 let tabId: number;
+/** Enhance's service worker: a new one after each switch off and on. */
+let worker: Worker;
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
@@ -28,6 +32,7 @@ beforeAll(async () => {
   await page.goto(`${site.origin}/index.html`);
   await imagesSettled(page);
   tabId = await tabIdOf(browser.worker, page);
+  worker = browser.worker;
 });
 
 afterAll(async () => {
@@ -41,7 +46,7 @@ it('serves a tab opened before Enhance was switched off and on, and the old scri
   expect(await enhanceById(browser.worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
   expect(await currentSrc(page, 'bird')).toMatch(/^blob:/);
 
-  const worker = await switchEnhanceOffAndOn(browser);
+  worker = await switchEnhanceOffAndOn(browser);
   // The tab kept only the old script, whose extension is gone: this request injects a new one.
   const outcome = await enhanceById(worker, page, tabId, 'head', 4);
   expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
@@ -51,5 +56,19 @@ it('serves a tab opened before Enhance was switched off and on, and the old scri
   expect(await enhanceById(worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
   expect(await restoreById(worker, page, tabId, 'bird')).toBe(1);
   expect(await currentSrc(page, 'bird')).toBe(original);
+  expect(pageProblems).toEqual([]);
+});
+
+it('switched off for good, the old script hands the page back at the next move of the pointer', async () => {
+  const original = await currentSrc(page, 'bird');
+  expect(await enhanceById(worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
+  await switchEnhanceOff(browser);
+  // Chrome takes the extension away from its scripts asynchronously: the moves go on until it has.
+  await expect
+    .poll(async () => {
+      await page.mouse.move(10 + Math.random() * 100, 10 + Math.random() * 100);
+      return currentSrc(page, 'bird');
+    })
+    .toBe(original);
   expect(pageProblems).toEqual([]);
 });

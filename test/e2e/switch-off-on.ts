@@ -1,5 +1,5 @@
 /**
- * Switching Enhance off and on under open pages, as a user would in chrome://extensions: a helper
+ * Switching Enhance off (and on) under open pages, as a user would in chrome://extensions: a helper
  * extension loaded beside it does it through the management API. Chrome then leaves the old
  * content scripts in those pages, cut off, and empties the extension's session storage.
  */
@@ -24,15 +24,24 @@ export function writeSwitchHelper(): SwitchHelper {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Resolves with Enhance's new service worker. */
-export async function switchEnhanceOffAndOn(browser: ExtensionBrowser): Promise<Worker> {
+function helperWorker(browser: ExtensionBrowser): Worker {
   const helper = browser.context.serviceWorkers().find((worker) => worker.url().endsWith('/helper.js'));
   if (!helper) throw new Error('the helper extension is not running');
+  return helper;
+}
+
+/** Resolves with Enhance's new service worker. */
+export async function switchEnhanceOffAndOn(browser: ExtensionBrowser): Promise<Worker> {
   const enhanceId = new URL(browser.worker.url()).host;
   const next = browser.context.waitForEvent('serviceworker', { predicate: isEnhanceWorker });
-  await helper.evaluate(async (id) => {
+  await helperWorker(browser).evaluate(async (id) => {
     await chrome.management.setEnabled(id, false);
     await chrome.management.setEnabled(id, true);
   }, enhanceId);
   return next;
+}
+
+/** Switches Enhance off and leaves it so, as a user who gave up on it would. */
+export async function switchEnhanceOff(browser: ExtensionBrowser): Promise<void> {
+  await helperWorker(browser).evaluate((id) => chrome.management.setEnabled(id, false), new URL(browser.worker.url()).host);
 }
