@@ -5,6 +5,7 @@
  * moved to another screen, the page's choice may change (a portrait crop for a narrow window, a
  * larger file for a denser screen), and then the page's choice must win again.
  */
+import { resolvedSizes } from '../core/auto-sizes';
 import { setOrRemove, type Original } from './swap';
 
 /** Whether the page's markup offers more than one file for the image. */
@@ -24,15 +25,16 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
     for (const name of names) setOrRemove(to, name, from.getAttribute(name));
   };
   copy(img, probe, ['crossorigin', 'referrerpolicy']);
+  const sizes = (value: string | null) => resolvedSizes(value, img.loading === 'lazy', contentWidth(img));
   setOrRemove(probe, 'srcset', original.attributes.srcset);
-  setOrRemove(probe, 'sizes', original.attributes.sizes);
+  setOrRemove(probe, 'sizes', sizes(original.attributes.sizes));
   if (original.sources.length > 0) {
     const picture = document.createElement('picture');
-    for (const { element, srcset, sizes } of original.sources) {
+    for (const { element, srcset, sizes: sourceSizes } of original.sources) {
       const source = document.createElement('source');
       copy(element, source, ['media', 'type']);
       setOrRemove(source, 'srcset', srcset);
-      setOrRemove(source, 'sizes', sizes);
+      setOrRemove(source, 'sizes', sizes(sourceSizes));
       picture.append(source);
     }
     picture.append(probe);
@@ -42,4 +44,10 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
   // The browser selects the candidate in a task of its own after the markup changes.
   await new Promise((resolve) => setTimeout(resolve, 0));
   return probe.currentSrc;
+}
+
+/** The width the image is laid out at inside its padding, in CSS px: what `sizes="auto"` reads. */
+function contentWidth(img: HTMLImageElement): number {
+  const style = getComputedStyle(img);
+  return img.clientWidth - (Number.parseFloat(style.paddingLeft) || 0) - (Number.parseFloat(style.paddingRight) || 0);
 }

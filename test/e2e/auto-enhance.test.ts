@@ -322,6 +322,27 @@ describe('auto-enhance in the content script', () => {
     await leave(art);
   });
 
+  it('keeps an image with sizes="auto" (WordPress writes it on lazy images) enhanced through a resize that leaves its choice as it was', async () => {
+    const baby = readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png'));
+    for (const side of [48, 100, 200]) writePng(join(dir, `w${side}.png`), cropTo(baby, side, side));
+    writeFileSync(
+      join(dir, 'wordpress.html'),
+      `<!doctype html><img id="wp" loading="lazy" src="w200.png" srcset="w48.png 48w, w100.png 100w, w200.png 200w" sizes="auto, (max-width: 1024px) 100vw, 1024px" style="width: 96px; height: 96px">`,
+    );
+    const wordpress = await browser.context.newPage();
+    watchPageProblems(wordpress, pageProblems);
+    await wordpress.goto(`${site.origin}/wordpress.html`);
+    const showing = () => currentSrc(wordpress, 'wp');
+    // Chosen by the laid-out width (96 px): the list after "auto" would pick w200.
+    await expect.poll(showing).toBe(`${site.origin}/w100.png`);
+    expect(await enhanceById(worker, wordpress, await tabIdOf(worker, wordpress), 'wp', 2)).toMatchObject({ ok: true, images: 1 });
+    await wordpress.setViewportSize({ width: 1100, height: 900 });
+    // Longer than a resize takes to settle and the page's choice to be read.
+    await wordpress.waitForTimeout(2000);
+    expect(await showing()).toMatch(/^blob:/);
+    await wordpress.close();
+  });
+
   it('never enhances a copy the page makes of an enhanced image, and puts the copy back with the image', async () => {
     const zooming = await openSwitchedOn('zoom.html', `<!doctype html><img id="thumb" src="bird.png" style="width: 96px; height: 96px">`);
     const showing = (id: string) => currentSrc(zooming, id);
