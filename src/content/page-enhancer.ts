@@ -33,6 +33,14 @@ const NEAR_VIEWPORT_PX = 1200;
  */
 const HIDDEN_RECHECK_MS = 1000;
 
+/**
+ * Failures another try need not repeat: the engine's page was closed or crashed, or the download
+ * failed (a server's hiccup, a network change). An automatic job that failed so is tried once
+ * more by itself, this long after.
+ */
+const RETRIED: ReadonlySet<FailureCode> = new Set(['engine-unavailable', 'fetch-failed']);
+const RETRY_AFTER_MS = 10_000;
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
 
@@ -74,6 +82,8 @@ export class PageEnhancer {
   private retired = false;
   /** URLs an automatic job failed on: trying them again by themselves would fail again. */
   private readonly givenUp = new Map<string, FailureCode>();
+  /** URLs tried once more already after a failure of RETRIED's: a lasting one is not tried forever. */
+  private readonly retried = new Set<string>();
 
   /**
    * `onChange`: called after every change to this frame's images or counts. `orphaned`: whether
@@ -345,9 +355,19 @@ export class PageEnhancer {
       swapInto: (resultUrl, width) => this.swap(this.takersOf(url, pixels, waiters()), url, resultUrl, width, true),
     });
     if (!outcome.failure) return;
-    this.givenUp.set(url, outcome.failure.code);
+    const { code } = outcome.failure;
+    this.givenUp.set(url, code);
     // Animated images are not for the model: a skip, not a failure.
-    if (outcome.failure.code !== 'animated') for (const img of waiters()) this.failed.add(img);
+    if (code !== 'animated') for (const img of waiters()) this.failed.add(img);
+    if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
+  }
+
+  private retryLater(url: string, images: HTMLImageElement[]): void {
+    this.retried.add(url);
+    window.setTimeout(() => {
+      this.givenUp.delete(url);
+      for (const img of images) this.look(img);
+    }, RETRY_AFTER_MS);
   }
 
   /**

@@ -4,7 +4,7 @@
  * script-inserted images, the page's own source changes winning over ours, the frame's counts,
  * switching off, and the popup's Enhance all / Restore all.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
@@ -13,7 +13,7 @@ import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
 import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
-import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer, type Route } from './harness';
 import { box, currentSrc, enhanceById, markup, overlayTexts, watchPageProblems } from './page-helpers';
 
 /**
@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir);
+  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -74,6 +74,16 @@ afterAll(async () => {
   await site?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** What the engine asked of /flaky.png: its first download fails (HTTP 503, a server's hiccup); the page's own and later ones succeed. */
+const flakyAnswers: number[] = [];
+const flaky: Route = (_url, headers) => {
+  // The engine's fetch() asks for no destination; the page's <img> asks for an image.
+  const fromEngine = headers['sec-fetch-dest'] === 'empty';
+  const status = fromEngine && !flakyAnswers.includes(503) ? 503 : 200;
+  if (fromEngine) flakyAnswers.push(status);
+  return status === 503 ? { type: 'text/plain', body: 'busy', status } : { type: 'image/png', body: readFileSync(join(dir, 'bird.png')) };
+};
 
 const IDS = ['twin-a', 'twin-b', 'manual', 'sharp', 'pixel-art', 'inserted'];
 
@@ -341,6 +351,17 @@ describe('auto-enhance in the content script', () => {
     await wordpress.waitForTimeout(2000);
     expect(await showing()).toMatch(/^blob:/);
     await wordpress.close();
+  });
+
+  it('tries an image once more by itself, a few seconds on, when its download failed', async () => {
+    const flakyPage = await openSwitchedOn('flaky.html', `<!doctype html><img id="flaky" src="flaky.png" style="width: 96px; height: 96px">`);
+    const tab = await tabIdOf(worker, flakyPage);
+    const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab);
+    await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 0, failed: 1 });
+    await expect.poll(() => currentSrc(flakyPage, 'flaky'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    expect(flakyAnswers).toEqual([503, 200]);
+    await leave(flakyPage);
   });
 
   it('never enhances a copy the page makes of an enhanced image, and puts the copy back with the image', async () => {
