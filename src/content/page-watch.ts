@@ -1,6 +1,6 @@
 /**
  * What the page does to its images after we first looked: <img>s added and removed, new sources
- * (src, srcset, sizes, also on a <picture>'s <source>s), and loads. Our own swaps change the same
+ * (src, srcset, sizes, also on a <picture>'s <source>s, and <source>s added or removed), and loads. Our own swaps change the same
  * attributes; they run inside `asOurs` and are never reported. Shadow roots are watched like the
  * document, since web components keep their images there.
  */
@@ -20,7 +20,8 @@ export interface PageChanges {
   viewportChanged(): void;
 }
 
-const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes'];
+/** What picks an image's file: its own attributes, and on a <picture>'s <source>s also `media` and `type`. */
+const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes', 'media', 'type'];
 
 /** How long a resize must have settled for: dragging a window's edge resizes it many times a second. */
 const VIEWPORT_SETTLE_MS = 300;
@@ -35,9 +36,10 @@ const VIEWPORT_SETTLE_MS = 300;
 const RESCAN_DELAY_MS = 200;
 const RESCAN_DELAY_MAX_MS = 3200;
 
+/** The image whose file `target` helps pick: itself, or the <img> of its <picture> (for the picture or one of its <source>s). */
 function imageOf(target: Node): HTMLImageElement | null {
   if (target instanceof HTMLImageElement) return target;
-  const picture = target instanceof HTMLSourceElement ? target.parentElement : null;
+  const picture = target instanceof HTMLSourceElement ? target.parentElement : target;
   return picture instanceof HTMLPictureElement ? picture.querySelector(':scope > img') : null;
 }
 
@@ -162,6 +164,9 @@ export class PageWatch {
           for (const img of imagesIn(node, roots)) added.add(img);
         }
         for (const node of record.removedNodes) for (const img of imagesIn(node)) removed.add(img);
+        // A <source> added to or taken from a <picture> may change the file its image picks.
+        const img = record.target instanceof HTMLPictureElement ? imageOf(record.target) : null;
+        if (img && [...record.addedNodes, ...record.removedNodes].some((node) => node instanceof HTMLSourceElement)) changed.set(img, true);
       } else {
         const img = imageOf(record.target);
         if (img) changed.set(img, changed.get(img) === true || record.attributeName !== 'sizes');

@@ -139,13 +139,21 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
 
 /**
  * Copies the page made of an image while it showed our result (see isOurResult) would be left on
- * a revoked URL, broken: they get the image's own attributes back, as the image did.
+ * a revoked URL, broken: they get the image's own attributes back, as the image did, and so do
+ * the <source>s of a copied <picture> (a carousel's cloned slide), which the browser prefers.
  */
 function putBackCopies(original: Original): void {
   for (const copy of pageImages()) {
     if (copy.getAttribute('srcset') !== original.shown.srcset) continue;
     setOrRemove(copy, 'srcset', original.attributes.srcset);
     setOrRemove(copy, 'sizes', original.attributes.sizes);
+    // A copy's <source>s stand where the image's did.
+    sourcesOf(copy).forEach((source, i) => {
+      const own = original.sources[i];
+      if (!own || source.getAttribute('srcset') !== original.shown.srcset) return;
+      setOrRemove(source, 'srcset', own.srcset);
+      setOrRemove(source, 'sizes', own.sizes);
+    });
   }
 }
 

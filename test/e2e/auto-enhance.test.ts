@@ -14,7 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer, type Route } from './harness';
-import { box, currentSrc, enhanceById, markup, overlayTexts, watchPageProblems } from './page-helpers';
+import { box, currentSrc, enhanceById, markup, overlayTexts, restoreById, watchPageProblems } from './page-helpers';
 
 /**
  * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), one
@@ -384,6 +384,49 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(() => showing('zoom')).toBe(`${site.origin}/bird.png`);
     await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
     await zooming.close();
+  });
+
+  describe('a <picture> enhanced from the menu', () => {
+    let pictures: Page;
+    let tab: number;
+    const showing = (id: string) => currentSrc(pictures, id);
+
+    beforeAll(async () => {
+      writeFileSync(
+        join(dir, 'pictures.html'),
+        `<!doctype html><picture id="picture"><source media="(min-width: 1px)" srcset="bird.png"><img id="art" src="head.png" style="width: 96px; height: 96px"></picture>`,
+      );
+      pictures = await browser.context.newPage();
+      watchPageProblems(pictures, pageProblems);
+      await pictures.goto(`${site.origin}/pictures.html`);
+      tab = await tabIdOf(worker, pictures);
+    });
+
+    afterAll(() => pictures.close());
+
+    it('a copy of it (a carousel cloning its slide) shows the page\'s file again when it is restored, not a freed result', async () => {
+      await expect.poll(() => showing('art')).toBe(`${site.origin}/bird.png`);
+      expect(await enhanceById(worker, pictures, tab, 'art', 2)).toMatchObject({ ok: true, images: 1 });
+      await pictures.evaluate(() => {
+        const copy = document.getElementById('picture')!.cloneNode(true) as HTMLPictureElement;
+        copy.querySelector('img')!.id = 'art-copy';
+        document.body.append(copy);
+      });
+      expect(await showing('art-copy')).toBe(await showing('art'));
+      expect(await restoreById(worker, pictures, tab, 'art')).toBe(1);
+      await expect.poll(() => showing('art-copy')).toBe(`${site.origin}/bird.png`);
+      expect(await pictures.evaluate(() => (document.getElementById('art-copy') as HTMLImageElement).naturalWidth)).toBe(48);
+      await pictures.evaluate(() => document.getElementById('art-copy')!.parentElement!.remove());
+    });
+
+    it('lets go of it when the page adds a <source> that picks another file', async () => {
+      expect(await enhanceById(worker, pictures, tab, 'art', 2)).toMatchObject({ ok: true, images: 1 });
+      const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts.enhanced, tab);
+      await expect.poll(counts).toBeGreaterThan(0);
+      await pictures.evaluate(() => document.getElementById('picture')!.insertAdjacentHTML('afterbegin', '<source media="(min-width: 1px)" srcset="butterfly.png">'));
+      await expect.poll(() => showing('art')).toBe(`${site.origin}/butterfly.png`);
+      await expect.poll(counts).toBe(0);
+    });
   });
 
   it('enhances images in frames with no URL of their own: srcdoc, and about:blank filled by the page', async () => {
