@@ -41,6 +41,12 @@ const HIDDEN_RECHECK_MS = 1000;
 const RETRIED: ReadonlySet<FailureCode> = new Set(['engine-unavailable', 'fetch-failed']);
 const RETRY_AFTER_MS = 10_000;
 
+/**
+ * What the engine turns away that auto-enhance counts as skipped, not failed: files not for the
+ * model (an animation; an SVG at a URL that did not say so), which the page shows well as it is.
+ */
+const ENGINE_SKIPS: ReadonlySet<FailureCode> = new Set(['animated', 'svg']);
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
 
@@ -149,8 +155,8 @@ export class PageEnhancer {
   /** The popup's Enhance all: every image on the page is looked at now. Resolves to how many were queued. */
   async enhanceAll(): Promise<number> {
     this.watch.start();
-    // A second try for what failed; animated images would only be turned away again.
-    for (const [url, code] of this.givenUp) if (code !== 'animated') this.givenUp.delete(url);
+    // A second try for what failed; skipped files would only be turned away again.
+    for (const [url, code] of this.givenUp) if (!ENGINE_SKIPS.has(code)) this.givenUp.delete(url);
     const looks = pageImages().map((img) => {
       this.forced.add(img);
       this.restoredByUser.delete(img);
@@ -357,8 +363,7 @@ export class PageEnhancer {
     if (!outcome.failure) return;
     const { code } = outcome.failure;
     this.givenUp.set(url, code);
-    // Animated images are not for the model: a skip, not a failure.
-    if (code !== 'animated') for (const img of waiters()) this.failed.add(img);
+    if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.add(img);
     if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
   }
 

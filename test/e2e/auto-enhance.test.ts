@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky });
+  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }) });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -84,6 +84,9 @@ const flaky: Route = (_url, headers) => {
   if (fromEngine) flakyAnswers.push(status);
   return status === 503 ? { type: 'text/plain', body: 'busy', status } : { type: 'image/png', body: readFileSync(join(dir, 'bird.png')) };
 };
+
+/** An SVG at a URL that does not say so: only its bytes tell. */
+const SVG_ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><circle cx="12" cy="12" r="10" fill="teal"/></svg>';
 
 const IDS = ['twin-a', 'twin-b', 'manual', 'sharp', 'pixel-art', 'inserted'];
 
@@ -362,6 +365,17 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
     expect(flakyAnswers).toEqual([503, 200]);
     await leave(flakyPage);
+  });
+
+  it('counts an SVG the engine turns away (its URL did not say SVG) as skipped, not failed', async () => {
+    const jobsRun = () => worker.evaluate(async () => (await self.enhance.status()).engine?.jobsRun ?? 0);
+    const before = await jobsRun();
+    const icons = await openSwitchedOn('icon.html', `<!doctype html><img id="icon" src="icon" style="width: 96px; height: 96px">`);
+    const tab = await tabIdOf(worker, icons);
+    await expect.poll(jobsRun, { timeout: 60_000 }).toBeGreaterThan(before);
+    await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+    expect(await currentSrc(icons, 'icon')).toBe(`${site.origin}/icon`);
+    await leave(icons);
   });
 
   it('never enhances a copy the page makes of an enhanced image, and puts the copy back with the image', async () => {
