@@ -62,6 +62,10 @@ it('serves a tab opened before Enhance was switched off and on, and the old scri
 it('switched off for good, the old script hands the page back at the next move of the pointer', async () => {
   const original = await currentSrc(page, 'bird');
   expect(await enhanceById(worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
+  // The page's counts reach the worker first: a report cut off by the switch would be a warning in the page's console.
+  const enhancedOnPage = await page.evaluate(() => [...document.images].filter((img) => img.currentSrc.startsWith('blob:')).length);
+  expect(enhancedOnPage).toBe(2); // the bird, and the head of the test before
+  await expect.poll(async () => (await worker.evaluate((t) => self.enhance.status(t), tabId)).counts.enhanced).toBe(enhancedOnPage);
   await switchEnhanceOff(browser);
   // Chrome takes the extension away from its scripts asynchronously: the moves go on until it has.
   await expect
