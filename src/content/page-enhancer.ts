@@ -18,7 +18,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { offersChoice, pageChoice } from './page-choice';
 import { pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, originalOf, releaseImage, restoreImage } from './swap';
+import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, originalOf, releaseImage, restoreImage, restoreImages } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -62,7 +62,7 @@ export class PageEnhancer {
   });
   private readonly watch = new PageWatch({
     added: (img) => this.observe(img),
-    removed: (img) => this.forget(img),
+    removed: (images) => this.forget(images),
     sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
     loaded: (img) => this.look(img),
     viewportChanged: () => void this.followPageChoices().catch((error: unknown) => logError('page choice', error)),
@@ -146,7 +146,7 @@ export class PageEnhancer {
   }
 
   restore(srcUrl: string): number {
-    const restored = this.watch.asOurs(() => imagesShowing(srcUrl).filter(restoreImage));
+    const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
     this.changed();
     return restored.length;
@@ -169,7 +169,7 @@ export class PageEnhancer {
   restoreAll(): number {
     this.forced = new WeakSet();
     const withdrawn = this.queue.withdrawAll();
-    const restored = this.watch.asOurs(() => enhancedImages().filter(restoreImage));
+    const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
     this.stopWatchingIfIdle();
     this.changed();
@@ -211,9 +211,7 @@ export class PageEnhancer {
     this.forced = new WeakSet();
     this.stopRecheckingHidden();
     this.queue.withdrawAll();
-    this.watch.asOurs(() => {
-      for (const img of enhancedImages()) if (originalOf(img)?.auto) restoreImage(img);
-    });
+    this.watch.asOurs(() => restoreImages(enhancedImages().filter((img) => originalOf(img)?.auto)));
     this.stopWatchingIfIdle();
     this.changed();
   }
@@ -332,17 +330,19 @@ export class PageEnhancer {
   }
 
   /**
-   * The page dropped the image (a feed recycling its items, a closed gallery). Our result goes
-   * with it: its blob would otherwise live as long as the page, and an endless feed would grow
-   * without bound. Should the page put the element back, it shows its own source, and is looked at
+   * The page dropped the images (a feed recycling its items, a closed gallery). Our results go
+   * with them: their blobs would otherwise live as long as the page, and an endless feed would grow
+   * without bound. Should the page put an element back, it shows its own source, and is looked at
    * again like any new image.
    */
-  private forget(img: HTMLImageElement): void {
-    this.watch.asOurs(() => restoreImage(img));
-    this.viewport?.unobserve(img);
-    this.resized?.unobserve(img);
-    this.queue.withdraw(img);
-    this.failed.delete(img);
+  private forget(images: HTMLImageElement[]): void {
+    this.watch.asOurs(() => restoreImages(images));
+    for (const img of images) {
+      this.viewport?.unobserve(img);
+      this.resized?.unobserve(img);
+      this.queue.withdraw(img);
+      this.failed.delete(img);
+    }
     this.changed();
   }
 

@@ -8,7 +8,8 @@ import { imagesIn, shadowRootsIn } from './page-images';
 
 export interface PageChanges {
   added(img: HTMLImageElement): void;
-  removed(img: HTMLImageElement): void;
+  /** Taken off the page, in one batch of changes (a feed dropping a screenful at once). */
+  removed(images: HTMLImageElement[]): void;
   /**
    * The page changed the image's source attributes, or those of a <source> of its <picture>:
    * `newSource` when src or srcset changed, false when only sizes did.
@@ -173,7 +174,8 @@ export class PageWatch {
       }
     }
     // A node moved within the page is removed and added in one batch: it is still connected.
-    for (const img of removed) if (!img.isConnected) this.on.removed(img);
+    const gone = [...removed].filter((img) => !img.isConnected);
+    if (gone.length > 0) this.on.removed(gone);
     for (const img of added) if (img.isConnected) this.on.added(img);
     for (const [img, newSource] of changed) if (img.isConnected) this.on.sourceChanged(img, newSource);
     // An image the memory cache serves makes no resource entry: new elements are a reason to look too.

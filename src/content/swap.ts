@@ -113,12 +113,13 @@ function selectAgain(img: HTMLImageElement): void {
 }
 
 /**
- * Takes our result out of the image. `onlyOurs` leaves every attribute the page has changed
- * since the swap as the page set it: writing the old value back would undo the page's own update.
+ * Takes our result out of the image, and returns what it had held. `onlyOurs` leaves every
+ * attribute the page has changed since the swap as the page set it: writing the old value back
+ * would undo the page's own update.
  */
-function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
+function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
   const original = enhanced.get(img);
-  if (!original) return false;
+  if (!original) return null;
   enhanced.delete(img);
   const putBack = (element: Element, name: 'srcset' | 'sizes', value: string | null) => {
     if (!onlyOurs || element.getAttribute(name) === original.shown[name]) setOrRemove(element, name, value);
@@ -130,21 +131,31 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): boolean {
   putBack(img, 'srcset', original.attributes.srcset);
   putBack(img, 'sizes', original.attributes.sizes);
   selectAgain(img);
-  if (!isOurResult(original.resultUrl)) {
-    putBackCopies(original);
-    URL.revokeObjectURL(original.resultUrl);
-  }
-  return true;
+  return original;
+}
+
+/**
+ * Frees the results no image of ours shows any more, once copies of them are put back. One walk
+ * of the page serves them all: a feed that drops dozens of enhanced images at once, or Restore
+ * all, would otherwise walk the whole page, shadow roots and all, once per image.
+ */
+function free(taken: Original[]): void {
+  const unused = taken.filter((original) => !isOurResult(original.resultUrl));
+  if (unused.length === 0) return;
+  putBackCopies(new Map(unused.map((original) => [original.shown.srcset, original])));
+  for (const { resultUrl } of unused) URL.revokeObjectURL(resultUrl);
 }
 
 /**
  * Copies the page made of an image while it showed our result (see isOurResult) would be left on
  * a revoked URL, broken: they get the image's own attributes back, as the image did, and so do
  * the <source>s of a copied <picture> (a carousel's cloned slide), which the browser prefers.
+ * `bySrcset`: the results to put back, by the srcset we gave their images.
  */
-function putBackCopies(original: Original): void {
+function putBackCopies(bySrcset: Map<string, Original>): void {
   for (const copy of pageImages()) {
-    if (copy.getAttribute('srcset') !== original.shown.srcset) continue;
+    const original = bySrcset.get(copy.getAttribute('srcset') ?? '');
+    if (!original) continue;
     setOrRemove(copy, 'srcset', original.attributes.srcset);
     setOrRemove(copy, 'sizes', original.attributes.sizes);
     // A copy's <source>s stand where the image's did.
@@ -157,12 +168,25 @@ function putBackCopies(original: Original): void {
   }
 }
 
-/** Puts every attribute back exactly as the page had it. */
+/** Puts every attribute of each image back exactly as the page had it; returns those that had our result. */
+export function restoreImages(images: HTMLImageElement[]): HTMLImageElement[] {
+  const taken: Original[] = [];
+  const restored = images.filter((img) => {
+    const original = takeOut(img, false);
+    if (original) taken.push(original);
+    return original !== null;
+  });
+  free(taken);
+  return restored;
+}
+
 export function restoreImage(img: HTMLImageElement): boolean {
-  return takeOut(img, false);
+  return restoreImages([img]).length > 0;
 }
 
 /** "The page wins": it gave the image a new source, so we let go of it without writing over that. */
 export function releaseImage(img: HTMLImageElement): boolean {
-  return takeOut(img, true);
+  const original = takeOut(img, true);
+  if (original) free([original]);
+  return original !== null;
 }
