@@ -9,7 +9,7 @@ import { tabCounts } from './tab-counts-store';
 
 export const TOGGLE_AUTO = 'toggle-auto';
 
-export const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not on one.';
+const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not on one.';
 
 export async function onCommand(command: string, tab: Tabs.Tab | undefined): Promise<void> {
   if (command !== TOGGLE_AUTO) return;

@@ -1,8 +1,8 @@
 /**
  * What the page does to its images after we first looked: <img>s added and removed, new sources
- * (src, srcset, sizes, also on a <picture>'s <source>s, and <source>s added or removed), and loads. Our own swaps change the same
- * attributes; they run inside `asOurs` and are never reported. Shadow roots are watched like the
- * document, since web components keep their images there.
+ * (src, srcset, sizes, also on a <picture>'s <source>s, and <source>s added or removed), and
+ * loads. Our own swaps change the same attributes; they run inside `asOurs` and are never
+ * reported. Shadow roots are watched like the document, since web components keep their images there.
  */
 import { imagesIn, shadowRootsIn } from './page-images';
 
