@@ -152,6 +152,7 @@ describe('ResultCache', () => {
     expect(await cache.lookup('a', 100)).toBeUndefined();
     await cache.save('a', tenBytes('a'), 100);
     expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+    expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((what) => what === 'cache unavailable')).toBe(true);
     store.failOpen = false;
     await cache.save('a', tenBytes('a'), 100);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_LOW_RES, buildAutoSite, LEAVE_ALONE, LOW_RES } from './auto-site';
-import { launchWithExtension, serveFolder, type ExtensionBrowser, type FixtureServer } from './harness';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 import { box, watchPageProblems } from './page-helpers';
 
 type Box = Awaited<ReturnType<typeof box>>;
@@ -99,7 +99,9 @@ describe('auto-enhance on a site', () => {
     // Long enough for the page's load, its inserted images and a first job, had one been started.
     await page.waitForTimeout(3000);
     expect(await enhancedIds(page)).toEqual([]);
-    expect((await counters(browser.worker)).inferences).toBe(0);
+    // Nothing was even queued: the engine starts with the first queued job, and a tab's counts count them.
+    const status = await browser.worker.evaluate((t) => self.enhance.status(t), await tabIdOf(browser.worker, page));
+    expect(status).toMatchObject({ offscreen: false, inferences: 0, counts: { enhanced: 0, queued: 0, failed: 0 } });
   });
 
   it('enhances the low-res images on screen once switched on, and only those', async () => {

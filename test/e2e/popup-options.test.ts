@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
+import { enhanceById } from './page-helpers';
 
 let dir: string;
 let site: FixtureServer;
@@ -333,9 +334,17 @@ describe('options page', () => {
   });
 
   it('shows the cache usage, and Clear cache empties it', async () => {
+    // A result in the cache first, so that there is something to clear.
+    copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/babyx4.png'), join(dir, 'baby.png'));
+    writeFileSync(join(dir, 'cached.html'), '<!doctype html><title>Cached</title><img id="baby" src="baby.png" style="width: 256px" alt="baby">');
+    const cached = await browser.context.newPage();
+    await cached.goto(`${site.origin}/cached.html`);
+    expect(await enhanceById(browser.worker, cached, await tabIdOf(browser.worker, cached), 'baby', 2)).toMatchObject({ ok: true });
+    await cached.close();
+
     const options = await openOptions();
     const usage = options.locator('#cache-usage');
-    await expect.poll(() => usage.textContent()).toMatch(/^\d+ images?, [\d.,]+ MB$/);
+    await expect.poll(() => usage.textContent()).toMatch(/^[1-9]\d* images?, [\d.,]+ MB$/);
     await options.getByRole('button', { name: 'Clear cache' }).click();
     await expect.poll(() => usage.textContent()).toBe('0 images, 0 MB');
     await options.close();

@@ -38,13 +38,15 @@ def synthetic_train_root() -> Path:
     return TRAIN_ROOT / "train" / TRAIN_FOLDERS[0]
 
 
-def train(run: Path, max_steps: int, *extra: str) -> None:
+def train(run: Path, max_steps: int, *extra: str) -> str:
+    """Runs training.train on the synthetic data; returns what it printed."""
     cmd = [sys.executable, "-m", "training.train", "--run", str(run), "--scale", "2", "--preset", "fast",
            "--batch", "2", "--patch", "16", "--steps", "6", "--warmup", "2", "--max-steps", str(max_steps),
            "--threads", "1", "--data", str(synthetic_train_root()), *extra]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         raise AssertionError(f"train.py failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc.stdout
 
 
 class Pipeline(unittest.TestCase):
@@ -54,7 +56,8 @@ class Pipeline(unittest.TestCase):
         cls.straight, cls.resumed = cls.tmp / "runs" / "straight", cls.tmp / "runs" / "resumed"
         train(cls.straight, 6, "--ema", "0.9")
         train(cls.resumed, 3, "--ema", "0.9")
-        train(cls.resumed, 6, "--ema", "0.9")  # --max-steps counts the resumed steps too: 3 more
+        cls.stopped_at = torch.load(cls.resumed / "last.pt", map_location="cpu")["step"]
+        cls.resume_output = train(cls.resumed, 6, "--ema", "0.9")  # --max-steps counts the resumed steps too: 3 more
         from training.plksr import PLKSR, count_parameters, preset
 
         cls.models = cls.tmp / "models"
@@ -70,6 +73,9 @@ class Pipeline(unittest.TestCase):
     def test_resume_is_exact(self):
         a = torch.load(self.straight / "last.pt", map_location="cpu")
         b = torch.load(self.resumed / "last.pt", map_location="cpu")
+        # The second half did resume: retraining from step 0 would give the same weights too.
+        self.assertEqual(self.stopped_at, 3)
+        self.assertIn(f"resumed {self.resumed / 'last.pt'} at step 3", self.resume_output)
         self.assertEqual((a["step"], b["step"]), (6, 6))
         self.assertEqual(a["model"].keys(), b["model"].keys())
         for key in a["model"]:
