@@ -127,6 +127,30 @@ function tabCounts(): Promise<TabCounts> {
   return worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId);
 }
 
+/**
+ * Counts, from now on, every walk of the page's tree (and its shadow roots) by the content script:
+ * counted in the script's own world, reached over CDP.
+ */
+async function countTreeWalks(): Promise<{ count(): Promise<number>; stop(): Promise<void> }> {
+  const cdp = await browser.context.newCDPSession(page);
+  const worlds: number[] = [];
+  cdp.on('Runtime.executionContextCreated', ({ context }) => {
+    if (context.auxData?.type === 'isolated' && context.origin.startsWith('chrome-extension://')) worlds.push(context.id);
+  });
+  await cdp.send('Runtime.enable');
+  expect(worlds).toHaveLength(1);
+  const inScriptWorld = async (expression: string) =>
+    (await cdp.send('Runtime.evaluate', { expression, contextId: worlds[0], returnByValue: true })).result.value as unknown;
+  await inScriptWorld(`(() => {
+    globalThis.treeWalks = 0;
+    if (globalThis.walkCounted) return;
+    globalThis.walkCounted = true;
+    const walk = Document.prototype.createTreeWalker;
+    Document.prototype.createTreeWalker = function (...args) { globalThis.treeWalks++; return walk.apply(this, args); };
+  })()`);
+  return { count: async () => (await inScriptWorld('globalThis.treeWalks')) as number, stop: () => cdp.detach() };
+}
+
 describe('images in shadow roots', () => {
   it("the menu's Enhance x2 and Restore original reach an image in a shadow root", async () => {
     const before = await shown('open');
@@ -203,35 +227,25 @@ describe('images in shadow roots', () => {
     await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const), false);
   });
 
-  it('switching the site off puts every shadow-root image back', async () => {
+  it('switching the site off puts every shadow-root image back, walking the page once for all of them', async () => {
+    const walks = await countTreeWalks();
     await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
     await expect.poll(enhancedKeys).toEqual([]);
     await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+    // One walk of the page: the document and the four cards' roots (open, closed, late, inserted), not that for each of the four images.
+    expect(await walks.count()).toBe(5);
+    await walks.stop();
   });
 
   it('then, with nothing of ours left and the site off, stops watching the page', async () => {
-    // Counted in the content script's own world, reached over CDP: every walk of the page's tree.
-    const cdp = await browser.context.newCDPSession(page);
-    const worlds: number[] = [];
-    cdp.on('Runtime.executionContextCreated', ({ context }) => {
-      if (context.auxData?.type === 'isolated' && context.origin.startsWith('chrome-extension://')) worlds.push(context.id);
-    });
-    await cdp.send('Runtime.enable');
-    expect(worlds).toHaveLength(1);
-    const inScriptWorld = async (expression: string) =>
-      (await cdp.send('Runtime.evaluate', { expression, contextId: worlds[0], returnByValue: true })).result.value as unknown;
-    await inScriptWorld(`(() => {
-      globalThis.treeWalks = 0;
-      const walk = Document.prototype.createTreeWalker;
-      Document.prototype.createTreeWalker = function (...args) { globalThis.treeWalks++; return walk.apply(this, args); };
-    })()`);
+    const walks = await countTreeWalks();
     // What a feed does: a new card with an image in its shadow root, twice, a rescan's delay apart.
     for (const key of ['feed-1', 'feed-2']) {
       await page.evaluate((k) => document.getElementById('feed')?.insertAdjacentHTML('beforeend', `<photo-card key="${k}" file="bird.png"></photo-card>`), key);
       await page.waitForTimeout(400);
     }
-    expect(await inScriptWorld('globalThis.treeWalks')).toBe(0);
-    await cdp.detach();
+    expect(await walks.count()).toBe(0);
+    await walks.stop();
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
