@@ -398,6 +398,7 @@ export class PageEnhancer {
     const live = images.filter((img) => img.isConnected);
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();
+    this.watch.watchRootsOf(live);
     this.watch.asOurs(() => {
       for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, auto);
     });

@@ -118,6 +118,18 @@ export class PageWatch {
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
   }
 
+  /**
+   * Makes sure the shadow roots these images are in are watched. A root attached since the last
+   * walk (a component defined late, whose image the memory cache served, so no load was timed)
+   * would hide the page's next change to an image we are about to swap.
+   */
+  watchRootsOf(images: HTMLImageElement[]): void {
+    if (!this.observer) return;
+    const roots = new Set<ShadowRoot>();
+    for (const img of images) for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) roots.add(root);
+    this.watchNewRoots([...roots]);
+  }
+
   /** Watches those of `roots` not watched yet; returns them. */
   private watchNewRoots(roots: ShadowRoot[]): ShadowRoot[] {
     const fresh = roots.filter((root) => !this.watchedRoots.has(root));

@@ -248,6 +248,44 @@ describe('images in shadow roots', () => {
     await walks.stop();
   });
 
+  it("notices the page's change to an image in a root that appeared after the page was last walked", async () => {
+    writeFileSync(
+      join(dir, 'late-root.html'),
+      `<!doctype html><img id="first" src="${FILES.open}.png" style="width: 96px; height: 96px"><img src="${FILES.inserted}.png" style="width: 48px; height: 48px"><div id="host"></div>
+<script>
+  // A root on an element already there (no mutation record), its image from the memory cache (no load timed).
+  window.attachLate = () => {
+    const root = document.getElementById('host').attachShadow({ mode: 'open' });
+    root.innerHTML = '<img src="${FILES.inserted}.png" style="width: 96px; height: 96px">';
+    window.lateImage = root.querySelector('img');
+  };
+</script>`,
+    );
+    const late = await browser.context.newPage();
+    watchPageProblems(late, pageProblems);
+    await late.goto(`${site.origin}/late-root.html`);
+    const lateTab = await tabIdOf(worker, late);
+    const upscale = (file: string) => worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [lateTab, `${site.origin}/${file}`] as const);
+    // The first swap starts the page watch, which finds no shadow root yet; the second puts the
+    // later image's result in the cache, so that its own job ends before a rescan could find its root.
+    expect(await upscale(`${FILES.open}.png`)).toMatchObject({ ok: true });
+    expect(await upscale(`${FILES.inserted}.png`)).toMatchObject({ ok: true });
+    // Page changes that bring no root make each rescan wait twice as long, up to 3.2 s.
+    for (const wait of [300, 500, 900, 1700, 3300]) {
+      await late.evaluate(() => document.body.append(document.createElement('span')));
+      await late.waitForTimeout(wait);
+    }
+    await late.evaluate(() => (window as unknown as { attachLate(): void }).attachLate());
+    await late.waitForFunction(() => (window as unknown as { lateImage: HTMLImageElement }).lateImage.complete);
+    expect(await upscale(`${FILES.inserted}.png`)).toMatchObject({ ok: true });
+    const lateShows = () => late.evaluate(() => (window as unknown as { lateImage: HTMLImageElement }).lateImage.currentSrc);
+    expect(await lateShows()).toMatch(/^blob:/);
+    // The page shows another file there: it wins over our result.
+    await late.evaluate((file) => ((window as unknown as { lateImage: HTMLImageElement }).lateImage.src = file), `${FILES.closed}.png`);
+    await expect.poll(lateShows).toBe(`${site.origin}/${FILES.closed}.png`);
+    await late.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
