@@ -8,9 +8,20 @@
 import { resolvedSizes } from '../core/auto-sizes';
 import { setOrRemove, type Original } from './swap';
 
-/** Whether the page's markup offers more than one file for the image. */
-export function offersChoice(original: Original): boolean {
-  return original.sources.length > 0 || (original.attributes.srcset?.includes(',') ?? false);
+/**
+ * Whether the page's markup may answer a new viewport differently: more than one file to pick
+ * from, or a `sizes` that lays the same file out at another width (an image with no CSS width
+ * takes the width `sizes` gives it).
+ */
+export function followsViewport(original: Original): boolean {
+  const sized = original.attributes.sizes !== null || original.sources.some((source) => source.sizes !== null);
+  return sized || original.sources.length > 0 || (original.attributes.srcset?.includes(',') ?? false);
+}
+
+export interface PageChoice {
+  url: string;
+  /** The width, in CSS px, the page's markup gives the file by itself (its density-corrected natural width); null when it could not be read. */
+  width: number | null;
 }
 
 /**
@@ -18,7 +29,7 @@ export function offersChoice(original: Original): boolean {
  * of its markup (selection needs no layout, and a detached image touches nothing on the page; it
  * loads the file it selects, as the page would once it is restored).
  */
-export async function pageChoice(img: HTMLImageElement, original: Original): Promise<string> {
+export async function pageChoice(img: HTMLImageElement, original: Original): Promise<PageChoice> {
   // Only what selection reads: a full clone would carry the page's inline handlers (onload) along.
   const probe = document.createElement('img');
   const copy = (from: Element, to: Element, names: string[]) => {
@@ -43,7 +54,13 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
   setOrRemove(probe, 'src', img.getAttribute('src'));
   // The browser selects the candidate in a task of its own after the markup changes.
   await new Promise((resolve) => setTimeout(resolve, 0));
-  return probe.currentSrc;
+  const url = probe.currentSrc;
+  // The file is the one on the page, so it comes from the cache; a failed decode just says nothing.
+  const width = await probe.decode().then(
+    () => probe.naturalWidth,
+    () => null,
+  );
+  return { url, width };
 }
 
 /** The width the image is laid out at inside its padding, in CSS px: what `sizes="auto"` reads. */

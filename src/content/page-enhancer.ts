@@ -15,10 +15,10 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { CountsReport } from './counts-report';
 import { enhanceImages } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
-import { offersChoice, pageChoice } from './page-choice';
+import { followsViewport, pageChoice } from './page-choice';
 import { pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, originalOf, releaseImage, restoreImage, restoreImages } from './swap';
+import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, releaseImage, restoreImage, restoreImages } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -316,16 +316,23 @@ export class PageEnhancer {
    * After a resize, a zoom or a move to another screen: a responsive image whose markup now picks
    * another file gets it back, as when the page itself sets a new source; auto-enhance looks at
    * that file afresh when it loads (not before: until then the image still reports the old one).
-   * Images whose markup offers one file keep their result.
+   * An image that keeps its file keeps its result, laid out at the width the page's `sizes` now
+   * gives the file.
    */
   private async followPageChoices(): Promise<void> {
     for (const img of enhancedImages()) {
       const original = originalOf(img);
-      if (!original || !offersChoice(original) || (await pageChoice(img, original)) === original.srcUrl) continue;
-      // Restored by the user or by the page while the choice was read: nothing left to hand back.
+      if (!original || !followsViewport(original)) continue;
+      const choice = await pageChoice(img, original);
+      // Restored by the user or by the page while the choice was read: nothing left to change.
       if (originalOf(img) !== original) continue;
-      this.watch.asOurs(() => restoreImage(img));
-      this.changed();
+      if (choice.url !== original.srcUrl) {
+        this.watch.asOurs(() => restoreImage(img));
+        this.changed();
+      } else if (choice.width !== null && choice.width > 0 && choice.width !== original.shownWidth) {
+        const width = choice.width;
+        this.watch.asOurs(() => layOutAt(img, width));
+      }
     }
   }
 

@@ -102,6 +102,21 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
 }
 
 /**
+ * Lays an enhanced image out at `width` CSS px from now on: the width the page's own `sizes` gives
+ * its file after a resize. Attributes the page changed since the swap stay as the page set them.
+ */
+export function layOutAt(img: HTMLImageElement, width: number): void {
+  const original = enhanced.get(img);
+  if (!original) return;
+  const old = original.shown.sizes;
+  original.shown.sizes = `${width}px`;
+  original.shownWidth = width;
+  for (const element of [...original.sources.map((source) => source.element), img]) {
+    if (element.getAttribute('sizes') === old) element.setAttribute('sizes', original.shown.sizes);
+  }
+}
+
+/**
  * Chromium (seen in 156) can keep the density of our result for an original it takes from its
  * memory cache, laying the page's image out at the wrong size. Selecting the same candidates
  * once more, by a srcset that differs only in a trailing space, lays it out right.

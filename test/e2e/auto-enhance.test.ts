@@ -362,6 +362,22 @@ describe('auto-enhance in the content script', () => {
     await wordpress.close();
   });
 
+  it("keeps an image with no set width as wide as the page's sizes makes it, through a resize", async () => {
+    writePng(join(dir, 'fluid.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 200, 200));
+    writeFileSync(join(dir, 'fluid.html'), `<!doctype html><img id="fluid" src="fluid.png" srcset="fluid.png 200w" sizes="(max-width: 1200px) 100px, 150px">`);
+    const fluid = await browser.context.newPage();
+    watchPageProblems(fluid, pageProblems);
+    await fluid.goto(`${site.origin}/fluid.html`);
+    const width = () => fluid.evaluate(() => document.getElementById('fluid')!.getBoundingClientRect().width);
+    await expect.poll(width).toBe(150);
+    expect(await enhanceById(worker, fluid, await tabIdOf(worker, fluid), 'fluid', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await width()).toBe(150);
+    await fluid.setViewportSize({ width: 1100, height: 900 });
+    await expect.poll(width, { timeout: 10_000 }).toBe(100);
+    expect(await currentSrc(fluid, 'fluid')).toMatch(/^blob:/);
+    await fluid.close();
+  });
+
   it('tries an image once more by itself, a few seconds on, when its download failed', async () => {
     const flakyPage = await openSwitchedOn('flaky.html', `<!doctype html><img id="flaky" src="flaky.png" style="width: 96px; height: 96px">`);
     const tab = await tabIdOf(worker, flakyPage);
