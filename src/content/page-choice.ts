@@ -20,7 +20,10 @@ export function followsViewport(original: Original): boolean {
 
 export interface PageChoice {
   url: string;
-  /** The width, in CSS px, the page's markup gives the file by itself (its density-corrected natural width); null when it could not be read. */
+  /**
+   * The width, in CSS px, the page's markup gives the file by itself (its density-corrected
+   * natural width): read only when the file is the one enhanced; null otherwise, or unreadable.
+   */
   width: number | null;
 }
 
@@ -55,7 +58,8 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
   // The browser selects the candidate in a task of its own after the markup changes.
   await new Promise((resolve) => setTimeout(resolve, 0));
   const url = probe.currentSrc;
-  // The file is the one on the page, so it comes from the cache; a failed decode just says nothing.
+  if (url !== original.srcUrl) return { url, width: null };
+  // The file on the page, so the cache has it; a failed decode just says nothing.
   const width = await probe.decode().then(
     () => probe.naturalWidth,
     () => null,
