@@ -59,12 +59,14 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
   await new Promise((resolve) => setTimeout(resolve, 0));
   const url = probe.currentSrc;
   if (url !== original.srcUrl) return { url, width: null };
-  // The file on the page, so the cache has it; a failed decode just says nothing.
-  const width = await probe.decode().then(
-    () => probe.naturalWidth,
-    () => null,
-  );
-  return { url, width };
+  // The file on the page, so the cache has it. Its size is known once it loads; no decode is needed.
+  if (!probe.complete) {
+    await new Promise((resolve) => {
+      probe.addEventListener('load', resolve, { once: true });
+      probe.addEventListener('error', resolve, { once: true });
+    });
+  }
+  return { url, width: probe.naturalWidth || null };
 }
 
 /** The width the image is laid out at inside its padding, in CSS px: what `sizes="auto"` reads. */
