@@ -14,7 +14,7 @@ import { encodePng, readPng } from '../../src/node/png';
 import { BENCH, GOOD, openFixtureSite, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
 import { tabIdOf, type ExtensionBrowser } from './harness';
-import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, watchPageProblems } from './page-helpers';
+import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, toolbarAction, watchPageProblems } from './page-helpers';
 
 let fixture: FixtureSession;
 let dir: string;
@@ -34,11 +34,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => fixture?.close());
-
-/** The tab's toolbar badge and tooltip, as the user sees them. */
-function toolbarAction(tabId: number): Promise<{ badge: string; title: string }> {
-  return browser.worker.evaluate(async (id) => ({ badge: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }), tabId);
-}
 
 describe('Enhance x2 / x4 on good images', () => {
   const gains: Record<string, number> = {};
@@ -310,7 +305,7 @@ describe('bad input', () => {
     await closed.goto('chrome://version/');
     const outcome = await browser.worker.evaluate(([tab]) => self.enhance.upscale(tab, 'data:image/gif;base64,R0lGODlhAQABAAAAACw=', 2), [closedTab] as const);
     expect(outcome.failure?.code).toBe('page-unreachable');
-    expect(await toolbarAction(closedTab)).toEqual({ badge: '!', title: `Enhance: ${outcome.failure?.message}` });
+    expect(await toolbarAction(browser.worker, closedTab)).toEqual({ badge: '!', title: `Enhance: ${outcome.failure?.message}` });
     await closed.close();
   });
 
@@ -319,7 +314,7 @@ describe('bad input', () => {
     await other.goto(`${fixture.origin}/index.html?failure-then-success`);
     await imagesSettled(other);
     const otherTab = await tabIdOf(browser.worker, other);
-    const action = () => toolbarAction(otherTab);
+    const action = () => toolbarAction(browser.worker, otherTab);
     // A frame that is gone by the time the menu's job is sent: the failure has no image to show on.
     const failed = await browser.worker.evaluate(([tab, src]) => self.enhance.upscale(tab, src, 2, 4242), [otherTab, await currentSrc(other, 'small')] as const);
     expect(failed.failure?.code).toBe('image-gone');
@@ -377,7 +372,7 @@ describe('bad input', () => {
     await leaving.goto(`${fixture.origin}/index.html?next-page`);
     const outcome = (await browser.worker.evaluate(() => (self as unknown as { pending: Promise<unknown> }).pending)) as EnhanceOutcome;
     expect(outcome.failure?.code).toBe('image-gone');
-    expect(await toolbarAction(leavingTab)).toEqual({ badge: '', title: 'Enhance' });
+    expect(await toolbarAction(browser.worker, leavingTab)).toEqual({ badge: '', title: 'Enhance' });
     await leaving.close();
   });
 

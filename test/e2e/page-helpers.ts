@@ -58,6 +58,11 @@ export async function enhanceById(worker: Worker, page: Page, tabId: number, id:
   return worker.evaluate(([tab, url, s]) => self.enhance.upscale(tab, url, s), [tabId, src, scale] as const);
 }
 
+/** The tab's toolbar badge and tooltip, as the worker set them. */
+export function toolbarAction(worker: Worker, tabId: number): Promise<{ badge: string; title: string }> {
+  return worker.evaluate(async (id) => ({ badge: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }), tabId);
+}
+
 export async function restoreById(worker: Worker, page: Page, tabId: number, id: string): Promise<number> {
   const src = await currentSrc(page, id);
   const { restored } = await worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const);

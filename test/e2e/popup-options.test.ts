@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { enhanceById } from './page-helpers';
+import { enhanceById, toolbarAction } from './page-helpers';
 
 let dir: string;
 let site: FixtureServer;
@@ -218,8 +218,7 @@ describe('popup', () => {
 
 /** Headless Chromium cannot press a shortcut: the tests call what the shortcut calls. */
 describe('keyboard shortcut (Alt+Shift+E)', () => {
-  const toolbar = (forTab: number): Promise<{ badge: string; title: string }> =>
-    browser.worker.evaluate(async (id) => ({ badge: await chrome.action.getBadgeText({ tabId: id }), title: await chrome.action.getTitle({ tabId: id }) }), forTab);
+  const toolbar = (forTab: number) => toolbarAction(browser.worker, forTab);
   const toggle = (forTab: number): Promise<boolean | null> => browser.worker.evaluate((id) => self.enhance.toggleSiteAuto(id), forTab);
 
   it('turns the tab\'s site on and off, and the badge says which for a moment', async () => {
