@@ -3,7 +3,7 @@
  * jobs and auto-enhance alike: the engine job over its port, the progress ring, a URL the page
  * may show, and the swap.
  */
-import { toFailure, type Failure } from '../core/errors';
+import { EnhanceError, toFailure, type Failure } from '../core/errors';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { runEngineJob, withPageBytes } from './job';
 import { JobIndicator } from './job-indicator';
@@ -18,21 +18,28 @@ export interface EnhanceJob {
    * the result is in: images join, leave, or get a new source from the page while a job runs.
    */
   swapInto(resultUrl: string, resultWidth: number): number;
+  /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
+  stop: AbortSignal;
 }
 
-export async function enhanceImages({ request, anchor, swapInto }: EnhanceJob): Promise<EnhanceOutcome> {
+export async function enhanceImages({ request, anchor, swapInto, stop }: EnhanceJob): Promise<EnhanceOutcome> {
   const indicator = new JobIndicator(anchor, request.auto === true);
   const fail = (failure: Failure): EnhanceOutcome => {
-    indicator.failed(failure.message);
+    if (stop.aborted) indicator.ended();
+    else indicator.failed(failure.message);
     return { ok: false, images: 0, failure };
   };
   try {
-    const result = await runEngineJob(await withPageBytes(request, anchor), indicator.progress);
+    const result = await runEngineJob(await withPageBytes(request, anchor), indicator.progress, stop);
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
+    if (stop.aborted) {
+      URL.revokeObjectURL(url);
+      return fail(toFailure(new EnhanceError('restored')));
+    }
     const images = swapInto(url, result.width);
     if (images === 0) URL.revokeObjectURL(url);
-    indicator.succeeded();
+    indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };
   } catch (error) {
     return fail(toFailure(error));

@@ -34,7 +34,8 @@ export class JobIndicator {
     this.overlay?.progress(done, total);
   };
 
-  succeeded(): void {
+  /** The job succeeded, or the user put the image back before it was done: the ring goes, saying nothing. */
+  ended(): void {
     window.clearTimeout(this.timer);
     this.overlay?.remove();
   }

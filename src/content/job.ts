@@ -1,6 +1,6 @@
 /** One job, run over a port straight to the engine; resolves with its last event. */
 import browser from 'webextension-polyfill';
-import { EnhanceError } from '../core/errors';
+import { EnhanceError, toFailure } from '../core/errors';
 import { askWorker } from '../shared/ask-worker';
 import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
@@ -47,30 +47,37 @@ const ENGINE_STOPPED: Final = {
   failure: { code: 'engine-unavailable', message: 'The Enhance engine stopped before the image was done.' },
 };
 
+const STOPPED: Final = { type: 'failed', failure: toFailure(new EnhanceError('restored')) };
+
 /**
  * Runs the job; if the port found no engine (Chrome closed its idle page, or it crashed, after the
- * worker last started it), asks the worker to start it and tries once more.
+ * worker last started it), asks the worker to start it and tries once more. `stop` ends it early
+ * (the user put the image back): the port closes, and the engine stops before its next tile.
  */
-export async function runEngineJob(request: JobRequest, onProgress: (done: number, total: number) => void): Promise<Final> {
-  const first = await attempt(request, onProgress);
+export async function runEngineJob(request: JobRequest, onProgress: (done: number, total: number) => void, stop: AbortSignal): Promise<Final> {
+  const first = await attempt(request, onProgress, stop);
   if (first !== 'no-engine') return first;
   await askWorker({ type: 'start-engine' });
-  const second = await attempt(request, onProgress);
+  const second = await attempt(request, onProgress, stop);
   return second === 'no-engine' ? ENGINE_STOPPED : second;
 }
 
 /** One connection: its last event, or 'no-engine' when it closed before the engine said anything. */
-function attempt(request: JobRequest, onProgress: (done: number, total: number) => void): Promise<Final | 'no-engine'> {
+function attempt(request: JobRequest, onProgress: (done: number, total: number) => void, stop: AbortSignal): Promise<Final | 'no-engine'> {
+  if (stop.aborted) return Promise.resolve(STOPPED);
   return new Promise((resolve) => {
     const port = browser.runtime.connect({ name: JOB_PORT });
     let heard = false;
     let settled = false;
+    const onStop = () => finish(STOPPED);
     const finish = (event: Final | 'no-engine') => {
       if (settled) return;
       settled = true;
+      stop.removeEventListener('abort', onStop);
       resolve(event);
       port.disconnect();
     };
+    stop.addEventListener('abort', onStop);
     port.onMessage.addListener((message: unknown) => {
       heard = true;
       const event = message as JobEvent;

@@ -83,6 +83,12 @@ export class PageEnhancer {
   /** Put back by the user: auto-enhance leaves them be until the page gives them a new source. */
   private readonly restoredByUser = new WeakSet<HTMLImageElement>();
   private readonly inManualJob = new Set<HTMLImageElement>();
+  /**
+   * Jobs running, with the page URL each enhances and whether it is automatic: a restore of that
+   * URL (the menu's jobs), Restore all, or the site switched off (automatic ones) stops them, so
+   * no result lands after the user put the image back, and the engine stops working on it.
+   */
+  private readonly running = new Map<AbortController, { srcUrl: string; auto: boolean }>();
   private readonly failed = new Set<HTMLImageElement>();
   /** This copy of the script lost its extension and handed the page back (retire). */
   private retired = false;
@@ -132,20 +138,27 @@ export class PageEnhancer {
       this.inManualJob.add(img);
     }
     this.changed();
+    const job = this.startJob(source, false);
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
       swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter(hasPixels), source, resultUrl, width, false),
+      stop: job.signal,
     });
+    this.running.delete(job);
     for (const img of targets) {
       this.inManualJob.delete(img);
-      if (!outcome.ok) this.failed.add(img);
+      if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
     }
     this.changed();
     return outcome;
   }
 
   restore(srcUrl: string): number {
+    // `srcUrl` is our result's when the user right-clicked an enhanced image; its jobs are the page's URL's.
+    const shown = imagesShowing(srcUrl)[0];
+    const source = (shown && originalOf(shown)?.srcUrl) ?? srcUrl;
+    this.stopJobs((job) => !job.auto && job.srcUrl === source);
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
     this.changed();
@@ -168,6 +181,7 @@ export class PageEnhancer {
   /** The popup's Restore all: every enhanced image back as the page had it, and nothing left queued. */
   restoreAll(): number {
     this.forced = new WeakSet();
+    this.stopJobs(() => true);
     const withdrawn = this.queue.withdrawAll();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
@@ -210,6 +224,7 @@ export class PageEnhancer {
     this.near = new WeakSet();
     this.forced = new WeakSet();
     this.stopRecheckingHidden();
+    this.stopJobs((job) => job.auto);
     this.queue.withdrawAll();
     this.watch.asOurs(() => restoreImages(enhancedImages().filter((img) => originalOf(img)?.auto)));
     this.stopWatchingIfIdle();
@@ -362,16 +377,29 @@ export class PageEnhancer {
     if (!anchor) return;
     // Known by now: consider() read it before queueing.
     const pixels = await pixelSizeOf(url, anchor);
+    const job = this.startJob(url, true);
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
       swapInto: (resultUrl, width) => this.swap(this.takersOf(url, pixels, waiters()), url, resultUrl, width, true),
+      stop: job.signal,
     });
-    if (!outcome.failure) return;
+    this.running.delete(job);
+    if (!outcome.failure || job.signal.aborted) return;
     const { code } = outcome.failure;
     this.givenUp.set(url, code);
     if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.add(img);
     if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
+  }
+
+  private startJob(srcUrl: string, auto: boolean): AbortController {
+    const job = new AbortController();
+    this.running.set(job, { srcUrl, auto });
+    return job;
+  }
+
+  private stopJobs(which: (job: { srcUrl: string; auto: boolean }) => boolean): void {
+    for (const [job, about] of this.running) if (which(about)) job.abort();
   }
 
   private retryLater(url: string, images: HTMLImageElement[]): void {

@@ -376,6 +376,41 @@ describe('bad input', () => {
     await leaving.close();
   });
 
+  it('Restore original or Restore all while the image is enhanced: the job stops, and no result lands after', async () => {
+    const stopping = await browser.context.newPage();
+    watchPageProblems(stopping, pageProblems);
+    await stopping.goto(`${fixture.origin}/index.html?restore-mid-job`);
+    await imagesSettled(stopping);
+    const stoppingTab = await tabIdOf(browser.worker, stopping);
+    const original = await markup(stopping, 'barbara');
+    const startX4 = (src: string) =>
+      browser.worker.evaluate(([tab, url]) => {
+        (self as unknown as { pending: Promise<unknown> }).pending = self.enhance.upscale(tab, url, 4);
+      }, [stoppingTab, src] as const);
+    const landed = () => browser.worker.evaluate(() => (self as unknown as { pending: Promise<unknown> }).pending) as Promise<EnhanceOutcome>;
+    const ringShown = () => expect.poll(() => overlayTexts(stopping), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+
+    // Enhanced at x2, then x4 asked for (from the menu on the enhanced image), then Restore original.
+    expect(await enhanceById(browser.worker, stopping, stoppingTab, 'barbara', 2)).toMatchObject({ ok: true, images: 1 });
+    await startX4(await currentSrc(stopping, 'barbara'));
+    await ringShown();
+    expect(await restoreById(browser.worker, stopping, stoppingTab, 'barbara')).toBe(1);
+    expect((await landed()).failure?.code).toBe('restored');
+    expect(await markup(stopping, 'barbara')).toBe(original);
+
+    // The popup's Restore all while the menu's job runs.
+    await startX4(await currentSrc(stopping, 'barbara'));
+    await ringShown();
+    const restoreAll = browser.worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'restore-all' }, { frameId: 0 }), stoppingTab);
+    expect(await restoreAll).toEqual({ restored: 0 });
+    expect((await landed()).failure?.code).toBe('restored');
+    expect(await markup(stopping, 'barbara')).toBe(original);
+    expect(await overlayTexts(stopping)).toEqual([]);
+    const counts = () => browser.worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, stoppingTab);
+    await expect.poll(counts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+    await stopping.close();
+  });
+
   it('a local file, where file access is on (as here): its images are enhanced too', async () => {
     const tabIds = () => browser.worker.evaluate(async () => (await chrome.tabs.query({})).map((tab) => tab.id));
     const before = await tabIds();
