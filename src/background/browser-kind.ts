@@ -1,8 +1,12 @@
 /** Which browser runs the background: Firefox alone has runtime.getBrowserInfo. */
 import browser from 'webextension-polyfill';
 import type { FileAccess } from '../core/errors';
+import { keptOutByBrowser } from '../shared/kept-out';
 
 export const inFirefox = (): boolean => typeof browser.runtime.getBrowserInfo === 'function';
+
+/** Whether this browser keeps every extension out of the web page at `url` (its add-on store). */
+export const keptOut = (url: string): boolean => keptOutByBrowser(url, inFirefox() ? 'firefox' : 'chrome');
 
 /**
  * Whether Enhance may work in local files: Chrome lets it when the user switches on "Allow access

@@ -3,12 +3,12 @@
  * typed with its response, and each is taken only from the sender that may send it.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import type { BackgroundRequest, BackgroundResponses, TabCounts, TabStatus } from '../shared/protocol';
+import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabStatus } from '../shared/protocol';
 import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
-import { fileAccess, siteWithheld } from './browser-kind';
+import { fileAccess, keptOut, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
 import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
@@ -35,11 +35,17 @@ async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Pr
   if (counts.queued > 0) await ensureEngine();
 }
 
+async function pageKind(url: string | undefined): Promise<PageKind> {
+  if (url !== undefined && originOf(url) !== null) return keptOut(url) ? 'kept-out' : 'web';
+  // A local file counts as one only where Enhance may work in it (Chrome, file access on; its URL is hidden otherwise).
+  if (url?.startsWith('file:') && (await fileAccess()) === 'allowed') return 'file';
+  return (await siteWithheld(url)) ? 'withheld' : 'other';
+}
+
 async function tabStatus(tabId: number): Promise<TabStatus> {
   const tab = await browser.tabs.get(tabId);
   const origin = tab.url === undefined ? null : originOf(tab.url);
-  // A local file counts as one only where Enhance may work in it (Chrome, file access on; its URL is hidden otherwise).
-  const page = origin !== null ? 'web' : tab.url?.startsWith('file:') && (await fileAccess()) === 'allowed' ? 'file' : (await siteWithheld(tab.url)) ? 'withheld' : 'other';
+  const page = await pageKind(tab.url);
   // An engine page that is closing (idle) or still starting may not answer: the rest of the status stands.
   const engine = runningEngineInfo().catch((error: unknown) => {
     logError('engine info', error);

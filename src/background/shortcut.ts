@@ -4,7 +4,7 @@ import { messageOf, textOf } from '../core/errors';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
 import { showFailure, showNotice } from './badge';
-import { siteWithheld } from './browser-kind';
+import { keptOut, siteWithheld } from './browser-kind';
 import { tabCounts } from './tab-counts-store';
 
 export const TOGGLE_AUTO = 'toggle-auto';
@@ -25,9 +25,13 @@ export async function onCommand(command: string, tab: Tabs.Tab | undefined): Pro
 export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
   const { url } = await browser.tabs.get(tabId);
   const origin = url === undefined ? null : originOf(url);
-  if (origin === null) {
+  if (url === undefined || origin === null) {
     // A withheld site hides its URL as a privileged page does; only the permission tells them apart.
     await showFailure(tabId, (await siteWithheld(url)) ? messageOf('site-withheld') : NOT_A_SITE);
+    return null;
+  }
+  if (keptOut(url)) {
+    await showFailure(tabId, messageOf('page-unreachable'));
     return null;
   }
   const on = !(await isSiteAuto(origin));

@@ -16,6 +16,8 @@ describe('pageControls', () => {
     expect(pageControls({ page: 'file' })).toMatchObject({ actions: true, siteSwitch: false, note: expect.stringMatching(/per web site/) }));
   it('tells how to allow a site the user withheld', () =>
     expect(pageControls({ page: 'withheld' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/may not read this site: allow it/) }));
+  it("says the browser keeps extensions out of its store's pages", () =>
+    expect(pageControls({ page: 'kept-out' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/keeps extensions out of this page/) }));
   it('explains pages Enhance cannot work on', () => expect(pageControls({ page: 'other' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages/) }));
 });
 

@@ -25,6 +25,8 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
       return { actions: true, siteSwitch: false, note: 'Auto-enhance is switched on per web site. On a local file, Enhance all works.' };
     case 'withheld':
       return { actions: false, siteSwitch: false, note: messageOf('site-withheld') };
+    case 'kept-out':
+      return { actions: false, siteSwitch: false, note: messageOf('page-unreachable') };
     case 'other':
       return { actions: false, siteSwitch: false, note: 'Enhance works on web pages (http and https) only.' };
   }

@@ -120,9 +120,10 @@ export type BackgroundRequest =
 /**
  * What Enhance can do on a tab: a web page has all; a local file (with file access on) all but the
  * site switch, which is per web origin; a site the user withheld from Enhance (site access in the
- * browser's Extensions menu) nothing until allowed; other pages nothing.
+ * browser's Extensions menu) nothing until allowed; a web site the browser keeps all extensions
+ * out of (its add-on store) nothing; other pages nothing.
  */
-export type PageKind = 'web' | 'file' | 'withheld' | 'other';
+export type PageKind = 'web' | 'file' | 'withheld' | 'kept-out' | 'other';
 
 export interface TabStatus {
   origin: string | null;
