@@ -17,6 +17,8 @@ async function exists(): Promise<boolean> {
 export async function ensureOffscreenDocument(): Promise<void> {
   // A document being closed turns jobs away: the next one waits for it to go, then starts anew.
   if (closing) await closing.catch(() => undefined);
+  // A document still being created may be listed already, before its engine listens: wait for it.
+  if (creating) return creating;
   if (await exists()) return;
   creating ??= chrome.offscreen
     .createDocument({
