@@ -4,9 +4,10 @@ import { EnhanceError, toFailure } from '../core/errors';
 import { askWorker } from '../shared/ask-worker';
 import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
+import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
 
-type Final = Exclude<JobEvent, { type: 'progress' }>;
+type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
 
 /**
  * A blob: URL belongs to the page's origin, and the engine, in the extension's, cannot fetch it
@@ -78,13 +79,17 @@ function attempt(request: JobRequest, onProgress: (done: number, total: number) 
       port.disconnect();
     };
     stop.addEventListener('abort', onStop);
+    const received = new PartsReceived();
     port.onMessage.addListener((message: unknown) => {
       heard = true;
       const event = message as JobEvent;
-      if (event.type === 'progress') onProgress(event.done, event.total);
+      if (event.type === 'part') received.add(event);
+      else if (event.type === 'progress') onProgress(event.done, event.total);
+      else if (event.type === 'done') finish({ ...event, dataUrl: received.joinedWith(event.dataUrl) });
       else finish(event);
     });
     port.onDisconnect.addListener(() => finish(heard ? ENGINE_STOPPED : 'no-engine'));
-    port.postMessage(request);
+    const post = (message: unknown) => port.postMessage(message);
+    post(request.pageBytes === undefined ? request : { ...request, pageBytes: postParts(post, request.pageBytes) });
   });
 }

@@ -6,7 +6,8 @@
  */
 import { EnhanceError, toFailure } from '../core/errors';
 import { logError } from '../shared/log';
-import { isJobRequest, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
+import { PartsReceived, postParts } from '../shared/message-parts';
+import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineInfo, runJob, type JobSource } from './engine';
 import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
@@ -60,9 +61,16 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
     const emit = (event: JobEvent) => {
       if (!gone.signal.aborted) port.postMessage(event);
     };
+    const received = new PartsReceived();
     const referer = refererOf(port.sender);
     const source = { page: referer === undefined ? undefined : { referer, withReferer }, ...tabPrivacy(port.sender?.tab) };
-    port.onMessage.addListener((message: unknown) => {
+    port.onMessage.addListener((raw: unknown) => {
+      if (isMessagePart(raw)) {
+        received.add(raw);
+        return;
+      }
+      const pageBytes = (raw as { pageBytes?: unknown } | null)?.pageBytes;
+      const message = typeof pageBytes === 'string' ? { ...(raw as object), pageBytes: received.joinedWith(pageBytes) } : raw;
       if (!isJobRequest(message)) return;
       if (closing?.()) {
         port.disconnect();
@@ -72,7 +80,10 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       queue = queue.then(async () => {
         try {
           // The page may have closed while the job waited its turn.
-          if (!gone.signal.aborted) emit(await runJob(message, emit, gone.signal, source));
+          if (!gone.signal.aborted) {
+            const done = await runJob(message, emit, gone.signal, source);
+            emit({ ...done, dataUrl: postParts(emit, done.dataUrl) });
+          }
         } catch (error) {
           // The page hears the failure in the user's words; what failed underneath is kept here, in the engine's own console.
           if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);

@@ -204,7 +204,17 @@ export interface JobRequest {
   pageBytes?: string;
 }
 
+/**
+ * A part of a data: URL too long for one message (src/shared/message-parts.ts): the parts go first,
+ * in order, then the message (a job's `pageBytes`, a result's `dataUrl`) with the rest.
+ */
+export interface MessagePart {
+  type: 'part';
+  text: string;
+}
+
 export type JobEvent =
+  | MessagePart
   | { type: 'progress'; done: number; total: number }
   | { type: 'done'; dataUrl: string; width: number; height: number; backend: Backend; ms: number; fromCache: boolean }
   | { type: 'failed'; failure: Failure };
@@ -262,6 +272,12 @@ export function isPageRequest(message: unknown): message is Extract<ContentReque
   if (typeof message !== 'object' || message === null) return false;
   const { type } = message as { type?: unknown };
   return type === 'enhance-all' || type === 'restore-all';
+}
+
+export function isMessagePart(message: unknown): message is MessagePart {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, text } = message as Partial<MessagePart>;
+  return type === 'part' && typeof text === 'string';
 }
 
 export function isJobRequest(message: unknown): message is JobRequest {

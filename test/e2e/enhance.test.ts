@@ -35,6 +35,19 @@ beforeAll(async () => {
 
 afterAll(() => fixture?.close());
 
+/** A PNG chunk: length, type, data, CRC of type and data. */
+function chunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** Where a PNG's first chunk after its header (IHDR) starts. */
+const AFTER_PNG_HEADER = 8 + 8 + 13 + 4;
+
 describe('Enhance x2 / x4 on good images', () => {
   const gains: Record<string, number> = {};
 
@@ -214,6 +227,30 @@ describe('images the page made itself', () => {
   });
 });
 
+describe('files too large for one extension message', () => {
+  it('a blob: image of 56 MiB (metadata a decoder skips) reaches the engine whole, in parts under Chrome\'s 64 MiB message cap', async () => {
+    // A small picture with a private chunk of 56 MiB: as a data: URL (base64) it is 75 MiB, which
+    // Chrome refuses to send as one message.
+    const plain = readFileSync(join(dir, 'lr/headx4.png'));
+    const padding = chunk('enHc', Buffer.alloc(56 * 1024 * 1024, 7));
+    writeFileSync(join(dir, 'padded.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), padding, plain.subarray(AFTER_PNG_HEADER)]));
+    writeFileSync(
+      join(dir, 'padded.html'),
+      `<!doctype html><img id="padded" style="width: 280px">
+<script>fetch('padded.png').then((r) => r.blob()).then((b) => { document.getElementById('padded').src = URL.createObjectURL(b); });</script>`,
+    );
+    const padded = await browser.context.newPage();
+    watchPageProblems(padded, pageProblems);
+    await padded.goto(`${fixture.origin}/padded.html`);
+    await padded.waitForFunction(() => (document.getElementById('padded') as HTMLImageElement).naturalWidth > 0);
+    const outcome = await enhanceById(browser.worker, padded, await tabIdOf(browser.worker, padded), 'padded', 4);
+    const lr = readPng(join(dir, 'lr/headx4.png'));
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 4 });
+    expect((await shownPixels(padded, 'padded')).width).toBe(lr.width * 4);
+    await padded.close();
+  });
+});
+
 describe('images a host guards against hotlinking', () => {
   it("is enhanced: a host that refuses the engine is asked again with the page's Referer", async () => {
     const guardedUrl = `${fixture.secondOrigin}/guarded/lr/womanx4.png`;
@@ -235,23 +272,12 @@ describe('images a host guards against hotlinking', () => {
 });
 
 describe('images with a colour profile', () => {
-  /** A PNG chunk: length, type, data, CRC of type and data. */
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-
   it('keeps the colours the browser shows (a PNG stored with gamma 1.0)', async () => {
     // A real photo, its file tagged gAMA 1.0: the browser brightens it for display, as it does any profile.
     const plain = encodePng(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')));
     const gamma = Buffer.alloc(4);
     gamma.writeUInt32BE(100_000);
-    const afterHeader = 8 + 8 + 13 + 4;
-    writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, afterHeader), chunk('gAMA', gamma), plain.subarray(afterHeader)]));
+    writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), chunk('gAMA', gamma), plain.subarray(AFTER_PNG_HEADER)]));
     writeFileSync(join(dir, 'linear.html'), '<!doctype html><img id="linear" src="linear.png" style="width: 288px">');
     const other = await browser.context.newPage();
     watchPageProblems(other, pageProblems);
