@@ -47,6 +47,16 @@ const RETRY_AFTER_MS = 10_000;
  */
 const ENGINE_SKIPS: ReadonlySet<FailureCode> = new Set(['animated', 'svg']);
 
+interface RunningJob {
+  /** The page's URL it enhances. */
+  srcUrl: string;
+  /** An automatic job: the images waiting for it now. */
+  waiters?: () => HTMLImageElement[];
+}
+
+/** An automatic job every image it was for left (the page dropped them, or gave them another source). */
+const noOneWaits = (job: RunningJob): boolean => job.waiters?.().length === 0;
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
 
@@ -84,11 +94,11 @@ export class PageEnhancer {
   private readonly restoredByUser = new WeakSet<HTMLImageElement>();
   private readonly inManualJob = new Set<HTMLImageElement>();
   /**
-   * Jobs running, with the page URL each enhances and whether it is automatic: a restore of that
-   * URL (the menu's jobs), Restore all, or the site switched off (automatic ones) stops them, so
-   * no result lands after the user put the image back, and the engine stops working on it.
+   * Jobs running: a restore of the URL a job enhances (the menu's jobs), Restore all, the site
+   * switched off, or the page dropping every image an automatic job was for stops them, so no
+   * result lands after the user put the image back, and the engine moves on to work still wanted.
    */
-  private readonly running = new Map<AbortController, { srcUrl: string; auto: boolean }>();
+  private readonly running = new Map<AbortController, RunningJob>();
   private readonly failed = new Set<HTMLImageElement>();
   /** This copy of the script lost its extension and handed the page back (retire). */
   private retired = false;
@@ -138,7 +148,7 @@ export class PageEnhancer {
       this.inManualJob.add(img);
     }
     this.changed();
-    const job = this.startJob(source, false);
+    const job = this.startJob({ srcUrl: source });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
@@ -158,7 +168,7 @@ export class PageEnhancer {
     // `srcUrl` is our result's when the user right-clicked an enhanced image; its jobs are the page's URL's.
     const shown = imagesShowing(srcUrl)[0];
     const source = (shown && originalOf(shown)?.srcUrl) ?? srcUrl;
-    this.stopJobs((job) => !job.auto && job.srcUrl === source);
+    this.stopJobs((job) => !job.waiters && job.srcUrl === source);
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
     this.changed();
@@ -224,7 +234,7 @@ export class PageEnhancer {
     this.near = new WeakSet();
     this.forced = new WeakSet();
     this.stopRecheckingHidden();
-    this.stopJobs((job) => job.auto);
+    this.stopJobs((job) => job.waiters !== undefined);
     this.queue.withdrawAll();
     this.watch.asOurs(() => restoreImages(enhancedImages().filter((img) => originalOf(img)?.auto)));
     this.stopWatchingIfIdle();
@@ -321,6 +331,7 @@ export class PageEnhancer {
     if (this.watch.asOurs(() => releaseImage(img))) this.changed();
     if (newSource) {
       this.queue.withdraw(img);
+      this.stopJobs(noOneWaits);
       this.restoredByUser.delete(img);
       this.failed.delete(img);
     }
@@ -365,6 +376,7 @@ export class PageEnhancer {
       this.queue.withdraw(img);
       this.failed.delete(img);
     }
+    this.stopJobs(noOneWaits);
     this.changed();
   }
 
@@ -377,7 +389,7 @@ export class PageEnhancer {
     if (!anchor) return;
     // Known by now: consider() read it before queueing.
     const pixels = await pixelSizeOf(url, anchor);
-    const job = this.startJob(url, true);
+    const job = this.startJob({ srcUrl: url, waiters });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
@@ -392,13 +404,13 @@ export class PageEnhancer {
     if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
   }
 
-  private startJob(srcUrl: string, auto: boolean): AbortController {
+  private startJob(about: RunningJob): AbortController {
     const job = new AbortController();
-    this.running.set(job, { srcUrl, auto });
+    this.running.set(job, about);
     return job;
   }
 
-  private stopJobs(which: (job: { srcUrl: string; auto: boolean }) => boolean): void {
+  private stopJobs(which: (job: RunningJob) => boolean): void {
     for (const [job, about] of this.running) if (which(about)) job.abort();
   }
 

@@ -389,6 +389,28 @@ describe('auto-enhance in the content script', () => {
     await leave(flakyPage);
   });
 
+  it('stops the job of an image the page drops while the engine works on it: the engine goes on to the next image', async () => {
+    writePng(join(dir, 'baby40.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/babyx4.png')), 40, 40));
+    // A photo of 1024 px at twice its width (seconds of work on these cores), then a small one below it, queued behind.
+    writeFileSync(join(dir, 'feed.html'), `<!doctype html><img id="big" src="big.png" style="width: 2048px; display: block"><img id="next" src="baby40.png" style="width: 80px; height: 80px">`);
+    // On an origin of its own, so that only this page's images count.
+    const feedSite = await serveFolder(dir, 'localhost');
+    const inferences = () => worker.evaluate(async () => (await self.enhance.status()).inferences);
+    const before = await inferences();
+    await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), feedSite.origin);
+    const feed = await browser.context.newPage();
+    watchPageProblems(feed, pageProblems);
+    await feed.goto(`${feedSite.origin}/feed.html`);
+    await expect.poll(() => overlayTexts(feed), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+    await feed.evaluate(() => document.getElementById('big')!.remove());
+    await expect.poll(() => currentSrc(feed, 'next'), { timeout: 120_000 }).toMatch(/^blob:/);
+    // One inference, the small image's: the dropped one's job stopped before it was done.
+    expect((await inferences()) - before).toBe(1);
+    await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), feedSite.origin);
+    await feed.close();
+    await feedSite.close();
+  });
+
   it('counts an SVG the engine turns away (its URL did not say SVG) as skipped, not failed', async () => {
     // The icon, on screen, goes to the engine before the stretched bird far below: once the bird
     // shows its result, the icon's job has ended.
