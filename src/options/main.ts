@@ -87,8 +87,9 @@ form.addEventListener('submit', (event) => {
   if (!result.ok) {
     showErrors(result.errors);
     formStatus.textContent = 'Not saved: correct the fields marked.';
-    const first = Object.keys(result.errors)[0];
-    if (first !== undefined) byId(first).focus();
+    // The first marked field in the page's order, where a keyboard or screen-reader user goes on from.
+    const first = [...form.elements].find((element) => Object.hasOwn(result.errors, element.id));
+    if (first instanceof HTMLElement) first.focus();
     return;
   }
   save(changedSettings(shown, result.settings), 'Saved.').catch((error: unknown) => failed('options save', error));

@@ -290,6 +290,17 @@ describe('options page', () => {
     await options.close();
   });
 
+  it('after a refused Save, focus goes to the first field marked in the page, not in the settings\' own order', async () => {
+    const options = await openOptions();
+    // "Unload the engine after" comes before "shorter side" on the page; the settings list them the other way round.
+    await options.getByLabel(/shorter side/).fill('0');
+    await options.locator('#engineIdleMinutes').fill('-1');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.locator('#form-status').textContent()).toMatch(/Not saved/);
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('engineIdleMinutes');
+    await options.close();
+  });
+
   it('resets to defaults', async () => {
     const options = await openOptions();
     await options.getByRole('button', { name: 'Reset to defaults' }).click();
