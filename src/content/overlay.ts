@@ -2,7 +2,9 @@
  * A small progress ring, or a short message, over the corner of an image. It lives in its own
  * shadow root, outside the page's layout (absolutely positioned in the document), so no page
  * style reaches it and it moves nothing; it is shown in the top layer, as a popover, so a modal
- * dialog, a popover or a fullscreen viewer that holds the image does not cover it.
+ * dialog, a popover or a fullscreen viewer that holds the image does not cover it. For the same
+ * reason it would show over a modal dialog or a fullscreen element that leaves the image behind
+ * it: it hides then, as the image is.
  */
 const HOST_TAG = 'enhance-overlay';
 const MESSAGE_MS = 5000;
@@ -16,6 +18,18 @@ const STYLE = `
   background: conic-gradient(#7cc4ff calc(var(--p) * 1%), rgba(255,255,255,0.25) 0); }
 .error { background: rgba(150, 30, 30, 0.9); }
 `;
+
+/** Whether `node` is inside `container`, across shadow roots. */
+function holds(container: Element, node: Node): boolean {
+  for (let at: Node | null = node; at !== null; at = at instanceof ShadowRoot ? at.host : at.parentNode) if (at === container) return true;
+  return false;
+}
+
+/** A modal dialog or a fullscreen element is over the page, and the image is in none of them. */
+function behindTopLayer(img: HTMLImageElement): boolean {
+  const covering = [...document.querySelectorAll(':modal'), ...(document.fullscreenElement ? [document.fullscreenElement] : [])];
+  return covering.length > 0 && !covering.some((element) => holds(element, img));
+}
 
 export class ImageOverlay {
   private readonly host: HTMLElement;
@@ -49,18 +63,21 @@ export class ImageOverlay {
     };
     window.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
     window.addEventListener('resize', follow, { signal: this.listening.signal });
+    // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
+    for (const type of ['toggle', 'close', 'fullscreenchange']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });
   }
 
   /**
    * Over the image's corner, but never past the viewport's right edge: a box sticking out there
    * would widen the page and give it a horizontal scrollbar. Hidden while the image is gone, not
-   * laid out, or out of view: placed there it would cover something else, or lengthen the page.
+   * laid out, out of view, or behind a modal dialog or a fullscreen element: placed there it would
+   * cover something else, or lengthen the page.
    * Called after the content is set.
    */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
     const inView = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
-    this.host.style.display = this.img.isConnected && inView ? '' : 'none';
+    this.host.style.display = this.img.isConnected && inView && !behindTopLayer(this.img) ? '' : 'none';
     if (this.host.style.display === 'none') return;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;

@@ -497,6 +497,27 @@ describe('bad input', () => {
     await viewer.close();
   });
 
+  it('a message on an image behind a modal dialog hides while the dialog is open, and shows once it closes', async () => {
+    writeFileSync(
+      join(dir, 'behind.html'),
+      `<!doctype html><html><body><img id="behind" src="logo.svg" width="240" height="160">
+<dialog id="consent"><p>We use cookies.</p></dialog>
+<script>document.getElementById('consent').showModal();</script></body></html>`,
+    );
+    const covered = await browser.context.newPage();
+    watchPageProblems(covered, pageProblems);
+    await covered.goto(`${fixture.origin}/behind.html`);
+    await imagesSettled(covered);
+    const outcome = await enhanceById(browser.worker, covered, await tabIdOf(browser.worker, covered), 'behind', 2);
+    expect(outcome.failure?.code).toBe('svg');
+    const overlayShown = () => covered.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null);
+    expect(await overlayTexts(covered)).toEqual([outcome.failure?.message]);
+    expect(await overlayShown()).toBe(false);
+    await covered.evaluate(() => (document.getElementById('consent') as HTMLDialogElement).close());
+    await expect.poll(overlayShown).toBe(true);
+    await covered.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
