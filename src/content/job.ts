@@ -58,7 +58,12 @@ const STOPPED: Final = { type: 'failed', failure: toFailure(new EnhanceError('re
 export async function runEngineJob(request: JobRequest, onProgress: (done: number, total: number) => void, stop: AbortSignal): Promise<Final> {
   const first = await attempt(request, onProgress, stop);
   if (first !== 'no-engine') return first;
-  await askWorker({ type: 'start-engine' });
+  try {
+    await askWorker({ type: 'start-engine' });
+  } catch (error) {
+    // The worker could not start the engine's page: a failure another try may not repeat.
+    throw EnhanceError.wrapping('engine-unavailable', error);
+  }
   const second = await attempt(request, onProgress, stop);
   return second === 'no-engine' ? ENGINE_STOPPED : second;
 }

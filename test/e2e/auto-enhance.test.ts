@@ -389,6 +389,34 @@ describe('auto-enhance in the content script', () => {
     await leave(flakyPage);
   });
 
+  it('tries an image once more by itself, a few seconds on, when the engine could not start', async () => {
+    writePng(join(dir, 'butterfly40.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/butterflyx4.png')), 40, 40));
+    writeFileSync(join(dir, 'no-engine.html'), `<!doctype html><img id="lone" src="butterfly40.png" style="width: 80px; height: 80px">`);
+    // On an origin of its own: the main page's images must not take the one try.
+    const lonelySite = await serveFolder(dir, 'localhost');
+    // Chrome cannot start the engine's page for now (out of memory, say).
+    await worker.evaluate(async () => {
+      const kept = self as unknown as { createDocument: typeof chrome.offscreen.createDocument };
+      kept.createDocument = chrome.offscreen.createDocument;
+      chrome.offscreen.createDocument = () => Promise.reject(new Error('the engine cannot start now'));
+      if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
+    });
+    await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), lonelySite.origin);
+    const lonely = await browser.context.newPage();
+    await lonely.goto(`${lonelySite.origin}/no-engine.html`);
+    const tab = await tabIdOf(worker, lonely);
+    const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab);
+    await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 0, failed: 1 });
+    await worker.evaluate(() => {
+      chrome.offscreen.createDocument = (self as unknown as { createDocument: typeof chrome.offscreen.createDocument }).createDocument;
+    });
+    await expect.poll(() => currentSrc(lonely, 'lone'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), lonelySite.origin);
+    await lonely.close();
+    await lonelySite.close();
+  });
+
   it('stops the job of an image the page drops while the engine works on it: the engine goes on to the next image', async () => {
     writePng(join(dir, 'baby40.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/babyx4.png')), 40, 40));
     // A photo of 1024 px at twice its width (seconds of work on these cores), then a small one below it, queued behind.
