@@ -13,8 +13,11 @@ import { logError } from '../shared/log';
 import { imageUnder } from './page-images';
 import { originalOf } from './swap';
 
-/** What this frame last told the worker: the menu's items are one state for the whole browser. */
-let told = false;
+/**
+ * What this frame last told the worker: the menu's items are one state for the whole browser.
+ * Null once another frame may have told it since: the pointer left this one.
+ */
+let told: boolean | null = false;
 /** The image under the pointer, while it is on one. */
 let hovered: HTMLImageElement | null = null;
 
@@ -22,6 +25,10 @@ function tell(enhanced: boolean, always = false): void {
   if (enhanced === told && !always) return;
   told = enhanced;
   askWorker({ type: 'menu-context', enhanced }).catch((error: unknown) => logError('menu context', error));
+}
+
+function isFrame(target: EventTarget): boolean {
+  return target instanceof HTMLIFrameElement || target instanceof HTMLFrameElement || target instanceof HTMLObjectElement || target instanceof HTMLEmbedElement;
 }
 
 function isEnhanced(img: HTMLImageElement | null): boolean {
@@ -34,22 +41,35 @@ export function followPointer(): () => void {
   const { signal } = listening;
   // Moves, not 'pointerover': between two images of one shadow root, 'pointerover' stays inside the
   // root (its target and related target are the same host outside it) and the document never hears.
-  document.addEventListener(
-    'pointermove',
-    (event) => {
-      // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
-      hovered = imageUnder(event);
-      tell(isEnhanced(hovered));
-    },
-    { capture: true, passive: true, signal },
-  );
-  // Leaving the frame, into another frame or out of the window: another frame's image may be next.
+  // And presses: a touch's long press, which opens the menu, comes with no move before it.
+  for (const type of ['pointermove', 'pointerdown'] as const) {
+    document.addEventListener(
+      type,
+      (event) => {
+        // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
+        hovered = imageUnder(event);
+        tell(isEnhanced(hovered));
+      },
+      { capture: true, passive: true, signal },
+    );
+  }
+  // Leaving the frame, out of the window or into a frame inside it (whose element is then the
+  // related target): another frame's image may be next, and that frame tells the menu then.
   document.addEventListener(
     'pointerout',
     (event) => {
-      if (event.relatedTarget !== null) return;
+      if (event.relatedTarget !== null && !isFrame(event.relatedTarget)) return;
       hovered = null;
       tell(false);
+      told = null;
+    },
+    { capture: true, passive: true, signal },
+  );
+  // Coming in from another frame, whose image may have been the last told: the next move tells this one's.
+  document.addEventListener(
+    'pointerover',
+    (event) => {
+      if (event.relatedTarget === null) told = null;
     },
     { capture: true, passive: true, signal },
   );

@@ -91,6 +91,39 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * A spy on the real menu API (the menu still updates, and the test sees what it was asked to
+ * show). Returns `menuAfter(action, enhanced)`: after `action`, the menu was told (again) to show
+ * Restore and Save, or to hide them.
+ */
+async function spyOnMenu(): Promise<(action: () => Promise<unknown>, enhanced: boolean) => Promise<void>> {
+  type MenuUpdate = { id: string; visible?: boolean };
+  await worker.evaluate(() => {
+    type Call = { id: string | number; visible?: boolean };
+    const spied = globalThis as unknown as { menuUpdates?: Call[] };
+    if (spied.menuUpdates) return;
+    const calls: Call[] = [];
+    spied.menuUpdates = calls;
+    const update = chrome.contextMenus.update.bind(chrome.contextMenus);
+    chrome.contextMenus.update = ((id: string | number, properties: Parameters<typeof chrome.contextMenus.update>[1]) => {
+      calls.push({ id, visible: properties.visible });
+      return update(id, properties);
+    }) as typeof chrome.contextMenus.update;
+  });
+  const calls: MenuUpdate[] = [];
+  const lastShown = async (id: string): Promise<boolean | undefined> => {
+    calls.push(...(await worker.evaluate(() => (globalThis as unknown as { menuUpdates: MenuUpdate[] }).menuUpdates.splice(0))));
+    return calls.filter((call) => call.id === id).at(-1)?.visible;
+  };
+  return async (action, enhanced) => {
+    await lastShown('restore-original');
+    calls.length = 0;
+    await action();
+    await expect.poll(() => lastShown('restore-original')).toBe(enhanced);
+    await expect.poll(() => lastShown('save-enhanced')).toBe(enhanced);
+  };
+}
+
 interface PageGlobals {
   cardImages: Record<string, HTMLImageElement>;
   addLater(): void;
@@ -182,30 +215,7 @@ describe('images in shadow roots', () => {
   });
 
   it("the menu's Restore and Save follow the image under the pointer, in open and closed roots alike", async () => {
-    // A spy on the real API: the menu still updates, and the test sees what it was asked to show.
-    await worker.evaluate(() => {
-      const calls: Array<{ id: string | number; visible?: boolean }> = [];
-      (globalThis as unknown as { menuUpdates: typeof calls }).menuUpdates = calls;
-      const update = chrome.contextMenus.update.bind(chrome.contextMenus);
-      chrome.contextMenus.update = ((id: string | number, properties: Parameters<typeof chrome.contextMenus.update>[1]) => {
-        calls.push({ id, visible: properties.visible });
-        return update(id, properties);
-      }) as typeof chrome.contextMenus.update;
-    });
-    type MenuUpdate = { id: string; visible?: boolean };
-    const calls: MenuUpdate[] = [];
-    const lastShown = async (id: string): Promise<boolean | undefined> => {
-      calls.push(...(await worker.evaluate(() => (globalThis as unknown as { menuUpdates: MenuUpdate[] }).menuUpdates.splice(0))));
-      return calls.filter((call) => call.id === id).at(-1)?.visible;
-    };
-    /** After `action`, the menu is told (again) to show Restore and Save, or to hide them. */
-    const menuAfter = async (action: () => Promise<unknown>, enhanced: boolean): Promise<void> => {
-      await lastShown('restore-original');
-      calls.length = 0;
-      await action();
-      await expect.poll(() => lastShown('restore-original')).toBe(enhanced);
-      await expect.poll(() => lastShown('save-enhanced')).toBe(enhanced);
-    };
+    const menuAfter = await spyOnMenu();
     const centre = async (key: Key) => {
       const { box } = await shown(key);
       return [box.x + box.width / 2, box.y + box.height / 2] as const;
@@ -225,6 +235,27 @@ describe('images in shadow roots', () => {
     const src = (await shown('open')).src;
     await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, src] as const), true);
     await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const), false);
+  });
+
+  it("the menu's Restore and Save follow the pointer from an enhanced image into a frame beside it, onto a plain image there", async () => {
+    // Shown at its own size: sharp, so auto-enhance (on for this site in the tests before) leaves it plain.
+    writeFileSync(join(dir, 'inner.html'), `<!doctype html><body style="margin: 0"><img id="inner" src="${FILES.open}.png" style="width: 48px; height: 48px"></body>`);
+    writeFileSync(
+      join(dir, 'framed.html'),
+      `<!doctype html><body style="margin: 0; display: flex"><img id="outer" src="${FILES.closed}.png" style="width: 96px; height: 96px"><iframe src="inner.html" style="border: 0; width: 96px; height: 96px"></iframe></body>`,
+    );
+    const framed = await browser.context.newPage();
+    watchPageProblems(framed, pageProblems);
+    await framed.goto(`${site.origin}/framed.html`);
+    await framed.frames()[1].waitForFunction(() => (document.getElementById('inner') as HTMLImageElement).complete);
+    const framedTab = await tabIdOf(worker, framed);
+    const outer = await framed.evaluate(() => (document.getElementById('outer') as HTMLImageElement).currentSrc);
+    expect(await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [framedTab, outer] as const)).toMatchObject({ ok: true, images: 1 });
+    const menuAfter = await spyOnMenu();
+    await menuAfter(() => framed.mouse.move(48, 48, { steps: 5 }), true);
+    // Straight across the edge, as a quick hand goes: the outer page's last move was on its image.
+    await menuAfter(() => framed.mouse.move(96 + 24, 24), false);
+    await framed.close();
   });
 
   it('switching the site off puts every shadow-root image back, walking the page once for all of them', async () => {
