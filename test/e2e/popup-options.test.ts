@@ -164,7 +164,8 @@ describe('popup', () => {
     await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('0');
 
     await reporter.evaluate(() => chrome.runtime.sendMessage({ type: 'tab-counts', counts: { enhanced: 3, queued: 2, failed: 1 } }));
-    await expect.poll(() => popup.locator('.counts').innerText()).toMatch(/Enhanced\s+3\s+Queued\s+2\s+Failed\s+1/);
+    // A live region (role status), so a screen reader hears the counts change too.
+    await expect.poll(() => popup.getByRole('status', { name: 'Images on this page' }).innerText()).toMatch(/Enhanced\s+3\s+Queued\s+2\s+Failed\s+1/);
     expect(await browser.worker.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), reporterTab)).toBe('3');
     expect(await browser.worker.evaluate((t) => self.enhance.status(t), reporterTab)).toMatchObject({ counts: { enhanced: 3, queued: 2, failed: 1 } });
     expect((await browser.worker.evaluate(() => self.enhance.status())).counts.enhanced).toBeGreaterThanOrEqual(3);
