@@ -4,7 +4,7 @@
  * offscreen API. A page does not receive its own runtime messages, so there the answer is a call.
  */
 import browser from 'webextension-polyfill';
-import type { EngineInfo, EngineRequest, EngineResponses } from '../shared/protocol';
+import type { EngineInfo, EngineRequest, EngineResponses, IdleMinutesNotice } from '../shared/protocol';
 import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
 type Answer = <T extends EngineRequest>(request: T) => Promise<EngineResponses[T['type']]>;
@@ -28,6 +28,12 @@ function send<T extends EngineRequest>(request: T): Promise<EngineResponses[T['t
 /** The engine found itself idle (Chrome only: Firefox suspends an idle background page itself). */
 export async function releaseEngine(): Promise<void> {
   if (!answerHere) await closeOffscreenDocument();
+}
+
+/** New idle minutes saved: a running engine page counts down with them now, not after its next job. */
+export async function tellEngineIdleMinutes(minutes: number): Promise<void> {
+  if (answerHere || !(await offscreenDocumentExists())) return;
+  await browser.runtime.sendMessage({ target: 'offscreen', type: 'idle-minutes', minutes } satisfies IdleMinutesNotice);
 }
 
 /** The cache lives with the engine, so only the engine can answer for it. */

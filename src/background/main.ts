@@ -2,10 +2,12 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { isBackgroundRequest, type ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
+import { onSettingsChanged } from '../shared/settings-store';
 import { showCounts, styleBadge } from './badge';
 import { createMenus, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
+import { tellEngineIdleMinutes } from './engine-client';
 import { route } from './router';
 import { onCommand, toggleSiteAuto } from './shortcut';
 import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
@@ -42,6 +44,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
     logError(message.type, error);
     throw error;
   });
+});
+
+onSettingsChanged((settings) => {
+  tellEngineIdleMinutes(settings.engineIdleMinutes).catch((error: unknown) => logError('idle minutes', error));
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {

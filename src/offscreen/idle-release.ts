@@ -3,7 +3,8 @@
  * minutes: the models' sessions and ORT's WebAssembly heap, which never shrinks, stay allocated
  * for as long as the document lives (hundreds of MB after a large image). A document cannot close
  * itself, so it tells the worker, which closes it; the next job starts a fresh one. The minutes
- * come with each job (an offscreen document has no storage API): the last job's settings count.
+ * come with each job (an offscreen document has no storage API): the last job's settings count,
+ * until the worker tells it of new ones saved meanwhile.
  */
 import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
@@ -16,10 +17,12 @@ import { DEFAULT_SETTINGS } from '../shared/settings';
  * that is turned away unheard, and its page asks the worker for an engine (which waits for this
  * one to close, then starts another): taken, it would be cut off by the close.
  */
-export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) => void; closing: () => boolean } {
+export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) => void; closing: () => boolean; retime: (minutes: number) => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let told = false;
+  let busy = false;
   const countDown = (minutes: number) => {
+    clearTimeout(timer);
     if (minutes === 0) return;
     timer = setTimeout(() => {
       told = true;
@@ -35,9 +38,17 @@ export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) =>
   countDown(DEFAULT_SETTINGS.engineIdleMinutes);
   return {
     stayAwake: () => {
+      busy = true;
       clearTimeout(timer);
-      return (settings) => countDown(settings.engineIdleMinutes);
+      return (settings) => {
+        busy = false;
+        countDown(settings.engineIdleMinutes);
+      };
     },
     closing: () => told,
+    // New minutes saved while idle count from now (a busy spell's end counts down with its job's).
+    retime: (minutes) => {
+      if (!busy && !told) countDown(minutes);
+    },
   };
 }

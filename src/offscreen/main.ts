@@ -3,7 +3,7 @@
  * WebGPU and no workers). Engine questions come as runtime messages from the service worker.
  */
 import { askWorker } from '../shared/ask-worker';
-import { isEngineRequest } from '../shared/protocol';
+import { isEngineRequest, isIdleMinutesNotice } from '../shared/protocol';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { refererHook } from './image-io';
 import { releaseWhenIdle } from './idle-release';
@@ -19,6 +19,11 @@ const withReferer = refererHook(
 listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, withReferer });
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
+  if (isIdleMinutesNotice(message)) {
+    idle.retime(message.minutes);
+    sendResponse();
+    return false;
+  }
   if (!isEngineRequest(message)) return false;
   void answerEngineRequest(message).then(sendResponse);
   // Keeps the channel open for the asynchronous answer.

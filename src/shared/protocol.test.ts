@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBackgroundRequest, isContentRequest, isEngineRequest, isJobRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
+import { isBackgroundRequest, isContentRequest, isEngineRequest, isIdleMinutesNotice, isJobRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 
 const settings: JobSettings = { ...DEFAULT_SETTINGS, profile: 'quality' };
@@ -113,5 +113,13 @@ describe('isEngineRequest', () => {
 
   it.each([...notMessages, { type: 'engine-info' }, { target: 'background', type: 'engine-info' }, { target: 'offscreen', type: 'job' }])('rejects %j', (message) =>
     expect(isEngineRequest(message)).toBe(false),
+  );
+});
+
+describe('isIdleMinutesNotice', () => {
+  it.each([0, 0.5, 5])('accepts %s minutes for the offscreen engine', (minutes) => expect(isIdleMinutesNotice({ target: 'offscreen', type: 'idle-minutes', minutes })).toBe(true));
+  it.each([...notMessages, { target: 'offscreen', type: 'idle-minutes' }, { target: 'offscreen', type: 'idle-minutes', minutes: -1 }, { target: 'offscreen', type: 'idle-minutes', minutes: '5' }, { type: 'idle-minutes', minutes: 5 }])(
+    'rejects %j',
+    (message) => expect(isIdleMinutesNotice(message)).toBe(false),
   );
 });

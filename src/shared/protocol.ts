@@ -233,6 +233,22 @@ export interface EngineResponses {
   'trim-cache': CacheUsage;
 }
 
+/**
+ * Chrome's engine page only: the idle minutes changed in the settings (its countdown runs with the
+ * last job's, and it has no storage API to read them). Firefox suspends its idle background page itself.
+ */
+export interface IdleMinutesNotice {
+  target: 'offscreen';
+  type: 'idle-minutes';
+  minutes: number;
+}
+
+export function isIdleMinutesNotice(message: unknown): message is IdleMinutesNotice {
+  if (typeof message !== 'object' || message === null) return false;
+  const { target, type, minutes } = message as Partial<IdleMinutesNotice>;
+  return target === 'offscreen' && type === 'idle-minutes' && typeof minutes === 'number' && minutes >= 0;
+}
+
 export function isEngineRequest(message: unknown): message is EngineRequest {
   if (typeof message !== 'object' || message === null) return false;
   const { target, type, limitBytes } = message as { target?: unknown; type?: unknown; limitBytes?: unknown };
