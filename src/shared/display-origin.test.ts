@@ -21,6 +21,13 @@ describe('displayOrigin', () => {
     ['http://127.0.0.1:3000', 'http://127.0.0.1:3000'],
     ['https://example.com', 'https://example.com'],
     ['https://xn--broken!.example', 'https://xn--broken!.example'],
+    // Russian and Japanese names read as they are written.
+    ['https://xn--80aealotwbjpid2k.xn--p1ai', 'https://правительство.рф'],
+    ['https://xn--r8jz45g.jp', 'https://例え.jp'],
+    // Names that could pass for another stay in ASCII, as the address bar shows them: a Cyrillic
+    // "а" among Latin letters, and Cyrillic letters that all look Latin ("аррӏе").
+    ['https://xn--pple-43d.com', 'https://xn--pple-43d.com'],
+    ['https://xn--80ak6aa92e.com', 'https://xn--80ak6aa92e.com'],
     ['not an origin', 'not an origin'],
   ])('%s -> %s', (origin, shown) => {
     expect(displayOrigin(origin)).toBe(shown);

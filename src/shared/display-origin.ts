@@ -1,7 +1,10 @@
 /**
  * An origin as a person reads it. `URL` gives internationalized host names in their ASCII form
  * (`https://xn--mnchen-3ya.de`), which the address bar shows as `https://münchen.de`: the popup
- * and the options page show that form too, and keep the ASCII one as the key they store.
+ * and the options page show that form too, and keep the ASCII one as the key they store. Like the
+ * address bar, they keep the ASCII form of a name that could pass for another: one that mixes
+ * scripts (a Cyrillic "а" in "аpple"), or one whose Cyrillic or Greek letters all look Latin
+ * ("аррӏе"), so a switch listed for such a site never reads as one for the site it imitates.
  */
 
 // Punycode (RFC 3492) parameters.
@@ -60,6 +63,31 @@ export function decodePunycode(input: string): string | null {
   return String.fromCodePoint(...output);
 }
 
+/** Scripts that mix in one name without deceiving: Japanese, Chinese and Korean writing, with Latin. */
+const MIXES = [
+  ['Latin', 'Han', 'Hiragana', 'Katakana'],
+  ['Latin', 'Han', 'Bopomofo'],
+  ['Latin', 'Han', 'Hangul'],
+];
+const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Han', 'Hiragana', 'Katakana', 'Bopomofo', 'Hangul', 'Arabic', 'Hebrew', 'Armenian', 'Georgian', 'Thai', 'Devanagari'];
+const SCRIPT_PATTERNS = SCRIPTS.map((script) => [script, new RegExp(`\\p{Script=${script}}`, 'u')] as const);
+/** Cyrillic and Greek letters that look like Latin ones (Chromium's IDN spoof checker keeps a list like it). */
+const LATIN_LOOKALIKES = /^[аысԁеԍһіюјӏорԛѕԝхуъьҽпгѵѡαικνορτυχ]+$/u;
+
+/** Whether a decoded label reads as what it is: no mix of scripts, and not Cyrillic or Greek posing as Latin. */
+function readsTrue(label: string): boolean {
+  const letters = [...label].filter((c) => /\p{L}/u.test(c));
+  const scripts = new Set(letters.map((c) => SCRIPT_PATTERNS.find(([, pattern]) => pattern.test(c))?.[0] ?? 'other'));
+  if (scripts.size > 1 && !MIXES.some((mix) => [...scripts].every((script) => mix.includes(script)))) return false;
+  return !LATIN_LOOKALIKES.test(letters.join(''));
+}
+
+function displayLabel(label: string): string {
+  if (!label.toLowerCase().startsWith('xn--')) return label;
+  const decoded = decodePunycode(label.slice(4));
+  return decoded !== null && readsTrue(decoded) ? decoded : label;
+}
+
 /** `https://xn--mnchen-3ya.de:8080` -> `https://münchen.de:8080`; anything else as given. */
 export function displayOrigin(origin: string): string {
   let url: URL;
@@ -68,9 +96,6 @@ export function displayOrigin(origin: string): string {
   } catch {
     return origin;
   }
-  const host = url.hostname
-    .split('.')
-    .map((label) => (label.toLowerCase().startsWith('xn--') ? (decodePunycode(label.slice(4)) ?? label) : label))
-    .join('.');
+  const host = url.hostname.split('.').map(displayLabel).join('.');
   return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`;
 }
