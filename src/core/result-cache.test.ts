@@ -97,6 +97,18 @@ describe('ResultCache', () => {
     expect(store.values.size).toBe(0);
   });
 
+  it("a limit lowered while a job ran holds for that job's result, not only for the jobs after it", async () => {
+    const { cache, store } = setup();
+    const started = cache.trimsSoFar();
+    await cache.trim(0);
+    // The job's settings, read before the trim, still say 100.
+    await cache.save('a', tenBytes('a'), 100, started);
+    expect(store.values.size).toBe(0);
+    // A job that started after the trim carries the new settings, higher again here.
+    await cache.save('b', tenBytes('b'), 100, cache.trimsSoFar());
+    expect([...store.values.keys()]).toEqual(['b']);
+  });
+
   it('persists across instances: a new document finds the results and their use order', async () => {
     const first = setup();
     await first.cache.save('a', tenBytes('a'), 25);

@@ -32,6 +32,9 @@ export class ResultCache<V> {
   private index: Promise<LruCacheIndex | null> | undefined;
   /** Jobs and the options page's questions can overlap: one operation at a time keeps index and store in step. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** How many trims were asked for, and the last one's limit: a job's settings predate a trim made while it ran. */
+  private trims = 0;
+  private lastTrimLimit = Infinity;
 
   constructor(
     private readonly store: ResultStore<V>,
@@ -59,15 +62,23 @@ export class ResultCache<V> {
     });
   }
 
+  /** A mark to give `save` later: trims asked for after it bind that save too. */
+  trimsSoFar(): number {
+    return this.trims;
+  }
+
   /**
    * Stores a fresh result and evicts the least recently used ones until the total fits
    * `limitBytes`; a result larger than the limit is not stored, but the rest is still trimmed to it.
+   * A job passes the mark it took when it started (`trimsSoFar`): a limit lowered since (the user
+   * saved 0 while it ran) holds for its result too.
    */
-  save(key: string, value: V, limitBytes: number): Promise<void> {
+  save(key: string, value: V, limitBytes: number, trimsBefore = this.trims): Promise<void> {
+    const lowered = this.trims > trimsBefore ? this.lastTrimLimit : Infinity;
     return this.serial('cache save', undefined, async () => {
       const index = await this.loaded();
       if (!index) return;
-      const limit = Math.max(0, limitBytes);
+      const limit = Math.max(0, Math.min(limitBytes, lowered));
       const bytes = this.sizeOf(value);
       const hadKey = index.remove(key);
       const evictions = index.evictionsFor(bytes, limit);
@@ -83,6 +94,8 @@ export class ResultCache<V> {
 
   /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
   trim(limitBytes: number): Promise<CacheUsage> {
+    this.trims++;
+    this.lastTrimLimit = limitBytes;
     return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
       const index = await this.loaded();
       const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];

@@ -76,12 +76,14 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
         port.disconnect();
         return;
       }
+      // The settings it carries predate any trim from here on, even one made while it waits its turn.
+      const job = { ...source, cacheTrimsBefore: resultCache.trimsSoFar() };
       if (pending++ === 0) release = stayAwake?.();
       queue = queue.then(async () => {
         try {
           // The page may have closed while the job waited its turn.
           if (!gone.signal.aborted) {
-            const done = await runJob(message, emit, gone.signal, source);
+            const done = await runJob(message, emit, gone.signal, job);
             emit({ ...done, dataUrl: postParts(emit, done.dataUrl) });
           }
         } catch (error) {

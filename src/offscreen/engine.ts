@@ -75,7 +75,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobReq
   return { png: await encodePng(output), width: output.width, height: output.height, backend };
 }
 
-/** Where a job came from. */
+/** Where a job came from, and what the cache had been told when it came. */
 export interface JobSource {
   /** The page that asked, whose Referer a host that refuses the engine is asked with again. */
   page?: PageContext;
@@ -87,10 +87,12 @@ export interface JobSource {
   privateTab: boolean;
   /** The tab keeps cookies of its own: a private window, or a Firefox container (see FetchOptions). */
   separateCookies: boolean;
+  /** The cache's trims when the job arrived (`ResultCache.trimsSoFar`): a limit lowered since binds its result. */
+  cacheTrimsBefore: number;
 }
 
 /** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, { page, privateTab, separateCookies }: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, { page, privateTab, separateCookies, cacheTrimsBefore }: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
   const started = performance.now();
   const blob = await fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, jobGone: signal, separateCookies });
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -112,7 +114,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     stats.cacheHits++;
   } else {
     result = await upscaleAndEncode(image, model, job, emit, signal);
-    if (!privateTab) await resultCache.save(key, result, limit);
+    if (!privateTab) await resultCache.save(key, result, limit, cacheTrimsBefore);
   }
   stats.jobsRun++;
   const ms = Math.round(performance.now() - started);

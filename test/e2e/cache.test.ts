@@ -238,6 +238,27 @@ describe('the options page', () => {
   });
 });
 
+describe('a limit of 0 saved while a job runs', () => {
+  it('keeps that job\'s result out of the cache too, not only the next ones\'', async () => {
+    // Small tiles of the quality model: a job of some seconds, still running when the limit changes.
+    await setSettings({ profile: 'quality', maxTile: 64 });
+    await enhanceBird();
+    await askEngine('clear-cache');
+    copyFileSync(join(BENCH, 'Set14/LR_bicubic/X4/monarchx4.png'), join(siteDir, 'monarch.png'));
+    const { page: slow, tabId: slowTab } = await openSitePage('zero.html', '<!doctype html><img id="monarch" src="monarch.png" style="width: 768px">');
+    const job = enhanceById(live().worker, slow, slowTab, 'monarch', 4);
+    await expect.poll(() => overlayTexts(slow), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing [1-9]/));
+    // What the options page's Save does: the setting, then the trim.
+    await setSettings({ profile: 'quality', maxTile: 64, cacheLimitBytes: 0 });
+    const trim: EngineRequest = { target: 'offscreen', type: 'trim-cache', limitBytes: 0 };
+    expect(await live().worker.evaluate((message) => chrome.runtime.sendMessage(message), trim)).toEqual({ entries: 0, bytes: 0 });
+    expect(await job).toMatchObject({ ok: true, images: 1 });
+    expect(await askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await slow.close();
+    await setSettings({});
+  });
+});
+
 describe('a job whose page closes', () => {
   it('stops at its next tile: it stores nothing, and the next tab does not wait for it', async () => {
     // Small tiles of the quality model: many steps, so the job is still running when its tab closes.
