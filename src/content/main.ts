@@ -37,9 +37,12 @@ for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 
 const settingsRead = followSiteSwitch(enhancer);
 enhancer.setPageHidden(document.hidden);
 document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
-// Back or Forward to a page the browser kept whole: the worker forgot its counts when the tab left it.
+// Left for, and back from, the back/forward cache (see pageKept).
+window.addEventListener('pagehide', (event) => {
+  if (event.persisted) enhancer.pageKept();
+});
 window.addEventListener('pageshow', (event) => {
-  if (event.persisted) void enhancer.reportCounts();
+  if (event.persisted) void enhancer.pageBack();
 });
 
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {

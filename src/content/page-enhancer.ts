@@ -454,6 +454,21 @@ export class PageEnhancer {
     return live.length;
   }
 
+  /**
+   * The browser keeps the page whole, to show it again on Back (the back/forward cache). Its job
+   * ports close, but the page is frozen and never hears it: jobs stop now, quietly, or their rings
+   * would spin on when it comes back, and its images would wait for them forever.
+   */
+  pageKept(): void {
+    this.stopJobs(() => true);
+  }
+
+  /** Back from the back/forward cache: the worker forgot the counts, and what a stopped job was for is looked at afresh. */
+  pageBack(): Promise<void> {
+    for (const img of pageImages()) this.look(img);
+    return this.reportCounts();
+  }
+
   /** Sends this frame's counts to the worker even if unchanged: it forgot them (the tab's URL changed). */
   reportCounts(): Promise<void> {
     return this.report.resend();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf } from './harness';
-import { enhanceById, imagesSettled } from './page-helpers';
+import { currentSrc, enhanceById, imagesSettled, overlayTexts } from './page-helpers';
 
 let fixture: FixtureSession;
 
@@ -38,5 +38,27 @@ it("Back to a page with enhanced images shows their count again on the tab's bad
   await expect.poll(badge).toBe('1');
   const status = await worker.evaluate((tab) => self.enhance.status(tab), tabId);
   expect(status.counts).toMatchObject({ enhanced: 1 });
+  await page.close();
+});
+
+it('Back to a page left while one of its images was enhanced: no failure shows on it, and the image can be enhanced again', async () => {
+  const { worker, context } = fixture.browser;
+  const page = await context.newPage();
+  await page.goto(`${fixture.origin}/index.html?left-mid-job-bfcache`);
+  await imagesSettled(page);
+  const tabId = await tabIdOf(worker, page);
+  const src = await currentSrc(page, 'barbara');
+  await worker.evaluate(([tab, url]) => {
+    (self as unknown as { pending: Promise<unknown> }).pending = self.enhance.upscale(tab, url, 4).catch(() => undefined);
+  }, [tabId, src] as const);
+  await expect.poll(() => overlayTexts(page), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+  await page.evaluate(() => ((window as unknown as { keptWhole: boolean }).keptWhole = true));
+  await page.goto(`${fixture.origin}/no-images.html`);
+  await page.goBack({ waitUntil: 'commit' });
+  expect(await page.evaluate(() => (window as unknown as { keptWhole?: boolean }).keptWhole)).toBe(true);
+  // The job stopped when the page was kept: no ring spins on, no failure shows, nothing waits.
+  await expect.poll(() => overlayTexts(page)).toEqual([]);
+  await expect.poll(() => worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  expect(await enhanceById(worker, page, tabId, 'barbara', 2)).toMatchObject({ ok: true, images: 1 });
   await page.close();
 });
