@@ -13,11 +13,8 @@ import { logError } from '../shared/log';
 import { imageUnder } from './page-images';
 import { originalOf } from './swap';
 
-/**
- * What this frame last told the worker: the menu's items are one state for the whole browser.
- * Null once another frame may have told it since: the pointer left this one.
- */
-let told: boolean | null = false;
+/** What this frame last told the worker: the menu's items are one state for the whole browser. */
+let told = false;
 /** The image under the pointer, while it is on one. */
 let hovered: HTMLImageElement | null = null;
 
@@ -54,22 +51,21 @@ export function followPointer(): () => void {
     );
   }
   // Leaving the frame, out of the window or into a frame inside it (whose element is then the
-  // related target): another frame's image may be next, and that frame tells the menu then.
+  // related target): another frame's image may be next. Every frame left says "not enhanced", so
+  // the one entered finds the menu so, and speaks only if its image under the pointer is enhanced.
   document.addEventListener(
     'pointerout',
     (event) => {
       if (event.relatedTarget !== null && !isFrame(event.relatedTarget)) return;
       hovered = null;
       tell(false);
-      told = null;
     },
     { capture: true, passive: true, signal },
   );
-  // Coming in from another frame, whose image may have been the last told: the next move tells this one's.
   document.addEventListener(
     'pointerover',
     (event) => {
-      if (event.relatedTarget === null) told = null;
+      if (event.relatedTarget === null) told = false;
     },
     { capture: true, passive: true, signal },
   );

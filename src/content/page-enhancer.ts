@@ -50,12 +50,19 @@ const ENGINE_SKIPS: ReadonlySet<FailureCode> = new Set(['animated', 'svg']);
 interface RunningJob {
   /** The page's URL it enhances. */
   srcUrl: string;
+  /** A menu job: the images it was asked for. */
+  targets?: HTMLImageElement[];
   /** An automatic job: the images waiting for it now. */
   waiters?: () => HTMLImageElement[];
 }
 
-/** An automatic job every image it was for left (the page dropped them, or gave them another source). */
-const noOneWaits = (job: RunningJob): boolean => job.waiters?.().length === 0;
+/**
+ * An automatic job every image it was for left (the page dropped them, or gave them another
+ * source), and no image on the page shows its file: one the page re-rendered (a framework
+ * remounting the element, a lazy loader setting the same source again) would still take it.
+ */
+const noOneWaits = (job: RunningJob): boolean =>
+  job.waiters?.().length === 0 && !pageImages().some((img) => img.currentSrc === job.srcUrl || img.src === job.srcUrl);
 
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
@@ -146,13 +153,15 @@ export class PageEnhancer {
     for (const img of targets) {
       this.queue.withdraw(img);
       this.inManualJob.add(img);
+      this.restoredByUser.delete(img);
     }
     this.changed();
-    const job = this.startJob({ srcUrl: source });
+    const job = this.startJob({ srcUrl: source, targets });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
-      swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter(hasPixels), source, resultUrl, width, false),
+      // Not into a copy the user put back meanwhile (it shows the page's file again).
+      swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, width, false),
       stop: job.signal,
     });
     this.running.delete(job);
@@ -165,10 +174,9 @@ export class PageEnhancer {
   }
 
   restore(srcUrl: string): number {
-    // `srcUrl` is our result's when the user right-clicked an enhanced image; its jobs are the page's URL's.
-    const shown = imagesShowing(srcUrl)[0];
-    const source = (shown && originalOf(shown)?.srcUrl) ?? srcUrl;
-    this.stopJobs((job) => !job.waiters && job.srcUrl === source);
+    // A menu job running on the image put back (enhancing it again, at another scale) stops.
+    const putBack = imagesShowing(srcUrl);
+    this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true);
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
     this.changed();

@@ -21,6 +21,8 @@ export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) =>
   let timer: ReturnType<typeof setTimeout> | undefined;
   let told = false;
   let busy = false;
+  /** The minutes the worker last said were saved: newer than any job's settings, read before. */
+  let saved: number | undefined;
   const countDown = (minutes: number) => {
     clearTimeout(timer);
     if (minutes === 0) return;
@@ -42,12 +44,15 @@ export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) =>
       clearTimeout(timer);
       return (settings) => {
         busy = false;
-        countDown(settings.engineIdleMinutes);
+        countDown(saved ?? settings.engineIdleMinutes);
       };
     },
     closing: () => told,
-    // New minutes saved while idle count from now (a busy spell's end counts down with its job's).
+    // New minutes count from now when idle, or from the busy spell's end; another setting saved
+    // (the profile, say) leaves a countdown running as it is.
     retime: (minutes) => {
+      if (minutes === saved) return;
+      saved = minutes;
       if (!busy && !told) countDown(minutes);
     },
   };

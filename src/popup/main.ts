@@ -46,9 +46,10 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   ui.pageControls.disabled = !controls.actions;
   ui.auto.disabled = !controls.siteSwitch;
   ui.auto.checked = status.auto;
-  ui.enhanced.textContent = String(status.counts.enhanced);
-  ui.queued.textContent = String(status.counts.queued);
-  ui.failed.textContent = String(status.counts.failed);
+  // Only what changed: the counts are a live region, read out again on every write.
+  for (const [element, count] of [[ui.enhanced, status.counts.enhanced], [ui.queued, status.counts.queued], [ui.failed, status.counts.failed]] as const) {
+    if (element.textContent !== String(count)) element.textContent = String(count);
+  }
   ui.backend.textContent = backendText(status.engine);
   ui.profile.value = profile;
 }

@@ -24,6 +24,8 @@ describe('displayOrigin', () => {
     // Russian and Japanese names read as they are written.
     ['https://xn--80aealotwbjpid2k.xn--p1ai', 'https://правительство.рф'],
     ['https://xn--r8jz45g.jp', 'https://例え.jp'],
+    [new URL('https://ゲーム.jp').origin, 'https://ゲーム.jp'],
+    [new URL('https://ホームページ.example').origin, 'https://ホームページ.example'],
     // Names that could pass for another stay in ASCII, as the address bar shows them: a Cyrillic
     // "а" among Latin letters, and Cyrillic letters that all look Latin ("аррӏе").
     ['https://xn--pple-43d.com', 'https://xn--pple-43d.com'],

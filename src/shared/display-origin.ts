@@ -76,7 +76,8 @@ const LATIN_LOOKALIKES = /^[аысԁеԍһіюјӏорԛѕԝхуъьҽпгѵѡα
 
 /** Whether a decoded label reads as what it is: no mix of scripts, and not Cyrillic or Greek posing as Latin. */
 function readsTrue(label: string): boolean {
-  const letters = [...label].filter((c) => /\p{L}/u.test(c));
+  // Letters of every script: not Common or Inherited ones, such as Japanese's prolonged sound mark "ー".
+  const letters = [...label].filter((c) => /\p{L}/u.test(c) && !/\p{Script=Common}|\p{Script=Inherited}/u.test(c));
   const scripts = new Set(letters.map((c) => SCRIPT_PATTERNS.find(([, pattern]) => pattern.test(c))?.[0] ?? 'other'));
   if (scripts.size > 1 && !MIXES.some((mix) => [...scripts].every((script) => mix.includes(script)))) return false;
   return !LATIN_LOOKALIKES.test(letters.join(''));

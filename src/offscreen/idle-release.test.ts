@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS } from '../shared/settings';
+import { releaseWhenIdle } from './idle-release';
+
+const asked = vi.hoisted(() => vi.fn(async () => undefined));
+vi.mock('../shared/ask-worker', () => ({ askWorker: asked }));
+
+const MINUTE = 60_000;
+const jobSettings = (engineIdleMinutes: number) => ({ ...DEFAULT_SETTINGS, engineIdleMinutes });
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  asked.mockClear();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('releaseWhenIdle', () => {
+  it('new minutes saved during a job count from its end, not the minutes the job carried', () => {
+    const idle = releaseWhenIdle();
+    const release = idle.stayAwake();
+    idle.retime(1);
+    release(jobSettings(60));
+    vi.advanceTimersByTime(MINUTE);
+    expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
+  });
+
+  it('another setting saved (the same minutes) leaves the countdown running as it is', () => {
+    const idle = releaseWhenIdle();
+    idle.retime(5);
+    vi.advanceTimersByTime(4 * MINUTE);
+    idle.retime(5);
+    vi.advanceTimersByTime(MINUTE);
+    expect(asked).toHaveBeenCalledTimes(1);
+  });
+
+  it('minutes saved while idle count from then', () => {
+    const idle = releaseWhenIdle();
+    idle.retime(0.5);
+    vi.advanceTimersByTime(0.5 * MINUTE);
+    expect(asked).toHaveBeenCalledTimes(1);
+  });
+});
