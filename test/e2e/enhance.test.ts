@@ -136,6 +136,30 @@ describe('Enhance x2 / x4 on good images', () => {
     expect(download.bytes).toBeGreaterThan(10_000);
   });
 
+  it('saves a large enhanced image whole (a PNG of megabytes, from the worker as a data: URL)', async () => {
+    const saving = await browser.context.newPage();
+    watchPageProblems(saving, pageProblems);
+    await saving.goto(`${fixture.origin}/index.html?save-large`);
+    await imagesSettled(saving);
+    const savingTab = await tabIdOf(browser.worker, saving);
+    expect(await enhanceById(browser.worker, saving, savingTab, 'barbara', 4)).toMatchObject({ ok: true, images: 1 });
+    const result = await saving.evaluate(async () => (await (await fetch((document.getElementById('barbara') as HTMLImageElement).currentSrc)).blob()).size);
+    expect(result).toBeGreaterThan(2 * 1024 * 1024);
+    const src = await currentSrc(saving, 'barbara');
+    expect(await browser.worker.evaluate(([tab, url]) => self.enhance.saveEnhanced(tab, url), [savingTab, src] as const)).toBe(true);
+    const download = await browser.worker.evaluate(async () => {
+      for (let tries = 0; tries < 300; tries++) {
+        // Playwright stores downloads under generated names: the newest item is this one.
+        const [item] = await chrome.downloads.search({ orderBy: ['-startTime'], limit: 1 });
+        if (item && item.state !== 'in_progress') return { state: item.state, bytes: item.fileSize, error: item.error };
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { state: 'not found', bytes: 0 };
+    });
+    expect(download).toEqual({ state: 'complete', bytes: result, error: undefined });
+    await saving.close();
+  });
+
   it('restores the original src, srcset, sizes and <picture> sources exactly', async () => {
     const ids = ['butterfly', 'head', 'baby', 'woman'];
     const originals = new Map<string, string>();
