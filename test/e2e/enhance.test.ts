@@ -498,18 +498,25 @@ describe('bad input', () => {
     await edge.close();
   });
 
+  /** A page of `html`, written as `file`, whose SVG image `id` the menu is asked to enhance: it says why it will not. */
+  async function openWithSvgMessage(file: string, html: string, id: string): Promise<{ opened: Page; outcome: EnhanceOutcome }> {
+    writeFileSync(join(dir, file), html);
+    const opened = await browser.context.newPage();
+    watchPageProblems(opened, pageProblems);
+    await opened.goto(`${fixture.origin}/${file}`);
+    await imagesSettled(opened);
+    const outcome = await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), id, 2);
+    expect(outcome.failure?.code).toBe('svg');
+    return { opened, outcome };
+  }
+
   it('a message on an image in a modal dialog shows above the dialog, as the user sees the screen', async () => {
-    writeFileSync(
-      join(dir, 'dialog.html'),
+    const { opened: viewer } = await openWithSvgMessage(
+      'dialog.html',
       `<!doctype html><html><body><dialog id="viewer"><img id="in-dialog" src="logo.svg" width="240" height="160"></dialog>
 <script>document.getElementById('viewer').showModal();</script></body></html>`,
+      'in-dialog',
     );
-    const viewer = await browser.context.newPage();
-    watchPageProblems(viewer, pageProblems);
-    await viewer.goto(`${fixture.origin}/dialog.html`);
-    await imagesSettled(viewer);
-    const outcome = await enhanceById(browser.worker, viewer, await tabIdOf(browser.worker, viewer), 'in-dialog', 2);
-    expect(outcome.failure?.code).toBe('svg');
     const box = await viewer.evaluate(() => {
       const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
       return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
@@ -522,18 +529,13 @@ describe('bad input', () => {
   });
 
   it('a message on an image behind a modal dialog hides while the dialog is open, and shows once it closes', async () => {
-    writeFileSync(
-      join(dir, 'behind.html'),
+    const { opened: covered, outcome } = await openWithSvgMessage(
+      'behind.html',
       `<!doctype html><html><body><img id="behind" src="logo.svg" width="240" height="160">
 <dialog id="consent"><p>We use cookies.</p></dialog>
 <script>document.getElementById('consent').showModal();</script></body></html>`,
+      'behind',
     );
-    const covered = await browser.context.newPage();
-    watchPageProblems(covered, pageProblems);
-    await covered.goto(`${fixture.origin}/behind.html`);
-    await imagesSettled(covered);
-    const outcome = await enhanceById(browser.worker, covered, await tabIdOf(browser.worker, covered), 'behind', 2);
-    expect(outcome.failure?.code).toBe('svg');
     const overlayShown = () => covered.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null);
     expect(await overlayTexts(covered)).toEqual([outcome.failure?.message]);
     expect(await overlayShown()).toBe(false);
