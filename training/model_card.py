@@ -476,7 +476,7 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "rate to move at all: at 5e-4 and below they plateaued; 2e-3 (fast) and 1e-3 with gradient-norm "
       "clipping at 0.02 (tiny, which diverged at 1e-3 without it) broke through; a trained model then "
       "gains again from each further cosine run at a lower peak (4e-4, 3e-4, then 2e-4), by less each time. "
-      "Larger patches help the large kernels: the last x2 run, at LR 56 px patches (batch 8, about the "
+      "Larger patches help the large kernels: an x2 run at LR 56 px patches (batch 8, about the "
       "same pixels per step as 16 x 40 px) instead of 40, added 0.12 dB on Urban100 in 3,000 steps, "
       "and a longer one at 96 px, the paper's size (tiny14-x2: from the shipped x2, batch 4, peak 2e-4, "
       "2,800 steps, 1 h 57 min), another 0.06 dB on Urban100 (30.87 -> 30.93) and 0.02 on Set5 "
