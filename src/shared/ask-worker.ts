@@ -7,6 +7,20 @@
 import browser from 'webextension-polyfill';
 import type { BackgroundRequest, BackgroundResponses } from './protocol';
 
+/**
+ * Chrome's answer when the worker went away while it answered: stopped, or the extension switched
+ * off or updated. Every request here can be asked twice (counts, menu state, start the engine, look
+ * something up), so it is asked once more: a new worker answers it, and a page whose extension is
+ * gone gets "Extension context invalidated", which the log keeps quiet about.
+ */
+const isWorkerGoneMidAnswer = (error: unknown): boolean =>
+  String(error instanceof Error ? error.message : error).includes('message channel closed before a response');
+
 export async function askWorker<T extends BackgroundRequest>(request: T): Promise<BackgroundResponses[T['type']]> {
-  return (await browser.runtime.sendMessage(request)) as BackgroundResponses[T['type']];
+  try {
+    return (await browser.runtime.sendMessage(request)) as BackgroundResponses[T['type']];
+  } catch (error) {
+    if (!isWorkerGoneMidAnswer(error)) throw error;
+    return (await browser.runtime.sendMessage(request)) as BackgroundResponses[T['type']];
+  }
 }
