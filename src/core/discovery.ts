@@ -4,6 +4,7 @@
  */
 import { MAX_OUTPUT_SIDE } from './limits';
 import { SHIPPED_SCALES } from './models';
+import { isoBrands, walkIsoBoxes } from './iso-boxes';
 
 export interface ImageFacts {
   naturalWidth: number;
@@ -139,16 +140,8 @@ export function countFrames(bytes: Uint8Array): number {
   if (signature === 'GIF87a' || signature === 'GIF89a') return Math.max(1, gifImageCount(bytes));
   if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return Math.max(1, apngFrameCount(view, ascii));
   if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return Math.max(1, webpFrameCount(view, ascii));
-  if (ascii(4, 4) === 'ftyp' && isoBrands(view, ascii).includes('avis')) return Math.max(1, isoSampleCount(view, ascii));
+  if (isoBrands(view).includes('avis')) return Math.max(1, isoSampleCount(view));
   return 1;
-}
-
-/** The major and compatible brands of an ISO-BMFF file's leading ftyp box. */
-function isoBrands(view: DataView, ascii: (offset: number, length: number) => string): string[] {
-  const end = Math.min(view.byteLength, view.getUint32(0));
-  const brands = [ascii(8, 4)];
-  for (let at = 16; at + 4 <= end; at += 4) brands.push(ascii(at, 4));
-  return brands;
 }
 
 /** The boxes on the way from the file to a track's sample sizes (moov/trak/mdia/minf/stbl). */
@@ -157,29 +150,13 @@ const ISO_SAMPLE_PATH = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
 /**
  * The most samples any track holds: an AVIF image sequence (brand 'avis') is a movie whose samples
  * are its frames; one of a single sample shows as a still image. Read from the sample size box
- * (stsz, or the compact stz2), whose sample count both keep 16 bytes into the box.
+ * (stsz, or the compact stz2), whose sample count both keep 8 bytes into the box's content.
  */
-function isoSampleCount(view: DataView, ascii: (offset: number, length: number) => string): number {
+function isoSampleCount(view: DataView): number {
   let samples = 0;
-  const walk = (start: number, end: number): void => {
-    for (let at = start; at + 8 <= end; ) {
-      const type = ascii(at + 4, 4);
-      let size = view.getUint32(at);
-      let header = 8;
-      if (size === 1) {
-        if (at + 16 > end) return;
-        size = Number(view.getBigUint64(at + 8));
-        header = 16;
-      } else if (size === 0) {
-        size = end - at; // the box runs to the end of the file
-      }
-      if (size < header) return; // not boxes
-      if (ISO_SAMPLE_PATH.has(type)) walk(at + header, Math.min(end, at + size));
-      else if ((type === 'stsz' || type === 'stz2') && at + 20 <= end) samples = Math.max(samples, view.getUint32(at + 16));
-      at += size;
-    }
-  };
-  walk(0, view.byteLength);
+  walkIsoBoxes(view, ISO_SAMPLE_PATH, ({ type, start, end }) => {
+    if ((type === 'stsz' || type === 'stz2') && start + 12 <= end) samples = Math.max(samples, view.getUint32(start + 8));
+  });
   return samples;
 }
 

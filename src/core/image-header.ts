@@ -4,6 +4,7 @@
  * any limit could say no, and end in a crashed engine or a misleading "not an image".
  */
 import type { Size } from './image-geometry';
+import { isoBrands, walkIsoBoxes } from './iso-boxes';
 
 /** JPEG start-of-frame markers (baseline, progressive, lossless, arithmetic): the ones that state the size. */
 const JPEG_SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
@@ -12,8 +13,8 @@ const JPEG_STANDALONE = new Set([0x01, 0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6,
 
 /**
  * Width and height as stored (before any EXIF rotation, which keeps the pixel count) of a PNG,
- * JPEG, GIF, WebP or BMP file; null for other formats and for headers cut short, which the decoder
- * then judges.
+ * JPEG, GIF, WebP, BMP or AVIF file; null for other formats and for headers cut short, which the
+ * decoder then judges.
  */
 export function headerSize(bytes: Uint8Array): Size | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -25,7 +26,29 @@ export function headerSize(bytes: Uint8Array): Size | null {
   if (ascii(0, 2) === 'BM' && fits(26)) return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
   if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return webpSize(view, ascii(12, 4));
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(view);
+  const brands = isoBrands(view);
+  if (brands.includes('avif') || brands.includes('avis')) return avifSize(view);
   return null;
+}
+
+/** The boxes on the way from the file to its items' properties (meta/iprp/ipco). */
+const AVIF_PROPERTIES_PATH = new Set(['meta', 'iprp', 'ipco']);
+
+/**
+ * The largest image spatial extent (ispe) among the items' properties. Every image item has one:
+ * the picture, its alpha plane, a thumbnail, and the tiles of a grid as well as the grid itself,
+ * whose extent is the picture's. None of the others is larger than the picture, so the largest is
+ * its size, without resolving which item is the primary one.
+ */
+function avifSize(view: DataView): Size | null {
+  let largest: Size | null = null;
+  walkIsoBoxes(view, AVIF_PROPERTIES_PATH, ({ type, start, end }) => {
+    // A full box: version and flags, then the width and the height.
+    if (type !== 'ispe' || start + 12 > end) return;
+    const size = { width: view.getUint32(start + 4), height: view.getUint32(start + 8) };
+    if (!largest || size.width * size.height > largest.width * largest.height) largest = size;
+  });
+  return largest;
 }
 
 function webpSize(view: DataView, chunk: string): Size | null {

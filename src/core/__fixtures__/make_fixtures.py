@@ -1,9 +1,12 @@
 """Writes the real-file fixtures for countFrames (discovery.test.ts): tiny still and animated
 GIF, PNG/APNG and WebP files; and for headerSize (image-header.test.ts): one 13 x 7 picture in
-every format and flavour the header reader knows. Made by an encoder other than our own test helpers.
+every format and flavour the header reader knows. Made by encoders other than our own test helpers
+(PIL, and avifenc for AVIF: apt-get install libavif-bin).
 
     /usr/bin/python3 src/core/__fixtures__/make_fixtures.py
 """
+import subprocess
+import tempfile
 from pathlib import Path
 
 from PIL import Image
@@ -32,6 +35,13 @@ def main() -> None:
     rgb.save(HERE / 'size-13x7-lossy.webp')  # VP8
     rgb.save(HERE / 'size-13x7-lossless.webp', lossless=True)  # VP8L
     rgba.save(HERE / 'size-13x7-alpha.webp')  # VP8X
+    with tempfile.TemporaryDirectory() as tmp:
+        # AVIF states its size in a property box (ispe) per item: the alpha plane is an item too, and
+        # a grid's tiles are items each, with the grid's own extent the whole picture's.
+        for image, name, options in [(rgb, 'size-13x7', []), (rgba, 'size-13x7-alpha', []), (Image.new('RGB', (200, 140), 'teal'), 'size-200x140-grid', ['--grid', '2x2'])]:
+            png = Path(tmp) / f'{name}.png'
+            image.save(png)
+            subprocess.run(['avifenc', '--speed', '10', *options, str(png), str(HERE / f'{name}.avif')], check=True, capture_output=True)
 
 
 if __name__ == '__main__':
