@@ -93,26 +93,34 @@ export function wasmInWorker(): boolean {
 let choice: Promise<BackendChoice> | undefined;
 let webgpuAllowed = true;
 
+/** The adapter's vendor and kind: `GPUAdapter.info` came in Chrome 127; Chrome 116-126 answer requestAdapterInfo() instead. */
+async function adapterInfo(adapter: GPUAdapter): Promise<Partial<GPUAdapterInfo>> {
+  if (adapter.info) return adapter.info;
+  const older = adapter as GPUAdapter & { requestAdapterInfo?: () => Promise<GPUAdapterInfo> };
+  return (await older.requestAdapterInfo?.()) ?? {};
+}
+
+const wasmBecause = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity, shaderF16: false });
+
 async function probeWebGPU(): Promise<BackendChoice> {
-  const wasm = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity, shaderF16: false });
-  if (!webgpuAllowed) return wasm('WebGPU is off in settings');
-  if (!('gpu' in navigator) || !navigator.gpu) return wasm('this browser has no WebGPU');
-  let adapter: GPUAdapter | null = null;
+  if (!webgpuAllowed) return wasmBecause('WebGPU is off in settings');
+  if (!('gpu' in navigator) || !navigator.gpu) return wasmBecause('this browser has no WebGPU');
+  // The choice is kept for every later job: a probe that throws must leave WASM chosen, not a rejection each job would meet.
   try {
-    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return wasmBecause('no WebGPU adapter');
+    const info = await adapterInfo(adapter);
+    const software = /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+    adapterInUse = adapter;
+    return {
+      backend: 'webgpu',
+      reason: `WebGPU: ${info.vendor || 'adapter'} ${info.architecture || ''}${software ? ' (software)' : ''}`.trim(),
+      maxTile: tileForBufferLimit(adapter.limits.maxStorageBufferBindingSize, Infinity),
+      shaderF16: adapter.features.has('shader-f16'),
+    };
   } catch (error) {
-    return wasm(`WebGPU adapter request failed (${String(error)})`);
+    return wasmBecause(`WebGPU adapter could not be read (${String(error)})`);
   }
-  if (!adapter) return wasm('no WebGPU adapter');
-  adapterInUse = adapter;
-  const info = adapter.info;
-  const software = /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
-  return {
-    backend: 'webgpu',
-    reason: `WebGPU: ${info.vendor || 'adapter'} ${info.architecture || ''}${software ? ' (software)' : ''}`.trim(),
-    maxTile: tileForBufferLimit(adapter.limits.maxStorageBufferBindingSize, Infinity),
-    shaderF16: adapter.features.has('shader-f16'),
-  };
 }
 
 export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
@@ -125,7 +133,7 @@ export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
 
 /** After WebGPU fails mid-run (device lost, out of memory), every later job runs on WASM. */
 export function fallBackToWasm(reason: string): void {
-  choice = Promise.resolve({ backend: 'wasm', reason: `WASM: WebGPU failed (${reason})`, maxTile: Infinity, shaderF16: false });
+  choice = Promise.resolve(wasmBecause(`WebGPU failed (${reason})`));
   // Their GPU buffers would stay allocated until the document closes.
   for (const runner of sessions.webgpu.values()) runner.then((r) => r.release()).catch(() => undefined);
   sessions.webgpu.clear();

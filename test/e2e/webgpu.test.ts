@@ -82,6 +82,33 @@ async function evaluateInEngine(page: Page, expression: string): Promise<unknown
   }
 }
 
+// Before the device-lost test: ORT keeps the device it made for the whole document.
+it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor only through requestAdapterInfo()', async () => {
+  const { page, tabId } = await openIndex();
+  await setAllowWebGPU(false);
+  expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'wasm' });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+
+  // Chrome 116-126: no GPUAdapter.info; the same facts come from a method since removed.
+  const older = await evaluateInEngine(
+    page,
+    `(() => {
+      const info = Object.getOwnPropertyDescriptor(GPUAdapter.prototype, 'info').get;
+      Object.defineProperty(GPUAdapter.prototype, 'info', { get: () => undefined, configurable: true });
+      GPUAdapter.prototype.requestAdapterInfo = function () { return Promise.resolve(info.call(this)); };
+      return true;
+    })()`,
+  );
+  expect(older).toBe(true);
+
+  // WebGPU allowed again: the engine probes the adapter anew.
+  await setAllowWebGPU(true);
+  const outcome = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toMatch(/^WebGPU: google swiftshader.*\(software\)$/);
+});
+
 it('finishes on WASM when the WebGPU device is lost mid-run, and says why', async () => {
   const { page, tabId } = await openIndex();
   await setAllowWebGPU(true);
