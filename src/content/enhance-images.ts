@@ -3,7 +3,7 @@
  * jobs and auto-enhance alike: the engine job over its port, the progress ring, a URL the page
  * may show, and the swap.
  */
-import { EnhanceError, toFailure, type Failure } from '../core/errors';
+import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core/errors';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { runEngineJob, withPageBytes } from './job';
 import { JobIndicator } from './job-indicator';
@@ -44,4 +44,11 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
   } catch (error) {
     return fail(toFailure(error));
   }
+}
+
+/** A job the content script turns away itself: its message shows on the image, as the engine's failures do. */
+export function turnedAway(img: HTMLImageElement, code: FailureCode): EnhanceOutcome {
+  const failure = toFailure(new EnhanceError(code));
+  new JobIndicator(img, false).failed(failure.message);
+  return { ok: false, images: 0, failure };
 }

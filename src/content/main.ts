@@ -37,6 +37,14 @@ for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 
 const settingsRead = followSiteSwitch(enhancer);
 enhancer.setPageHidden(document.hidden);
 document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
+// Focus into text being edited: the enhanced images there go back before the editor can save them (see editingBegan).
+document.addEventListener(
+  'focusin',
+  (event) => {
+    if ((event.target instanceof HTMLElement && event.target.isContentEditable) || document.designMode === 'on') enhancer.editingBegan();
+  },
+  { capture: true, passive: true },
+);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {
   if (event.persisted) enhancer.pageKept();

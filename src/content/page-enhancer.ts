@@ -13,10 +13,10 @@ import { logError } from '../shared/log';
 import type { EnhanceOutcome, JobSettings, TabCounts } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { CountsReport } from './counts-report';
-import { enhanceImages } from './enhance-images';
+import { enhanceImages, turnedAway } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
-import { pageImages } from './page-images';
+import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
 import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, releaseImage, restoreImage, restoreImages } from './swap';
 
@@ -144,10 +144,11 @@ export class PageEnhancer {
 
   /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
   async enhance(srcUrl: string, scale: number, settings: JobSettings): Promise<EnhanceOutcome> {
-    const targets = imagesShowing(srcUrl);
+    const showing = imagesShowing(srcUrl);
+    const targets = showing.filter((img) => !inEditedText(img));
     // The ring goes on an image the user can see: the one right-clicked is loaded, a lazy copy may not be.
     const anchor = targets.find(hasPixels) ?? targets[0];
-    if (!anchor) return { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
+    if (!anchor) return showing.length > 0 ? turnedAway(showing[0], 'editable') : { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     // Enhancing an enhanced image starts again from the page's original, not from our blob.
     const source = originalOf(anchor)?.srcUrl ?? srcUrl;
     for (const img of targets) {
@@ -206,6 +207,18 @@ export class PageEnhancer {
     this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
+  }
+
+  /**
+   * Editing began: the focus went into a contenteditable element, or into a document in design
+   * mode. The images we enhanced in that text show the page's files again, before the editor could
+   * save our blob: URLs into it (see inEditedText).
+   */
+  editingBegan(): void {
+    const edited = enhancedImages().filter(inEditedText);
+    if (edited.length === 0) return;
+    this.watch.asOurs(() => restoreImages(edited));
+    this.changed();
   }
 
   /**
@@ -276,7 +289,7 @@ export class PageEnhancer {
   }
 
   private wants(img: HTMLImageElement): boolean {
-    if (this.retired || !img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img) || isOurResult(img.currentSrc)) return false;
+    if (this.retired || !img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img) || isOurResult(img.currentSrc) || inEditedText(img)) return false;
     return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
   }
 
@@ -450,7 +463,7 @@ export class PageEnhancer {
   }
 
   private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, resultWidth: number, auto: boolean): number {
-    const live = images.filter((img) => img.isConnected);
+    const live = images.filter((img) => img.isConnected && !inEditedText(img));
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();
     this.watch.watchRootsOf(live);

@@ -10,6 +10,7 @@ export type FailureCode =
   | 'too-long'
   | 'model-failed'
   | 'image-gone'
+  | 'editable'
   | 'restored'
   | 'engine-unavailable'
   | 'blocked-by-page'
@@ -34,6 +35,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'too-long': 'This image is too long and thin to enhance: the result would be wider or taller than browsers can draw.',
   'model-failed': 'The upscaling model failed on this image.',
   'image-gone': 'The image is no longer on the page.',
+  editable: 'Enhance leaves images in text being edited as they are: the editor would save the enhanced copy, which lasts only while this tab is open.',
   restored: 'The image was put back before its enhancement was ready.',
   'engine-unavailable': 'The Enhance engine could not start.',
   'blocked-by-page': "This page's security policy does not allow replacing its images.",

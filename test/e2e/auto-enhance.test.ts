@@ -533,6 +533,39 @@ describe('auto-enhance in the content script', () => {
     await leave(inline);
   });
 
+  it("leaves images in text being edited as the page has them, so an editor never saves our blob: URLs into a post", async () => {
+    const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
+    const editing = await openSwitchedOn(
+      'editor.html',
+      `<!doctype html><div id="editor" contenteditable="true"><p>A post</p>${sized('in-editor', 'bird.png')}</div>
+<div id="post">${sized('in-post', 'head.png')}</div>${sized('control', 'butterfly.png')}`,
+    );
+    const shows = (id: string) => currentSrc(editing, id);
+    const saved = (id: string) => editing.evaluate((element) => document.getElementById(element)!.innerHTML, id);
+    await expect.poll(() => shows('control'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(() => shows('in-post'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await shows('in-editor')).toBe(`${site.origin}/bird.png`);
+    expect(await saved('editor')).not.toContain('blob:');
+
+    // Asked for from the menu, it is turned away with a message, and the editor's text stays as it was.
+    const editingTab = await tabIdOf(worker, editing);
+    const outcome = await enhanceById(worker, editing, editingTab, 'in-editor', 2);
+    expect(outcome).toMatchObject({ ok: false, failure: { code: 'editable' } });
+    expect(await overlayTexts(editing)).toContain(outcome.failure!.message);
+    expect(await saved('editor')).not.toContain('blob:');
+
+    // The page makes enhanced text editable (an "Edit" button): once the user is in it, its images are the page's again.
+    await editing.evaluate(() => {
+      const post = document.getElementById('post')!;
+      post.contentEditable = 'true';
+      post.focus();
+    });
+    await expect.poll(() => shows('in-post')).toBe(`${site.origin}/head.png`);
+    expect(await saved('post')).not.toContain('blob:');
+    expect(await shows('control')).toMatch(/^blob:/);
+    await leave(editing);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
