@@ -30,7 +30,7 @@ export function followSiteSwitch(enhancer: PageEnhancer): Promise<void> {
   let latest = 0;
   const read = async () => {
     const ticket = ++latest;
-    const [settings, switches, origin] = await Promise.all([loadSettings(), loadSiteSwitches(), site]);
+    const [settings, switches, origin] = await Promise.all([loadSettings({ tell: false }), loadSiteSwitches(), site]);
     if (ticket === latest) enhancer.configure(settings, origin !== null && isAutoEnabled(switches, origin));
   };
   const readLogged = () => read().catch((error: unknown) => logError('auto-enhance settings', error));

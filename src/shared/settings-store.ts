@@ -5,11 +5,15 @@ import { DEFAULT_SETTINGS, storedByNewerVersion, validateSettings, type Settings
 
 const KEY = 'settings';
 
-export async function loadSettings(): Promise<Settings> {
+/**
+ * `tell`: log what was wrong with the stored settings. Content scripts read quietly: a web page's
+ * console is the page's, and every frame of every tab would repeat it; the worker says it once.
+ */
+export async function loadSettings({ tell = true } = {}): Promise<Settings> {
   const stored = await browser.storage.sync.get(KEY);
   const { settings, replaced, warning } = validateSettings(stored[KEY]);
-  if (warning) logError('settings', warning);
-  if (replaced.length > 0) logError('settings', `invalid stored values replaced by defaults: ${replaced.join(', ')}`);
+  if (tell && warning) logError('settings', warning);
+  if (tell && replaced.length > 0) logError('settings', `invalid stored values replaced by defaults: ${replaced.join(', ')}`);
   return settings;
 }
 

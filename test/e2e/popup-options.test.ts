@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { enhanceById, toolbarAction } from './page-helpers';
+import { enhanceById, toolbarAction, watchPageProblems } from './page-helpers';
 
 let dir: string;
 let site: FixtureServer;
@@ -141,6 +141,13 @@ describe('popup', () => {
     await popup.getByLabel('Profile').selectOption('quality');
     await expect.poll(() => popup.locator('#message').textContent()).toMatch(/newer version of Enhance.*update Enhance here/);
     expect(await synced('settings')).toEqual(newer);
+    // Web pages read them quietly: their console is the page's, and every frame would say it.
+    const pageProblems: string[] = [];
+    watchPageProblems(page, pageProblems);
+    await page.reload();
+    // The popup's Enhance all answers once the frame has read the stored settings.
+    await expect.poll(() => browser.worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'enhance-all' }, { frameId: 0 }), tabId)).toEqual({ queued: 0 });
+    expect(pageProblems).toEqual([]);
     await browser.worker.evaluate(() => chrome.storage.sync.remove('settings'));
     await popup.close();
   });
