@@ -22,6 +22,28 @@ function isStoredResult(value: unknown): value is StoredResult {
   return png instanceof Blob && png.size > 0 && side(width) && side(height) && (backend === 'webgpu' || backend === 'wasm');
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The IEND chunk every PNG ends with: length 0, type, CRC. */
+const PNG_END = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * Whether the stored bytes are still a whole PNG: a write cut short (a crash), a blob file gone
+ * from the profile (a disk cleaner: reading it throws) or bytes that are not ours would reach the
+ * page as a broken or half-drawn image. Such an entry reads as a miss, and the result is made again.
+ */
+async function isWholePng(png: Blob): Promise<boolean> {
+  if (png.size < PNG_SIGNATURE.length + PNG_END.length) return false;
+  const starts = async (part: Blob, bytes: number[]) => {
+    const read = new Uint8Array(await part.arrayBuffer());
+    return bytes.every((byte, i) => read[i] === byte);
+  };
+  try {
+    return (await starts(png.slice(0, PNG_SIGNATURE.length), PNG_SIGNATURE)) && (await starts(png.slice(png.size - PNG_END.length), PNG_END));
+  } catch {
+    return false;
+  }
+}
+
 const indexedDbStore: ResultStore<StoredResult> = {
   loadIndex: () => readMeta(INDEX_KEY),
 
@@ -34,7 +56,7 @@ const indexedDbStore: ResultStore<StoredResult> = {
   async read(key) {
     const db = await engineDb();
     const value: unknown = await requestResult(db.transaction(RESULTS, 'readonly').objectStore(RESULTS).get(key));
-    return isStoredResult(value) ? value : undefined;
+    return isStoredResult(value) && (await isWholePng(value.png)) ? value : undefined;
   },
 
   // One transaction over both stores: a result and the index that lists it are written together or not at all.

@@ -169,6 +169,36 @@ describe('the result cache', () => {
     expect((await askEngine('cache-usage')).entries).toBe(1);
   });
 
+  it('a damaged stored result (cut short, or not a PNG) is computed again, not shown broken on the page', async () => {
+    for (const damage of ['cut short', 'not a PNG'] as const) {
+      // The engine's database as a crash mid-write or a disk cleaner leaves it: the entry listed, its bytes wrong.
+      await live().worker.evaluate(async (how) => {
+        await chrome.offscreen.closeDocument().catch(() => undefined);
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const opening = indexedDB.open('enhance-engine');
+          opening.onsuccess = () => resolve(opening.result);
+          opening.onerror = () => reject(opening.error);
+        });
+        const results = db.transaction('results', 'readonly').objectStore('results');
+        const entries = await new Promise<Array<[IDBValidKey, { png: Blob }]>>((resolve) => {
+          const keys = results.getAllKeys();
+          const values = results.getAll();
+          values.onsuccess = () => resolve(keys.result.map((key, i) => [key, values.result[i] as { png: Blob }]));
+        });
+        const write = db.transaction('results', 'readwrite');
+        for (const [key, value] of entries) {
+          const png = how === 'cut short' ? value.png.slice(0, value.png.size / 2, 'image/png') : new Blob(['not a picture'], { type: 'image/png' });
+          write.objectStore('results').put({ ...value, png }, key);
+        }
+        await new Promise((resolve) => (write.oncomplete = resolve));
+        db.close();
+      }, damage);
+      await enhanceBird();
+      expect(await engine(), damage).toMatchObject({ inferences: 1, cacheHits: 0 });
+      expect(Buffer.from((await shownPixels(page, 'bird')).data).equals(firstPixels), damage).toBe(true);
+    }
+  });
+
   it('a cache limit of 0 stores nothing and drops what was kept', async () => {
     await setSettings({ cacheLimitBytes: 0 });
     const before = await engine();
