@@ -82,7 +82,7 @@ export class PageEnhancer {
     removed: (images) => this.forget(images),
     sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
     loaded: (img) => this.look(img),
-    viewportChanged: () => void this.followPageChoices().catch((error: unknown) => logError('page choice', error)),
+    viewportChanged: () => this.viewportChanged(),
   });
   /** Reports which images are near the viewport, while the site is switched on. */
   private viewport: IntersectionObserver | null = null;
@@ -357,6 +357,16 @@ export class PageEnhancer {
       this.failed.delete(img);
     }
     this.look(img);
+  }
+
+  /**
+   * A resize, a zoom or a move to another screen. The images near the viewport are looked at
+   * again: a denser screen needs more pixels of every image, and one drawn at a fixed CSS size
+   * reports no resize of its own.
+   */
+  private viewportChanged(): void {
+    this.followPageChoices().catch((error: unknown) => logError('page choice', error));
+    for (const img of pageImages()) if (this.near.has(img)) this.look(img);
   }
 
   /**

@@ -566,6 +566,20 @@ describe('auto-enhance in the content script', () => {
     await leave(editing);
   });
 
+  it('enhances an image that was sharp once the screen density rises (browser zoom, another screen)', async () => {
+    const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
+    const zoomed = await openSwitchedOn('density.html', `<!doctype html>${sized('blurry', 'bird.png')}${sized('crisp', 'sharp.png')}`);
+    await expect.poll(() => currentSrc(zoomed, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await currentSrc(zoomed, 'crisp')).toBe(`${site.origin}/sharp.png`);
+
+    // Two device pixels to the CSS pixel: the 96-pixel file now covers half the pixels it is drawn on.
+    const cdp = await zoomed.context().newCDPSession(zoomed);
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 2, mobile: false });
+    await expect.poll(() => currentSrc(zoomed, 'crisp'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await cdp.detach();
+    await leave(zoomed);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
