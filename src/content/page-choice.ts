@@ -11,11 +11,12 @@ import { setOrRemove, type Original } from './swap';
 /**
  * Whether the page's markup may answer a new viewport differently: more than one file to pick
  * from, or a `sizes` that lays the same file out at another width (an image with no CSS width
- * takes the width `sizes` gives it).
+ * takes the width `sizes` gives it). Any srcset may: beside it, src is the 1x file (so "b.png 2x"
+ * alone is a choice of two), and a width descriptor with no sizes is laid out at the viewport's width.
  */
 export function followsViewport(original: Original): boolean {
   const sized = original.attributes.sizes !== null || original.sources.some((source) => source.sizes !== null);
-  return sized || original.sources.length > 0 || (original.attributes.srcset?.includes(',') ?? false);
+  return sized || original.sources.length > 0 || Boolean(original.attributes.srcset?.trim());
 }
 
 export interface PageChoice {

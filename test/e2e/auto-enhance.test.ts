@@ -335,6 +335,24 @@ describe('auto-enhance in the content script', () => {
     await leave(art);
   });
 
+  it("gives back the page's denser file when the screen density rises, for a srcset of one 2x file beside src (src is the 1x)", async () => {
+    writePng(join(dir, 'dense.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 192));
+    const retina = await openSwitchedOn('retina.html', `<!doctype html><img id="retina" src="bird.png" srcset="dense.png 2x" style="width: 96px; height: 96px">`);
+    const shows = () =>
+      retina.evaluate(async () => {
+        const img = document.getElementById('retina') as HTMLImageElement;
+        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+      });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // bird.png, 48 px, x2
+    const cdp = await retina.context().newCDPSession(retina);
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 2, mobile: false });
+    // 192 pixels on 192 device pixels: the page's own file, sharp, and left as it is.
+    await expect.poll(shows, { timeout: 60_000 }).toBe('/dense.png');
+    await cdp.detach();
+    await leave(retina);
+  });
+
   it('keeps an image with sizes="auto" (WordPress writes it on lazy images) enhanced through a resize that leaves its choice as it was', async () => {
     const baby = readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png'));
     for (const side of [48, 100, 200]) writePng(join(dir, `w${side}.png`), cropTo(baby, side, side));
