@@ -17,7 +17,7 @@ export interface PageChanges {
   sourceChanged(img: HTMLImageElement, newSource: boolean): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
-  /** The window was resized or zoomed, or moved to a screen of another density, and has settled. */
+  /** The window was resized or zoomed, moved to a screen of another density, or its color scheme changed, and has settled. */
   viewportChanged(): void;
 }
 
@@ -72,6 +72,8 @@ export class PageWatch {
     this.loads.observe({ type: 'resource' });
     window.addEventListener('resize', this.onViewport, { signal: this.listeners.signal });
     this.followDensity();
+    // A <picture> may offer a dark-mode file (GitHub's READMEs do): a theme change picks it.
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', this.onViewport, { signal: this.listeners.signal });
   }
 
   /** A media query for the density now, which changes once when it does: then the next one is asked. */

@@ -353,6 +353,25 @@ describe('auto-enhance in the content script', () => {
     await leave(retina);
   });
 
+  it("gives a <picture> the page's own choice back when the color scheme changes (a dark-mode source), and enhances that one", async () => {
+    const lr = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
+    writePng(join(dir, 'light.png'), lr('bird', 48));
+    writePng(join(dir, 'dark.png'), lr('head', 32));
+    const themed = await openSwitchedOn('themed.html', `<!doctype html><picture><source media="(prefers-color-scheme: dark)" srcset="dark.png"><img id="themed" src="light.png" style="width: 96px; height: 96px"></picture>`);
+    const shows = () =>
+      themed.evaluate(async () => {
+        const img = document.getElementById('themed') as HTMLImageElement;
+        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+      });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // light, 48 px, x2
+    await themed.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 128'); // dark, 32 px, x4
+    await themed.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96');
+    await leave(themed);
+  });
+
   it('keeps an image with sizes="auto" (WordPress writes it on lazy images) enhanced through a resize that leaves its choice as it was', async () => {
     const baby = readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png'));
     for (const side of [48, 100, 200]) writePng(join(dir, `w${side}.png`), cropTo(baby, side, side));
