@@ -18,7 +18,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, releaseImage, restoreImage, restoreImages } from './swap';
+import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -219,6 +219,11 @@ export class PageEnhancer {
     if (edited.length === 0) return;
     this.watch.asOurs(() => restoreImages(edited));
     this.changed();
+  }
+
+  /** An image failed to load: a copy of a result we freed gets the page's own file back (see putBackFreedCopy). */
+  loadFailed(img: HTMLImageElement): void {
+    if (!this.retired) this.watch.asOurs(() => putBackFreedCopy(img));
   }
 
   /**

@@ -158,7 +158,33 @@ function free(taken: Original[]): void {
   const unused = taken.filter((original) => !isOurResult(original.resultUrl));
   if (unused.length === 0) return;
   putBackCopies(new Map(unused.map((original) => [original.shown.srcset, original])));
-  for (const { resultUrl } of unused) URL.revokeObjectURL(resultUrl);
+  for (const original of unused) {
+    URL.revokeObjectURL(original.resultUrl);
+    freedLately.set(original.resultUrl, original);
+  }
+  for (const url of freedLately.keys()) {
+    if (freedLately.size <= FREED_KEPT) break;
+    freedLately.delete(url);
+  }
+}
+
+/** Results freed lately, by URL, oldest first: what copies kept off the page still point to. */
+const freedLately = new Map<string, Original>();
+/** Records of a few hundred bytes each; a copy older than this many frees is not put back. */
+const FREED_KEPT = 500;
+
+/**
+ * An image that failed to load a result we freed: a copy the page kept off the page while we let
+ * the result go, and showed later (markup kept for Back, as htmx and pjax keep it; a lightbox's
+ * zoomed copy, given our URL as its src). It gets the page's own file back; returns whether it was
+ * such a copy. (A copy made as an element loaded the result at once, and keeps its pixels.)
+ */
+export function putBackFreedCopy(img: HTMLImageElement): boolean {
+  const original = freedLately.get(img.currentSrc) ?? freedLately.get(img.getAttribute('src') ?? '');
+  if (!original) return false;
+  if (img.getAttribute('srcset') === original.shown.srcset) putBackCopy(img, original);
+  if (img.getAttribute('src') === original.resultUrl) img.setAttribute('src', original.srcUrl);
+  return true;
 }
 
 /**
@@ -170,17 +196,20 @@ function free(taken: Original[]): void {
 function putBackCopies(bySrcset: Map<string, Original>): void {
   for (const copy of pageImages()) {
     const original = bySrcset.get(copy.getAttribute('srcset') ?? '');
-    if (!original) continue;
-    setOrRemove(copy, 'srcset', original.attributes.srcset);
-    setOrRemove(copy, 'sizes', original.attributes.sizes);
-    // A copy's <source>s stand where the image's did.
-    sourcesOf(copy).forEach((source, i) => {
-      const own = original.sources[i];
-      if (!own || source.getAttribute('srcset') !== original.shown.srcset) return;
-      setOrRemove(source, 'srcset', own.srcset);
-      setOrRemove(source, 'sizes', own.sizes);
-    });
+    if (original) putBackCopy(copy, original);
   }
+}
+
+function putBackCopy(copy: HTMLImageElement, original: Original): void {
+  setOrRemove(copy, 'srcset', original.attributes.srcset);
+  setOrRemove(copy, 'sizes', original.attributes.sizes);
+  // A copy's <source>s stand where the image's did.
+  sourcesOf(copy).forEach((source, i) => {
+    const own = original.sources[i];
+    if (!own || source.getAttribute('srcset') !== original.shown.srcset) return;
+    setOrRemove(source, 'srcset', own.srcset);
+    setOrRemove(source, 'sizes', own.sizes);
+  });
 }
 
 /** Puts every attribute of each image back exactly as the page had it; returns those that had our result. */

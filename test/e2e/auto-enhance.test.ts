@@ -617,6 +617,22 @@ describe('auto-enhance in the content script', () => {
     await leave(zoomed);
   });
 
+  it("gives a copy the page kept as markup (htmx's history snapshot for Back) its own file back once our result was freed", async () => {
+    const kept = await openSwitchedOn('snapshot.html', `<!doctype html><div id="app"><img id="snap" src="bird.png" style="width: 96px; height: 96px"></div>`);
+    await expect.poll(() => currentSrc(kept, 'snap'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const result = await currentSrc(kept, 'snap');
+    // The page leaves for another view: its markup is kept, and the shown image goes, and our result with it.
+    await kept.evaluate(() => {
+      (window as unknown as { snapshot: string }).snapshot = document.getElementById('app')!.outerHTML;
+      document.getElementById('app')!.remove();
+    });
+    await expect.poll(() => kept.evaluate((url) => fetch(url).then(() => 'kept', () => 'freed'), result)).toBe('freed');
+    // Back: the markup is shown again.
+    await kept.evaluate(() => document.body.insertAdjacentHTML('beforeend', (window as unknown as { snapshot: string }).snapshot));
+    await expect.poll(() => kept.evaluate(() => (document.getElementById('snap') as HTMLImageElement).naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+    await leave(kept);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
