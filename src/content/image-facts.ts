@@ -1,6 +1,6 @@
 /** Measuring an <img> for the pure rules in core: what needsEnhancing and the job queue decide on. */
 import { typeFromUrl, type ImageFacts } from '../core/discovery';
-import { contentBoxSize, viewportPriority, type Size } from '../core/image-geometry';
+import { contentBoxSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
 import type { Priority } from '../core/job-queue';
 
 const px = (value: string): number => Number.parseFloat(value) || 0;
@@ -43,14 +43,14 @@ function probePixelSize(url: string): Promise<Size | null> {
 
 /** `pixels` is the file's size when known; without it the element's (density-corrected) natural size stands in. */
 export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFacts {
-  const rect = img.getBoundingClientRect();
   const style = getComputedStyle(img);
-  const drawn = contentBoxSize(rect, {
+  const insets = {
     top: px(style.paddingTop) + px(style.borderTopWidth),
     right: px(style.paddingRight) + px(style.borderRightWidth),
     bottom: px(style.paddingBottom) + px(style.borderBottomWidth),
     left: px(style.paddingLeft) + px(style.borderLeftWidth),
-  });
+  };
+  const drawn = drawnSize(img, insets);
   // While a new source loads, the natural size is still the old picture's: it reads as not loaded.
   const natural = !img.complete || pixels === null ? { width: 0, height: 0 } : (pixels ?? { width: img.naturalWidth, height: img.naturalHeight });
   return {
@@ -68,6 +68,46 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     frameCount: null,
     currentSrc: img.currentSrc,
   };
+}
+
+/**
+ * The size the image's content is drawn at on screen, in CSS px. Its box on screen, unless a
+ * transform (its own or an ancestor's) makes that differ from its laid-out box: then the laid-out
+ * box stretched as the transforms stretch it, since a turned image's box on screen is its turned
+ * bounding box, larger than the picture (see transformStretch).
+ */
+function drawnSize(img: HTMLImageElement, insets: Insets): Size {
+  const rect = img.getBoundingClientRect();
+  const moved = Math.abs(rect.width - img.offsetWidth) > 1 || Math.abs(rect.height - img.offsetHeight) > 1;
+  const transform = moved ? transformsOn(img) : null;
+  if (!transform) return contentBoxSize(rect, insets);
+  const laidOut = contentBoxSize({ width: img.offsetWidth, height: img.offsetHeight }, insets);
+  const stretch = transformStretch(transform);
+  return { width: laidOut.width * stretch.width, height: laidOut.height * stretch.height };
+}
+
+/**
+ * The transforms on the image and its ancestors, shadow hosts included, as one; null when there
+ * are none. Each element's `rotate` and `scale` properties apply before its `transform`, as CSS
+ * orders them (translations move nothing we measure).
+ */
+function transformsOn(img: HTMLImageElement): DOMMatrix | null {
+  let all = new DOMMatrix();
+  for (let element: Element | null = img; element; element = element.parentElement ?? hostOf(element)) {
+    const { rotate, scale, transform } = getComputedStyle(element);
+    const own = [
+      rotate && rotate !== 'none' && !/[xyz]/.test(rotate) ? `rotate(${rotate})` : '',
+      scale && scale !== 'none' ? `scale(${scale.split(' ').slice(0, 2).join(', ')})` : '',
+      transform && transform !== 'none' ? transform : '',
+    ].join(' ');
+    if (own.trim()) all = new DOMMatrix(own).multiply(all);
+  }
+  return all.isIdentity ? null : all;
+}
+
+function hostOf(element: Element): Element | null {
+  const root = element.getRootNode();
+  return root instanceof ShadowRoot ? root.host : null;
 }
 
 export function priorityOf(img: HTMLImageElement): Priority {

@@ -82,6 +82,9 @@ export class PageEnhancer {
     removed: (images) => this.forget(images),
     sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
     loaded: (img) => this.look(img),
+    redrawn: (images) => {
+      for (const img of images) if (this.near.has(img)) this.look(img);
+    },
     viewportChanged: () => this.viewportChanged(),
   });
   /** Reports which images are near the viewport, while the site is switched on. */

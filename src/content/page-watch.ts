@@ -17,9 +17,14 @@ export interface PageChanges {
   sourceChanged(img: HTMLImageElement, newSource: boolean): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
+  /** A transition or an animation that may have scaled these images ended (a zoom on hover). */
+  redrawn(images: HTMLImageElement[]): void;
   /** The window was resized or zoomed, moved to a screen of another density, or its color scheme changed, and has settled. */
   viewportChanged(): void;
 }
+
+/** The properties whose transitions may scale what they move. */
+const TRANSFORM_PROPERTIES = new Set(['transform', 'scale', 'rotate']);
 
 /** What picks an image's file: its own attributes, and on a <picture>'s <source>s also `media` and `type`. */
 const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes', 'media', 'type'];
@@ -74,6 +79,9 @@ export class PageWatch {
     this.followDensity();
     // A <picture> may offer a dark-mode file (GitHub's READMEs do): a theme change picks it.
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', this.onViewport, { signal: this.listeners.signal });
+    // A transform scales an image without resizing its box, which no ResizeObserver reports.
+    document.addEventListener('transitionend', this.onTransformEnd, { capture: true, passive: true, signal: this.listeners.signal });
+    document.addEventListener('animationend', this.onTransformEnd, { capture: true, passive: true, signal: this.listeners.signal });
   }
 
   /** A media query for the density now, which changes once when it does: then the next one is asked. */
@@ -89,6 +97,11 @@ export class PageWatch {
       { once: true, signal },
     );
   }
+
+  private readonly onTransformEnd = (event: Event): void => {
+    if (event instanceof TransitionEvent && !TRANSFORM_PROPERTIES.has(event.propertyName)) return;
+    if (event.target instanceof Element) this.on.redrawn(imagesIn(event.target));
+  };
 
   private readonly onViewport = (): void => {
     window.clearTimeout(this.viewportTimer);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentBoxSize, viewportPriority, type ViewportRect } from './image-geometry';
+import { contentBoxSize, transformStretch, viewportPriority, type ViewportRect } from './image-geometry';
 
 const viewport = { width: 1000, height: 800 };
 
@@ -48,5 +48,25 @@ describe('viewportPriority', () => {
     const near = viewportPriority(at(0, 900), viewport);
     const far = viewportPriority(at(0, 3000), viewport);
     expect(near.distance).toBeLessThan(far.distance);
+  });
+});
+
+describe('transformStretch', () => {
+  const turn = (degrees: number, sx = 1, sy = 1) => {
+    const r = (degrees * Math.PI) / 180;
+    // rotate(r) after scale(sx, sy), as CSS writes "rotate(...) scale(...)".
+    return { a: Math.cos(r) * sx, b: Math.sin(r) * sx, c: -Math.sin(r) * sy, d: Math.cos(r) * sy };
+  };
+  const close = (size: { width: number; height: number }) => ({ width: Number(size.width.toFixed(6)), height: Number(size.height.toFixed(6)) });
+
+  it('a rotation or a flip stretches nothing', () => {
+    expect(close(transformStretch(turn(90)))).toEqual({ width: 1, height: 1 });
+    expect(close(transformStretch(turn(45)))).toEqual({ width: 1, height: 1 });
+    expect(close(transformStretch({ a: -1, b: 0, c: 0, d: 1 }))).toEqual({ width: 1, height: 1 });
+  });
+
+  it('a scale stretches each side by its own factor, turned or not', () => {
+    expect(close(transformStretch({ a: 2.5, b: 0, c: 0, d: 2.5 }))).toEqual({ width: 2.5, height: 2.5 });
+    expect(close(transformStretch(turn(30, 2, 3)))).toEqual({ width: 2, height: 3 });
   });
 });

@@ -36,6 +36,23 @@ export function contentBoxSize(borderBox: Size, insets: Insets): Size {
   };
 }
 
+/** The linear part of a 2D transform: x' = a x + c y, y' = b x + d y (DOMMatrix's names). */
+export interface LinearTransform {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/**
+ * How much a transform stretches a box along its own width and height: the lengths its sides
+ * become. A rotation or a flip turns the box without making it larger; its bounding box, which
+ * getBoundingClientRect gives, grows (a 192 x 96 image turned 90 degrees reads as 96 x 192).
+ */
+export function transformStretch({ a, b, c, d }: LinearTransform): Size {
+  return { width: Math.hypot(a, b), height: Math.hypot(c, d) };
+}
+
 /**
  * Visible when any of it is inside the viewport; otherwise the straight-line gap to the viewport,
  * so an image just below the fold goes before one two screens away, and one in a sideways
