@@ -59,6 +59,8 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     renderedWidth: drawn.width,
     renderedHeight: drawn.height,
     objectFit: style.objectFit,
+    // The element's natural size is the file's over its srcset density.
+    density: pixels && img.naturalWidth > 0 ? pixels.width / img.naturalWidth : 1,
     devicePixelRatio: window.devicePixelRatio || 1,
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),

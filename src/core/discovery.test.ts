@@ -12,6 +12,7 @@ function facts(overrides: Partial<ImageFacts> = {}): ImageFacts {
     renderedWidth: 400,
     renderedHeight: 200,
     objectFit: 'fill',
+    density: 1,
     devicePixelRatio: 1,
     visible: true,
     pixelated: false,
@@ -48,6 +49,10 @@ describe('needsEnhancing', () => {
     // At its own size the screen's density still asks for more.
     expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none', devicePixelRatio: 2 }), rules)).toEqual({ enhance: true, need: 2 });
     expect(needsEnhancing(facts({ renderedWidth: 100, renderedHeight: 100, objectFit: 'scale-down', devicePixelRatio: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
+    // A srcset's 2x file on a 2x screen, drawn at its own size: one file pixel to a device pixel.
+    expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none', devicePixelRatio: 2, density: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
+    expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'scale-down', devicePixelRatio: 2, density: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
+    expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none', devicePixelRatio: 2, density: 0.5 }), rules)).toEqual({ enhance: true, need: 4 });
   });
 
   it('enhances from exactly the minimum factor up', () => {

@@ -14,6 +14,11 @@ export interface ImageFacts {
   renderedHeight: number;
   /** CSS `object-fit`: how the picture fills that box, which decides how large it is drawn. */
   objectFit: string;
+  /**
+   * Pixels of the file per CSS pixel of the picture's own size: 2 for a srcset's "2x" file, 1
+   * without a srcset density (or when unknown). `object-fit: none` draws the picture at that size.
+   */
+  density: number;
   devicePixelRatio: number;
   /** In the layout and not hidden by CSS (display, visibility, opacity 0). */
   visible: boolean;
@@ -81,19 +86,20 @@ export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdic
 /**
  * How many CSS pixels the picture is drawn per pixel of its file, on the axis stretched the most.
  * `contain` letterboxes the picture inside the box and `cover` fills it, both at one scale for
- * both axes; `none` draws it at its own size and `scale-down` never larger (the file's pixels
- * stand for its size: a srcset density is not known here); `fill`, the default, stretches each axis.
+ * both axes; `none` draws it at its own size (the file's pixels over its density) and `scale-down`
+ * never larger; `fill`, the default, stretches each axis.
  */
 function drawnScale(facts: ImageFacts): number {
   const across = facts.renderedWidth / facts.naturalWidth;
   const down = facts.renderedHeight / facts.naturalHeight;
+  const ownSize = 1 / facts.density;
   switch (facts.objectFit) {
     case 'contain':
       return Math.min(across, down);
     case 'none':
-      return 1;
+      return ownSize;
     case 'scale-down':
-      return Math.min(1, across, down);
+      return Math.min(ownSize, across, down);
     default:
       return Math.max(across, down);
   }
