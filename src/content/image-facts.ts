@@ -102,7 +102,12 @@ function transformsOn(img: HTMLImageElement): DOMMatrix | null {
       scale && scale !== 'none' ? `scale(${scale.split(' ').slice(0, 2).join(', ')})` : '',
       transform && transform !== 'none' ? transform : '',
     ].join(' ');
-    if (own.trim()) all = new DOMMatrix(own).multiply(all);
+    if (!own.trim()) continue;
+    try {
+      all = new DOMMatrix(own).multiply(all);
+    } catch {
+      return null; // a value this browser's DOMMatrix cannot parse: measured by its box on screen, as without transforms
+    }
   }
   return all.isIdentity ? null : all;
 }
