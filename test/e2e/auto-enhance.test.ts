@@ -347,7 +347,7 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // bird.png, 48 px, x2
     const cdp = await retina.context().newCDPSession(retina);
     await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 2, mobile: false });
-    // 192 pixels on 192 device pixels: the page's own file, sharp, and left as it is.
+    // 192 pixels on 192 device pixels: the page's own file again.
     await expect.poll(shows, { timeout: 60_000 }).toBe('/dense.png');
     await cdp.detach();
     await leave(retina);
@@ -605,7 +605,8 @@ describe('auto-enhance in the content script', () => {
 
   it('enhances an image that was sharp once the screen density rises (browser zoom, another screen)', async () => {
     const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
-    const zoomed = await openSwitchedOn('density.html', `<!doctype html>${sized('blurry', 'bird.png')}${sized('crisp', 'sharp.png')}`);
+    // The blurry one last: images on screen are queued in page order, so a job for the sharp one would have run before its.
+    const zoomed = await openSwitchedOn('density.html', `<!doctype html>${sized('crisp', 'sharp.png')}${sized('blurry', 'bird.png')}`);
     await expect.poll(() => currentSrc(zoomed, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await currentSrc(zoomed, 'crisp')).toBe(`${site.origin}/sharp.png`);
 
@@ -638,7 +639,7 @@ describe('auto-enhance in the content script', () => {
     const moved = await openSwitchedOn(
       'transformed.html',
       `<!doctype html><style>img { margin: 60px; } #zoom { transition: transform 0.2s; } #zoom.hovered { transform: scale(2.5); }</style>
-<img id="blurry" src="bird.png" style="width: 96px; height: 96px"><img id="turned" src="wide.png" style="rotate: 90deg"><img id="zoom" src="sharp.png" style="width: 96px; height: 96px">`,
+<img id="turned" src="wide.png" style="rotate: 90deg"><img id="zoom" src="sharp.png" style="width: 96px; height: 96px"><img id="blurry" src="bird.png" style="width: 96px; height: 96px">`,
     );
     await expect.poll(() => currentSrc(moved, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await currentSrc(moved, 'zoom')).toBe(`${site.origin}/sharp.png`);
@@ -646,7 +647,7 @@ describe('auto-enhance in the content script', () => {
     await moved.evaluate(() => document.getElementById('zoom')!.classList.add('hovered'));
     await expect.poll(() => currentSrc(moved, 'zoom'), { timeout: 60_000 }).toMatch(/^blob:/);
     // Turned a quarter, the 192 x 96 file at its own size has a 96 x 192 box on screen: still one
-    // pixel to a pixel. (Looked at with the blurry one, so decided before the zoom's job ran.)
+    // pixel to a pixel. (Queued before the blurry one, in page order, had it been wanted.)
     expect(await currentSrc(moved, 'turned')).toBe(`${site.origin}/wide.png`);
     await leave(moved);
   });

@@ -48,6 +48,12 @@ it('Back to a page left while one of its images was enhanced: no failure shows o
   await imagesSettled(page);
   const tabId = await tabIdOf(worker, page);
   const src = await currentSrc(page, 'barbara');
+  // The engine's work: one inference or one cache hit per job it finished.
+  const jobsDone = async () => {
+    const { inferences, cacheHits } = await worker.evaluate(() => self.enhance.status());
+    return inferences + cacheHits;
+  };
+  const before = await jobsDone();
   await worker.evaluate(([tab, url]) => {
     (self as unknown as { pending: Promise<unknown> }).pending = self.enhance.upscale(tab, url, 4).catch(() => undefined);
   }, [tabId, src] as const);
@@ -58,7 +64,13 @@ it('Back to a page left while one of its images was enhanced: no failure shows o
   expect(await page.evaluate(() => (window as unknown as { keptWhole?: boolean }).keptWhole)).toBe(true);
   // The job stopped when the page was kept: no ring spins on, no failure shows, nothing waits.
   await expect.poll(() => overlayTexts(page)).toEqual([]);
-  await expect.poll(() => worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  const counts = () => worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId);
+  await expect.poll(counts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  await worker.evaluate(() => (self as unknown as { pending: Promise<unknown> }).pending);
+  // The engine runs one job at a time: had the x4 job gone on, it would end before this one, and count too.
   expect(await enhanceById(worker, page, tabId, 'barbara', 2)).toMatchObject({ ok: true, images: 1 });
+  expect(await jobsDone()).toBe(before + 1);
+  expect(await overlayTexts(page)).toEqual([]);
+  await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
   await page.close();
 });

@@ -439,6 +439,19 @@ describe('bad input', () => {
       }, [stoppingTab, src] as const);
     const landed = () => browser.worker.evaluate(() => (self as unknown as { pending: Promise<unknown> }).pending) as Promise<EnhanceOutcome>;
     const ringShown = () => expect.poll(() => overlayTexts(stopping), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+    // The engine runs one job at a time: a job on another image ends after the stopped one would
+    // have, and is its only work (one inference or one cache hit) if that one really stopped.
+    const jobsDone = async () => {
+      const { inferences, cacheHits } = await browser.worker.evaluate(() => self.enhance.status());
+      return inferences + cacheHits;
+    };
+    const onlyTheNextJobRuns = async () => {
+      const before = await jobsDone();
+      expect(await enhanceById(browser.worker, stopping, stoppingTab, 'small', 2)).toMatchObject({ ok: true });
+      expect(await jobsDone()).toBe(before + 1);
+      expect(await markup(stopping, 'barbara')).toBe(original);
+      expect(await restoreById(browser.worker, stopping, stoppingTab, 'small')).toBe(1);
+    };
 
     // Enhanced at x2, then x4 asked for (from the menu on the enhanced image), then Restore original.
     expect(await enhanceById(browser.worker, stopping, stoppingTab, 'barbara', 2)).toMatchObject({ ok: true, images: 1 });
@@ -447,6 +460,7 @@ describe('bad input', () => {
     expect(await restoreById(browser.worker, stopping, stoppingTab, 'barbara')).toBe(1);
     expect((await landed()).failure?.code).toBe('restored');
     expect(await markup(stopping, 'barbara')).toBe(original);
+    await onlyTheNextJobRuns();
 
     // The popup's Restore all while the menu's job runs.
     await startX4(await currentSrc(stopping, 'barbara'));
@@ -455,6 +469,7 @@ describe('bad input', () => {
     expect(await restoreAll).toEqual({ restored: 0 });
     expect((await landed()).failure?.code).toBe('restored');
     expect(await markup(stopping, 'barbara')).toBe(original);
+    await onlyTheNextJobRuns();
     expect(await overlayTexts(stopping)).toEqual([]);
     const counts = () => browser.worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, stoppingTab);
     await expect.poll(counts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
