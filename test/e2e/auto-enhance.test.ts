@@ -153,11 +153,20 @@ describe('auto-enhance in the content script', () => {
   it('keeps the counts and the badge through an in-page navigation (a single-page app changing its URL)', async () => {
     const badge = () => worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
     expect(await badge()).toBe('4');
+    // The worker once forgot the counts on this tab update: a listener added now hears it after the worker's own.
+    await worker.evaluate((tab) => {
+      (self as unknown as { urlChanged: Promise<void> }).urlChanged = new Promise((resolve) => {
+        const heard = (id: number, change: chrome.tabs.OnUpdatedInfo) => {
+          if (id !== tab || !change.url?.endsWith('?view=2')) return;
+          chrome.tabs.onUpdated.removeListener(heard);
+          resolve();
+        };
+        chrome.tabs.onUpdated.addListener(heard);
+      });
+    }, tabId);
     await page.evaluate(() => history.pushState({}, '', 'index.html?view=2'));
-    await expect.poll(() => worker.evaluate((tab) => chrome.tabs.get(tab).then((t) => t.url), tabId)).toBe(`${site.origin}/index.html?view=2`);
-    // Time for the tab update to reach the worker, which once forgot the counts on it.
-    await page.waitForTimeout(1000);
-    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+    await worker.evaluate(() => (self as unknown as { urlChanged: Promise<void> }).urlChanged);
+    expect(await tabCounts()).toEqual({ enhanced: 4, queued: 0, failed: 0 });
     expect(await badge()).toBe('4');
   });
 
@@ -268,8 +277,15 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(frameShows).toBe(`${frameSite.origin}/bird.png`);
     await embedding.reload();
     await expect.poll(frameShows).toBe(`${frameSite.origin}/bird.png`);
-    await embedding.waitForTimeout(1500);
+    // The frame's page in a tab of its own is on: its job goes to the engine after any the frame
+    // in this tab would have sent (the engine runs them in turn).
+    const own = await browser.context.newPage();
+    await own.goto(`${frameSite.origin}/frame.html`);
+    await expect.poll(() => currentSrc(own, 'in-frame'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await frameShows()).toBe(`${frameSite.origin}/bird.png`);
+    const embeddingTab = await tabIdOf(worker, embedding);
+    expect(await worker.evaluate(async (t) => (await self.enhance.status(t)).counts, embeddingTab)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+    await own.close();
 
     await setSites([]);
     await embedding.close();
@@ -277,13 +293,13 @@ describe('auto-enhance in the content script', () => {
   });
 
   it('enhances an image the page fades in after it loaded (a class change no observer reports)', async () => {
+    // A visible control after it: queued in page order, its result shows that the hidden one was looked at and let be.
     const fading = await openSwitchedOn('fade.html', `<!doctype html><style>.fade { opacity: 0; transition: opacity 0.3s } .fade.in { opacity: 1 }</style>
-<div id="fader" class="fade"><img id="faded" src="head.png" style="width: 96px; height: 96px"></div>
-<script>addEventListener('load', () => setTimeout(() => document.getElementById('fader').classList.add('in'), 2500));</script>`);
+<div id="fader" class="fade"><img id="faded" src="head.png" style="width: 96px; height: 96px"></div><img id="shown" src="bird.png" style="width: 96px; height: 96px">`);
     const faded = () => currentSrc(fading, 'faded');
-    // Still hidden: the content script has looked (on load) and let it be.
-    await fading.waitForTimeout(1500);
+    await expect.poll(() => currentSrc(fading, 'shown'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await faded()).toBe(`${site.origin}/head.png`);
+    await fading.evaluate(() => document.getElementById('fader')!.classList.add('in'));
     await expect.poll(faded, { timeout: 60_000 }).toMatch(/^blob:/);
     await leave(fading);
   });
@@ -501,8 +517,10 @@ describe('auto-enhance in the content script', () => {
       zoom.id = 'zoom';
       zoom.style.cssText = 'width: 192px; height: 192px';
       document.body.append(zoom);
+      // A control after it, queued after any job the copy would get.
+      document.body.insertAdjacentHTML('beforeend', '<img id="after-zoom" src="head.png" style="width: 96px; height: 96px">');
     });
-    await zooming.waitForTimeout(3000);
+    await expect.poll(() => showing('after-zoom'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await showing('zoom')).toBe(result);
     const tab = await tabIdOf(worker, zooming);
     await worker.evaluate(() => chrome.storage.sync.set({ autoSites: {} }));
@@ -635,11 +653,11 @@ describe('auto-enhance in the content script', () => {
   });
 
   it('measures a transformed image by what the transform does: a turned sharp one stays, one a zoom on hover scales up is enhanced', async () => {
-    writePng(join(dir, 'wide.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 96));
+    writePng(join(dir, 'wide-192.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 96));
     const moved = await openSwitchedOn(
       'transformed.html',
       `<!doctype html><style>img { margin: 60px; } #zoom { transition: transform 0.2s; } #zoom.hovered { transform: scale(2.5); }</style>
-<img id="turned" src="wide.png" style="rotate: 90deg"><img id="zoom" src="sharp.png" style="width: 96px; height: 96px"><img id="blurry" src="bird.png" style="width: 96px; height: 96px">`,
+<img id="turned" src="wide-192.png" style="rotate: 90deg"><img id="zoom" src="sharp.png" style="width: 96px; height: 96px"><img id="blurry" src="bird.png" style="width: 96px; height: 96px">`,
     );
     await expect.poll(() => currentSrc(moved, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await currentSrc(moved, 'zoom')).toBe(`${site.origin}/sharp.png`);
@@ -648,7 +666,7 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(() => currentSrc(moved, 'zoom'), { timeout: 60_000 }).toMatch(/^blob:/);
     // Turned a quarter, the 192 x 96 file at its own size has a 96 x 192 box on screen: still one
     // pixel to a pixel. (Queued before the blurry one, in page order, had it been wanted.)
-    expect(await currentSrc(moved, 'turned')).toBe(`${site.origin}/wide.png`);
+    expect(await currentSrc(moved, 'turned')).toBe(`${site.origin}/wide-192.png`);
     await leave(moved);
   });
 
