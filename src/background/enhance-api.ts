@@ -5,7 +5,8 @@
  */
 import browser, { type Downloads } from 'webextension-polyfill';
 import { EnhanceError, isPageLeft, toFailure, unreachableCode, type Failure } from '../core/errors';
-import type { ContentResponses, EngineInfo, EnhanceOutcome, TabCounts } from '../shared/protocol';
+import { PartsReceived } from '../shared/message-parts';
+import { isEnhancedImage, isMessagePart, SAVE_PORT, type ContentResponses, type EngineInfo, type EnhancedImage, type EnhanceOutcome, type SaveRequest, type TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
 import { dataUrlBytes } from '../shared/data-url';
 import { enhancedFileName } from '../shared/file-names';
@@ -48,9 +49,26 @@ export async function restore(tabId: number, srcUrl: string, frameId = 0): Promi
   return sendToContent(tabId, { type: 'restore', srcUrl }, frameId);
 }
 
+/** The enhanced image from the frame that shows it, over a port: a large result comes in parts. */
+function enhancedImageIn(tabId: number, srcUrl: string, frameId: number): Promise<EnhancedImage> {
+  const port = browser.tabs.connect(tabId, { name: SAVE_PORT, frameId });
+  const received = new PartsReceived();
+  return new Promise((resolve, reject) => {
+    port.onMessage.addListener((message: unknown) => {
+      if (isMessagePart(message)) received.add(message);
+      if (!isEnhancedImage(message)) return;
+      resolve({ ...message, dataUrl: message.dataUrl === null ? null : received.joinedWith(message.dataUrl) });
+      port.disconnect();
+    });
+    // Ours ends with the answer; this one fires only when the frame went, or could not read the result.
+    port.onDisconnect.addListener(() => reject(new Error('the page gave no enhanced image')));
+    port.postMessage({ type: 'enhanced-image', srcUrl } satisfies SaveRequest);
+  });
+}
+
 /** Saves the enhanced pixels through the downloads API, named after the original file. */
 export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): Promise<boolean> {
-  const { dataUrl, original } = await sendToContent(tabId, { type: 'enhanced-data-url', srcUrl }, frameId);
+  const { dataUrl, original } = await enhancedImageIn(tabId, srcUrl, frameId);
   if (!dataUrl) return false;
   const filename = enhancedFileName(original ?? srcUrl);
   // Firefox refuses data: URLs here ("Access denied"); its background page can make a blob: URL,

@@ -1,6 +1,8 @@
 /** The content script: answers the worker's and popup's requests for this frame's images, runs auto-enhance, and keeps the menu in step. */
 import browser from 'webextension-polyfill';
-import { isContentRequest, type ContentRequest, type ContentResponses } from '../shared/protocol';
+import { logError } from '../shared/log';
+import { postParts } from '../shared/message-parts';
+import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { enhancedDataUrl } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { followPointer, imagesChanged } from './menu-state';
@@ -67,8 +69,6 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return enhancer.enhance(request.srcUrl, request.scale, request.settings);
     case 'restore':
       return { restored: enhancer.restore(request.srcUrl) };
-    case 'enhanced-data-url':
-      return enhancedDataUrl(request.srcUrl);
     case 'enhance-all':
       // The discovery rules are settings: the stored ones, not the defaults of a frame just started.
       await settingsRead;
@@ -85,6 +85,20 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
 browser.runtime.onMessage.addListener((message: unknown) => {
   if (!isContentRequest(message)) return undefined;
   // Only the frame that holds the image answers; the others stay silent so its answer wins.
-  if ((message.type === 'restore' || message.type === 'enhanced-data-url') && imagesShowing(message.srcUrl).length === 0) return undefined;
+  if (message.type === 'restore' && imagesShowing(message.srcUrl).length === 0) return undefined;
   return handle(message);
+});
+
+// Save enhanced image: the worker connects to this frame, the one the image was right-clicked in.
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== SAVE_PORT) return;
+  port.onMessage.addListener((message: unknown) => {
+    if (!isSaveRequest(message)) return;
+    enhancedDataUrl(message.srcUrl)
+      .then((image) => port.postMessage({ ...image, dataUrl: image.dataUrl === null ? null : postParts((part) => port.postMessage(part), image.dataUrl) }))
+      .catch((error: unknown) => {
+        logError('save enhanced', error);
+        port.disconnect();
+      });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBackgroundRequest, isContentRequest, isEngineRequest, isIdleMinutesNotice, isJobRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
+import { isBackgroundRequest, isContentRequest, isEngineRequest, isEnhancedImage, isIdleMinutesNotice, isJobRequest, isSaveRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 
 const settings: JobSettings = { ...DEFAULT_SETTINGS, profile: 'quality' };
@@ -54,7 +54,6 @@ describe('isContentRequest', () => {
   const valid: ContentRequest[] = [
     { type: 'enhance', srcUrl, scale: 2, settings },
     { type: 'restore', srcUrl },
-    { type: 'enhanced-data-url', srcUrl },
     { type: 'enhance-all' },
     { type: 'restore-all' },
     { type: 'ping' },
@@ -121,5 +120,22 @@ describe('isIdleMinutesNotice', () => {
   it.each([...notMessages, { target: 'offscreen', type: 'idle-minutes' }, { target: 'offscreen', type: 'idle-minutes', minutes: -1 }, { target: 'offscreen', type: 'idle-minutes', minutes: '5' }, { type: 'idle-minutes', minutes: 5 }])(
     'rejects %j',
     (message) => expect(isIdleMinutesNotice(message)).toBe(false),
+  );
+});
+
+describe('the save port', () => {
+  it('accepts a request for an image, and an answer with or without one', () => {
+    expect(isSaveRequest({ type: 'enhanced-image', srcUrl })).toBe(true);
+    expect(isEnhancedImage({ type: 'enhanced-image', dataUrl: 'data:image/png;base64,AA', original: srcUrl })).toBe(true);
+    expect(isEnhancedImage({ type: 'enhanced-image', dataUrl: null, original: null })).toBe(true);
+  });
+
+  it.each([...notMessages, { type: 'enhanced-image' }, { type: 'enhanced-image', srcUrl: 7 }, { type: 'part', srcUrl }])('rejects %j as a request', (message) =>
+    expect(isSaveRequest(message)).toBe(false),
+  );
+
+  it.each([...notMessages, { type: 'enhanced-image', srcUrl }, { type: 'enhanced-image', dataUrl: 3, original: null }, { type: 'enhanced-image', dataUrl: null }])(
+    'rejects %j as an answer',
+    (message) => expect(isEnhancedImage(message)).toBe(false),
   );
 });

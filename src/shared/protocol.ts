@@ -56,7 +56,6 @@ export interface CacheUsage {
 export type ContentRequest =
   | { type: 'enhance'; srcUrl: string; scale: number; settings: JobSettings }
   | { type: 'restore'; srcUrl: string }
-  | { type: 'enhanced-data-url'; srcUrl: string }
   /** Popup: run discovery once now and enhance every low-res image, whether the site is on or not. */
   | { type: 'enhance-all' }
   | { type: 'restore-all' }
@@ -83,7 +82,6 @@ export interface ContentResponses {
   enhance: EnhanceOutcome;
   restore: { restored: number };
   /** `original`: the page's URL the result was made from (the menu's srcUrl is our blob's). */
-  'enhanced-data-url': { dataUrl: string | null; original: string | null };
   /** Images queued by this call. */
   'enhance-all': { queued: number };
   'restore-all': { restored: number };
@@ -219,6 +217,38 @@ export type JobEvent =
   | { type: 'done'; dataUrl: string; width: number; height: number; backend: Backend; ms: number; fromCache: boolean }
   | { type: 'failed'; failure: Failure };
 
+// ---- service worker -> content script (tabs.connect port named SAVE_PORT, to the image's frame) ----
+/**
+ * Save enhanced image: the result, as a data: URL, can be longer than one message may be (a large
+ * result near the 4096 x 4096 cap), so it comes over a port of its own, in parts (MessagePart).
+ */
+export const SAVE_PORT = 'enhance-save';
+
+export interface SaveRequest {
+  type: 'enhanced-image';
+  srcUrl: string;
+}
+
+/** The enhanced pixels (the last part of their data: URL), and the original's URL, which names the file; null for an image not enhanced. */
+export interface EnhancedImage {
+  type: 'enhanced-image';
+  dataUrl: string | null;
+  original: string | null;
+}
+
+export function isSaveRequest(message: unknown): message is SaveRequest {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, srcUrl } = message as Partial<SaveRequest>;
+  return type === 'enhanced-image' && typeof srcUrl === 'string';
+}
+
+export function isEnhancedImage(message: unknown): message is EnhancedImage {
+  if (typeof message !== 'object' || message === null) return false;
+  const { type, dataUrl, original } = message as Partial<EnhancedImage>;
+  const textOrNull = (value: unknown) => value === null || typeof value === 'string';
+  return type === 'enhanced-image' && textOrNull(dataUrl) && textOrNull(original);
+}
+
 // ---- service worker -> engine (Chrome: runtime.sendMessage, answered only by the offscreen page; Firefox: a call in the same page) ----
 export type EngineRequest =
   | { target: 'offscreen'; type: 'engine-info' }
@@ -281,7 +311,7 @@ export function isContentRequest(message: unknown): message is ContentRequest {
     const { scale, settings } = message as { scale?: unknown; settings?: unknown };
     return typeof scale === 'number' && isJobSettings(settings);
   }
-  return type === 'restore' || type === 'enhanced-data-url';
+  return type === 'restore';
 }
 
 export function isPageRequest(message: unknown): message is Extract<ContentRequest, { type: 'enhance-all' | 'restore-all' }> {
