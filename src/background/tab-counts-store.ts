@@ -59,12 +59,15 @@ export function forgetTabIfCounted(tabId: number): Promise<boolean> {
   });
 }
 
-export async function tabCounts(tabId: number): Promise<TabCounts> {
-  return tabTotal(await recordOf(tabId));
+/** Reads wait for the steps asked for before them: a tab's new URL, heard just now, has been acted on. */
+export function tabCounts(tabId: number): Promise<TabCounts> {
+  return serially(async () => tabTotal(await recordOf(tabId)));
 }
 
-export async function allTabsCounts(): Promise<TabCounts> {
-  const stored = await browser.storage.session.get(null);
-  const records = Object.entries(stored).filter(([key]) => key.startsWith(PREFIX));
-  return sumCounts(records.map(([, record]) => tabTotal(record as TabRecord)));
+export function allTabsCounts(): Promise<TabCounts> {
+  return serially(async () => {
+    const stored = await browser.storage.session.get(null);
+    const records = Object.entries(stored).filter(([key]) => key.startsWith(PREFIX));
+    return sumCounts(records.map(([, record]) => tabTotal(record as TabRecord)));
+  });
 }

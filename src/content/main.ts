@@ -5,6 +5,7 @@ import { postParts } from '../shared/message-parts';
 import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { enhancedDataUrl } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
+import { inEditedText } from './page-images';
 import { followPointer, imagesChanged } from './menu-state';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
@@ -39,11 +40,13 @@ for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 
 const settingsRead = followSiteSwitch(enhancer);
 enhancer.setPageHidden(document.hidden);
 document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
-// Focus into text being edited: the enhanced images there go back before the editor can save them (see editingBegan).
+// Focus into text being edited: the enhanced images there go back before the editor can save them
+// (see editingBegan). The path's start, not the target: an editor in a shadow root is retargeted to its host.
 document.addEventListener(
   'focusin',
   (event) => {
-    if ((event.target instanceof HTMLElement && event.target.isContentEditable) || document.designMode === 'on') enhancer.editingBegan();
+    const focused = event.composedPath()[0];
+    if (focused instanceof Element && inEditedText(focused)) enhancer.editingBegan();
   },
   { capture: true, passive: true },
 );

@@ -18,7 +18,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages } from './swap';
+import { applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -226,7 +226,8 @@ export class PageEnhancer {
 
   /** An image failed to load: a copy of a result we freed gets the page's own file back (see putBackFreedCopy). */
   loadFailed(img: HTMLImageElement): void {
-    if (!this.retired) this.watch.asOurs(() => putBackFreedCopy(img));
+    const freed = freedResultOf(img);
+    if (freed && !this.retired) this.watch.asOurs(() => putBackFreedCopy(img, freed));
   }
 
   /**

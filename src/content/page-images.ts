@@ -49,12 +49,13 @@ export function imagesIn(node: Node, roots: ShadowRoot[] = shadowRootsIn(node)):
 }
 
 /**
- * An image in text being edited: in a contenteditable element, or in a document in design mode, as
- * rich-text editors make them. An editor saves what its images show, and an enhanced image shows a
- * blob: URL that lasts only as long as this tab: saved, the post would show a broken image.
+ * An element (an image, or where the focus went) in text being edited: in a contenteditable
+ * element, or in a document in design mode, as rich-text editors make them. An editor saves what
+ * its images show, and an enhanced image shows a blob: URL that lasts only as long as this tab:
+ * saved, the post would show a broken image.
  */
-export function inEditedText(img: HTMLImageElement): boolean {
-  return img.isContentEditable || img.ownerDocument.designMode === 'on';
+export function inEditedText(element: Element): boolean {
+  return (element instanceof HTMLElement && element.isContentEditable) || element.ownerDocument.designMode === 'on';
 }
 
 export function pageImages(): HTMLImageElement[] {

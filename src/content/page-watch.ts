@@ -100,7 +100,10 @@ export class PageWatch {
 
   private readonly onTransformEnd = (event: Event): void => {
     if (event instanceof TransitionEvent && !TRANSFORM_PROPERTIES.has(event.propertyName)) return;
-    if (event.target instanceof Element) this.on.redrawn(imagesIn(event.target));
+    const target = event.target;
+    // Pages animate often (spinners, menus, carousels): only a target that holds an image is walked.
+    if (!(target instanceof Element) || !(target instanceof HTMLImageElement || target.querySelector('img'))) return;
+    this.on.redrawn(imagesIn(target));
   };
 
   private readonly onViewport = (): void => {

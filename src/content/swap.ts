@@ -157,10 +157,11 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
 function free(taken: Original[]): void {
   const unused = taken.filter((original) => !isOurResult(original.resultUrl));
   if (unused.length === 0) return;
-  putBackCopies(new Map(unused.map((original) => [original.shown.srcset, original])));
+  putBackCopies(new Map(unused.map((original) => [original.shown.srcset, copyRecord(original)])));
   for (const original of unused) {
     URL.revokeObjectURL(original.resultUrl);
-    freedLately.set(original.resultUrl, original);
+    // A data: URL (a page whose policy refuses blob:) never stops loading, and can be megabytes.
+    if (original.resultUrl.startsWith('blob:')) freedLately.set(original.resultUrl, copyRecord(original));
   }
   for (const url of freedLately.keys()) {
     if (freedLately.size <= FREED_KEPT) break;
@@ -168,23 +169,39 @@ function free(taken: Original[]): void {
   }
 }
 
-/** Results freed lately, by URL, oldest first: what copies kept off the page still point to. */
-const freedLately = new Map<string, Original>();
-/** Records of a few hundred bytes each; a copy older than this many frees is not put back. */
+/** What putting a copy back needs, and no element of the page: a record holds no dropped page part alive. */
+interface CopyRecord {
+  srcUrl: string;
+  resultUrl: string;
+  attributes: Original['attributes'];
+  sources: Array<{ srcset: string | null; sizes: string | null }>;
+  shownSrcset: string;
+}
+
+function copyRecord({ srcUrl, resultUrl, attributes, sources, shown }: Original): CopyRecord {
+  return { srcUrl, resultUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset };
+}
+
+/** Blob results freed lately, by URL, oldest first: what copies kept off the page may still point to. */
+const freedLately = new Map<string, CopyRecord>();
+/** Records of a few hundred bytes each (URLs and attributes); a copy older than this many frees is not put back. */
 const FREED_KEPT = 500;
 
 /**
- * An image that failed to load a result we freed: a copy the page kept off the page while we let
- * the result go, and showed later (markup kept for Back, as htmx and pjax keep it; a lightbox's
- * zoomed copy, given our URL as its src). It gets the page's own file back; returns whether it was
- * such a copy. (A copy made as an element loaded the result at once, and keeps its pixels.)
+ * The record of the freed result an image failed to load, if it did: a copy the page kept off the
+ * page while we let the result go, and showed later (markup kept for Back, as htmx and pjax keep
+ * it; a lightbox's zoomed copy, given our URL as its src). (A copy made as an element loaded the
+ * result at once, and keeps its pixels.)
  */
-export function putBackFreedCopy(img: HTMLImageElement): boolean {
-  const original = freedLately.get(img.currentSrc) ?? freedLately.get(img.getAttribute('src') ?? '');
-  if (!original) return false;
-  if (img.getAttribute('srcset') === original.shown.srcset) putBackCopy(img, original);
-  if (img.getAttribute('src') === original.resultUrl) img.setAttribute('src', original.srcUrl);
-  return true;
+export function freedResultOf(img: HTMLImageElement): CopyRecord | undefined {
+  if (freedLately.size === 0) return undefined;
+  return freedLately.get(img.currentSrc) ?? freedLately.get(img.getAttribute('src') ?? '');
+}
+
+/** Gives such a copy the page's own file back. */
+export function putBackFreedCopy(img: HTMLImageElement, freed: CopyRecord): void {
+  if (img.getAttribute('srcset') === freed.shownSrcset) putBackCopy(img, freed);
+  if (img.getAttribute('src') === freed.resultUrl) img.setAttribute('src', freed.srcUrl);
 }
 
 /**
@@ -193,20 +210,20 @@ export function putBackFreedCopy(img: HTMLImageElement): boolean {
  * the <source>s of a copied <picture> (a carousel's cloned slide), which the browser prefers.
  * `bySrcset`: the results to put back, by the srcset we gave their images.
  */
-function putBackCopies(bySrcset: Map<string, Original>): void {
+function putBackCopies(bySrcset: Map<string, CopyRecord>): void {
   for (const copy of pageImages()) {
     const original = bySrcset.get(copy.getAttribute('srcset') ?? '');
     if (original) putBackCopy(copy, original);
   }
 }
 
-function putBackCopy(copy: HTMLImageElement, original: Original): void {
-  setOrRemove(copy, 'srcset', original.attributes.srcset);
-  setOrRemove(copy, 'sizes', original.attributes.sizes);
+function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
+  setOrRemove(copy, 'srcset', record.attributes.srcset);
+  setOrRemove(copy, 'sizes', record.attributes.sizes);
   // A copy's <source>s stand where the image's did.
   sourcesOf(copy).forEach((source, i) => {
-    const own = original.sources[i];
-    if (!own || source.getAttribute('srcset') !== original.shown.srcset) return;
+    const own = record.sources[i];
+    if (!own || source.getAttribute('srcset') !== record.shownSrcset) return;
     setOrRemove(source, 'srcset', own.srcset);
     setOrRemove(source, 'sizes', own.sizes);
   });

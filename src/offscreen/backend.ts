@@ -95,9 +95,9 @@ let webgpuAllowed = true;
 
 /** The adapter's vendor and kind: `GPUAdapter.info` came in Chrome 127; Chrome 116-126 answer requestAdapterInfo() instead. */
 async function adapterInfo(adapter: GPUAdapter): Promise<Partial<GPUAdapterInfo>> {
-  if (adapter.info) return adapter.info;
-  const older = adapter as GPUAdapter & { requestAdapterInfo?: () => Promise<GPUAdapterInfo> };
-  return (await older.requestAdapterInfo?.()) ?? {};
+  // Typed as always there, which Chrome before 127 does not hold to.
+  const either = adapter as { info?: GPUAdapterInfo; requestAdapterInfo?: () => Promise<GPUAdapterInfo> };
+  return either.info ?? (await either.requestAdapterInfo?.()) ?? {};
 }
 
 const wasmBecause = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity, shaderF16: false });
@@ -110,7 +110,7 @@ async function probeWebGPU(): Promise<BackendChoice> {
     const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) return wasmBecause('no WebGPU adapter');
     const info = await adapterInfo(adapter);
-    const software = /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+    const software = /swiftshader/i.test([info.vendor, info.architecture, info.description].join(' '));
     adapterInUse = adapter;
     return {
       backend: 'webgpu',

@@ -21,9 +21,15 @@ describe('askWorker', () => {
     await expect(askWorker({ type: 'tab-origin' })).rejects.toThrow('Extension context invalidated');
   });
 
-  it('asks only once when the worker answered with an error of its own', async () => {
+  it('asks only once when no worker could be reached at all', async () => {
     sendMessage.mockRejectedValueOnce(new Error('Could not establish connection. Receiving end does not exist.'));
     await expect(askWorker({ type: 'tab-origin' })).rejects.toThrow('Receiving end');
+    expect(sendMessage).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks only once for what would act twice: a Referer rule the worker may have added before it went', async () => {
+    sendMessage.mockRejectedValueOnce(new Error(CHANNEL_CLOSED));
+    await expect(askWorker({ type: 'add-referer-rule', url: 'https://example.test/a.png', referer: 'https://example.test/' })).rejects.toThrow('channel closed');
     expect(sendMessage).toHaveBeenCalledTimes(1);
   });
 });

@@ -9,18 +9,21 @@ import type { BackgroundRequest, BackgroundResponses } from './protocol';
 
 /**
  * Chrome's answer when the worker went away while it answered: stopped, or the extension switched
- * off or updated. Every request here can be asked twice (counts, menu state, start the engine, look
- * something up), so it is asked once more: a new worker answers it, and a page whose extension is
- * gone gets "Extension context invalidated", which the log keeps quiet about.
+ * off or updated. A request that may be asked twice (counts, menu state, start the engine, look
+ * something up) is asked once more: a new worker answers it, and a page whose extension is gone
+ * gets "Extension context invalidated", which the log keeps quiet about.
  */
 const isWorkerGoneMidAnswer = (error: unknown): boolean =>
   String(error instanceof Error ? error.message : error).includes('message channel closed before a response');
+
+/** Asked twice, it would act twice: a second Referer rule, whose id no one would hear to drop it. */
+const ASKED_ONCE: ReadonlySet<BackgroundRequest['type']> = new Set(['add-referer-rule']);
 
 export async function askWorker<T extends BackgroundRequest>(request: T): Promise<BackgroundResponses[T['type']]> {
   try {
     return (await browser.runtime.sendMessage(request)) as BackgroundResponses[T['type']];
   } catch (error) {
-    if (!isWorkerGoneMidAnswer(error)) throw error;
+    if (!isWorkerGoneMidAnswer(error) || ASKED_ONCE.has(request.type)) throw error;
     return (await browser.runtime.sendMessage(request)) as BackgroundResponses[T['type']];
   }
 }

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { CDPSession, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
@@ -113,6 +113,19 @@ async function openSwitchedOn(file: string, html: string): Promise<Page> {
   return opened;
 }
 
+/**
+ * What a browser zoom to 200% does, from now on: two device pixels to the CSS pixel, and half as
+ * many CSS pixels across the window. (A density change alone, as a move to another screen makes it,
+ * fires no media query change under Chromium's emulation, so only the zoom can be shown here.)
+ * Detach to end it.
+ */
+async function zoomTo200(opened: Page): Promise<CDPSession> {
+  const [width, height] = await opened.evaluate(() => [innerWidth, innerHeight]);
+  const cdp = await opened.context().newCDPSession(opened);
+  await cdp.send('Emulation.setDeviceMetricsOverride', { width: Math.round(width / 2), height: Math.round(height / 2), deviceScaleFactor: 2, mobile: false });
+  return cdp;
+}
+
 /** Closes a page of openSwitchedOn and switches the site off again. */
 async function leave(opened: Page): Promise<void> {
   await switchSite(false);
@@ -153,7 +166,9 @@ describe('auto-enhance in the content script', () => {
   it('keeps the counts and the badge through an in-page navigation (a single-page app changing its URL)', async () => {
     const badge = () => worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId);
     expect(await badge()).toBe('4');
-    // The worker once forgot the counts on this tab update: a listener added now hears it after the worker's own.
+    // A new URL may be a new page, so the worker forgets the tab's counts and asks its frames again:
+    // a single-page app's say the same. (It once forgot them for good.) A listener added now hears
+    // the change after the worker's own, and a read of the counts waits for the forgetting.
     await worker.evaluate((tab) => {
       (self as unknown as { urlChanged: Promise<void> }).urlChanged = new Promise((resolve) => {
         const heard = (id: number, change: chrome.tabs.OnUpdatedInfo) => {
@@ -166,8 +181,8 @@ describe('auto-enhance in the content script', () => {
     }, tabId);
     await page.evaluate(() => history.pushState({}, '', 'index.html?view=2'));
     await worker.evaluate(() => (self as unknown as { urlChanged: Promise<void> }).urlChanged);
-    expect(await tabCounts()).toEqual({ enhanced: 4, queued: 0, failed: 0 });
-    expect(await badge()).toBe('4');
+    await expect.poll(tabCounts).toEqual({ enhanced: 4, queued: 0, failed: 0 });
+    await expect.poll(badge).toBe('4');
   });
 
   it("lets the page's own new source win over our result", async () => {
@@ -361,8 +376,7 @@ describe('auto-enhance in the content script', () => {
         return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
       });
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // bird.png, 48 px, x2
-    const cdp = await retina.context().newCDPSession(retina);
-    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 2, mobile: false });
+    const cdp = await zoomTo200(retina);
     // 192 pixels on 192 device pixels: the page's own file again.
     await expect.poll(shows, { timeout: 60_000 }).toBe('/dense.png');
     await cdp.detach();
@@ -629,8 +643,7 @@ describe('auto-enhance in the content script', () => {
     expect(await currentSrc(zoomed, 'crisp')).toBe(`${site.origin}/sharp.png`);
 
     // Two device pixels to the CSS pixel: the 96-pixel file now covers half the pixels it is drawn on.
-    const cdp = await zoomed.context().newCDPSession(zoomed);
-    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1000, height: 700, deviceScaleFactor: 2, mobile: false });
+    const cdp = await zoomTo200(zoomed);
     await expect.poll(() => currentSrc(zoomed, 'crisp'), { timeout: 60_000 }).toMatch(/^blob:/);
     await cdp.detach();
     await leave(zoomed);

@@ -93,9 +93,10 @@ it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor onl
   const older = await evaluateInEngine(
     page,
     `(() => {
-      const info = Object.getOwnPropertyDescriptor(GPUAdapter.prototype, 'info').get;
+      const info = Object.getOwnPropertyDescriptor(GPUAdapter.prototype, 'info');
+      globalThis.adapterInfoAsShipped = info;
       Object.defineProperty(GPUAdapter.prototype, 'info', { get: () => undefined, configurable: true });
-      GPUAdapter.prototype.requestAdapterInfo = function () { return Promise.resolve(info.call(this)); };
+      GPUAdapter.prototype.requestAdapterInfo = function () { return Promise.resolve(info.get.call(this)); };
       return true;
     })()`,
   );
@@ -107,6 +108,15 @@ it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor onl
   expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
   expect(engine?.reason).toMatch(/^WebGPU: google swiftshader.*\(software\)$/);
+  // The adapter as this Chromium ships it again, for the tests after this one.
+  await evaluateInEngine(
+    page,
+    `(() => {
+      Object.defineProperty(GPUAdapter.prototype, 'info', globalThis.adapterInfoAsShipped);
+      delete GPUAdapter.prototype.requestAdapterInfo;
+      return true;
+    })()`,
+  );
 });
 
 it('finishes on WASM when the WebGPU device is lost mid-run, and says why', async () => {
