@@ -113,6 +113,18 @@ async function openSwitchedOn(file: string, html: string): Promise<Page> {
   return opened;
 }
 
+/** A square crop of a Set5 image's x4 low-resolution version. */
+const lrCrop = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
+
+/** The file behind what the image shows: the page's own (its path), or our result (its width). */
+function fileBehind(opened: Page, id: string): Promise<string> {
+  return opened.evaluate(async (imgId) => {
+    const img = document.getElementById(imgId) as HTMLImageElement;
+    if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+    return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+  }, id);
+}
+
 /**
  * What a browser zoom to 200% does, from now on: two device pixels to the CSS pixel, and half as
  * many CSS pixels across the window. (A density change alone, as a move to another screen makes it,
@@ -347,17 +359,10 @@ describe('auto-enhance in the content script', () => {
   });
 
   it("gives a <picture> the page's own choice back when a resize makes it pick another file, and enhances that one", async () => {
-    const lr = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
-    writePng(join(dir, 'landscape.png'), lr('bird', 48));
-    writePng(join(dir, 'portrait.png'), lr('head', 32));
+    writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
     const art = await openSwitchedOn('art.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`);
-    // The file behind what the image shows: the page's own, or the width of our result.
-    const shows = () =>
-      art.evaluate(async () => {
-        const img = document.getElementById('art') as HTMLImageElement;
-        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
-        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
-      });
+    const shows = () => fileBehind(art, 'art');
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // landscape, 48 px, x2
     await art.setViewportSize({ width: 600, height: 900 });
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 128'); // portrait, 32 px, x4
@@ -369,12 +374,7 @@ describe('auto-enhance in the content script', () => {
   it("gives back the page's denser file when the screen density rises, for a srcset of one 2x file beside src (src is the 1x)", async () => {
     writePng(join(dir, 'dense.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 192));
     const retina = await openSwitchedOn('retina.html', `<!doctype html><img id="retina" src="bird.png" srcset="dense.png 2x" style="width: 96px; height: 96px">`);
-    const shows = () =>
-      retina.evaluate(async () => {
-        const img = document.getElementById('retina') as HTMLImageElement;
-        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
-        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
-      });
+    const shows = () => fileBehind(retina, 'retina');
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // bird.png, 48 px, x2
     const cdp = await zoomTo200(retina);
     // 192 pixels on 192 device pixels: the page's own file again.
@@ -384,16 +384,10 @@ describe('auto-enhance in the content script', () => {
   });
 
   it("gives a <picture> the page's own choice back when the color scheme changes (a dark-mode source), and enhances that one", async () => {
-    const lr = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
-    writePng(join(dir, 'light.png'), lr('bird', 48));
-    writePng(join(dir, 'dark.png'), lr('head', 32));
+    writePng(join(dir, 'light.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'dark.png'), lrCrop('head', 32));
     const themed = await openSwitchedOn('themed.html', `<!doctype html><picture><source media="(prefers-color-scheme: dark)" srcset="dark.png"><img id="themed" src="light.png" style="width: 96px; height: 96px"></picture>`);
-    const shows = () =>
-      themed.evaluate(async () => {
-        const img = document.getElementById('themed') as HTMLImageElement;
-        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
-        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
-      });
+    const shows = () => fileBehind(themed, 'themed');
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // light, 48 px, x2
     await themed.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(shows, { timeout: 60_000 }).toBe('result 128'); // dark, 32 px, x4
