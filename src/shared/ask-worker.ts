@@ -5,6 +5,7 @@
  * invalidated" synchronously; here that becomes a rejection, which the caller handles.
  */
 import browser from 'webextension-polyfill';
+import { textOf } from '../core/errors';
 import type { BackgroundRequest, BackgroundResponses } from './protocol';
 
 /**
@@ -13,8 +14,7 @@ import type { BackgroundRequest, BackgroundResponses } from './protocol';
  * something up) is asked once more: a new worker answers it, and a page whose extension is gone
  * gets "Extension context invalidated", which the log keeps quiet about.
  */
-const isWorkerGoneMidAnswer = (error: unknown): boolean =>
-  String(error instanceof Error ? error.message : error).includes('message channel closed before a response');
+const isWorkerGoneMidAnswer = (error: unknown): boolean => textOf(error).includes('message channel closed before a response');
 
 /** Asked twice, it would act twice: a second Referer rule, whose id no one would hear to drop it. */
 const ASKED_ONCE: ReadonlySet<BackgroundRequest['type']> = new Set(['add-referer-rule']);
