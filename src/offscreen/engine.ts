@@ -45,34 +45,19 @@ async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number):
   }
 }
 
-async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<StoredResult> {
-  const choice = await chooseBackend(job.settings.allowWebGPU);
-  const upscaleOn = async (on: BackendChoice) => {
-    const { runner, precisionNote } = await runnerForJob(model, on);
-    const output = await upscaleImage(image, runner, {
-      maxTile: Math.min(job.settings.maxTile, on.maxTile),
-      overlap: DEFAULT_OVERLAP,
-      onProgress: (done, total) => emit({ type: 'progress', done, total }),
-      signal,
-    });
-    return { output, ran: on, precisionNote };
-  };
-  let outcome;
-  try {
-    outcome = await upscaleOn(choice);
-  } catch (error) {
-    if (choice.backend !== 'webgpu' || signal.aborted) throw error;
-    // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM.
-    fallBackToWasm(error instanceof EnhanceError ? (error.underlying ?? error.detail ?? error.message) : textOf(error));
-    outcome = await upscaleOn(await chooseBackend(job.settings.allowWebGPU));
-  }
-  const { output, ran, precisionNote } = outcome;
+async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, on: BackendChoice, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<StoredResult> {
+  const { runner, precisionNote } = await runnerForJob(model, on);
+  const output = await upscaleImage(image, runner, {
+    maxTile: Math.min(job.settings.maxTile, on.maxTile),
+    overlap: DEFAULT_OVERLAP,
+    onProgress: (done, total) => emit({ type: 'progress', done, total }),
+    signal,
+  });
   if (output.width !== image.width * model.scale) throw new EnhanceError('model-failed', undefined, 'unexpected output size');
-  const backend = ran.backend;
-  stats.backend = backend;
-  stats.reason = precisionNote ? `${ran.reason}, ${precisionNote}` : ran.reason;
+  stats.backend = on.backend;
+  stats.reason = precisionNote ? `${on.reason}, ${precisionNote}` : on.reason;
   stats.inferences++;
-  return { png: await encodePng(output), width: output.width, height: output.height, backend };
+  return { png: await encodePng(output), width: output.width, height: output.height, backend: on.backend };
 }
 
 /** Where a job came from, and what the cache had been told when it came. */
@@ -103,22 +88,34 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
   const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels);
   const models = await loadRegistry();
-  const choice = await chooseBackend(job.settings.allowWebGPU);
-  const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, choice));
-  const key = cacheKey(await sha256Hex(bytes), model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
+  const imageHash = await sha256Hex(bytes);
   const limit = job.settings.cacheLimitBytes;
-  const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
-  let result;
-  if (cached) {
-    result = cached;
-    stats.cacheHits++;
-  } else {
-    result = await upscaleAndEncode(image, model, job, emit, signal);
+  /** The model 'auto' means on `on`, its cached result or a new one; `mayFallBack`: WebGPU failing moves the job to WASM. */
+  const enhanceOn = async (on: BackendChoice, mayFallBack: boolean): Promise<{ result: StoredResult; fromCache: boolean }> => {
+    const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, on));
+    const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
+    const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
+    if (cached) {
+      stats.cacheHits++;
+      return { result: cached, fromCache: true };
+    }
+    let result;
+    try {
+      result = await upscaleAndEncode(image, model, on, job, emit, signal);
+    } catch (error) {
+      if (!mayFallBack || on.backend !== 'webgpu' || signal.aborted) throw error;
+      // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM, with the
+      // model 'auto' picks there (a GPU's quality model can take minutes on a CPU) and its cached result.
+      fallBackToWasm(error instanceof EnhanceError ? (error.underlying ?? error.detail ?? error.message) : textOf(error));
+      return enhanceOn(await chooseBackend(job.settings.allowWebGPU), false);
+    }
     if (!privateTab) await resultCache.save(key, result, limit, cacheTrimsBefore);
-  }
+    return { result, fromCache: false };
+  };
+  const { result, fromCache } = await enhanceOn(await chooseBackend(job.settings.allowWebGPU), true);
   stats.jobsRun++;
   const ms = Math.round(performance.now() - started);
-  return { type: 'done', dataUrl: await blobToDataUrl(result.png), width: result.width, height: result.height, backend: result.backend, ms, fromCache: cached !== undefined };
+  return { type: 'done', dataUrl: await blobToDataUrl(result.png), width: result.width, height: result.height, backend: result.backend, ms, fromCache };
 }
 
 /** What the engine last ran on, and why: shown in the popup and returned by status(). */

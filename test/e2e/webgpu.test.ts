@@ -119,11 +119,32 @@ it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor onl
   );
 });
 
-it('finishes on WASM when the WebGPU device is lost mid-run, and says why', async () => {
+it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto picks there, and says why', async () => {
   const { page, tabId } = await openIndex();
-  await setAllowWebGPU(true);
+  // 'auto' on a GPU that a stored benchmark calls fast means the quality model; measuring it here
+  // would take minutes on software WebGPU.
+  const seeded = await evaluateInEngine(
+    page,
+    `(async () => {
+      const { models } = await (await fetch(chrome.runtime.getURL('models/models.json'))).json();
+      const quality = models.filter((m) => m.profile === 'quality').sort((a, b) => a.scale - b.scale)[0];
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('enhance-engine', 1);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const write = db.transaction('meta', 'readwrite');
+      write.objectStore('meta').put({ backend: 'webgpu', modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() }, 'device-benchmark');
+      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
+      return true;
+    })()`,
+  );
+  expect(seeded).toBe(true);
+  await browser.worker.evaluate(() => chrome.storage.sync.set({ settings: { allowWebGPU: true, profile: 'auto', cacheLimitBytes: 0 } }));
   const first = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  const onGpu = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(onGpu).toMatchObject({ autoProfile: 'quality', benchmark: { backend: 'webgpu' } });
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 
   // The next buffer ORT creates destroys its device: lost in the middle of the next job, as a
@@ -146,6 +167,15 @@ it('finishes on WASM when the WebGPU device is lost mid-run, and says why', asyn
   const second = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm', width: 96 });
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
-  console.info(`after the device was lost: ${engine?.reason}`);
+  console.info(`after the device was lost: ${engine?.reason}; auto on WASM means ${engine?.autoProfile}`);
   expect(engine?.reason).toMatch(/^WASM: WebGPU failed \(the WebGPU device was lost/);
+  // 'auto' was decided again for WASM (this CPU: the fast model, ~100 s per megapixel of quality input)...
+  expect(engine?.benchmark?.backend).toBe('wasm');
+  const fallenBack = await shownPixels(page, 'small');
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+
+  // ...and the job ran that model: the same pixels as a WASM job asking for it by name.
+  await browser.worker.evaluate((profile) => chrome.storage.sync.set({ settings: { allowWebGPU: true, profile, cacheLimitBytes: 0 } }), engine?.autoProfile);
+  expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'wasm' });
+  expect((await shownPixels(page, 'small')).data).toEqual(fallenBack.data);
 });
