@@ -5,7 +5,7 @@
  */
 import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core/errors';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
-import { runEngineJob, withPageBytes } from './job';
+import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
 import { resultUrlFor } from './result-url';
 
@@ -30,7 +30,13 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     return { ok: false, images: 0, failure };
   };
   try {
-    const result = await runEngineJob(await withPageBytes(request, anchor), indicator.progress, stop);
+    const asked = await forEngine(request, anchor);
+    let result = await runEngineJob(asked, indicator.progress, stop);
+    if (result.type === 'failed' && result.failure.code === 'changed-on-server') {
+      // The URL gave the engine another picture than the page's: the pixels the page shows are enhanced instead.
+      const again = await withShownPixels(asked, anchor);
+      if (again) result = await runEngineJob(again, indicator.progress, stop);
+    }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
     if (stop.aborted) {

@@ -2,39 +2,77 @@
 import browser from 'webextension-polyfill';
 import { EnhanceError, toFailure } from '../core/errors';
 import { askWorker } from '../shared/ask-worker';
+import type { RgbaImage } from '../core/image';
+import { encodeThumbnail, thumbnailOf } from '../core/thumbnail';
 import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
+import { hasPixels } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
 
 /**
- * A blob: URL belongs to the page's origin, and the engine, in the extension's, cannot fetch it
- * (a chat or photo app shows its images so): this script, in the page's, reads the bytes instead.
- * A page may revoke the URL once its image has loaded (upload previews do): the pixels `shown`
- * still holds, same-origin and so readable, are sent then, as a PNG.
+ * The job as the engine needs it from this page. A blob: URL belongs to the page's origin, and the
+ * engine, in the extension's, cannot fetch it (a chat or photo app shows its images so): this
+ * script, in the page's, reads the bytes instead. A page may revoke the URL once its image has
+ * loaded (upload previews do): the pixels `shown` still holds, same-origin and so readable, are sent
+ * then, as a PNG. Any other URL the engine fetches itself, and checks what it gets against the
+ * fingerprint of what `shown` shows, where this page may read those pixels.
  */
-export async function withPageBytes(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest> {
-  if (!request.srcUrl.startsWith('blob:')) return request;
+export async function forEngine(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest> {
+  const showsIt = shown.currentSrc === request.srcUrl;
+  if (!request.srcUrl.startsWith('blob:')) {
+    // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
+    const pixels = showsIt && shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? readablePixels(shown) : null;
+    return pixels ? { ...request, shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) } : request;
+  }
   let blob: Blob;
   try {
     blob = await (await fetch(request.srcUrl)).blob();
   } catch (error) {
-    const pixels = shown.currentSrc === request.srcUrl ? await shownPixels(shown) : null;
+    const pixels = showsIt ? await shownPixels(shown) : null;
     if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;
   }
   return { ...request, pageBytes: await blobToDataUrl(blob) };
 }
 
-/** The loaded image's pixels at its own size, as a PNG; null when it has none or they cannot be read. */
-async function shownPixels(img: HTMLImageElement): Promise<Blob | null> {
-  if (!img.complete || img.naturalWidth === 0) return null;
+/**
+ * The job again with the pixels `shown` shows, after the engine found that the URL gave it another
+ * picture (one that changes on every download): null when they cannot be read now.
+ */
+export async function withShownPixels({ shownThumbnail: _, ...request }: JobRequest, shown: HTMLImageElement): Promise<JobRequest | null> {
+  const pixels = shown.currentSrc === request.srcUrl ? await shownPixels(shown) : null;
+  return pixels && { ...request, pageBytes: await blobToDataUrl(pixels) };
+}
+
+/** The loaded image drawn at its own size; null when it has no pixels yet. */
+function drawnAtOwnSize(img: HTMLImageElement): HTMLCanvasElement | null {
+  if (!hasPixels(img)) return null;
   const canvas = document.createElement('canvas');
   canvas.width = img.naturalWidth;
   canvas.height = img.naturalHeight;
-  canvas.getContext('2d')?.drawImage(img, 0, 0);
+  // Read back on the CPU, not from the GPU.
+  canvas.getContext('2d', { willReadFrequently: true })?.drawImage(img, 0, 0);
+  return canvas;
+}
+
+/** The loaded image's pixels; null when it has none or the page may not read them (cross-origin). */
+function readablePixels(img: HTMLImageElement): RgbaImage | null {
+  const canvas = drawnAtOwnSize(img);
+  try {
+    return canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height) ?? null;
+  } catch {
+    // A tainted canvas: SecurityError.
+    return null;
+  }
+}
+
+/** The loaded image's pixels at its own size, as a PNG; null when it has none or they cannot be read. */
+async function shownPixels(img: HTMLImageElement): Promise<Blob | null> {
+  const canvas = drawnAtOwnSize(img);
+  if (!canvas) return null;
   // toBlob gives null, or throws on a tainted canvas: either way, nothing to send.
   try {
     return await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));

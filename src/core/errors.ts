@@ -17,7 +17,8 @@ export type FailureCode =
   | 'page-unreachable'
   | 'file-access-off'
   | 'file-closed'
-  | 'site-withheld';
+  | 'site-withheld'
+  | 'changed-on-server';
 
 export interface Failure {
   code: FailureCode;
@@ -43,6 +44,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'file-access-off': 'To enhance images in files on this computer, switch on "Allow access to file URLs" for Enhance in the browser\'s extensions page.',
   'file-closed': 'This browser does not let extensions into files on this computer: Enhance works on web pages here.',
   'site-withheld': "Enhance may not read this site: allow it in the browser's Extensions menu (the toolbar's puzzle-piece button).",
+  'changed-on-server': 'This image is a different picture each time it is downloaded, so Enhance left the one shown as it is.',
 };
 
 /** The words for a failure, where no job failed (the popup says why it cannot act on a page). */

@@ -10,6 +10,7 @@ import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
 import { resolveProfile } from '../core/scale-choice';
+import { decodeThumbnail, differentPictures, thumbnailOf } from '../core/thumbnail';
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
@@ -35,11 +36,14 @@ function loadRegistry(): Promise<ModelRegistry> {
   return registry;
 }
 
-async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number): Promise<RgbaImage> {
+/** `shown`: the fingerprint of what the page shows, which the file must show too. */
+async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number, shown: Uint8Array | null): Promise<RgbaImage> {
   const bitmap = await decodeImage(blob);
   try {
     checkImageSize(bitmap.width, bitmap.height, scale, maxInputPixels);
-    return bitmapToRgba(bitmap);
+    const image = bitmapToRgba(bitmap);
+    if (shown && differentPictures(shown, thumbnailOf(image))) throw new EnhanceError('changed-on-server');
+    return image;
   } finally {
     bitmap.close();
   }
@@ -86,7 +90,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   const declared = headerSize(bytes);
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
-  const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels);
+  const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels, decodeThumbnail(job.shownThumbnail));
   const models = await loadRegistry();
   const imageHash = await sha256Hex(bytes);
   const limit = job.settings.cacheLimitBytes;

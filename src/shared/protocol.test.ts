@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeThumbnail } from '../core/thumbnail';
 import { isBackgroundRequest, isContentRequest, isEngineRequest, isEnhancedImage, isIdleMinutesNotice, isJobRequest, isSaveRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 
@@ -79,7 +80,7 @@ describe('isContentRequest', () => {
 describe('isJobRequest', () => {
   const job: JobRequest = { type: 'job', srcUrl, scale: 4, settings };
 
-  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }])('accepts a job %#', (message) => {
+  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }, { ...job, shownThumbnail: encodeThumbnail(new Uint8Array(1024)) }])('accepts a job %#', (message) => {
     expect(isJobRequest(message)).toBe(true);
   });
 
@@ -97,6 +98,8 @@ describe('isJobRequest', () => {
     // The bytes a content script read are a data: URL; any other URL would make the engine fetch it.
     { ...job, pageBytes: 'https://example.com/a.png' },
     { ...job, pageBytes: 42 },
+    { ...job, shownThumbnail: 'AAAA' },
+    { ...job, shownThumbnail: [0, 0, 0, 255] },
   ])('rejects %j', (message) => expect(isJobRequest(message)).toBe(false));
 });
 

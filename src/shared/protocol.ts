@@ -9,6 +9,7 @@
  */
 import type { Failure } from '../core/errors';
 import type { Profile } from '../core/models';
+import { decodeThumbnail } from '../core/thumbnail';
 import type { Backend, DeviceBenchmark, ProfileSetting } from '../core/scale-choice';
 import type { Settings } from './settings';
 
@@ -200,6 +201,11 @@ export interface JobRequest {
    * page's origin (blob:): the engine, in the extension's origin, cannot fetch those.
    */
   pageBytes?: string;
+  /**
+   * What the page shows, drawn at 16 x 16 (src/core/thumbnail.ts), where the page may read its
+   * pixels: a file the engine fetches that shows another picture fails with 'changed-on-server'.
+   */
+  shownThumbnail?: string;
 }
 
 /**
@@ -328,13 +334,14 @@ export function isMessagePart(message: unknown): message is MessagePart {
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings, auto, pageBytes } = message as Partial<JobRequest>;
+  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail } = message as Partial<JobRequest>;
   return (
     type === 'job' &&
     typeof srcUrl === 'string' &&
     typeof scale === 'number' &&
     isJobSettings(settings) &&
     (auto === undefined || typeof auto === 'boolean') &&
-    (pageBytes === undefined || (typeof pageBytes === 'string' && pageBytes.startsWith('data:')))
+    (pageBytes === undefined || (typeof pageBytes === 'string' && pageBytes.startsWith('data:'))) &&
+    (shownThumbnail === undefined || decodeThumbnail(shownThumbnail) !== null)
   );
 }

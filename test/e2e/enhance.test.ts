@@ -251,6 +251,30 @@ describe('images the page made itself', () => {
   });
 });
 
+describe('a URL that gives another picture on every download', () => {
+  it('is enhanced from the picture the page shows, not the one the engine downloads', async () => {
+    writeFileSync(join(dir, 'changing.html'), '<!doctype html><img id="changing" src="changing.png" style="width: 280px">');
+    const changing = await browser.context.newPage();
+    watchPageProblems(changing, pageProblems);
+    await changing.goto(`${fixture.origin}/changing.html`);
+    await changing.waitForFunction(() => (document.getElementById('changing') as HTMLImageElement).naturalWidth > 0);
+    const head = readPng(join(dir, 'lr/headx4.png'));
+    const other = readPng(join(dir, 'lr/not-the-head.png'));
+    // The control: a download by the extension gets the other picture.
+    const downloaded = await browser.worker.evaluate((url) => fetch(url).then(async (r) => [...new Uint8Array(await r.arrayBuffer())]), `${fixture.origin}/changing.png`);
+    expect(Buffer.from(downloaded).equals(readFileSync(join(dir, 'lr/not-the-head.png')))).toBe(true);
+
+    const outcome = await enhanceById(browser.worker, changing, await tabIdOf(browser.worker, changing), 'changing', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: head.width * 4 });
+    const shown = await shownPixels(changing, 'changing');
+    const likeHead = psnrY(shown, upscaleBicubic(head, 4), 4);
+    const likeOther = psnrY(shown, upscaleBicubic(other, 4), 4);
+    console.info(`enhanced picture vs the page's: ${likeHead.toFixed(2)} dB; vs the download's: ${likeOther.toFixed(2)} dB`);
+    expect(likeHead).toBeGreaterThan(likeOther + 10);
+    await changing.close();
+  });
+});
+
 describe('files too large for one extension message', () => {
   it('a blob: image of 56 MiB (metadata a decoder skips) reaches the engine whole, in parts under Chrome\'s 64 MiB message cap', async () => {
     // A small picture with a private chunk of 56 MiB: as a data: URL (base64) it is 75 MiB, which

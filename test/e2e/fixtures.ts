@@ -79,6 +79,9 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
   // Woman from Set5 (x4 LR), stored sideways with EXIF orientation 6: it displays upright.
   writeFileSync(join(dir, 'exif-orientation-6.jpg'), readFileSync(join(import.meta.dirname, 'files/exif-orientation-6.jpg')));
   writePng(join(dir, 'lr/small.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')), 24, 24));
+  // Another picture of the head's size, for a URL that gives a different one on every download.
+  const head = readPng(join(dir, 'lr/headx4.png'));
+  writePng(join(dir, 'lr/not-the-head.png'), cropTo(readPng(join(dir, 'lr/babyx4.png')), head.width, head.height));
   hugePng(join(dir, 'huge.png'), 2100, 2000);
   emptyPng(join(dir, 'empty.png'));
   writeFileSync(join(dir, 'not-an-image.png'), 'this is text, not pixels\n');
@@ -135,7 +138,10 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   const camera: Route = () => ({ type: 'multipart/x-mixed-replace; boundary=frame', body: multipart, repeatEveryMs: 100 });
   const endless: Route = (_, headers) =>
     headers['sec-fetch-dest'] === 'image' ? { type: 'image/jpeg', body: frame } : { type: 'image/jpeg', body: Buffer.alloc(1 << 20, 0xff), repeatEveryMs: 0 };
-  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless });
+  // A URL that gives another picture on every download (a random avatar, a webcam's still): here
+  // the page's <img> gets the head, any other request a picture of the same size that is not it.
+  const changing: Route = (_, headers) => ({ type: 'image/png', body: readFileSync(join(dir, headers['sec-fetch-dest'] === 'image' ? 'lr/headx4.png' : 'lr/not-the-head.png')) });
+  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing });
   pagesOrigin = site.origin;
   return {
     dir,
