@@ -50,14 +50,7 @@ document.addEventListener(
   },
   { capture: true, passive: true },
 );
-// 'error' does not bubble: caught on its way down, for every image of the document.
-document.addEventListener(
-  'error',
-  (event) => {
-    if (event.target instanceof HTMLImageElement) enhancer.loadFailed(event.target);
-  },
-  { capture: true, passive: true },
-);
+enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {
   if (event.persisted) enhancer.pageKept();

@@ -224,11 +224,26 @@ export class PageEnhancer {
     this.changed();
   }
 
-  /** An image failed to load: a copy of a result we freed gets the page's own file back (see putBackFreedCopy). */
-  loadFailed(img: HTMLImageElement): void {
-    const freed = freedResultOf(img);
-    if (freed && !this.retired) this.watch.asOurs(() => putBackFreedCopy(img, freed));
+  /**
+   * Hears every image of `tree` that fails to load, for good: a copy of a result we freed gets the
+   * page's own file back (see putBackFreedCopy). 'error' does not bubble, nor leave a shadow root:
+   * caught on its way down, in the document and in each shadow root a result was shown in, where
+   * the page's copies of it (a component's history, a lightbox) most likely land.
+   */
+  listenForFailedLoads(tree: Document | ShadowRoot): void {
+    if (this.failureListened.has(tree)) return;
+    this.failureListened.add(tree);
+    tree.addEventListener('error', this.onLoadFailed, { capture: true, passive: true });
   }
+
+  private readonly failureListened = new WeakSet<Document | ShadowRoot>();
+
+  private readonly onLoadFailed = (event: Event): void => {
+    const img = event.target;
+    if (!(img instanceof HTMLImageElement) || this.retired) return;
+    const freed = freedResultOf(img);
+    if (freed) this.watch.asOurs(() => putBackFreedCopy(img, freed));
+  };
 
   /**
    * This copy of the script lost its extension (updated, reloaded, switched off or removed):
@@ -489,6 +504,9 @@ export class PageEnhancer {
     this.watch.asOurs(() => {
       for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, auto);
     });
+    for (const img of live) {
+      for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) this.listenForFailedLoads(root);
+    }
     for (const img of live) this.failed.delete(img);
     this.changed();
     return live.length;

@@ -643,19 +643,24 @@ describe('auto-enhance in the content script', () => {
     await leave(zoomed);
   });
 
-  it("gives a copy the page kept as markup (htmx's history snapshot for Back) its own file back once our result was freed", async () => {
-    const kept = await openSwitchedOn('snapshot.html', `<!doctype html><div id="app"><img id="snap" src="bird.png" style="width: 96px; height: 96px"></div>`);
-    await expect.poll(() => currentSrc(kept, 'snap'), { timeout: 60_000 }).toMatch(/^blob:/);
-    const result = await currentSrc(kept, 'snap');
+  // A shadow root's image errors never reach the document: each root that showed a result is listened to.
+  it.each(['document', 'shadow root'])("gives a copy the page kept as markup (htmx's history snapshot for Back) in the %s its own file back once our result was freed", async (where) => {
+    const app = '<div id="place"><div id="app"><img id="snap" src="bird.png" style="width: 96px; height: 96px"></div></div>';
+    const markup =
+      where === 'document' ? app : `<div id="host"></div><script>document.getElementById('host').attachShadow({ mode: 'open' }).innerHTML = '${app}';</script>`;
+    const kept = await openSwitchedOn(`snapshot-${where.replace(' ', '-')}.html`, `<!doctype html>${markup}`);
+    // Run in the page, with `tree` the document or the shadow root that holds the app.
+    const inTree = <T>(body: string) => kept.evaluate<T>(`(() => { const tree = document.getElementById('host')?.shadowRoot ?? document; ${body} })()`);
+    const shows = () => inTree<string>("return tree.getElementById('snap')?.currentSrc ?? '';");
+    await expect.poll(shows, { timeout: 60_000 }).toMatch(/^blob:/);
+    const result = await shows();
     // The page leaves for another view: its markup is kept, and the shown image goes, and our result with it.
-    await kept.evaluate(() => {
-      (window as unknown as { snapshot: string }).snapshot = document.getElementById('app')!.outerHTML;
-      document.getElementById('app')!.remove();
-    });
+    await inTree("window.snapshot = tree.getElementById('app').outerHTML; tree.getElementById('app').remove();");
+    expect(await shows()).toBe('');
     await expect.poll(() => kept.evaluate((url) => fetch(url).then(() => 'kept', () => 'freed'), result)).toBe('freed');
     // Back: the markup is shown again.
-    await kept.evaluate(() => document.body.insertAdjacentHTML('beforeend', (window as unknown as { snapshot: string }).snapshot));
-    await expect.poll(() => kept.evaluate(() => (document.getElementById('snap') as HTMLImageElement).naturalWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+    await inTree("tree.getElementById('place').insertAdjacentHTML('beforeend', window.snapshot);");
+    await expect.poll(() => inTree<number>("return tree.getElementById('snap').naturalWidth;"), { timeout: 30_000 }).toBeGreaterThan(0);
     await leave(kept);
   });
 
