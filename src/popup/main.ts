@@ -91,6 +91,11 @@ async function start(): Promise<void> {
   // Counts live in storage.session and switches and settings in storage.sync: any change there
   // may be this tab's, so the popup stays current while it is open without polling.
   browser.storage.onChanged.addListener(refreshLogged);
+  // A tab that goes to another page changes no storage when neither page has counts to keep: the
+  // popup opened while it loaded would show, and switch, the site it left.
+  browser.tabs.onUpdated.addListener((updatedId, change) => {
+    if (updatedId === tabId && (change.url !== undefined || change.status !== undefined)) refreshLogged();
+  });
 
   ui.auto.addEventListener('change', () => {
     if (origin === null) return;

@@ -184,6 +184,20 @@ describe('popup', () => {
     await reporter.close();
   });
 
+  it('follows its tab to another site while open, though neither page has counts to change', async () => {
+    const moving = await browser.context.newPage();
+    // A URL of its own: tabIdOf finds the tab by it.
+    await moving.goto(`${site.origin}/plain.html?moving`);
+    const popup = await openPopup(await tabIdOf(browser.worker, moving));
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
+    // The same server under another name: another origin.
+    const other = site.origin.replace('127.0.0.1', 'localhost');
+    await moving.goto(`${other}/plain.html`);
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(other);
+    await popup.close();
+    await moving.close();
+  });
+
   it('says why, and turns the page controls off, on a page without a web origin', async () => {
     // An extension page: the pages Chrome hides from extensions (chrome://, about:) have no web origin either.
     const other = await openPopup(tabId);
