@@ -22,7 +22,13 @@ async function setForTab(set: () => Promise<unknown>): Promise<void> {
 /** The tooltip the manifest gives: a failure's own, set by showFailure, goes once the tab's counts move on. */
 const DEFAULT_TITLE = browser.runtime.getManifest().action?.default_title ?? 'Enhance';
 
+/** Tabs whose badge holds a notice (showNotice), and until when: counts wait for it to end. */
+const noticeUntil = new Map<number, number>();
+
 export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
+  // Auto-enhance switched on by the shortcut reports its first counts at once: they would take
+  // the "on" away before anyone read it. The notice's end draws the counts as they are then.
+  if ((noticeUntil.get(tabId) ?? 0) > Date.now()) return;
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text: badgeText(counts) }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
 }
 
@@ -31,6 +37,7 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
  * start) has no image to show its message on: the tab's badge shows "!", its tooltip the message.
  */
 export async function showFailure(tabId: number, message: string): Promise<void> {
+  noticeUntil.delete(tabId);
   await setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );
@@ -41,13 +48,15 @@ const NOTICE_MS = 2500;
 
 /**
  * A word on the badge (the shortcut's "on"/"off") and its sentence as the tooltip, for a moment;
- * then the tab's counts again, unless something else (counts, a failure) took the badge meanwhile.
+ * then the tab's counts again, unless a failure or another notice took the badge meanwhile.
  */
 export async function showNotice(tabId: number, text: string, title: string, counts: () => Promise<TabCounts>): Promise<void> {
+  const until = Date.now() + NOTICE_MS;
+  noticeUntil.set(tabId, until);
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title })]));
   setTimeout(() => {
-    void setForTab(async () => {
-      if ((await browser.action.getBadgeText({ tabId })) === text) await showCounts(tabId, await counts());
-    });
+    if (noticeUntil.get(tabId) !== until) return;
+    noticeUntil.delete(tabId);
+    void setForTab(async () => showCounts(tabId, await counts()));
   }, NOTICE_MS);
 }

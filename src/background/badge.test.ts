@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** The toolbar button's state per tab, as the browser would keep it. */
+const shown = vi.hoisted(() => new Map<number, { text: string; title: string }>());
+vi.mock('webextension-polyfill', () => {
+  const state = (tabId: number) => shown.get(tabId) ?? { text: '', title: 'Enhance' };
+  return {
+    default: {
+      runtime: { getManifest: () => ({ action: { default_title: 'Enhance' } }) },
+      action: {
+        setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void shown.set(tabId, { ...state(tabId), text }),
+        setTitle: async ({ tabId, title }: { tabId: number; title: string }) => void shown.set(tabId, { ...state(tabId), title }),
+        getBadgeText: async ({ tabId }: { tabId: number }) => state(tabId).text,
+        setBadgeBackgroundColor: async () => undefined,
+      },
+    },
+  };
+});
+
+const { showCounts, showFailure, showNotice } = await import('./badge');
+
+const TAB = 7;
+const counts = (enhanced: number) => ({ enhanced, queued: 0, failed: 0 });
+
+beforeEach(() => {
+  shown.clear();
+  vi.useFakeTimers();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('the shortcut\'s notice on the badge', () => {
+  it('holds while the counts the switch set off arrive, then shows the counts as they are by then', async () => {
+    await showNotice(TAB, 'on', 'Enhance: auto-enhance on for example.com', async () => counts(3));
+    await showCounts(TAB, { enhanced: 0, queued: 4, failed: 0 });
+    expect(shown.get(TAB)).toEqual({ text: 'on', title: 'Enhance: auto-enhance on for example.com' });
+
+    await vi.runAllTimersAsync();
+    expect(shown.get(TAB)).toEqual({ text: '3', title: 'Enhance' });
+    // Over: counts draw straight away again.
+    await showCounts(TAB, counts(5));
+    expect(shown.get(TAB)?.text).toBe('5');
+  });
+
+  it('gives way to a failure, which its end leaves in place', async () => {
+    await showNotice(TAB, 'on', 'Enhance: auto-enhance on for example.com', async () => counts(0));
+    await showFailure(TAB, 'The Enhance engine could not start.');
+    await vi.runAllTimersAsync();
+    expect(shown.get(TAB)).toEqual({ text: '!', title: 'Enhance: The Enhance engine could not start.' });
+  });
+
+  it('a second press restarts the moment: the first one\'s end does not cut the second short', async () => {
+    await showNotice(TAB, 'on', 'on', async () => counts(1));
+    await vi.advanceTimersByTimeAsync(2000);
+    await showNotice(TAB, 'off', 'off', async () => counts(1));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(shown.get(TAB)?.text).toBe('off');
+    await vi.runAllTimersAsync();
+    expect(shown.get(TAB)?.text).toBe('1');
+  });
+
+  it('holds only its own tab', async () => {
+    await showNotice(TAB, 'on', 'on', async () => counts(0));
+    await showCounts(TAB + 1, counts(2));
+    expect(shown.get(TAB + 1)?.text).toBe('2');
+  });
+});
