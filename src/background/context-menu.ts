@@ -1,6 +1,8 @@
 /** The image context menu: Enhance x2 / x4 always; Restore and Save only on enhanced images. */
 import browser, { type Menus, type Tabs } from 'webextension-polyfill';
+import { textOf } from '../core/errors';
 import { logError } from '../shared/log';
+import { showFailure } from './badge';
 import { restore, saveEnhanced, upscale } from './enhance-api';
 
 const ENHANCE_PREFIX = 'enhance-x';
@@ -29,5 +31,21 @@ export async function onMenuClick(info: Menus.OnClickData, tab: Tabs.Tab | undef
   const frameId = info.frameId ?? 0;
   if (id.startsWith(ENHANCE_PREFIX)) await upscale(tab.id, info.srcUrl, Number(id.slice(ENHANCE_PREFIX.length)), frameId);
   else if (id === RESTORE) await restore(tab.id, info.srcUrl, frameId);
-  else if (id === SAVE) await saveEnhanced(tab.id, info.srcUrl, frameId);
+  else if (id === SAVE) await saveOrSayWhy(tab.id, info.srcUrl, frameId);
+}
+
+/**
+ * A save that cannot happen says why on the toolbar button, the click's only other answer being
+ * nothing: the image was put back since the menu opened, or the browser refused the download.
+ */
+async function saveOrSayWhy(tabId: number, srcUrl: string, frameId: number): Promise<void> {
+  let saved: boolean;
+  try {
+    saved = await saveEnhanced(tabId, srcUrl, frameId);
+  } catch (error) {
+    logError('save', error);
+    await showFailure(tabId, `The enhanced image could not be saved: ${textOf(error)}`);
+    return;
+  }
+  if (!saved) await showFailure(tabId, 'This image shows its original again, so there is no enhanced image to save.');
 }
