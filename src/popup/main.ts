@@ -33,6 +33,8 @@ const ui = {
 };
 
 const READ_FAILED = 'Could not read this tab';
+/** Said when the top frame queued nothing; a frame below it that did clears it with its counts. */
+const NOTHING_QUEUED = 'Enhance all found no image on this page to enhance.';
 
 function say(text: string): void {
   ui.message.textContent = text;
@@ -80,6 +82,7 @@ async function start(): Promise<void> {
     render(status, settings.profile);
     // A read that failed before is over: its message would now be stale.
     if (ui.message.textContent?.startsWith(READ_FAILED)) say('');
+    if (ui.message.textContent === NOTHING_QUEUED && status.counts.queued > 0) say('');
   };
   const refreshLogged = () => {
     refresh().catch((error: unknown) => {
@@ -113,7 +116,12 @@ async function start(): Promise<void> {
   ui.enhanceAll.addEventListener('click', () => {
     say('');
     // To every frame of the tab: each enhances or restores its own images, and the counts show the sum.
-    sendToContent(tabId, { type: 'enhance-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
+    sendToContent(tabId, { type: 'enhance-all' }).then(
+      ({ queued }) => {
+        if (queued === 0) say(NOTHING_QUEUED);
+      },
+      (error: unknown) => say(pageRequestFailure(error)),
+    );
   });
   ui.restoreAll.addEventListener('click', () => {
     say('');
