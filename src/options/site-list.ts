@@ -27,7 +27,9 @@ function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIEl
   const off = document.createElement('button');
   off.type = 'button';
   off.textContent = 'Switch off';
-  off.setAttribute('aria-label', `Switch auto-enhance off for ${displayOrigin(origin)}`);
+  // The visible words first: a voice-control user says what the button shows.
+  off.setAttribute('aria-label', `Switch off auto-enhance for ${displayOrigin(origin)}`);
+  off.dataset.origin = origin;
   off.addEventListener('click', () => {
     // Not `disabled`: a disabled button drops the focus, which the redraw hands to the next site.
     if (off.getAttribute('aria-disabled') === 'true') return;
@@ -50,13 +52,16 @@ export function showSiteList(parts: SiteListParts): void {
   const draw = async () => {
     const origins = enabledOrigins(await loadSiteSwitches());
     const buttons = () => [...list.querySelectorAll('button')];
-    // A keyboard user who switched a site off stays in the list: the focus goes to the next
-    // site's button (or the message that none is left), not back to the top of the page.
     const focused = buttons().indexOf(document.activeElement as HTMLButtonElement);
+    const focusedOrigin = focused === -1 ? undefined : buttons()[focused].dataset.origin;
     list.replaceChildren(...origins.map((origin) => siteItem(origin, parts)));
     empty.hidden = origins.length > 0;
     if (focused === -1 || list.contains(document.activeElement)) return;
-    (buttons()[Math.min(focused, origins.length - 1)] ?? empty).focus();
+    // A site switched on or off elsewhere (the popup, another device) leaves the focus on its site.
+    // A keyboard user who switched that site off stays in the list: the focus goes to the next
+    // site's button (or the message that none is left), not back to the top of the page.
+    const same = buttons().find((button) => button.dataset.origin === focusedOrigin);
+    (same ?? buttons()[Math.min(focused, origins.length - 1)] ?? empty).focus();
   };
   const drawLogged = () => draw().catch((error: unknown) => failed('site list', error));
   browser.storage.onChanged.addListener((changes, area) => {

@@ -198,6 +198,14 @@ describe('popup', () => {
     await moving.close();
   });
 
+  it('Enhance all says so when the page has no image to enhance', async () => {
+    const popup = await openPopup(tabId);
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
+    await popup.getByRole('button', { name: 'Enhance all on this page' }).click();
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance.');
+    await popup.close();
+  });
+
   it('says why, and turns the page controls off, on a page without a web origin', async () => {
     // An extension page: the pages Chrome hides from extensions (chrome://, about:) have no web origin either.
     const other = await openPopup(tabId);
@@ -346,13 +354,24 @@ describe('options page', () => {
     await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), other);
     await expect.poll(() => sites.getByRole('listitem').allInnerTexts()).toEqual([`${site.origin}\nSwitch off`, `${shown}\nSwitch off`]);
     expect(await options.locator('#sites-empty').isVisible()).toBe(false);
+    // Every button's name starts with the words it shows, for voice control.
+    expect(await sites.getByRole('button', { name: /^Switch off / }).count()).toBe(2);
+
+    // A site switched on and off elsewhere, listed above the focused one: the focus stays on its site.
+    const focusedName = () => options.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await options.getByRole('button', { name: `Switch off auto-enhance for ${shown}` }).focus();
+    for (const on of [true, false]) {
+      await browser.worker.evaluate((value) => self.enhance.setSiteAuto('https://a.example', value), on);
+      await expect.poll(() => sites.getByRole('listitem').count()).toBe(on ? 3 : 2);
+      expect(await focusedName()).toBe(`Switch off auto-enhance for ${shown}`);
+    }
 
     // From the keyboard: the focus stays in the list, on the next site, and the change is announced.
-    await options.getByRole('button', { name: `Switch auto-enhance off for ${site.origin}` }).focus();
+    await options.getByRole('button', { name: `Switch off auto-enhance for ${site.origin}` }).focus();
     await options.keyboard.press('Enter');
     await expect.poll(sitesOn).toEqual([other]);
     await expect.poll(() => sites.getByRole('listitem').count()).toBe(1);
-    await expect.poll(() => options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Switch auto-enhance off for ${shown}`);
+    await expect.poll(() => options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Switch off auto-enhance for ${shown}`);
     expect(await options.locator('#form-status').textContent()).toBe(`Auto-enhance switched off for ${site.origin}.`);
     // The popup of that site follows.
     await expect.poll(() => popup.getByRole('switch', { name: 'Auto-enhance this site' }).isChecked()).toBe(false);
