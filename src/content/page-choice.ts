@@ -5,7 +5,7 @@
  * moved to another screen, the page's choice may change (a portrait crop for a narrow window, a
  * larger file for a denser screen), and then the page's choice must win again.
  */
-import { resolvedSizes } from '../core/auto-sizes';
+import { browserKnowsSizesAuto, resolvedSizes } from '../core/auto-sizes';
 import { setOrRemove, type Original } from './swap';
 
 /**
@@ -28,6 +28,8 @@ export interface PageChoice {
   width: number | null;
 }
 
+const SIZES_AUTO = browserKnowsSizesAuto(navigator.userAgent);
+
 /**
  * The URL the browser would select for the image as the page wrote it, read from a detached copy
  * of its markup (selection needs no layout, and a detached image touches nothing on the page; it
@@ -40,7 +42,7 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
     for (const name of names) setOrRemove(to, name, from.getAttribute(name));
   };
   copy(img, probe, ['crossorigin', 'referrerpolicy']);
-  const sizes = (value: string | null) => resolvedSizes(value, img.loading === 'lazy', contentWidth(img));
+  const sizes = (value: string | null) => resolvedSizes(value, img.loading === 'lazy' && SIZES_AUTO, contentWidth(img));
   setOrRemove(probe, 'srcset', original.attributes.srcset);
   setOrRemove(probe, 'sizes', sizes(original.attributes.sizes));
   if (original.sources.length > 0) {
