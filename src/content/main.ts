@@ -72,7 +72,7 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
     case 'restore-all':
       return { restored: enhancer.restoreAll() };
     case 'ping':
-      return { alive: true };
+      return { alive: true, watching: enhancer.watching() };
     case 'report-counts':
       return enhancer.reportCounts();
   }

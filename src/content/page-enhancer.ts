@@ -173,6 +173,7 @@ export class PageEnhancer {
       this.inManualJob.delete(img);
       if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
     }
+    this.stopWatchingIfIdle();
     this.changed();
     return outcome;
   }
@@ -183,8 +184,14 @@ export class PageEnhancer {
     this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true);
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
+    this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
+  }
+
+  /** Whether the page's changes are followed now (tests ask, through 'ping'). */
+  watching(): boolean {
+    return this.watch.running;
   }
 
   /** The popup's Enhance all: every image on the page is looked at now. Resolves to how many were queued. */
@@ -287,11 +294,12 @@ export class PageEnhancer {
   }
 
   /**
-   * After Restore all or the site's switch going off: with nothing of ours on the page, nothing
-   * queued or forced, and no menu job running, the page's changes concern us no more.
+   * After a restore, a job's end, images the page dropped, or the site's switch going off: with
+   * nothing of ours on the page, nothing queued and no job running, the page's changes concern us
+   * no more (a menu Enhance then Restore original kept every observer for the page's life).
    */
   private stopWatchingIfIdle(): void {
-    if (!this.autoOn && this.inManualJob.size === 0 && enhancedImages().length === 0) this.watch.stop();
+    if (!this.autoOn && this.running.size === 0 && this.queue.size === 0 && enhancedImages().length === 0) this.watch.stop();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
@@ -432,6 +440,7 @@ export class PageEnhancer {
       this.failed.delete(img);
     }
     this.stopJobs(noOneWaits);
+    this.stopWatchingIfIdle();
     this.changed();
   }
 
@@ -452,6 +461,7 @@ export class PageEnhancer {
       stop: job.signal,
     });
     this.running.delete(job);
+    this.stopWatchingIfIdle();
     if (!outcome.failure || job.signal.aborted) return;
     const { code } = outcome.failure;
     this.givenUp.set(url, code);

@@ -61,6 +61,10 @@ export class PageWatch {
 
   constructor(private readonly on: PageChanges) {}
 
+  get running(): boolean {
+    return this.observer !== null;
+  }
+
   /** Watching starts with the first thing that needs it: pages where Enhance is never used pay nothing. */
   start(): void {
     if (this.observer) return;

@@ -86,7 +86,8 @@ export interface ContentResponses {
   /** Images queued by this call. */
   'enhance-all': { queued: number };
   'restore-all': { restored: number };
-  ping: { alive: true };
+  /** `watching`: the script follows the page's changes (src/content/page-watch.ts); for tests and diagnosis. */
+  ping: { alive: true; watching: boolean };
   'report-counts': void;
 }
 

@@ -275,6 +275,25 @@ describe('a URL that gives another picture on every download', () => {
   });
 });
 
+describe('a page after Enhance and Restore original from the menu', () => {
+  it('is no longer watched: its changes cost it nothing once nothing of ours is left', async () => {
+    writeFileSync(join(dir, 'undone.html'), '<!doctype html><img id="undone" src="lr/small.png" style="width: 96px">');
+    const undone = await browser.context.newPage();
+    watchPageProblems(undone, pageProblems);
+    await undone.goto(`${fixture.origin}/undone.html`);
+    await undone.waitForFunction(() => (document.getElementById('undone') as HTMLImageElement).naturalWidth > 0);
+    const undoneTab = await tabIdOf(browser.worker, undone);
+    const watching = () => browser.worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }).then((answer) => answer.watching), undoneTab);
+    expect(await watching()).toBe(false);
+    expect(await enhanceById(browser.worker, undone, undoneTab, 'undone', 4)).toMatchObject({ ok: true, images: 1 });
+    // The control: a swapped result is watched (the page may change the image's source).
+    expect(await watching()).toBe(true);
+    expect(await restoreById(browser.worker, undone, undoneTab, 'undone')).toBe(1);
+    expect(await watching()).toBe(false);
+    await undone.close();
+  });
+});
+
 describe('files too large for one extension message', () => {
   it('a blob: image of 56 MiB (metadata a decoder skips) reaches the engine whole, in parts under Chrome\'s 64 MiB message cap', async () => {
     // A small picture with a private chunk of 56 MiB: as a data: URL (base64) it is 75 MiB, which
