@@ -18,13 +18,17 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
  * Chrome's own lazy loading. Farther images wait until they come this near.
  */
 const NEAR_VIEWPORT_PX = 1200;
+
+/** How many `sizes`-only writes of the page per image, within the window, keep the result (see mayAdoptSizes). */
+const SIZES_WRITES_ADOPTED = 4;
+const SIZES_WRITES_WINDOW_MS = 1000;
 
 /**
  * How often images near the viewport but hidden are looked at again. Pages fade images in (lazy
@@ -378,9 +382,16 @@ export class PageEnhancer {
   /**
    * The page changed an image's source attributes. If we had enhanced it, the page wins: we let go
    * without writing over its values (our sizes would not fit its new srcset either). Then the image
-   * is looked at afresh.
+   * is looked at afresh. Only `sizes` written (a lazy loader sizing images to their box on every
+   * resize) is a new width for the same markup: the result stays where the page's choice keeps its
+   * file, as after a resize.
    */
   private onSourceChanged(img: HTMLImageElement, newSource: boolean): void {
+    if (!newSource && originalOf(img) && this.mayAdoptSizes(img)) {
+      this.watch.asOurs(() => adoptPageSizes(img));
+      this.followPageChoice(img).catch((error: unknown) => logError('page choice', error));
+      return;
+    }
     if (this.watch.asOurs(() => releaseImage(img))) this.changed();
     if (newSource) {
       this.queue.withdraw(img);
@@ -409,21 +420,37 @@ export class PageEnhancer {
    * gives the file.
    */
   private async followPageChoices(): Promise<void> {
-    for (const img of enhancedImages()) {
-      const original = originalOf(img);
-      if (!original || !followsViewport(original)) continue;
-      const choice = await pageChoice(img, original);
-      // Restored by the user or by the page while the choice was read: nothing left to change.
-      if (originalOf(img) !== original) continue;
-      if (choice.url !== original.srcUrl) {
-        this.watch.asOurs(() => restoreImage(img));
-        this.changed();
-      } else if (choice.width !== null && choice.width > 0 && choice.width !== original.shownWidth) {
-        const width = choice.width;
-        this.watch.asOurs(() => layOutAt(img, width));
-      }
+    for (const img of enhancedImages()) await this.followPageChoice(img);
+  }
+
+  private async followPageChoice(img: HTMLImageElement): Promise<void> {
+    const original = originalOf(img);
+    if (!original || !followsViewport(original)) return;
+    const choice = await pageChoice(img, original);
+    // Restored by the user or by the page while the choice was read: nothing left to change.
+    if (originalOf(img) !== original) return;
+    if (choice.url !== original.srcUrl) {
+      this.watch.asOurs(() => restoreImage(img));
+      this.changed();
+    } else if (choice.width !== null && choice.width > 0 && choice.width !== original.shownWidth) {
+      const width = choice.width;
+      this.watch.asOurs(() => layOutAt(img, width));
     }
   }
+
+  /**
+   * A page whose script puts its own `sizes` back whenever it sees ours would write, and we answer,
+   * without end: past a few writes a second, the page wins, as with any other source change.
+   */
+  private mayAdoptSizes(img: HTMLImageElement): boolean {
+    const now = performance.now();
+    const recent = (this.sizesWrites.get(img) ?? []).filter((time) => now - time < SIZES_WRITES_WINDOW_MS);
+    recent.push(now);
+    this.sizesWrites.set(img, recent);
+    return recent.length <= SIZES_WRITES_ADOPTED;
+  }
+
+  private readonly sizesWrites = new WeakMap<HTMLImageElement, number[]>();
 
   /**
    * The page dropped the images (a feed recycling its items, a closed gallery). Our results go

@@ -245,6 +245,30 @@ export function restoreImage(img: HTMLImageElement): boolean {
   return restoreImages([img]).length > 0;
 }
 
+/**
+ * The page wrote `sizes` on an enhanced image or its <source>s, and nothing else (lazysizes'
+ * data-sizes="auto" does so on every resize): its values become the ones a restore gives back, and
+ * ours go back in, so the result stays shown while the page's choice is read again. Undefined
+ * when the image holds no result.
+ */
+export function adoptPageSizes(img: HTMLImageElement): Original | undefined {
+  const original = enhanced.get(img);
+  if (!original) return undefined;
+  const ours = original.shown.sizes;
+  const written = img.getAttribute('sizes');
+  if (written !== ours) {
+    original.attributes.sizes = written;
+    img.setAttribute('sizes', ours);
+  }
+  for (const source of original.sources) {
+    const value = source.element.getAttribute('sizes');
+    if (value === ours) continue;
+    source.sizes = value;
+    source.element.setAttribute('sizes', ours);
+  }
+  return original;
+}
+
 /** "The page wins": it gave the image a new source, so we let go of it without writing over that. */
 export function releaseImage(img: HTMLImageElement): boolean {
   const original = takeOut(img, true);

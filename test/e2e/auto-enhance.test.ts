@@ -439,6 +439,60 @@ describe('auto-enhance in the content script', () => {
     await fluid.close();
   });
 
+  it("keeps the result when the page writes only sizes (lazysizes' data-sizes=\"auto\" on a resize), laid out at the width it wrote", async () => {
+    writePng(join(dir, 'sized-by-script.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 200, 200));
+    writeFileSync(join(dir, 'sized-by-script.html'), `<!doctype html><img id="sized" src="sized-by-script.png" srcset="sized-by-script.png 200w" sizes="150px">`);
+    const sized = await browser.context.newPage();
+    watchPageProblems(sized, pageProblems);
+    await sized.goto(`${site.origin}/sized-by-script.html`);
+    const tab = await tabIdOf(worker, sized);
+    const width = () => sized.evaluate(() => document.getElementById('sized')!.getBoundingClientRect().width);
+    await expect.poll(width).toBe(150);
+    expect(await enhanceById(worker, sized, tab, 'sized', 2)).toMatchObject({ ok: true, images: 1 });
+    const result = await currentSrc(sized, 'sized');
+    expect(result).toMatch(/^blob:/);
+
+    await sized.evaluate(() => ((document.getElementById('sized') as HTMLImageElement).sizes = '120px'));
+    await expect.poll(width, { timeout: 10_000 }).toBe(120);
+    expect(await currentSrc(sized, 'sized')).toBe(result);
+    // Restored, the image has the page's latest sizes.
+    expect(await restoreById(worker, sized, tab, 'sized')).toBe(1);
+    expect(await markup(sized, 'sized')).toBe('<img id="sized" src="sized-by-script.png" srcset="sized-by-script.png 200w" sizes="120px">');
+    await sized.close();
+  });
+
+  it('lets go of the result when the page puts its own sizes back whenever it sees ours: no endless tug of war', async () => {
+    writeFileSync(
+      join(dir, 'sizes-enforced.html'),
+      `<!doctype html><img id="enforced" src="sized-by-script.png" srcset="sized-by-script.png 200w" sizes="150px">
+<script>
+  window.writes = 0;
+  const img = document.getElementById('enforced');
+  new MutationObserver(() => {
+    if (img.dataset.enforce && img.getAttribute('sizes') !== '120px') { window.writes++; img.setAttribute('sizes', '120px'); }
+  }).observe(img, { attributes: true, attributeFilter: ['sizes'] });
+</script>`,
+    );
+    const enforced = await browser.context.newPage();
+    watchPageProblems(enforced, pageProblems);
+    await enforced.goto(`${site.origin}/sizes-enforced.html`);
+    const tab = await tabIdOf(worker, enforced);
+    expect(await enhanceById(worker, enforced, tab, 'enforced', 2)).toMatchObject({ ok: true, images: 1 });
+    await enforced.evaluate(() => {
+      const img = document.getElementById('enforced') as HTMLImageElement;
+      img.dataset.enforce = 'yes';
+      img.sizes = '120px';
+    });
+    await expect.poll(() => currentSrc(enforced, 'enforced'), { timeout: 10_000 }).toBe(`${site.origin}/sized-by-script.png`);
+    const writes = () => enforced.evaluate(() => (window as unknown as { writes: number }).writes);
+    const settled = await writes();
+    expect(settled).toBeLessThan(10);
+    // Settled: one more second brings no more writes.
+    await enforced.waitForTimeout(1000);
+    expect(await writes()).toBe(settled);
+    await enforced.close();
+  });
+
   it('tries an image once more by itself, a few seconds on, when its download failed', async () => {
     const flakyPage = await openSwitchedOn('flaky.html', `<!doctype html><img id="flaky" src="flaky.png" style="width: 96px; height: 96px">`);
     const tab = await tabIdOf(worker, flakyPage);
