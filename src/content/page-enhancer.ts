@@ -18,7 +18,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -169,7 +169,7 @@ export class PageEnhancer {
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
       // Not into a copy the user put back meanwhile (it shows the page's file again).
-      swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, width, false),
+      swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, width, { auto: false, scale }),
       stop: job.signal,
     });
     this.running.delete(job);
@@ -324,8 +324,15 @@ export class PageEnhancer {
     for (const entry of entries) if (this.near.has(entry.target as HTMLImageElement)) this.look(entry.target as HTMLImageElement);
   }
 
+  /**
+   * Whether auto-enhance may look at the image. One it enhanced is looked at again: a zoom on
+   * hover, a browser zoom or a denser screen may need a larger scale than it got. A copy of one of
+   * our results (a lightbox's clone) is not: the model would run on its own output.
+   */
   private wants(img: HTMLImageElement): boolean {
-    if (this.retired || !img.isConnected || originalOf(img) !== undefined || this.inManualJob.has(img) || isOurResult(img.currentSrc) || inEditedText(img)) return false;
+    const original = originalOf(img);
+    if (original ? !original.auto : isOurResult(img.currentSrc)) return false;
+    if (this.retired || !img.isConnected || this.inManualJob.has(img) || inEditedText(img)) return false;
     return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
   }
 
@@ -336,7 +343,8 @@ export class PageEnhancer {
   /** Queues the image when it is wanted and needs enhancing; resolves to whether it was queued just now. */
   private async consider(img: HTMLImageElement): Promise<boolean> {
     if (!this.wants(img)) return false;
-    const url = img.currentSrc;
+    const fileOf = (image: HTMLImageElement) => originalOf(image)?.srcUrl ?? image.currentSrc;
+    const url = fileOf(img);
     const first = needsEnhancing(readFacts(img), this.settings);
     this.recheckWhileHidden(img, !first.enhance && first.reason === 'hidden');
     // Images not loaded yet come back here on their load event.
@@ -346,11 +354,11 @@ export class PageEnhancer {
     }
     const pixels = await pixelSizeOf(url, img);
     // The page, the user or a scroll may have changed things while the file was read.
-    if (!this.wants(img) || img.currentSrc !== url) return false;
+    if (!this.wants(img) || fileOf(img) !== url) return false;
     const facts = readFacts(img, pixels);
     const verdict = needsEnhancing(facts, this.settings);
     const scale = verdict.enhance ? chooseScale(verdict.need, SHIPPED_SCALES, facts.naturalWidth * facts.naturalHeight) : undefined;
-    if (scale === undefined || this.givenUp.has(url)) {
+    if (scale === undefined || scale <= (originalOf(img)?.scale ?? 0) || this.givenUp.has(url)) {
       this.queue.withdraw(img);
       return false;
     }
@@ -484,7 +492,7 @@ export class PageEnhancer {
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
-      swapInto: (resultUrl, width) => this.swap(this.takersOf(url, pixels, waiters()), url, resultUrl, width, true),
+      swapInto: (resultUrl, width) => this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, width, { auto: true, scale }),
       stop: job.signal,
     });
     this.running.delete(job);
@@ -517,29 +525,31 @@ export class PageEnhancer {
   /**
    * An automatic result goes to every image showing that file that needs it, waiting or not (one
    * far down the page need not wait for a scroll), unless the user put it back; a copy of the file
-   * the page shows at its own size stays as it is. None once no one waits (the site was switched
-   * off meanwhile).
+   * the page shows at its own size stays as it is. An image auto-enhance gave a smaller scale of
+   * that file takes this one; one the user enhanced from the menu keeps what they chose. None once
+   * no one waits (the site was switched off meanwhile).
    */
-  private takersOf(url: string, pixels: Size | null, waiters: HTMLImageElement[]): HTMLImageElement[] {
+  private takersOf(url: string, scale: number, pixels: Size | null, waiters: HTMLImageElement[]): HTMLImageElement[] {
     if (waiters.length === 0) return [];
-    return pageImages().filter(
-      (img) =>
-        img.currentSrc === url &&
+    return pageImages().filter((img) => {
+      const original = originalOf(img);
+      return (
+        (original ? original.auto && original.srcUrl === url && original.scale < scale : img.currentSrc === url) &&
         hasPixels(img) &&
-        !originalOf(img) &&
         !this.inManualJob.has(img) &&
         !this.restoredByUser.has(img) &&
-        (waiters.includes(img) || needsEnhancing(readFacts(img, pixels), this.settings).enhance),
-    );
+        (waiters.includes(img) || needsEnhancing(readFacts(img, pixels), this.settings).enhance)
+      );
+    });
   }
 
-  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, resultWidth: number, auto: boolean): number {
+  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, resultWidth: number, how: Pick<Original, 'auto' | 'scale'>): number {
     const live = images.filter((img) => img.isConnected && !inEditedText(img));
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();
     this.watch.watchRootsOf(live);
     this.watch.asOurs(() => {
-      for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, auto);
+      for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, how);
     });
     for (const img of live) {
       for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) this.listenForFailedLoads(root);

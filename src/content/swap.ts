@@ -25,6 +25,8 @@ export interface Original {
   shownWidth: number;
   /** Swapped by auto-enhance (or Enhance all), which puts it back when the site is switched off. */
   auto: boolean;
+  /** The result's scale over the page's file: auto-enhance raises it when the image needs more. */
+  scale: number;
 }
 
 /**
@@ -77,7 +79,7 @@ function sourcesOf(img: HTMLImageElement): HTMLSourceElement[] {
   return picture ? ([...picture.querySelectorAll(':scope > source')] as HTMLSourceElement[]) : [];
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, auto: boolean): void {
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale }: Pick<Original, 'auto' | 'scale'>): void {
   const previous = enhanced.get(img);
   if (previous) restoreImage(img);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
@@ -90,6 +92,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: `${shownWidth}px` },
     shownWidth,
     auto,
+    scale,
   };
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.

@@ -736,6 +736,23 @@ describe('auto-enhance in the content script', () => {
     await leave(moved);
   });
 
+  it('gives an image it enhanced a larger scale when a zoom on hover needs one, and puts the page\'s file back on switching off', async () => {
+    const grown = await openSwitchedOn(
+      'grows.html',
+      `<!doctype html><style>img { margin: 80px; } #grow { transition: transform 0.2s; } #grow.hovered { transform: scale(2.5); }</style>
+<img id="grow" src="bird.png" style="width: 96px; height: 96px">`,
+    );
+    // 48 pixels drawn at 96: x2.
+    await expect.poll(() => fileBehind(grown, 'grow'), { timeout: 60_000 }).toBe('result 96');
+    // Drawn at 240 now: x4.
+    await grown.evaluate(() => document.getElementById('grow')!.classList.add('hovered'));
+    await expect.poll(() => fileBehind(grown, 'grow'), { timeout: 60_000 }).toBe('result 192');
+    expect(await grown.evaluate(() => document.getElementById('grow')!.getBoundingClientRect().width)).toBe(240);
+    await switchSite(false);
+    await expect.poll(() => fileBehind(grown, 'grow')).toBe('/bird.png');
+    await grown.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
