@@ -83,19 +83,22 @@ function drawnSize(img: HTMLImageElement, insets: Insets): Size {
   const moved = Math.abs(rect.width - img.offsetWidth) > 1 || Math.abs(rect.height - img.offsetHeight) > 1;
   const transform = moved ? transformsOn(img) : null;
   if (!transform) return contentBoxSize(rect, insets);
+  // The laid-out box leaves CSS zoom out (an ancestor's `zoom: 2`); the box on screen has it.
+  const zoom = img.currentCSSZoom ?? 1;
   const laidOut = contentBoxSize({ width: img.offsetWidth, height: img.offsetHeight }, insets);
   const stretch = transformStretch(transform);
-  return { width: laidOut.width * stretch.width, height: laidOut.height * stretch.height };
+  return { width: laidOut.width * stretch.width * zoom, height: laidOut.height * stretch.height * zoom };
 }
 
 /**
- * The transforms on the image and its ancestors, shadow hosts included, as one; null when there
- * are none. Each element's `rotate` and `scale` properties apply before its `transform`, as CSS
- * orders them (translations move nothing we measure).
+ * The transforms on the image and its ancestors as they are drawn (a slotted image inside the
+ * shadow tree that slots it, shadow hosts included), as one; null when there are none. Each
+ * element's `rotate` and `scale` properties apply before its `transform`, as CSS orders them
+ * (translations move nothing we measure).
  */
 function transformsOn(img: HTMLImageElement): DOMMatrix | null {
   let all = new DOMMatrix();
-  for (let element: Element | null = img; element; element = element.parentElement ?? hostOf(element)) {
+  for (let element: Element | null = img; element; element = element.assignedSlot ?? element.parentElement ?? hostOf(element)) {
     const { rotate, scale, transform } = getComputedStyle(element);
     const own = [
       rotate && rotate !== 'none' && !/[xyz]/.test(rotate) ? `rotate(${rotate})` : '',

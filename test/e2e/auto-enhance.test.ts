@@ -736,6 +736,28 @@ describe('auto-enhance in the content script', () => {
     await leave(moved);
   });
 
+  it('measures an image by the transforms of the shadow tree that slots it, and by CSS zoom under a transform', async () => {
+    writePng(join(dir, 'wide-192-slotted.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 96));
+    const drawn = await openSwitchedOn(
+      'slotted-zoomed.html',
+      `<!doctype html><x-turn><img id="slotted" src="wide-192-slotted.png"></x-turn>
+<div style="zoom: 2"><div style="transform: translateX(4px)"><img id="zoomed" src="head.png" style="width: 48px; height: 48px"></div></div>
+<img id="control" src="bird.png" style="width: 96px; height: 96px">
+<script>
+  customElements.define('x-turn', class extends HTMLElement {
+    constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<div style="rotate: 90deg; margin: 60px"><slot></slot></div>'; }
+  });
+</script>`,
+    );
+    // Drawn at 96 px by the zoom: 48 pixels need x2.
+    await expect.poll(() => currentSrc(drawn, 'zoomed'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Queued after the slotted image, in page order, had it been wanted.
+    await expect.poll(() => currentSrc(drawn, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Turned a quarter by its slot's parent: one pixel to a pixel, as without the turn.
+    expect(await currentSrc(drawn, 'slotted')).toBe(`${site.origin}/wide-192-slotted.png`);
+    await leave(drawn);
+  });
+
   it('gives an image it enhanced a larger scale when a zoom on hover needs one, and puts the page\'s file back on switching off', async () => {
     const grown = await openSwitchedOn(
       'grows.html',
