@@ -440,7 +440,8 @@ export class PageEnhancer {
     if (choice.url !== original.srcUrl) {
       this.watch.asOurs(() => restoreImage(img));
       this.changed();
-    } else if (choice.width !== null && choice.width > 0 && choice.width !== original.shownWidth) {
+    } else if (choice.width !== null && choice.width > 0 && Math.abs(choice.width - original.shownWidth) >= 1) {
+      // (Within a pixel: the same width, its fraction dropped by naturalWidth; see ownWidth in swap.ts.)
       const width = choice.width;
       this.watch.asOurs(() => layOutAt(img, width));
     }

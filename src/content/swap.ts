@@ -79,11 +79,28 @@ function sourcesOf(img: HTMLImageElement): HTMLSourceElement[] {
   return picture ? ([...picture.querySelectorAll(':scope > source')] as HTMLSourceElement[]) : [];
 }
 
+/**
+ * The width the image's file gives it, in CSS px, fractions kept: `naturalWidth` drops them
+ * (Blink: 150 for a 301w candidate at sizes="150.5px"), and an image laid out at its own width would
+ * move the page by the fraction. Where the laid-out content width is the natural one but for a
+ * fraction, that is the one; else the natural width (the page's CSS sets the width: ours sets nothing).
+ */
+function ownWidth(img: HTMLImageElement, resultWidth: number): number {
+  const natural = img.naturalWidth;
+  if (natural === 0) return resultWidth;
+  const style = getComputedStyle(img);
+  let laidOut = Number.parseFloat(style.width);
+  if (style.boxSizing === 'border-box') {
+    for (const side of [style.paddingLeft, style.paddingRight, style.borderLeftWidth, style.borderRightWidth]) laidOut -= Number.parseFloat(side) || 0;
+  }
+  return laidOut > natural - 1 && laidOut < natural + 1 ? laidOut : natural;
+}
+
 export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale }: Pick<Original, 'auto' | 'scale'>): void {
   const previous = enhanced.get(img);
   if (previous) restoreImage(img);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
-  const shownWidth = previous?.shownWidth ?? (img.naturalWidth || resultWidth);
+  const shownWidth = previous?.shownWidth ?? ownWidth(img, resultWidth);
   const original: Original = {
     srcUrl,
     attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },

@@ -493,6 +493,27 @@ describe('auto-enhance in the content script', () => {
     await enforced.close();
   });
 
+  it('keeps an image the page sizes to a fraction of a pixel at that width, not the whole pixels naturalWidth gives', async () => {
+    writePng(join(dir, 'fraction.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 201, 100));
+    writeFileSync(join(dir, 'fraction.html'), `<!doctype html><img id="fraction" src="fraction.png" srcset="fraction.png 201w" sizes="100.5px"><p id="below">Text below</p>`);
+    const fraction = await browser.context.newPage();
+    watchPageProblems(fraction, pageProblems);
+    await fraction.goto(`${site.origin}/fraction.html`);
+    const layout = () =>
+      fraction.evaluate(() => [document.getElementById('fraction')!.getBoundingClientRect().width, document.getElementById('below')!.getBoundingClientRect().top]);
+    await expect.poll(async () => (await layout())[0]).toBe(100.5);
+    const before = await layout();
+    expect(await enhanceById(worker, fraction, await tabIdOf(worker, fraction), 'fraction', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await currentSrc(fraction, 'fraction')).toMatch(/^blob:/);
+    expect(await layout()).toEqual(before);
+    // A resize that keeps the choice keeps the width too: read once the page's choice has been
+    // read again (it waits 300 ms for the resize to settle; a second is well past it).
+    await fraction.setViewportSize({ width: 1000, height: 800 });
+    await fraction.waitForTimeout(1000);
+    expect(await layout()).toEqual(before);
+    await fraction.close();
+  });
+
   it('tries an image once more by itself, a few seconds on, when its download failed', async () => {
     const flakyPage = await openSwitchedOn('flaky.html', `<!doctype html><img id="flaky" src="flaky.png" style="width: 96px; height: 96px">`);
     const tab = await tabIdOf(worker, flakyPage);
