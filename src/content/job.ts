@@ -24,7 +24,7 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
   const showsIt = shown.currentSrc === request.srcUrl;
   if (!request.srcUrl.startsWith('blob:')) {
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
-    const pixels = showsIt && shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? readablePixels(shown) : null;
+    const pixels = showsIt && shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
     return pixels ? { ...request, shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) } : request;
   }
   let blob: Blob;
@@ -47,35 +47,43 @@ export async function withShownPixels({ shownThumbnail: _, ...request }: JobRequ
   return pixels && { ...request, pageBytes: await blobToDataUrl(pixels) };
 }
 
-/** The loaded image drawn at its own size; null when it has no pixels yet. */
-function drawnAtOwnSize(img: HTMLImageElement): HTMLCanvasElement | null {
+/**
+ * The loaded image drawn at the size of its file; null when it has no pixels yet. Not at
+ * `naturalWidth`: a srcset density divides that (a 2x file's is half its pixels), and drawing the
+ * element at its natural size would crop or pad the picture.
+ */
+async function drawnAtOwnSize(img: HTMLImageElement): Promise<HTMLCanvasElement | null> {
   if (!hasPixels(img)) return null;
-  const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth;
-  canvas.height = img.naturalHeight;
-  // Read back on the CPU, not from the GPU.
-  canvas.getContext('2d', { willReadFrequently: true })?.drawImage(img, 0, 0);
-  return canvas;
+  const bitmap = await createImageBitmap(img);
+  try {
+    const canvas = document.createElement('canvas');
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    // Read back on the CPU, not from the GPU.
+    canvas.getContext('2d', { willReadFrequently: true })?.drawImage(bitmap, 0, 0);
+    return canvas;
+  } finally {
+    bitmap.close();
+  }
 }
 
 /** The loaded image's pixels; null when it has none or the page may not read them (cross-origin). */
-function readablePixels(img: HTMLImageElement): RgbaImage | null {
-  const canvas = drawnAtOwnSize(img);
+async function readablePixels(img: HTMLImageElement): Promise<RgbaImage | null> {
   try {
+    const canvas = await drawnAtOwnSize(img);
     return canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height) ?? null;
   } catch {
-    // A tainted canvas: SecurityError.
+    // A tainted canvas (SecurityError), or an image the browser could not make a bitmap of.
     return null;
   }
 }
 
 /** The loaded image's pixels at its own size, as a PNG; null when it has none or they cannot be read. */
 async function shownPixels(img: HTMLImageElement): Promise<Blob | null> {
-  const canvas = drawnAtOwnSize(img);
-  if (!canvas) return null;
-  // toBlob gives null, or throws on a tainted canvas: either way, nothing to send.
   try {
-    return await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    const canvas = await drawnAtOwnSize(img);
+    // toBlob gives null, or throws on a tainted canvas: either way, nothing to send.
+    return canvas && (await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png')));
   } catch {
     return null;
   }

@@ -79,7 +79,11 @@ export class PageEnhancer {
     priorityOf,
     run: (url, scale, waiters) => this.runAutomatic(url, scale, waiters),
     error: (error) => logError('auto-enhance', error),
-    changed: () => this.changed(),
+    // After a job's waiters are let go too: the last job's end may leave nothing to watch for.
+    changed: () => {
+      this.stopWatchingIfIdle();
+      this.changed();
+    },
   });
   private readonly watch = new PageWatch({
     added: (img) => this.observe(img),
@@ -104,8 +108,13 @@ export class PageEnhancer {
   private hiddenTimer: number | undefined;
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
-  /** Put back by the user: auto-enhance leaves them be until the page gives them a new source. */
+  /**
+   * Put back by the user, or by a page that fought us over their sizes (see mayAdoptSizes):
+   * auto-enhance leaves them be until the page gives them a new source.
+   */
   private readonly restoredByUser = new WeakSet<HTMLImageElement>();
+  /** Enhance all was asked since the last Restore all or switch-off: its far images wait to load (see stopWatchingIfIdle). */
+  private forcedAny = false;
   private readonly inManualJob = new Set<HTMLImageElement>();
   /**
    * Jobs running: a restore of the URL a job enhances (the menu's jobs), Restore all, the site
@@ -201,6 +210,7 @@ export class PageEnhancer {
   /** The popup's Enhance all: every image on the page is looked at now. Resolves to how many were queued. */
   async enhanceAll(): Promise<number> {
     this.watch.start();
+    this.forcedAny = true;
     // A second try for what failed; skipped files would only be turned away again.
     for (const [url, code] of this.givenUp) if (!ENGINE_SKIPS.has(code)) this.givenUp.delete(url);
     const looks = pageImages().map((img) => {
@@ -214,6 +224,7 @@ export class PageEnhancer {
   /** The popup's Restore all: every enhanced image back as the page had it, and nothing left queued. */
   restoreAll(): number {
     this.forced = new WeakSet();
+    this.forcedAny = false;
     this.stopJobs(() => true);
     const withdrawn = this.queue.withdrawAll();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
@@ -289,6 +300,7 @@ export class PageEnhancer {
     this.resized = null;
     this.near = new WeakSet();
     this.forced = new WeakSet();
+    this.forcedAny = false;
     this.stopRecheckingHidden();
     this.stopJobs((job) => job.waiters !== undefined);
     this.queue.withdrawAll();
@@ -303,7 +315,8 @@ export class PageEnhancer {
    * no more (a menu Enhance then Restore original kept every observer for the page's life).
    */
   private stopWatchingIfIdle(): void {
-    if (!this.autoOn && this.running.size === 0 && this.queue.size === 0 && enhancedImages().length === 0) this.watch.stop();
+    // Images Enhance all asked for that have not loaded yet come back through the watch's 'load'.
+    if (!this.autoOn && !this.forcedAny && this.running.size === 0 && this.queue.size === 0 && enhancedImages().length === 0) this.watch.stop();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
@@ -395,10 +408,14 @@ export class PageEnhancer {
    * file, as after a resize.
    */
   private onSourceChanged(img: HTMLImageElement, newSource: boolean): void {
-    if (!newSource && originalOf(img) && this.mayAdoptSizes(img)) {
-      this.watch.asOurs(() => adoptPageSizes(img));
-      this.followPageChoice(img).catch((error: unknown) => logError('page choice', error));
-      return;
+    if (!newSource && originalOf(img)) {
+      if (this.mayAdoptSizes(img)) {
+        this.watch.asOurs(() => adoptPageSizes(img));
+        this.followPageChoice(img).catch((error: unknown) => logError('page choice', error));
+        return;
+      }
+      // The page wins, and keeps the image: enhanced again, it would start the fight again.
+      this.restoredByUser.add(img);
     }
     if (this.watch.asOurs(() => releaseImage(img))) this.changed();
     if (newSource) {
@@ -497,7 +514,6 @@ export class PageEnhancer {
       stop: job.signal,
     });
     this.running.delete(job);
-    this.stopWatchingIfIdle();
     if (!outcome.failure || job.signal.aborted) return;
     const { code } = outcome.failure;
     this.givenUp.set(url, code);

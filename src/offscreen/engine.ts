@@ -49,7 +49,8 @@ async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number, 
   }
 }
 
-async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, on: BackendChoice, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<StoredResult> {
+/** The model's output on `on`: the only part of a job that WebGPU failing (device lost, out of memory) can fail. */
+async function upscaleOn(image: RgbaImage, model: ModelEntry, on: BackendChoice, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<RgbaImage> {
   const { runner, precisionNote } = await runnerForJob(model, on);
   const output = await upscaleImage(image, runner, {
     maxTile: Math.min(job.settings.maxTile, on.maxTile),
@@ -61,7 +62,7 @@ async function upscaleAndEncode(image: RgbaImage, model: ModelEntry, on: Backend
   stats.backend = on.backend;
   stats.reason = precisionNote ? `${on.reason}, ${precisionNote}` : on.reason;
   stats.inferences++;
-  return { png: await encodePng(output), width: output.width, height: output.height, backend: on.backend };
+  return output;
 }
 
 /** Where a job came from, and what the cache had been told when it came. */
@@ -103,9 +104,9 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
       stats.cacheHits++;
       return { result: cached, fromCache: true };
     }
-    let result;
+    let output;
     try {
-      result = await upscaleAndEncode(image, model, on, job, emit, signal);
+      output = await upscaleOn(image, model, on, job, emit, signal);
     } catch (error) {
       if (!mayFallBack || on.backend !== 'webgpu' || signal.aborted) throw error;
       // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM, with the
@@ -113,6 +114,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
       fallBackToWasm(error instanceof EnhanceError ? (error.underlying ?? error.detail ?? error.message) : textOf(error));
       return enhanceOn(await chooseBackend(job.settings.allowWebGPU), false);
     }
+    const result = { png: await encodePng(output), width: output.width, height: output.height, backend: on.backend };
     if (!privateTab) await resultCache.save(key, result, limit, cacheTrimsBefore);
     return { result, fromCache: false };
   };

@@ -117,11 +117,14 @@ async function start(): Promise<void> {
     say('');
     // To every frame of the tab: each enhances or restores its own images, and the counts show the sum.
     sendToContent(tabId, { type: 'enhance-all' }).then(
-      ({ queued }) => {
-        if (queued === 0) say(NOTHING_QUEUED);
+      async ({ queued }) => {
+        if (queued > 0) return;
+        // The answer is the first frame's (an empty ad frame's, say): the tab's counts sum them all.
+        const status = await askWorker({ type: 'tab-status', tabId });
+        if (status.counts.queued === 0) say(NOTHING_QUEUED);
       },
       (error: unknown) => say(pageRequestFailure(error)),
-    );
+    ).catch((error: unknown) => logError('popup', error));
   });
   ui.restoreAll.addEventListener('click', () => {
     say('');

@@ -461,36 +461,34 @@ describe('auto-enhance in the content script', () => {
     await sized.close();
   });
 
-  it('lets go of the result when the page puts its own sizes back whenever it sees ours: no endless tug of war', async () => {
-    writeFileSync(
-      join(dir, 'sizes-enforced.html'),
-      `<!doctype html><img id="enforced" src="sized-by-script.png" srcset="sized-by-script.png 200w" sizes="150px">
+  it('lets go of the result when the page puts its own sizes back whenever it sees ours, and leaves the image to it: no endless tug of war', async () => {
+    const enforced = await openSwitchedOn(
+      'sizes-enforced.html',
+      `<!doctype html><img id="enforced" src="bird.png" srcset="bird.png 48w" sizes="96px">
 <script>
   window.writes = 0;
   const img = document.getElementById('enforced');
   new MutationObserver(() => {
-    if (img.dataset.enforce && img.getAttribute('sizes') !== '120px') { window.writes++; img.setAttribute('sizes', '120px'); }
+    if (img.dataset.enforce && img.getAttribute('sizes') !== '90px') { window.writes++; img.setAttribute('sizes', '90px'); }
   }).observe(img, { attributes: true, attributeFilter: ['sizes'] });
 </script>`,
     );
-    const enforced = await browser.context.newPage();
-    watchPageProblems(enforced, pageProblems);
-    await enforced.goto(`${site.origin}/sizes-enforced.html`);
-    const tab = await tabIdOf(worker, enforced);
-    expect(await enhanceById(worker, enforced, tab, 'enforced', 2)).toMatchObject({ ok: true, images: 1 });
+    await expect.poll(() => currentSrc(enforced, 'enforced'), { timeout: 60_000 }).toMatch(/^blob:/);
     await enforced.evaluate(() => {
       const img = document.getElementById('enforced') as HTMLImageElement;
       img.dataset.enforce = 'yes';
-      img.sizes = '120px';
+      img.sizes = '90px';
     });
-    await expect.poll(() => currentSrc(enforced, 'enforced'), { timeout: 10_000 }).toBe(`${site.origin}/sized-by-script.png`);
+    await expect.poll(() => currentSrc(enforced, 'enforced'), { timeout: 10_000 }).toBe(`${site.origin}/bird.png`);
     const writes = () => enforced.evaluate(() => (window as unknown as { writes: number }).writes);
     const settled = await writes();
     expect(settled).toBeLessThan(10);
-    // Settled: one more second brings no more writes.
-    await enforced.waitForTimeout(1000);
+    // Settled: a few seconds on (a cached result would be back within one), no more writes, and
+    // the page's file still shown.
+    await enforced.waitForTimeout(3000);
     expect(await writes()).toBe(settled);
-    await enforced.close();
+    expect(await currentSrc(enforced, 'enforced')).toBe(`${site.origin}/bird.png`);
+    await leave(enforced);
   });
 
   it('keeps an image the page sizes to a fraction of a pixel at that width, not the whole pixels naturalWidth gives', async () => {
@@ -503,7 +501,8 @@ describe('auto-enhance in the content script', () => {
       fraction.evaluate(() => [document.getElementById('fraction')!.getBoundingClientRect().width, document.getElementById('below')!.getBoundingClientRect().top]);
     await expect.poll(async () => (await layout())[0]).toBe(100.5);
     const before = await layout();
-    expect(await enhanceById(worker, fraction, await tabIdOf(worker, fraction), 'fraction', 2)).toMatchObject({ ok: true, images: 1 });
+    // The whole file (201 pixels across, shown at half its density), not a crop of it.
+    expect(await enhanceById(worker, fraction, await tabIdOf(worker, fraction), 'fraction', 2)).toMatchObject({ ok: true, images: 1, width: 402 });
     expect(await currentSrc(fraction, 'fraction')).toMatch(/^blob:/);
     expect(await layout()).toEqual(before);
     // A resize that keeps the choice keeps the width too: read once the page's choice has been
@@ -772,8 +771,10 @@ describe('auto-enhance in the content script', () => {
     );
     // Drawn at 96 px by the zoom: 48 pixels need x2.
     await expect.poll(() => currentSrc(drawn, 'zoomed'), { timeout: 60_000 }).toMatch(/^blob:/);
-    // Queued after the slotted image, in page order, had it been wanted.
     await expect.poll(() => currentSrc(drawn, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Nothing left waiting: had the slotted image been wanted, its job would have run by now.
+    const tab = await tabIdOf(worker, drawn);
+    await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts.queued, tab), { timeout: 60_000 }).toBe(0);
     // Turned a quarter by its slot's parent: one pixel to a pixel, as without the turn.
     expect(await currentSrc(drawn, 'slotted')).toBe(`${site.origin}/wide-192-slotted.png`);
     await leave(drawn);
