@@ -87,6 +87,8 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
             emit({ ...done, dataUrl: postParts(emit, done.dataUrl) });
           }
         } catch (error) {
+          // A job stopped because its page went (the signal's own error) is no failure to keep.
+          if (gone.signal.aborted) return;
           // The page hears the failure in the user's words; what failed underneath is kept here, in the engine's own console.
           if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);
           emit({ type: 'failed', failure: toFailure(error) });

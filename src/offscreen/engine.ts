@@ -101,6 +101,8 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
     const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
     if (cached) {
+      // A page gone while the cache was read gets nothing: the job ends here, as before a tile.
+      signal.throwIfAborted();
       stats.cacheHits++;
       return { result: cached, fromCache: true };
     }
