@@ -797,6 +797,18 @@ describe('auto-enhance in the content script', () => {
     await grown.close();
   });
 
+  it('gives an image that joins a running job for a smaller scale the scale it needs once that job ends', async () => {
+    // 400 px of a photo: seconds of work at x2 on these cores, time for another image to join.
+    writePng(join(dir, 'joins.png'), cropTo(readPng(join(BENCH, 'Urban100/HR/img_020.png')), 400, 400));
+    const joined = await openSwitchedOn('joins.html', `<!doctype html><img id="first" src="joins.png" style="width: 800px; display: block">`);
+    await expect.poll(() => overlayTexts(joined), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+    // Drawn at four times its pixels: it joins the x2 job under way, and needs x4.
+    await joined.evaluate(() => document.body.insertAdjacentHTML('afterbegin', '<img id="second" src="joins.png" style="width: 1600px; display: block">'));
+    await expect.poll(() => fileBehind(joined, 'first'), { timeout: 60_000 }).toBe('result 800');
+    await expect.poll(() => fileBehind(joined, 'second'), { timeout: 120_000 }).toBe('result 1600');
+    await leave(joined);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
