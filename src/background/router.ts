@@ -39,7 +39,8 @@ async function pageKind(url: string | undefined): Promise<PageKind> {
   if (url !== undefined && originOf(url) !== null) return keptOut(url) ? 'kept-out' : 'web';
   // A local file counts as one only where Enhance may work in it (Chrome, file access on; its URL is hidden otherwise).
   if (url?.startsWith('file:') && (await fileAccess()) === 'allowed') return 'file';
-  return (await siteWithheld(url)) ? 'withheld' : 'other';
+  if (await siteWithheld(url)) return 'withheld';
+  return url === undefined && (await fileAccess()) === 'off' ? 'hidden' : 'other';
 }
 
 async function tabStatus(tabId: number): Promise<TabStatus> {

@@ -18,6 +18,8 @@ describe('pageControls', () => {
     expect(pageControls({ page: 'withheld' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/may not read this site: allow it/) }));
   it("says the browser keeps extensions out of its store's pages", () =>
     expect(pageControls({ page: 'kept-out' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/keeps extensions out of this page/) }));
+  it('names the file-access switch where the browser hides the page (a local file, or a browser page)', () =>
+    expect(pageControls({ page: 'hidden' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages .*Allow access to file URLs/) }));
   it('explains pages Enhance cannot work on', () => expect(pageControls({ page: 'other' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages/) }));
 });
 

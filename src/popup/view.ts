@@ -27,6 +27,8 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
       return { actions: false, siteSwitch: false, note: messageOf('site-withheld') };
     case 'kept-out':
       return { actions: false, siteSwitch: false, note: messageOf('page-unreachable') };
+    case 'hidden':
+      return { actions: false, siteSwitch: false, note: `Enhance works on web pages (http and https). ${messageOf('file-access-off')}` };
     case 'other':
       return { actions: false, siteSwitch: false, note: 'Enhance works on web pages (http and https) only.' };
   }

@@ -123,7 +123,11 @@ export type BackgroundRequest =
  * browser's Extensions menu) nothing until allowed; a web site the browser keeps all extensions
  * out of (its add-on store) nothing; other pages nothing.
  */
-export type PageKind = 'web' | 'file' | 'withheld' | 'kept-out' | 'other';
+/**
+ * 'hidden': a page whose URL Chrome hides from Enhance while file access is off, a browser page or
+ * a local file (the two look the same from here).
+ */
+export type PageKind = 'web' | 'file' | 'withheld' | 'kept-out' | 'hidden' | 'other';
 
 export interface TabStatus {
   origin: string | null;
