@@ -1,18 +1,23 @@
 /** Bytes in, pixels out, and back: fetching, decoding and encoding images in the engine document. */
 import { EnhanceError } from '../core/errors';
 import type { RgbaImage } from '../core/image';
+import { logError } from '../shared/log';
 
 /** Runs a request with `referer` on the engine's requests for `url`: the host's way to ask as the page would. */
 export type WithReferer = <T>(url: string, referer: string, request: () => Promise<T>) => Promise<T>;
 
-/** A WithReferer from the two steps of the background's rule: add it for the URL, drop it after the request. */
+/**
+ * A WithReferer from the two steps of the background's rule: add it for the URL, drop it after the
+ * request. A rule that could not be dropped (the worker restarting) is logged, not the request's
+ * failure: its download has its answer, and the worker's rules for the engine end with the session.
+ */
 export function refererHook(add: (url: string, referer: string) => Promise<number>, drop: (ruleId: number) => Promise<void>): WithReferer {
   return async (url, referer, request) => {
     const ruleId = await add(url, referer);
     try {
       return await request();
     } finally {
-      await drop(ruleId);
+      await drop(ruleId).catch((error: unknown) => logError('referer rule', error));
     }
   };
 }
@@ -32,8 +37,12 @@ const REFUSED = new Set([401, 403]);
  * (an endless stream, a server that never stops), and the engine stops reading it.
  */
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
-/** A download with no end in sight: the engine runs one job at a time, and every tab's wait behind it. */
-const DOWNLOAD_TIMEOUT_MS = 60_000;
+/**
+ * A download that sent nothing for this long has stalled: the engine runs one job at a time, and
+ * every tab waits behind it. One that keeps sending goes on however long it takes (a 30 MB file
+ * takes minutes on a slow link).
+ */
+const DOWNLOAD_STALL_MS = 60_000;
 
 /** A camera's live picture (Motion JPEG): a stream of frames, like a video. */
 const isStream = (type: string | null) => type?.toLowerCase().startsWith('multipart/') ?? false;
@@ -50,45 +59,60 @@ export interface FetchOptions {
    * main cookie jar, which would tie the two identities together.
    */
   separateCookies?: boolean;
+  /** How long the download may go without a byte (tests shorten it). */
+  stallMs?: number;
+}
+
+/** Aborts once `ms` pass without a call to progress(); end() stops watching. */
+function stallWatch(ms: number): { signal: AbortSignal; progress(): void; end(): void } {
+  const stalled = new AbortController();
+  let timer = setTimeout(() => stalled.abort(), ms);
+  return {
+    signal: stalled.signal,
+    progress: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stalled.abort(), ms);
+    },
+    end: () => clearTimeout(timer),
+  };
 }
 
 /**
  * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
  * script sent. A host that refuses the engine is asked once more with the page's Referer.
  */
-export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone, separateCookies = false }: FetchOptions = {}): Promise<Blob> {
-  const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
-  const signal = jobGone ? AbortSignal.any([jobGone, timeout]) : timeout;
-  const failure = (error: unknown) => (timeout.aborted ? new EnhanceError('fetch-failed', `no end after ${DOWNLOAD_TIMEOUT_MS / 1000} s`) : EnhanceError.wrapping('fetch-failed', error));
-  const request = (cache: RequestCache) => async (): Promise<Response> => {
-    try {
-      // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
-      // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
-      // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
-      if (separateCookies) return await fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
-      return await fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
-    } catch (error) {
-      throw failure(error);
-    }
+export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone, separateCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
+  const stall = stallWatch(stallMs);
+  const signal = jobGone ? AbortSignal.any([jobGone, stall.signal]) : stall.signal;
+  const request = (cache: RequestCache) => (): Promise<Response> => {
+    // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
+    // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
+    // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
+    if (separateCookies) return fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
+    return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
   };
-  let response = await request('default')();
-  // The refusal may be in the HTTP cache, which does not key on the Referer: the second asks the server.
-  if (REFUSED.has(response.status) && page && !pageBytes) response = await page.withReferer(srcUrl, page.referer, request('reload'));
-  if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
-  const type = response.headers.get('content-type');
-  if (isStream(type)) {
-    void response.body?.cancel().catch(() => undefined);
-    throw new EnhanceError('animated');
-  }
   try {
-    return await readCapped(response, type ?? '');
+    let response = await request('default')();
+    // The refusal may be in the HTTP cache, which does not key on the Referer: the second asks the server.
+    if (REFUSED.has(response.status) && page && !pageBytes) response = await page.withReferer(srcUrl, page.referer, request('reload'));
+    if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
+    const type = response.headers.get('content-type');
+    if (isStream(type)) {
+      void response.body?.cancel().catch(() => undefined);
+      throw new EnhanceError('animated');
+    }
+    return await readCapped(response, type ?? '', stall.progress);
   } catch (error) {
-    throw error instanceof EnhanceError ? error : failure(error);
+    // Whatever failed on the way (the network, the worker's Referer rule) failed the download.
+    if (error instanceof EnhanceError) throw error;
+    throw stall.signal.aborted ? new EnhanceError('fetch-failed', `nothing came for ${stallMs / 1000} s`) : EnhanceError.wrapping('fetch-failed', error);
+  } finally {
+    stall.end();
   }
 }
 
 /** The body, up to MAX_IMAGE_BYTES: a response that announces or sends more is cut off there. */
-async function readCapped(response: Response, type: string): Promise<Blob> {
+async function readCapped(response: Response, type: string, progress: () => void): Promise<Blob> {
   const tooLarge = () => new EnhanceError('fetch-failed', `the file is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
   if (Number(response.headers.get('content-length')) > MAX_IMAGE_BYTES) {
     void response.body?.cancel().catch(() => undefined);
@@ -100,6 +124,7 @@ async function readCapped(response: Response, type: string): Promise<Blob> {
   for (let size = 0; ; ) {
     const { done, value } = await reader.read();
     if (done) return new Blob(chunks, { type });
+    progress();
     size += value.byteLength;
     if (size > MAX_IMAGE_BYTES) {
       void reader.cancel().catch(() => undefined);

@@ -1,0 +1,69 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchImageBlob, refererHook } from './image-io';
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends `chunks` bytes, one every `everyMs`, then ends, or, with `stallAfter`, stops sending after that many. */
+async function trickle(res: ServerResponse, { chunks, everyMs, stallAfter }: { chunks: number; everyMs: number; stallAfter?: number }): Promise<void> {
+  res.writeHead(200, { 'content-type': 'image/png' });
+  for (let i = 0; i < chunks; i++) {
+    if (i === stallAfter) return;
+    res.write(Buffer.alloc(10, i));
+    await wait(everyMs);
+  }
+  res.end();
+}
+
+let server: Server;
+let origin: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/slow') void trickle(res, { chunks: 6, everyMs: 150 });
+    else if (req.url === '/stalls') void trickle(res, { chunks: 6, everyMs: 50, stallAfter: 2 });
+    else if (req.url === '/refused') res.writeHead(403).end();
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+describe('fetchImageBlob', () => {
+  it('goes on with a download that keeps sending, however long it takes in all', async () => {
+    // 6 chunks 150 ms apart: about 900 ms in all, never 400 ms without a byte.
+    const blob = await fetchImageBlob(`${origin}/slow`, { stallMs: 400 });
+    expect(blob.size).toBe(60);
+  });
+
+  it('stops a download that stopped sending, and says so', async () => {
+    await expect(fetchImageBlob(`${origin}/stalls`, { stallMs: 400 })).rejects.toMatchObject({ code: 'fetch-failed', message: expect.stringMatching(/nothing came for 0.4 s/) });
+  });
+
+  it("counts a Referer rule the worker could not add as the download's failure", async () => {
+    const withReferer = refererHook(
+      () => Promise.reject(new Error('the worker restarted')),
+      () => Promise.resolve(),
+    );
+    await expect(fetchImageBlob(`${origin}/refused`, { page: { referer: 'https://page.example/', withReferer } })).rejects.toMatchObject({
+      code: 'fetch-failed',
+      underlying: expect.stringMatching(/the worker restarted/),
+    });
+  });
+});
+
+describe('refererHook', () => {
+  it("keeps the request's answer when the rule cannot be dropped after it", async () => {
+    const withReferer = refererHook(
+      () => Promise.resolve(7),
+      () => Promise.reject(new Error('the worker restarted')),
+    );
+    await expect(withReferer('https://img.example/a.png', 'https://page.example/', () => Promise.resolve('bytes'))).resolves.toBe('bytes');
+  });
+});
