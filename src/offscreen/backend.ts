@@ -14,6 +14,8 @@ import type { Backend } from '../shared/protocol';
 export interface BackendChoice {
   backend: Backend;
   reason: string;
+  /** 'wasm', or the WebGPU adapter's own words for itself and whether it runs f16: what the 'auto' benchmark timed. */
+  device: string;
   /** Largest tile side the backend's buffers allow (Infinity on WASM). */
   maxTile: number;
   /** The adapter runs f16 shaders (ORT asks for the feature whenever the adapter has it). */
@@ -100,7 +102,7 @@ async function adapterInfo(adapter: GPUAdapter): Promise<Partial<GPUAdapterInfo>
   return either.info ?? (await either.requestAdapterInfo?.()) ?? {};
 }
 
-const wasmBecause = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, maxTile: Infinity, shaderF16: false });
+const wasmBecause = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, device: 'wasm', maxTile: Infinity, shaderF16: false });
 
 async function probeWebGPU(): Promise<BackendChoice> {
   if (!webgpuAllowed) return wasmBecause('WebGPU is off in settings');
@@ -112,11 +114,13 @@ async function probeWebGPU(): Promise<BackendChoice> {
     const info = await adapterInfo(adapter);
     const software = /swiftshader/i.test([info.vendor, info.architecture, info.description].join(' '));
     adapterInUse = adapter;
+    const shaderF16 = adapter.features.has('shader-f16');
     return {
       backend: 'webgpu',
       reason: `WebGPU: ${info.vendor || 'adapter'} ${info.architecture || ''}${software ? ' (software)' : ''}`.trim(),
+      device: ['webgpu', info.vendor, info.architecture, info.description, shaderF16 ? 'f16' : 'f32'].join('|'),
       maxTile: tileForBufferLimit(adapter.limits.maxStorageBufferBindingSize, Infinity),
-      shaderF16: adapter.features.has('shader-f16'),
+      shaderF16,
     };
   } catch (error) {
     return wasmBecause(`WebGPU adapter could not be read (${String(error)})`);
@@ -151,6 +155,10 @@ function loadModelBytes(file: string): Promise<ArrayBuffer> {
       return r.arrayBuffer();
     });
     modelBytes.set(file, bytes);
+    // A read that failed once (memory short) is tried again by the next job, not failed for the document's life.
+    bytes.catch(() => {
+      if (modelBytes.get(file) === bytes) modelBytes.delete(file);
+    });
   }
   return bytes;
 }

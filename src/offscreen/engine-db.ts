@@ -29,6 +29,10 @@ function open(): Promise<IDBDatabase> {
         db.close();
         opening = undefined;
       };
+      // Closed by the browser (a storage error, the extension's data cleared): the next call opens it again.
+      db.onclose = () => {
+        opening = undefined;
+      };
       resolve(db);
     };
     request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));

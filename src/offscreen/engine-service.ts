@@ -59,7 +59,13 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
     const gone = new AbortController();
     port.onDisconnect.addListener(() => gone.abort());
     const emit = (event: JobEvent) => {
-      if (!gone.signal.aborted) port.postMessage(event);
+      if (gone.signal.aborted) return;
+      try {
+        port.postMessage(event);
+      } catch {
+        // Closed before onDisconnect told us (Firefox): the page is gone all the same.
+        gone.abort();
+      }
     };
     const received = new PartsReceived();
     const referer = refererOf(port.sender);
@@ -95,7 +101,8 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
         } finally {
           if (--pending === 0) release?.(message.settings);
         }
-      });
+        // Whatever escapes one job must not stop the jobs behind it: they would wait, unanswered, for good.
+      }).catch((error: unknown) => logError('job queue', error));
     });
   });
 }
