@@ -44,7 +44,7 @@ describe('measureMsPerMegapixel', () => {
   it('stays positive when the clock cannot see a run, so the stored benchmark stays valid', async () => {
     const result = await measureMsPerMegapixel(async () => undefined, { width: 64, height: 64, warmups: 0, runs: 3, stopAfterRunMs: 5000 }, () => 0);
     expect(result).toBeGreaterThan(0);
-    expect(parseBenchmark({ backend: 'wasm', modelSha256: 'ab12', msPerMegapixelQuality: result, measuredAt: 1 })).not.toBeNull();
+    expect(parseBenchmark({ backend: 'wasm', device: 'wasm', modelSha256: 'ab12', msPerMegapixelQuality: result, measuredAt: 1 })).not.toBeNull();
   });
 
   it('needs a timed run', async () => {

@@ -44,8 +44,11 @@ describe('chooseScale', () => {
   });
 });
 
+const GPU = 'webgpu|nvidia|ampere||f16';
+
 const benchmark = (msPerMegapixelQuality: number, backend: DeviceBenchmark['backend'] = 'webgpu'): DeviceBenchmark => ({
   backend,
+  device: backend === 'wasm' ? 'wasm' : GPU,
   modelSha256: 'ab12',
   msPerMegapixelQuality,
   measuredAt: 1_700_000_000_000,
@@ -76,14 +79,20 @@ describe('resolveProfile', () => {
 
 describe('benchmarkIsStale', () => {
   it('is stale when there is none, it ran on another backend or timed another model', () => {
-    expect(benchmarkIsStale(null, 'webgpu', 'ab12')).toBe(true);
+    expect(benchmarkIsStale(null, GPU, 'ab12')).toBe(true);
     expect(benchmarkIsStale(benchmark(500, 'webgpu'), 'wasm', 'ab12')).toBe(true);
-    expect(benchmarkIsStale(benchmark(500, 'wasm'), 'webgpu', 'ab12')).toBe(true);
-    expect(benchmarkIsStale(benchmark(500, 'webgpu'), 'webgpu', 'cd34')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'wasm'), GPU, 'ab12')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500, 'webgpu'), GPU, 'cd34')).toBe(true);
   });
 
-  it('is fresh on the same backend and model, however old', () => {
-    expect(benchmarkIsStale({ ...benchmark(500), measuredAt: 0 }, 'webgpu', 'ab12')).toBe(false);
+  it('is stale on another GPU: the integrated one, the software one, or the same without f16', () => {
+    expect(benchmarkIsStale(benchmark(500), 'webgpu|intel|gen-12lp||f16', 'ab12')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500), 'webgpu|google|swiftshader||f32', 'ab12')).toBe(true);
+    expect(benchmarkIsStale(benchmark(500), 'webgpu|nvidia|ampere||f32', 'ab12')).toBe(true);
+  });
+
+  it('is fresh on the same device and model, however old', () => {
+    expect(benchmarkIsStale({ ...benchmark(500), measuredAt: 0 }, GPU, 'ab12')).toBe(false);
   });
 });
 
@@ -108,6 +117,7 @@ describe('parseBenchmark', () => {
     { ...benchmark(500), msPerMegapixelQuality: '500' },
     { ...benchmark(500), measuredAt: Number.NaN },
     { backend: 'wasm', msPerMegapixelQuality: 500 },
+    { backend: 'wasm', modelSha256: 'ab12', msPerMegapixelQuality: 500, measuredAt: 1 },
     { backend: 'wasm', msPerMegapixelQuality: 500, measuredAt: 1 },
   ])('reads %j as none', (raw) => {
     expect(parseBenchmark(raw)).toBeNull();

@@ -21,6 +21,12 @@ export function chooseScale(need: number, shipped: readonly number[], inputPixel
 /** A one-time measurement of the quality model on this device, stored and re-run on a backend or model change. */
 export interface DeviceBenchmark {
   backend: Backend;
+  /**
+   * What ran it: 'wasm', or the WebGPU adapter as it describes itself (BackendChoice.device). A
+   * laptop on battery may hand out its integrated GPU, or the browser its software one, under the
+   * same backend: either is another device, timed afresh.
+   */
+  device: string;
   /** sha256 of the model file it timed (models.json): a new quality model can cost far more. */
   modelSha256: string;
   msPerMegapixelQuality: number;
@@ -49,21 +55,23 @@ export function resolveProfile(profile: ProfileSetting, benchmark: DeviceBenchma
 }
 
 /**
- * A benchmark describes the backend and the model it ran: a new backend (WebGPU switched off, a new
- * GPU driver) or an update that ships another quality model (8x the compute, once) needs a new run.
+ * A benchmark describes the device and the model it ran: another device (WebGPU switched off,
+ * another GPU or driver) or an update that ships another quality model (8x the compute, once) needs a new run.
  */
-export function benchmarkIsStale(benchmark: DeviceBenchmark | null, currentBackend: Backend, qualityModelSha256: string): boolean {
-  return benchmark === null || benchmark.backend !== currentBackend || benchmark.modelSha256 !== qualityModelSha256;
+export function benchmarkIsStale(benchmark: DeviceBenchmark | null, currentDevice: string, qualityModelSha256: string): boolean {
+  return benchmark === null || benchmark.device !== currentDevice || benchmark.modelSha256 !== qualityModelSha256;
 }
 
 /** A stored benchmark, checked: anything else reads as none, so it is measured again. */
 export function parseBenchmark(raw: unknown): DeviceBenchmark | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const { backend, modelSha256, msPerMegapixelQuality, measuredAt } = raw as Partial<Record<keyof DeviceBenchmark, unknown>>;
+  const { backend, device, modelSha256, msPerMegapixelQuality, measuredAt } = raw as Partial<Record<keyof DeviceBenchmark, unknown>>;
   if (backend !== 'webgpu' && backend !== 'wasm') return null;
+  // Stored before the device was recorded: which GPU it timed is unknown, so it is measured again.
+  if (typeof device !== 'string') return null;
   // Stored before the model was recorded: which model it timed is unknown, so it is measured again.
   if (typeof modelSha256 !== 'string') return null;
   if (typeof msPerMegapixelQuality !== 'number' || !(msPerMegapixelQuality > 0) || !Number.isFinite(msPerMegapixelQuality)) return null;
   if (typeof measuredAt !== 'number' || !Number.isFinite(measuredAt)) return null;
-  return { backend, modelSha256, msPerMegapixelQuality, measuredAt };
+  return { backend, device, modelSha256, msPerMegapixelQuality, measuredAt };
 }

@@ -27,7 +27,7 @@ async function measure(model: ModelEntry, choice: BackendChoice): Promise<Device
   const { width, height } = plan;
   const input = Float32Array.from({ length: 3 * width * height }, (_, i) => (i % 97) / 96);
   const msPerMegapixel = await measureMsPerMegapixel(() => runner.run(input, width, height), plan, () => performance.now());
-  return { backend, modelSha256: model.sha256, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
+  return { backend, device: choice.device, modelSha256: model.sha256, msPerMegapixelQuality: msPerMegapixel, measuredAt: Date.now() };
 }
 
 async function benchmarkFor(registry: ModelRegistry, choice: BackendChoice): Promise<DeviceBenchmark> {
@@ -39,7 +39,7 @@ async function benchmarkFor(registry: ModelRegistry, choice: BackendChoice): Pro
   // precision its jobs will run in.
   const model = modelForJob(registry, availableScales(registry)[0], 'quality');
   const stored = await known;
-  if (stored && !benchmarkIsStale(stored, choice.backend, model.sha256)) return stored;
+  if (stored && !benchmarkIsStale(stored, choice.device, model.sha256)) return stored;
   const fresh = await measure(model, choice);
   known = Promise.resolve(fresh);
   // Unsaved, it is measured again in the next document: slower, never wrong.

@@ -114,7 +114,7 @@ describe('the result cache', () => {
 
   it("measured the device once for the 'auto' profile (the default)", async () => {
     const { benchmark, autoProfile } = await engine();
-    expect(benchmark).toMatchObject({ backend: 'wasm' });
+    expect(benchmark).toMatchObject({ backend: 'wasm', device: 'wasm' });
     expect(benchmark?.msPerMegapixelQuality).toBeGreaterThan(0);
     expect(['quality', 'fast']).toContain(autoProfile);
     console.info(`device benchmark: ${Math.round(benchmark?.msPerMegapixelQuality ?? 0)} ms per megapixel on WASM, 'auto' means ${autoProfile}`);
