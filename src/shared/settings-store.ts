@@ -1,39 +1,45 @@
 /** Settings in browser storage (sync, so they follow the user), always read through the validator. */
 import browser from 'webextension-polyfill';
 import { logError } from './log';
-import { DEFAULT_SETTINGS, storedByNewerVersion, validateSettings, type Settings } from './settings';
-
-const KEY = 'settings';
+import { DEFAULT_SETTINGS, isSettingsKey, LEGACY_SETTINGS_KEY, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
 
 /**
  * `tell`: log what was wrong with the stored settings. Content scripts read quietly: a web page's
  * console is the page's, and every frame of every tab would repeat it; the worker says it once.
  */
 export async function loadSettings({ tell = true } = {}): Promise<Settings> {
-  const stored = await browser.storage.sync.get(KEY);
-  const { settings, replaced, warning } = validateSettings(stored[KEY]);
+  const { settings, replaced, warning } = validateSettings(settingsFromStorage(await browser.storage.sync.get(null)));
   if (tell && warning) logError('settings', warning);
   if (tell && replaced.length > 0) logError('settings', `invalid stored values replaced by defaults: ${replaced.join(', ')}`);
   return settings;
 }
 
+const SETTING_NAMES = (Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>).filter((name) => name !== 'version');
+
 /**
- * Writes the settings with `patch` applied. Refuses when a newer Enhance stored them (another
+ * Writes the settings `patch` names, and only those: a change made meanwhile elsewhere (the popup,
+ * another device) to another setting stays. Refuses when a newer Enhance stored them (another
  * device): this version reads them as defaults, and writing those back would wipe them everywhere.
  */
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
-  if (storedByNewerVersion((await browser.storage.sync.get(KEY))[KEY])) {
+  const items = await browser.storage.sync.get(null);
+  const stored = settingsFromStorage(items);
+  if (storedByNewerVersion(stored)) {
     throw new Error('a newer version of Enhance, on another device, saved the settings: update Enhance here to change them');
   }
-  const next = validateSettings({ ...(await loadSettings()), ...patch }).settings;
-  await browser.storage.sync.set({ [KEY]: next });
+  const next = validateSettings({ ...validateSettings(stored).settings, ...patch }).settings;
+  // The legacy object's settings move into items of their own, once.
+  const legacy = LEGACY_SETTINGS_KEY in items;
+  await browser.storage.sync.set(settingItems(next, legacy ? SETTING_NAMES : SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
+  if (legacy) await browser.storage.sync.remove(LEGACY_SETTINGS_KEY);
   return next;
 }
 
 /** Calls back with the settings whenever they change in storage: this page, another one, another device. */
 export function onSettingsChanged(listener: (settings: Settings) => void): void {
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'sync' && KEY in changes) listener(validateSettings(changes[KEY].newValue).settings);
+    if (area !== 'sync' || !Object.keys(changes).some(isSettingsKey)) return;
+    loadSettings({ tell: false }).then(listener, (error: unknown) => logError('settings', error));
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION, storedByNewerVersion, validateSettings } from './settings';
+import { DEFAULT_SETTINGS, isSettingsKey, SETTINGS_VERSION, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings } from './settings';
 
 describe('validateSettings', () => {
   it.each([undefined, null, {}])('fills every default from %j, quietly', (raw) => {
@@ -139,5 +139,35 @@ describe('storedByNewerVersion', () => {
     expect(storedByNewerVersion({ version: 1 })).toBe(false);
     expect(storedByNewerVersion(undefined)).toBe(false);
     expect(storedByNewerVersion('garbage')).toBe(false);
+  });
+});
+
+describe('settings in storage.sync, one item each', () => {
+  const site = { 'autoSite:https://a.example': true };
+
+  it('reads the items as one object, over the legacy object where it is still there', () => {
+    expect(settingsFromStorage({ ...site, 'setting:version': 2, 'setting:profile': 'fast' })).toEqual({ version: 2, profile: 'fast' });
+    expect(settingsFromStorage({ settings: { version: 2, profile: 'quality', minSide: 40 }, 'setting:profile': 'fast' })).toEqual({ version: 2, profile: 'fast', minSide: 40 });
+    expect(validateSettings(settingsFromStorage({ settings: { version: 1, profile: 'fast' } })).settings).toEqual({ ...DEFAULT_SETTINGS, profile: 'fast' });
+  });
+
+  it('reads nothing stored as nothing, and corrupt legacy storage as corrupt when no item stands over it', () => {
+    expect(settingsFromStorage(site)).toBeUndefined();
+    expect(validateSettings(settingsFromStorage({ settings: 'garbage' })).warning).toMatch(/not an object/);
+    expect(settingsFromStorage({ settings: 'garbage', 'setting:minSide': 40 })).toEqual({ minSide: 40 });
+  });
+
+  it('sees a newer version in its own item', () => {
+    expect(storedByNewerVersion(settingsFromStorage({ settings: { version: 2 }, 'setting:version': SETTINGS_VERSION + 1 }))).toBe(true);
+  });
+
+  it('writes the named settings and the version, nothing else', () => {
+    const settings = { ...DEFAULT_SETTINGS, profile: 'fast' as const, minSide: 40 };
+    expect(settingItems(settings, ['profile'])).toEqual({ 'setting:version': SETTINGS_VERSION, 'setting:profile': 'fast' });
+    expect(settingsFromStorage(settingItems(settings, ['profile', 'minSide']))).toEqual({ version: SETTINGS_VERSION, profile: 'fast', minSide: 40 });
+  });
+
+  it('tells settings items from the site switches', () => {
+    expect(['settings', 'setting:profile', 'autoSite:https://a.example', 'autoSites'].map(isSettingsKey)).toEqual([true, true, false, false]);
   });
 });

@@ -105,3 +105,38 @@ export function validateSettings(raw: unknown): Validated {
   }
   return { settings: settings as Settings, replaced, warning: null };
 }
+
+/**
+ * In storage.sync each setting is an item of its own (`setting:profile`, and `setting:version`):
+ * with one item for them all, two devices changing different settings at once kept only one
+ * change, since sync keeps the last write of each item whole.
+ */
+export const SETTING_KEY_PREFIX = 'setting:';
+/** Where versions before one item per setting kept them all; read beneath the items, and moved out on the next save. */
+export const LEGACY_SETTINGS_KEY = 'settings';
+
+export const settingKey = (name: string): string => `${SETTING_KEY_PREFIX}${name}`;
+
+/** Whether a storage.sync change touches the settings. */
+export function isSettingsKey(key: string): boolean {
+  return key === LEGACY_SETTINGS_KEY || key.startsWith(SETTING_KEY_PREFIX);
+}
+
+/**
+ * The stored settings as one object, for validateSettings: the legacy object where still there,
+ * each item over it. Undefined when neither is stored (all defaults).
+ */
+export function settingsFromStorage(items: Record<string, unknown>): unknown {
+  const legacy = items[LEGACY_SETTINGS_KEY];
+  const own = Object.entries(items).filter(([key]) => key.startsWith(SETTING_KEY_PREFIX));
+  if (own.length === 0) return legacy;
+  const base = typeof legacy === 'object' && legacy !== null && !Array.isArray(legacy) ? legacy : {};
+  return { ...base, ...Object.fromEntries(own.map(([key, value]) => [key.slice(SETTING_KEY_PREFIX.length), value])) };
+}
+
+/** The items that store `names` of `settings`, with the version they are read by. */
+export function settingItems(settings: Settings, names: Iterable<keyof Settings>): Record<string, unknown> {
+  const items: Record<string, unknown> = { [settingKey('version')]: settings.version };
+  for (const name of names) items[settingKey(name)] = settings[name];
+  return items;
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheUsage, EngineInfo, EngineRequest } from '../../src/shared/protocol';
-import type { Settings } from '../../src/shared/settings';
+import { DEFAULT_SETTINGS, settingItems, type Settings } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
 import { launchWithExtension, ROOT, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 import { enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels } from './page-helpers';
@@ -71,8 +71,12 @@ function askEngine(type: 'cache-usage' | 'clear-cache'): Promise<CacheUsage> {
   return live().worker.evaluate((message) => chrome.runtime.sendMessage(message), request);
 }
 
+/** Stores `patch` and defaults for the rest, as items of their own (what the options page saved before stays out). */
 function setSettings(patch: Partial<Settings>): Promise<void> {
-  return live().worker.evaluate((settings) => chrome.storage.sync.set({ settings }), patch);
+  return live().worker.evaluate(async (items) => {
+    await chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key === 'settings' || key.startsWith('setting:')));
+    await chrome.storage.sync.set(items);
+  }, settingItems({ ...DEFAULT_SETTINGS, ...patch }, Object.keys(patch) as Array<keyof Settings>));
 }
 
 /** Writes a page of the site, opens it in a new tab and waits for its images. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+import { DEFAULT_SETTINGS, settingsFromStorage } from '../../src/shared/settings';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 import { enhanceById, toolbarAction, watchPageProblems } from './page-helpers';
@@ -51,6 +51,23 @@ afterAll(async () => {
 
 function synced(key: string): Promise<unknown> {
   return browser.worker.evaluate((k) => chrome.storage.sync.get(k).then((stored) => stored[k]), key);
+}
+
+/** The settings as storage.sync holds them (one item each, and the legacy object where there), read as one object. */
+async function syncedSettings(): Promise<unknown> {
+  return settingsFromStorage(await browser.worker.evaluate(() => chrome.storage.sync.get(null)));
+}
+
+/** The storage.sync items that changed from now on, in the worker (which outlives these steps). */
+async function recordSyncChanges(): Promise<() => Promise<string[]>> {
+  await browser.worker.evaluate(() => {
+    const record = self as unknown as { syncChanges: string[] };
+    record.syncChanges = [];
+    chrome.storage.onChanged.addListener((changes, area) => {
+      if (area === 'sync') record.syncChanges.push(...Object.keys(changes));
+    });
+  });
+  return () => browser.worker.evaluate(() => [...new Set((self as unknown as { syncChanges: string[] }).syncChanges)].sort());
 }
 
 /** The sites switched on, as storage.sync holds them: one item each. */
@@ -134,13 +151,13 @@ describe('popup', () => {
   });
 
   it('leaves settings a newer Enhance synced from another device as they are, and says why', async () => {
-    const newer = { version: 99, profile: 'fast', maxTile: 128 };
-    await browser.worker.evaluate((settings) => chrome.storage.sync.set({ settings }), newer);
+    const newer = { 'setting:version': 99, 'setting:profile': 'fast', 'setting:maxTile': 128 };
+    await browser.worker.evaluate((items) => chrome.storage.sync.set(items), newer);
     const popup = await openPopup(tabId);
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
     await popup.getByLabel('Profile').selectOption('quality');
     await expect.poll(() => popup.locator('#message').textContent()).toMatch(/newer version of Enhance.*update Enhance here/);
-    expect(await synced('settings')).toEqual(newer);
+    expect(await syncedSettings()).toEqual({ version: 99, profile: 'fast', maxTile: 128 });
     // Web pages read them quietly: their console is the page's, and every frame would say it.
     const pageProblems: string[] = [];
     watchPageProblems(page, pageProblems);
@@ -148,16 +165,30 @@ describe('popup', () => {
     // The popup's Enhance all answers once the frame has read the stored settings.
     await expect.poll(() => browser.worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'enhance-all' }, { frameId: 0 }), tabId)).toEqual({ queued: 0 });
     expect(pageProblems).toEqual([]);
-    await browser.worker.evaluate(() => chrome.storage.sync.remove('settings'));
+    await browser.worker.evaluate((items) => chrome.storage.sync.remove(Object.keys(items)), newer);
     await popup.close();
   });
 
-  it('changes the profile, kept across a reload', async () => {
+  it('moves settings an older Enhance kept in one item into items of their own, their values kept', async () => {
+    await browser.worker.evaluate(() => chrome.storage.sync.set({ settings: { version: 1, profile: 'fast', minSide: 40 } }));
+    const popup = await openPopup(tabId);
+    const profile = popup.getByLabel('Profile');
+    await expect.poll(() => profile.inputValue()).toBe('fast');
+    await profile.selectOption('quality');
+    await expect.poll(() => synced('settings')).toBeUndefined();
+    expect(await syncedSettings()).toEqual({ ...DEFAULT_SETTINGS, profile: 'quality', minSide: 40 });
+    await browser.worker.evaluate(async () => chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key.startsWith('setting:'))));
+    await popup.close();
+  });
+
+  it("changes the profile, kept across a reload, writing that setting's item alone (sync keeps another device's change to another setting)", async () => {
     const popup = await openPopup(tabId);
     const profile = popup.getByLabel('Profile');
     await expect.poll(() => profile.inputValue()).toBe('auto');
+    const changed = await recordSyncChanges();
     await profile.selectOption('quality');
-    await expect.poll(() => synced('settings')).toMatchObject({ profile: 'quality' });
+    await expect.poll(() => syncedSettings()).toMatchObject({ profile: 'quality' });
+    expect(await changed()).toEqual(['setting:profile', 'setting:version']);
     await popup.reload();
     await expect.poll(() => profile.inputValue()).toBe('quality');
     await popup.close();
@@ -283,7 +314,7 @@ describe('options page', () => {
     await options.getByLabel(/Keep enhanced images/).fill('50');
     await options.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => options.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
-    expect(await synced('settings')).toMatchObject({ minUpscaleFactor: 2, minSide: 48, cacheLimitBytes: 50_000_000 });
+    expect(await syncedSettings()).toMatchObject({ minUpscaleFactor: 2, minSide: 48, cacheLimitBytes: 50_000_000 });
 
     await options.reload();
     await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).toBe('48');
@@ -302,21 +333,21 @@ describe('options page', () => {
     expect(await options.getByLabel(/shorter side/).inputValue()).toBe('30');
     await options.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => options.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
-    expect(await synced('settings')).toMatchObject({ profile: 'fast', minSide: 30 });
+    expect(await syncedSettings()).toMatchObject({ profile: 'fast', minSide: 30 });
     await popup.close();
     await options.close();
   });
 
   it('refuses an invalid value with a message, and saves none of the form', async () => {
     const options = await openOptions();
-    const before = await synced('settings');
+    const before = await syncedSettings();
     await options.getByLabel(/Largest tile side/).fill('10');
     await options.getByLabel(/shorter side/).fill('96');
     await options.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => options.locator('#maxTile-error').textContent()).toBe('Enter a whole number from 64 to 1,024.');
     expect(await options.getByLabel(/Largest tile side/).getAttribute('aria-invalid')).toBe('true');
     expect(await options.locator('#form-status').textContent()).toMatch(/Not saved/);
-    expect(await synced('settings')).toEqual(before);
+    expect(await syncedSettings()).toEqual(before);
     await options.close();
   });
 
@@ -334,7 +365,7 @@ describe('options page', () => {
   it('resets to defaults', async () => {
     const options = await openOptions();
     await options.getByRole('button', { name: 'Reset to defaults' }).click();
-    await expect.poll(() => synced('settings')).toEqual(DEFAULT_SETTINGS);
+    await expect.poll(() => syncedSettings()).toEqual(DEFAULT_SETTINGS);
     await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).toBe(String(DEFAULT_SETTINGS.minSide));
     await options.close();
   });
