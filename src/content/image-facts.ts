@@ -1,4 +1,5 @@
 /** Measuring an <img> for the pure rules in core: what needsEnhancing and the job queue decide on. */
+import { keepNewest } from '../core/bounded';
 import { typeFromUrl, type ImageFacts } from '../core/discovery';
 import { contentBoxSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
 import type { Priority } from '../core/job-queue';
@@ -19,16 +20,19 @@ const PIXEL_SIZES_KEPT = 500;
  * the page revoked once `shown` loaded (upload previews do) loads no more: `shown`'s own size stands in.
  */
 export async function pixelSizeOf(url: string, shown: HTMLImageElement): Promise<Size | null> {
-  const probed = await probePixelSize(url);
+  const probed = await probePixelSize(url, shown);
   if (probed || !url.startsWith('blob:') || shown.currentSrc !== url || !shown.complete || shown.naturalWidth === 0) return probed;
   return { width: shown.naturalWidth, height: shown.naturalHeight };
 }
 
-function probePixelSize(url: string): Promise<Size | null> {
+/** The probe asks as `shown` did (CORS mode, Referer), so the memory cache serves it, and no request goes out that the page's would not. */
+function probePixelSize(url: string, shown: HTMLImageElement): Promise<Size | null> {
   const known = pixelSizes.get(url);
   if (known) return known;
   const size = new Promise<Size | null>((resolve) => {
     const probe = new Image();
+    probe.crossOrigin = shown.crossOrigin;
+    probe.referrerPolicy = shown.referrerPolicy;
     probe.onload = () => resolve({ width: probe.naturalWidth, height: probe.naturalHeight });
     probe.onerror = () => {
       pixelSizes.delete(url);
@@ -37,7 +41,7 @@ function probePixelSize(url: string): Promise<Size | null> {
     probe.src = url;
   });
   pixelSizes.set(url, size);
-  if (pixelSizes.size > PIXEL_SIZES_KEPT) pixelSizes.delete(pixelSizes.keys().next().value as string);
+  keepNewest(pixelSizes, PIXEL_SIZES_KEPT);
   return size;
 }
 

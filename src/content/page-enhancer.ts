@@ -3,6 +3,7 @@
  * the popup's Enhance all and Restore all, and what the page does to images we changed. One
  * place holds the frame's state, so every path counts alike and none undoes another's work.
  */
+import { keepNewest } from '../core/bounded';
 import { needsEnhancing, type SkipReason } from '../core/discovery';
 import type { Size } from '../core/image-geometry';
 import { EnhanceQueue } from '../core/enhance-queue';
@@ -50,6 +51,8 @@ const RETRY_AFTER_MS = 10_000;
  * model (an animation; an SVG at a URL that did not say so), which the page shows well as it is.
  */
 const ENGINE_SKIPS: ReadonlySet<FailureCode> = new Set(['animated', 'svg']);
+/** URLs remembered as given up or retried (as many as image-facts keeps sizes of). */
+const URLS_KEPT = 500;
 
 interface RunningJob {
   /** The page's URL it enhances. */
@@ -125,7 +128,10 @@ export class PageEnhancer {
   private readonly failed = new Set<HTMLImageElement>();
   /** This copy of the script lost its extension and handed the page back (retire). */
   private retired = false;
-  /** URLs an automatic job failed on: trying them again by themselves would fail again. */
+  /**
+   * URLs an automatic job failed on: trying them again by themselves would fail again. Bounded
+   * (URLS_KEPT, oldest out), as is `retried`: one forgotten is at worst tried once more.
+   */
   private readonly givenUp = new Map<string, FailureCode>();
   /** URLs tried once more already after a failure of RETRIED's: a lasting one is not tried forever. */
   private readonly retried = new Set<string>();
@@ -385,6 +391,8 @@ export class PageEnhancer {
     }
     this.hidden.add(img);
     this.hiddenTimer ??= window.setInterval(() => {
+      // A tab in the background starts no job (setPageHidden): measuring its images each second would be for nothing.
+      if (document.hidden) return;
       for (const waiting of this.hidden) {
         // Gone, far away or taken since: consider() would not look, so it would never leave the set.
         if (this.wants(waiting)) this.look(waiting);
@@ -517,6 +525,7 @@ export class PageEnhancer {
     if (!outcome.failure || job.signal.aborted) return;
     const { code } = outcome.failure;
     this.givenUp.set(url, code);
+    keepNewest(this.givenUp, URLS_KEPT);
     if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.add(img);
     if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
   }
@@ -533,6 +542,7 @@ export class PageEnhancer {
 
   private retryLater(url: string, images: HTMLImageElement[]): void {
     this.retried.add(url);
+    keepNewest(this.retried, URLS_KEPT);
     window.setTimeout(() => {
       this.givenUp.delete(url);
       for (const img of images) this.look(img);
@@ -604,7 +614,11 @@ export class PageEnhancer {
 
   private counts(): TabCounts {
     let failed = 0;
-    for (const img of this.failed) if (img.isConnected && !originalOf(img)) failed++;
+    for (const img of this.failed) {
+      // Dropped while the page was not watched (nothing of ours left to watch for): let it go with the page's tree.
+      if (!img.isConnected) this.failed.delete(img);
+      else if (!originalOf(img)) failed++;
+    }
     return { enhanced: enhancedImages().length, queued: this.queue.size + this.inManualJob.size, failed };
   }
 }
