@@ -29,7 +29,7 @@ function bundledAssets(): Plugin {
 
 /**
  * `vite build` makes the Chrome package in dist/; `vite build --mode firefox` the Firefox one in
- * dist-firefox/, whose background page hosts the engine (no offscreen document there).
+ * dist-firefox/, whose background page hosts the engine's page in a frame (no offscreen document there).
  */
 export default defineConfig(({ mode }) => {
   const firefox = mode === 'firefox';
@@ -38,9 +38,8 @@ export default defineConfig(({ mode }) => {
       target: firefox ? 'firefox140' : 'chrome116',
       outDir: firefox ? 'dist-firefox' : 'dist',
       chunkSizeWarningLimit: 2000,
-      rolldownOptions: {
-        ...(firefox ? {} : { input: { offscreen: 'src/offscreen/offscreen.html' } }),
-      },
+      // The engine's page: Chrome's offscreen document, a frame of Firefox's background page.
+      rolldownOptions: { input: { offscreen: 'src/offscreen/offscreen.html' } },
     },
     plugins: [
       crx({ manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export, browser: firefox ? 'firefox' : 'chrome' }),

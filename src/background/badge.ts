@@ -14,8 +14,8 @@ async function setForTab(set: () => Promise<unknown>): Promise<void> {
   try {
     await set();
   } catch (error) {
-    // A tab that closed since it reported took its badge with it: nothing to fix.
-    if (!String(error).includes('No tab with id')) logError('badge', error);
+    // A tab that closed since it reported took its badge with it: nothing to fix (Chrome's words, then Firefox's).
+    if (!/No tab with id|Invalid tab ID/.test(String(error))) logError('badge', error);
   }
 }
 

@@ -1,52 +1,54 @@
 /**
- * Questions for the engine, typed with their answers, wherever it runs: in Chrome's offscreen
- * document (started on demand), or in Firefox's background page itself, which has a DOM and no
- * offscreen API. A page does not receive its own runtime messages, so there the answer is a call.
+ * Questions for the engine, typed with their answers, wherever its page runs: Chrome's offscreen
+ * document, or, in Firefox, a frame of the background page (engine-frame.ts). Both are started on
+ * demand, and closed when the engine has been idle for the set minutes.
  */
 import browser from 'webextension-polyfill';
 import type { EngineInfo, EngineRequest, EngineResponses, IdleMinutesNotice } from '../shared/protocol';
 import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
-type Answer = <T extends EngineRequest>(request: T) => Promise<EngineResponses[T['type']]>;
-
-let answerHere: Answer | undefined;
-
-/** Called by a background page that runs the engine itself (the Firefox build). */
-export function hostEngineHere(answer: Answer): void {
-  answerHere = answer;
+/** Where the engine's page runs, and how to start and close it. */
+export interface EngineHost {
+  ensure(): Promise<void>;
+  exists(): Promise<boolean>;
+  close(): Promise<void>;
 }
 
-/** Starts the engine's document when it has one: content scripts open job ports to it next. */
-export async function ensureEngine(): Promise<void> {
-  if (!answerHere) await ensureOffscreenDocument();
+let host: EngineHost = { ensure: ensureOffscreenDocument, exists: offscreenDocumentExists, close: closeOffscreenDocument };
+
+/** Called by a background that hosts the engine's page another way (the Firefox build). */
+export function hostEngineIn(other: EngineHost): void {
+  host = other;
+}
+
+/** Starts the engine's page: content scripts open job ports to it next. */
+export function ensureEngine(): Promise<void> {
+  return host.ensure();
 }
 
 function send<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
   return browser.runtime.sendMessage(request) as Promise<EngineResponses[T['type']]>;
 }
 
-/** The engine found itself idle (Chrome only: Firefox suspends an idle background page itself). */
-export async function releaseEngine(): Promise<void> {
-  if (!answerHere) await closeOffscreenDocument();
+/** The engine found itself idle: its page goes, and its memory with it. */
+export function releaseEngine(): Promise<void> {
+  return host.close();
 }
 
 /** New idle minutes saved: a running engine page counts down with them now, not after its next job. */
 export async function tellEngineIdleMinutes(minutes: number): Promise<void> {
-  if (answerHere || !(await offscreenDocumentExists())) return;
+  if (!(await host.exists())) return;
   await browser.runtime.sendMessage({ target: 'offscreen', type: 'idle-minutes', minutes } satisfies IdleMinutesNotice);
 }
 
 /** The cache lives with the engine, so only the engine can answer for it. */
 export async function askEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
-  if (answerHere) return answerHere(request);
-  await ensureOffscreenDocument();
+  await host.ensure();
   return send(request);
 }
 
-/** The engine's state, or null when its document is not running (asking must not start it; in Firefox it always runs). */
+/** The engine's state, or null when its page is not running (asking must not start it). */
 export async function runningEngineInfo(): Promise<EngineInfo | null> {
-  const info = { target: 'offscreen', type: 'engine-info' } as const;
-  if (answerHere) return answerHere(info);
-  if (!(await offscreenDocumentExists())) return null;
-  return send(info);
+  if (!(await host.exists())) return null;
+  return send({ target: 'offscreen', type: 'engine-info' } as const);
 }

@@ -1,7 +1,8 @@
 /**
- * Chrome's engine document gives its memory back when it has had no job for the settings' idle
- * minutes: the models' sessions and ORT's WebAssembly heap, which never shrinks, stay allocated
- * for as long as the document lives (hundreds of MB after a large image). A document cannot close
+ * The engine's page (Chrome's offscreen document, Firefox's frame) gives its memory back when it
+ * has had no job for the settings' idle minutes: the models' sessions and ORT's WebAssembly heap,
+ * which never shrinks, stay allocated for as long as the document lives (hundreds of MB after a
+ * large image). A document cannot close
  * itself, so it tells the worker, which closes it; the next job starts a fresh one. The minutes
  * come with each job (an offscreen document has no storage API): the last job's settings count,
  * until the worker tells it of new ones saved meanwhile.

@@ -1,6 +1,7 @@
 /**
- * Chrome's offscreen document: the engine's home there (Chrome's service worker has no DOM, no
- * WebGPU and no workers). Engine questions come as runtime messages from the service worker.
+ * The engine's page: Chrome's offscreen document (its service worker has no DOM, no WebGPU and no
+ * workers), and in Firefox a frame of the background page (engine-frame.ts). Engine questions come
+ * as runtime messages from the background.
  */
 import { askWorker } from '../shared/ask-worker';
 import { isEngineRequest, isIdleMinutesNotice } from '../shared/protocol';

@@ -24,7 +24,7 @@ export const DEFAULT_SETTINGS = {
   /** Enhanced images kept for the next visit, in bytes; 0 keeps none. */
   cacheLimitBytes: 200_000_000,
   /**
-   * Chrome: the engine's page closes after this many minutes without a job, and its memory (models,
+   * The engine's page closes after this many minutes without a job, and its memory (models,
    * WebAssembly heap) goes back to the system; the next job starts it again. 0 keeps it open.
    */
   engineIdleMinutes: 5,

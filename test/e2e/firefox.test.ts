@@ -94,7 +94,7 @@ describe('Firefox', () => {
     expect(gain).toBeGreaterThanOrEqual(1);
   });
 
-  it('enhances an image from another origin (the background page fetches it)', async () => {
+  it('enhances an image from another origin (the engine fetches it)', async () => {
     const outcome = await upscale('woman', 4);
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
     expect((await shownPixels('woman')).width).toBe(readPng(join(dir, 'lr/womanx4.png')).width * 4);

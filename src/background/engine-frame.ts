@@ -1,0 +1,52 @@
+/**
+ * Firefox's engine page: the page Chrome opens as its offscreen document, in a frame of the
+ * background page (Firefox has no offscreen documents). Removed when the engine has been idle for
+ * the set minutes, which gives its memory back (the models' sessions, ORT's WebAssembly heap,
+ * which never shrinks, and its workers): Firefox suspends an idle background page by itself, but
+ * any tab's navigation wakes it, so on a browsing day it seldom goes.
+ */
+import browser from 'webextension-polyfill';
+import type { EngineHost } from './engine-client';
+
+const PATH = 'src/offscreen/offscreen.html';
+
+/**
+ * Firefox suspends an event page after 30 s without extension activity, even in the middle of a
+ * job, and the frame with it. A call to an API that the parent process answers counts as activity,
+ * so one goes out each second while the frame is there: its jobs, and its models between them, last.
+ */
+const STAY_AWAKE_MS = 1_000;
+
+let frame: HTMLIFrameElement | undefined;
+let loading: Promise<void> | undefined;
+let keepAwake: ReturnType<typeof setInterval> | undefined;
+
+async function ensure(): Promise<void> {
+  if (loading) return loading;
+  if (frame) return;
+  const created = document.createElement('iframe');
+  // Its engine listens once its module has run, which the load event follows.
+  loading = new Promise<void>((resolve, reject) => {
+    created.addEventListener('load', () => resolve(), { once: true });
+    created.addEventListener('error', () => reject(new Error('the engine page did not load')), { once: true });
+  }).finally(() => {
+    loading = undefined;
+  });
+  created.src = browser.runtime.getURL(PATH);
+  document.body.append(created);
+  frame = created;
+  keepAwake ??= setInterval(() => {
+    browser.runtime.getPlatformInfo().catch(() => undefined);
+  }, STAY_AWAKE_MS);
+  await loading;
+}
+
+async function close(): Promise<void> {
+  if (loading) await loading.catch(() => undefined);
+  frame?.remove();
+  frame = undefined;
+  clearInterval(keepAwake);
+  keepAwake = undefined;
+}
+
+export const engineFrame: EngineHost = { ensure, close, exists: () => Promise.resolve(frame !== undefined) };
