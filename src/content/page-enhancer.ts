@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImage, restoreImage, restoreImages, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -91,7 +91,7 @@ export class PageEnhancer {
   private readonly watch = new PageWatch({
     added: (img) => this.observe(img),
     removed: (images) => this.forget(images),
-    sourceChanged: (img, newSource) => this.onSourceChanged(img, newSource),
+    sourcesChanged: (changes) => this.onSourcesChanged(changes),
     loaded: (img) => this.look(img),
     redrawn: (images) => {
       for (const img of images) if (this.near.has(img)) this.look(img);
@@ -409,30 +409,38 @@ export class PageEnhancer {
   }
 
   /**
-   * The page changed an image's source attributes. If we had enhanced it, the page wins: we let go
-   * without writing over its values (our sizes would not fit its new srcset either). Then the image
-   * is looked at afresh. Only `sizes` written (a lazy loader sizing images to their box on every
+   * The page changed images' source attributes. One we had enhanced, the page wins: we let go
+   * without writing over its values (our sizes would not fit its new srcset either). Then each is
+   * looked at afresh. Only `sizes` written (a lazy loader sizing images to their box on every
    * resize) is a new width for the same markup: the result stays where the page's choice keeps its
-   * file, as after a resize.
+   * file, as after a resize. One batch is handled at once: letting go of a result, and stopping a
+   * job no one waits for, each look over the whole page, and a virtual list recycles dozens of
+   * elements in one go.
    */
-  private onSourceChanged(img: HTMLImageElement, newSource: boolean): void {
-    if (!newSource && originalOf(img)) {
-      if (this.mayAdoptSizes(img)) {
-        this.watch.asOurs(() => adoptPageSizes(img));
-        this.followPageChoice(img).catch((error: unknown) => logError('page choice', error));
-        return;
+  private onSourcesChanged(changes: Map<HTMLImageElement, boolean>): void {
+    const looked: HTMLImageElement[] = [];
+    const renewed: HTMLImageElement[] = [];
+    for (const [img, newSource] of changes) {
+      if (!newSource && originalOf(img)) {
+        if (this.mayAdoptSizes(img)) {
+          this.watch.asOurs(() => adoptPageSizes(img));
+          this.followPageChoice(img).catch((error: unknown) => logError('page choice', error));
+          continue;
+        }
+        // The page wins, and keeps the image: enhanced again, it would start the fight again.
+        this.restoredByUser.add(img);
       }
-      // The page wins, and keeps the image: enhanced again, it would start the fight again.
-      this.restoredByUser.add(img);
+      looked.push(img);
+      if (newSource) renewed.push(img);
     }
-    if (this.watch.asOurs(() => releaseImage(img))) this.changed();
-    if (newSource) {
+    if (this.watch.asOurs(() => releaseImages(looked)).length > 0) this.changed();
+    for (const img of renewed) {
       this.queue.withdraw(img);
-      this.stopJobs(noOneWaits);
       this.restoredByUser.delete(img);
       this.failed.delete(img);
     }
-    this.look(img);
+    if (renewed.length > 0) this.stopJobs(noOneWaits);
+    for (const img of looked) this.look(img);
   }
 
   /**

@@ -11,10 +11,11 @@ export interface PageChanges {
   /** Taken off the page, in one batch of changes (a feed dropping a screenful at once). */
   removed(images: HTMLImageElement[]): void;
   /**
-   * The page changed the image's source attributes, or those of a <source> of its <picture>:
+   * The page changed these images' source attributes, or those of a <source> of their <picture>,
+   * in one batch of changes (a virtual list giving its recycled elements new sources): each with
    * `newSource` when src or srcset changed, false when only sizes did.
    */
-  sourceChanged(img: HTMLImageElement, newSource: boolean): void;
+  sourcesChanged(changes: Map<HTMLImageElement, boolean>): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
   /** A transition or an animation that may have scaled these images ended (a zoom on hover). */
@@ -211,7 +212,8 @@ export class PageWatch {
     const gone = [...removed].filter((img) => !img.isConnected);
     if (gone.length > 0) this.on.removed(gone);
     for (const img of added) if (img.isConnected) this.on.added(img);
-    for (const [img, newSource] of changed) if (img.isConnected) this.on.sourceChanged(img, newSource);
+    for (const img of changed.keys()) if (!img.isConnected) changed.delete(img);
+    if (changed.size > 0) this.on.sourcesChanged(changed);
     // An image the memory cache serves makes no resource entry: new elements are a reason to look too.
     if (records.some((record) => [...record.addedNodes].some((node) => node instanceof Element))) this.rescanSoon();
   }

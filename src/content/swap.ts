@@ -289,9 +289,14 @@ export function adoptPageSizes(img: HTMLImageElement): Original | undefined {
   return original;
 }
 
-/** "The page wins": it gave the image a new source, so we let go of it without writing over that. */
-export function releaseImage(img: HTMLImageElement): boolean {
-  const original = takeOut(img, true);
-  if (original) free([original]);
-  return original !== null;
+/** "The page wins": it gave the images new sources, so we let go of them without writing over those; returns those that had our result. */
+export function releaseImages(images: HTMLImageElement[]): HTMLImageElement[] {
+  const taken: Original[] = [];
+  const released = images.filter((img) => {
+    const original = takeOut(img, true);
+    if (original) taken.push(original);
+    return original !== null;
+  });
+  free(taken);
+  return released;
 }

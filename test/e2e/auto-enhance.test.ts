@@ -809,6 +809,24 @@ describe('auto-enhance in the content script', () => {
     await leave(joined);
   });
 
+  it('lets go of every result a virtual list recycles in one go, and enhances the files it gave them', async () => {
+    writePng(join(dir, 'recycled-next.png'), lrCrop('butterfly', 48));
+    const ids = ['r0', 'r1', 'r2', 'r3'];
+    const list = await openSwitchedOn('recycled.html', `<!doctype html>${ids.map((id) => `<img id="${id}" src="bird.png" style="width: 96px; height: 96px">`).join('')}`);
+    for (const id of ids) await expect.poll(() => fileBehind(list, id), { timeout: 60_000 }).toBe('result 96');
+    const before = await Promise.all(ids.map((id) => currentSrc(list, id)));
+    // One task, four new sources: one batch of changes.
+    await list.evaluate(() => {
+      for (const img of document.querySelectorAll('img')) img.src = 'recycled-next.png';
+    });
+    for (const [i, id] of ids.entries()) {
+      await expect.poll(() => currentSrc(list, id), { timeout: 60_000 }).toMatch(/^blob:/);
+      expect(await currentSrc(list, id)).not.toBe(before[i]);
+      expect(await list.evaluate((imgId) => document.getElementById(imgId)!.getAttribute('src'), id)).toBe('recycled-next.png');
+    }
+    await leave(list);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
