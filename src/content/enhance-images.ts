@@ -4,6 +4,7 @@
  * may show, and the swap.
  */
 import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core/errors';
+import type { Size } from '../core/image-geometry';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
@@ -17,7 +18,7 @@ export interface EnhanceJob {
    * Puts the result into the images that still want it and says how many took it. Asked only once
    * the result is in: images join, leave, or get a new source from the page while a job runs.
    */
-  swapInto(resultUrl: string, resultWidth: number): number;
+  swapInto(resultUrl: string, result: Size): number;
   /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
   stop: AbortSignal;
 }
@@ -43,7 +44,7 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       URL.revokeObjectURL(url);
       return fail(toFailure(new EnhanceError('restored')));
     }
-    const images = swapInto(url, result.width);
+    const images = swapInto(url, { width: result.width, height: result.height });
     if (images === 0) URL.revokeObjectURL(url);
     indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };

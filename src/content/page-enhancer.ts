@@ -51,6 +51,11 @@ const RETRY_AFTER_MS = 10_000;
  * model (an animation; an SVG at a URL that did not say so), which the page shows well as it is.
  */
 const ENGINE_SKIPS: ReadonlySet<FailureCode> = new Set(['animated', 'svg']);
+/**
+ * Screenfuls of pixels of automatic results kept far from view (see keepFarResultsWithinBudget):
+ * on a 1920x1080 screen about 62 megapixels, some 150 MB of PNG.
+ */
+const FAR_RESULT_SCREENS = 30;
 /** URLs remembered as given up or retried (as many as image-facts keeps sizes of). */
 const URLS_KEPT = 500;
 
@@ -184,7 +189,7 @@ export class PageEnhancer {
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
       // Not into a copy the user put back meanwhile (it shows the page's file again).
-      swapInto: (resultUrl, width) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, width, { auto: false, scale }),
+      swapInto: (resultUrl, result) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, result, { auto: false, scale }),
       stop: job.signal,
     });
     this.running.delete(job);
@@ -526,7 +531,11 @@ export class PageEnhancer {
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
-      swapInto: (resultUrl, width) => this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, width, { auto: true, scale }),
+      swapInto: (resultUrl, result) => {
+        const swapped = this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, result, { auto: true, scale });
+        this.keepFarResultsWithinBudget();
+        return swapped;
+      },
       stop: job.signal,
     });
     this.running.delete(job);
@@ -578,13 +587,13 @@ export class PageEnhancer {
     });
   }
 
-  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, resultWidth: number, how: Pick<Original, 'auto' | 'scale'>): number {
+  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale'>): number {
     const live = images.filter((img) => img.isConnected && !inEditedText(img));
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();
     this.watch.watchRootsOf(live);
     this.watch.asOurs(() => {
-      for (const img of live) applyResult(img, srcUrl, resultUrl, resultWidth, how);
+      for (const img of live) applyResult(img, srcUrl, resultUrl, result.width, { ...how, resultPixels: result.width * result.height });
     });
     for (const img of live) {
       for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) this.listenForFailedLoads(root);
@@ -592,6 +601,39 @@ export class PageEnhancer {
     for (const img of live) this.failed.delete(img);
     this.changed();
     return live.length;
+  }
+
+  /**
+   * An endless feed enhanced as it scrolls by would hold every result it ever showed. Automatic
+   * results far from view (outside the margin auto-enhance looks in) are kept up to
+   * FAR_RESULT_SCREENS screenfuls of pixels; past that the farthest give the page's file back, and
+   * are enhanced again, from the engine's cache, when they come near. What the user enhanced from
+   * the menu or with Enhance all stays.
+   */
+  private keepFarResultsWithinBudget(): void {
+    if (!this.autoOn) return;
+    const budget = FAR_RESULT_SCREENS * window.innerWidth * window.innerHeight * window.devicePixelRatio ** 2;
+    // Images of one file share its result: it is freed once none of them shows it.
+    const byResult = new Map<string, HTMLImageElement[]>();
+    for (const img of enhancedImages()) {
+      const url = (originalOf(img) as Original).resultUrl;
+      byResult.set(url, [...(byResult.get(url) ?? []), img]);
+    }
+    const far: Array<{ images: HTMLImageElement[]; pixels: number; distance: number }> = [];
+    for (const images of byResult.values()) {
+      if (!images.every((img) => originalOf(img)?.auto && !this.near.has(img) && !this.forced.has(img))) continue;
+      far.push({ images, pixels: (originalOf(images[0]) as Original).resultPixels, distance: Math.min(...images.map((img) => priorityOf(img).distance)) });
+    }
+    let held = far.reduce((sum, { pixels }) => sum + pixels, 0);
+    if (held <= budget) return;
+    const released: HTMLImageElement[] = [];
+    for (const { images, pixels } of far.sort((a, b) => b.distance - a.distance)) {
+      if (held <= budget) break;
+      released.push(...images);
+      held -= pixels;
+    }
+    this.watch.asOurs(() => restoreImages(released));
+    this.changed();
   }
 
   /**

@@ -27,6 +27,8 @@ export interface Original {
   auto: boolean;
   /** The result's scale over the page's file: auto-enhance raises it when the image needs more. */
   scale: number;
+  /** The result's width times its height: what holding it costs. */
+  resultPixels: number;
 }
 
 /**
@@ -96,7 +98,7 @@ function ownWidth(img: HTMLImageElement, resultWidth: number): number {
   return laidOut > natural - 1 && laidOut < natural + 1 ? laidOut : natural;
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale }: Pick<Original, 'auto' | 'scale'>): void {
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels }: Pick<Original, 'auto' | 'scale' | 'resultPixels'>): void {
   const previous = enhanced.get(img);
   if (previous) restoreImage(img);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
@@ -110,6 +112,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     shownWidth,
     auto,
     scale,
+    resultPixels,
   };
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.

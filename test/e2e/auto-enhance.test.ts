@@ -827,6 +827,32 @@ describe('auto-enhance in the content script', () => {
     await leave(list);
   });
 
+  it('gives the farthest automatic results back once those far from view pass 30 screenfuls of pixels, and enhances them again when they come near', async () => {
+    writePng(join(dir, 'feed-photo.png'), cropTo(readPng(join(BENCH, 'Urban100/HR/img_020.png')), 400, 400));
+    const ids = Array.from({ length: 10 }, (_, i) => `f${i}`);
+    // Each result 800x800 (0.64 MP); in a 320x240 window 30 screenfuls are 2.3 MP: four far results are too many.
+    const feed = await openSwitchedOn('far-feed.html', `<!doctype html><body style="margin: 0">${ids.map((id, i) => `<img id="${id}" src="feed-photo.png?${i}" style="width: 800px; height: 800px; display: block">`).join('')}`);
+    await feed.setViewportSize({ width: 320, height: 240 });
+    // The same bytes under ten URLs: one inference, then the engine's cache.
+    for (const [i, id] of ids.entries()) {
+      await feed.evaluate((y) => window.scrollTo(0, y), i * 800);
+      await expect.poll(() => fileBehind(feed, id), { timeout: 90_000 }).toBe('result 800');
+    }
+    // Seven results far above: the four farthest went back to the page's file, the three nearest stay.
+    expect(await Promise.all(ids.slice(0, 7).map((id) => fileBehind(feed, id)))).toEqual([
+      '/feed-photo.png?0',
+      '/feed-photo.png?1',
+      '/feed-photo.png?2',
+      '/feed-photo.png?3',
+      'result 800',
+      'result 800',
+      'result 800',
+    ]);
+    await feed.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(() => fileBehind(feed, 'f0'), { timeout: 60_000 }).toBe('result 800');
+    await leave(feed);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
