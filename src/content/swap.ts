@@ -252,16 +252,21 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
   });
 }
 
-/** Puts every attribute of each image back exactly as the page had it; returns those that had our result. */
-export function restoreImages(images: HTMLImageElement[]): HTMLImageElement[] {
+/** Takes our results out of the images (see takeOut), then frees them; returns the images that had one. */
+function takeOutAll(images: HTMLImageElement[], onlyOurs: boolean): HTMLImageElement[] {
   const taken: Original[] = [];
-  const restored = images.filter((img) => {
-    const original = takeOut(img, false);
+  const had = images.filter((img) => {
+    const original = takeOut(img, onlyOurs);
     if (original) taken.push(original);
     return original !== null;
   });
   free(taken);
-  return restored;
+  return had;
+}
+
+/** Puts every attribute of each image back exactly as the page had it; returns those that had our result. */
+export function restoreImages(images: HTMLImageElement[]): HTMLImageElement[] {
+  return takeOutAll(images, false);
 }
 
 export function restoreImage(img: HTMLImageElement): boolean {
@@ -294,12 +299,5 @@ export function adoptPageSizes(img: HTMLImageElement): Original | undefined {
 
 /** "The page wins": it gave the images new sources, so we let go of them without writing over those; returns those that had our result. */
 export function releaseImages(images: HTMLImageElement[]): HTMLImageElement[] {
-  const taken: Original[] = [];
-  const released = images.filter((img) => {
-    const original = takeOut(img, true);
-    if (original) taken.push(original);
-    return original !== null;
-  });
-  free(taken);
-  return released;
+  return takeOutAll(images, true);
 }
