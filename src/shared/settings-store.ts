@@ -1,7 +1,7 @@
 /** Settings in browser storage (sync, so they follow the user), always read through the validator. */
 import browser from 'webextension-polyfill';
 import { logError } from './log';
-import { DEFAULT_SETTINGS, isSettingsKey, LEGACY_SETTINGS_KEY, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, isSettingsKey, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
 
 /**
  * `tell`: log what was wrong with the stored settings. Content scripts read quietly: a web page's
@@ -18,20 +18,17 @@ const SETTING_NAMES = (Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>).f
 
 /**
  * Writes the settings `patch` names, and only those: a change made meanwhile elsewhere (the popup,
- * another device) to another setting stays. Refuses when a newer Enhance stored them (another
- * device): this version reads them as defaults, and writing those back would wipe them everywhere.
+ * another device) to another setting stays. The legacy item is left as it is, beneath: a device
+ * still on an older Enhance reads it until it updates. Refuses when a newer Enhance stored them
+ * (another device): this version reads them as defaults, and writing those back would wipe them everywhere.
  */
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
-  const items = await browser.storage.sync.get(null);
-  const stored = settingsFromStorage(items);
+  const stored = settingsFromStorage(await browser.storage.sync.get(null));
   if (storedByNewerVersion(stored)) {
     throw new Error('a newer version of Enhance, on another device, saved the settings: update Enhance here to change them');
   }
   const next = validateSettings({ ...validateSettings(stored).settings, ...patch }).settings;
-  // The legacy object's settings move into items of their own, once.
-  const legacy = LEGACY_SETTINGS_KEY in items;
-  await browser.storage.sync.set(settingItems(next, legacy ? SETTING_NAMES : SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
-  if (legacy) await browser.storage.sync.remove(LEGACY_SETTINGS_KEY);
+  await browser.storage.sync.set(settingItems(next, SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
   return next;
 }
 

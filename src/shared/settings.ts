@@ -112,7 +112,10 @@ export function validateSettings(raw: unknown): Validated {
  * change, since sync keeps the last write of each item whole.
  */
 export const SETTING_KEY_PREFIX = 'setting:';
-/** Where versions before one item per setting kept them all; read beneath the items, and moved out on the next save. */
+/**
+ * Where versions before one item per setting kept them all; read beneath the items, and never
+ * written again (a device still on such a version reads it until it updates).
+ */
 export const LEGACY_SETTINGS_KEY = 'settings';
 
 export const settingKey = (name: string): string => `${SETTING_KEY_PREFIX}${name}`;

@@ -169,15 +169,18 @@ describe('popup', () => {
     await popup.close();
   });
 
-  it('moves settings an older Enhance kept in one item into items of their own, their values kept', async () => {
-    await browser.worker.evaluate(() => chrome.storage.sync.set({ settings: { version: 1, profile: 'fast', minSide: 40 } }));
+  it('reads settings an older Enhance kept in one item beneath the items, and leaves that item as it was for devices still on it', async () => {
+    const legacy = { version: 1, profile: 'fast', minSide: 40 };
+    await browser.worker.evaluate((settings) => chrome.storage.sync.set({ settings }), legacy);
     const popup = await openPopup(tabId);
     const profile = popup.getByLabel('Profile');
     await expect.poll(() => profile.inputValue()).toBe('fast');
+    const changed = await recordSyncChanges();
     await profile.selectOption('quality');
-    await expect.poll(() => synced('settings')).toBeUndefined();
-    expect(await syncedSettings()).toEqual({ ...DEFAULT_SETTINGS, profile: 'quality', minSide: 40 });
-    await browser.worker.evaluate(async () => chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key.startsWith('setting:'))));
+    await expect.poll(() => syncedSettings()).toMatchObject({ profile: 'quality', minSide: 40 });
+    expect(await changed()).toEqual(['setting:profile', 'setting:version']);
+    expect(await synced('settings')).toEqual(legacy);
+    await browser.worker.evaluate(async () => chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key === 'settings' || key.startsWith('setting:'))));
     await popup.close();
   });
 
