@@ -43,6 +43,8 @@ const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
  * takes minutes on a slow link).
  */
 const DOWNLOAD_STALL_MS = 60_000;
+/** However it sends, a download ends here: one that trickles a byte a minute would hold every tab's jobs for hours. */
+const DOWNLOAD_MAX_MS = 10 * 60_000;
 
 /** A camera's live picture (Motion JPEG): a stream of frames, like a video. */
 const isStream = (type: string | null) => type?.toLowerCase().startsWith('multipart/') ?? false;
@@ -83,7 +85,8 @@ function stallWatch(ms: number): { signal: AbortSignal; progress(): void; end():
  */
 export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone, separateCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
   const stall = stallWatch(stallMs);
-  const signal = jobGone ? AbortSignal.any([jobGone, stall.signal]) : stall.signal;
+  const longest = AbortSignal.timeout(DOWNLOAD_MAX_MS);
+  const signal = AbortSignal.any([stall.signal, longest, ...(jobGone ? [jobGone] : [])]);
   const request = (cache: RequestCache) => (): Promise<Response> => {
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
     // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
@@ -105,7 +108,9 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone,
   } catch (error) {
     // Whatever failed on the way (the network, the worker's Referer rule) failed the download.
     if (error instanceof EnhanceError) throw error;
-    throw stall.signal.aborted ? new EnhanceError('fetch-failed', `nothing came for ${stallMs / 1000} s`) : EnhanceError.wrapping('fetch-failed', error);
+    if (stall.signal.aborted) throw new EnhanceError('fetch-failed', `nothing came for ${stallMs / 1000} s`);
+    if (longest.aborted) throw new EnhanceError('fetch-failed', `no end after ${DOWNLOAD_MAX_MS / 60_000} minutes`);
+    throw EnhanceError.wrapping('fetch-failed', error);
   } finally {
     stall.end();
   }
