@@ -1,6 +1,6 @@
 /**
  * The Firefox manifest, derived from the Chrome one (manifest.json stays the one source): a
- * background page that hosts the engine instead of a service worker and an offscreen document,
+ * background page (which hosts the engine's page in a frame) instead of a service worker and an offscreen document,
  * and the keys only Chrome knows dropped, so Firefox loads the package without warnings.
  */
 export const FIREFOX_ID = 'enhance@enhance.invalid';

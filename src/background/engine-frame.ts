@@ -6,6 +6,7 @@
  * any tab's navigation wakes it, so on a browsing day it seldom goes.
  */
 import browser from 'webextension-polyfill';
+import type { EngineRequest } from '../shared/protocol';
 import type { EngineHost } from './engine-client';
 
 const PATH = 'src/offscreen/offscreen.html';
@@ -18,35 +19,46 @@ const PATH = 'src/offscreen/offscreen.html';
 const STAY_AWAKE_MS = 1_000;
 
 let frame: HTMLIFrameElement | undefined;
+/** The frame being added, until its engine answers. */
 let loading: Promise<void> | undefined;
 let keepAwake: ReturnType<typeof setInterval> | undefined;
 
-async function ensure(): Promise<void> {
-  if (loading) return loading;
-  if (frame) return;
+/** Adds the frame and resolves once its engine answers; a frame that loads no engine is taken out again. */
+async function start(): Promise<void> {
   const created = document.createElement('iframe');
-  // Its engine listens once its module has run, which the load event follows.
-  loading = new Promise<void>((resolve, reject) => {
-    created.addEventListener('load', () => resolve(), { once: true });
-    created.addEventListener('error', () => reject(new Error('the engine page did not load')), { once: true });
-  }).finally(() => {
-    loading = undefined;
-  });
-  created.src = browser.runtime.getURL(PATH);
-  document.body.append(created);
   frame = created;
   keepAwake ??= setInterval(() => {
     browser.runtime.getPlatformInfo().catch(() => undefined);
   }, STAY_AWAKE_MS);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      created.addEventListener('load', () => resolve(), { once: true });
+      created.addEventListener('error', () => reject(new Error('the engine page did not load')), { once: true });
+      created.src = browser.runtime.getURL(PATH);
+      document.body.append(created);
+    });
+    // Loaded is not listening: a module that failed to run leaves a page with no engine, which every job would meet.
+    await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-info' } satisfies EngineRequest);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function ensure(): Promise<void> {
+  if (frame && !loading) return;
+  loading ??= start().finally(() => {
+    loading = undefined;
+  });
   await loading;
 }
 
 async function close(): Promise<void> {
-  if (loading) await loading.catch(() => undefined);
   frame?.remove();
   frame = undefined;
   clearInterval(keepAwake);
   keepAwake = undefined;
 }
 
-export const engineFrame: EngineHost = { ensure, close, exists: () => Promise.resolve(frame !== undefined) };
+/** Only a frame whose engine answers exists: questions sent to one still loading would find no one. */
+export const engineFrame: EngineHost = { ensure, close, exists: () => Promise.resolve(frame !== undefined && loading === undefined) };

@@ -102,7 +102,7 @@ function revokeWhenDownloaded(id: number, url: string): void {
 }
 
 export interface Status {
-  /** The engine's page is running: Chrome's offscreen document (started on demand), or Firefox's background page (always, while this answers). */
+  /** The engine's page is running: Chrome's offscreen document or Firefox's frame, both started on demand. */
   offscreen: boolean;
   engine: EngineInfo | null;
   /** Summed over every tab, or the one tab asked about. */

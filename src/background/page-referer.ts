@@ -3,8 +3,8 @@
  * hotlinking answer 403 unless a request comes from a page of an allowed site: the page that shows
  * the image passes, the engine, whose requests come from no page, does not. A declarativeNetRequest
  * session rule sets the header for that one URL, on requests made outside any tab (the engine's),
- * while one fetch runs. Used where the API is: the service worker (Chrome, for its offscreen
- * engine) and Firefox's background page (which hosts the engine).
+ * while one fetch runs. Used where the API is, the background (Chrome's service worker, Firefox's
+ * background page), when the engine's page asks.
  */
 
 /** Session rules outlive a restarted service worker: a new id is taken past any left behind. */
@@ -17,7 +17,7 @@ async function freeRuleId(): Promise<number> {
 const MODIFY_HEADERS = 'modifyHeaders' as chrome.declarativeNetRequest.RuleActionType;
 const SET = 'set' as chrome.declarativeNetRequest.HeaderOperation;
 const FETCH = 'xmlhttprequest' as chrome.declarativeNetRequest.ResourceType;
-/** Requests from no tab: the offscreen document's, Firefox's background page's. */
+/** Requests from no tab: the engine page's (Chrome's offscreen document, Firefox's frame). */
 const NO_TAB = -1;
 
 /** One rule change at a time: two jobs' rules must not take the same id. */

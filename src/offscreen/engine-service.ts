@@ -1,6 +1,6 @@
 /**
- * The engine's two ways in, whichever page hosts it (Chrome's offscreen document, Firefox's
- * background page): jobs arrive on ports opened by content scripts and run one at a time (one
+ * The engine's two ways in, whichever way its page runs (Chrome's offscreen document, a frame of
+ * Firefox's background page): jobs arrive on ports opened by content scripts and run one at a time (one
  * inference at a time keeps memory bounded and ORT sessions unshared); engine questions (its
  * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
  */

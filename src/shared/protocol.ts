@@ -3,8 +3,8 @@
  * each request, so both ends are checked by the compiler.
  *
  * Data flow of a job: the service worker asks the content script to enhance an image; the
- * content script opens a port straight to the engine (Chrome's offscreen document, Firefox's
- * background page) and gets progress and the result on it. The encoded result crosses JSON once,
+ * content script opens a port straight to the engine (Chrome's offscreen document, a frame of
+ * Firefox's background page) and gets progress and the result on it. The encoded result crosses JSON once,
  * and a job outlives a service worker that Chrome stops while idle.
  */
 import type { Failure } from '../core/errors';
@@ -275,8 +275,8 @@ export interface EngineResponses {
 }
 
 /**
- * Chrome's engine page only: the idle minutes changed in the settings (its countdown runs with the
- * last job's, and it has no storage API to read them). Firefox suspends its idle background page itself.
+ * For the engine's page: the idle minutes changed in the settings (its countdown runs with the
+ * last job's, and an offscreen document has no storage API to read them).
  */
 export interface IdleMinutesNotice {
   target: 'offscreen';

@@ -36,7 +36,7 @@ beforeAll(async () => {
   writePage(dir, 'shown.html', SHOWN_PAGE);
   site = await serveFolder(dir);
   firefox = await launchFirefoxWithExtension();
-  await firefox.inExtension("return browser.storage.sync.set({ settings: { profile: 'fast' } });");
+  await firefox.inExtension("return browser.storage.sync.set({ 'setting:profile': 'fast' });");
   await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.origin]);
 });
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
   tab = await firefox.openTab(url);
   tabId = await firefox.tabIdOf(url);
   // The slow model, so the job outlasts the limit by far (one WASM thread here: no cross-origin isolation).
-  await firefox.inExtension("return browser.storage.sync.set({ settings: { profile: 'quality', engineIdleMinutes: 0.05 } });");
+  await firefox.inExtension("return browser.storage.sync.set({ 'setting:profile': 'quality', 'setting:engineIdleMinutes': 0.05 });");
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 /**
- * The Firefox package end to end, in Debian's Firefox ESR: its background page hosts the engine
- * (Firefox has no offscreen documents), and page images are enhanced in place with the real
+ * The Firefox package end to end, in Debian's Firefox ESR: its background page hosts the engine's
+ * page in a frame (Firefox has no offscreen documents), and page images are enhanced in place with the real
  * models, from a second origin too, and restored; a site switched to auto-enhance gets its
  * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
@@ -171,11 +171,11 @@ describe('Firefox', () => {
     expect(download.bytes).toBeGreaterThan(10_000);
   });
 
-  it('runs the engine in the background page, which answers engine questions directly', async () => {
+  it("runs the engine in the background page's frame, which answers engine questions", async () => {
     const status = await firefox.inExtension<{ engine: EngineInfo | null; inferences: number }>('return bg.enhance.status(args[0]);', [tabId]);
     expect(status.engine).toMatchObject({ jobsRun: 7, crossOriginIsolated: false, wasmThreads: 1, wasmInWorker: true });
     expect(status.inferences).toBeGreaterThanOrEqual(7);
-    // An extension page's question goes through the router, which answers from the engine in the same page.
+    // An extension page's question goes through the router, which asks the engine's frame.
     const usage = await firefox.inExtension<CacheUsage>("return browser.runtime.sendMessage({ type: 'cache-usage' });");
     expect(usage.entries).toBe(7);
   });

@@ -23,7 +23,7 @@ afterAll(() => fixture?.close());
  * first. ('auto' would first benchmark the device, which takes minutes on software WebGPU.)
  */
 async function setAllowWebGPU(allow: boolean): Promise<void> {
-  await browser.worker.evaluate((value) => chrome.storage.sync.set({ settings: { allowWebGPU: value, profile: 'quality', cacheLimitBytes: 0 } }), allow);
+  await browser.worker.evaluate((value) => chrome.storage.sync.set({ 'setting:allowWebGPU': value, 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }), allow);
 }
 
 async function openIndex(): Promise<{ page: Page; tabId: number }> {
@@ -128,19 +128,23 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
     `(async () => {
       const { models } = await (await fetch(chrome.runtime.getURL('models/models.json'))).json();
       const quality = models.filter((m) => m.profile === 'quality').sort((a, b) => a.scale - b.scale)[0];
+      // This adapter, as the engine names the device a benchmark timed (BackendChoice.device).
+      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+      const info = adapter.info;
+      const device = ['webgpu', info.vendor, info.architecture, info.description, adapter.features.has('shader-f16') ? 'f16' : 'f32'].join('|');
       const db = await new Promise((resolve, reject) => {
         const open = indexedDB.open('enhance-engine', 1);
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
       const write = db.transaction('meta', 'readwrite');
-      write.objectStore('meta').put({ backend: 'webgpu', modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() }, 'device-benchmark');
+      write.objectStore('meta').put({ backend: 'webgpu', device, modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() }, 'device-benchmark');
       await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
       return true;
     })()`,
   );
   expect(seeded).toBe(true);
-  await browser.worker.evaluate(() => chrome.storage.sync.set({ settings: { allowWebGPU: true, profile: 'auto', cacheLimitBytes: 0 } }));
+  await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': 'auto', 'setting:cacheLimitBytes': 0 }));
   const first = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
   const onGpu = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
@@ -175,7 +179,7 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 
   // ...and the job ran that model: the same pixels as a WASM job asking for it by name.
-  await browser.worker.evaluate((profile) => chrome.storage.sync.set({ settings: { allowWebGPU: true, profile, cacheLimitBytes: 0 } }), engine?.autoProfile);
+  await browser.worker.evaluate((profile) => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': profile, 'setting:cacheLimitBytes': 0 }), engine?.autoProfile);
   expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'wasm' });
   expect((await shownPixels(page, 'small')).data).toEqual(fallenBack.data);
 });

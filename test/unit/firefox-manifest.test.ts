@@ -5,7 +5,7 @@ import { FIREFOX_BACKGROUND, firefoxManifest } from '../../scripts/firefox-manif
 describe('firefoxManifest', () => {
   const firefox = firefoxManifest(manifest);
 
-  it('swaps the service worker for a background page that hosts the engine', () => {
+  it("swaps the service worker for a background page that hosts the engine's page", () => {
     expect(firefox.background).toEqual({ scripts: [FIREFOX_BACKGROUND], type: 'module' });
     expect(firefox.permissions).not.toContain('offscreen');
     expect(firefox.permissions).toEqual(manifest.permissions.filter((p) => p !== 'offscreen'));
