@@ -40,7 +40,7 @@ async function start(): Promise<void> {
     // Loaded is not listening: a module that failed to run leaves a page with no engine, which every job would meet.
     await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-info' } satisfies EngineRequest);
   } catch (error) {
-    await close();
+    remove();
     throw error;
   }
 }
@@ -53,11 +53,17 @@ async function ensure(): Promise<void> {
   await loading;
 }
 
-async function close(): Promise<void> {
+function remove(): void {
   frame?.remove();
   frame = undefined;
   clearInterval(keepAwake);
   keepAwake = undefined;
+}
+
+/** After a frame still loading has settled: one taken out mid-load would never fire its load, and every job would wait on it. */
+async function close(): Promise<void> {
+  if (loading) await loading.catch(() => undefined);
+  remove();
 }
 
 /** Only a frame whose engine answers exists: questions sent to one still loading would find no one. */
