@@ -614,20 +614,20 @@ export class PageEnhancer {
     if (!this.autoOn) return;
     const budget = FAR_RESULT_SCREENS * window.innerWidth * window.innerHeight * window.devicePixelRatio ** 2;
     // Images of one file share its result: it is freed once none of them shows it.
-    const byResult = new Map<string, HTMLImageElement[]>();
+    const byResult = new Map<string, { images: HTMLImageElement[]; pixels: number }>();
     for (const img of enhancedImages()) {
-      const url = (originalOf(img) as Original).resultUrl;
-      byResult.set(url, [...(byResult.get(url) ?? []), img]);
+      const { resultUrl, resultPixels } = originalOf(img) as Original;
+      const group = byResult.get(resultUrl) ?? { images: [], pixels: resultPixels };
+      group.images.push(img);
+      byResult.set(resultUrl, group);
     }
-    const far: Array<{ images: HTMLImageElement[]; pixels: number; distance: number }> = [];
-    for (const images of byResult.values()) {
-      if (!images.every((img) => originalOf(img)?.auto && !this.near.has(img) && !this.forced.has(img))) continue;
-      far.push({ images, pixels: (originalOf(images[0]) as Original).resultPixels, distance: Math.min(...images.map((img) => priorityOf(img).distance)) });
-    }
+    const far = [...byResult.values()].filter(({ images }) => images.every((img) => originalOf(img)?.auto && !this.near.has(img) && !this.forced.has(img)));
     let held = far.reduce((sum, { pixels }) => sum + pixels, 0);
     if (held <= budget) return;
+    // Measured only now: every far image's position is a layout read, on every automatic swap.
+    const distanceOf = new Map(far.map((group) => [group, Math.min(...group.images.map((img) => priorityOf(img).distance))]));
     const released: HTMLImageElement[] = [];
-    for (const { images, pixels } of far.sort((a, b) => b.distance - a.distance)) {
+    for (const { images, pixels } of far.sort((a, b) => (distanceOf.get(b) ?? 0) - (distanceOf.get(a) ?? 0))) {
       if (held <= budget) break;
       released.push(...images);
       held -= pixels;
