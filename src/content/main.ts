@@ -25,12 +25,16 @@ const STARTED_EVENT = 'enhance-content-script-started';
 const orphanCheck = new AbortController();
 function retireIfOrphaned(): boolean {
   if (chrome.runtime?.id !== undefined) return false;
-  if (!orphanCheck.signal.aborted) {
-    orphanCheck.abort();
-    enhancer.retire();
-    stopFollowingPointer();
-  }
+  retire();
   return true;
+}
+
+/** Hands the page back and stops: cut off (above), or asked to before a Firefox update (background/update.ts). */
+function retire(): void {
+  if (orphanCheck.signal.aborted) return;
+  orphanCheck.abort();
+  enhancer.retire();
+  stopFollowingPointer();
 }
 document.dispatchEvent(new Event(STARTED_EVENT));
 for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 'keydown']) {
@@ -75,6 +79,8 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return { alive: true, watching: enhancer.watching() };
     case 'report-counts':
       return enhancer.reportCounts();
+    case 'retire':
+      return retire();
   }
 }
 

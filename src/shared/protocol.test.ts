@@ -59,6 +59,7 @@ describe('isContentRequest', () => {
     { type: 'restore-all' },
     { type: 'ping' },
     { type: 'report-counts' },
+    { type: 'retire' },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));

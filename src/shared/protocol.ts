@@ -66,7 +66,12 @@ export type ContentRequest =
    * The tab shows a new URL and the worker forgot its counts: every frame still there (a single-page
    * app that changed its URL keeps its document and its enhanced images) reports its counts again.
    */
-  | { type: 'report-counts' };
+  | { type: 'report-counts' }
+  /**
+   * Firefox holds an update back until every page is handed back (background/update.ts): the frame
+   * puts its images back and stops, as a copy Chrome cut off from its extension does (content/main.ts).
+   */
+  | { type: 'retire' };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -89,6 +94,7 @@ export interface ContentResponses {
   /** `watching`: the script follows the page's changes (src/content/page-watch.ts); for tests and diagnosis. */
   ping: { alive: true; watching: boolean };
   'report-counts': void;
+  retire: void;
 }
 
 // ---- content script, popup, options -> service worker (runtime.sendMessage) ----
@@ -315,7 +321,7 @@ export function isContentRequest(message: unknown): message is ContentRequest {
   if (typeof message !== 'object' || message === null) return false;
   if (isPageRequest(message)) return true;
   const bare = (message as { type?: unknown }).type;
-  if (bare === 'ping' || bare === 'report-counts') return true;
+  if (bare === 'ping' || bare === 'report-counts' || bare === 'retire') return true;
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
   if (typeof srcUrl !== 'string') return false;
   if (type === 'enhance') {

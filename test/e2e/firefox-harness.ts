@@ -82,6 +82,11 @@ export interface FirefoxWithExtension {
   inExtension<T>(body: string, args?: unknown[]): Promise<T>;
   /** Opens the toolbar popup as a page in a tab of its own, for the tab given (its `tabId` parameter). */
   openPopup(forTab: number): Promise<string>;
+  /**
+   * Reloads the add-on (runtime.reload, what applies an update) and waits until it runs again:
+   * `inExtension` then runs in a new tab, the old one having closed with the add-on.
+   */
+  reloadExtension(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,6 +156,20 @@ export async function launchFirefoxWithExtension(prefs: Prefs = {}): Promise<Fir
       const { context } = await session.send<{ context: string }>('browsingContext.create', { type: 'tab' });
       await showExtensionPage(session, context, `${POPUP_PAGE}?tabId=${forTab}`);
       return context;
+    },
+    async reloadExtension() {
+      const closed = extensionTab;
+      // Not awaited in the page: the reload takes the page away before it could answer.
+      await session.evaluate(closed, 'setTimeout(() => browser.runtime.reload(), 0);');
+      for (let tries = 0; ; tries++) {
+        const { contexts } = await session.send<{ contexts: { context: string }[] }>('browsingContext.getTree', { maxDepth: 0 });
+        if (!contexts.some(({ context }) => context === closed)) break;
+        if (tries > 200) throw new Error('the extension tab stayed open through the reload');
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+      const { context } = await session.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      await showExtensionPage(session, context, OPTIONS_PAGE);
+      extensionTab = context;
     },
     async close() {
       await session.send('browser.close', {}).catch(() => undefined);

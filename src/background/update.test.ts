@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** What the update listener did, in order, against a browser with tabs 1 (our script), 2 (none) and 3 (no id). */
+const calls = vi.hoisted(() => ({ log: [] as string[], listeners: [] as Array<() => void> }));
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    runtime: {
+      onUpdateAvailable: { addListener: (listener: () => void) => calls.listeners.push(listener) },
+      reload: () => calls.log.push('reload'),
+    },
+    tabs: {
+      query: async () => [{ id: 1 }, { id: 2 }, {}],
+      sendMessage: async (tabId: number, message: { type: string }) => {
+        calls.log.push(`${message.type} ${tabId}`);
+        if (tabId === 2) throw new Error('Could not establish connection. Receiving end does not exist.');
+      },
+    },
+  },
+}));
+
+const { HAND_BACK_WAIT_MS, handBackThenReload, handPagesBackBeforeUpdates } = await import('./update');
+
+afterEach(() => vi.useRealTimers());
+
+describe('handBackThenReload', () => {
+  it('reloads only once every tab has handed its page back', async () => {
+    const answers = new Map<number, () => void>();
+    const retire = (tabId: number) => new Promise<void>((ok) => answers.set(tabId, ok));
+    const reload = vi.fn();
+    const done = handBackThenReload([4, 5], retire, reload);
+    answers.get(4)!();
+    await Promise.resolve();
+    expect(reload).not.toHaveBeenCalled();
+    answers.get(5)!();
+    await done;
+    expect(reload).toHaveBeenCalledOnce();
+  });
+
+  it('a tab without our script (the request fails) holds nothing back', async () => {
+    const reload = vi.fn();
+    await handBackThenReload([4, 5], async (tabId) => (tabId === 4 ? undefined : Promise.reject(new Error('no receiver'))), reload);
+    expect(reload).toHaveBeenCalledOnce();
+  });
+
+  it('a tab that never answers holds the update back only for the wait', async () => {
+    vi.useFakeTimers();
+    const reload = vi.fn();
+    const done = handBackThenReload([4], () => new Promise(() => undefined), reload);
+    await vi.advanceTimersByTimeAsync(HAND_BACK_WAIT_MS - 1);
+    expect(reload).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    await done;
+    expect(reload).toHaveBeenCalledOnce();
+  });
+});
+
+describe('handPagesBackBeforeUpdates', () => {
+  it('holds an update back: each tab is asked to retire, then the add-on reloads', async () => {
+    handPagesBackBeforeUpdates();
+    expect(calls.listeners).toHaveLength(1);
+    calls.listeners[0]();
+    await vi.waitFor(() => expect(calls.log).toContain('reload'));
+    expect(calls.log).toEqual(['retire 1', 'retire 2', 'reload']);
+  });
+});

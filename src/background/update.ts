@@ -1,0 +1,48 @@
+/**
+ * Firefox applies an update by unloading the add-on at once, content scripts and all: an image
+ * showing our result would keep it, with no script left to put the page's file back (the menu's
+ * Restore finds nothing) until the page is reloaded. Chrome keeps the old script, which hands its
+ * page back by itself (content/main.ts). Listening to onUpdateAvailable holds Firefox's update
+ * back: every tab's frames hand their pages back first, then a reload applies it, and Firefox puts
+ * the new script into the open tabs, where auto-enhance takes the images again (from the cache).
+ */
+import browser from 'webextension-polyfill';
+import { logError } from '../shared/log';
+
+/** A tab that does not answer by then (busy, or frozen) does not hold the update back for long. */
+export const HAND_BACK_WAIT_MS = 5_000;
+
+/**
+ * Asks every tab to hand its page back, waits until all have answered (or failed: a page without
+ * our script) or `waitMs` has passed, then reloads. Each frame retires as the request reaches it,
+ * and a frame's messages arrive in order: none can miss the request for the reload.
+ */
+export async function handBackThenReload(tabIds: number[], retire: (tabId: number) => Promise<unknown>, reload: () => void, waitMs: number = HAND_BACK_WAIT_MS): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((ok) => {
+    timer = setTimeout(ok, waitMs);
+  });
+  await Promise.race([Promise.allSettled(tabIds.map(retire)), waited]);
+  clearTimeout(timer);
+  reload();
+}
+
+async function applyUpdate(): Promise<void> {
+  const tabs = await browser.tabs.query({});
+  await handBackThenReload(
+    tabs.flatMap((tab) => tab.id ?? []),
+    (tabId) => browser.tabs.sendMessage(tabId, { type: 'retire' }),
+    () => browser.runtime.reload(),
+  );
+}
+
+/** Firefox only: Chrome's old scripts hand their pages back themselves, and its worker has no pages to wait for. */
+export function handPagesBackBeforeUpdates(): void {
+  browser.runtime.onUpdateAvailable.addListener(() => {
+    applyUpdate().catch((error: unknown) => {
+      logError('update', error);
+      // The update is not held back for good: without the tab list, it goes as Firefox would have sent it.
+      browser.runtime.reload();
+    });
+  });
+}
