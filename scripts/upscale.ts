@@ -2,33 +2,26 @@
  * Upscale a PNG file with a shipped model, using the extension's engine code in Node.
  *
  *   npm run upscale -- in.png out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile N]
+ *
+ * Exit codes: 0 done, 1 the upscale failed, 2 wrong arguments.
  */
-import { parseArgs } from 'node:util';
-import { readPng, writePng } from '../src/node/png';
-import { upscaleWithModel } from '../src/node/engine';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { upscalePng } from '../src/node/engine';
+import { writePng } from '../src/node/png';
+import { failureLine, parseUpscaleArgs, UsageError, USAGE } from '../src/node/upscale-cli';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    scale: { type: 'string', default: '4' },
-    profile: { type: 'string', default: 'quality' },
-    model: { type: 'string' },
-    tile: { type: 'string' },
-  },
-});
-
-if (positionals.length !== 2 || (values.profile !== 'quality' && values.profile !== 'fast')) {
-  console.error('usage: npm run upscale -- in.png out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile N]');
-  process.exit(2);
+// npm runs scripts from the package's root; INIT_CWD is where the user typed the command.
+const cwd = process.env.INIT_CWD ?? process.cwd();
+try {
+  const job = parseUpscaleArgs(process.argv.slice(2), cwd);
+  const started = performance.now();
+  const { image, model } = await upscalePng(readFileSync(job.input), { scale: job.scale, profile: job.profile, modelFile: job.modelFile, maxTile: job.tile });
+  writePng(job.output, image);
+  const [input, output] = [job.input, job.output].map((path) => relative(cwd, path));
+  console.log(`${input} -> ${output}: ${image.width}x${image.height} with ${model.name} in ${Math.round(performance.now() - started)} ms`);
+} catch (error) {
+  console.error(`upscale: ${failureLine(error)}`);
+  if (error instanceof UsageError) console.error(USAGE);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 }
-
-const [input, output] = positionals;
-const started = performance.now();
-const { image, model } = await upscaleWithModel(readPng(input), {
-  scale: Number(values.scale),
-  profile: values.profile,
-  modelFile: values.model,
-  maxTile: values.tile ? Number(values.tile) : undefined,
-});
-writePng(output, image);
-console.log(`${input} -> ${output}: ${image.width}x${image.height} with ${model.name} in ${Math.round(performance.now() - started)} ms`);

@@ -7,12 +7,14 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { RgbaImage } from '../core/image';
-import { checkImageSize } from '../core/limits';
+import { headerSize } from '../core/image-header';
+import { checkImageSize, MAX_INPUT_PIXELS } from '../core/limits';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry, type Profile } from '../core/models';
 import { OrtTileRunner } from '../core/ort-runner';
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import { DEFAULT_SETTINGS } from '../shared/settings';
+import { decodePng } from './png';
 
 export const MODELS_DIR = resolve(import.meta.dirname, '../../models');
 
@@ -37,18 +39,47 @@ export async function createRunner(model: ModelEntry, path = join(MODELS_DIR, mo
 }
 
 export interface NodeUpscaleOptions {
-  scale: number;
+  /** Required for a shipped model; for a model file, checked against the file's own scale. */
+  scale?: number;
   profile?: Profile;
   maxTile?: number;
-  /** A model file outside the registry (e.g. a fresh export), with the scale given. */
+  /** A model file outside the registry (e.g. a fresh export). */
   modelFile?: string;
 }
 
-export async function upscaleWithModel(image: RgbaImage, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
-  const model: ModelEntry = options.modelFile
-    ? unlistedModel(options.modelFile, options.scale)
-    : modelForJob(loadRegistry(), options.scale, options.profile ?? resolveProfile(DEFAULT_SETTINGS.profile, null));
-  checkImageSize(image.width, image.height, model.scale, Infinity);
+/** The scale a model file upscales by: the output of one small run over its input. */
+async function scaleOfModelFile(path: string): Promise<number> {
+  const session = await ort.InferenceSession.create(path);
+  try {
+    const side = 8;
+    const input = new ort.Tensor('float32', new Float32Array(3 * side * side), [1, 3, side, side]);
+    const outputs = await session.run({ [session.inputNames[0]]: input });
+    return outputs[session.outputNames[0]].dims[3] / side;
+  } finally {
+    await session.release();
+  }
+}
+
+async function modelFor(options: NodeUpscaleOptions): Promise<ModelEntry> {
+  if (options.modelFile === undefined) {
+    if (options.scale === undefined) throw new RangeError('a scale is needed to choose a shipped model');
+    return modelForJob(loadRegistry(), options.scale, options.profile ?? resolveProfile(DEFAULT_SETTINGS.profile, null));
+  }
+  const scale = await scaleOfModelFile(options.modelFile);
+  if (options.scale !== undefined && options.scale !== scale) throw new RangeError(`${basename(options.modelFile)} upscales x${scale}, not x${options.scale}`);
+  return unlistedModel(options.modelFile, scale);
+}
+
+/**
+ * Upscales a PNG file's bytes. The size limits are checked on the file's header before it is
+ * decoded, as the extension's engine does: a small file can hold a picture of gigabytes.
+ */
+export async function upscalePng(bytes: Buffer, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
+  const model = await modelFor(options);
+  const size = headerSize(bytes);
+  if (size) checkImageSize(size.width, size.height, model.scale, MAX_INPUT_PIXELS);
+  const image = decodePng(bytes);
+  checkImageSize(image.width, image.height, model.scale, MAX_INPUT_PIXELS);
   const runner = await createRunner(model, options.modelFile ? resolve(options.modelFile) : undefined);
   const out = await upscaleImage(image, runner, { maxTile: options.maxTile ?? DEFAULT_SETTINGS.maxTile, overlap: DEFAULT_OVERLAP });
   return { image: out, model };

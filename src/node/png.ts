@@ -1,10 +1,20 @@
 /** PNG files <-> RgbaImage in Node, for the CLI, the benchmark and the tests. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
+import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 
+const SIGNATURE = Buffer.from('\x89PNG\r\n\x1a\n', 'latin1');
+
+/** Refuses what is not a PNG, or is a damaged one, with the engine's "not an image" (the library's words mean nothing to a user). */
 export function decodePng(bytes: Buffer): RgbaImage {
-  const png = PNG.sync.read(bytes);
+  if (!bytes.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new EnhanceError('not-an-image', 'not a PNG file');
+  let png;
+  try {
+    png = PNG.sync.read(bytes);
+  } catch (error) {
+    throw new EnhanceError('not-an-image', 'a damaged or cut-short PNG', textOf(error));
+  }
   return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
 }
 

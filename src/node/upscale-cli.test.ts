@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EnhanceError } from '../core/errors';
+import { checkImageSize, MAX_INPUT_PIXELS } from '../core/limits';
+import { failureLine, parseUpscaleArgs, UsageError } from './upscale-cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'enhance-upscale-cli-'));
+writeFileSync(join(dir, 'in.png'), '');
+writeFileSync(join(dir, 'model.onnx'), '');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const parse = (...args: string[]) => parseUpscaleArgs(args, dir);
+const refusal = (...args: string[]) => {
+  try {
+    parse(...args);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`accepted ${args.join(' ')}`);
+};
+
+describe('parseUpscaleArgs', () => {
+  it('takes paths from the folder the command was typed in, x4 quality by default', () => {
+    expect(parse('in.png', 'out.png')).toEqual({ input: join(dir, 'in.png'), output: join(dir, 'out.png'), scale: 4, profile: 'quality', modelFile: undefined, tile: undefined });
+  });
+
+  it('reads the options', () => {
+    expect(parse('in.png', '/tmp/out.png', '--scale', '2', '--profile', 'fast', '--tile=128')).toMatchObject({ output: '/tmp/out.png', scale: 2, profile: 'fast', tile: 128 });
+  });
+
+  it("leaves a model file's scale to the file unless --scale names one", () => {
+    expect(parse('in.png', 'out.png', '--model', 'model.onnx')).toMatchObject({ scale: undefined, modelFile: join(dir, 'model.onnx') });
+    expect(parse('in.png', 'out.png', '--model', 'model.onnx', '--scale', '2')).toMatchObject({ scale: 2 });
+  });
+
+  it.each([
+    [['in.png'], /expected an input and an output file, got 1 name$/],
+    [['in.png', 'out.png', '--bogus'], /Unknown option '--bogus'/],
+    [['in.png', 'out.png', '--profile', 'best'], /--profile is quality or fast, not "best"/],
+    [['in.png', 'out.png', '--scale', '3'], /no model upscales x3: the shipped models upscale x2 and x4/],
+    [['in.png', 'out.png', '--scale', 'abc'], /--scale takes a whole number, not "abc"/],
+    [['in.png', 'out.png', '--tile', 'abc'], /--tile takes a whole number/],
+    [['in.png', 'out.png', '--tile', '50'], /--tile is from 64 to 1024 pixels, not 50/],
+    [['missing.png', 'out.png'], /there is no file .*missing\.png/],
+    [['in.png', 'out.png', '--model', 'none.onnx'], /there is no file .*none\.onnx/],
+    [['in.png', 'in.png'], /would overwrite the input/],
+    [['in.png', 'no-folder/out.png'], /cannot write into .*no-folder/],
+    [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
+  ])('refuses %j', (args, message) => {
+    expect(refusal(...args)).toMatch(message);
+  });
+});
+
+describe('failureLine', () => {
+  const sizeFailure = (width: number, height: number, scale: number) => {
+    try {
+      checkImageSize(width, height, scale, MAX_INPUT_PIXELS);
+    } catch (error) {
+      return failureLine(error);
+    }
+    throw new Error('within the limits');
+  };
+
+  it('states the sizes of a refused image, in terms of the file', () => {
+    expect(sizeFailure(8000, 8000, 2)).toBe('the image is too large: 8000x8000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)');
+    expect(sizeFailure(2000, 2000, 4)).toBe('x4 of 2000x2000 would exceed 16,777,216 output pixels: --scale 2 fits it');
+    expect(sizeFailure(9000, 10, 4)).toMatch(/^x4 of 9000x10 would be over 32767 pixels on a side: more than browsers can draw/);
+  });
+
+  it("gives the engine's message with what failed underneath", () => {
+    expect(failureLine(new EnhanceError('model-failed', undefined, 'output has 5 values'))).toBe('The upscaling model failed on this image. (output has 5 values)');
+    expect(failureLine(new EnhanceError('not-an-image', 'not a PNG file'))).toBe('Enhance could not read this file as an image. (not a PNG file)');
+    expect(failureLine(new RangeError('model.onnx upscales x2, not x4'))).toBe('model.onnx upscales x2, not x4');
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * What `npm run upscale` is asked to do, read from its arguments, and its failures in words for a
+ * terminal: the engine's messages speak of the browser (settings, pages), which a file has none of.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EnhanceError, textOf } from '../core/errors';
+import { MAX_OUTPUT_PIXELS } from '../core/limits';
+import { SHIPPED_SCALES, type Profile } from '../core/models';
+
+export const USAGE = 'usage: npm run upscale -- in.png out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile 64..1024]';
+
+/** The widths a tile may have: the settings' range for the extension's tile size. */
+const TILE_RANGE = [64, 1024] as const;
+
+/** Wrong arguments: the message and the usage line are printed, and the exit code is 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface UpscaleJob {
+  input: string;
+  output: string;
+  /** 4 by default; undefined with a model file and no --scale: the file's own scale is used. */
+  scale: number | undefined;
+  profile: Profile;
+  modelFile: string | undefined;
+  tile: number | undefined;
+}
+
+function integer(text: string, name: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} takes a whole number, not "${text}"`);
+  return Number(text);
+}
+
+/**
+ * Reads the arguments; paths are taken from `cwd`, the folder the user ran npm in (npm itself runs
+ * scripts from the package's root). The output's folder is checked now, not after minutes of work.
+ */
+export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { scale: { type: 'string' }, profile: { type: 'string', default: 'quality' }, model: { type: 'string' }, tile: { type: 'string' } },
+    });
+  } catch (error) {
+    throw new UsageError(textOf(error));
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 2) throw new UsageError(`expected an input and an output file, got ${positionals.length} name${positionals.length === 1 ? '' : 's'}`);
+  if (values.profile !== 'quality' && values.profile !== 'fast') throw new UsageError(`--profile is quality or fast, not "${values.profile}"`);
+  // x4 by default; a model file has a scale of its own, which --scale, if given, must match.
+  const scale = values.scale === undefined ? (values.model === undefined ? 4 : undefined) : integer(values.scale, 'scale');
+  if (scale !== undefined && values.model === undefined && !SHIPPED_SCALES.includes(scale)) {
+    throw new UsageError(`no model upscales x${scale}: the shipped models upscale ${SHIPPED_SCALES.map((s) => `x${s}`).join(' and ')}`);
+  }
+  const tile = values.tile === undefined ? undefined : integer(values.tile, 'tile');
+  if (tile !== undefined && (tile < TILE_RANGE[0] || tile > TILE_RANGE[1])) throw new UsageError(`--tile is from ${TILE_RANGE[0]} to ${TILE_RANGE[1]} pixels, not ${tile}`);
+  const [input, output] = positionals.map((path) => resolve(cwd, path));
+  const modelFile = values.model === undefined ? undefined : resolve(cwd, values.model);
+  for (const file of [input, modelFile]) {
+    if (file !== undefined && !existsSync(file)) throw new UsageError(`there is no file ${file}`);
+  }
+  if (input === output) throw new UsageError('the output would overwrite the input: give it another name');
+  const folder = dirname(output);
+  try {
+    if (!statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot write into ${folder}: ${textOf(error)}`);
+  }
+  return { input, output, scale, profile: values.profile, modelFile, tile };
+}
+
+/**
+ * The line printed for a failure: the size limits in terms of the file, the engine's message for
+ * the rest, with what failed underneath. The input limit is x2's output limit, so an image the
+ * output limit turns away at x4 always fits at x2.
+ */
+export function failureLine(error: unknown): string {
+  if (!(error instanceof EnhanceError)) return textOf(error);
+  switch (error.code) {
+    case 'too-large':
+      return `the image is too large: ${error.detail} (x2 of it would be over ${MAX_OUTPUT_PIXELS.toLocaleString('en')} pixels)`;
+    case 'too-large-for-scale':
+      return `${error.underlying}: --scale 2 fits it`;
+    case 'too-long':
+      return `${error.underlying}: more than browsers can draw, where Enhance's results go`;
+    default:
+      return error.underlying === undefined ? error.message : `${error.message} (${error.underlying})`;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm run upscale` as a user runs it: a real upscale from another folder, and bad input that
+ * ends in one line saying why and an exit code (1: the upscale failed, 2: wrong arguments), never
+ * in a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cropTo } from '../../src/core/metrics';
+import { readPng, writePng } from '../../src/node/png';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BENCH = join(ROOT, '../shared/data/bench');
+const dir = mkdtempSync(join(tmpdir(), 'enhance-upscale-command-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the command from `dir`, as npm would with INIT_CWD set to the user's folder. */
+function upscale(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/upscale.ts'), ...args], { cwd: ROOT, env: { ...process.env, INIT_CWD: dir }, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A PNG signature and header that state `width` x `height`, and no pixels. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const header = Buffer.alloc(33);
+  Buffer.from('\x89PNG\r\n\x1a\n', 'latin1').copy(header, 0);
+  header.writeUInt32BE(13, 8);
+  header.write('IHDR', 12, 'latin1');
+  header.writeUInt32BE(width, 16);
+  header.writeUInt32BE(height, 20);
+  header.set([8, 6, 0, 0, 0], 24);
+  return header;
+}
+
+describe('npm run upscale', () => {
+  it('upscales a PNG named from the folder the command was typed in', () => {
+    writePng(join(dir, 'small.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/birdx2.png')), 40, 30));
+    const run = upscale('small.png', 'small-x2.png', '--scale', '2', '--profile', 'fast');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^small\.png -> small-x2\.png: 80x60 with /);
+    const out = readPng(join(dir, 'small-x2.png'));
+    expect([out.width, out.height]).toEqual([80, 60]);
+  });
+
+  it.each([
+    ['a file that is not a PNG', () => writeFileSync(join(dir, 'notes.png'), 'just text'), ['notes.png', 'out.png'], 'upscale: Enhance could not read this file as an image. (not a PNG file)'],
+    // Refused on its header: decoding first would ask for gigabytes.
+    ['a PNG stating 20000x20000 pixels', () => writeFileSync(join(dir, 'huge.png'), pngHeaderOnly(20000, 20000)), ['huge.png', 'out.png'], 'upscale: the image is too large: 20000x20000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)'],
+    ['a model file and a --scale it does not have', () => undefined, ['small.png', 'out.png', '--model', join(ROOT, 'models/plksr-fast-x2.onnx'), '--scale', '4'], 'upscale: plksr-fast-x2.onnx upscales x2, not x4'],
+  ])('%s: exit 1 and one line saying why', (_, make, args, line) => {
+    make();
+    const run = upscale(...args);
+    expect(run.stderr.trim()).toBe(line);
+    expect(run.status).toBe(1);
+  });
+
+  it('wrong arguments: exit 2, why and the usage line', () => {
+    const run = upscale('small.png', 'out.png', '--bogus');
+    expect(run.stderr).toMatch(/^upscale: Unknown option '--bogus'.*\nusage: npm run upscale -- in\.png out\.png/);
+    expect(run.status).toBe(2);
+  });
+});
