@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from './models';
-import { OrtTileRunner } from './ort-runner';
+import { NonFiniteOutput, OrtTileRunner } from './ort-runner';
 
 const model = { id: 'm', input: 'input', output: 'output', scale: 1 } as ModelEntry;
 
@@ -57,5 +57,16 @@ describe('OrtTileRunner', () => {
     lose('destroyed');
     await expect(pending).rejects.toMatchObject({ code: 'model-failed', underlying: 'the WebGPU device was lost (destroyed)' });
     await expect(runner.run(new Float32Array(12), 2, 2)).rejects.toMatchObject({ code: 'model-failed' });
+  });
+
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('fails a run whose output holds %s (it would be drawn black), not a finite one', async (bad) => {
+    const output = new Float32Array(12).fill(0.5);
+    const session = { run: async () => ({ output: new Tensor('float32', output, [1, 3, 2, 2]) }) } as unknown as InferenceSession;
+    const runner = new OrtTileRunner(session, model, Tensor);
+    expect(Array.from(await runner.run(new Float32Array(12), 2, 2))).toEqual(Array.from(output));
+    output[11] = bad;
+    const failed = runner.run(new Float32Array(12), 2, 2);
+    await expect(failed).rejects.toBeInstanceOf(NonFiniteOutput);
+    await expect(failed).rejects.toMatchObject({ code: 'model-failed', underlying: 'the model gave NaN or infinite values' });
   });
 });

@@ -72,6 +72,7 @@ export class OrtTileRunner implements TileRunner {
     if (!(data instanceof Float32Array) || data.length !== expected) {
       throw new EnhanceError('model-failed', undefined, `output has ${data.length} values, expected ${expected}`);
     }
+    if (!allFinite(data)) throw new NonFiniteOutput();
     return data;
   }
 
@@ -92,4 +93,21 @@ export class OrtTileRunner implements TileRunner {
 
 function deviceLost(reason: string): Error {
   return new Error(`the WebGPU device was lost (${reason})`);
+}
+
+/**
+ * The model gave NaN or infinite values: fp16 past its range (65504) on some image, or a broken
+ * GPU. Drawn, they would be black pixels in the result (a NaN byte is 0): the job fails instead,
+ * and the engine runs it again in fp32 or on WASM.
+ */
+export class NonFiniteOutput extends EnhanceError {
+  constructor() {
+    super('model-failed', undefined, 'the model gave NaN or infinite values');
+  }
+}
+
+/** A loop, not `every`: a 1024 x 1024 x 3 output is three million values, checked in a few ms. */
+function allFinite(data: Float32Array): boolean {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
+  return true;
 }

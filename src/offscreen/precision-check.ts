@@ -4,13 +4,14 @@
  * model and adapter in each offscreen document: two sessions and one small probe.
  */
 import type { ModelEntry } from '../core/models';
-import type { OrtTileRunner } from '../core/ort-runner';
+import { NonFiniteOutput, type OrtTileRunner } from '../core/ort-runner';
 import { checkFp16, describePrecision, fp16Candidate, type Precision } from '../core/precision';
 import { logError } from '../shared/log';
 import { runnerFor, type BackendChoice } from './backend';
 
 export interface JobRunner {
   runner: OrtTileRunner;
+  precision: Precision;
   /** How the precision was chosen, for the popup; empty where fp16 was never in question. */
   precisionNote: string;
 }
@@ -22,14 +23,17 @@ interface Verdict {
 
 const verdicts = new Map<string, Promise<Verdict>>();
 
+const verdictKey = (model: ModelEntry, choice: BackendChoice) => `${model.id}:${choice.reason}`;
+
 function fp16Verdict(model: ModelEntry & { fp16File: string; set14Psnr: number }, choice: BackendChoice): Promise<Verdict> {
-  const key = `${model.id}:${choice.reason}`;
+  const key = verdictKey(model, choice);
   let verdict = verdicts.get(key);
   if (!verdict) {
     verdict = (async (): Promise<Verdict> => {
       const check = await checkFp16(model.set14Psnr, await runnerFor(model, 'webgpu', 'fp32'), await runnerFor(model, 'webgpu', 'fp16'));
       return { precision: check.ok ? 'fp16' : 'fp32', note: describePrecision(check) };
     })().catch((error: unknown): Verdict => {
+      if (error instanceof NonFiniteOutput) return { precision: 'fp32', note: 'fp32 (fp16 overflowed)' };
       // An fp16 session this GPU cannot create or run: fp32 does the work.
       logError(`fp16 check for ${model.id}`, error);
       return { precision: 'fp32', note: 'fp32 (the fp16 check failed)' };
@@ -40,7 +44,15 @@ function fp16Verdict(model: ModelEntry & { fp16File: string; set14Psnr: number }
 }
 
 export async function runnerForJob(model: ModelEntry, choice: BackendChoice): Promise<JobRunner> {
-  if (!fp16Candidate(model, choice.backend, choice.shaderF16)) return { runner: await runnerFor(model, choice.backend), precisionNote: '' };
+  if (!fp16Candidate(model, choice.backend, choice.shaderF16)) return { runner: await runnerFor(model, choice.backend), precision: 'fp32', precisionNote: '' };
   const { precision, note } = await fp16Verdict(model, choice);
-  return { runner: await runnerFor(model, 'webgpu', precision), precisionNote: note };
+  return { runner: await runnerFor(model, 'webgpu', precision), precision, precisionNote: note };
+}
+
+/**
+ * fp16 gave NaN or infinite values on a real image (the probe passed: it overflows only on some
+ * pictures): the model runs in fp32 on this GPU for the rest of the document's life.
+ */
+export function giveUpFp16(model: ModelEntry, choice: BackendChoice): void {
+  verdicts.set(verdictKey(model, choice), Promise.resolve({ precision: 'fp32', note: 'fp32 (fp16 overflowed on an image)' }));
 }
