@@ -54,6 +54,8 @@ document.addEventListener(
   },
   { capture: true, passive: true },
 );
+// Capturing on the window: before a page's own copy handler reads the selection (see copying).
+window.addEventListener('copy', () => enhancer.copying(document.getSelection()), { capture: true, passive: true });
 enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {

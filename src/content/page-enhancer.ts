@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, originalOf, putBackFreedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, putBackFreedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -255,6 +255,29 @@ export class PageEnhancer {
     if (edited.length === 0) return;
     this.watch.asOurs(() => restoreImages(edited));
     this.changed();
+  }
+
+  /**
+   * A copy (Ctrl+C, the page's own copy button) serializes the selection's markup as it is: an
+   * enhanced image in it would carry our blob: URL, which breaks once this tab is gone, and not the
+   * page's srcset, into wherever it is pasted (an editor keeps srcset). Until the browser has
+   * written the clipboard, the selected images have the page's markup; they take their results
+   * back before the next frame is drawn (a copy runs no frame in between), so nothing flickers.
+   */
+  copying(selection: Selection | null): void {
+    if (!selection || selection.isCollapsed) return;
+    const selected = enhancedImages().filter((img) => selection.containsNode(img, true));
+    if (selected.length === 0) return;
+    const takeBack = this.watch.asOurs(() => lendMarkup(selected));
+    let back = false;
+    const giveBack = () => {
+      if (back) return;
+      back = true;
+      this.watch.asOurs(takeBack);
+    };
+    // Both run after the copy's task, which writes the clipboard; the frame's callback at the latest before it is drawn.
+    requestAnimationFrame(giveBack);
+    setTimeout(giveBack, 0);
   }
 
   /**

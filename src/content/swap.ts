@@ -140,6 +140,40 @@ export function layOutAt(img: HTMLImageElement, width: number): void {
 }
 
 /**
+ * The page's own markup on these enhanced images for a moment, their records kept: what a copy of
+ * the selection serializes (see PageEnhancer.copying). Returns what puts our results back on the
+ * images still holding them, where the page has not changed an attribute since.
+ */
+export function lendMarkup(images: HTMLImageElement[]): () => void {
+  const lent = images.flatMap((img) => {
+    const original = enhanced.get(img);
+    return original ? [{ img, original }] : [];
+  });
+  for (const { img, original } of lent) {
+    for (const { element, srcset, sizes } of original.sources) {
+      setOrRemove(element, 'srcset', srcset);
+      setOrRemove(element, 'sizes', sizes);
+    }
+    setOrRemove(img, 'srcset', original.attributes.srcset);
+    setOrRemove(img, 'sizes', original.attributes.sizes);
+  }
+  return () => {
+    for (const { img, original } of lent) {
+      if (enhanced.get(img) !== original) continue;
+      // In the order applyResult writes them, so the markup is the same as before the loan.
+      for (const { element, srcset, sizes } of original.sources) putBackShown(element, original, srcset, sizes);
+      putBackShown(img, original, original.attributes.srcset, original.attributes.sizes);
+    }
+  };
+}
+
+function putBackShown(element: Element, original: Original, srcset: string | null, sizes: string | null): void {
+  if (element.getAttribute('srcset') !== srcset || element.getAttribute('sizes') !== sizes) return;
+  element.setAttribute('sizes', original.shown.sizes);
+  element.setAttribute('srcset', original.shown.srcset);
+}
+
+/**
  * Chromium (seen in 156) can keep the density of our result for an original it takes from its
  * memory cache, laying the page's image out at the wrong size. Selecting the same candidates
  * once more, by a srcset that differs only in a trailing space, lays it out right.

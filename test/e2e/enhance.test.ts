@@ -175,6 +175,34 @@ describe('Enhance x2 / x4 on good images', () => {
   });
 });
 
+describe('copying enhanced images', () => {
+  it("a copy of the selection carries the page's own markup, not our blob: URLs, and the images stay enhanced", async () => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.origin });
+    const copying = await browser.context.newPage();
+    watchPageProblems(copying, pageProblems);
+    await copying.goto(`${fixture.origin}/index.html?copying`);
+    await imagesSettled(copying);
+    const copyingTab = await tabIdOf(browser.worker, copying);
+    // An <img> with a srcset and sizes of its own, and one in a <picture>, whose <source> we change too.
+    const ids = ['head', 'butterfly'];
+    for (const id of ids) expect(await enhanceById(browser.worker, copying, copyingTab, id, 2)).toMatchObject({ ok: true, images: 1 });
+    const enhanced = await Promise.all(ids.map((id) => markup(copying, id)));
+    for (const html of enhanced) expect(html, JSON.stringify(enhanced)).toContain("blob:");
+
+    await copying.keyboard.press('Control+A');
+    await copying.keyboard.press('Control+C');
+    const copied = await copying.evaluate(async () => (await (await navigator.clipboard.read())[0].getType('text/html')).text());
+    expect(copied).not.toContain('blob:');
+    expect(copied).toMatch(/<img id="head"[^>]* srcset="[^"]*lr\/headx4\.png 1x" sizes="280px"/);
+    expect(copied).toMatch(/<source srcset="[^"]*lr\/butterflyx4\.png" type="image\/png">/);
+    // Back before the next frame: the same markup as before the copy, and the result shown.
+    await copying.evaluate(() => new Promise(requestAnimationFrame));
+    expect(await Promise.all(ids.map((id) => markup(copying, id)))).toEqual(enhanced);
+    for (const id of ids) expect(await currentSrc(copying, id)).toMatch(/^blob:/);
+    await copying.close();
+  });
+});
+
 describe('other images naming the same file', () => {
   it('an image whose srcset shows another file keeps it, whatever its src says', async () => {
     writeFileSync(
