@@ -54,7 +54,8 @@ document.addEventListener(
   },
   { capture: true, passive: true },
 );
-// Capturing on the window: before a page's own copy handler reads the selection (see copying).
+// Capturing on the window: before the page's copy handlers read the selection (see copying), but
+// for one the page put on the window's capture phase before this script ran.
 window.addEventListener('copy', () => enhancer.copying(document.getSelection()), { capture: true, passive: true });
 enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).

@@ -171,6 +171,8 @@ export class PageEnhancer {
 
   /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
   async enhance(srcUrl: string, scale: number, settings: JobSettings): Promise<EnhanceOutcome> {
+    // Handed back (Firefox reloads Enhance in a moment to update it): a result now would be left behind.
+    if (this.retired) return { ok: false, images: 0, failure: toFailure(new EnhanceError('engine-unavailable')) };
     const showing = imagesShowing(srcUrl);
     const targets = showing.filter((img) => !inEditedText(img));
     // The ring goes on an image the user can see: the one right-clicked is loaded, a lazy copy may not be.

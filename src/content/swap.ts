@@ -167,6 +167,7 @@ export function lendMarkup(images: HTMLImageElement[]): () => void {
   };
 }
 
+/** Our srcset and sizes on `element`, unless the page changed them from `srcset` and `sizes` meanwhile. */
 function putBackShown(element: Element, original: Original, srcset: string | null, sizes: string | null): void {
   if (element.getAttribute('srcset') !== srcset || element.getAttribute('sizes') !== sizes) return;
   element.setAttribute('sizes', original.shown.sizes);

@@ -22,11 +22,11 @@ export function loadRegistry(dir = MODELS_DIR): ModelRegistry {
   return parseRegistry(JSON.parse(readFileSync(join(dir, 'models.json'), 'utf8')));
 }
 
-/** A registry entry for an ONNX file that models.json does not list (a checkpoint being evaluated). */
-export function unlistedModel(path: string, scale: number): ModelEntry {
+/** A registry entry for an ONNX file that models.json does not list (a checkpoint being evaluated), with its input and output names. */
+export function unlistedModel(path: string, scale: number, names: Pick<ModelEntry, 'input' | 'output'> = { input: 'input', output: 'output' }): ModelEntry {
   const file = basename(path);
   const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-  return { id: file.replace(/\.onnx$/, ''), name: file, profile: 'quality', scale, file, input: 'input', output: 'output', params: 1, sha256 };
+  return { id: file.replace(/\.onnx$/, ''), name: file, profile: 'quality', scale, file, ...names, params: 1, sha256 };
 }
 
 /** `threads` 0 lets ORT use every core. */
@@ -47,14 +47,22 @@ export interface NodeUpscaleOptions {
   modelFile?: string;
 }
 
-/** The scale a model file upscales by: the output of one small run over its input. */
-async function scaleOfModelFile(path: string): Promise<number> {
+/**
+ * What a model file is, from one run over a few pixels: its input and output names, and the scale
+ * it upscales by, which must be whole and the same both ways (an image model in NCHW, as ours).
+ */
+async function probeModelFile(path: string): Promise<{ scale: number; names: Pick<ModelEntry, 'input' | 'output'> }> {
   const session = await ort.InferenceSession.create(path);
   try {
     const side = 8;
+    const names = { input: session.inputNames[0], output: session.outputNames[0] };
     const input = new ort.Tensor('float32', new Float32Array(3 * side * side), [1, 3, side, side]);
-    const outputs = await session.run({ [session.inputNames[0]]: input });
-    return outputs[session.outputNames[0]].dims[3] / side;
+    const { dims } = (await session.run({ [names.input]: input }))[names.output];
+    const scale = dims[3] / side;
+    if (dims.length !== 4 || dims[1] !== 3 || !Number.isInteger(scale) || scale < 1 || dims[2] !== side * scale) {
+      throw new RangeError(`${basename(path)} is not an upscaling model of RGB images: ${side}x${side} pixels came out as [${dims.join(', ')}]`);
+    }
+    return { scale, names };
   } finally {
     await session.release();
   }
@@ -65,9 +73,9 @@ async function modelFor(options: NodeUpscaleOptions): Promise<ModelEntry> {
     if (options.scale === undefined) throw new RangeError('a scale is needed to choose a shipped model');
     return modelForJob(loadRegistry(), options.scale, options.profile ?? resolveProfile(DEFAULT_SETTINGS.profile, null));
   }
-  const scale = await scaleOfModelFile(options.modelFile);
+  const { scale, names } = await probeModelFile(options.modelFile);
   if (options.scale !== undefined && options.scale !== scale) throw new RangeError(`${basename(options.modelFile)} upscales x${scale}, not x${options.scale}`);
-  return unlistedModel(options.modelFile, scale);
+  return unlistedModel(options.modelFile, scale, names);
 }
 
 /**

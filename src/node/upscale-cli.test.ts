@@ -49,6 +49,7 @@ describe('parseUpscaleArgs', () => {
     [['in.png', 'in.png'], /would overwrite the input/],
     [['in.png', 'no-folder/out.png'], /cannot write into .*no-folder/],
     [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
+    [['.', 'out.png'], /is not a file/],
   ])('refuses %j', (args, message) => {
     expect(refusal(...args)).toMatch(message);
   });
@@ -66,7 +67,7 @@ describe('failureLine', () => {
 
   it('states the sizes of a refused image, in terms of the file', () => {
     expect(sizeFailure(8000, 8000, 2)).toBe('the image is too large: 8000x8000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)');
-    expect(sizeFailure(2000, 2000, 4)).toBe('x4 of 2000x2000 would exceed 16,777,216 output pixels: --scale 2 fits it');
+    expect(sizeFailure(2000, 2000, 4)).toBe('x4 of 2000x2000 would exceed 16,777,216 output pixels: an x2 upscale fits it');
     expect(sizeFailure(9000, 10, 4)).toMatch(/^x4 of 9000x10 would be over 32767 pixels on a side: more than browsers can draw/);
   });
 

@@ -63,6 +63,7 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
   const modelFile = values.model === undefined ? undefined : resolve(cwd, values.model);
   for (const file of [input, modelFile]) {
     if (file !== undefined && !existsSync(file)) throw new UsageError(`there is no file ${file}`);
+    if (file !== undefined && !statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
   }
   if (input === output) throw new UsageError('the output would overwrite the input: give it another name');
   const folder = dirname(output);
@@ -87,7 +88,7 @@ export function failureLine(error: unknown): string {
     case 'too-large':
       return `the image is too large: ${error.detail} (x2 of it would be over ${MAX_OUTPUT_PIXELS.toLocaleString('en')} pixels)`;
     case 'too-large-for-scale':
-      return `${error.underlying}: --scale 2 fits it`;
+      return `${error.underlying}: an x2 upscale fits it`;
     case 'too-long':
       return `${error.underlying}: more than browsers can draw, where Enhance's results go`;
     default:

@@ -163,6 +163,13 @@ function loadModelBytes(file: string): Promise<ArrayBuffer> {
   return bytes;
 }
 
+/** Frees a session's memory (GPU buffers on WebGPU): a variant that will not run again here. */
+export function releaseRunner(model: ModelEntry, backend: Backend, precision: Precision): void {
+  const key = `${model.id}:${precision}`;
+  sessions[backend].get(key)?.then((runner) => runner.release()).catch(() => undefined);
+  sessions[backend].delete(key);
+}
+
 export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
   const file = precision === 'fp16' ? model.fp16File : model.file;
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));

@@ -9,7 +9,6 @@ import { headerSize } from '../core/image-header';
 import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
-import { NonFiniteOutput } from '../core/ort-runner';
 import { resolveProfile } from '../core/scale-choice';
 import { decodeThumbnail, differentPictures, thumbnailOf } from '../core/thumbnail';
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
@@ -18,7 +17,7 @@ import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
 import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, type PageContext } from './image-io';
-import { giveUpFp16, runnerForJob } from './precision-check';
+import { withJobRunner } from './precision-check';
 import { resultCache, type StoredResult } from './result-store';
 
 let registry: Promise<ModelRegistry> | undefined;
@@ -52,21 +51,15 @@ async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number, 
 
 /** The model's output on `on`: the only part of a job that WebGPU failing (device lost, out of memory) can fail. */
 async function upscaleOn(image: RgbaImage, model: ModelEntry, on: BackendChoice, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<RgbaImage> {
-  const { runner, precision, precisionNote } = await runnerForJob(model, on);
-  let output;
-  try {
-    output = await upscaleImage(image, runner, {
+  const { output, precisionNote } = await withJobRunner(model, on, async ({ runner, precisionNote }) => ({
+    output: await upscaleImage(image, runner, {
       maxTile: Math.min(job.settings.maxTile, on.maxTile),
       overlap: DEFAULT_OVERLAP,
       onProgress: (done, total) => emit({ type: 'progress', done, total }),
       signal,
-    });
-  } catch (error) {
-    if (precision !== 'fp16' || !(error instanceof NonFiniteOutput)) throw error;
-    // The same GPU in fp32: the device is fine, only fp16's range was not.
-    giveUpFp16(model, on);
-    return upscaleOn(image, model, on, job, emit, signal);
-  }
+    }),
+    precisionNote,
+  }));
   if (output.width !== image.width * model.scale) throw new EnhanceError('model-failed', undefined, 'unexpected output size');
   stats.backend = on.backend;
   stats.reason = precisionNote ? `${on.reason}, ${precisionNote}` : on.reason;

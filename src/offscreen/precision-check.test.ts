@@ -1,24 +1,43 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ModelEntry } from '../core/models';
+import { NonFiniteOutput } from '../core/ort-runner';
 import type { BackendChoice } from './backend';
 
-/** Runners by precision: both give the same output, so the probe passes and fp16 is chosen. */
+/** Runners by precision, which echo their input, so the probe passes and fp16 is chosen; released variants are listed. */
+const released = vi.hoisted(() => [] as string[]);
 vi.mock('./backend', () => ({
   runnerFor: async (_model: ModelEntry, _backend: string, precision = 'fp32') => ({ precision, run: async (input: Float32Array) => input }),
+  releaseRunner: (model: ModelEntry, backend: string, precision: string) => released.push(`${model.id} ${backend} ${precision}`),
 }));
 
-const { giveUpFp16, runnerForJob } = await import('./precision-check');
+const { runnerForJob, withJobRunner } = await import('./precision-check');
 
 const model = { id: 'tiny-x2', fp16File: 'tiny-x2.fp16.onnx', set14Psnr: 33 } as ModelEntry;
 const gpu = { backend: 'webgpu', shaderF16: true, reason: 'WebGPU (some GPU)' } as BackendChoice;
 const otherGpu = { ...gpu, reason: 'WebGPU (another GPU)' };
 
-describe('runnerForJob after fp16 overflowed on an image', () => {
-  it('runs the model in fp32 on that GPU from then on, and says why', async () => {
-    expect(await runnerForJob(model, gpu)).toMatchObject({ precision: 'fp16', runner: { precision: 'fp16' }, precisionNote: 'fp16 (same output as fp32)' });
-    giveUpFp16(model, gpu);
-    expect(await runnerForJob(model, gpu)).toMatchObject({ precision: 'fp32', runner: { precision: 'fp32' }, precisionNote: 'fp32 (fp16 overflowed on an image)' });
+describe('withJobRunner', () => {
+  it('runs the work again in fp32 when fp16 overflows on an image, and keeps the model in fp32 on that GPU', async () => {
+    expect(await runnerForJob(model, gpu)).toMatchObject({ precision: 'fp16', precisionNote: 'fp16 (same output as fp32)' });
+    const ran: string[] = [];
+    const result = await withJobRunner(model, gpu, async ({ runner, precision, precisionNote }) => {
+      ran.push(`${precision} on ${(runner as unknown as { precision: string }).precision}`);
+      if (precision === 'fp16') throw new NonFiniteOutput();
+      return precisionNote;
+    });
+    expect(ran).toEqual(['fp16 on fp16', 'fp32 on fp32']);
+    expect(result).toBe('fp32 (fp16 overflowed on an image)');
+    expect(released).toEqual(['tiny-x2 webgpu fp16']);
+    expect(await runnerForJob(model, gpu)).toMatchObject({ precision: 'fp32' });
     // Another adapter keeps its own verdict.
     expect(await runnerForJob(model, otherGpu)).toMatchObject({ precision: 'fp16' });
+  });
+
+  it('passes any other failure on, and an fp32 overflow too (the engine then falls back to WASM)', async () => {
+    const failing = (error: Error) => withJobRunner(model, otherGpu, async () => Promise.reject(error));
+    await expect(failing(new Error('device lost'))).rejects.toThrow('device lost');
+    expect(await runnerForJob(model, otherGpu)).toMatchObject({ precision: 'fp16' });
+    const fp32 = { ...gpu, shaderF16: false, reason: 'WebGPU (no f16)' };
+    await expect(withJobRunner(model, fp32, async () => Promise.reject(new NonFiniteOutput()))).rejects.toBeInstanceOf(NonFiniteOutput);
   });
 });

@@ -7,7 +7,7 @@ import type { ModelEntry } from '../core/models';
 import { NonFiniteOutput, type OrtTileRunner } from '../core/ort-runner';
 import { checkFp16, describePrecision, fp16Candidate, type Precision } from '../core/precision';
 import { logError } from '../shared/log';
-import { runnerFor, type BackendChoice } from './backend';
+import { releaseRunner, runnerFor, type BackendChoice } from './backend';
 
 export interface JobRunner {
   runner: OrtTileRunner;
@@ -50,9 +50,18 @@ export async function runnerForJob(model: ModelEntry, choice: BackendChoice): Pr
 }
 
 /**
- * fp16 gave NaN or infinite values on a real image (the probe passed: it overflows only on some
- * pictures): the model runs in fp32 on this GPU for the rest of the document's life.
+ * Runs `work` on the model's runner for this job. fp16 giving NaN or infinite values on a real
+ * image (the probe passed: it overflows only on some pictures) runs the work again in fp32 on the
+ * same GPU, whose device is fine, and the model stays in fp32 there for the document's life.
  */
-export function giveUpFp16(model: ModelEntry, choice: BackendChoice): void {
-  verdicts.set(verdictKey(model, choice), Promise.resolve({ precision: 'fp32', note: 'fp32 (fp16 overflowed on an image)' }));
+export async function withJobRunner<T>(model: ModelEntry, choice: BackendChoice, work: (job: JobRunner) => Promise<T>): Promise<T> {
+  const job = await runnerForJob(model, choice);
+  try {
+    return await work(job);
+  } catch (error) {
+    if (job.precision !== 'fp16' || !(error instanceof NonFiniteOutput)) throw error;
+    verdicts.set(verdictKey(model, choice), Promise.resolve({ precision: 'fp32', note: 'fp32 (fp16 overflowed on an image)' }));
+    releaseRunner(model, 'webgpu', 'fp16');
+    return work(await runnerForJob(model, choice));
+  }
 }

@@ -176,29 +176,40 @@ describe('Enhance x2 / x4 on good images', () => {
 });
 
 describe('copying enhanced images', () => {
-  it("a copy of the selection carries the page's own markup, not our blob: URLs, and the images stay enhanced", async () => {
+  it("a copy of the selection carries the page's own markup, not our blob: URLs, and the images stay enhanced, in their boxes", async () => {
+    // Unsized, so the density the browser gives each file lays it out: an <img> with nothing but
+    // src, one with a srcset and sizes of its own, and one in a <picture>, whose <source> we change too.
+    writeFileSync(
+      join(dir, 'copying.html'),
+      `<!doctype html><p>Above</p><img id="plain" src="lr/birdx4.png" alt="bird"><img id="head" srcset="lr/headx4.png 1x" sizes="280px" src="lr/headx4.png" alt="head">
+<picture id="butterfly-picture"><source srcset="lr/butterflyx4.png" type="image/png"><img id="butterfly" src="lr/butterflyx4.png" alt="butterfly"></picture><p>Below</p>`,
+    );
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.origin });
     const copying = await browser.context.newPage();
     watchPageProblems(copying, pageProblems);
-    await copying.goto(`${fixture.origin}/index.html?copying`);
+    await copying.goto(`${fixture.origin}/copying.html`);
     await imagesSettled(copying);
     const copyingTab = await tabIdOf(browser.worker, copying);
-    // An <img> with a srcset and sizes of its own, and one in a <picture>, whose <source> we change too.
-    const ids = ['head', 'butterfly'];
+    const ids = ['plain', 'head', 'butterfly'];
+    const boxes = await Promise.all(ids.map((id) => box(copying, id)));
     for (const id of ids) expect(await enhanceById(browser.worker, copying, copyingTab, id, 2)).toMatchObject({ ok: true, images: 1 });
     const enhanced = await Promise.all(ids.map((id) => markup(copying, id)));
-    for (const html of enhanced) expect(html, JSON.stringify(enhanced)).toContain("blob:");
+    for (const html of enhanced) expect(html).toContain('blob:');
+    expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
 
     await copying.keyboard.press('Control+A');
     await copying.keyboard.press('Control+C');
     const copied = await copying.evaluate(async () => (await (await navigator.clipboard.read())[0].getType('text/html')).text());
     expect(copied).not.toContain('blob:');
-    expect(copied).toMatch(/<img id="head"[^>]* srcset="[^"]*lr\/headx4\.png 1x" sizes="280px"/);
+    expect(copied).toMatch(/<img id="plain" src="[^"]*lr\/birdx4\.png" alt="bird"/);
+    expect(copied).toMatch(/<img id="head" srcset="[^"]*lr\/headx4\.png 1x" sizes="280px"/);
     expect(copied).toMatch(/<source srcset="[^"]*lr\/butterflyx4\.png" type="image\/png">/);
-    // Back before the next frame: the same markup as before the copy, and the result shown.
+    // Back before the next frame: the same markup as before the copy, the result shown, nothing moved.
     await copying.evaluate(() => new Promise(requestAnimationFrame));
     expect(await Promise.all(ids.map((id) => markup(copying, id)))).toEqual(enhanced);
     for (const id of ids) expect(await currentSrc(copying, id)).toMatch(/^blob:/);
+    await copying.evaluate(() => new Promise((ok) => setTimeout(ok, 100)));
+    expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
     await copying.close();
   });
 });
@@ -312,7 +323,8 @@ describe('a page after Enhance and Restore original from the menu', () => {
     await undone.waitForFunction(() => (document.getElementById('undone') as HTMLImageElement).naturalWidth > 0);
     const undoneTab = await tabIdOf(browser.worker, undone);
     const watching = () => browser.worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }).then((answer) => answer.watching), undoneTab);
-    expect(await watching()).toBe(false);
+    // The script starts at document_idle, which the image's load does not wait for.
+    await expect.poll(() => watching().catch(() => 'no script yet')).toBe(false);
     expect(await enhanceById(browser.worker, undone, undoneTab, 'undone', 4)).toMatchObject({ ok: true, images: 1 });
     // The control: a swapped result is watched (the page may change the image's source).
     expect(await watching()).toBe(true);

@@ -2,8 +2,10 @@
  * Firefox unloads an add-on's content scripts when it updates, leaving their pages as they are.
  * Enhance holds the update back (background/update.ts) and asks each tab to hand its page back,
  * then reloads; here the reload is runtime.reload(), which applies an update the same way. A tab
- * asked to retire shows the page's own markup again and gets the new script; a control tab that
- * was not asked keeps our result, which nothing can restore any more: what an update did before.
+ * asked to retire shows the page's own markup again, takes no result until the reload, and gets
+ * the new script; a control tab that was not asked keeps our result, which nothing can restore any
+ * more: what an update did before. (That the update event sends the request and reloads is
+ * src/background/update.test.ts: Firefox fires onUpdateAvailable only for a real update.)
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
@@ -44,6 +46,9 @@ it('a page asked to retire before the reload is the page again, and the new scri
   }
 
   await firefox.inExtension("await browser.tabs.sendMessage(args[0], { type: 'retire' });", [tabIds.handedBack]);
+  expect(await bird('handedBack')).toEqual(original);
+  // Until the reload, the menu puts nothing on the page handed back: it would be left behind.
+  expect(await upscaleBird('handedBack')).toMatchObject({ ok: false, failure: { code: 'engine-unavailable' } });
   expect(await bird('handedBack')).toEqual(original);
   await firefox.reloadExtension();
 

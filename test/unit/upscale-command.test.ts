@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BENCH = join(ROOT, '../shared/data/bench');
 const dir = mkdtempSync(join(tmpdir(), 'enhance-upscale-command-'));
+beforeAll(() => writePng(join(dir, 'small.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/birdx2.png')), 40, 30)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the command from `dir`, as npm would with INIT_CWD set to the user's folder. */
@@ -36,7 +37,6 @@ function pngHeaderOnly(width: number, height: number): Buffer {
 
 describe('npm run upscale', () => {
   it('upscales a PNG named from the folder the command was typed in', () => {
-    writePng(join(dir, 'small.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/birdx2.png')), 40, 30));
     const run = upscale('small.png', 'small-x2.png', '--scale', '2', '--profile', 'fast');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
