@@ -49,7 +49,8 @@ beforeAll(async () => {
   site = await serveFixtureSite();
   dir = site.dir;
   buildAutoPage(dir);
-  firefox = await launchFirefoxWithExtension();
+  // The clipboard readable without a prompt, for the copy test.
+  firefox = await launchFirefoxWithExtension({ 'dom.events.testing.asyncClipboard': true });
   await firefox.bidi.send('session.subscribe', { events: ['log.entryAdded'] });
   firefox.bidi.onEvent(({ method, params }) => {
     const source = params.source as { context?: string } | undefined;
@@ -205,6 +206,28 @@ describe('Firefox', () => {
     const read = () =>
       firefox.bidi.evaluate<{ origin: string; note: string }>(popup, "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent };");
     await expect.poll(read).toEqual({ origin: 'A site Enhance may not read', note: outcome.failure?.message });
+  });
+
+  it("a copy of the selection carries the page's own markup, not our blob: URL, and the image stays enhanced", async () => {
+    writeFileSync(join(dir, 'copying.html'), '<!doctype html><p>Above</p><img id="plain" src="lr/birdx4.png" alt="bird"><p>Below</p>');
+    const pageUrl = `${site.origin}/copying.html`;
+    const copyingTab = await firefox.openTab(pageUrl);
+    webTabs.add(copyingTab);
+    const shows = () => firefox.bidi.evaluate<{ markup: string; src: string; width: number }>(copyingTab, "const img = document.getElementById('plain'); return { markup: img.outerHTML, src: img.currentSrc, width: img.getBoundingClientRect().width };");
+    const before = await shows();
+    const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [await firefox.tabIdOf(pageUrl), before.src]);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    const enhanced = await shows();
+    expect(enhanced.markup).toContain('blob:');
+    expect(enhanced.width).toBe(before.width);
+    // Ctrl+A, Ctrl+C as keys (WebDriver's Control is U+E009).
+    const keys = ['a', 'c'].flatMap((key) => [{ type: 'keyDown', value: key }, { type: 'keyUp', value: key }]);
+    await firefox.bidi.send('input.performActions', { context: copyingTab, actions: [{ type: 'key', id: 'keyboard', actions: [{ type: 'keyDown', value: '\uE009' }, ...keys, { type: 'keyUp', value: '\uE009' }] }] });
+    const copied = await firefox.bidi.evaluate<string>(copyingTab, "const [item] = await navigator.clipboard.read(); return await (await item.getType('text/html')).text();");
+    expect(copied).toContain('birdx4.png');
+    expect(copied).not.toContain('blob:');
+    await firefox.bidi.evaluate(copyingTab, 'await new Promise(requestAnimationFrame);');
+    expect(await shows()).toEqual(enhanced);
   });
 
   it('printed nothing on the pages it worked on', async () => {
