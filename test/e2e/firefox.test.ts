@@ -193,21 +193,6 @@ describe('Firefox', () => {
     expect(await read()).toEqual({ origin: site.origin, enhanced: '2', backend: expect.stringMatching(/^WASM: /) });
   });
 
-  it('a site the user withheld from Enhance (site access taken back): the menu and the popup say how to allow it', async () => {
-    // Last: no page is Enhance's after this.
-    await firefox.inExtension("await browser.permissions.remove({ origins: ['<all_urls>'] });");
-    const url = `${site.origin}/index.html?withheld`;
-    await firefox.openTab(url);
-    // Its URL and title are hidden from Enhance now: it is the tab opened last.
-    const withheldTab = await firefox.inExtension<number>('return Math.max(...(await browser.tabs.query({})).map((t) => t.id));');
-    const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [withheldTab, `${site.origin}/lr/headx4.png`]);
-    expect(outcome.failure?.code).toBe('site-withheld');
-    const popup = await firefox.openPopup(withheldTab);
-    const read = () =>
-      firefox.bidi.evaluate<{ origin: string; note: string }>(popup, "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent };");
-    await expect.poll(read).toEqual({ origin: 'A site Enhance may not read', note: outcome.failure?.message });
-  });
-
   it("a copy of the selection carries the page's own markup, not our blob: URL, and the image stays enhanced", async () => {
     writeFileSync(join(dir, 'copying.html'), '<!doctype html><p>Above</p><img id="plain" src="lr/birdx4.png" alt="bird"><p>Below</p>');
     const pageUrl = `${site.origin}/copying.html`;
@@ -228,6 +213,21 @@ describe('Firefox', () => {
     expect(copied).not.toContain('blob:');
     await firefox.bidi.evaluate(copyingTab, 'await new Promise(requestAnimationFrame);');
     expect(await shows()).toEqual(enhanced);
+  });
+
+  it('a site the user withheld from Enhance (site access taken back): the menu and the popup say how to allow it', async () => {
+    // Last: no page is Enhance's after this.
+    await firefox.inExtension("await browser.permissions.remove({ origins: ['<all_urls>'] });");
+    const url = `${site.origin}/index.html?withheld`;
+    await firefox.openTab(url);
+    // Its URL and title are hidden from Enhance now: it is the tab opened last.
+    const withheldTab = await firefox.inExtension<number>('return Math.max(...(await browser.tabs.query({})).map((t) => t.id));');
+    const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [withheldTab, `${site.origin}/lr/headx4.png`]);
+    expect(outcome.failure?.code).toBe('site-withheld');
+    const popup = await firefox.openPopup(withheldTab);
+    const read = () =>
+      firefox.bidi.evaluate<{ origin: string; note: string }>(popup, "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent };");
+    await expect.poll(read).toEqual({ origin: 'A site Enhance may not read', note: outcome.failure?.message });
   });
 
   it('printed nothing on the pages it worked on', async () => {
