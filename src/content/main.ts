@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
 import { postParts } from '../shared/message-parts';
 import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
+import { giveDragsPageFiles } from './drag-data';
 import { enhancedDataUrl } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
@@ -57,6 +58,7 @@ document.addEventListener(
 // Capturing on the window: before the page's copy handlers read the selection (see copying), but
 // for one the page put on the window's capture phase before this script ran.
 window.addEventListener('copy', () => enhancer.copying(document.getSelection()), { capture: true, passive: true });
+window.addEventListener('dragstart', giveDragsPageFiles, { capture: true, passive: true });
 enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {

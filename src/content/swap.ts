@@ -287,6 +287,26 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
   });
 }
 
+/**
+ * Drag data the browser wrote before the page heard of the drag, with the page's own files in it
+ * where it names our results: `text/html` gets the page's attributes back on every image (and its
+ * <source>s) that shows one, other types the page's URL for a result's. Null where nothing is ours.
+ */
+export function pageDragData(type: string, data: string): string | null {
+  const ours = [...enhanced.values()].filter((original) => data.includes(original.resultUrl));
+  if (ours.length === 0) return null;
+  if (type !== 'text/html') return ours.reduce((text, original) => text.replaceAll(original.resultUrl, original.srcUrl), data);
+  // Parsed inert: a template's content loads no image and runs no script.
+  const template = document.createElement('template');
+  template.innerHTML = data;
+  const bySrcset = new Map(ours.map((original) => [original.shown.srcset, copyRecord(original)]));
+  for (const img of template.content.querySelectorAll('img')) {
+    const record = bySrcset.get(img.getAttribute('srcset') ?? '');
+    if (record) putBackCopy(img, record);
+  }
+  return template.innerHTML;
+}
+
 /** Takes our results out of the images (see takeOut), then frees them; returns the images that had one. */
 function takeOutAll(images: HTMLImageElement[], onlyOurs: boolean): HTMLImageElement[] {
   const taken: Original[] = [];

@@ -214,6 +214,39 @@ describe('copying enhanced images', () => {
   });
 });
 
+describe('dragging an enhanced image', () => {
+  it("the drop gets the page's own file and markup, not our blob: URL", async () => {
+    writeFileSync(
+      join(dir, 'dragging.html'),
+      `<!doctype html><img id="dragged" src="lr/headx4.png" srcset="lr/headx4.png 1x" alt="head"><div id="target" contenteditable style="width: 300px; height: 100px">Drop here</div>
+<script>
+window.dropped = null;
+const target = document.getElementById('target');
+target.addEventListener('dragover', (event) => event.preventDefault());
+target.addEventListener('drop', (event) => {
+  event.preventDefault();
+  window.dropped = { html: event.dataTransfer.getData('text/html'), uri: event.dataTransfer.getData('text/uri-list') };
+});
+</script>`,
+    );
+    const dragging = await browser.context.newPage();
+    watchPageProblems(dragging, pageProblems);
+    await dragging.goto(`${fixture.origin}/dragging.html`);
+    await imagesSettled(dragging);
+    expect(await enhanceById(browser.worker, dragging, await tabIdOf(browser.worker, dragging), 'dragged', 2)).toMatchObject({ ok: true, images: 1 });
+    const enhanced = await markup(dragging, 'dragged');
+    expect(enhanced).toContain('blob:');
+
+    await dragging.dragAndDrop('#dragged', '#target');
+    const dropped = await dragging.evaluate(() => (window as unknown as { dropped: { html: string; uri: string } | null }).dropped);
+    expect(dropped?.uri).toBe(`${fixture.origin}/lr/headx4.png`);
+    expect(dropped?.html).toMatch(/^<img id="dragged" src="[^"]*lr\/headx4\.png" srcset="lr\/headx4\.png 1x" alt="head"/);
+    expect(dropped?.html).not.toContain('blob:');
+    expect(await markup(dragging, 'dragged')).toBe(enhanced);
+    await dragging.close();
+  });
+});
+
 describe('other images naming the same file', () => {
   it('an image whose srcset shows another file keeps it, whatever its src says', async () => {
     writeFileSync(
