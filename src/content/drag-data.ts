@@ -2,8 +2,8 @@
  * A drag of an enhanced image, or of a selection holding one, carries the page's own files, as a
  * copy does (PageEnhancer.copying): dropped into an editor elsewhere, our blob: URL would break
  * once this tab closes. The browser writes the drag's data before the page hears of the drag, so
- * the data is mended, not the page. The image's bytes (a drop on the desktop, an upload box) stay
- * the enhanced ones: those last.
+ * the data is mended, not the page. An image file the drag may carry (a drop on the desktop) is
+ * left as the browser made it: bytes last.
  */
 import { pageDragData } from './swap';
 
