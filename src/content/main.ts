@@ -58,7 +58,9 @@ document.addEventListener(
 // Capturing on the window: before the page's copy handlers read the selection (see copying), but
 // for one the page put on the window's capture phase before this script ran.
 window.addEventListener('copy', () => enhancer.copying(document.getSelection()), { capture: true, passive: true });
-window.addEventListener('dragstart', giveDragsPageFiles, { capture: true, passive: true });
+// Bubbling on the window: after the page's own handlers, whose data (a gallery's setData) is mended
+// too, and which still read the browser's (Firefox lets a page read data a content script set only on drop).
+window.addEventListener('dragstart', giveDragsPageFiles, { passive: true });
 enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {

@@ -17,7 +17,7 @@ import { CountsReport } from './counts-report';
 import { enhanceImages, turnedAway } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
-import { inEditedText, pageImages } from './page-images';
+import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
 import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, putBackFreedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
 
@@ -265,10 +265,20 @@ export class PageEnhancer {
    * page's srcset, into wherever it is pasted (an editor keeps srcset). Until the browser has
    * written the clipboard, the selected images have the page's markup; they take their results
    * back before the next frame is drawn (a copy runs no frame in between), so nothing flickers.
+   * Each change re-selects the image's file: a page file the browser may not keep (no-store) is
+   * asked for again, once per copy.
    */
   copying(selection: Selection | null): void {
     if (!selection || selection.isCollapsed) return;
-    const selected = enhancedImages().filter((img) => selection.containsNode(img, true));
+    const ranges = Array.from({ length: selection.rangeCount }, (_, i) => selection.getRangeAt(i));
+    const selected = enhancedImages().filter((img) => {
+      const host = outermostHost(img);
+      if (host === img) return selection.containsNode(img, true);
+      // A copy takes a web component's shadow tree along (Chromium), but the selection's ends have no
+      // place in it: Select all ends before a trailing component. Its host inside the ranges' common
+      // ancestor counts (at worst, an image the copy leaves out lends its markup for nothing).
+      return ranges.some((range) => range.commonAncestorContainer.contains(host));
+    });
     if (selected.length === 0) return;
     const takeBack = this.watch.asOurs(() => lendMarkup(selected));
     let back = false;

@@ -54,6 +54,13 @@ export function imagesIn(node: Node, roots: ShadowRoot[] = shadowRootsIn(node)):
  * its images show, and an enhanced image shows a blob: URL that lasts only as long as this tab:
  * saved, the post would show a broken image.
  */
+/** The element itself in the document, or the host in the document of the shadow trees it is inside. */
+export function outermostHost(element: Element): Element {
+  let outermost = element;
+  for (let root = element.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) outermost = root.host;
+  return outermost;
+}
+
 export function inEditedText(element: Element): boolean {
   return (element instanceof HTMLElement && element.isContentEditable) || element.ownerDocument.designMode === 'on';
 }

@@ -295,7 +295,8 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
 export function pageDragData(type: string, data: string): string | null {
   const ours = [...enhanced.values()].filter((original) => data.includes(original.resultUrl));
   if (ours.length === 0) return null;
-  if (type !== 'text/html') return ours.reduce((text, original) => text.replaceAll(original.resultUrl, original.srcUrl), data);
+  const namingPageFiles = (text: string) => ours.reduce((named, original) => named.replaceAll(original.resultUrl, original.srcUrl), text);
+  if (type !== 'text/html') return namingPageFiles(data);
   // Parsed inert: a template's content loads no image and runs no script.
   const template = document.createElement('template');
   template.innerHTML = data;
@@ -304,7 +305,8 @@ export function pageDragData(type: string, data: string): string | null {
     const record = bySrcset.get(img.getAttribute('srcset') ?? '');
     if (record) putBackCopy(img, record);
   }
-  return template.innerHTML;
+  // Whatever still names a result (a copy given our URL as its src) names the page's file.
+  return namingPageFiles(template.innerHTML);
 }
 
 /** Takes our results out of the images (see takeOut), then frees them; returns the images that had one. */

@@ -182,7 +182,8 @@ describe('copying enhanced images', () => {
     writeFileSync(
       join(dir, 'copying.html'),
       `<!doctype html><p>Above</p><img id="plain" src="lr/birdx4.png" alt="bird"><img id="head" srcset="lr/headx4.png 1x" sizes="280px" src="lr/headx4.png" alt="head">
-<picture id="butterfly-picture"><source srcset="lr/butterflyx4.png" type="image/png"><img id="butterfly" src="lr/butterflyx4.png" alt="butterfly"></picture><p>Below</p>`,
+<picture id="butterfly-picture"><source srcset="lr/butterflyx4.png" type="image/png"><img id="butterfly" src="lr/butterflyx4.png" alt="butterfly"></picture><p>Below</p>
+<x-card></x-card><script>customElements.define('x-card', class extends HTMLElement { constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<img id="inner" src="lr/womanx4.png" alt="woman">'; } });</script>`,
     );
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.origin });
     const copying = await browser.context.newPage();
@@ -193,6 +194,12 @@ describe('copying enhanced images', () => {
     const ids = ['plain', 'head', 'butterfly'];
     const boxes = await Promise.all(ids.map((id) => box(copying, id)));
     for (const id of ids) expect(await enhanceById(browser.worker, copying, copyingTab, id, 2)).toMatchObject({ ok: true, images: 1 });
+    // And one in a web component's shadow tree, which a copy takes along.
+    const inner = () => copying.evaluate(() => document.querySelector('x-card')!.shadowRoot!.querySelector('img')!.outerHTML);
+    const innerUrl = `${fixture.origin}/lr/womanx4.png`;
+    expect(await browser.worker.evaluate(([t, u]) => self.enhance.upscale(t, u, 2), [copyingTab, innerUrl] as const)).toMatchObject({ ok: true, images: 1 });
+    const innerEnhanced = await inner();
+    expect(innerEnhanced).toContain('blob:');
     const enhanced = await Promise.all(ids.map((id) => markup(copying, id)));
     for (const html of enhanced) expect(html).toContain('blob:');
     expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
@@ -200,13 +207,15 @@ describe('copying enhanced images', () => {
     await copying.keyboard.press('Control+A');
     await copying.keyboard.press('Control+C');
     const copied = await copying.evaluate(async () => (await (await navigator.clipboard.read())[0].getType('text/html')).text());
-    expect(copied).not.toContain('blob:');
+    expect(copied.match(/<img[^>]*blob:[^>]*>/g) ?? []).toEqual([]);
     expect(copied).toMatch(/<img id="plain" src="[^"]*lr\/birdx4\.png" alt="bird"/);
     expect(copied).toMatch(/<img id="head" srcset="[^"]*lr\/headx4\.png 1x" sizes="280px"/);
     expect(copied).toMatch(/<source srcset="[^"]*lr\/butterflyx4\.png" type="image\/png">/);
+    expect(copied).toMatch(/<img id="inner" src="[^"]*lr\/womanx4\.png" alt="woman"/);
     // Back before the next frame: the same markup as before the copy, the result shown, nothing moved.
     await copying.evaluate(() => new Promise(requestAnimationFrame));
     expect(await Promise.all(ids.map((id) => markup(copying, id)))).toEqual(enhanced);
+    expect(await inner()).toBe(innerEnhanced);
     for (const id of ids) expect(await currentSrc(copying, id)).toMatch(/^blob:/);
     await copying.evaluate(() => new Promise((ok) => setTimeout(ok, 100)));
     expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
@@ -215,17 +224,19 @@ describe('copying enhanced images', () => {
 });
 
 describe('dragging an enhanced image', () => {
-  it("the drop gets the page's own file and markup, not our blob: URL", async () => {
+  it("the drop gets the page's own file and markup, not our blob: URL, the page's own drag data too", async () => {
     writeFileSync(
       join(dir, 'dragging.html'),
       `<!doctype html><img id="dragged" src="lr/headx4.png" srcset="lr/headx4.png 1x" alt="head"><div id="target" contenteditable style="width: 300px; height: 100px">Drop here</div>
 <script>
 window.dropped = null;
+// A gallery's own drag data: the URL the image shows.
+document.getElementById('dragged').addEventListener('dragstart', (event) => event.dataTransfer.setData('text/plain', event.target.currentSrc));
 const target = document.getElementById('target');
 target.addEventListener('dragover', (event) => event.preventDefault());
 target.addEventListener('drop', (event) => {
   event.preventDefault();
-  window.dropped = { html: event.dataTransfer.getData('text/html'), uri: event.dataTransfer.getData('text/uri-list') };
+  window.dropped = { html: event.dataTransfer.getData('text/html'), uri: event.dataTransfer.getData('text/uri-list'), text: event.dataTransfer.getData('text/plain') };
 });
 </script>`,
     );
@@ -238,8 +249,9 @@ target.addEventListener('drop', (event) => {
     expect(enhanced).toContain('blob:');
 
     await dragging.dragAndDrop('#dragged', '#target');
-    const dropped = await dragging.evaluate(() => (window as unknown as { dropped: { html: string; uri: string } | null }).dropped);
+    const dropped = await dragging.evaluate(() => (window as unknown as { dropped: { html: string; uri: string; text: string } | null }).dropped);
     expect(dropped?.uri).toBe(`${fixture.origin}/lr/headx4.png`);
+    expect(dropped?.text).toBe(`${fixture.origin}/lr/headx4.png`);
     expect(dropped?.html).toMatch(/^<img id="dragged" src="[^"]*lr\/headx4\.png" srcset="lr\/headx4\.png 1x" alt="head"/);
     expect(dropped?.html).not.toContain('blob:');
     expect(await markup(dragging, 'dragged')).toBe(enhanced);
