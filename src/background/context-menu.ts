@@ -20,6 +20,16 @@ export function createMenus(): void {
   }, (error: unknown) => logError('menus', error));
 }
 
+/**
+ * Chrome keeps menu items, as last updated, across browser restarts: Restore and Save would show
+ * on every image until an enhanced one is hovered, if the last word before quitting was 'enhanced'.
+ */
+export function hideEnhancedItemsOnStart(): void {
+  browser.runtime.onStartup.addListener(() => {
+    showEnhancedItems(false).catch((error: unknown) => logError('menus', error));
+  });
+}
+
 /** Called from the content script's contextmenu event, before the menu is shown. */
 export async function showEnhancedItems(enhanced: boolean): Promise<void> {
   await Promise.all([RESTORE, SAVE].map((id) => browser.contextMenus.update(id, { visible: enhanced })));

@@ -4,7 +4,7 @@ import { isBackgroundRequest, type ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
 import { onSettingsChanged } from '../shared/settings-store';
 import { showCounts, styleBadge } from './badge';
-import { createMenus, onMenuClick } from './context-menu';
+import { createMenus, hideEnhancedItemsOnStart, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
 import { tellEngineIdleMinutes } from './engine-client';
@@ -30,6 +30,7 @@ styleBadge();
 serveOpenTabsOnce();
 serveTabsOnSwitchChange();
 browser.runtime.onInstalled.addListener(createMenus);
+hideEnhancedItemsOnStart();
 browser.contextMenus.onClicked.addListener((info, tab) => {
   onMenuClick(info, tab).catch((error: unknown) => logError('menu click', error));
 });

@@ -42,7 +42,15 @@ for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 
   document.addEventListener(type, retireIfOrphaned, { capture: true, passive: true, signal: orphanCheck.signal });
 }
 
-const settingsRead = followSiteSwitch(enhancer);
+/**
+ * A page the browser prerenders (speculation rules, the address bar's guess) may never be shown,
+ * and Chrome reports it as a frame of the tab the user is on: auto-enhance starts once it is
+ * shown, so it queues nothing, counts nothing in that tab and starts no engine before.
+ */
+const shown = (document as Document & { prerendering?: boolean }).prerendering
+  ? new Promise<void>((ok) => document.addEventListener('prerenderingchange', () => ok(), { once: true }))
+  : Promise.resolve();
+const settingsRead = shown.then(() => followSiteSwitch(enhancer));
 enhancer.setPageHidden(document.hidden);
 document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
 // Focus into text being edited: the enhanced images there go back before the editor can save them

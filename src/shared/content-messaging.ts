@@ -7,8 +7,8 @@
 import browser from 'webextension-polyfill';
 import type { ContentRequest, ContentResponses } from './protocol';
 
-/** How long an injected script may take to start listening (it loads its module first). */
-const START_TRIES = 40;
+/** How long an injected script may take to start listening: it loads its module first, 10 s on a busy page. */
+const START_TRIES = 200;
 const START_WAIT_MS = 50;
 
 function isNoReceiver(error: unknown): boolean {
