@@ -48,12 +48,6 @@ export function imagesIn(node: Node, roots: ShadowRoot[] = shadowRootsIn(node)):
   return images;
 }
 
-/**
- * An element (an image, or where the focus went) in text being edited: in a contenteditable
- * element, or in a document in design mode, as rich-text editors make them. An editor saves what
- * its images show, and an enhanced image shows a blob: URL that lasts only as long as this tab:
- * saved, the post would show a broken image.
- */
 /** The element itself in the document, or the host in the document of the shadow trees it is inside. */
 export function outermostHost(element: Element): Element {
   let outermost = element;
@@ -61,6 +55,12 @@ export function outermostHost(element: Element): Element {
   return outermost;
 }
 
+/**
+ * An element (an image, or where the focus went) in text being edited: in a contenteditable
+ * element, or in a document in design mode, as rich-text editors make them. An editor saves what
+ * its images show, and an enhanced image shows a blob: URL that lasts only as long as this tab:
+ * saved, the post would show a broken image.
+ */
 export function inEditedText(element: Element): boolean {
   return (element instanceof HTMLElement && element.isContentEditable) || element.ownerDocument.designMode === 'on';
 }
