@@ -12,7 +12,7 @@ import { dataUrlBytes } from '../shared/data-url';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
-import { fileAccess, siteWithheld } from './browser-kind';
+import { fileAccess, inFirefox, siteWithheld } from './browser-kind';
 import { ensureEngine, runningEngineInfo } from './engine-client';
 import { allTabsCounts, tabCounts } from './tab-counts-store';
 
@@ -68,6 +68,9 @@ function enhancedImageIn(tabId: number, srcUrl: string, frameId: number): Promis
 
 /** Saves the enhanced pixels through the downloads API, named after the original file. */
 export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): Promise<boolean> {
+  const incognito = (await browser.tabs.get(tabId).catch(() => undefined))?.incognito === true;
+  // Chrome's downloads API has no private option: the page downloads it, in its own window's profile.
+  if (incognito && !inFirefox()) return (await sendToContent(tabId, { type: 'save-here', srcUrl }, frameId)).saved;
   const { dataUrl, original } = await enhancedImageIn(tabId, srcUrl, frameId);
   if (!dataUrl) return false;
   const filename = enhancedFileName(original ?? srcUrl);
@@ -80,7 +83,6 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
   const { bytes, type } = dataUrlBytes(dataUrl);
   const url = URL.createObjectURL(new Blob([bytes], { type }));
   // Firefox only (Chrome has no such option): a private window's download stays out of the kept history.
-  const incognito = (await browser.tabs.get(tabId).catch(() => undefined))?.incognito === true;
   try {
     const id = await browser.downloads.download({ url, filename, saveAs: false, ...(incognito && { incognito }) });
     revokeWhenDownloaded(id, url);

@@ -4,7 +4,7 @@ import { logError } from '../shared/log';
 import { postParts } from '../shared/message-parts';
 import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { giveDragsPageFiles } from './drag-data';
-import { enhancedDataUrl } from './enhanced-data-url';
+import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
 import { followPointer, imagesChanged } from './menu-state';
@@ -96,13 +96,15 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return enhancer.reportCounts();
     case 'retire':
       return retire();
+    case 'save-here':
+      return { saved: saveHere(request.srcUrl) };
   }
 }
 
 browser.runtime.onMessage.addListener((message: unknown) => {
   if (!isContentRequest(message)) return undefined;
   // Only the frame that holds the image answers; the others stay silent so its answer wins.
-  if (message.type === 'restore' && imagesShowing(message.srcUrl).length === 0) return undefined;
+  if ((message.type === 'restore' || message.type === 'save-here') && imagesShowing(message.srcUrl).length === 0) return undefined;
   return handle(message);
 });
 

@@ -60,6 +60,7 @@ describe('isContentRequest', () => {
     { type: 'ping' },
     { type: 'report-counts' },
     { type: 'retire' },
+    { type: 'save-here', srcUrl },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));
@@ -68,6 +69,7 @@ describe('isContentRequest', () => {
     ...notMessages,
     { type: 'restore' },
     { type: 'restore', srcUrl: 7 },
+    { type: 'save-here' },
     { type: 'job', srcUrl },
     { srcUrl },
     { type: 'enhance', srcUrl },

@@ -71,7 +71,12 @@ export type ContentRequest =
    * Firefox holds an update back until every page is handed back (background/update.ts): the frame
    * puts its images back and stops, as a copy Chrome cut off from its extension does (content/main.ts).
    */
-  | { type: 'retire' };
+  | { type: 'retire' }
+  /**
+   * Chrome, a private window: the frame downloads the enhanced image itself (the worker's downloads
+   * API would save it in the regular profile, see saveHere in content/enhanced-data-url.ts).
+   */
+  | { type: 'save-here'; srcUrl: string };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -95,6 +100,7 @@ export interface ContentResponses {
   ping: { alive: true; watching: boolean };
   'report-counts': void;
   retire: void;
+  'save-here': { saved: boolean };
 }
 
 // ---- content script, popup, options -> service worker (runtime.sendMessage) ----
@@ -328,7 +334,7 @@ export function isContentRequest(message: unknown): message is ContentRequest {
     const { scale, settings } = message as { scale?: unknown; settings?: unknown };
     return typeof scale === 'number' && isJobSettings(settings);
   }
-  return type === 'restore';
+  return type === 'restore' || type === 'save-here';
 }
 
 export function isPageRequest(message: unknown): message is Extract<ContentRequest, { type: 'enhance-all' | 'restore-all' }> {

@@ -136,6 +136,17 @@ describe('Enhance x2 / x4 on good images', () => {
     expect(download.bytes).toBeGreaterThan(10_000);
   });
 
+  // A private window's save: what the worker asks of the page there, asked here (Playwright opens no private window with an extension).
+  it("saves from the page itself where the worker's downloads would land in the regular profile (a Chrome private window)", async () => {
+    const src = await currentSrc(page, 'bird');
+    const downloaded = page.waitForEvent('download');
+    expect(await browser.worker.evaluate(([tab, url]) => chrome.tabs.sendMessage(tab, { type: 'save-here', srcUrl: url }, { frameId: 0 }), [tabId, src] as const)).toEqual({ saved: true });
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toBe('birdx4-enhanced.png');
+    const bytes = readFileSync(await download.path());
+    expect(bytes.length).toBe(await page.evaluate(async (url) => (await (await fetch(url)).blob()).size, src));
+  });
+
   it('saves a large enhanced image whole (a PNG of megabytes, from the worker as a data: URL)', async () => {
     const saving = await browser.context.newPage();
     watchPageProblems(saving, pageProblems);
