@@ -149,14 +149,7 @@ export function lendMarkup(images: HTMLImageElement[]): () => void {
     const original = enhanced.get(img);
     return original ? [{ img, original }] : [];
   });
-  for (const { img, original } of lent) {
-    for (const { element, srcset, sizes } of original.sources) {
-      setOrRemove(element, 'srcset', srcset);
-      setOrRemove(element, 'sizes', sizes);
-    }
-    setOrRemove(img, 'srcset', original.attributes.srcset);
-    setOrRemove(img, 'sizes', original.attributes.sizes);
-  }
+  for (const { img, original } of lent) showPageAttributes(img, original, false);
   return () => {
     for (const { img, original } of lent) {
       if (enhanced.get(img) !== original) continue;
@@ -194,6 +187,13 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
   const original = enhanced.get(img);
   if (!original) return null;
   enhanced.delete(img);
+  showPageAttributes(img, original, onlyOurs);
+  selectAgain(img);
+  return original;
+}
+
+/** The page's srcset and sizes on the image and its <source>s; `onlyOurs` leaves those the page changed since the swap. */
+function showPageAttributes(img: HTMLImageElement, original: Original, onlyOurs: boolean): void {
   const putBack = (element: Element, name: 'srcset' | 'sizes', value: string | null) => {
     if (!onlyOurs || element.getAttribute(name) === original.shown[name]) setOrRemove(element, name, value);
   };
@@ -203,8 +203,6 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
   }
   putBack(img, 'srcset', original.attributes.srcset);
   putBack(img, 'sizes', original.attributes.sizes);
-  selectAgain(img);
-  return original;
 }
 
 /**

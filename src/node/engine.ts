@@ -84,10 +84,10 @@ async function modelFor(options: NodeUpscaleOptions): Promise<ModelEntry> {
  */
 export async function upscalePng(bytes: Buffer, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
   const model = await modelFor(options);
+  // A PNG whose header is cut short has no size to check, and no pixels either: decodePng refuses it.
   const size = headerSize(bytes);
   if (size) checkImageSize(size.width, size.height, model.scale, MAX_INPUT_PIXELS);
   const image = decodePng(bytes);
-  checkImageSize(image.width, image.height, model.scale, MAX_INPUT_PIXELS);
   const runner = await createRunner(model, options.modelFile ? resolve(options.modelFile) : undefined);
   const out = await upscaleImage(image, runner, { maxTile: options.maxTile ?? DEFAULT_SETTINGS.maxTile, overlap: DEFAULT_OVERLAP });
   return { image: out, model };

@@ -2,7 +2,7 @@
  * What `npm run upscale` is asked to do, read from its arguments, and its failures in words for a
  * terminal: the engine's messages speak of the browser (settings, pages), which a file has none of.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnhanceError, textOf } from '../core/errors';
@@ -62,8 +62,10 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
   const [input, output] = positionals.map((path) => resolve(cwd, path));
   const modelFile = values.model === undefined ? undefined : resolve(cwd, values.model);
   for (const file of [input, modelFile]) {
-    if (file !== undefined && !existsSync(file)) throw new UsageError(`there is no file ${file}`);
-    if (file !== undefined && !statSync(file).isFile()) throw new UsageError(`${file} is not a file`);
+    if (file === undefined) continue;
+    const found = statSync(file, { throwIfNoEntry: false });
+    if (!found) throw new UsageError(`there is no file ${file}`);
+    if (!found.isFile()) throw new UsageError(`${file} is not a file`);
   }
   if (input === output) throw new UsageError('the output would overwrite the input: give it another name');
   const folder = dirname(output);
