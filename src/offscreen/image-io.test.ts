@@ -66,4 +66,47 @@ describe('refererHook', () => {
     );
     await expect(withReferer('https://img.example/a.png', 'https://page.example/', () => Promise.resolve('bytes'))).resolves.toBe('bytes');
   });
+
+  /** The background's rules as a table: what a request for a URL would carry while it runs. */
+  function ruleTable() {
+    const rules = new Map<number, { url: string; referer: string }>();
+    let next = 0;
+    const withReferer = refererHook(
+      (url, referer) => {
+        rules.set(++next, { url, referer });
+        return Promise.resolve(next);
+      },
+      (id) => {
+        rules.delete(id);
+        return Promise.resolve();
+      },
+    );
+    const referersFor = (url: string) => [...rules.values()].filter((rule) => rule.url === url).map((rule) => rule.referer);
+    return { withReferer, referersFor };
+  }
+
+  it('lets requests for one URL take turns, so each carries only its own Referer', async () => {
+    const { withReferer, referersFor } = ruleTable();
+    const url = 'https://img.example/a.png';
+    const seen = (referer: string) => withReferer(url, referer, async () => {
+      await wait(20);
+      return referersFor(url);
+    });
+    const [first, second] = await Promise.all([seen('https://one.example/'), seen('https://two.example/')]);
+    expect(first).toEqual(['https://one.example/']);
+    expect(second).toEqual(['https://two.example/']);
+    expect(referersFor(url)).toEqual([]);
+  });
+
+  it('does not hold up other URLs, and a failed request hands the turn on', async () => {
+    const { withReferer, referersFor } = ruleTable();
+    const url = 'https://img.example/a.png';
+    let release = () => {};
+    const held = withReferer(url, 'https://one.example/', () => new Promise<void>((resolve) => (release = resolve)));
+    await expect(withReferer('https://img.example/b.png', 'https://two.example/', () => Promise.resolve('other'))).resolves.toBe('other');
+    release();
+    await held;
+    await expect(withReferer(url, 'https://one.example/', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    await expect(withReferer(url, 'https://two.example/', () => Promise.resolve(referersFor(url)))).resolves.toEqual(['https://two.example/']);
+  });
 });

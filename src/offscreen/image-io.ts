@@ -10,15 +10,27 @@ export type WithReferer = <T>(url: string, referer: string, request: () => Promi
  * A WithReferer from the two steps of the background's rule: add it for the URL, drop it after the
  * request. A rule that could not be dropped (the worker restarting) is logged, not the request's
  * failure: its download has its answer, and the worker's rules for the engine end with the session.
+ * Requests for one URL take turns: the rules cannot tell the engine's requests apart, so two pages
+ * of different sites asking for the same image at once would both get whichever Referer won.
  */
 export function refererHook(add: (url: string, referer: string) => Promise<number>, drop: (ruleId: number) => Promise<void>): WithReferer {
-  return async (url, referer, request) => {
-    const ruleId = await add(url, referer);
-    try {
-      return await request();
-    } finally {
-      await drop(ruleId).catch((error: unknown) => logError('referer rule', error));
-    }
+  const turns = new Map<string, Promise<unknown>>();
+  return (url, referer, request) => {
+    const withRule = async () => {
+      const ruleId = await add(url, referer);
+      try {
+        return await request();
+      } finally {
+        await drop(ruleId).catch((error: unknown) => logError('referer rule', error));
+      }
+    };
+    const result = (turns.get(url) ?? Promise.resolve()).then(withRule);
+    const turn = result.catch(() => undefined);
+    turns.set(url, turn);
+    void turn.then(() => {
+      if (turns.get(url) === turn) turns.delete(url);
+    });
+    return result;
   };
 }
 
