@@ -93,6 +93,7 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
         "hr_patch": None if _arg(args, "patch", int) is None else _arg(args, "patch", int) * cfg.scale,
         "peak_lr": _arg(args, "lr", float),
         "warmup": _arg(args, "warmup", int),
+        "texture_crops": _arg(args, "texture_crops", int) or 1,
         "ema": _arg(args, "ema", float) or None,  # the decay of the weight average best.pt keeps; None: live weights
         "seed": _arg(args, "seed", int),
         "threads": _arg(args, "threads", int),

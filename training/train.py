@@ -134,6 +134,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--ema", type=float, default=0.0,
                     help="also keep a moving average of the weights with this decay (e.g. 0.999); Set5 then scores it, "
                          "and best.pt keeps it (0: off)")
+    ap.add_argument("--texture-crops", type=int, default=1,
+                    help="draw this many crops (image and position) per patch and keep the busiest (1: uniform crops)")
     return ap.parse_args()
 
 
@@ -176,7 +178,7 @@ def main() -> None:
         else:
             print("the checkpoint has no weight average: it starts from the resumed weights", flush=True)
 
-    sampler = PatchSampler(pairs, args.scale, args.patch)
+    sampler = PatchSampler(pairs, args.scale, args.patch, args.texture_crops)
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # one patch size: let cuDNN pick its fastest kernels once
         model = model.to(memory_format=torch.channels_last)
