@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** A browser with session storage, a badge, and the tab events' listeners kept to fire by hand. */
+const fake = vi.hoisted(() => ({
+  session: new Map<string, unknown>(),
+  listeners: {} as Record<string, (...args: never[]) => void>,
+  asked: [] as number[],
+  badges: new Map<number, string>(),
+}));
+vi.mock('webextension-polyfill', () => {
+  const event = (name: string) => ({ addListener: (listener: (...args: never[]) => void) => (fake.listeners[name] = listener) });
+  return {
+    default: {
+      runtime: { getManifest: () => ({ action: { default_title: 'Enhance' } }) },
+      action: {
+        setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void fake.badges.set(tabId, text),
+        setTitle: async () => undefined,
+      },
+      storage: {
+        session: {
+          get: async (key: string | null) =>
+            key === null ? Object.fromEntries(fake.session) : fake.session.has(key) ? { [key]: fake.session.get(key) } : {},
+          set: async (items: Record<string, unknown>) => Object.entries(items).forEach(([key, value]) => fake.session.set(key, value)),
+          remove: async (key: string) => void fake.session.delete(key),
+        },
+      },
+      tabs: {
+        onRemoved: event('removed'),
+        onReplaced: event('replaced'),
+        onUpdated: event('updated'),
+        sendMessage: async (tabId: number) => void fake.asked.push(tabId),
+      },
+    },
+  };
+});
+
+const { followTabs } = await import('./tab-life');
+const { allTabsCounts, recordFrameCounts } = await import('./tab-counts-store');
+
+const counted = (tabId: number, enhanced: number) =>
+  recordFrameCounts(tabId, { frameId: 0, documentId: `doc-${tabId}`, tabUrl: `https://site.example/${tabId}`, counts: { enhanced, queued: 0, failed: 0 } });
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+followTabs();
+
+beforeEach(() => {
+  fake.session.clear();
+  fake.asked.length = 0;
+  fake.badges.clear();
+});
+
+describe('followTabs', () => {
+  it("drops a replaced tab's counts from the totals and asks the tab that took its place to count", async () => {
+    await counted(1, 3);
+    await counted(2, 2);
+    fake.listeners.replaced(5 as never, 1 as never);
+    await settled();
+    expect(await allTabsCounts()).toEqual({ enhanced: 2, queued: 0, failed: 0 });
+    expect(fake.asked).toEqual([5]);
+    expect(fake.badges.get(5)).toBe('');
+  });
+
+  it("drops a closed tab's counts", async () => {
+    await counted(1, 3);
+    fake.listeners.removed(1 as never);
+    await settled();
+    expect(await allTabsCounts()).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+
+  it('recounts a tab that shows another page, and leaves one that stayed on its page alone', async () => {
+    await counted(1, 3);
+    fake.listeners.updated(1 as never, { url: 'https://site.example/1#part' } as never);
+    await settled();
+    expect(fake.asked).toEqual([]);
+    fake.listeners.updated(1 as never, { url: 'https://site.example/other' } as never);
+    await settled();
+    expect(fake.asked).toEqual([1]);
+    expect(await allTabsCounts()).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+});

@@ -1,0 +1,37 @@
+/** A tab's counts follow its life: forgotten when it closes, is replaced, or shows another page. */
+import browser from 'webextension-polyfill';
+import type { ContentRequest } from '../shared/protocol';
+import { logError } from '../shared/log';
+import { showCounts } from './badge';
+import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
+
+/**
+ * The tab's counts were forgotten: the frames there now say what they hold. A single-page app that
+ * changed its URL keeps its document and its enhanced images; a reloaded page's frames hold none
+ * yet (and report on their own later); a page without our script has nothing to say.
+ */
+async function recount(tabId: number): Promise<void> {
+  await browser.tabs.sendMessage(tabId, { type: 'report-counts' } satisfies ContentRequest).catch(() => undefined);
+  await showCounts(tabId, await tabCounts(tabId));
+}
+
+const logged = (step: Promise<unknown>) => step.catch((error: unknown) => logError('tab counts', error));
+
+export function followTabs(): void {
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void logged(forgetTab(tabId));
+  });
+  // Chrome swaps in a tab it loaded out of sight (a prerendered page) under a new id: the old id
+  // closes without onRemoved, and its counts would stay in the popup's totals for the session.
+  // The new tab's frames counted themselves under the id they had then: they say it again.
+  browser.tabs.onReplaced.addListener((addedTabId, removedTabId) => {
+    void logged(forgetTab(removedTabId).then(() => recount(addedTabId)));
+  });
+  browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+    // A new URL (a link, or a single-page app's history.pushState) is told at once; a reload, which
+    // keeps the URL, once it is complete, when the old document and its frames are surely gone.
+    const forgetting =
+      changeInfo.url !== undefined ? forgetTabIfOtherPage(tabId, changeInfo.url) : changeInfo.status === 'complete' ? forgetTabIfCounted(tabId) : undefined;
+    if (forgetting) void logged(forgetting.then((forgotten) => (forgotten ? recount(tabId) : undefined)));
+  });
+}
