@@ -2,6 +2,7 @@
 import browser, { type Menus, type Tabs } from 'webextension-polyfill';
 import { textOf } from '../core/errors';
 import { logError } from '../shared/log';
+import type { ContentRequest, ContentResponses } from '../shared/protocol';
 import { showFailure } from './badge';
 import { restore, saveEnhanced, upscale } from './enhance-api';
 
@@ -33,6 +34,31 @@ export function hideEnhancedItemsOnStart(): void {
 /** Called from the content script's contextmenu event, before the menu is shown. */
 export async function showEnhancedItems(enhanced: boolean): Promise<void> {
   await Promise.all([RESTORE, SAVE].map((id) => browser.contextMenus.update(id, { visible: enhanced })));
+}
+
+/**
+ * Firefox tells when a menu shows and can redraw it: the image's frame says whether the image
+ * right-clicked is one of ours, and Restore and Save are set to match in the open menu. The
+ * pointer's updates from the page usually land before the menu is built, but not always (the
+ * background page asleep, a busy page); Chrome has neither event nor redraw.
+ */
+export function settleEnhancedItemsWhenShown(): void {
+  browser.contextMenus.onShown.addListener((info, tab) => {
+    if (!info.contexts.includes('image') || tab.id === undefined) return;
+    // Firefox gives the frame (its types leave it out).
+    const { frameId = 0 } = info as { frameId?: number };
+    const shownEnhanced = info.menuIds.includes(RESTORE);
+    // Straight to the frame, no script injected: a page without our script holds none of our images.
+    const asked = browser.tabs.sendMessage(tab.id, { type: 'menu-target' } satisfies ContentRequest, { frameId }) as Promise<ContentResponses['menu-target']>;
+    asked
+      .catch(() => ({ enhanced: false }))
+      .then(async ({ enhanced }) => {
+        if (enhanced === shownEnhanced) return;
+        await showEnhancedItems(enhanced);
+        await browser.contextMenus.refresh();
+      })
+      .catch((error: unknown) => logError('menus', error));
+  });
 }
 
 export async function onMenuClick(info: Menus.OnClickData, tab: Tabs.Tab | undefined): Promise<void> {

@@ -7,7 +7,7 @@ import { giveDragsPageFiles } from './drag-data';
 import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
-import { followPointer, imagesChanged } from './menu-state';
+import { followPointer, imagesChanged, menuTargetEnhanced } from './menu-state';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
 
@@ -98,6 +98,8 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return retire();
     case 'save-here':
       return { saved: saveHere(request.srcUrl) };
+    case 'menu-target':
+      return { enhanced: menuTargetEnhanced() };
   }
 }
 

@@ -17,6 +17,8 @@ import { originalOf } from './swap';
 let told = false;
 /** The image under the pointer, while it is on one. */
 let hovered: HTMLImageElement | null = null;
+/** The image the last context menu in this frame was opened on. */
+let menuTarget: HTMLImageElement | null = null;
 
 function tell(enhanced: boolean, always = false): void {
   if (enhanced === told && !always) return;
@@ -81,6 +83,7 @@ export function followPointer(): () => void {
     'contextmenu',
     (event) => {
       const target = imageUnder(event);
+      menuTarget = target;
       if (target) tell(isEnhanced(target), true);
     },
     { capture: true, signal },
@@ -91,4 +94,9 @@ export function followPointer(): () => void {
 /** Our images changed (a swap, a restore): the pointer may rest on one of them, and no pointer event follows. */
 export function imagesChanged(): void {
   if (hovered) tell(isEnhanced(hovered));
+}
+
+/** Firefox asks once the menu shows (see the 'menu-target' request): is its image one of ours? */
+export function menuTargetEnhanced(): boolean {
+  return isEnhanced(menuTarget);
 }

@@ -61,6 +61,7 @@ describe('isContentRequest', () => {
     { type: 'report-counts' },
     { type: 'retire' },
     { type: 'save-here', srcUrl },
+    { type: 'menu-target' },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));

@@ -76,7 +76,13 @@ export type ContentRequest =
    * Chrome, a private window: the frame downloads the enhanced image itself (the worker's downloads
    * API would save it in the regular profile, see saveHere in content/enhanced-data-url.ts).
    */
-  | { type: 'save-here'; srcUrl: string };
+  | { type: 'save-here'; srcUrl: string }
+  /**
+   * Firefox, a menu just opened on an image of this frame (menus.onShown): is the image last
+   * right-clicked here one of ours? The worker then shows Restore and Save to match and redraws the
+   * open menu, which the pointer's updates (content/menu-state.ts) may have reached too late.
+   */
+  | { type: 'menu-target' };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -92,7 +98,6 @@ export interface EnhanceOutcome {
 export interface ContentResponses {
   enhance: EnhanceOutcome;
   restore: { restored: number };
-  /** `original`: the page's URL the result was made from (the menu's srcUrl is our blob's). */
   /** Images queued by this call. */
   'enhance-all': { queued: number };
   'restore-all': { restored: number };
@@ -101,6 +106,7 @@ export interface ContentResponses {
   'report-counts': void;
   retire: void;
   'save-here': { saved: boolean };
+  'menu-target': { enhanced: boolean };
 }
 
 // ---- content script, popup, options -> service worker (runtime.sendMessage) ----
@@ -327,7 +333,7 @@ export function isContentRequest(message: unknown): message is ContentRequest {
   if (typeof message !== 'object' || message === null) return false;
   if (isPageRequest(message)) return true;
   const bare = (message as { type?: unknown }).type;
-  if (bare === 'ping' || bare === 'report-counts' || bare === 'retire') return true;
+  if (bare === 'ping' || bare === 'report-counts' || bare === 'retire' || bare === 'menu-target') return true;
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
   if (typeof srcUrl !== 'string') return false;
   if (type === 'enhance') {
