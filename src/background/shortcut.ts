@@ -1,6 +1,7 @@
 /** The keyboard shortcut (manifest "commands"): auto-enhance on or off for the active tab's site. */
 import browser, { type Tabs } from 'webextension-polyfill';
 import { messageOf, textOf } from '../core/errors';
+import { displayHost } from '../shared/display-origin';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
 import { showFailure, showNotice } from './badge';
@@ -42,6 +43,6 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
     await showFailure(tabId, `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${textOf(error)}`);
     return null;
   }
-  await showNotice(tabId, on ? 'on' : 'off', `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${new URL(origin).host}`, () => tabCounts(tabId));
+  await showNotice(tabId, on ? 'on' : 'off', `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${displayHost(origin)}`, () => tabCounts(tabId));
   return on;
 }

@@ -4,10 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { TabCounts } from '../shared/protocol';
-import { isOtherPage, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
-
-const PREFIX = 'tab-counts:';
-const keyOf = (tabId: number) => `${PREFIX}${tabId}`;
+import { isOtherPage, sumCounts, TAB_COUNTS_PREFIX, tabCountsKey, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
 /**
  * Read-modify-write steps run one after another: frames of one tab report at the same time, and
@@ -21,7 +18,7 @@ function serially<T>(step: () => Promise<T>): Promise<T> {
 }
 
 async function recordOf(tabId: number): Promise<TabRecord | undefined> {
-  const key = keyOf(tabId);
+  const key = tabCountsKey(tabId);
   return (await browser.storage.session.get(key))[key] as TabRecord | undefined;
 }
 
@@ -29,13 +26,13 @@ async function recordOf(tabId: number): Promise<TabRecord | undefined> {
 export function recordFrameCounts(tabId: number, report: FrameReport): Promise<TabCounts> {
   return serially(async () => {
     const record = withFrameReport(await recordOf(tabId), report);
-    await browser.storage.session.set({ [keyOf(tabId)]: record });
+    await browser.storage.session.set({ [tabCountsKey(tabId)]: record });
     return tabTotal(record);
   });
 }
 
 export function forgetTab(tabId: number): Promise<void> {
-  return serially(() => browser.storage.session.remove(keyOf(tabId)));
+  return serially(() => browser.storage.session.remove(tabCountsKey(tabId)));
 }
 
 /** Forgets the tab's counts when it shows another page; resolves with whether it did. */
@@ -43,7 +40,7 @@ export function forgetTabIfOtherPage(tabId: number, url: string): Promise<boolea
   return serially(async () => {
     const record = await recordOf(tabId);
     if (record === undefined || !isOtherPage(record, url)) return false;
-    await browser.storage.session.remove(keyOf(tabId));
+    await browser.storage.session.remove(tabCountsKey(tabId));
     return true;
   });
 }
@@ -53,7 +50,7 @@ export function forgetTabIfCounted(tabId: number): Promise<boolean> {
   return serially(async () => {
     const record = await recordOf(tabId);
     if (record === undefined) return false;
-    await browser.storage.session.remove(keyOf(tabId));
+    await browser.storage.session.remove(tabCountsKey(tabId));
     const { enhanced, queued, failed } = tabTotal(record);
     return enhanced + queued + failed > 0;
   });
@@ -67,7 +64,7 @@ export function tabCounts(tabId: number): Promise<TabCounts> {
 export function allTabsCounts(): Promise<TabCounts> {
   return serially(async () => {
     const stored = await browser.storage.session.get(null);
-    const records = Object.entries(stored).filter(([key]) => key.startsWith(PREFIX));
+    const records = Object.entries(stored).filter(([key]) => key.startsWith(TAB_COUNTS_PREFIX));
     return sumCounts(records.map(([, record]) => tabTotal(record as TabRecord)));
   });
 }

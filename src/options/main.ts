@@ -65,11 +65,19 @@ function showErrors(errors: Extract<FormResult, { ok: false }>['errors']): void 
 }
 
 async function save(settings: Partial<Settings>, done: string): Promise<void> {
+  const limitBefore = shown.cacheLimitBytes;
   const saved = await saveSettings(settings);
   fill(saved);
   formStatus.textContent = done;
-  // A lowered limit frees the space now, not at the next job.
-  showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
+  // A lowered limit frees the space now, not at the next job; other changes leave the engine be
+  // (asking it starts it). The settings are saved whatever the trim's fate: it says so on its own.
+  if (saved.cacheLimitBytes >= limitBefore) return;
+  try {
+    showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
+  } catch (error) {
+    logError('trim cache', error);
+    formStatus.textContent = `${done} The cache could not be trimmed to the new limit now (${error instanceof Error ? error.message : String(error)}); the next enhanced image trims it.`;
+  }
 }
 
 function showUsage(usage: CacheUsage): void {

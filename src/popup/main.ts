@@ -8,6 +8,7 @@ import { logError } from '../shared/log';
 import type { TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
+import { tabCountsKey } from '../background/frame-counts';
 import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -91,9 +92,11 @@ async function start(): Promise<void> {
     });
   };
 
-  // Counts live in storage.session and switches and settings in storage.sync: any change there
-  // may be this tab's, so the popup stays current while it is open without polling.
-  browser.storage.onChanged.addListener(refreshLogged);
+  // Counts live in storage.session and switches and settings in storage.sync: the popup follows
+  // them while it is open, without polling; other tabs' counts change often and are not its.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'session' || Object.hasOwn(changes, tabCountsKey(tabId))) refreshLogged();
+  });
   // A tab that goes to another page changes no storage when neither page has counts to keep: the
   // popup opened while it loaded would show, and switch, the site it left.
   browser.tabs.onUpdated.addListener((updatedId, change) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePunycode, displayOrigin } from './display-origin';
+import { decodePunycode, displayHost, displayOrigin } from './display-origin';
 
 describe('decodePunycode', () => {
   // RFC 3492's and the browsers' own encodings: URL gives the ASCII form of each Unicode name.
@@ -33,5 +33,15 @@ describe('displayOrigin', () => {
     ['not an origin', 'not an origin'],
   ])('%s -> %s', (origin, shown) => {
     expect(displayOrigin(origin)).toBe(shown);
+  });
+});
+
+describe('displayHost', () => {
+  it.each([
+    ['https://xn--mnchen-3ya.de', 'münchen.de'],
+    ['http://shop.xn--bcher-kva.example:8080', 'shop.bücher.example:8080'],
+    ['https://xn--pple-43d.com', 'xn--pple-43d.com'],
+  ])('%s -> %s', (origin, shown) => {
+    expect(displayHost(origin)).toBe(shown);
   });
 });

@@ -89,8 +89,8 @@ function displayLabel(label: string): string {
   return decoded !== null && readsTrue(decoded) ? decoded : label;
 }
 
-/** `https://xn--mnchen-3ya.de:8080` -> `https://münchen.de:8080`; anything else as given. */
-export function displayOrigin(origin: string): string {
+/** `https://xn--mnchen-3ya.de:8080` -> `münchen.de:8080`: the host as a person reads it (a URL would encode it again); anything else as given. */
+export function displayHost(origin: string): string {
   let url: URL;
   try {
     url = new URL(origin);
@@ -98,5 +98,16 @@ export function displayOrigin(origin: string): string {
     return origin;
   }
   const host = url.hostname.split('.').map(displayLabel).join('.');
-  return `${url.protocol}//${host}${url.port ? `:${url.port}` : ''}`;
+  return `${host}${url.port ? `:${url.port}` : ''}`;
+}
+
+/** `https://xn--mnchen-3ya.de:8080` -> `https://münchen.de:8080`; anything else as given. */
+export function displayOrigin(origin: string): string {
+  let protocol: string;
+  try {
+    protocol = new URL(origin).protocol;
+  } catch {
+    return origin;
+  }
+  return `${protocol}//${displayHost(origin)}`;
 }

@@ -1,6 +1,6 @@
 /** The per-site auto-enhance switches in storage.sync (they follow the user), always read through the parser. */
 import browser from 'webextension-polyfill';
-import { isAutoEnabled, LEGACY_SITE_SWITCHES_KEY, originOf, parseSiteSwitches, siteKey, siteSwitchesFromStorage, type SiteSwitches } from './site-switches';
+import { isAutoEnabled, LEGACY_SITE_SWITCHES_KEY, originOf, siteSwitchChange, siteSwitchesFromStorage, type SiteSwitches } from './site-switches';
 
 export async function loadSiteSwitches(): Promise<SiteSwitches> {
   return siteSwitchesFromStorage(await browser.storage.sync.get(null));
@@ -10,22 +10,14 @@ export async function isSiteAuto(origin: string): Promise<boolean> {
   return isAutoEnabled(await loadSiteSwitches(), origin);
 }
 
-/** The legacy map, if still stored, becomes one item per site. */
-async function moveLegacyMap(): Promise<void> {
-  const stored = (await browser.storage.sync.get(LEGACY_SITE_SWITCHES_KEY))[LEGACY_SITE_SWITCHES_KEY];
-  if (stored === undefined) return;
-  const items = Object.fromEntries(Object.keys(parseSiteSwitches(stored)).map((origin) => [siteKey(origin), true]));
-  await browser.storage.sync.set(items);
-  await browser.storage.sync.remove(LEGACY_SITE_SWITCHES_KEY);
-}
-
 /** Throws on anything but a canonical web origin: the parser would silently drop it on the next read. */
 export async function setSiteAuto(origin: string, on: boolean): Promise<void> {
   if (originOf(origin) !== origin) throw new Error(`not a web origin: ${origin}`);
   try {
-    await moveLegacyMap();
-    if (on) await browser.storage.sync.set({ [siteKey(origin)]: true });
-    else await browser.storage.sync.remove(siteKey(origin));
+    const legacy = (await browser.storage.sync.get(LEGACY_SITE_SWITCHES_KEY))[LEGACY_SITE_SWITCHES_KEY];
+    const change = siteSwitchChange(origin, on, legacy);
+    if ('set' in change) await browser.storage.sync.set(change.set);
+    else await browser.storage.sync.remove(change.remove);
   } catch (error) {
     // storage.sync holds at most 512 items: about 500 sites beside the settings.
     if (/quota|MAX_ITEMS/i.test(String(error))) {

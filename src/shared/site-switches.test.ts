@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enabledOrigins, isAutoEnabled, isSiteSwitchKey, originOf, parseSiteSwitches, siteKey, siteSwitchesFromStorage } from './site-switches';
+import { enabledOrigins, isAutoEnabled, isSiteSwitchKey, originOf, parseSiteSwitches, siteKey, siteSwitchChange, siteSwitchesFromStorage } from './site-switches';
 
 describe('originOf', () => {
   it.each([
@@ -82,6 +82,11 @@ describe('enabledOrigins', () => {
     expect(enabledOrigins(switches)).toEqual(['https://a.example', 'http://b.example', 'https://b.example:8443', 'https://zebra.example']);
   });
 
+  it('sorts international names as they are shown, not by their encoded form', () => {
+    const switches = { 'https://nike.example': true, 'https://xn--mnchen-3ya.example': true, 'https://apple.example': true };
+    expect(enabledOrigins(switches)).toEqual(['https://apple.example', 'https://xn--mnchen-3ya.example', 'https://nike.example']);
+  });
+
   it('leaves out entries that are not switched on', () => {
     expect(enabledOrigins({ 'https://a.example': false, 'https://b.example': true })).toEqual(['https://b.example']);
   });
@@ -100,6 +105,26 @@ describe('siteSwitchesFromStorage', () => {
     };
     expect(siteSwitchesFromStorage(items)).toEqual({ 'https://a.example': true, 'https://b.example': true });
     expect(siteSwitchesFromStorage({})).toEqual({});
+  });
+
+  it("lets a site's item switch off a site the legacy map has on", () => {
+    const items = { autoSites: { 'https://b.example': true, 'https://c.example': true }, [siteKey('https://b.example')]: false };
+    expect(siteSwitchesFromStorage(items)).toEqual({ 'https://c.example': true });
+  });
+});
+
+describe('siteSwitchChange', () => {
+  const legacy = { 'https://old.example': true };
+
+  it('switches on with the site item, whatever the legacy map holds', () => {
+    expect(siteSwitchChange('https://a.example', true, undefined)).toEqual({ set: { [siteKey('https://a.example')]: true } });
+    expect(siteSwitchChange('https://old.example', true, legacy)).toEqual({ set: { [siteKey('https://old.example')]: true } });
+  });
+
+  it('switches off by removing the item, or by an item that says off where the legacy map, left for older versions, has the site on', () => {
+    expect(siteSwitchChange('https://a.example', false, undefined)).toEqual({ remove: siteKey('https://a.example') });
+    expect(siteSwitchChange('https://a.example', false, legacy)).toEqual({ remove: siteKey('https://a.example') });
+    expect(siteSwitchChange('https://old.example', false, legacy)).toEqual({ set: { [siteKey('https://old.example')]: false } });
   });
 
   it('tells which changed items concern it', () => {

@@ -4,10 +4,18 @@
  * one item met storage.sync's 8 KB per item at about 220 sites, and two devices switching
  * different sites at once kept only one of them. Pure: the storage calls are the caller's.
  */
+import { displayHost } from './display-origin';
 
-/** The item of one site switched on: `autoSite:https://example.com` -> true. */
+/**
+ * The item of one site: `autoSite:https://example.com` -> true when switched on. False only where
+ * the legacy map has the site on: the item switches it off above the map.
+ */
 export const SITE_KEY_PREFIX = 'autoSite:';
-/** Where versions before 1 item per site kept the whole map; read, and moved out on the next switch. */
+/**
+ * Where versions before one item per site kept the whole map; read beneath the items, and never
+ * written again: a device still on such a version reads it until it updates (removing it switched
+ * every site off there).
+ */
 export const LEGACY_SITE_SWITCHES_KEY = 'autoSites';
 
 export const siteKey = (origin: string): string => `${SITE_KEY_PREFIX}${origin}`;
@@ -35,9 +43,12 @@ export function isAutoEnabled(switches: SiteSwitches, origin: string): boolean {
   return Object.hasOwn(switches, origin) && switches[origin] === true;
 }
 
-/** The origins switched on, for a list a person reads: by host name, then by the rest of the origin. */
+/**
+ * The origins switched on, for a list a person reads: by host name as shown (münchen.de among the
+ * m's, not at xn--), then by the rest of the origin.
+ */
 export function enabledOrigins(switches: SiteSwitches): string[] {
-  const hostOf = (origin: string) => new URL(origin).hostname;
+  const hostOf = (origin: string) => displayHost(origin).replace(/:\d+$/, '');
   return Object.keys(switches)
     .filter((origin) => isAutoEnabled(switches, origin))
     .sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.localeCompare(b));
@@ -56,13 +67,24 @@ export function parseSiteSwitches(raw: unknown): SiteSwitches {
   return switches;
 }
 
-/** The switches from all of storage.sync's items: one item per site, and the legacy map where still there. */
+/** The switches from all of storage.sync's items: the legacy map where still there, each site's item over it. */
 export function siteSwitchesFromStorage(items: Record<string, unknown>): SiteSwitches {
   const switches = parseSiteSwitches(items[LEGACY_SITE_SWITCHES_KEY]);
   for (const [key, value] of Object.entries(items)) {
     if (!key.startsWith(SITE_KEY_PREFIX)) continue;
     const origin = key.slice(SITE_KEY_PREFIX.length);
-    if (value === true && originOf(origin) === origin) switches[origin] = true;
+    if (originOf(origin) !== origin) continue;
+    if (value === true) switches[origin] = true;
+    else if (value === false) delete switches[origin];
   }
   return switches;
+}
+
+/**
+ * The storage.sync change that switches `origin`: on, its item; off, its item gone, or false where
+ * the legacy map (`legacy`, as stored) has the site on, which the item must override.
+ */
+export function siteSwitchChange(origin: string, on: boolean, legacy: unknown): { set: Record<string, boolean> } | { remove: string } {
+  if (on) return { set: { [siteKey(origin)]: true } };
+  return isAutoEnabled(parseSiteSwitches(legacy), origin) ? { set: { [siteKey(origin)]: false } } : { remove: siteKey(origin) };
 }

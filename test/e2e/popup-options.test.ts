@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, settingsFromStorage } from '../../src/shared/settings';
+import { enabledOrigins, siteSwitchesFromStorage } from '../../src/shared/site-switches';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
 import { enhanceById, toolbarAction, watchPageProblems } from './page-helpers';
@@ -128,9 +129,10 @@ describe('popup', () => {
     await idnPage.close();
   });
 
-  it('switches a site on when hundreds already are (more than one synced item could hold), and moves the old single-item list out', async () => {
-    // As older versions stored them: one map, under one item.
-    await browser.worker.evaluate(() => chrome.storage.sync.set({ autoSites: { 'https://old-a.example': true, 'https://old-b.example': true } }));
+  it('switches a site on when hundreds already are (more than one synced item could hold), and leaves the old single-item list to devices still on an older version', async () => {
+    // As older versions stored them: one map, under one item, which such a device still reads alone.
+    const legacy = { 'https://old-a.example': true, 'https://old-b.example': true };
+    await browser.worker.evaluate((map) => chrome.storage.sync.set({ autoSites: map }), legacy);
     const many = Array.from({ length: 300 }, (_, i) => `https://site-${i}.example`);
     // One write: storage.sync allows 120 a minute.
     await browser.worker.evaluate((origins) => chrome.storage.sync.set(Object.fromEntries(origins.map((o) => [`autoSite:${o}`, true]))), many);
@@ -138,14 +140,23 @@ describe('popup', () => {
     const toggle = popup.getByRole('switch', { name: 'Auto-enhance this site' });
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
     await toggle.check();
-    await expect.poll(sitesOn).toHaveLength(303);
-    expect(await sitesOn()).toEqual(expect.arrayContaining([site.origin, 'https://old-a.example', 'https://old-b.example']));
-    expect(await synced('autoSites')).toBeUndefined();
+    await expect.poll(sitesOn).toHaveLength(301);
+    const switchedOn = async () => enabledOrigins(siteSwitchesFromStorage(await browser.worker.evaluate(() => chrome.storage.sync.get(null))));
+    expect(await switchedOn()).toEqual(expect.arrayContaining([site.origin, 'https://old-a.example', 'https://old-b.example']));
+    expect(await synced('autoSites')).toEqual(legacy);
     expect(await popup.locator('#message').textContent()).toBe('');
     await popup.reload();
     await expect.poll(() => toggle.isChecked()).toBe(true);
 
-    await browser.worker.evaluate(async () => chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key.startsWith('autoSite:'))));
+    // A site on only in the old list switches off above it; the list stays as the older device knows it.
+    await browser.worker.evaluate(() => self.enhance.setSiteAuto('https://old-a.example', false));
+    expect(await switchedOn()).not.toContain('https://old-a.example');
+    expect(await switchedOn()).toContain('https://old-b.example');
+    expect(await synced('autoSites')).toEqual(legacy);
+
+    await browser.worker.evaluate(async () =>
+      chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key.startsWith('autoSite'))),
+    );
     await expect.poll(() => toggle.isChecked()).toBe(false);
     await popup.close();
   });
