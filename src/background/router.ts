@@ -37,8 +37,13 @@ async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Pr
 
 async function pageKind(url: string | undefined): Promise<PageKind> {
   if (url !== undefined && originOf(url) !== null) return keptOut(url) ? 'kept-out' : 'web';
-  // A local file counts as one only where Enhance may work in it (Chrome, file access on; its URL is hidden otherwise).
-  if (url?.startsWith('file:') && (await fileAccess()) === 'allowed') return 'file';
+  // A local file counts as one where Enhance may work in it (Chrome, file access on; its URL is
+  // hidden otherwise) and where no switch would let it (Firefox).
+  if (url?.startsWith('file:')) {
+    const access = await fileAccess();
+    if (access === 'allowed') return 'file';
+    if (access === 'never') return 'file-closed';
+  }
   if (await siteWithheld(url)) return 'withheld';
   return url === undefined && (await fileAccess()) === 'off' ? 'hidden' : 'other';
 }

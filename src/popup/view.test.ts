@@ -14,8 +14,10 @@ describe('pageControls', () => {
   it('gives a web page every control', () => expect(pageControls({ page: 'web' })).toEqual({ actions: true, siteSwitch: true, note: null }));
   it('gives a local file the page actions, not the site switch, and says why', () =>
     expect(pageControls({ page: 'file' })).toMatchObject({ actions: true, siteSwitch: false, note: expect.stringMatching(/per web site/) }));
-  it('tells how to allow a site the user withheld', () =>
-    expect(pageControls({ page: 'withheld' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/may not read this site: allow it/) }));
+  it('tells how to allow a site the user withheld, and that a browser page (which looks the same) stays closed', () =>
+    expect(pageControls({ page: 'withheld' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/may not read this page\. If it is a web site, allow .*browser's own pages stay closed/) }));
+  it('says Firefox keeps extensions out of local files', () =>
+    expect(pageControls({ page: 'file-closed' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/does not let extensions into files/) }));
   it("says the browser keeps extensions out of its store's pages", () =>
     expect(pageControls({ page: 'kept-out' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/keeps extensions out of this page/) }));
   it('names the file-access switch where the browser hides the page (a local file, or a browser page)', () =>
@@ -27,6 +29,8 @@ describe('placeText', () => {
   const display = (origin: string) => `<${origin}>`;
   it('names a web page by its origin', () => expect(placeText({ page: 'web', origin: 'https://example.com' }, display)).toBe('<https://example.com>'));
   it('a local file', () => expect(placeText({ page: 'file', origin: null }, display)).toBe('Local file'));
+  it('a local file Firefox keeps extensions out of', () => expect(placeText({ page: 'file-closed', origin: null }, display)).toBe('Local file'));
+  it('a page whose URL is hidden while site access is withheld', () => expect(placeText({ page: 'withheld', origin: null }, display)).toBe('A page Enhance may not read'));
   it('anything else', () => expect(placeText({ page: 'other', origin: null }, display)).toBe('Not a web page'));
 });
 

@@ -16,6 +16,9 @@ export interface PageControls {
   note: string | null;
 }
 
+const WITHHELD_NOTE =
+  "Enhance may not read this page. If it is a web site, allow Enhance there in the browser's Extensions menu (the toolbar's puzzle-piece button); the browser's own pages stay closed to extensions.";
+
 /** Which of the page's controls work on this tab, and why the others do not. */
 export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
   switch (status.page) {
@@ -23,8 +26,11 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
       return { actions: true, siteSwitch: true, note: null };
     case 'file':
       return { actions: true, siteSwitch: false, note: 'Auto-enhance is switched on per web site. On a local file, Enhance all works.' };
+    case 'file-closed':
+      return { actions: false, siteSwitch: false, note: messageOf('file-closed') };
     case 'withheld':
-      return { actions: false, siteSwitch: false, note: messageOf('site-withheld') };
+      // The browser hides a page's URL from Enhance both on a site withheld and on its own pages.
+      return { actions: false, siteSwitch: false, note: WITHHELD_NOTE };
     case 'kept-out':
       return { actions: false, siteSwitch: false, note: messageOf('page-unreachable') };
     case 'hidden':
@@ -37,8 +43,8 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
 /** The tab's place: the site's origin, for people to read. */
 export function placeText(status: Pick<TabStatus, 'page' | 'origin'>, display: (origin: string) => string): string {
   if (status.origin !== null) return display(status.origin);
-  if (status.page === 'withheld') return 'A site Enhance may not read';
-  return status.page === 'file' ? 'Local file' : 'Not a web page';
+  if (status.page === 'withheld') return 'A page Enhance may not read';
+  return status.page === 'file' || status.page === 'file-closed' ? 'Local file' : 'Not a web page';
 }
 
 /** The tab named by `?tabId=N` (the popup opened as a page, as tests do), else null: the active tab is meant. */

@@ -137,15 +137,15 @@ export type BackgroundRequest =
 
 /**
  * What Enhance can do on a tab: a web page has all; a local file (with file access on) all but the
- * site switch, which is per web origin; a site the user withheld from Enhance (site access in the
- * browser's Extensions menu) nothing until allowed; a web site the browser keeps all extensions
- * out of (its add-on store) nothing; other pages nothing.
- */
-/**
+ * site switch, which is per web origin; a local file in Firefox ('file-closed'), which keeps
+ * extensions out of them, nothing; a page whose URL is hidden while the user withheld site access
+ * ('withheld': a site withheld, or a browser page, which look the same from here) nothing until
+ * allowed; a web site the browser keeps all extensions out of (its add-on store) nothing; other
+ * pages nothing.
  * 'hidden': a page whose URL Chrome hides from Enhance while file access is off, a browser page or
  * a local file (the two look the same from here).
  */
-export type PageKind = 'web' | 'file' | 'withheld' | 'kept-out' | 'hidden' | 'other';
+export type PageKind = 'web' | 'file' | 'file-closed' | 'withheld' | 'kept-out' | 'hidden' | 'other';
 
 export interface TabStatus {
   origin: string | null;
