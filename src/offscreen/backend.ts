@@ -5,6 +5,7 @@
  * job.
  */
 import type * as Ort from 'onnxruntime-web';
+import { EnhanceError } from '../core/errors';
 import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner } from '../core/ort-runner';
@@ -131,16 +132,22 @@ export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
   if (!choice || allowWebGPU !== webgpuAllowed) {
     webgpuAllowed = allowWebGPU;
     choice = probeWebGPU();
+    // Switched off, often to give the GPU's memory back to something else: it goes now.
+    if (!allowWebGPU) releaseWebGPUSessions();
   }
   return choice;
+}
+
+/** Their GPU buffers would stay allocated until the document closes. */
+function releaseWebGPUSessions(): void {
+  for (const runner of sessions.webgpu.values()) runner.then((r) => r.release()).catch(() => undefined);
+  sessions.webgpu.clear();
 }
 
 /** After WebGPU fails mid-run (device lost, out of memory), every later job runs on WASM. */
 export function fallBackToWasm(reason: string): void {
   choice = Promise.resolve(wasmBecause(`WebGPU failed (${reason})`));
-  // Their GPU buffers would stay allocated until the document closes.
-  for (const runner of sessions.webgpu.values()) runner.then((r) => r.release()).catch(() => undefined);
-  sessions.webgpu.clear();
+  releaseWebGPUSessions();
 }
 
 const modelBytes = new Map<string, Promise<ArrayBuffer>>();
@@ -187,6 +194,9 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
       // After the first WebGPU session, the device ORT runs on.
       const lost = backend === 'webgpu' ? (await ort.env.webgpu.device).lost.then((info) => info.message || info.reason) : undefined;
       return new OrtTileRunner(session, model, ort.Tensor, inWorker, lost);
+    }).catch((error: unknown) => {
+      // The backend's failure (its build would not load, a GPU short of memory, a shader it cannot compile): on WebGPU the job moves to WASM.
+      throw EnhanceError.wrapping('model-failed', error);
     });
     runner.catch(() => sessions[backend].delete(key));
     sessions[backend].set(key, runner);

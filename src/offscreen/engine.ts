@@ -30,10 +30,29 @@ const stats: Pick<EngineInfo, 'backend' | 'reason' | 'jobsRun' | 'inferences' | 
 };
 
 function loadRegistry(): Promise<ModelRegistry> {
-  registry ??= fetch(chrome.runtime.getURL('models/models.json'))
-    .then((r) => r.json())
-    .then(parseRegistry);
+  if (!registry) {
+    const loading = fetch(chrome.runtime.getURL('models/models.json'))
+      .then((r) => {
+        if (!r.ok) throw new Error(`models.json: HTTP ${r.status}`);
+        return r.json();
+      })
+      .then(parseRegistry);
+    registry = loading;
+    // A read that failed (memory short) is tried again by the next job, not failed for the document's life.
+    loading.catch(() => {
+      if (registry === loading) registry = undefined;
+    });
+  }
   return registry;
+}
+
+/**
+ * The backend failed, not the job: a session that could not be made or run, a lost device, NaN
+ * output (all 'model-failed'). A job failing elsewhere (memory short for the result's pixels) would
+ * fail on WASM too, and must not take WebGPU away from every later job.
+ */
+function backendFailed(error: unknown): boolean {
+  return error instanceof EnhanceError && error.code === 'model-failed';
 }
 
 /** `shown`: the fingerprint of what the page shows, which the file must show too. */
@@ -49,7 +68,7 @@ async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number, 
   }
 }
 
-/** The model's output on `on`: the only part of a job that WebGPU failing (device lost, out of memory) can fail. */
+/** The model's output on `on`: the part of a job that WebGPU failing (device lost, out of memory) fails. */
 async function upscaleOn(image: RgbaImage, model: ModelEntry, on: BackendChoice, job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal): Promise<RgbaImage> {
   const { output, precisionNote } = await withJobRunner(model, on, async ({ runner, precisionNote }) => ({
     output: await upscaleImage(image, runner, {
@@ -112,7 +131,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     try {
       output = await upscaleOn(image, model, on, job, emit, signal);
     } catch (error) {
-      if (!mayFallBack || on.backend !== 'webgpu' || signal.aborted) throw error;
+      if (!mayFallBack || on.backend !== 'webgpu' || signal.aborted || !backendFailed(error)) throw error;
       // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM, with the
       // model 'auto' picks there (a GPU's quality model can take minutes on a CPU) and its cached result.
       fallBackToWasm(error instanceof EnhanceError ? (error.underlying ?? error.detail ?? error.message) : textOf(error));

@@ -109,7 +109,11 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone,
   try {
     let response = await request('default')();
     // The refusal may be in the HTTP cache, which does not key on the Referer: the second asks the server.
-    if (REFUSED.has(response.status) && page && !pageBytes) response = await page.withReferer(srcUrl, page.referer, request('reload'));
+    if (REFUSED.has(response.status) && page && !pageBytes) {
+      // The refusal's body, unread, would hold its connection until collected.
+      void response.body?.cancel().catch(() => undefined);
+      response = await page.withReferer(srcUrl, page.referer, request('reload'));
+    }
     if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
     const type = response.headers.get('content-type');
     if (isStream(type)) {

@@ -119,6 +119,36 @@ it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor onl
   );
 });
 
+it('a job failing outside the model on WebGPU (no memory for its result) fails alone: WebGPU stays for the next job', async () => {
+  const { page, tabId } = await openIndex();
+  await setAllowWebGPU(true);
+  // The result's pixels (96 x 96 RGBA for 'small' at x4) cannot be allocated, once, as a page short of memory would find.
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const Shipped = Uint8ClampedArray;
+      globalThis.Uint8ClampedArray = new Proxy(Shipped, {
+        construct(target, args) {
+          if (args[0] === 96 * 96 * 4) {
+            globalThis.Uint8ClampedArray = Shipped;
+            throw new RangeError('Array buffer allocation failed');
+          }
+          return Reflect.construct(target, args);
+        },
+      });
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+  const failed = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(failed.ok).toBe(false);
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toMatch(/^WebGPU: /);
+  const next = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(next, JSON.stringify(next.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+});
+
 it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto picks there, and says why', async () => {
   const { page, tabId } = await openIndex();
   // 'auto' on a GPU that a stored benchmark calls fast means the quality model; measuring it here
