@@ -69,4 +69,27 @@ describe('OrtTileRunner', () => {
     await expect(failed).rejects.toBeInstanceOf(NonFiniteOutput);
     await expect(failed).rejects.toMatchObject({ code: 'model-failed', underlying: 'the model gave NaN or infinite values' });
   });
+
+  it("fails a run during which the GPU reported an error (no memory for a buffer: the output read back is finite, and wrong), and opens and closes the device's scope around each run", async () => {
+    const session = { run: async () => ({ output: new Tensor('float32', new Float32Array(12).fill(0.5), [1, 3, 2, 2]) }) } as unknown as InferenceSession;
+    const scopes: string[] = [];
+    let reported: string | undefined;
+    const gpuErrors = {
+      open: () => void scopes.push('open'),
+      close: async () => {
+        scopes.push('close');
+        return reported;
+      },
+    };
+    const runner = new OrtTileRunner(session, model, Tensor, false, undefined, gpuErrors);
+    await expect(runner.run(new Float32Array(12), 2, 2)).resolves.toHaveLength(12);
+    reported = 'Not enough memory left.';
+    await expect(runner.run(new Float32Array(12), 2, 2)).rejects.toMatchObject({
+      code: 'model-failed',
+      underlying: 'the GPU reported an error during the run (Not enough memory left.)',
+    });
+    const failing = { run: async () => Promise.reject(new Error('kernel failed')) } as unknown as InferenceSession;
+    await expect(new OrtTileRunner(failing, model, Tensor, false, undefined, gpuErrors).run(new Float32Array(12), 2, 2)).rejects.toMatchObject({ underlying: 'kernel failed' });
+    expect(scopes).toEqual(['open', 'close', 'open', 'close', 'open', 'close']);
+  });
 });

@@ -9,6 +9,18 @@ import type { TileRunner } from './upscale';
 
 type TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;
 
+/**
+ * The errors a GPU reports apart from the call that caused them (WebGPU error scopes): a buffer it
+ * had no memory for, a command it refused. The commands that needed them are skipped, and the
+ * output read back is zeros or an earlier tile's pixels, finite and wrong; ORT does not ask.
+ */
+export interface GpuErrorScope {
+  /** Starts collecting the device's errors. */
+  open(): void;
+  /** Stops collecting; resolves the first error's message, or undefined when there was none. */
+  close(): Promise<string | undefined>;
+}
+
 export class OrtTileRunner implements TileRunner {
   readonly scale: number;
   /** ORT rejects concurrent run() calls on one session: runs are chained. */
@@ -26,6 +38,9 @@ export class OrtTileRunner implements TileRunner {
    * `lost`: settles with a reason when the session's GPU device is lost (driver reset, GPU process
    * crash). ORT's run then never settles: measured, a job waited forever on a destroyed device, and
    * every job queued behind it. A run fails instead, and the engine goes on on WASM.
+   *
+   * `gpuErrors`: the device's error scope, opened around each run; a run during which the GPU
+   * reported an error fails, as a lost device's does.
    */
   constructor(
     private readonly session: InferenceSession,
@@ -33,6 +48,7 @@ export class OrtTileRunner implements TileRunner {
     private readonly TensorClass: TensorConstructor,
     private readonly transfersInputs = false,
     private readonly lost?: Promise<string>,
+    private readonly gpuErrors?: GpuErrorScope,
   ) {
     this.scale = model.scale;
     lost?.then((reason) => {
@@ -55,16 +71,21 @@ export class OrtTileRunner implements TileRunner {
   private async runNow(input: Float32Array, width: number, height: number): Promise<Float32Array> {
     const feed = new this.TensorClass('float32', this.transfersInputs ? input.slice() : input, [1, 3, height, width]);
     let outputs: InferenceSession.OnnxValueMapType;
+    this.gpuErrors?.open();
     try {
       const running = this.session.run({ [this.model.input]: feed });
       // Left behind when the device is lost first: it must not surface as an unhandled rejection.
       running.catch(() => undefined);
       outputs = await this.unlessLost(running);
     } catch (error) {
+      // Closed, not awaited: the run has its failure, and a lost device's scope need not answer.
+      this.gpuErrors?.close().catch(() => undefined);
       throw EnhanceError.wrapping('model-failed', error);
     } finally {
       feed.dispose();
     }
+    const gpuError = await this.gpuErrors?.close();
+    if (gpuError !== undefined) throw new EnhanceError('model-failed', undefined, `the GPU reported an error during the run (${gpuError})`);
     const out = outputs[this.model.output];
     if (!out) throw new EnhanceError('model-failed', undefined, `no output named ${this.model.output}`);
     const expected = 3 * height * width * this.scale * this.scale;

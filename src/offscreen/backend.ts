@@ -8,7 +8,7 @@ import type * as Ort from 'onnxruntime-web';
 import { EnhanceError } from '../core/errors';
 import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
-import { OrtTileRunner } from '../core/ort-runner';
+import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
 import type { Precision } from '../core/precision';
 import type { Backend } from '../shared/protocol';
 
@@ -170,6 +170,25 @@ function loadModelBytes(file: string): Promise<ArrayBuffer> {
   return bytes;
 }
 
+/**
+ * The device's out-of-memory and validation errors during a run (see GpuErrorScope). Jobs run one
+ * at a time and ORT is the device's only user, so a run's scope holds that run's errors.
+ */
+function errorScopeOn(device: GPUDevice): GpuErrorScope {
+  return {
+    open: () => {
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+    },
+    close: async () => {
+      // Last pushed, first popped: both are popped before either is awaited.
+      const scopes = [device.popErrorScope(), device.popErrorScope()];
+      const errors = await Promise.all(scopes);
+      return errors.find((error) => error !== null)?.message;
+    },
+  };
+}
+
 /** Frees a session's memory (GPU buffers on WebGPU): a variant that will not run again here. */
 export function releaseRunner(model: ModelEntry, backend: Backend, precision: Precision): void {
   const key = `${model.id}:${precision}`;
@@ -191,9 +210,11 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
+      if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, inWorker);
       // After the first WebGPU session, the device ORT runs on.
-      const lost = backend === 'webgpu' ? (await ort.env.webgpu.device).lost.then((info) => info.message || info.reason) : undefined;
-      return new OrtTileRunner(session, model, ort.Tensor, inWorker, lost);
+      const device = await ort.env.webgpu.device;
+      const lost = device.lost.then((info) => info.message || info.reason);
+      return new OrtTileRunner(session, model, ort.Tensor, inWorker, lost, errorScopeOn(device));
     }).catch((error: unknown) => {
       // The backend's failure (its build would not load, a GPU short of memory, a shader it cannot compile): on WebGPU the job moves to WASM.
       throw EnhanceError.wrapping('model-failed', error);

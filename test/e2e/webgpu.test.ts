@@ -213,3 +213,31 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'wasm' });
   expect((await shownPixels(page, 'small')).data).toEqual(fallenBack.data);
 });
+
+it('a run during which the GPU reported an error (its output read back finite, and wrong) is not drawn: the job finishes on WASM and says why', async () => {
+  // A fresh engine document: the test before left this one on WASM for good (none is open when this test runs alone).
+  await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
+  const { page, tabId } = await openIndex();
+  await setAllowWebGPU(true);
+  expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'webgpu' });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+  // During the next run, one command the GPU refuses beside ORT's own (a buffer with no usage), as a
+  // buffer it has no memory for would be: ORT's run still succeeds; only the device's error scope knows.
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const create = GPUDevice.prototype.createBuffer;
+      GPUDevice.prototype.createBuffer = function (descriptor) {
+        GPUDevice.prototype.createBuffer = create;
+        create.call(this, { size: 4, usage: 0 });
+        return create.call(this, descriptor);
+      };
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+  const outcome = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend: 'wasm' });
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toMatch(/^WASM: WebGPU failed \(the GPU reported an error during the run/);
+});
