@@ -203,13 +203,16 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
   let runner = sessions[backend].get(key);
   if (!runner) {
     const inWorker = backend === 'wasm';
-    runner = Promise.all([ortFor(backend), loadModelBytes(file)]).then(async ([ort, bytes]) => {
+    const loaded = loadModelBytes(file);
+    runner = Promise.all([ortFor(backend), loaded]).then(async ([ort, bytes]) => {
       // The proxy transfers the model's buffer to its worker: it gets a copy, the cache keeps the original.
       const data = new Uint8Array(inWorker ? bytes.slice(0) : bytes);
       const session = await ort.InferenceSession.create(data, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
+      // The session holds the weights now: the file is read again only for a session made anew.
+      if (modelBytes.get(file) === loaded) modelBytes.delete(file);
       if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, inWorker);
       // After the first WebGPU session, the device ORT runs on.
       const device = await ort.env.webgpu.device;

@@ -27,7 +27,8 @@ describe('withJobRunner', () => {
     });
     expect(ran).toEqual(['fp16 on fp16', 'fp32 on fp32']);
     expect(result).toBe('fp32 (fp16 overflowed on an image)');
-    expect(released).toEqual(['tiny-x2 webgpu fp16']);
+    // The check's loser first (fp32, whose GPU memory fp16 jobs would not use), then fp16 after its overflow.
+    expect(released).toEqual(['tiny-x2 webgpu fp32', 'tiny-x2 webgpu fp16']);
     expect(await runnerForJob(model, gpu)).toMatchObject({ precision: 'fp32' });
     // Another adapter keeps its own verdict.
     expect(await runnerForJob(model, otherGpu)).toMatchObject({ precision: 'fp16' });

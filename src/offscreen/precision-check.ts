@@ -31,6 +31,8 @@ function fp16Verdict(model: ModelEntry & { fp16File: string; set14Psnr: number }
   if (!verdict) {
     verdict = (async (): Promise<Verdict> => {
       const check = await checkFp16(model.set14Psnr, await runnerFor(model, 'webgpu', 'fp32'), await runnerFor(model, 'webgpu', 'fp16'));
+      // The variant that lost holds GPU memory it will not use (fp32 comes back if fp16 overflows on an image).
+      releaseRunner(model, 'webgpu', check.ok ? 'fp32' : 'fp16');
       return { precision: check.ok ? 'fp16' : 'fp32', note: describePrecision(check) };
     })().catch((error: unknown): Verdict => {
       if (error instanceof NonFiniteOutput) return { precision: 'fp32', note: 'fp32 (fp16 overflowed)' };
