@@ -30,6 +30,7 @@ const ui = {
   profile: byId<HTMLSelectElement>('profile'),
   backend: byId('backend'),
   message: byId('message'),
+  privateNote: byId('private-note'),
   openOptions: byId<HTMLButtonElement>('open-options'),
 };
 
@@ -71,6 +72,13 @@ async function start(): Promise<void> {
     render({ origin: null, page: 'other', auto: false, counts: { enhanced: 0, queued: 0, failed: 0 }, engine: null }, (await loadSettings()).profile);
     return;
   }
+
+  browser.tabs.get(tabId).then(
+    (tab) => {
+      ui.privateNote.hidden = !tab.incognito;
+    },
+    (error: unknown) => logError('popup', error),
+  );
 
   let origin: string | null = null;
   // Refreshes overlap when storage changes quickly; only the latest one draws.

@@ -103,6 +103,8 @@ describe('popup', () => {
     expect(await popup.locator('#backend').textContent()).toBe('Not started yet');
     const toggle = popup.getByRole('switch', { name: 'Auto-enhance this site' });
     expect(await toggle.isChecked()).toBe(false);
+    // The private-window note (the switch is synced) stays hidden in a regular window (the tab was read before its site showed).
+    expect(await popup.locator('#private-note').isHidden()).toBe(true);
 
     await toggle.check();
     await expect.poll(sitesOn).toEqual([site.origin]);
