@@ -3,7 +3,7 @@ import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
 import type { CacheUsage } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
-import { loadSettings, onSettingsChanged, saveSettings } from '../shared/settings-store';
+import { loadSettings, newerSettingsStored, onSettingsChanged, saveSettings } from '../shared/settings-store';
 import { changedSettings, formatMegabytes, mergeUnedited, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
 import { showSiteList } from './site-list';
 
@@ -116,8 +116,23 @@ clearCache.addEventListener('click', () => {
     });
 });
 
+const saveButtons = [byId<HTMLButtonElement>('save'), byId<HTMLButtonElement>('reset')];
+const NEWER_SETTINGS = 'A newer version of Enhance, on another device, saved the settings: they show here as defaults, and can be changed once Enhance is updated here.';
+
+/** Said on opening, not after an edit: Save and Reset would be refused (see saveSettings). */
+async function checkNewerSettings(): Promise<void> {
+  const newer = await newerSettingsStored();
+  for (const button of saveButtons) button.disabled = newer;
+  if (newer) formStatus.textContent = NEWER_SETTINGS;
+  else if (formStatus.textContent === NEWER_SETTINGS) formStatus.textContent = '';
+}
+
 loadSettings().then(fill, (error: unknown) => failed('options load', error));
-onSettingsChanged(follow);
+checkNewerSettings().catch((error: unknown) => failed('options load', error));
+onSettingsChanged((settings) => {
+  follow(settings);
+  checkNewerSettings().catch((error: unknown) => failed('options load', error));
+});
 showSiteList({
   list: byId<HTMLUListElement>('sites'),
   empty: byId('sites-empty'),

@@ -14,6 +14,11 @@ export async function loadSettings({ tell = true } = {}): Promise<Settings> {
   return settings;
 }
 
+/** Whether a newer Enhance (another device) stored the settings: this version shows them as defaults and may not write. */
+export async function newerSettingsStored(): Promise<boolean> {
+  return storedByNewerVersion(settingsFromStorage(await browser.storage.sync.get(null)));
+}
+
 const SETTING_NAMES = (Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>).filter((name) => name !== 'version');
 
 /**

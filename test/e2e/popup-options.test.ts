@@ -178,7 +178,16 @@ describe('popup', () => {
     // The popup's Enhance all answers once the frame has read the stored settings.
     await expect.poll(() => browser.worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'enhance-all' }, { frameId: 0 }), tabId)).toEqual({ queued: 0 });
     expect(pageProblems).toEqual([]);
+    // The options page says so on opening, with Save and Reset off (they would be refused).
+    const options = await openOptions();
+    await expect.poll(() => options.locator('#form-status').textContent()).toMatch(/newer version of Enhance, on another device, saved the settings/);
+    expect(await options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect(await options.getByRole('button', { name: 'Reset to defaults' }).isDisabled()).toBe(true);
     await browser.worker.evaluate((items) => chrome.storage.sync.remove(Object.keys(items)), newer);
+    // Gone (that device's Enhance went back, say): they work again.
+    await expect.poll(() => options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
+    expect(await options.locator('#form-status').textContent()).toBe('');
+    await options.close();
     await popup.close();
   });
 
