@@ -81,6 +81,9 @@ async function start(): Promise<void> {
   );
 
   let origin: string | null = null;
+  /** The enhanced count drawn last: a frame's images enhanced from the cache after Enhance all may never show as queued. */
+  let enhancedShown = 0;
+  let enhancedBeforeEnhanceAll = 0;
   // Refreshes overlap when storage changes quickly; only the latest one draws.
   let latest = 0;
   const refresh = async () => {
@@ -88,10 +91,11 @@ async function start(): Promise<void> {
     const [status, settings] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings()]);
     if (ticket !== latest) return;
     origin = status.origin;
+    enhancedShown = status.counts.enhanced;
     render(status, settings.profile);
     // A read that failed before is over: its message would now be stale.
     if (ui.message.textContent?.startsWith(READ_FAILED)) say('');
-    if (ui.message.textContent === NOTHING_QUEUED && status.counts.queued > 0) say('');
+    if (ui.message.textContent === NOTHING_QUEUED && (status.counts.queued > 0 || status.counts.enhanced > enhancedBeforeEnhanceAll)) say('');
   };
   const refreshLogged = () => {
     refresh().catch((error: unknown) => {
@@ -126,13 +130,14 @@ async function start(): Promise<void> {
   });
   ui.enhanceAll.addEventListener('click', () => {
     say('');
+    enhancedBeforeEnhanceAll = enhancedShown;
     // To every frame of the tab: each enhances or restores its own images, and the counts show the sum.
     sendToContent(tabId, { type: 'enhance-all' }).then(
       async ({ queued }) => {
         if (queued > 0) return;
         // The answer is the first frame's (an empty ad frame's, say): the tab's counts sum them all.
         const status = await askWorker({ type: 'tab-status', tabId });
-        if (status.counts.queued === 0) say(NOTHING_QUEUED);
+        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(NOTHING_QUEUED);
       },
       (error: unknown) => say(pageRequestFailure(error)),
     ).catch((error: unknown) => logError('popup', error));

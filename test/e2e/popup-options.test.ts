@@ -262,6 +262,27 @@ describe('popup', () => {
     await popup.close();
   });
 
+  it("Enhance all on a page whose images are in a frame, enhanced from the cache: no 'found no image' (the empty top frame answers first)", async () => {
+    copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/headx4.png'), join(dir, 'framed-head.png'));
+    writeFileSync(join(dir, 'framed-inner.html'), '<!doctype html><img src="framed-head.png" style="width: 280px" alt="head">');
+    writeFileSync(join(dir, 'framed.html'), '<!doctype html><title>Framed</title><iframe src="framed-inner.html" width="320" height="320"></iframe>');
+    const framed = await browser.context.newPage();
+    await framed.goto(`${site.origin}/framed.html`);
+    const popup = await openPopup(await tabIdOf(browser.worker, framed));
+    await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
+    const enhanceAll = popup.getByRole('button', { name: 'Enhance all on this page' });
+    await enhanceAll.click();
+    await expect.poll(() => popup.locator('#enhanced').textContent(), { timeout: 60_000 }).toBe('1');
+    await popup.getByRole('button', { name: 'Restore all' }).click();
+    await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('0');
+    // Now a cache hit: the frame's image may be enhanced before the popup reads the counts, never seen queued.
+    await enhanceAll.click();
+    await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('1');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('');
+    await popup.close();
+    await framed.close();
+  });
+
   it('says why, and turns the page controls off, on a page without a web origin', async () => {
     // An extension page: the pages Chrome hides from extensions (chrome://, about:) have no web origin either.
     const other = await openPopup(tabId);
