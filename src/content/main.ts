@@ -34,8 +34,9 @@ function retireIfOrphaned(): boolean {
 function retire(): void {
   if (orphanCheck.signal.aborted) return;
   orphanCheck.abort();
-  enhancer.retire();
+  // First: cut off, its moves would meet the extension gone on every event.
   stopFollowingPointer();
+  enhancer.retire();
 }
 document.dispatchEvent(new Event(STARTED_EVENT));
 for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 'keydown']) {

@@ -18,7 +18,14 @@ export function shadowRootOf(element: Element): ShadowRoot | null {
   if (element.shadowRoot) return element.shadowRoot;
   if (!element.localName.includes('-') || !(element instanceof HTMLElement)) return null;
   const dom = globalThis.chrome?.dom;
-  return dom ? dom.openOrClosedShadowRoot(element) : ((element as FirefoxElement).openOrClosedShadowRoot ?? null);
+  if (!dom) return (element as FirefoxElement).openOrClosedShadowRoot ?? null;
+  try {
+    return dom.openOrClosedShadowRoot(element);
+  } catch {
+    // A copy Chrome cut off from Enhance (an update) throws on every extension call: it hands the
+    // page back all the same, by the records it holds, and its closed roots are out of its reach.
+    return null;
+  }
 }
 
 /** Every shadow root in the tree of `node`, `node`'s own included when it is one, nested roots too. */

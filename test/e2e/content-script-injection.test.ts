@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveFixtureSite, type FixtureSite } from './fixtures';
 import { launchWithExtension, tabIdOf, type ExtensionBrowser } from './harness';
 import { currentSrc, enhanceById, imagesSettled, restoreById, watchPageProblems } from './page-helpers';
-import { switchEnhanceOff, switchEnhanceOffAndOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
+import { switchEnhanceOff, switchEnhanceOffAndOn, switchEnhanceOn, writeSwitchHelper, type SwitchHelper } from './switch-off-on';
 
 let site: FixtureSite;
 let browser: ExtensionBrowser;
@@ -74,5 +74,28 @@ it('switched off for good, the old script hands the page back at the next move o
       return currentSrc(page, 'bird');
     })
     .toBe(original);
+  expect(pageProblems).toEqual([]);
+});
+
+it('hands back every image, auto-enhanced and from the menu, on a page with web components (an extension call there fails once cut off)', async () => {
+  worker = await switchEnhanceOn(browser);
+  await page.reload();
+  await imagesSettled(page);
+  // A custom element without an open shadow root: walking the page asks the browser for its closed one.
+  await page.evaluate(() => document.body.append(document.createElement('photo-card')));
+  const originals = await page.evaluate(() => [...document.images].map((img) => img.currentSrc));
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
+  expect(await enhanceById(worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
+  await expect.poll(() => page.evaluate(() => [...document.images].filter((img) => img.currentSrc.startsWith('blob:')).length), { timeout: 120_000 }).toBeGreaterThan(1);
+  await expect.poll(async () => (await worker.evaluate((t) => self.enhance.status(t), tabId)).counts.queued, { timeout: 120_000 }).toBe(0);
+
+  worker = await switchEnhanceOffAndOn(browser);
+  await expect
+    .poll(async () => {
+      await page.mouse.move(10 + Math.random() * 100, 10 + Math.random() * 100);
+      return page.evaluate(() => [...document.images].map((img) => img.currentSrc));
+    })
+    .toEqual(originals);
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), site.origin);
   expect(pageProblems).toEqual([]);
 });

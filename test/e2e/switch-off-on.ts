@@ -41,6 +41,13 @@ export async function switchEnhanceOffAndOn(browser: ExtensionBrowser): Promise<
   return next;
 }
 
+/** Switches Enhance back on after switchEnhanceOff; resolves with its new service worker. */
+export async function switchEnhanceOn(browser: ExtensionBrowser): Promise<Worker> {
+  const next = browser.context.waitForEvent('serviceworker', { predicate: isEnhanceWorker });
+  await helperWorker(browser).evaluate((id) => chrome.management.setEnabled(id, true), new URL(browser.worker.url()).host);
+  return next;
+}
+
 /** Switches Enhance off and leaves it so, as a user who gave up on it would. */
 export async function switchEnhanceOff(browser: ExtensionBrowser): Promise<void> {
   await helperWorker(browser).evaluate((id) => chrome.management.setEnabled(id, false), new URL(browser.worker.url()).host);
