@@ -76,6 +76,9 @@ interface RunningJob {
 const noOneWaits = (job: RunningJob): boolean =>
   job.waiters?.().length === 0 && !pageImages().some((img) => img.currentSrc === job.srcUrl || img.src === job.srcUrl);
 
+/** An automatic job whose images all left its queue (taken by the menu, put back by the user): asked of one file's jobs. */
+const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
 
@@ -185,6 +188,9 @@ export class PageEnhancer {
       this.inManualJob.add(img);
       this.restoredByUser.delete(img);
     }
+    // An automatic job running for them alone would hold the engine (one job at a time) for a
+    // result no one takes: the user's job would wait for it.
+    this.stopJobs((job) => job.srcUrl === source && noAutomaticWaiter(job));
     this.changed();
     const job = this.startJob({ srcUrl: source, targets });
     const outcome = await enhanceImages({
@@ -207,7 +213,10 @@ export class PageEnhancer {
   restore(srcUrl: string): number {
     // A menu job running on the image put back (enhancing it again, at another scale) stops.
     const putBack = imagesShowing(srcUrl);
-    this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true);
+    // And an automatic one they waited for (a larger scale after a zoom), which they no longer take.
+    const files = new Set(putBack.map((img) => originalOf(img)?.srcUrl ?? img.currentSrc));
+    for (const img of putBack) this.queue.withdraw(img);
+    this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true || (files.has(job.srcUrl) && noAutomaticWaiter(job)));
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
     this.stopWatchingIfIdle();

@@ -853,6 +853,33 @@ describe('auto-enhance in the content script', () => {
     await leave(feed);
   });
 
+  it("Enhance from the menu on an image whose automatic job runs stops that job: the user's does not wait for it, and it is not run twice", async () => {
+    // A job of seconds (the quality model, x2, on 360 x 288), and no cache: a second run is a second inference.
+    await worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }));
+    // On a site of its own (the same server under another name), after the other tabs' work: the
+    // engine's count of inferences is for all of them.
+    await switchSite(false);
+    await expect.poll(async () => (await worker.evaluate(() => self.enhance.status())).counts.queued, { timeout: 120_000 }).toBe(0);
+    copyFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'), join(dir, 'slow.png'));
+    writeFileSync(join(dir, 'slow-job.html'), '<!doctype html><img id="slow" src="slow.png" style="width: 720px" alt="slow">');
+    const own = site.origin.replace('127.0.0.1', 'localhost');
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), own);
+    const opened = await browser.context.newPage();
+    watchPageProblems(opened, pageProblems);
+    await opened.goto(`${own}/slow-job.html`);
+    const openedTab = await tabIdOf(worker, opened);
+    const inferences = async () => (await worker.evaluate(() => self.enhance.status())).engine?.inferences ?? 0;
+    // Its automatic job has started: its ring shows.
+    await expect.poll(() => overlayTexts(opened), { timeout: 60_000 }).not.toEqual([]);
+    const before = await inferences();
+    const outcome = await enhanceById(worker, opened, openedTab, 'slow', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    expect((await inferences()) - before).toBe(1);
+    await switchSite(false);
+    await worker.evaluate(() => chrome.storage.sync.remove(['setting:profile', 'setting:cacheLimitBytes']));
+    await opened.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
