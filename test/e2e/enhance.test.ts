@@ -270,6 +270,26 @@ target.addEventListener('drop', (event) => {
   });
 });
 
+describe('a page whose policy allows its own images only (CSP img-src)', () => {
+  it('shows the result all the same: the browser lets an extension script put blob: images in (so no job need be refused up front)', async () => {
+    writeFileSync(join(dir, 'strict-csp.html'), `<!doctype html><meta http-equiv="Content-Security-Policy" content="img-src 'self'"><img id="bird" src="lr/birdx4.png" style="width: 288px" alt="bird">`);
+    const strict = await browser.context.newPage();
+    watchPageProblems(strict, pageProblems);
+    await strict.goto(`${fixture.origin}/strict-csp.html`);
+    await imagesSettled(strict);
+    const outcome = await enhanceById(browser.worker, strict, await tabIdOf(browser.worker, strict), 'bird', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    // Loaded (a refused load leaves no pixels: natural width 0), at the layout size the page's file had.
+    // (The page's own scripts may not read the blob: the test cannot fetch its pixels here.)
+    const shown = await strict.evaluate(() => {
+      const img = document.getElementById('bird') as HTMLImageElement;
+      return { src: img.currentSrc.slice(0, 5), complete: img.complete, naturalWidth: img.naturalWidth };
+    });
+    expect(shown).toEqual({ src: 'blob:', complete: true, naturalWidth: 72 });
+    await strict.close();
+  });
+});
+
 describe('other images naming the same file', () => {
   it('an image whose srcset shows another file keeps it, whatever its src says', async () => {
     writeFileSync(
