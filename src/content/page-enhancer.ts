@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, putBackFreedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, putBackFreedCopy, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -97,7 +97,10 @@ export class PageEnhancer {
     },
   });
   private readonly watch = new PageWatch({
-    added: (img) => this.observe(img),
+    added: (img) => {
+      this.watch.asOurs(() => putBackRetargetedCopy(img));
+      this.observe(img);
+    },
     removed: (images) => this.forget(images),
     sourcesChanged: (changes) => this.onSourcesChanged(changes),
     loaded: (img) => this.look(img),
@@ -479,6 +482,7 @@ export class PageEnhancer {
         // The page wins, and keeps the image: enhanced again, it would start the fight again.
         this.restoredByUser.add(img);
       }
+      if (newSource) this.watch.asOurs(() => putBackRetargetedCopy(img));
       looked.push(img);
       if (newSource) renewed.push(img);
     }

@@ -254,6 +254,24 @@ export function freedResultOf(img: HTMLImageElement): CopyRecord | undefined {
   return freedLately.get(img.currentSrc) ?? freedLately.get(img.getAttribute('src') ?? '');
 }
 
+/**
+ * A copy the page made of an image showing our result (cloneNode keeps our srcset), then gave a
+ * file of its own (a lightbox's full-size `src`): our srcset, a width descriptor, wins over any
+ * src, so the copy would show our upscaled thumbnail. It gets the page's srcset and sizes back;
+ * a copy left on the same file keeps showing the result. Returns whether it was put back.
+ */
+export function putBackRetargetedCopy(img: HTMLImageElement): boolean {
+  const srcset = img.getAttribute('srcset');
+  if (srcset === null || enhanced.has(img)) return false;
+  for (const [element, original] of enhanced) {
+    if (original.shown.srcset !== srcset) continue;
+    if (img.getAttribute('src') === element.getAttribute('src')) return false;
+    putBackCopy(img, copyRecord(original));
+    return true;
+  }
+  return false;
+}
+
 /** Gives such a copy the page's own file back. */
 export function putBackFreedCopy(img: HTMLImageElement, freed: CopyRecord): void {
   if (img.getAttribute('srcset') === freed.shownSrcset) putBackCopy(img, freed);

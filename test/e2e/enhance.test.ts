@@ -270,6 +270,36 @@ target.addEventListener('drop', (event) => {
   });
 });
 
+describe('copies the page makes of an enhanced image', () => {
+  it("a copy given a file of its own (a lightbox's full-size image) shows that file; a copy left on the same file keeps the result", async () => {
+    writeFileSync(join(dir, 'lightbox.html'), '<!doctype html><img id="thumb" src="lr/headx4.png" style="width: 280px" alt="head"><div id="box"></div>');
+    const lightbox = await browser.context.newPage();
+    watchPageProblems(lightbox, pageProblems);
+    await lightbox.goto(`${fixture.origin}/lightbox.html`);
+    await imagesSettled(lightbox);
+    expect(await enhanceById(browser.worker, lightbox, await tabIdOf(browser.worker, lightbox), 'thumb', 4)).toMatchObject({ ok: true, images: 1 });
+    const full = `${fixture.origin}/lr/birdx4.png`;
+    await lightbox.evaluate((fullUrl) => {
+      const thumb = document.getElementById('thumb') as HTMLImageElement;
+      const box = document.getElementById('box')!;
+      // Given its file before it goes in, after it went in, and not at all.
+      const before = Object.assign(thumb.cloneNode() as HTMLImageElement, { id: 'before' });
+      before.src = fullUrl;
+      box.append(before);
+      const after = Object.assign(thumb.cloneNode() as HTMLImageElement, { id: 'after' });
+      box.append(after);
+      setTimeout(() => (after.src = fullUrl), 50);
+      box.append(Object.assign(thumb.cloneNode() as HTMLImageElement, { id: 'same' }));
+    }, full);
+    await expect.poll(() => currentSrc(lightbox, 'before')).toBe(full);
+    await expect.poll(() => currentSrc(lightbox, 'after')).toBe(full);
+    expect(await lightbox.evaluate(() => document.getElementById('before')!.getAttribute('srcset'))).toBeNull();
+    expect(await currentSrc(lightbox, 'same')).toBe(await currentSrc(lightbox, 'thumb'));
+    expect(await currentSrc(lightbox, 'thumb')).toMatch(/^blob:/);
+    await lightbox.close();
+  });
+});
+
 describe('a page whose policy allows its own images only (CSP img-src)', () => {
   it('shows the result all the same: the browser lets an extension script put blob: images in (so no job need be refused up front)', async () => {
     writeFileSync(join(dir, 'strict-csp.html'), `<!doctype html><meta http-equiv="Content-Security-Policy" content="img-src 'self'"><img id="bird" src="lr/birdx4.png" style="width: 288px" alt="bird">`);
