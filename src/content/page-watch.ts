@@ -106,9 +106,10 @@ export class PageWatch {
   private readonly onTransformEnd = (event: Event): void => {
     if (event instanceof TransitionEvent && !TRANSFORM_PROPERTIES.has(event.propertyName)) return;
     const target = event.target;
-    // Pages animate often (spinners, menus, carousels): only a target that holds an image is walked.
-    if (!(target instanceof Element) || !(target instanceof HTMLImageElement || target.querySelector('img'))) return;
-    this.on.redrawn(imagesIn(target));
+    if (!(target instanceof Element)) return;
+    // Its images, those of the shadow roots under it too (a web component's host zooming on hover).
+    const images = imagesIn(target);
+    if (images.length > 0) this.on.redrawn(images);
   };
 
   private readonly onViewport = (): void => {

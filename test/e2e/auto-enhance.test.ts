@@ -797,6 +797,33 @@ describe('auto-enhance in the content script', () => {
     await grown.close();
   });
 
+  it('the same for an image in a web component whose host zooms on hover (the transition ends on the host, outside the shadow root)', async () => {
+    const grown = await openSwitchedOn(
+      'grows-component.html',
+      `<!doctype html><style>zoom-card { display: inline-block; margin: 80px; transition: transform 0.2s; } zoom-card.hovered { transform: scale(2.5); }</style>
+<zoom-card></zoom-card>
+<script>
+customElements.define('zoom-card', class extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<img src="bird.png" style="width: 96px; height: 96px; display: block">';
+  }
+});
+</script>`,
+    );
+    const behind = () =>
+      grown.evaluate(async () => {
+        const img = document.querySelector('zoom-card')!.shadowRoot!.querySelector('img')!;
+        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+      });
+    await expect.poll(behind, { timeout: 60_000 }).toBe('result 96');
+    await grown.evaluate(() => document.querySelector('zoom-card')!.classList.add('hovered'));
+    await expect.poll(behind, { timeout: 60_000 }).toBe('result 192');
+    await switchSite(false);
+    await grown.close();
+  });
+
   it('gives an image that joins a running job for a smaller scale the scale it needs once that job ends', async () => {
     // 400 px of a photo: seconds of work at x2 on these cores, time for another image to join.
     writePng(join(dir, 'joins.png'), cropTo(readPng(join(BENCH, 'Urban100/HR/img_020.png')), 400, 400));
