@@ -162,7 +162,9 @@ export class PageEnhancer {
     if (autoOn && !this.autoOn) this.switchOn();
     else if (!autoOn && this.autoOn) this.switchOff();
     // New rules (a smaller minimum factor, say) may take images they turned away, or the reverse.
-    else for (const img of pageImages()) this.look(img);
+    // Where nothing is automatic (the site off, no Enhance all) they take none: no walk of the page
+    // on every synced change (another site's switch, a setting) in every frame of every tab.
+    else if (this.autoOn || this.forcedAny) for (const img of pageImages()) this.look(img);
   }
 
   /**
