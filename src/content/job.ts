@@ -67,8 +67,28 @@ async function drawnAtOwnSize(img: HTMLImageElement): Promise<HTMLCanvasElement 
   }
 }
 
+/**
+ * Whether the page may read the image's pixels: one pixel drawn tells. Most images of the web come
+ * from another origin without CORS; for those, the full-size bitmap and canvas would be made on the
+ * page's thread only to be refused.
+ */
+function mayRead(img: HTMLImageElement): boolean {
+  const probe = document.createElement('canvas');
+  probe.width = probe.height = 1;
+  const context = probe.getContext('2d');
+  if (!context) return false;
+  try {
+    context.drawImage(img, 0, 0, 1, 1);
+    context.getImageData(0, 0, 1, 1);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The loaded image's pixels; null when it has none or the page may not read them (cross-origin). */
 async function readablePixels(img: HTMLImageElement): Promise<RgbaImage | null> {
+  if (!hasPixels(img) || !mayRead(img)) return null;
   try {
     const canvas = await drawnAtOwnSize(img);
     return canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height) ?? null;
