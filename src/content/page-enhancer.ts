@@ -103,7 +103,7 @@ export class PageEnhancer {
     },
     removed: (images) => this.forget(images),
     sourcesChanged: (changes) => this.onSourcesChanged(changes),
-    loaded: (img) => this.look(img),
+    loaded: (img) => this.loaded(img),
     redrawn: (images) => {
       for (const img of images) if (this.near.has(img)) this.look(img);
     },
@@ -127,6 +127,11 @@ export class PageEnhancer {
    * auto-enhance leaves them be until the page gives them a new source.
    */
   private readonly restoredByUser = new WeakSet<HTMLImageElement>();
+  /**
+   * Images enhanced from the menu whose markup picked another file after a resize or zoom: the
+   * scale the user chose, for that file once it loads (auto-enhance, where on, would not hold to it).
+   */
+  private menuScaleForNextFile = new WeakMap<HTMLImageElement, number>();
   /** Enhance all was asked since the last Restore all or switch-off: its far images wait to load (see stopWatchingIfIdle). */
   private forcedAny = false;
   private readonly inManualJob = new Set<HTMLImageElement>();
@@ -220,7 +225,10 @@ export class PageEnhancer {
     const putBack = imagesShowing(srcUrl);
     // And an automatic one they waited for (a larger scale after a zoom), which they no longer take.
     const files = new Set(putBack.map((img) => originalOf(img)?.srcUrl ?? img.currentSrc));
-    for (const img of putBack) this.queue.withdraw(img);
+    for (const img of putBack) {
+      this.queue.withdraw(img);
+      this.menuScaleForNextFile.delete(img);
+    }
     this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true || (files.has(job.srcUrl) && noAutomaticWaiter(job)));
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     for (const img of restored) this.restoredByUser.add(img);
@@ -254,6 +262,7 @@ export class PageEnhancer {
     this.forcedAny = false;
     this.stopJobs(() => true);
     const withdrawn = this.queue.withdrawAll();
+    this.menuScaleForNextFile = new WeakMap();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
     this.stopWatchingIfIdle();
@@ -409,6 +418,14 @@ export class PageEnhancer {
     return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
   }
 
+  /** An image loaded a file: one the user enhanced from the menu before its markup picked this file gets it enhanced too. */
+  private loaded(img: HTMLImageElement): void {
+    const scale = this.menuScaleForNextFile.get(img);
+    if (scale === undefined || originalOf(img)) return this.look(img);
+    this.menuScaleForNextFile.delete(img);
+    this.enhance(img.currentSrc, scale, this.settings).catch((error: unknown) => logError('page choice', error));
+  }
+
   private look(img: HTMLImageElement): void {
     this.consider(img).catch((error: unknown) => logError('auto-enhance', error));
   }
@@ -527,6 +544,7 @@ export class PageEnhancer {
     if (originalOf(img) !== original) return;
     if (choice.url !== original.srcUrl) {
       this.watch.asOurs(() => restoreImage(img));
+      if (!original.auto) this.menuScaleForNextFile.set(img, original.scale);
       this.changed();
     } else if (choice.width !== null && choice.width > 0 && Math.abs(choice.width - original.shownWidth) >= 1) {
       // (Within a pixel: the same width, its fraction dropped by naturalWidth; see ownWidth in swap.ts.)

@@ -371,6 +371,25 @@ describe('auto-enhance in the content script', () => {
     await leave(art);
   });
 
+  it('enhances the file a resize makes a <picture> pick at the scale the user chose from the menu, with auto-enhance off there', async () => {
+    writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
+    writeFileSync(join(dir, 'art-menu.html'), `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`);
+    await switchSite(false);
+    const art = await browser.context.newPage();
+    watchPageProblems(art, pageProblems);
+    await art.goto(`${site.origin}/art-menu.html`);
+    const shows = () => fileBehind(art, 'art');
+    await expect.poll(() => art.evaluate(() => (document.getElementById('art') as HTMLImageElement).complete)).toBe(true);
+    expect(await enhanceById(worker, art, await tabIdOf(worker, art), 'art', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await shows()).toBe('result 96'); // landscape, 48 px, x2
+    await art.setViewportSize({ width: 600, height: 900 });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 64'); // portrait, 32 px, still x2
+    await art.setViewportSize({ width: 1280, height: 900 });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96');
+    await art.close();
+  });
+
   it("gives back the page's denser file when the screen density rises, for a srcset of one 2x file beside src (src is the 1x)", async () => {
     writePng(join(dir, 'dense.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 192));
     const retina = await openSwitchedOn('retina.html', `<!doctype html><img id="retina" src="bird.png" srcset="dense.png 2x" style="width: 96px; height: 96px">`);
