@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, putBackFreedCopy, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackFreedCopy, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -191,8 +191,9 @@ export class PageEnhancer {
     // The ring goes on an image the user can see: the one right-clicked is loaded, a lazy copy may not be.
     const anchor = targets.find(hasPixels) ?? targets[0];
     if (!anchor) return showing.length > 0 ? turnedAway(showing[0], 'editable') : { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
-    // Enhancing an enhanced image starts again from the page's original, not from our blob.
-    const source = originalOf(anchor)?.srcUrl ?? srcUrl;
+    // Enhancing an enhanced image starts again from the page's original, not from our blob, and
+    // so does a copy the page made of one (met first when it comes before the image in the page).
+    const source = originalOf(anchor)?.srcUrl ?? pageFileOf(srcUrl) ?? srcUrl;
     for (const img of targets) {
       this.queue.withdraw(img);
       this.inManualJob.add(img);

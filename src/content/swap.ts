@@ -52,7 +52,13 @@ export function enhancedImages(): HTMLImageElement[] {
  * our own: enhancing that would run the model on its own output.
  */
 export function isOurResult(url: string): boolean {
-  return [...enhanced.values()].some((original) => original.resultUrl === url);
+  return pageFileOf(url) !== undefined;
+}
+
+/** The page's file a result was made from, for a URL that is one of our results (a copy the page made shows it too). */
+export function pageFileOf(resultUrl: string): string | undefined {
+  for (const original of enhanced.values()) if (original.resultUrl === resultUrl) return original.srcUrl;
+  return undefined;
 }
 
 /**

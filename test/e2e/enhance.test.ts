@@ -300,6 +300,37 @@ describe('copies the page makes of an enhanced image', () => {
   });
 });
 
+describe('enhancing a copy of an enhanced image that comes before it in the page', () => {
+  it("starts from the page's file, not from our result: the model never runs on its own output", async () => {
+    writeFileSync(
+      join(dir, 'copy-first.html'),
+      `<!doctype html><div id="light"></div><photo-frame></photo-frame><script>
+customElements.define('photo-frame', class extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<img src="lr/headx4.png" style="width: 280px" alt="head">';
+  }
+});
+</script>`,
+    );
+    const copying = await browser.context.newPage();
+    watchPageProblems(copying, pageProblems);
+    await copying.goto(`${fixture.origin}/copy-first.html`);
+    const inShadow = () => copying.evaluate(() => document.querySelector('photo-frame')!.shadowRoot!.querySelector('img')!.currentSrc);
+    await expect.poll(() => copying.evaluate(() => document.querySelector('photo-frame')!.shadowRoot!.querySelector('img')!.complete)).toBe(true);
+    const tab = await tabIdOf(browser.worker, copying);
+    const upscale = (url: string, scale: number) => browser.worker.evaluate(([t, u, s]) => self.enhance.upscale(t, u, s), [tab, url, scale] as const);
+    expect(await upscale(await inShadow(), 2)).toMatchObject({ ok: true, images: 1 });
+    // The page copies the enhanced image into its light tree, which a walk of the page meets first.
+    await copying.evaluate(() => document.getElementById('light')!.append(document.querySelector('photo-frame')!.shadowRoot!.querySelector('img')!.cloneNode()));
+    // Enhance x4 from the menu on the copy: its srcUrl is our result's blob: URL.
+    const outcome = await upscale(await inShadow(), 4);
+    // The page's 70 x 70 file at x4, not the 140 x 140 result at x4.
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, width: 280 });
+    await copying.close();
+  });
+});
+
 describe('a page whose policy allows its own images only (CSP img-src)', () => {
   it('shows the result all the same: the browser lets an extension script put blob: images in (so no job need be refused up front)', async () => {
     writeFileSync(join(dir, 'strict-csp.html'), `<!doctype html><meta http-equiv="Content-Security-Policy" content="img-src 'self'"><img id="bird" src="lr/birdx4.png" style="width: 288px" alt="bird">`);
