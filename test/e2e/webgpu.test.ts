@@ -26,6 +26,13 @@ async function setAllowWebGPU(allow: boolean): Promise<void> {
   await browser.worker.evaluate((value) => chrome.storage.sync.set({ 'setting:allowWebGPU': value, 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }), allow);
 }
 
+/** 'small' enhanced on `backend`, then shown as the page's file again: the engine is up, on that backend. */
+async function runOnceOn(backend: 'wasm' | 'webgpu', page: Page, tabId: number): Promise<void> {
+  const outcome = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+}
+
 async function openIndex(): Promise<{ page: Page; tabId: number }> {
   const page = await browser.context.newPage();
   await page.goto(`${fixture.origin}/index.html`);
@@ -86,8 +93,7 @@ async function evaluateInEngine(page: Page, expression: string): Promise<unknown
 it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor only through requestAdapterInfo()', async () => {
   const { page, tabId } = await openIndex();
   await setAllowWebGPU(false);
-  expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'wasm' });
-  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+  await runOnceOn('wasm', page, tabId);
 
   // Chrome 116-126: no GPUAdapter.info; the same facts come from a method since removed.
   const older = await evaluateInEngine(
@@ -144,9 +150,7 @@ it('a job failing outside the model on WebGPU (no memory for its result) fails a
   expect(failed.ok).toBe(false);
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
   expect(engine?.reason).toMatch(/^WebGPU: /);
-  const next = await enhanceById(browser.worker, page, tabId, 'small', 4);
-  expect(next, JSON.stringify(next.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
-  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+  await runOnceOn('webgpu', page, tabId);
 });
 
 it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto picks there, and says why', async () => {
@@ -219,8 +223,7 @@ it('a run during which the GPU reported an error (its output read back finite, a
   await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
   const { page, tabId } = await openIndex();
   await setAllowWebGPU(true);
-  expect(await enhanceById(browser.worker, page, tabId, 'small', 4)).toMatchObject({ ok: true, backend: 'webgpu' });
-  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+  await runOnceOn('webgpu', page, tabId);
   // During the next run, one command the GPU refuses beside ORT's own (a buffer with no usage), as a
   // buffer it has no memory for would be: ORT's run still succeeds; only the device's error scope knows.
   const armed = await evaluateInEngine(
