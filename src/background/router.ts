@@ -3,6 +3,7 @@
  * typed with its response, and each is taken only from the sender that may send it.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { sendToContent } from '../shared/content-messaging';
 import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabStatus } from '../shared/protocol';
 import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
@@ -48,10 +49,24 @@ async function pageKind(url: string | undefined): Promise<PageKind> {
   return url === undefined && (await fileAccess()) === 'off' ? 'hidden' : 'other';
 }
 
+/**
+ * Whether our script answers in the tab's top frame, put there now if it was missing. A loaded web
+ * page where it cannot be is one the browser keeps extensions out of, beyond the stores keptOut
+ * knows: Firefox's quarantined domains, hosts an administrator's policy blocks.
+ */
+function scriptReaches(tabId: number): Promise<boolean> {
+  return sendToContent(tabId, { type: 'ping' }, 0).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function tabStatus(tabId: number): Promise<TabStatus> {
   const tab = await browser.tabs.get(tabId);
   const origin = tab.url === undefined ? null : originOf(tab.url);
-  const page = await pageKind(tab.url);
+  let page = await pageKind(tab.url);
+  // Not while it loads: the script starts once the page has (document_idle).
+  if (page === 'web' && tab.status === 'complete' && !(await scriptReaches(tabId))) page = 'kept-out';
   // An engine page that is closing (idle) or still starting may not answer: the rest of the status stands.
   const engine = runningEngineInfo().catch((error: unknown) => {
     logError('engine info', error);

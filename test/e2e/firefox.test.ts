@@ -14,6 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { CacheUsage, EngineInfo, EnhanceOutcome } from '../../src/shared/protocol';
 import { BENCH, serveFixtureSite, type FixtureSite } from './fixtures';
 import { launchFirefoxWithExtension, type FirefoxWithExtension } from './firefox-harness';
+import { serveFolder } from './harness';
 import { decodeDataUrlPng, shownPixelsInPage } from './page-helpers';
 
 /**
@@ -49,8 +50,12 @@ beforeAll(async () => {
   site = await serveFixtureSite();
   dir = site.dir;
   buildAutoPage(dir);
-  // The clipboard readable without a prompt, for the copy test.
-  firefox = await launchFirefoxWithExtension({ 'dom.events.testing.asyncClipboard': true });
+  // The clipboard readable without a prompt, for the copy test; a quarantined host, for the popup's test there.
+  firefox = await launchFirefoxWithExtension({
+    'dom.events.testing.asyncClipboard': true,
+    'extensions.quarantinedDomains.enabled': true,
+    'extensions.quarantinedDomains.list': '127.0.0.2',
+  });
   await firefox.bidi.send('session.subscribe', { events: ['log.entryAdded'] });
   firefox.bidi.onEvent(({ method, params }) => {
     const source = params.source as { context?: string } | undefined;
@@ -240,6 +245,24 @@ describe('Firefox', () => {
     expect(copied).not.toContain('blob:');
     await firefox.bidi.evaluate(copyingTab, 'await new Promise(requestAnimationFrame);');
     expect(await shows()).toEqual(enhanced);
+  });
+
+  it("a quarantined domain (Mozilla keeps add-ons off it): the popup says the browser keeps extensions out, and offers no switch", async () => {
+    const quarantined = await serveFolder(dir, '127.0.0.2');
+    try {
+      const url = `${quarantined.origin}/index.html`;
+      await firefox.openTab(url);
+      const quarantinedTab = await firefox.inExtension<number>('return (await browser.tabs.query({})).find((t) => t.url === args[0]).id;', [url]);
+      const popup = await firefox.openPopup(quarantinedTab);
+      const read = () =>
+        firefox.bidi.evaluate<{ origin: string; note: string; switchOff: boolean }>(
+          popup,
+          "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent, switchOff: document.getElementById('auto').matches(':disabled') };",
+        );
+      await expect.poll(read).toEqual({ origin: quarantined.origin, note: 'The browser keeps extensions out of this page, so Enhance cannot change its images.', switchOff: true });
+    } finally {
+      await quarantined.close();
+    }
   });
 
   it('a site the user withheld from Enhance (site access taken back): the menu and the popup say how to allow it', async () => {
