@@ -110,27 +110,31 @@ describe('Firefox', () => {
     // Headless Firefox builds the context menu on a right-click and fires menus.onShown with the
     // items shown; the menu then stays open, so later right-clicks reach the page but show none.
     await firefox.inExtension('bg.shownMenus = []; browser.contextMenus.onShown.addListener((info) => bg.shownMenus.push(info.menuIds));');
+    // What the background last made of Restore's visibility: the pointer's word, landed.
+    await firefox.inExtension(
+      "const update = bg.browser.contextMenus.update.bind(bg.browser.contextMenus); bg.restoreVisible = null; bg.browser.contextMenus.update = (id, change) => { if (id === 'restore-original') bg.restoreVisible = change.visible; return update(id, change); };",
+    );
     await firefox.bidi.evaluate(tab, "window.menuClicks = 0; document.addEventListener('contextmenu', () => window.menuClicks++);");
-    const rightClick = async (id: string) => {
+    const rightClick = async (id: string, menuSays: boolean) => {
       const { x, y } = await firefox.bidi.evaluate<{ x: number; y: number }>(
         tab,
         "const img = document.getElementById(args[0]); img.scrollIntoView({ block: 'center' }); const r = img.getBoundingClientRect(); return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2) };",
         [id],
       );
       const pointer = (actions: object[]) => firefox.bidi.send('input.performActions', { context: tab, actions: [{ type: 'pointer', id: 'mouse', actions }] });
-      // The pointer rests on the image before the click, as a hand's does (the page tells the menu then).
+      // The pointer rests on the image before the click, as a hand's does, until the page's word reached the menu.
       await pointer([{ type: 'pointerMove', x, y }]);
-      await sleep(300);
+      await expect.poll(() => firefox.inExtension<boolean | null>('return bg.restoreVisible;')).toBe(menuSays);
       const clicks = await firefox.bidi.evaluate<number>(tab, 'return window.menuClicks;');
       await pointer([{ type: 'pointerDown', button: 2 }, { type: 'pointerUp', button: 2 }]);
       await expect.poll(() => firefox.bidi.evaluate<number>(tab, 'return window.menuClicks;')).toBe(clicks + 1);
       // Asked as the background asks once a menu shows (background/context-menu.ts).
       return firefox.inExtension<{ enhanced: boolean }>("return browser.tabs.sendMessage(args[0], { type: 'menu-target' }, { frameId: 0 });", [tabId]);
     };
-    expect(await rightClick('woman')).toEqual({ enhanced: true });
+    expect(await rightClick('woman', true)).toEqual({ enhanced: true });
     await expect.poll(() => firefox.inExtension<string[][]>('return bg.shownMenus;')).toEqual([['enhance-x2', 'enhance-x4', 'restore-original', 'save-enhanced']]);
-    expect(await rightClick('baby')).toEqual({ enhanced: false });
-    expect(await rightClick('bird')).toEqual({ enhanced: true });
+    expect(await rightClick('baby', false)).toEqual({ enhanced: false });
+    expect(await rightClick('bird', true)).toEqual({ enhanced: true });
   });
 
   it('restores the original', async () => {
