@@ -4,10 +4,6 @@
  */
 import type { TabCounts } from '../shared/protocol';
 
-/** One tab's record in storage.session (the popup follows its own tab's). */
-export const TAB_COUNTS_PREFIX = 'tab-counts:';
-export const tabCountsKey = (tabId: number): string => `${TAB_COUNTS_PREFIX}${tabId}`;
-
 export const NO_COUNTS: Readonly<TabCounts> = { enhanced: 0, queued: 0, failed: 0 };
 
 export interface FrameReport {

@@ -49,16 +49,23 @@ async function pageKind(url: string | undefined): Promise<PageKind> {
   return url === undefined && (await fileAccess()) === 'off' ? 'hidden' : 'other';
 }
 
+/** How long the popup's status waits for the page's script (see scriptReaches). */
+const SCRIPT_ANSWER_MS = 1500;
+
 /**
  * Whether our script answers in the tab's top frame, put there now if it was missing. A loaded web
  * page where it cannot be is one the browser keeps extensions out of, beyond the stores keptOut
- * knows: Firefox's quarantined domains, hosts an administrator's policy blocks.
+ * knows: Firefox's quarantined domains.
  */
 function scriptReaches(tabId: number): Promise<boolean> {
-  return sendToContent(tabId, { type: 'ping' }, 0).then(
+  const answer = sendToContent(tabId, { type: 'ping' }, 0).then(
     () => true,
     () => false,
   );
+  // A script put there now may take seconds to listen on a busy page (sendToContent waits up to 10 s):
+  // the popup does not wait that long, and takes a slow page for one it reaches.
+  const slow = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), SCRIPT_ANSWER_MS));
+  return Promise.race([answer, slow]);
 }
 
 async function tabStatus(tabId: number): Promise<TabStatus> {

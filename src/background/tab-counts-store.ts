@@ -3,8 +3,8 @@
  * and session storage is gone with the browser session, as the tabs are.
  */
 import browser from 'webextension-polyfill';
-import type { TabCounts } from '../shared/protocol';
-import { isOtherPage, sumCounts, TAB_COUNTS_PREFIX, tabCountsKey, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
+import { TAB_COUNTS_PREFIX, tabCountsKey, type TabCounts } from '../shared/protocol';
+import { isOtherPage, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
 /**
  * Read-modify-write steps run one after another: frames of one tab report at the same time, and

@@ -47,6 +47,8 @@ export function followPointer(): () => void {
       (event) => {
         // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
         hovered = imageUnder(event);
+        // A right button's press: Firefox sends the page no contextmenu for Shift+right-click, and its menu asks after this image.
+        if (event.type === 'pointerdown' && event.button === 2) menuTarget = hovered;
         tell(isEnhanced(hovered));
       },
       { capture: true, passive: true, signal },

@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackFreedCopy, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -130,8 +130,9 @@ export class PageEnhancer {
   /**
    * Images enhanced from the menu whose markup picked another file after a resize or zoom: the
    * scale the user chose, for that file once it loads (auto-enhance, where on, would not hold to it).
+   * A Map: the watch stays on while one waits (stopWatchingIfIdle), and forgotten images leave it.
    */
-  private menuScaleForNextFile = new WeakMap<HTMLImageElement, number>();
+  private menuScaleForNextFile = new Map<HTMLImageElement, number>();
   /** Enhance all was asked since the last Restore all or switch-off: its far images wait to load (see stopWatchingIfIdle). */
   private forcedAny = false;
   private readonly inManualJob = new Set<HTMLImageElement>();
@@ -194,6 +195,9 @@ export class PageEnhancer {
     // Enhancing an enhanced image starts again from the page's original, not from our blob, and
     // so does a copy the page made of one (met first when it comes before the image in the page).
     const source = originalOf(anchor)?.srcUrl ?? pageFileOf(srcUrl) ?? srcUrl;
+    // Such copies show the page's file again, and take the new result as the image does (the old
+    // result, replaced, would leave them the page's file anyway).
+    this.watch.asOurs(() => targets.forEach(putBackCopyAttributes));
     for (const img of targets) {
       this.queue.withdraw(img);
       this.inManualJob.add(img);
@@ -263,7 +267,7 @@ export class PageEnhancer {
     this.forcedAny = false;
     this.stopJobs(() => true);
     const withdrawn = this.queue.withdrawAll();
-    this.menuScaleForNextFile = new WeakMap();
+    this.menuScaleForNextFile.clear();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
     this.stopWatchingIfIdle();
@@ -386,7 +390,9 @@ export class PageEnhancer {
    */
   private stopWatchingIfIdle(): void {
     // Images Enhance all asked for that have not loaded yet come back through the watch's 'load'.
-    if (!this.autoOn && !this.forcedAny && this.running.size === 0 && this.queue.size === 0 && enhancedImages().length === 0) this.watch.stop();
+    // So do images enhanced from the menu waiting for the file their markup picked (see loaded).
+    const idle = !this.autoOn && !this.forcedAny && this.running.size === 0 && this.queue.size === 0 && this.menuScaleForNextFile.size === 0;
+    if (idle && enhancedImages().length === 0) this.watch.stop();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
@@ -423,6 +429,7 @@ export class PageEnhancer {
   private loaded(img: HTMLImageElement): void {
     const scale = this.menuScaleForNextFile.get(img);
     if (scale === undefined || originalOf(img)) return this.look(img);
+    // Once: a file that fails to load, or a later one, is not the user's to enhance.
     this.menuScaleForNextFile.delete(img);
     this.enhance(img.currentSrc, scale, this.settings).catch((error: unknown) => logError('page choice', error));
   }
@@ -511,6 +518,8 @@ export class PageEnhancer {
       this.queue.withdraw(img);
       this.restoredByUser.delete(img);
       this.failed.delete(img);
+      // The page chose the file now: the menu's scale was for the one its markup picked.
+      this.menuScaleForNextFile.delete(img);
     }
     if (renewed.length > 0) this.stopJobs(noOneWaits);
     for (const img of looked) this.look(img);
@@ -581,6 +590,7 @@ export class PageEnhancer {
       this.resized?.unobserve(img);
       this.queue.withdraw(img);
       this.failed.delete(img);
+      this.menuScaleForNextFile.delete(img);
     }
     this.stopJobs(noOneWaits);
     this.stopWatchingIfIdle();

@@ -4,7 +4,7 @@
  * loads. Our own swaps change the same attributes; they run inside `asOurs` and are never
  * reported. Shadow roots are watched like the document, since web components keep their images there.
  */
-import { imagesIn, shadowRootsIn } from './page-images';
+import { imagesIn, shadowRootOf, shadowRootsIn } from './page-images';
 
 export interface PageChanges {
   added(img: HTMLImageElement): void;
@@ -106,10 +106,10 @@ export class PageWatch {
   private readonly onTransformEnd = (event: Event): void => {
     if (event instanceof TransitionEvent && !TRANSFORM_PROPERTIES.has(event.propertyName)) return;
     const target = event.target;
-    if (!(target instanceof Element)) return;
-    // Its images, those of the shadow roots under it too (a web component's host zooming on hover).
-    const images = imagesIn(target);
-    if (images.length > 0) this.on.redrawn(images);
+    // Pages animate often (spinners, menus, reveal-on-scroll sections): only a target that holds an
+    // image, or hosts a shadow root (a web component zooming on hover), is walked.
+    if (!(target instanceof Element) || !(target instanceof HTMLImageElement || target.querySelector('img') || shadowRootOf(target))) return;
+    this.on.redrawn(imagesIn(target));
   };
 
   private readonly onViewport = (): void => {

@@ -267,15 +267,28 @@ export function freedResultOf(img: HTMLImageElement): CopyRecord | undefined {
  * a copy left on the same file keeps showing the result. Returns whether it was put back.
  */
 export function putBackRetargetedCopy(img: HTMLImageElement): boolean {
+  const copied = copiedImage(img);
+  if (!copied || img.getAttribute('src') === copied[0].getAttribute('src')) return false;
+  putBackCopy(img, copyRecord(copied[1]));
+  return true;
+}
+
+/**
+ * Gives a copy of an enhanced image the page's attributes back, so it shows the page's file (Enhance
+ * from the menu on a copy: its new result goes into it as into any image). Returns whether it was one.
+ */
+export function putBackCopyAttributes(img: HTMLImageElement): boolean {
+  const copied = copiedImage(img);
+  if (copied) putBackCopy(img, copyRecord(copied[1]));
+  return copied !== undefined;
+}
+
+/** The enhanced image `img` is a copy of (it carries that image's srcset, ours), and its record. */
+function copiedImage(img: HTMLImageElement): [HTMLImageElement, Original] | undefined {
   const srcset = img.getAttribute('srcset');
-  if (srcset === null || enhanced.has(img)) return false;
-  for (const [element, original] of enhanced) {
-    if (original.shown.srcset !== srcset) continue;
-    if (img.getAttribute('src') === element.getAttribute('src')) return false;
-    putBackCopy(img, copyRecord(original));
-    return true;
-  }
-  return false;
+  if (srcset === null || enhanced.has(img)) return undefined;
+  for (const entry of enhanced) if (entry[1].shown.srcset === srcset) return entry;
+  return undefined;
 }
 
 /** Gives such a copy the page's own file back. */

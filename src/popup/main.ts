@@ -5,10 +5,9 @@ import { askWorker } from '../shared/ask-worker';
 import { sendToContent } from '../shared/content-messaging';
 import { displayOrigin } from '../shared/display-origin';
 import { logError } from '../shared/log';
-import type { TabStatus } from '../shared/protocol';
+import { tabCountsKey, type TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
-import { tabCountsKey } from '../background/frame-counts';
 import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -42,6 +41,9 @@ function say(text: string): void {
   ui.message.textContent = text;
 }
 
+/** The tab is in a private window: the site switch says it is synced all the same. */
+let inPrivateWindow = false;
+
 function render(status: TabStatus, profile: ProfileSetting): void {
   ui.origin.textContent = placeText(status, displayOrigin);
   const controls = pageControls(status);
@@ -50,6 +52,7 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   ui.pageControls.disabled = !controls.actions;
   ui.auto.disabled = !controls.siteSwitch;
   ui.auto.checked = status.auto;
+  ui.privateNote.hidden = !(inPrivateWindow && controls.siteSwitch);
   // Only what changed: the counts are a live region, read out again on every write.
   for (const [element, count] of [[ui.enhanced, status.counts.enhanced], [ui.queued, status.counts.queued], [ui.failed, status.counts.failed]] as const) {
     if (element.textContent !== String(count)) element.textContent = String(count);
@@ -72,13 +75,6 @@ async function start(): Promise<void> {
     render({ origin: null, page: 'other', auto: false, counts: { enhanced: 0, queued: 0, failed: 0 }, engine: null }, (await loadSettings()).profile);
     return;
   }
-
-  browser.tabs.get(tabId).then(
-    (tab) => {
-      ui.privateNote.hidden = !tab.incognito;
-    },
-    (error: unknown) => logError('popup', error),
-  );
 
   let origin: string | null = null;
   /** The enhanced count drawn last: a frame's images enhanced from the cache after Enhance all may never show as queued. */
@@ -147,6 +143,7 @@ async function start(): Promise<void> {
     sendToContent(tabId, { type: 'restore-all' }).catch((error: unknown) => say(pageRequestFailure(error)));
   });
 
+  inPrivateWindow = (await browser.tabs.get(tabId)).incognito;
   await refresh();
 }
 

@@ -41,6 +41,10 @@ export interface EngineInfo {
   autoProfile?: Profile;
 }
 
+/** Where the worker keeps one tab's counts in storage.session (the popup follows its own tab's there). */
+export const TAB_COUNTS_PREFIX = 'tab-counts:';
+export const tabCountsKey = (tabId: number): string => `${TAB_COUNTS_PREFIX}${tabId}`;
+
 /** What one tab's page holds, as its content scripts report it (summed over frames by the worker). */
 export interface TabCounts {
   enhanced: number;

@@ -325,8 +325,12 @@ customElements.define('photo-frame', class extends HTMLElement {
     await copying.evaluate(() => document.getElementById('light')!.append(document.querySelector('photo-frame')!.shadowRoot!.querySelector('img')!.cloneNode()));
     // Enhance x4 from the menu on the copy: its srcUrl is our result's blob: URL.
     const outcome = await upscale(await inShadow(), 4);
-    // The page's 70 x 70 file at x4, not the 140 x 140 result at x4.
+    // The page's 70 x 70 file at x4, not the 140 x 140 result at x4...
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, width: 280 });
+    // ...shown by the copy the user asked for too, as by the image.
+    const copy = () => copying.evaluate(() => (document.querySelector('#light img') as HTMLImageElement).currentSrc);
+    await expect.poll(copy).toBe(await inShadow());
+    expect(await copy()).toMatch(/^blob:/);
     await copying.close();
   });
 });
