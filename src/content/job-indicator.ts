@@ -4,14 +4,14 @@
  * and quick jobs flash nothing over the page, and ends silently.
  */
 import { ImageOverlay } from './overlay';
+import { advanceRing, RING_START, type RingProgress } from './ring-progress';
 
 /** Long enough that a cached result or a small image is in before any ring appears. */
 const QUIET_DELAY_MS = 1000;
 
 export class JobIndicator {
   private overlay: ImageOverlay | null = null;
-  private done = 0;
-  private total = 1;
+  private ring: RingProgress = RING_START;
   private readonly timer: number | undefined;
 
   constructor(
@@ -25,13 +25,12 @@ export class JobIndicator {
   private show(): void {
     if (!this.img.isConnected) return;
     this.overlay = new ImageOverlay(this.img);
-    this.overlay.progress(this.done, this.total);
+    this.overlay.progress(this.ring.shown);
   }
 
   readonly progress = (done: number, total: number): void => {
-    this.done = done;
-    this.total = total;
-    this.overlay?.progress(done, total);
+    this.ring = advanceRing(this.ring, done, total);
+    this.overlay?.progress(this.ring.shown);
   };
 
   /** The job succeeded, or the user put the image back before it was done: the ring goes, saying nothing. */

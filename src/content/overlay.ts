@@ -84,8 +84,9 @@ export class ImageOverlay {
     this.host.style.top = `${Math.max(0, rect.top) + window.scrollY + 6}px`;
   }
 
-  progress(done: number, total: number): void {
-    const percent = total > 0 ? Math.round((100 * done) / total) : 0;
+  /** `fraction` of the job done, 0 to 1. */
+  progress(fraction: number): void {
+    const percent = Math.round(100 * fraction);
     this.box.className = 'box';
     this.box.replaceChildren();
     // Progress is for the eye: a screen reader would read every step out.
