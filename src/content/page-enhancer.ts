@@ -104,6 +104,10 @@ export class PageEnhancer {
     removed: (images) => this.forget(images),
     sourcesChanged: (changes) => this.onSourcesChanged(changes),
     loaded: (img) => this.loaded(img),
+    // The file the markup picked after the user enhanced the image is not coming: nothing waits for it.
+    failedToLoad: (img) => {
+      if (this.menuScaleForNextFile.delete(img)) this.stopWatchingIfIdle();
+    },
     redrawn: (images) => {
       for (const img of images) if (this.near.has(img)) this.look(img);
     },
@@ -130,7 +134,8 @@ export class PageEnhancer {
   /**
    * Images enhanced from the menu whose markup picked another file after a resize or zoom: the
    * scale the user chose, for that file once it loads (auto-enhance, where on, would not hold to it).
-   * A Map: the watch stays on while one waits (stopWatchingIfIdle), and forgotten images leave it.
+   * A Map: the watch stays on while one waits (stopWatchingIfIdle); forgotten images, and files
+   * that fail to load, leave it.
    */
   private menuScaleForNextFile = new Map<HTMLImageElement, number>();
   /** Enhance all was asked since the last Restore all or switch-off: its far images wait to load (see stopWatchingIfIdle). */

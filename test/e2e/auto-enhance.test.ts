@@ -390,6 +390,24 @@ describe('auto-enhance in the content script', () => {
     await art.close();
   });
 
+  it('stops watching the page when the file a resize makes a menu image pick fails to load', async () => {
+    writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
+    writeFileSync(join(dir, 'art-gone.html'), `<!doctype html><picture><source media="(max-width: 700px)" srcset="gone.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`);
+    await switchSite(false);
+    const art = await browser.context.newPage();
+    watchPageProblems(art, pageProblems);
+    await art.goto(`${site.origin}/art-gone.html`);
+    const tab = await tabIdOf(worker, art);
+    const watching = () => worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }).then((answer: { watching: boolean }) => answer.watching), tab);
+    await expect.poll(() => art.evaluate(() => (document.getElementById('art') as HTMLImageElement).complete)).toBe(true);
+    expect(await enhanceById(worker, art, tab, 'art', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await watching()).toBe(true);
+    await art.setViewportSize({ width: 600, height: 900 });
+    await expect.poll(() => fileBehind(art, 'art'), { timeout: 60_000 }).toBe('/gone.png');
+    await expect.poll(watching, { timeout: 10_000 }).toBe(false);
+    await art.close();
+  });
+
   it("gives back the page's denser file when the screen density rises, for a srcset of one 2x file beside src (src is the 1x)", async () => {
     writePng(join(dir, 'dense.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 192));
     const retina = await openSwitchedOn('retina.html', `<!doctype html><img id="retina" src="bird.png" srcset="dense.png 2x" style="width: 96px; height: 96px">`);
