@@ -1,10 +1,12 @@
 /**
  * The engine's two ways in, whichever way its page runs (Chrome's offscreen document, a frame of
  * Firefox's background page): jobs arrive on ports opened by content scripts and run one at a time (one
- * inference at a time keeps memory bounded and ORT sessions unshared); engine questions (its
+ * inference at a time keeps memory bounded and ORT sessions unshared), the menu's before
+ * auto-enhance's (`TurnLine`); engine questions (its
  * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
  */
 import { EnhanceError, toFailure } from '../core/errors';
+import { TurnLine } from '../core/turn-line';
 import { logError } from '../shared/log';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
@@ -12,7 +14,8 @@ import { engineInfo, runJob, type JobSource } from './engine';
 import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
 
-let queue: Promise<unknown> = Promise.resolve();
+// Whatever escapes one job must not stop the jobs behind it: they would wait, unanswered, for good.
+const line = new TurnLine((error) => logError('job queue', error));
 
 /** How the engine's host takes part in its jobs. */
 export interface JobHooks {
@@ -85,7 +88,7 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       // The settings it carries predate any trim from here on, even one made while it waits its turn.
       const job = { ...source, cacheTrimsBefore: resultCache.trimsSoFar() };
       if (pending++ === 0) release = stayAwake?.();
-      queue = queue.then(async () => {
+      line.add(async () => {
         try {
           // The page may have closed while the job waited its turn.
           if (!gone.signal.aborted) {
@@ -101,8 +104,7 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
         } finally {
           if (--pending === 0) release?.(message.settings);
         }
-        // Whatever escapes one job must not stop the jobs behind it: they would wait, unanswered, for good.
-      }).catch((error: unknown) => logError('job queue', error));
+      }, message.auto !== true);
     });
   });
 }
