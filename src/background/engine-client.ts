@@ -4,6 +4,7 @@
  * demand, and closed when the engine has been idle for the set minutes.
  */
 import browser from 'webextension-polyfill';
+import { logError } from '../shared/log';
 import type { EngineInfo, EngineRequest, EngineResponses, IdleMinutesNotice } from '../shared/protocol';
 import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
@@ -47,8 +48,14 @@ export async function askEngine<T extends EngineRequest>(request: T): Promise<En
   return send(request);
 }
 
-/** The engine's state, or null when its page is not running (asking must not start it). */
+/**
+ * The engine's state, or null when its page is not running (asking must not start it). A page
+ * still starting, or closing while idle, exists but may not answer: null too, the error logged.
+ */
 export async function runningEngineInfo(): Promise<EngineInfo | null> {
   if (!(await host.exists())) return null;
-  return send({ target: 'offscreen', type: 'engine-info' } as const);
+  return send({ target: 'offscreen', type: 'engine-info' } as const).catch((error: unknown) => {
+    logError('engine info', error);
+    return null;
+  });
 }

@@ -45,8 +45,15 @@ async function failedBeforeThePage(tabId: number, failure: Failure): Promise<Enh
   return { ok: false, images: 0, failure };
 }
 
+/**
+ * A frame where no image shows `srcUrl` stays silent (see the content script's listener), which
+ * the browser delivers as an undefined answer: the page put the image back before the request came.
+ */
+type Silent<T> = T | undefined;
+
 export async function restore(tabId: number, srcUrl: string, frameId = 0): Promise<ContentResponses['restore']> {
-  return sendToContent(tabId, { type: 'restore', srcUrl }, frameId);
+  const answer: Silent<ContentResponses['restore']> = await sendToContent(tabId, { type: 'restore', srcUrl }, frameId);
+  return answer ?? { restored: 0 };
 }
 
 /** The enhanced image from the frame that shows it, over a port: a large result comes in parts. */
@@ -70,7 +77,10 @@ function enhancedImageIn(tabId: number, srcUrl: string, frameId: number): Promis
 export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): Promise<boolean> {
   const incognito = (await browser.tabs.get(tabId).catch(() => undefined))?.incognito === true;
   // Chrome's downloads API has no private option: the page downloads it, in its own window's profile.
-  if (incognito && !inFirefox()) return (await sendToContent(tabId, { type: 'save-here', srcUrl }, frameId)).saved;
+  if (incognito && !inFirefox()) {
+    const answer: Silent<ContentResponses['save-here']> = await sendToContent(tabId, { type: 'save-here', srcUrl }, frameId);
+    return answer?.saved === true;
+  }
   const { dataUrl, original } = await enhancedImageIn(tabId, srcUrl, frameId);
   if (!dataUrl) return false;
   const filename = enhancedFileName(original ?? srcUrl);
@@ -115,6 +125,6 @@ export interface Status {
 }
 
 export async function status(tabId?: number): Promise<Status> {
-  const [engine, counts] = await Promise.all([runningEngineInfo(), tabId === undefined ? allTabsCounts() : tabCounts(tabId)]);
-  return { offscreen: engine !== null, engine, counts, inferences: engine?.inferences ?? 0, cacheHits: engine?.cacheHits ?? 0 };
+  const [info, counts] = await Promise.all([runningEngineInfo(), tabId === undefined ? allTabsCounts() : tabCounts(tabId)]);
+  return { offscreen: info !== null, engine: info, counts, inferences: info?.inferences ?? 0, cacheHits: info?.cacheHits ?? 0 };
 }

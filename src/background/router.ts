@@ -5,7 +5,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { sendToContent } from '../shared/content-messaging';
 import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabStatus } from '../shared/protocol';
-import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
@@ -74,12 +73,7 @@ async function tabStatus(tabId: number): Promise<TabStatus> {
   let page = await pageKind(tab.url);
   // Not while it loads: the script starts once the page has (document_idle).
   if (page === 'web' && tab.status === 'complete' && !(await scriptReaches(tabId))) page = 'kept-out';
-  // An engine page that is closing (idle) or still starting may not answer: the rest of the status stands.
-  const engine = runningEngineInfo().catch((error: unknown) => {
-    logError('engine info', error);
-    return null;
-  });
-  const [auto, counts, info] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), engine]);
+  const [auto, counts, info] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), runningEngineInfo()]);
   return { origin, page, auto, counts, engine: info };
 }
 
