@@ -73,11 +73,14 @@ export function followPointer(): () => void {
     },
     { capture: true, passive: true, signal },
   );
-  // A hidden tab hands the menu to the one shown next.
+  // A hidden tab hands the menu to the one shown next, and forgets the image under the pointer: a
+  // job ending there meanwhile would show Restore and Save on the other tab's images.
   document.addEventListener(
     'visibilitychange',
     () => {
-      if (document.hidden) tell(false);
+      if (!document.hidden) return;
+      hovered = null;
+      tell(false);
     },
     { signal },
   );

@@ -237,6 +237,31 @@ describe('images in shadow roots', () => {
     await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const), false);
   });
 
+  it('a hidden tab leaves the menu alone when the image under its resting pointer is enhanced (another tab has the menu now)', async () => {
+    const src = (await shown('open')).src;
+    const box = (await shown('open')).box;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await spyOnMenu();
+    // Headless Chromium keeps every tab visible: the script's world is told the tab went hidden, as a switch to another tab tells it.
+    const cdp = await browser.context.newCDPSession(page);
+    const worlds: number[] = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => {
+      if (context.auxData?.type === 'isolated' && context.origin.startsWith('chrome-extension://')) worlds.push(context.id);
+    });
+    await cdp.send('Runtime.enable');
+    const inScriptWorld = (expression: string) => cdp.send('Runtime.evaluate', { expression, contextId: worlds[0] });
+    await inScriptWorld(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); document.dispatchEvent(new Event('visibilitychange'))`);
+    const before = await worker.evaluate(() => (globalThis as unknown as { menuUpdates: unknown[] }).menuUpdates.length);
+    expect(await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, src] as const)).toMatchObject({ ok: true, images: 1 });
+    // The page's word would have come with the swap, before the job's answer: a moment for it to land.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const told = await worker.evaluate((from) => (globalThis as unknown as { menuUpdates: Array<{ visible?: boolean }> }).menuUpdates.slice(from), before);
+    expect(told.filter((update) => update.visible === true)).toEqual([]);
+    await inScriptWorld(`delete document.hidden; document.dispatchEvent(new Event('visibilitychange'))`);
+    await cdp.detach();
+    expect(await worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const)).toEqual({ restored: 1 });
+  });
+
   it("the menu's Restore and Save follow the pointer from an enhanced image into a frame beside it, onto a plain image there", async () => {
     // Shown at its own size: sharp, so auto-enhance (on for this site in the tests before) leaves it plain.
     writeFileSync(join(dir, 'inner.html'), `<!doctype html><body style="margin: 0"><img id="inner" src="${FILES.open}.png" style="width: 48px; height: 48px"></body>`);
