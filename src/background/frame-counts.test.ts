@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TabCounts } from '../shared/protocol';
-import { badgeText, isOtherPage, NO_COUNTS, pageOf, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
+import { NO_COUNTS, type TabCounts } from '../shared/protocol';
+import { badgeText, isOtherPage, pageOf, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
 const counts = (enhanced: number, queued = 0, failed = 0): TabCounts => ({ enhanced, queued, failed });
 const report = (frameId: number, c: TabCounts, documentId = `doc-${frameId}`, tabUrl = 'https://example.com/a'): FrameReport => ({ frameId, documentId, tabUrl, counts: c });

@@ -2,9 +2,7 @@
  * Per-tab counts as content scripts report them, one report per frame: the pure part of what the
  * worker keeps in storage.session. A tab's counts are its frames' counts summed.
  */
-import type { TabCounts } from '../shared/protocol';
-
-export const NO_COUNTS: Readonly<TabCounts> = { enhanced: 0, queued: 0, failed: 0 };
+import { NO_COUNTS, type TabCounts } from '../shared/protocol';
 
 export interface FrameReport {
   frameId: number;

@@ -4,7 +4,7 @@
  */
 import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
-import type { TabCounts } from '../shared/protocol';
+import { NO_COUNTS, type TabCounts } from '../shared/protocol';
 
 /** Short enough that the badge looks live, long enough to fold a burst into one message. */
 const REPORT_DELAY_MS = 100;
@@ -16,7 +16,7 @@ export class CountsReport {
    * What the worker holds for this frame; null when unknown to us, so the next flush sends. A new
    * page starts at zero, which the worker assumes too: nothing is sent until that changes.
    */
-  private sent: TabCounts | null = { enhanced: 0, queued: 0, failed: 0 };
+  private sent: Readonly<TabCounts> | null = NO_COUNTS;
   private timer: number | undefined;
   private delivered: Promise<void> = Promise.resolve();
 
@@ -30,6 +30,19 @@ export class CountsReport {
   resend(): Promise<void> {
     this.sent = null;
     return this.flush();
+  }
+
+  /**
+   * This frame's document goes for good (its iframe removed, or sent to another page): it says it
+   * holds nothing now, or the tab's badge and popup would keep its counts until the tab itself
+   * moves on. A frame that never reported stays silent (the worker holds nothing for it).
+   */
+  leaving(): void {
+    if (this.sent !== null && sameCounts(this.sent, NO_COUNTS)) return;
+    window.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.sent = NO_COUNTS;
+    askWorker({ type: 'tab-counts', counts: NO_COUNTS }).catch((error: unknown) => logError('tab counts', error));
   }
 
   /**

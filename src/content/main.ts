@@ -74,6 +74,8 @@ enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {
   if (event.persisted) enhancer.pageKept();
+  // A frame's document going for good; the top frame's counts go with the tab's next page anyway.
+  else if (window !== window.top) enhancer.leaving();
 });
 window.addEventListener('pageshow', (event) => {
   if (event.persisted) void enhancer.pageBack();

@@ -735,6 +735,11 @@ export class PageEnhancer {
     return this.reportCounts();
   }
 
+  /** This frame's document goes for good: its counts go to zero at the worker. */
+  leaving(): void {
+    this.report.leaving();
+  }
+
   /** Sends this frame's counts to the worker even if unchanged: it forgot them (the tab's URL changed). */
   reportCounts(): Promise<void> {
     return this.report.resend();

@@ -5,7 +5,7 @@ import { askWorker } from '../shared/ask-worker';
 import { sendToContent } from '../shared/content-messaging';
 import { displayOrigin } from '../shared/display-origin';
 import { logError } from '../shared/log';
-import { tabCountsKey, type TabStatus } from '../shared/protocol';
+import { NO_COUNTS, tabCountsKey, type TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
 import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
@@ -72,7 +72,7 @@ async function targetTabId(): Promise<number | null> {
 async function start(): Promise<void> {
   const tabId = await targetTabId();
   if (tabId === null) {
-    render({ origin: null, page: 'other', auto: false, counts: { enhanced: 0, queued: 0, failed: 0 }, engine: null }, (await loadSettings()).profile);
+    render({ origin: null, page: 'other', auto: false, counts: NO_COUNTS, engine: null }, (await loadSettings()).profile);
     return;
   }
 

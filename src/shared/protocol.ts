@@ -52,6 +52,9 @@ export interface TabCounts {
   failed: number;
 }
 
+/** A frame or tab with nothing of ours: what the worker assumes until a frame reports. */
+export const NO_COUNTS: Readonly<TabCounts> = { enhanced: 0, queued: 0, failed: 0 };
+
 export interface CacheUsage {
   entries: number;
   bytes: number;

@@ -283,6 +283,17 @@ describe('auto-enhance in the content script', () => {
     expect(await worker.evaluate((tab) => chrome.action.getBadgeText({ tabId: tab }), tabId)).toBe('');
   });
 
+  it("drops a frame's counts from the tab's when the page removes the frame", async () => {
+    writeFileSync(join(dir, 'framed-post.html'), '<!doctype html><img id="in-post" src="head.png" style="width: 96px; height: 96px">');
+    const feed = await openSwitchedOn('feed.html', `<!doctype html><img id="top" src="bird.png" style="width: 96px; height: 96px"><iframe id="post" src="framed-post.html" style="width: 200px; height: 200px"></iframe>`);
+    const feedTab = await tabIdOf(worker, feed);
+    const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, feedTab);
+    await expect.poll(counts, { timeout: 60_000 }).toEqual({ enhanced: 2, queued: 0, failed: 0 });
+    await feed.evaluate(() => document.getElementById('post')?.remove());
+    await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    await leave(feed);
+  });
+
   it("follows the tab's site in a frame from another origin: on with the page, not with the frame's own origin", async () => {
     const frameSite = await serveFolder(dir, 'localhost');
     writeFileSync(join(dir, 'frame.html'), '<!doctype html><img id="in-frame" src="bird.png" style="width: 96px; height: 96px">');
