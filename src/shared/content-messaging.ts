@@ -24,8 +24,19 @@ function contentScriptFiles(manifest: ManifestScripts): string[] {
   return (manifest.content_scripts ?? []).flatMap((script) => script.js ?? []);
 }
 
-/** To one frame of the tab, or, without `frameId`, to all of them (the first answer wins). */
+/** The tab's frames our scripts may run in; none when the page refuses scripts. */
+async function framesOf(tabId: number): Promise<number[]> {
+  const results = await browser.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => true }).catch(() => []);
+  return results.map((result) => result.frameId);
+}
+
+/**
+ * To one frame of the tab, or, without `frameId`, to all of them (the first answer wins). Before
+ * a request to all, each frame is made sure of its script: one frame's answer would hide the
+ * frames whose script was cut off (the top frame given a new one by the popup, its frames not).
+ */
 export async function sendToContent<T extends ContentRequest>(tabId: number, request: T, frameId?: number): Promise<ContentResponses[T['type']]> {
+  if (frameId === undefined) await Promise.all((await framesOf(tabId)).map((frame) => sendToContent(tabId, { type: 'ping' }, frame).catch(() => undefined)));
   const send = () => (frameId === undefined ? browser.tabs.sendMessage(tabId, request) : browser.tabs.sendMessage(tabId, request, { frameId })) as Promise<ContentResponses[T['type']]>;
   try {
     return await send();

@@ -3,7 +3,8 @@
  * or a reload does the same to open tabs): Chrome leaves the old content script there, cut off,
  * and gives the tab no new one. The new worker injects one by itself, without the page being
  * used: the old copy hands the page back, and auto-enhance goes on, also for images added later.
- * A site switched on only later (popup, shortcut) gets its tabs served the same way.
+ * A site switched on only later (popup, shortcut) gets its tabs served the same way, each frame
+ * of them: one frame's new script does not stand for the others.
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,5 +93,31 @@ it('gives such a tab a new content script when its site is switched on later, an
   await page.waitForFunction(() => (window as unknown as { scriptsStarted: number }).scriptsStarted === 1, undefined, { timeout: 30_000 });
   await waitEnhanced('bird');
   expect(await restoreById(worker, page, tabId, 'bird')).toBe(1);
+  expect(pageProblems).toEqual([]);
+});
+
+it("serves each frame of such a tab, also when its top frame already has a new script (the popup's check put one there)", async () => {
+  writeFileSync(join(siteDir, 'inner.html'), '<!doctype html><body style="margin: 0"><img id="inner" src="head.png" style="width: 280px" alt="head">');
+  writeFileSync(join(siteDir, 'framed.html'), '<!doctype html><title>framed</title><iframe src="inner.html" style="width: 300px; height: 300px; border: 0"></iframe>');
+  let worker = browser.context.serviceWorkers().find(isEnhanceWorker)!;
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), site.origin);
+  const framed = await browser.context.newPage();
+  watchPageProblems(framed, pageProblems);
+  await framed.goto(`${site.origin}/framed.html`);
+  const inner = () => framed.frames()[1].evaluate(() => (document.getElementById('inner') as HTMLImageElement).currentSrc);
+  await expect.poll(() => framed.frames()[1]?.evaluate(() => (document.getElementById('inner') as HTMLImageElement | null)?.complete)).toBe(true);
+  const original = await inner();
+
+  worker = await switchEnhanceOffAndOn(browser);
+  const tabId = await tabIdOf(worker, framed);
+  // What the popup's check does: a new script in the top frame only.
+  await worker.evaluate((tab) => chrome.scripting.executeScript({ target: { tabId: tab, frameIds: [0] }, files: chrome.runtime.getManifest().content_scripts![0].js! }), tabId);
+  await expect.poll(() => worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'ping' }, { frameId: 0 }).then(() => true, () => false), tabId)).toBe(true);
+
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
+  await expect.poll(inner, { timeout: 120_000 }).toMatch(/^(blob|data):/);
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), site.origin);
+  await expect.poll(inner).toBe(original);
+  await framed.close();
   expect(pageProblems).toEqual([]);
 });
