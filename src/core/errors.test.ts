@@ -9,7 +9,7 @@ describe('toFailure', () => {
   });
 
   it('turns any other error into the fallback failure, without its words, which are for logs', () => {
-    expect(toFailure(new Error('Out of memory'))).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
+    expect(toFailure(new Error('Kernel "Conv" failed'))).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
     expect(toFailure(new TypeError('Failed to fetch'), 'fetch-failed')).toEqual({ code: 'fetch-failed', message: 'Enhance could not download this image.' });
     expect(toFailure('lost')).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
   });
@@ -18,6 +18,22 @@ describe('toFailure', () => {
     const error = EnhanceError.wrapping('model-failed', new Error('[WebGPU] Kernel "Conv" failed: buffer too large'));
     expect(toFailure(error)).toEqual({ code: 'model-failed', message: 'The upscaling model failed on this image.' });
     expect(error.underlying).toBe('[WebGPU] Kernel "Conv" failed: buffer too large');
+  });
+});
+
+describe('memory running out', () => {
+  const outOfMemory = { code: 'out-of-memory', message: 'The browser ran out of memory enhancing this image: a smaller scale needs less, and closing other tabs frees some.' };
+
+  it("says so, wherever it ran out: the result's pixels, WebAssembly memory, ORT's heap", () => {
+    expect(toFailure(new RangeError('Array buffer allocation failed'))).toEqual(outOfMemory);
+    expect(toFailure(new RangeError('Invalid typed array length: 4294967296'))).toEqual(outOfMemory);
+    expect(toFailure(new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'), 'fetch-failed')).toEqual(outOfMemory);
+    expect(toFailure(EnhanceError.wrapping('model-failed', new Error('failed to call OrtRun(). ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc')))).toEqual(outOfMemory);
+    expect(toFailure(EnhanceError.wrapping('model-failed', new Error('Aborted(OOM)')))).toEqual(outOfMemory);
+  });
+
+  it('leaves a failure of ours with another cause as it is', () => {
+    expect(toFailure(EnhanceError.wrapping('fetch-failed', new Error('Out of memory')))).toEqual({ code: 'fetch-failed', message: 'Enhance could not download this image.' });
   });
 });
 

@@ -9,6 +9,7 @@ export type FailureCode =
   | 'too-large-for-scale'
   | 'too-long'
   | 'model-failed'
+  | 'out-of-memory'
   | 'image-gone'
   | 'editable'
   | 'restored'
@@ -35,6 +36,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'too-large-for-scale': 'At this scale the enhanced image would be larger than 4096 x 4096 pixels: Enhance x2 works for it.',
   'too-long': 'This image is too long and thin to enhance: the result would be wider or taller than browsers can draw.',
   'model-failed': 'The upscaling model failed on this image.',
+  'out-of-memory': 'The browser ran out of memory enhancing this image: a smaller scale needs less, and closing other tabs frees some.',
   'image-gone': 'The image is no longer on the page.',
   editable: 'Enhance leaves images in text being edited as they are: the editor would save the enhanced copy, which lasts only while this tab is open.',
   restored: 'The image was put back before its enhancement was ready.',
@@ -75,8 +77,21 @@ export function textOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The failure the user reads; an error that is not an EnhanceError says only its fallback's message. */
+/**
+ * The words of an allocation that failed: V8's typed arrays, WebAssembly memory that cannot grow,
+ * ORT's C++ heap (bad_alloc), Emscripten's abort.
+ */
+const OUT_OF_MEMORY = /allocation failed|invalid typed array length|out of memory|\bOOM\b|bad_alloc|cannot enlarge memory|(?:could not|cannot|failed to) allocate|maximum memory size exceeded/i;
+
+/**
+ * The failure the user reads; an error that is not an EnhanceError says only its fallback's
+ * message. Memory running out says so wherever it happened (the model's run, the result's pixels,
+ * encoding): it is the one cause the user can do something about.
+ */
 export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'): Failure {
+  // The model's failures carry what failed underneath; an error of ours with another code already says why.
+  const underneath = error instanceof EnhanceError ? (error.code === 'model-failed' ? error.underlying : undefined) : textOf(error);
+  if (underneath !== undefined && OUT_OF_MEMORY.test(underneath)) return { code: 'out-of-memory', message: MESSAGES['out-of-memory'] };
   if (error instanceof EnhanceError) return { code: error.code, message: error.message };
   return { code: fallback, message: MESSAGES[fallback] };
 }

@@ -113,7 +113,10 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const declared = headerSize(bytes);
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
   const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels, decodeThumbnail(job.shownThumbnail));
-  const models = await loadRegistry();
+  // The list of shipped models, read from the package: failing, it is the engine that cannot work, not the model.
+  const models = await loadRegistry().catch((error: unknown) => {
+    throw EnhanceError.wrapping('engine-unavailable', error);
+  });
   const imageHash = await sha256Hex(bytes);
   const limit = job.settings.cacheLimitBytes;
   /** The model 'auto' means on `on`, its cached result or a new one; `mayFallBack`: WebGPU failing moves the job to WASM. */
