@@ -22,6 +22,16 @@ describe('bleedIntoTransparent', () => {
     expect(Array.from(image.data.slice(4, 8))).toEqual([0, 0, 0, 0]);
   });
 
+  it("fills an all but transparent pixel's colour too: a canvas gives it back false (premultiplied in 8 bits)", () => {
+    // Orange at x 0-3, then orange at alpha 1 as the canvas reads it back: (255, 0, 0).
+    const image = createRgbaImage(12, 1);
+    for (let x = 0; x < 4; x++) image.data.set([230, 120, 30, 255], x * 4);
+    image.data.set([255, 0, 0, 1], 4 * 4);
+    const out = bleedIntoTransparent(image);
+    expect(pixel(out, 4, 0)).toEqual([230, 120, 30, 1]);
+    expect(pixel(out, 6, 0)).toEqual([230, 120, 30, 0]);
+  });
+
   it('leaves an image with nothing visible, or nothing transparent, as it is', () => {
     const empty = createRgbaImage(3, 3);
     expect(bleedIntoTransparent(empty).data).toEqual(empty.data);

@@ -12,16 +12,24 @@ import type { RgbaImage } from './image';
 /** How far the colours spread, in pixels; beyond that the image's mean visible colour fills. */
 const BLEED_PASSES = 16;
 
-/** A copy of `image` whose alpha-0 pixels carry the colour of the nearest visible ones (alpha unchanged). */
+/**
+ * Below this alpha a pixel's colour is not trusted, and is filled like a transparent one's. The
+ * canvas that decodes the image keeps colours premultiplied in 8 bits: at alpha 1, an orange
+ * (230, 120, 30) comes back as (255, 0, 0); at 4 the error is still half the range. Such pixels
+ * are all but invisible, but the fill would spread their false colour into the rings around them.
+ */
+const TRUSTED_ALPHA = 4;
+
+/** A copy of `image` whose (nearly) transparent pixels carry the colour of the nearest visible ones (alpha unchanged). */
 export function bleedIntoTransparent(image: RgbaImage): RgbaImage {
   const { width, height } = image;
   const data = new Uint8ClampedArray(image.data);
-  // 1: has a colour (visible, or filled by an earlier pass); 0: not yet.
+  // 1: has a colour (visible enough, or filled by an earlier pass); 0: not yet.
   const coloured = new Uint8Array(width * height);
   const mean = [0, 0, 0];
   let visible = 0;
   for (let p = 0; p < coloured.length; p++) {
-    if (data[p * 4 + 3] === 0) continue;
+    if (data[p * 4 + 3] < TRUSTED_ALPHA) continue;
     coloured[p] = 1;
     visible++;
     for (let c = 0; c < 3; c++) mean[c] += data[p * 4 + c];

@@ -33,9 +33,10 @@ export const DEFAULT_OVERLAP = 30;
 
 /**
  * Goes up with every change to what upscaleImage returns for the same image and model, so results
- * cached by an earlier version are not served. 2: transparent pixels coloured before the model.
+ * cached by an earlier version are not served. 2: transparent pixels coloured before the model;
+ * 3: nearly transparent ones (alpha under 4) too.
  */
-export const UPSCALE_VERSION = 2;
+export const UPSCALE_VERSION = 3;
 
 /**
  * Upscales an RGBA image with the model, tile by tile, blending the seams. The model sees RGB
