@@ -139,6 +139,24 @@ describe('EnhanceQueue', () => {
     expect(queue.size).toBe(0);
   });
 
+  it("keeps an image that left a running job and came back out of that run: it waits for a run of its own", async () => {
+    const { queue, runs, add } = harness();
+    add('a', 'a.png');
+    await settle();
+    queue.withdraw('a');
+    add('a', 'a.png');
+    await settle();
+    // The first run is the caller's to stop (no one waits); its end must not take the image along.
+    expect(runs[0].waiters()).toEqual([]);
+    runs[0].finish();
+    await settle();
+    expect(runs.map((run) => run.url)).toEqual(['a.png', 'a.png']);
+    expect(runs[1].waiters()).toEqual(['a']);
+    runs[1].finish();
+    await settle();
+    expect(queue.size).toBe(0);
+  });
+
   it('withdrawAll empties the queue and says who waited', async () => {
     const { queue, runs, add } = harness();
     add('a', 'a.png');

@@ -106,7 +106,8 @@ export class EnhanceQueue<I> {
       const url = this.jobs.next();
       if (url === undefined) break;
       const scale = Math.max(...this.jobs.waiters(url).map((waiter) => waiter.scale));
-      const waiters = () => this.jobs.waiters(url).map((waiter) => waiter.image);
+      const ofRun = this.jobs.runWaiters(url);
+      const waiters = () => ofRun().map((waiter) => waiter.image);
       await this.hooks.run(url, scale, waiters).catch((error: unknown) => this.hooks.error(error));
       for (const waiter of this.jobs.finish(url)) {
         if (this.waiting.get(waiter.image) === waiter) this.waiting.delete(waiter.image);

@@ -110,6 +110,15 @@ export class JobQueue<W> {
     return this.pending.has(url) ? 'pending' : null;
   }
 
+  /**
+   * Who waits for the job now running for `url`, as it changes, bound to that run: once its last
+   * waiter went, a job queued again for the URL is another one, with its own run.
+   */
+  runWaiters(url: string): () => readonly W[] {
+    const job = this.running.get(url);
+    return () => [...(job?.waiters ?? [])];
+  }
+
   /** Who waits for a URL now, e.g. to show progress on each image. */
   waiters(url: string): readonly W[] {
     return [...((this.pending.get(url) ?? this.running.get(url))?.waiters ?? [])];
