@@ -460,7 +460,7 @@ export class PageEnhancer {
     if (!this.wants(img) || fileOf(img) !== url) return false;
     const facts = readFacts(img, pixels);
     const verdict = needsEnhancing(facts, this.settings);
-    const scale = verdict.enhance ? chooseScale(verdict.need, SHIPPED_SCALES, facts.naturalWidth * facts.naturalHeight) : undefined;
+    const scale = verdict.enhance ? chooseScale(verdict.need, SHIPPED_SCALES, facts.naturalWidth, facts.naturalHeight) : undefined;
     if (scale === undefined || scale <= (originalOf(img)?.scale ?? 0) || this.givenUp.has(url)) {
       this.queue.withdraw(img);
       return false;

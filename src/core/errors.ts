@@ -8,6 +8,7 @@ export type FailureCode =
   | 'too-large'
   | 'too-large-for-scale'
   | 'too-long'
+  | 'too-long-for-scale'
   | 'model-failed'
   | 'out-of-memory'
   | 'image-gone'
@@ -35,6 +36,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'too-large': 'This image is larger than the size limit in Enhance settings.',
   'too-large-for-scale': 'At this scale the enhanced image would be larger than 4096 x 4096 pixels: Enhance x2 works for it.',
   'too-long': 'This image is too long and thin to enhance: the result would be wider or taller than browsers can draw.',
+  'too-long-for-scale': 'At this scale the enhanced image would be wider or taller than browsers can draw: Enhance x2 works for it.',
   'model-failed': 'The upscaling model failed on this image.',
   'out-of-memory': 'The browser ran out of memory enhancing this image: a smaller scale needs less, and closing other tabs frees some.',
   'image-gone': 'The image is no longer on the page.',

@@ -33,12 +33,14 @@ describe('checkImageSize', () => {
   it('rejects a strip whose result would be longer than a canvas can be, whatever its pixel count', () => {
     expect(rejection(16383, 100, 2, Infinity)).toBeUndefined();
     expect(rejection(16384, 100, 2, Infinity)).toBe('too-long');
-    expect(rejection(100, 8192, 4, Infinity)).toBe('too-long');
+    expect(rejection(100, 8192, 4, Infinity)).toBe('too-long-for-scale');
+    expect(rejection(100, 16384, 4, Infinity)).toBe('too-long');
   });
 
   it('says which limit was hit', () => {
     expect(() => checkImageSize(101, 40, 2, 4000)).toThrow(/101x40 is over 4,000 pixels/);
     expect(() => checkImageSize(2000, 2000, 4, Infinity)).toThrow(/Enhance x2 works for it/);
+    expect(() => checkImageSize(10_000, 100, 4, Infinity)).toThrow(/wider or taller than browsers can draw: Enhance x2 works for it/);
   });
 });
 

@@ -17,6 +17,11 @@ export const MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS / SHIPPED_SCALES[0] ** 2;
 /** Widest activation PLKSR-tiny keeps per pixel (the channel mixer's 2 x 64 channels). */
 const WIDEST_CHANNELS = 128;
 
+/** Whether the result of `scale` on a width x height image can be made: drawn (each side) and held (its pixels). */
+export function resultFits(width: number, height: number, scale: number): boolean {
+  return Math.max(width, height) * scale <= MAX_OUTPUT_SIDE && width * height * scale * scale <= MAX_OUTPUT_PIXELS;
+}
+
 export function checkImageSize(width: number, height: number, scale: number, maxInputPixels: number): void {
   if (width === 0 || height === 0) throw new EnhanceError('empty-image');
   if (width * height > maxInputPixels) {
@@ -25,7 +30,8 @@ export function checkImageSize(width: number, height: number, scale: number, max
   // A strip (a sprite sheet, a panorama banner) within the pixel count could still not be drawn:
   // refused before minutes of inference, not when the result is encoded.
   if (Math.max(width, height) * scale > MAX_OUTPUT_SIDE) {
-    throw new EnhanceError('too-long', undefined, `x${scale} of ${width}x${height} would be over ${MAX_OUTPUT_SIDE} pixels on a side`);
+    const underlying = `x${scale} of ${width}x${height} would be over ${MAX_OUTPUT_SIDE} pixels on a side`;
+    throw new EnhanceError(resultFits(width, height, SHIPPED_SCALES[0]) ? 'too-long-for-scale' : 'too-long', undefined, underlying);
   }
   if (width * height * scale * scale > MAX_OUTPUT_PIXELS) {
     throw new EnhanceError('too-large-for-scale', undefined, `x${scale} of ${width}x${height} would exceed ${MAX_OUTPUT_PIXELS.toLocaleString('en')} output pixels`);

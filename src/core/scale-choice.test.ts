@@ -9,7 +9,6 @@ import {
 } from './scale-choice';
 
 describe('chooseScale', () => {
-  const small = 500 * 500;
   it.each([
     [1.5, 2],
     [2, 2],
@@ -18,29 +17,32 @@ describe('chooseScale', () => {
     [4, 4],
     [7, 4],
   ])('need %d -> x%d', (need, scale) => {
-    expect(chooseScale(need, [2, 4], small)).toBe(scale);
+    expect(chooseScale(need, [2, 4], 500, 500)).toBe(scale);
   });
 
   it('does not rely on the shipped list being sorted, nor change it', () => {
     const shipped = [4, 3, 2];
-    expect(chooseScale(2.5, shipped, small)).toBe(3);
+    expect(chooseScale(2.5, shipped, 500, 500)).toBe(3);
     expect(shipped).toEqual([4, 3, 2]);
   });
 
   it('uses the only scale shipped', () => {
-    expect(chooseScale(3, [2], small)).toBe(2);
+    expect(chooseScale(3, [2], 500, 500)).toBe(2);
   });
 
   it('takes only scales whose result the engine accepts', () => {
     // 1100x1100 at x4 would be 19.4 million pixels, over the 16.8 million cap; at x2, 4.8 million.
-    expect(chooseScale(2.27, [2, 4], 1100 * 1100)).toBe(2);
-    expect(chooseScale(4, [2, 4], 1024 * 1024)).toBe(4);
-    expect(chooseScale(4, [2, 4], 1024 * 1025)).toBe(2);
-    expect(chooseScale(2, [2, 4], 2048 * 2049)).toBeUndefined();
+    expect(chooseScale(2.27, [2, 4], 1100, 1100)).toBe(2);
+    expect(chooseScale(4, [2, 4], 1024, 1024)).toBe(4);
+    expect(chooseScale(4, [2, 4], 1024, 1025)).toBe(2);
+    expect(chooseScale(2, [2, 4], 2048, 2049)).toBeUndefined();
+    // A banner: x4 would be 40,000 pixels wide, over what a canvas can draw; x2 is 20,000.
+    expect(chooseScale(4, [2, 4], 10_000, 100)).toBe(2);
+    expect(chooseScale(2, [2, 4], 20_000, 50)).toBeUndefined();
   });
 
   it('throws when nothing is shipped', () => {
-    expect(() => chooseScale(2, [], small)).toThrow(RangeError);
+    expect(() => chooseScale(2, [], 500, 500)).toThrow(RangeError);
   });
 });
 

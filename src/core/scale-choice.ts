@@ -1,5 +1,5 @@
 /** Which model runs an automatic job: the scale an image needs, and quality or speed for this device. */
-import { MAX_OUTPUT_PIXELS } from './limits';
+import { resultFits } from './limits';
 import type { Profile } from './models';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -9,12 +9,12 @@ export type ProfileSetting = 'auto' | Profile;
 
 /**
  * The smallest shipped scale that covers `need`; the largest when none does (closest we can get).
- * Only scales whose result stays within MAX_OUTPUT_PIXELS count (the engine refuses the others: a
- * 1100x1100 image shown at 2500 pixels gets x2, not a refused x4); undefined when none does.
+ * Only scales whose result can be made count (the engine refuses the others: a 1100x1100 image
+ * shown at 2500 pixels gets x2, not a refused x4; so does a 10000x100 banner); undefined when none does.
  */
-export function chooseScale(need: number, shipped: readonly number[], inputPixels: number): number | undefined {
+export function chooseScale(need: number, shipped: readonly number[], width: number, height: number): number | undefined {
   if (shipped.length === 0) throw new RangeError('no shipped scales');
-  const fitting = [...shipped].sort((a, b) => a - b).filter((scale) => inputPixels * scale * scale <= MAX_OUTPUT_PIXELS);
+  const fitting = [...shipped].sort((a, b) => a - b).filter((scale) => resultFits(width, height, scale));
   return fitting.find((scale) => scale >= need) ?? fitting.at(-1);
 }
 

@@ -68,7 +68,8 @@ describe('failureLine', () => {
   it('states the sizes of a refused image, in terms of the file', () => {
     expect(sizeFailure(8000, 8000, 2)).toBe('the image is too large: 8000x8000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)');
     expect(sizeFailure(2000, 2000, 4)).toBe('x4 of 2000x2000 would exceed 16,777,216 output pixels: an x2 upscale fits it');
-    expect(sizeFailure(9000, 10, 4)).toMatch(/^x4 of 9000x10 would be over 32767 pixels on a side: more than browsers can draw/);
+    expect(sizeFailure(9000, 10, 4)).toBe("x4 of 9000x10 would be over 32767 pixels on a side: more than browsers can draw, where Enhance's results go; an x2 upscale fits it");
+    expect(sizeFailure(20000, 10, 2)).toMatch(/^x2 of 20000x10 would be over 32767 pixels on a side: more than browsers can draw, where Enhance's results go$/);
   });
 
   it("gives the engine's message with what failed underneath", () => {

@@ -93,6 +93,8 @@ export function failureLine(error: unknown): string {
       return `${error.underlying}: an x2 upscale fits it`;
     case 'too-long':
       return `${error.underlying}: more than browsers can draw, where Enhance's results go`;
+    case 'too-long-for-scale':
+      return `${error.underlying}: more than browsers can draw, where Enhance's results go; an x2 upscale fits it`;
     default:
       return error.underlying === undefined ? error.message : `${error.message} (${error.underlying})`;
   }
