@@ -98,9 +98,12 @@ export class SeamBlender {
     }
   }
 
-  /** Writes the rows still held; call once, after the last tile. */
+  /** Writes the rows still held, and lets go of their sums (a tile row of the result, in floats); call once, after the last tile. */
   finish(): void {
     this.writeRowsAbove(this.top + this.rows);
+    this.sums = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
+    this.weight = new Float32Array(0);
+    this.rows = 0;
   }
 
   /** Tiles come top to bottom, so rows above `y` are final: write them out and stop holding them. */

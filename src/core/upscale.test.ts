@@ -208,3 +208,28 @@ describe('transparent images', () => {
     expect(dark).toEqual([]);
   });
 });
+
+describe('memory of a transparent image', () => {
+  it('makes no plane of the result for its alpha: it is upscaled into the result itself', async () => {
+    const image = smoothImage(64, 48, 5);
+    for (let p = 0; p < 64 * 8; p++) image.data[p * 4 + 3] = 0;
+    const lengths: number[] = [];
+    const Original = Uint8ClampedArray;
+    // Every typed array of bytes made while the image is upscaled, by its length.
+    const Recording = new Proxy(Original, {
+      construct(target, args: [number]) {
+        if (typeof args[0] === 'number') lengths.push(args[0]);
+        return new target(...args);
+      },
+    });
+    globalThis.Uint8ClampedArray = Recording;
+    try {
+      await upscaleImage(image, new BoxBlurRunner(), { maxTile: 32, overlap: 8 });
+    } finally {
+      globalThis.Uint8ClampedArray = Original;
+    }
+    const resultPixels = 128 * 96;
+    expect(lengths).toContain(resultPixels * 4);
+    expect(lengths.filter((length) => length >= resultPixels && length < resultPixels * 4)).toEqual([]);
+  });
+});

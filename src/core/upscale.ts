@@ -72,15 +72,6 @@ export async function upscaleImage(image: RgbaImage, runner: TileRunner, options
     options.onProgress?.(i + 1, tiles.length);
   }
   blender.finish();
-  if (transparent) {
-    const alpha = upscaleChannel(extractAlpha(image), image.width, image.height, scale);
-    for (let p = 0; p < alpha.length; p++) out.data[p * 4 + 3] = alpha[p];
-  }
+  if (transparent) upscaleChannel({ data: image.data, stride: 4, channel: 3 }, image.width, image.height, scale, { data: out.data, stride: 4, channel: 3 });
   return out;
-}
-
-function extractAlpha(image: RgbaImage): Uint8ClampedArray {
-  const alpha = new Uint8ClampedArray(image.width * image.height);
-  for (let p = 0; p < alpha.length; p++) alpha[p] = image.data[p * 4 + 3];
-  return alpha;
 }
