@@ -88,6 +88,9 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'tab-status':
       requireExtensionPage(sender, request.type);
       return tabStatus(request.tabId);
+    case 'engine-status':
+      requireExtensionPage(sender, request.type);
+      return runningEngineInfo();
     case 'cache-usage':
       requireExtensionPage(sender, request.type);
       return askEngine({ target: 'offscreen', type: 'cache-usage' });

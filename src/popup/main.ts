@@ -34,6 +34,8 @@ const ui = {
 };
 
 const READ_FAILED = 'Could not read this tab';
+/** How often at most other tabs' jobs make the popup read the engine's backend again. */
+const BACKEND_REFRESH_MS = 1000;
 /** Said when the top frame queued nothing; a frame below it that did clears it with its counts. */
 const NOTHING_QUEUED = 'Enhance all found no image on this page to enhance.';
 
@@ -100,10 +102,24 @@ async function start(): Promise<void> {
     });
   };
 
+  // The engine is shared: another tab's job may move it to WASM (WebGPU failing) while the popup
+  // is open. Its counts change often; the backend line alone is read again, at most once a second.
+  let backendTimer: number | undefined;
+  const refreshBackendSoon = () => {
+    backendTimer ??= window.setTimeout(() => {
+      backendTimer = undefined;
+      askWorker({ type: 'engine-status' }).then(
+        (engine) => (ui.backend.textContent = backendText(engine)),
+        (error: unknown) => logError('popup', error),
+      );
+    }, BACKEND_REFRESH_MS);
+  };
+
   // Counts live in storage.session and switches and settings in storage.sync: the popup follows
   // them while it is open, without polling; other tabs' counts change often and are not its.
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'session' || Object.hasOwn(changes, tabCountsKey(tabId))) refreshLogged();
+    else refreshBackendSoon();
   });
   // A tab that goes to another page changes no storage when neither page has counts to keep: the
   // popup opened while it loaded would show, and switch, the site it left.

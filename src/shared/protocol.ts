@@ -126,6 +126,8 @@ export type BackgroundRequest =
   | { type: 'tab-origin' }
   /** Popup: the state of one tab. */
   | { type: 'tab-status'; tabId: number }
+  /** Popup: the engine's state alone, when another tab's job may have changed its backend. */
+  | { type: 'engine-status' }
   /** Options page: the cache, which only the engine can see. */
   | { type: 'cache-usage' }
   | { type: 'clear-cache' }
@@ -167,6 +169,7 @@ export interface BackgroundResponses {
   'tab-counts': void;
   'tab-origin': string | null;
   'tab-status': TabStatus;
+  'engine-status': EngineInfo | null;
   'cache-usage': CacheUsage;
   'clear-cache': CacheUsage;
   'trim-cache': CacheUsage;
@@ -203,6 +206,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'drop-referer-rule':
       return isCount(m.ruleId);
     case 'tab-origin':
+    case 'engine-status':
     case 'cache-usage':
     case 'clear-cache':
     case 'start-engine':

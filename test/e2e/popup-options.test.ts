@@ -283,6 +283,25 @@ describe('popup', () => {
     await framed.close();
   });
 
+  it("shows the engine's backend as another tab's job starts it, though this tab's counts never change", async () => {
+    copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'), join(dir, 'other-bird.png'));
+    writeFileSync(join(dir, 'other.html'), '<!doctype html><title>Other</title><img id="bird" src="other-bird.png" style="width: 288px" alt="bird">');
+    const popup = await openPopup(tabId);
+    // No engine to begin with: it closes as when idle.
+    await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'engine-idle' }));
+    await popup.reload();
+    await expect.poll(() => popup.locator('#backend').textContent()).toBe('Not started yet');
+    const other = await browser.context.newPage();
+    await other.goto(`${site.origin}/other.html`);
+    expect(await enhanceById(browser.worker, other, await tabIdOf(browser.worker, other), 'bird', 2)).toMatchObject({ ok: true, images: 1 });
+    const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+    expect(engine?.reason).toBeTruthy();
+    // Read again at most once a second, after the other tab's counts change.
+    await expect.poll(() => popup.locator('#backend').textContent(), { timeout: 10_000 }).toBe(engine?.reason);
+    await popup.close();
+    await other.close();
+  });
+
   it('says why, and turns the page controls off, on a page without a web origin', async () => {
     // An extension page: the pages Chrome hides from extensions (chrome://, about:) have no web origin either.
     const other = await openPopup(tabId);
