@@ -25,3 +25,19 @@ export async function fileAccess(): Promise<FileAccess> {
 export async function siteWithheld(tabUrl: string | undefined): Promise<boolean> {
   return tabUrl === undefined && !(await browser.permissions.contains({ origins: ['<all_urls>'] }));
 }
+
+/**
+ * Whether Enhance may read `url`'s site, for the engine's download of an image there: a user who
+ * allows Enhance on some sites only leaves images from every other site (a CDN) unreadable, even
+ * on a page that is allowed. Match patterns have no port: the permission is the host's.
+ */
+export async function maySiteBeRead(url: string): Promise<boolean> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return true;
+  return browser.permissions.contains({ origins: [`${parsed.protocol}//${parsed.hostname}/*`] });
+}

@@ -8,7 +8,7 @@ import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabSt
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
-import { fileAccess, keptOut, siteWithheld } from './browser-kind';
+import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
 import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
@@ -85,6 +85,8 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
       return onTabCounts(sender, request.counts);
     case 'tab-origin':
       return sender.tab?.url === undefined ? null : originOf(sender.tab.url);
+    case 'may-read-site':
+      return maySiteBeRead(request.url);
     case 'tab-status':
       requireExtensionPage(sender, request.type);
       return tabStatus(request.tabId);

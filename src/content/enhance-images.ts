@@ -5,6 +5,7 @@
  */
 import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core/errors';
 import type { Size } from '../core/image-geometry';
+import { askWorker } from '../shared/ask-worker';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
@@ -37,6 +38,10 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       // The URL gave the engine another picture than the page's: the pixels the page shows are enhanced instead.
       const again = await withShownPixels(asked, anchor);
       if (again) result = await runEngineJob(again, indicator.progress, stop);
+    } else if (result.type === 'failed' && result.failure.code === 'fetch-failed' && !(await maySiteBeRead(asked.srcUrl))) {
+      // The user allowed Enhance on some sites only, not the image's: what the page may read of it is enhanced instead.
+      const again = await withShownPixels(asked, anchor);
+      result = again ? await runEngineJob(again, indicator.progress, stop) : { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
     }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
@@ -51,6 +56,11 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
   } catch (error) {
     return fail(toFailure(error));
   }
+}
+
+/** Whether Enhance may read the image's site; a worker that cannot say leaves the download's own failure standing. */
+function maySiteBeRead(url: string): Promise<boolean> {
+  return askWorker({ type: 'may-read-site', url }).catch(() => true);
 }
 
 /** A job the content script turns away itself: its message shows on the image, as the engine's failures do. */

@@ -124,6 +124,11 @@ export type BackgroundRequest =
   | { type: 'tab-counts'; counts: TabCounts }
   /** A subframe's content script: the site of the tab it is in, which decides auto-enhance (Firefox has no ancestorOrigins). */
   | { type: 'tab-origin' }
+  /**
+   * Content script, after the engine could not download an image: whether Enhance may read its
+   * site at all. Users can allow Enhance on some sites only; images from the others fail so.
+   */
+  | { type: 'may-read-site'; url: string }
   /** Popup: the state of one tab. */
   | { type: 'tab-status'; tabId: number }
   /** Popup: the engine's state alone, when another tab's job may have changed its backend. */
@@ -168,6 +173,7 @@ export interface BackgroundResponses {
   'menu-context': void;
   'tab-counts': void;
   'tab-origin': string | null;
+  'may-read-site': boolean;
   'tab-status': TabStatus;
   'engine-status': EngineInfo | null;
   'cache-usage': CacheUsage;
@@ -201,6 +207,8 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return isCount(m.tabId);
     case 'trim-cache':
       return isCount(m.limitBytes);
+    case 'may-read-site':
+      return typeof m.url === 'string';
     case 'add-referer-rule':
       return typeof m.url === 'string' && typeof m.referer === 'string';
     case 'drop-referer-rule':

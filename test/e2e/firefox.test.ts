@@ -55,6 +55,8 @@ beforeAll(async () => {
     'dom.events.testing.asyncClipboard': true,
     'extensions.quarantinedDomains.enabled': true,
     'extensions.quarantinedDomains.list': '127.0.0.2',
+    // permissions.request grants without its doorhanger, for the test of site access for some sites only.
+    'extensions.webextOptionalPermissionPrompts': false,
   });
   await firefox.bidi.send('session.subscribe', { events: ['log.entryAdded'] });
   firefox.bidi.onEvent(({ method, params }) => {
@@ -282,6 +284,31 @@ describe('Firefox', () => {
     const read = () =>
       firefox.bidi.evaluate<{ origin: string; note: string }>(popup, "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent };");
     await expect.poll(read).toEqual({ origin: 'A page Enhance may not read', note: expect.stringMatching(/^Enhance may not read this page\. If it is a web site, allow Enhance there in the browser's Extensions menu/) });
+  });
+
+  it("an image from a site Enhance may not read, on a page it may (site access for some sites only): the image names the site to allow", async () => {
+    // After the test above no site is allowed; the user allows this page's site alone (a click: permissions.request wants one).
+    const popup = await firefox.openPopup(tabId);
+    await firefox.bidi.evaluate(
+      popup,
+      "const b = document.createElement('button'); b.id = 'grant'; b.textContent = 'grant'; b.style.cssText = 'position: fixed; left: 0; top: 0; width: 80px; height: 40px; z-index: 9'; b.onclick = () => browser.permissions.request({ origins: [args[0]] }).then((granted) => (window.granted = granted)); document.body.append(b);",
+      [`http://${new URL(site.origin).hostname}/*`],
+    );
+    await firefox.bidi.send('input.performActions', { context: popup, actions: [{ type: 'pointer', id: 'mouse', actions: [{ type: 'pointerMove', x: 20, y: 20 }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] }] });
+    await expect.poll(() => firefox.bidi.evaluate<boolean | null>(popup, 'return window.granted ?? null;')).toBe(true);
+    const url = `${site.origin}/index.html?some-sites`;
+    const partialTab = await firefox.openTab(url);
+    webTabs.add(partialTab);
+    const partialTabId = await firefox.tabIdOf(url);
+    // The page's own image still works; the second origin's (localhost, not allowed) says so, and stays as it was.
+    const own = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [partialTabId, `${site.origin}/lr/headx4.png`]);
+    expect(own, JSON.stringify(own.failure)).toMatchObject({ ok: true, images: 1 });
+    const other = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [partialTabId, `${site.secondOrigin}/lr/womanx4.png`]);
+    expect(other.failure).toEqual({
+      code: 'image-site-withheld',
+      message: "Enhance may not read images from the site this one comes from: add that site to Enhance's site access in the browser's extension settings. (localhost)",
+    });
+    expect(await firefox.bidi.evaluate<string>(partialTab, "return document.getElementById('woman').currentSrc;")).toBe(`${site.secondOrigin}/lr/womanx4.png`);
   });
 
   it('printed nothing on the pages it worked on', async () => {
