@@ -1,18 +1,28 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-/** What the update listener did, in order, against a browser with tabs 1 (our script), 2 (none) and 3 (no id). */
-const calls = vi.hoisted(() => ({ log: [] as string[], listeners: [] as Array<() => void> }));
+/**
+ * What the update listener did, in order, against a browser with tabs 1 (our script in frames 0
+ * and 5, frame 5 slow to answer), 2 (a page that refuses scripts) and 3 (no id).
+ */
+const calls = vi.hoisted(() => ({ log: [] as string[], listeners: [] as Array<() => void>, frame5Answers: () => {} }));
 vi.mock('webextension-polyfill', () => ({
   default: {
     runtime: {
       onUpdateAvailable: { addListener: (listener: () => void) => calls.listeners.push(listener) },
       reload: () => calls.log.push('reload'),
     },
+    scripting: {
+      executeScript: async ({ target }: { target: { tabId: number } }) => {
+        if (target.tabId === 2) throw new Error('Missing host permission for the tab');
+        return [{ frameId: 0 }, { frameId: 5 }];
+      },
+    },
     tabs: {
       query: async () => [{ id: 1 }, { id: 2 }, {}],
-      sendMessage: async (tabId: number, message: { type: string }) => {
-        calls.log.push(`${message.type} ${tabId}`);
+      sendMessage: async (tabId: number, message: { type: string }, options?: { frameId: number }) => {
+        calls.log.push(`${message.type} ${tabId}${options ? `/${options.frameId}` : ''}`);
         if (tabId === 2) throw new Error('Could not establish connection. Receiving end does not exist.');
+        if (options?.frameId === 5) await new Promise<void>((answer) => (calls.frame5Answers = answer));
       },
     },
   },
@@ -55,11 +65,15 @@ describe('handBackThenReload', () => {
 });
 
 describe('handPagesBackBeforeUpdates', () => {
-  it('holds an update back: each tab is asked to retire, then the add-on reloads', async () => {
+  it('holds an update back: each frame of each tab is asked to retire, and the add-on reloads once all have answered', async () => {
     handPagesBackBeforeUpdates();
     expect(calls.listeners).toHaveLength(1);
     calls.listeners[0]();
+    await vi.waitFor(() => expect(calls.log).toEqual(expect.arrayContaining(['retire 1/0', 'retire 1/5', 'retire 2'])));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls.log).not.toContain('reload');
+    calls.frame5Answers();
     await vi.waitFor(() => expect(calls.log).toContain('reload'));
-    expect(calls.log).toEqual(['retire 1', 'retire 2', 'reload']);
+    expect(calls.log.at(-1)).toBe('reload');
   });
 });

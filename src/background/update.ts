@@ -7,7 +7,9 @@
  * the new script into the open tabs, where auto-enhance takes the images again (from the cache).
  */
 import browser from 'webextension-polyfill';
+import { framesOf } from '../shared/content-messaging';
 import { logError } from '../shared/log';
+import type { ContentRequest } from '../shared/protocol';
 
 /** A tab that does not answer by then (busy, or frozen) does not hold the update back for long. */
 export const HAND_BACK_WAIT_MS = 5_000;
@@ -27,11 +29,23 @@ export async function handBackThenReload(tabIds: number[], retire: (tabId: numbe
   reload();
 }
 
+/**
+ * Each frame of the tab is asked on its own: a request to the whole tab settles with the first
+ * frame's answer, and the reload would race the request on its way to the others (a cross-origin
+ * frame is another process).
+ */
+async function retireEveryFrame(tabId: number): Promise<void> {
+  const retire: ContentRequest = { type: 'retire' };
+  const frames = await framesOf(tabId);
+  if (frames.length === 0) await browser.tabs.sendMessage(tabId, retire);
+  else await Promise.allSettled(frames.map((frameId) => browser.tabs.sendMessage(tabId, retire, { frameId })));
+}
+
 async function applyUpdate(): Promise<void> {
   const tabs = await browser.tabs.query({});
   await handBackThenReload(
     tabs.flatMap((tab) => tab.id ?? []),
-    (tabId) => browser.tabs.sendMessage(tabId, { type: 'retire' }),
+    retireEveryFrame,
     () => browser.runtime.reload(),
   );
 }

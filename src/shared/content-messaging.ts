@@ -25,7 +25,7 @@ function contentScriptFiles(manifest: ManifestScripts): string[] {
 }
 
 /** The tab's frames our scripts may run in; none when the page refuses scripts. */
-async function framesOf(tabId: number): Promise<number[]> {
+export async function framesOf(tabId: number): Promise<number[]> {
   const results = await browser.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => true }).catch(() => []);
   return results.map((result) => result.frameId);
 }
