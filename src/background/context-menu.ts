@@ -65,7 +65,7 @@ export async function onMenuClick(info: Menus.OnClickData, tab: Tabs.Tab | undef
   if (tab?.id === undefined || !info.srcUrl) return;
   const id = String(info.menuItemId);
   const frameId = info.frameId ?? 0;
-  if (id.startsWith(ENHANCE_PREFIX)) await upscale(tab.id, info.srcUrl, Number(id.slice(ENHANCE_PREFIX.length)), frameId);
+  if (id.startsWith(ENHANCE_PREFIX)) await upscale(tab.id, info.srcUrl, Number(id.slice(ENHANCE_PREFIX.length)), frameId, info.frameUrl);
   else if (id === RESTORE) await restore(tab.id, info.srcUrl, frameId);
   else if (id === SAVE) await saveOrSayWhy(tab.id, info.srcUrl, frameId);
 }

@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-/** What the tab's frame answers (undefined: it stayed silent), and the engine page's state. */
+/** What the tab's frame answers (undefined: it stayed silent; an Error: it cannot be reached), and the engine page's state. */
 const world = vi.hoisted(() => ({
   answer: undefined as unknown,
+  readableSites: new Set<string>(),
+  badge: [] as string[],
   enginePage: false,
   engineAnswer: (): Promise<unknown> => Promise.reject(new Error('Could not establish connection. Receiving end does not exist.')),
 }));
@@ -10,8 +12,12 @@ vi.mock('webextension-polyfill', () => ({
   default: {
     tabs: {
       get: async (tabId: number) => ({ id: tabId, incognito: true, url: 'https://example.com/' }),
-      sendMessage: async () => world.answer,
+      sendMessage: async () => {
+        if (world.answer instanceof Error) throw world.answer;
+        return world.answer;
+      },
     },
+    scripting: { executeScript: async () => Promise.reject(new Error('Cannot access contents of the page. Extension manifest must request permission to access the respective host.')) },
     runtime: { sendMessage: () => world.engineAnswer(), getManifest: () => ({}) },
   },
 }));
@@ -20,15 +26,24 @@ vi.mock('./offscreen-document', () => ({
   offscreenDocumentExists: async () => world.enginePage,
   closeOffscreenDocument: vi.fn(),
 }));
-vi.mock('./browser-kind', () => ({ inFirefox: () => false, fileAccess: vi.fn(), siteWithheld: vi.fn() }));
+vi.mock('./browser-kind', () => ({
+  inFirefox: () => false,
+  fileAccess: async () => 'off',
+  siteWithheld: async () => false,
+  maySiteBeRead: async (url: string) => world.readableSites.has(new URL(url).hostname),
+}));
+vi.mock('./badge', () => ({ showFailure: async (_tabId: number, text: string) => void world.badge.push(text) }));
+vi.mock('../shared/settings-store', () => ({ loadSettings: async () => ({}) }));
 vi.mock('./tab-counts-store', () => ({ tabCounts: async () => ({ enhanced: 0, queued: 0, failed: 0 }), allTabsCounts: async () => ({ enhanced: 0, queued: 0, failed: 0 }) }));
 vi.mock('../shared/log', () => ({ logError: vi.fn() }));
 
-const { restore, saveEnhanced, status } = await import('./enhance-api');
+const { restore, saveEnhanced, status, upscale } = await import('./enhance-api');
 
 beforeEach(() => {
   world.answer = undefined;
   world.enginePage = false;
+  world.readableSites = new Set(['example.com']);
+  world.badge = [];
 });
 
 describe('a frame where the image shows its original again stays silent', () => {
@@ -49,5 +64,23 @@ describe('status', () => {
   it('reads an engine page that exists but does not answer yet (starting, or closing) as none running', async () => {
     world.enginePage = true;
     await expect(status(1)).resolves.toMatchObject({ offscreen: false, engine: null, inferences: 0 });
+  });
+});
+
+describe('Enhance on an image in a frame whose script cannot be reached', () => {
+  const unreachable = new Error('Could not establish connection. Receiving end does not exist.');
+
+  it("names the frame's site when Enhance may not read it (site access for some sites only), on the badge", async () => {
+    world.answer = unreachable;
+    const outcome = await upscale(1, 'https://gallery.example/a.png', 2, 7, 'https://gallery.example/embed');
+    expect(outcome.failure?.code).toBe('frame-site-withheld');
+    expect(world.badge).toEqual([`${outcome.failure?.message}`]);
+    expect(outcome.failure?.message).toMatch(/\(gallery\.example\)$/);
+  });
+
+  it("says the image is gone when the frame's site may be read (the frame went since the right-click)", async () => {
+    world.answer = unreachable;
+    world.readableSites.add('gallery.example');
+    expect((await upscale(1, 'https://gallery.example/a.png', 2, 7, 'https://gallery.example/embed')).failure?.code).toBe('image-gone');
   });
 });

@@ -12,13 +12,14 @@ import { dataUrlBytes } from '../shared/data-url';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
-import { fileAccess, inFirefox, siteWithheld } from './browser-kind';
+import { fileAccess, inFirefox, maySiteBeRead, siteWithheld } from './browser-kind';
 import { ensureEngine, runningEngineInfo } from './engine-client';
 import { allTabsCounts, tabCounts } from './tab-counts-store';
 
 export { setSiteAuto } from '../shared/site-switches-store';
 
-export async function upscale(tabId: number, srcUrl: string, scale: number, frameId = 0): Promise<EnhanceOutcome> {
+/** `frameUrl`: the page of the frame the image is in, where the menu says (a frame from another site may be one Enhance may not read). */
+export async function upscale(tabId: number, srcUrl: string, scale: number, frameId = 0, frameUrl?: string): Promise<EnhanceOutcome> {
   let settings;
   try {
     settings = await loadSettings();
@@ -35,6 +36,10 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     if (isPageLeft(error)) return { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     const tab = await browser.tabs.get(tabId).catch(() => undefined);
     if (tab && (await siteWithheld(tab.url))) return failedBeforeThePage(tabId, toFailure(new EnhanceError('site-withheld')));
+    // The page is allowed, the frame's site is not (site access for some sites only): the frame is there, and unreadable.
+    if (frameId !== 0 && frameUrl !== undefined && !(await maySiteBeRead(frameUrl))) {
+      return failedBeforeThePage(tabId, toFailure(new EnhanceError('frame-site-withheld', new URL(frameUrl).hostname)));
+    }
     return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await fileAccess(), frameId !== 0)));
   }
 }

@@ -21,6 +21,7 @@ export type FailureCode =
   | 'file-closed'
   | 'site-withheld'
   | 'image-site-withheld'
+  | 'frame-site-withheld'
   | 'changed-on-server';
 
 export interface Failure {
@@ -50,6 +51,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'file-closed': 'This browser does not let extensions into files on this computer: Enhance works on web pages here.',
   'site-withheld': "Enhance may not read this site: allow it in the browser's Extensions menu (the toolbar's puzzle-piece button).",
   'image-site-withheld': "Enhance may not read images from the site this one comes from: add that site to Enhance's site access in the browser's extension settings.",
+  'frame-site-withheld': "Enhance may not read the site of the frame this image is in: add that site to Enhance's site access in the browser's extension settings.",
   'changed-on-server': 'This image is a different picture each time it is downloaded, so Enhance left the one shown as it is.',
 };
 
