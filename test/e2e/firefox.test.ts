@@ -4,7 +4,7 @@
  * models, from a second origin too, and restored; a site switched to auto-enhance gets its
  * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/core/image';
@@ -106,6 +106,39 @@ describe('Firefox', () => {
     const outcome = await upscale('woman', 4);
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
     expect((await shownPixels('woman')).width).toBe(readPng(join(dir, 'lr/womanx4.png')).width * 4);
+  });
+
+  it("downloads a container tab's image without the main cookies (the default tab's go with it)", async () => {
+    const asked: Array<string | null> = [];
+    // The engine's fetch() asks for no destination; the page's <img> asks for an image.
+    const recorded = await serveFolder(dir, '127.0.0.1', {
+      '/recorded/*': (_url, headers) => {
+        if (headers['sec-fetch-dest'] === 'empty') asked.push(headers.cookie ?? null);
+        return { type: 'image/png', body: readFileSync(join(dir, 'lr/birdx4.png')) };
+      },
+    });
+    try {
+      writeFileSync(join(dir, 'cookies.html'), '<!doctype html><img id="rec" src="recorded/bird.png" style="width: 288px" alt="bird">');
+      const enhanceIn = async (context: string, url: string, file: string) => {
+        await firefox.bidi.send('browsingContext.navigate', { context, url, wait: 'complete' });
+        webTabs.add(context);
+        await firefox.bidi.evaluate(context, `document.getElementById('rec').src = ${JSON.stringify(file)}; await document.getElementById('rec').decode();`);
+        const id = await firefox.tabIdOf(url);
+        const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [id, `${recorded.origin}/${file}`]);
+        expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+      };
+      const main = await firefox.openTab('about:blank');
+      await enhanceIn(main, `${recorded.origin}/cookies.html?main`, 'recorded/main.png');
+      await firefox.bidi.evaluate(main, "document.cookie = 'login=main; path=/';");
+      await enhanceIn(main, `${recorded.origin}/cookies.html?main-again`, 'recorded/main-again.png');
+      const { userContext } = await firefox.bidi.send<{ userContext: string }>('browser.createUserContext', {});
+      const { context: contained } = await firefox.bidi.send<{ context: string }>('browsingContext.create', { type: 'tab', userContext });
+      await enhanceIn(contained, `${recorded.origin}/cookies.html?container`, 'recorded/container.png');
+      // Before the cookie, with it (the control: the test would see one), and from the container: none.
+      expect(asked).toEqual([null, 'login=main', null]);
+    } finally {
+      await recorded.close();
+    }
   });
 
   it('the menu on an enhanced image offers Restore and Save, and the page names the image each menu opened on (real right-clicks)', async () => {
