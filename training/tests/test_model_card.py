@@ -5,7 +5,7 @@ import sys
 import unittest
 
 from training.data import ROOT
-from training.model_card import _init_run, _target_rows, _warm_start_history, fp16_comparison, registry_text
+from training.model_card import _init_run, _lineage, _target_rows, _warm_start_history, fp16_comparison, registry_text
 
 REGISTRY = [{"id": "q4", "profile": "quality", "scale": 4}]
 EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban100": (25.0, 0.8, 100)}}}}
@@ -45,6 +45,17 @@ class WarmStart(unittest.TestCase):
 
     def test_an_unrecorded_checkpoint_keeps_its_name(self):
         self.assertEqual(_init_run("training/checkpoints/fast-x8.pt", self.RECORDED), "checkpoints/fast-x8")
+
+    def test_a_run_resumed_after_its_earlier_checkpoint_shipped_stands_on_what_that_one_stood_on(self):
+        # tiny3-x2 shipped at step 900, then resumed to its end: its steps count from 0 again, once.
+        init, history = _lineage("tiny3-x2", "training/checkpoints/tiny-x2.pt", "plksr-tiny-x2", {**self.RECORDED, "plksr-tiny-x2": {**self.RECORDED["plksr-tiny-x2"], "init": "tiny-x2"}})
+        self.assertEqual(init, "tiny-x2")
+        self.assertEqual([h["run"] for h in history], ["tiny-x2"])
+
+    def test_another_run_from_the_shipped_checkpoint_stands_on_the_run_that_made_it(self):
+        init, history = _lineage("tiny4-x2", "training/checkpoints/tiny-x2.pt", "plksr-tiny-x2", self.RECORDED)
+        self.assertEqual(init, "tiny3-x2")
+        self.assertEqual([h["run"] for h in history], ["tiny-x2", "tiny3-x2"])
 
 
 class RegistryText(unittest.TestCase):
