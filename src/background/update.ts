@@ -36,9 +36,10 @@ export async function handBackThenReload(tabIds: number[], retire: (tabId: numbe
  */
 async function retireEveryFrame(tabId: number): Promise<void> {
   const retire: ContentRequest = { type: 'retire' };
-  const frames = await framesOf(tabId);
-  if (frames.length === 0) await browser.tabs.sendMessage(tabId, retire);
-  else await Promise.allSettled(frames.map((frameId) => browser.tabs.sendMessage(tabId, retire, { frameId })));
+  const ask = (frameId: number) => browser.tabs.sendMessage(tabId, retire, { frameId });
+  // The top frame at once, the others as soon as they are listed.
+  const others = framesOf(tabId).then((frames) => Promise.allSettled(frames.filter((frameId) => frameId !== 0).map(ask)));
+  await Promise.allSettled([ask(0), others]);
 }
 
 async function applyUpdate(): Promise<void> {

@@ -39,8 +39,9 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       const again = await withShownPixels(asked, anchor);
       if (again) result = await runEngineJob(again, indicator.progress, stop);
     } else if (result.type === 'failed' && result.failure.code === 'fetch-failed' && !(await maySiteBeRead(asked.srcUrl))) {
-      // The user allowed Enhance on some sites only, not the image's: what the page may read of it is enhanced instead.
-      const again = await withShownPixels(asked, anchor);
+      // The user allowed Enhance on some sites only, not the image's: what the page may read of it is
+      // enhanced instead, where it may (forEngine read a thumbnail of those pixels then).
+      const again = asked.shownThumbnail === undefined ? null : await withShownPixels(asked, anchor);
       result = again ? await runEngineJob(again, indicator.progress, stop) : { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
     }
     if (result.type === 'failed') return fail(result.failure);

@@ -104,10 +104,6 @@ export class PageEnhancer {
     removed: (images) => this.forget(images),
     sourcesChanged: (changes) => this.onSourcesChanged(changes),
     loaded: (img) => this.loaded(img),
-    // The file the markup picked after the user enhanced the image is not coming: nothing waits for it.
-    failedToLoad: (img) => {
-      if (this.menuScaleForNextFile.delete(img)) this.stopWatchingIfIdle();
-    },
     redrawn: (images) => {
       for (const img of images) if (this.near.has(img)) this.look(img);
     },
@@ -344,6 +340,8 @@ export class PageEnhancer {
     if (!(img instanceof HTMLImageElement) || this.retired) return;
     const freed = freedResultOf(img);
     if (freed) this.watch.asOurs(() => putBackFreedCopy(img, freed));
+    // The file the markup picked after the user enhanced the image is not coming: nothing waits for it.
+    if (this.menuScaleForNextFile.delete(img)) this.stopWatchingIfIdle();
   };
 
   /**

@@ -18,8 +18,6 @@ export interface PageChanges {
   sourcesChanged(changes: Map<HTMLImageElement, boolean>): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
-  /** An image's file failed to load (gone from its server, not an image). */
-  failedToLoad(img: HTMLImageElement): void;
   /** A transition or an animation that may have scaled these images ended (a zoom on hover). */
   redrawn(images: HTMLImageElement[]): void;
   /** The window was resized or zoomed, moved to a screen of another density, or its color scheme changed, and has settled. */
@@ -55,7 +53,7 @@ function imageOf(target: Node): HTMLImageElement | null {
 export class PageWatch {
   private observer: MutationObserver | null = null;
   private loads: PerformanceObserver | null = null;
-  /** Aborted by stop(): takes every 'load' and 'error' listener of start() off its tree. */
+  /** Aborted by stop(): takes every 'load' listener of start() off its tree. */
   private listeners: AbortController | null = null;
   private watchedRoots = new WeakSet<ShadowRoot>();
   private rescanTimer: number | undefined;
@@ -139,9 +137,8 @@ export class PageWatch {
 
   private watchTree(tree: Document | ShadowRoot): void {
     this.observer?.observe(tree, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES });
-    // 'load' and 'error' do not bubble, nor leave a shadow root; capturing on each tree sees them for every image, present or future.
+    // 'load' does not bubble, nor leave a shadow root; capturing on each tree sees it for every image, present or future.
     tree.addEventListener('load', this.onLoad, { capture: true, signal: this.listeners?.signal });
-    tree.addEventListener('error', this.onError, { capture: true, signal: this.listeners?.signal });
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
   }
 
@@ -189,10 +186,6 @@ export class PageWatch {
 
   private readonly onLoad = (event: Event): void => {
     if (event.target instanceof HTMLImageElement) this.on.loaded(event.target);
-  };
-
-  private readonly onError = (event: Event): void => {
-    if (event.target instanceof HTMLImageElement) this.on.failedToLoad(event.target);
   };
 
   private dispatch(records: MutationRecord[]): void {

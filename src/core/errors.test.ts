@@ -32,6 +32,10 @@ describe('memory running out', () => {
     expect(toFailure(EnhanceError.wrapping('model-failed', new Error('Aborted(OOM)')))).toEqual(outOfMemory);
   });
 
+  it('takes a typed array of a nonsense length for the bug it is, not memory', () => {
+    expect(toFailure(new RangeError('Invalid typed array length: -4')).code).toBe('model-failed');
+  });
+
   it('leaves a failure of ours with another cause as it is', () => {
     expect(toFailure(EnhanceError.wrapping('fetch-failed', new Error('Out of memory')))).toEqual({ code: 'fetch-failed', message: 'Enhance could not download this image.' });
   });

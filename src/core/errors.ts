@@ -84,10 +84,11 @@ export function textOf(error: unknown): string {
 }
 
 /**
- * The words of an allocation that failed: V8's typed arrays, WebAssembly memory that cannot grow,
- * ORT's C++ heap (bad_alloc), Emscripten's abort.
+ * The words of an allocation that failed: V8's typed arrays (a length in the hundreds of millions:
+ * a negative or NaN one is a bug, not memory), WebAssembly memory that cannot grow, ORT's C++ heap
+ * (bad_alloc), Emscripten's abort.
  */
-const OUT_OF_MEMORY = /allocation failed|invalid typed array length|out of memory|\bOOM\b|bad_alloc|cannot enlarge memory|(?:could not|cannot|failed to) allocate|maximum memory size exceeded/i;
+const OUT_OF_MEMORY = /allocation failed|invalid typed array length: \d{9,}|out of memory|\bOOM\b|bad_alloc|cannot enlarge memory|(?:could not|cannot|failed to) allocate|maximum memory size exceeded/i;
 
 /**
  * The failure the user reads; an error that is not an EnhanceError says only its fallback's

@@ -56,6 +56,21 @@ describe('TurnLine', () => {
     expect(escaped).toEqual([new Error('boom')]);
   });
 
+  it('goes on when what hears an escaped error throws too', async () => {
+    const log: string[] = [];
+    const line = new TurnLine(() => {
+      throw new Error('the logger failed');
+    });
+    line.add(async () => {
+      throw new Error('boom');
+    }, false);
+    line.add(async () => void log.push('after'), false);
+    await settled();
+    line.add(async () => void log.push('later'), false);
+    await settled();
+    expect(log).toEqual(['after', 'later']);
+  });
+
   it('starts again after running dry', async () => {
     const log: string[] = [];
     const line = new TurnLine(() => {});

@@ -26,7 +26,12 @@ export class TurnLine {
       try {
         await next.task();
       } catch (error) {
-        this.onEscape(error);
+        // Its hearer failing too must not stop the line either.
+        try {
+          this.onEscape(error);
+        } catch {
+          // Nothing left to tell.
+        }
       }
     }
     this.running = false;

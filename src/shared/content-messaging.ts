@@ -24,10 +24,35 @@ function contentScriptFiles(manifest: ManifestScripts): string[] {
   return (manifest.content_scripts ?? []).flatMap((script) => script.js ?? []);
 }
 
-/** The tab's frames our scripts may run in; none when the page refuses scripts. */
-export async function framesOf(tabId: number): Promise<number[]> {
-  const results = await browser.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => true }).catch(() => []);
-  return results.map((result) => result.frameId);
+/** How long listing a tab's frames, and making sure of their scripts, may hold a request to all of them. */
+const FRAMES_WAIT_MS = 2000;
+
+/** Resolves to `fallback` once `ms` pass, if `promise` has not settled by then. */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The tab's frames our scripts may run in (frames the browser keeps them out of are left out);
+ * none when the page refuses scripts, or when its frames do not answer in time. At once, not when
+ * each frame has loaded: a frame that never finishes loading must not hold anything up.
+ */
+export function framesOf(tabId: number): Promise<number[]> {
+  const listed = browser.scripting.executeScript({ target: { tabId, allFrames: true }, injectImmediately: true, func: () => true }).then(
+    (results) => results.map((result) => result.frameId),
+    () => [],
+  );
+  return within(listed, FRAMES_WAIT_MS, []);
+}
+
+/** Every frame of the tab with a live script, as far as it takes FRAMES_WAIT_MS: one put in where none answers. */
+async function scriptInEveryFrame(tabId: number): Promise<void> {
+  const pinged = framesOf(tabId).then((frames) => Promise.all(frames.map((frame) => sendToContent(tabId, { type: 'ping' }, frame).catch(() => undefined))));
+  await within(pinged, FRAMES_WAIT_MS, []);
 }
 
 /**
@@ -36,7 +61,7 @@ export async function framesOf(tabId: number): Promise<number[]> {
  * frames whose script was cut off (the top frame given a new one by the popup, its frames not).
  */
 export async function sendToContent<T extends ContentRequest>(tabId: number, request: T, frameId?: number): Promise<ContentResponses[T['type']]> {
-  if (frameId === undefined) await Promise.all((await framesOf(tabId)).map((frame) => sendToContent(tabId, { type: 'ping' }, frame).catch(() => undefined)));
+  if (frameId === undefined) await scriptInEveryFrame(tabId);
   const send = () => (frameId === undefined ? browser.tabs.sendMessage(tabId, request) : browser.tabs.sendMessage(tabId, request, { frameId })) as Promise<ContentResponses[T['type']]>;
   try {
     return await send();

@@ -235,7 +235,8 @@ export interface JobRequest {
   settings: JobSettings;
   /**
    * Automatic jobs: images the engine should not enhance (animated ones) fail with their code but
-   * are not errors to show; a manual job shows every failure.
+   * are not errors to show; a manual job shows every failure. It also places the job in the
+   * engine's line: a manual one (the menu's) goes before every automatic one waiting (TurnLine).
    */
   auto?: boolean;
   /**

@@ -253,8 +253,9 @@ describe('images in shadow roots', () => {
     await inScriptWorld(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); document.dispatchEvent(new Event('visibilitychange'))`);
     const before = await worker.evaluate(() => (globalThis as unknown as { menuUpdates: unknown[] }).menuUpdates.length);
     expect(await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, src] as const)).toMatchObject({ ok: true, images: 1 });
-    // The page's word would have come with the swap, before the job's answer: a moment for it to land.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The page's word would have gone with the swap, before the job's answer; one more round trip
+    // to the frame, answered after it, lets it land first.
+    await worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'menu-target' }, { frameId: 0 }), tabId);
     const told = await worker.evaluate((from) => (globalThis as unknown as { menuUpdates: Array<{ visible?: boolean }> }).menuUpdates.slice(from), before);
     expect(told.filter((update) => update.visible === true)).toEqual([]);
     await inScriptWorld(`delete document.hidden; document.dispatchEvent(new Event('visibilitychange'))`);
