@@ -2,6 +2,7 @@
 import browser from 'webextension-polyfill';
 import type { FileAccess } from '../core/errors';
 import { keptOutByBrowser } from '../shared/kept-out';
+import { webUrl } from '../shared/site-switches';
 
 export const inFirefox = (): boolean => typeof browser.runtime.getBrowserInfo === 'function';
 
@@ -32,12 +33,6 @@ export async function siteWithheld(tabUrl: string | undefined): Promise<boolean>
  * on a page that is allowed. Match patterns have no port: the permission is the host's.
  */
 export async function maySiteBeRead(url: string): Promise<boolean> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return true;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return true;
-  return browser.permissions.contains({ origins: [`${parsed.protocol}//${parsed.hostname}/*`] });
+  const parsed = webUrl(url);
+  return parsed === null || browser.permissions.contains({ origins: [`${parsed.protocol}//${parsed.hostname}/*`] });
 }

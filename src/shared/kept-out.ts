@@ -3,6 +3,7 @@
  * store and account pages. Enhance's content script never runs there, so a site switch set there
  * would do nothing, and the popup and the shortcut say so instead of offering one.
  */
+import { webUrl } from './site-switches';
 
 export type BrowserName = 'chrome' | 'firefox';
 
@@ -26,13 +27,8 @@ const FIREFOX_KEPT_OUT = [
 ].map((host) => ({ host }));
 
 export function keptOutByBrowser(url: string, browser: BrowserName): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+  const parsed = webUrl(url);
+  if (parsed === null) return false;
   const sites: ReadonlyArray<{ host: string; pathPrefix?: string }> = browser === 'chrome' ? CHROME_KEPT_OUT : FIREFOX_KEPT_OUT;
   return sites.some(({ host, pathPrefix }) => parsed.hostname === host && (pathPrefix === undefined || parsed.pathname === pathPrefix || parsed.pathname.startsWith(`${pathPrefix}/`)));
 }

@@ -29,14 +29,19 @@ export function isSiteSwitchKey(key: string): boolean {
 export type SiteSwitches = Record<string, boolean>;
 
 /** `https://example.com` for any page on it; null for pages that have no web origin to key on. */
-export function originOf(url: string): string | null {
+/** `url` parsed, when it is a web page's or file's on the web (http or https); null for anything else. */
+export function webUrl(url: string): URL | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return null;
   }
-  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+}
+
+export function originOf(url: string): string | null {
+  return webUrl(url)?.origin ?? null;
 }
 
 export function isAutoEnabled(switches: SiteSwitches, origin: string): boolean {
