@@ -103,15 +103,17 @@ function switchSite(on: boolean): Promise<void> {
   return worker.evaluate(([origin, value]) => chrome.storage.sync.set({ autoSites: value ? { [origin]: true } : {} }), [site.origin, on] as const);
 }
 
-/** A page of `html`, written to the site as `file`, opened with the site switched on for auto-enhance. */
-async function openSwitchedOn(file: string, html: string): Promise<Page> {
+/** A page of `html`, written to the site as `file`, opened with the site switched on for auto-enhance, or off (the menu's jobs alone). */
+async function openWithSiteSwitch(file: string, html: string, on: boolean): Promise<Page> {
   writeFileSync(join(dir, file), html);
-  await switchSite(true);
+  await switchSite(on);
   const opened = await browser.context.newPage();
   watchPageProblems(opened, pageProblems);
   await opened.goto(`${site.origin}/${file}`);
   return opened;
 }
+
+const openSwitchedOn = (file: string, html: string): Promise<Page> => openWithSiteSwitch(file, html, true);
 
 /** A square crop of a Set5 image's x4 low-resolution version. */
 const lrCrop = (name: string, side: number) => cropTo(readPng(join(BENCH, `Set5/LR_bicubic/X4/${name}x4.png`)), side, side);
@@ -385,11 +387,7 @@ describe('auto-enhance in the content script', () => {
   it('enhances the file a resize makes a <picture> pick at the scale the user chose from the menu, with auto-enhance off there', async () => {
     writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
     writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
-    writeFileSync(join(dir, 'art-menu.html'), `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`);
-    await switchSite(false);
-    const art = await browser.context.newPage();
-    watchPageProblems(art, pageProblems);
-    await art.goto(`${site.origin}/art-menu.html`);
+    const art = await openWithSiteSwitch('art-menu.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`, false);
     const shows = () => fileBehind(art, 'art');
     await expect.poll(() => art.evaluate(() => (document.getElementById('art') as HTMLImageElement).complete)).toBe(true);
     expect(await enhanceById(worker, art, await tabIdOf(worker, art), 'art', 2)).toMatchObject({ ok: true, images: 1 });
@@ -403,11 +401,7 @@ describe('auto-enhance in the content script', () => {
 
   it('stops watching the page when the file a resize makes a menu image pick fails to load', async () => {
     writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
-    writeFileSync(join(dir, 'art-gone.html'), `<!doctype html><picture><source media="(max-width: 700px)" srcset="gone.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`);
-    await switchSite(false);
-    const art = await browser.context.newPage();
-    watchPageProblems(art, pageProblems);
-    await art.goto(`${site.origin}/art-gone.html`);
+    const art = await openWithSiteSwitch('art-gone.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="gone.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`, false);
     const tab = await tabIdOf(worker, art);
     const watching = () => worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }).then((answer: { watching: boolean }) => answer.watching), tab);
     await expect.poll(() => art.evaluate(() => (document.getElementById('art') as HTMLImageElement).complete)).toBe(true);
