@@ -105,7 +105,16 @@ export async function launchFirefoxWithExtension(prefs: Prefs = {}): Promise<Fir
   let extensionTab: string;
   /** Sends a tab showing about:blank to an extension page, and waits until that page runs. */
   const showExtensionPage = async (session: BidiSession, context: string, path: string) => {
-    await session.evaluate(context, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${path}`)};`);
+    // Just after a reload the add-on's pages are refused ("access denied") until it is back: asked again.
+    for (let tries = 0; ; tries++) {
+      try {
+        await session.evaluate(context, `location.href = ${JSON.stringify(`${EXTENSION_ORIGIN}/${path}`)};`);
+        break;
+      } catch (error) {
+        if (tries >= 100 || !String(error).includes('denied')) throw error;
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+    }
     for (let tries = 0; tries < 200; tries++) {
       // A check that raced the navigation (its realm went away) is simply asked again.
       const shown = await session.evaluate<boolean>(context, 'return location.protocol === "moz-extension:" && document.readyState === "complete";').catch(() => false);
