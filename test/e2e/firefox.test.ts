@@ -287,6 +287,20 @@ describe('Firefox', () => {
     expect(await shows()).toEqual(enhanced);
   });
 
+  it("drops a frame's counts from the tab's when the page removes the frame", async () => {
+    writeFileSync(join(dir, 'post.html'), '<!doctype html><img id="in-post" src="auto-head.png" style="width: 96px; height: 96px">');
+    writeFileSync(join(dir, 'feed.html'), '<!doctype html><img id="top" src="auto-bird.png" style="width: 96px; height: 96px"><iframe id="post" src="post.html" style="width: 200px; height: 200px"></iframe>');
+    await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
+    const url = `${site.secondOrigin}/feed.html`;
+    const feed = await firefox.openTab(url);
+    webTabs.add(feed);
+    const feedTabId = await firefox.tabIdOf(url);
+    const enhanced = () => firefox.inExtension<number>('return (await bg.enhance.status(args[0])).counts.enhanced;', [feedTabId]);
+    while ((await enhanced()) < 2) await sleep(250);
+    await firefox.bidi.evaluate(feed, "document.getElementById('post').remove();");
+    await expect.poll(enhanced).toBe(1);
+  });
+
   it("a quarantined domain (Mozilla keeps add-ons off it): the popup says the browser keeps extensions out, and offers no switch", async () => {
     const quarantined = await serveFolder(dir, '127.0.0.2');
     try {
