@@ -19,7 +19,7 @@ describe('isBackgroundRequest', () => {
     { type: 'tab-counts', counts: { enhanced: 3, queued: 0, failed: 1 } },
     { type: 'tab-status', tabId: 7 },
     { type: 'tab-origin' },
-    { type: 'may-read-site', url: 'https://cdn.example/a.png' },
+    { type: 'may-read-site', url: 'https://img.example/a.png' },
     { type: 'engine-status' },
     { type: 'cache-usage' },
     { type: 'clear-cache' },
