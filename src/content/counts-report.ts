@@ -38,11 +38,7 @@ export class CountsReport {
    * moves on. A frame that never reported stays silent (the worker holds nothing for it).
    */
   leaving(): void {
-    if (this.sent !== null && sameCounts(this.sent, NO_COUNTS)) return;
-    window.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.sent = NO_COUNTS;
-    askWorker({ type: 'tab-counts', counts: NO_COUNTS }).catch((error: unknown) => logError('tab counts', error));
+    void this.send(NO_COUNTS);
   }
 
   /**
@@ -50,9 +46,13 @@ export class CountsReport {
    * starts the engine, which a job's port needs. Never rejects.
    */
   flush(): Promise<void> {
+    return this.send(this.read());
+  }
+
+  /** `counts` to the worker, unless it holds them already; a report still waiting goes with it. */
+  private send(counts: Readonly<TabCounts>): Promise<void> {
     window.clearTimeout(this.timer);
     this.timer = undefined;
-    const counts = this.read();
     if (this.sent !== null && sameCounts(counts, this.sent)) return this.delivered;
     this.sent = counts;
     this.delivered = askWorker({ type: 'tab-counts', counts }).then(
