@@ -26,11 +26,10 @@ from pathlib import Path
 
 from .data import BENCH_SETS, CACHE, ROOT
 from .fp16 import fp16_name
-from .model_card import TARGETS
+from .model_card import DECIDING_SET, GUARDED_SET, TARGETS
 
 MODELS = ROOT / "models"
 WORK = CACHE / "promote"
-DECIDING_SET, GUARDED_SET = "Set14", "Urban100"
 
 
 def shipped_evaluation(file: str, evals_dir: Path = MODELS / "eval") -> tuple[Path, dict]:

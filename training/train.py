@@ -13,6 +13,7 @@ import json
 import math
 import os
 import random
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -84,6 +85,37 @@ class WeightAverage:
         self.updates = state["updates"]
 
 
+class RunClock:
+    """The seconds a run has had: wall time less the time the process stood stopped.
+
+    A run paused with `kill -STOP` and resumed with `kill -CONT` (README) finds its monotonic clock
+    moved on by the whole pause, which would count as training time and against --budget-min. The
+    lap in which SIGCONT arrives counts only as long as the lap before it.
+    """
+
+    def __init__(self, now=time.monotonic):
+        self._now = now
+        self._mark = now()
+        self._last_lap = 0.0
+        self._continued = False
+        self.seconds = 0.0
+
+    def continued(self, *_signal) -> None:
+        self._continued = True
+
+    def lap(self) -> float:
+        """Seconds since the previous lap (or the start), as counted; added to `seconds`."""
+        now = self._now()
+        lap, self._mark = now - self._mark, now
+        if self._continued:
+            self._continued = False
+            lap = min(lap, self._last_lap)
+        else:
+            self._last_lap = lap
+        self.seconds += lap
+        return lap
+
+
 def save_atomic(obj: dict, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(obj, tmp)
@@ -128,7 +160,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"), help="cuda: a lent GPU (checkpoints stay loadable on the CPU)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--data", type=Path, help="training image folder (default: shared/data/train)")
+    ap.add_argument("--data", type=Path,
+                    help="the data folder whose train/ holds T91, BSD200 and BSDS500_test200 (default: ../shared/data)")
     ap.add_argument("--no-bf16", action="store_true")
     ap.add_argument("--clip-grad", type=float, default=0.0, help="clip the gradient norm to this (0: off); a warm start at a high lr can blow up without it")
     ap.add_argument("--ema", type=float, default=0.0,
@@ -150,7 +183,7 @@ def main() -> None:
     random.seed(args.seed)
     np_rng = np.random.default_rng(args.seed)
     # Before the model goes to a GPU: making the LR images forks worker processes.
-    files = train_files(args.data.parent.parent) if args.data else train_files()
+    files = train_files(args.data) if args.data else train_files()
     pairs = load_pairs(files, args.scale)
     device = torch.device(args.device)
     model = PLKSR(cfg).to(device)
@@ -211,18 +244,32 @@ def main() -> None:
             save_atomic({"config": cfg.to_dict(), "model": kept.state_dict(), "step": step, "set5_psnr": psnr}, best)
         return {"set5_psnr": psnr, **({"set5_psnr_live": round(evaluate_set5(model, args.scale), 3)} if ema else {})}
 
-    start = time.monotonic()
-    last_ckpt, window, window_start = start, [], time.monotonic()
+    # SIGTERM or Ctrl-C ends the run at the next step as the budget would: evaluated and checkpointed,
+    # so last.pt holds every step done (a second signal stops at once).
+    stop_signals: list[int] = []
+
+    def request_stop(signum: int, _frame) -> None:
+        if stop_signals:
+            raise SystemExit(128 + signum)
+        stop_signals.append(signum)
+        print(f"signal {signum}: stopping after this step", flush=True)
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    clock = RunClock()
+    signal.signal(signal.SIGCONT, clock.continued)
+    last_ckpt, window = 0.0, []
     with log_path.open("a") as log:
         while True:
-            elapsed_s = time.monotonic() - start
+            elapsed_s = clock.seconds
             if step == fit_at:
                 # The learning rate has not started to fall yet, so the cosine can be sized now: the steps
                 # the rest of the budget holds at this speed, less 5% for the Set5 evaluations on the way.
                 seconds_per_step = elapsed_s / (step - start_step)
                 args.steps = step + int(0.95 * (args.budget_min * 60 - elapsed_s) / seconds_per_step)
                 print(f"schedule fitted to the budget: {args.steps} steps", flush=True)
-            if elapsed_s / 60 >= args.budget_min or (args.steps and step >= args.steps) or (args.max_steps and step >= args.max_steps):
+            if stop_signals or elapsed_s / 60 >= args.budget_min or (args.steps and step >= args.steps) \
+                    or (args.max_steps and step >= args.max_steps):
                 break
             lr_now = learning_rate(step, args.steps or 10**9, args.lr, args.warmup)
             for group in optimizer.param_groups:
@@ -244,28 +291,28 @@ def main() -> None:
                 ema.update(model)
             step += 1
             window.append(loss.detach())  # read back every 50 steps, not each one: a GPU runs ahead meanwhile
+            trained_s += clock.lap()
 
-            now = time.monotonic()
             if step % 50 == 0:
-                trained_s += now - window_start
                 rec = {"step": step, "loss": float(torch.stack(window).mean()), "lr": lr_now, "trained_s": round(trained_s)}
-                window, window_start = [], now
+                window = []
                 if step % args.eval_every == 0:
                     rec.update(evaluate_and_keep_best())
-                    window_start = time.monotonic()
                 log.write(json.dumps(rec) + "\n")
                 log.flush()
                 print(json.dumps(rec), flush=True)
-            if now - last_ckpt >= args.ckpt_min * 60:
+            if clock.seconds - last_ckpt >= args.ckpt_min * 60:
                 checkpoint()
-                last_ckpt = now
+                last_ckpt = clock.seconds
+            clock.lap()  # evaluation, logging and checkpoints count against the budget, not as training
         # The last steps of a schedule are its best: score them even between evaluation points.
         if step > 0 and evaluated_at != step:
             rec = {"step": step, "trained_s": round(trained_s), **evaluate_and_keep_best()}
             log.write(json.dumps(rec) + "\n")
             print(json.dumps(rec), flush=True)
     checkpoint()
-    print(f"stopped at step {step}, best Set5 {best_psnr:.3f} dB", flush=True)
+    why = f" (signal {stop_signals[0]})" if stop_signals else ""
+    print(f"stopped at step {step}{why}, best Set5 {best_psnr:.3f} dB", flush=True)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ through the real command line (`python -m training.train`), in a temporary folde
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,7 +28,7 @@ HAS_NODE = (ROOT / "node_modules" / ".bin" / "tsx").exists() and (ROOT / "node_m
 
 
 def synthetic_train_root() -> Path:
-    """Smooth random images in the train/<folder> layout train.py's --data expects."""
+    """Smooth random images in the <data>/train/<folder> layout train.py's --data expects; returns <data>."""
     rng = np.random.default_rng(0)
     for i, folder in enumerate(TRAIN_FOLDERS):
         (TRAIN_ROOT / "train" / folder).mkdir(parents=True, exist_ok=True)
@@ -35,7 +37,7 @@ def synthetic_train_root() -> Path:
             coarse = rng.integers(0, 256, (12, 12, 3), dtype=np.uint8)
             img = Image.fromarray(coarse).resize((72, 64), Image.BICUBIC)
             img.save(path)
-    return TRAIN_ROOT / "train" / TRAIN_FOLDERS[0]
+    return TRAIN_ROOT
 
 
 def train(run: Path, max_steps: int, *extra: str) -> str:
@@ -109,6 +111,26 @@ class Pipeline(unittest.TestCase):
         self.assertGreaterEqual(last["step"], 20)
         self.assertLessEqual(last["step"], fitted)
         self.assertTrue((run / "best.pt").exists())  # the closing Set5 evaluation, wherever the run stopped
+
+    def test_a_signal_ends_the_run_checkpointed(self):
+        """SIGTERM: the run stops at the next step, scores Set5 and writes last.pt at that step."""
+        run = self.tmp / "runs" / "signalled"
+        cmd = [sys.executable, "-m", "training.train", "--run", str(run), "--scale", "2", "--preset", "fast",
+               "--batch", "2", "--patch", "16", "--steps", "1000000", "--warmup", "2", "--threads", "1",
+               "--data", str(synthetic_train_root())]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in proc.stdout:  # the first record, at step 50: training is under way
+            if line.startswith('{"step"'):
+                break
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate()
+        self.assertEqual(proc.returncode, 0, err)
+        stopped = int(re.search(r"stopped at step (\d+) \(signal 15\)", out).group(1))
+        self.assertGreaterEqual(stopped, 50)
+        self.assertEqual(torch.load(run / "last.pt", map_location="cpu")["step"], stopped)
+        records = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+        self.assertEqual(records[-1]["step"], stopped)
+        self.assertIn("set5_psnr", records[-1])
 
     def test_record_run_and_card(self):
         from training.model_card import record_run, render
@@ -189,6 +211,30 @@ class Pipeline(unittest.TestCase):
         self.assertEqual(candidate["id"], "fast-x2.fp16")
         for name, (psnr, _) in ref["results"]["Set5"]["per_image"].items():
             self.assertAlmostEqual(candidate["results"]["Set5"]["per_image"][name][0], psnr, delta=0.02, msg=name)
+
+
+class Clock(unittest.TestCase):
+    def test_a_stop_does_not_count(self):
+        """RunClock: the lap in which SIGCONT arrives counts as long as the lap before it."""
+        from training.train import RunClock
+
+        times = iter([0.0, 1.0, 2.5, 302.5, 303.0])
+        clock = RunClock(now=lambda: next(times))
+        self.assertEqual((clock.lap(), clock.lap()), (1.0, 1.5))
+        clock.continued()  # kill -STOP for five minutes, then kill -CONT
+        self.assertEqual(clock.lap(), 1.5)
+        self.assertEqual(clock.lap(), 0.5)
+        self.assertEqual(clock.seconds, 4.5)
+
+
+class PairsCache(unittest.TestCase):
+    def test_keyed_on_the_downscaler(self):
+        from training.data import pairs_cache, train_files
+
+        files = train_files(synthetic_train_root())
+        self.assertEqual(pairs_cache(files, 2), pairs_cache(files, 2, (ROOT / "training" / "imresize.py").read_bytes()))
+        self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 2, b"a changed imresize.py"))
+        self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 4))
 
 
 if __name__ == "__main__":
