@@ -22,7 +22,7 @@ import { build } from 'vite';
 import { loadRegistry } from '../src/node/engine';
 import { BENCH_DATA, set14LrPixels, set14Request } from './lib/images';
 import { median } from './lib/measure';
-import { allocate, CROSS_CHECK_IMAGE, firstRuns, planConfigs, type Allowance, type Config, type Estimate, type WebGpuAdapter } from './lib/plan';
+import { allocate, CROSS_CHECK_IMAGE, firstRuns, planConfigs, RUNS, type Allowance, type Config, type Estimate, type WebGpuAdapter } from './lib/plan';
 import type { TimingResult } from './lib/protocol';
 import { renderMarkdown, renderPlotSvg, renderSummary, type BenchResults, type ConfigResult } from './lib/report';
 import { openNodeRunner, openPageRunner, type ClosableRunner } from './lib/runners';
@@ -85,22 +85,27 @@ interface Live {
 }
 
 /**
- * Times `runs` runs of one input one call at a time, so the deadline is checked between runs;
- * after the deadline only the first run happens.
+ * Times `runs` runs of one input one call at a time, so the deadline is checked between runs. A
+ * cell the deadline cuts short is reported as over budget, not as the median of fewer runs.
  */
 async function timeInput(live: Live, input: string, warmup: number, runs: number, deadline: number): Promise<void> {
   const { runner, result, config } = live;
   if (!runner || runs === 0) return;
+  const ms: number[] = [];
   let timing: TimingResult | undefined;
   for (let i = 0; i < runs; i++) {
-    if (i > 0 && performance.now() > deadline) break;
-    const one = await runner.time({ input: `input/${input}`, warmup: i === 0 ? warmup : 0, runs: 1 });
-    timing = timing ? { ...timing, ms: [...timing.ms, ...one.ms] } : one;
+    if (i > 0 && performance.now() > deadline) {
+      result.skipped.push({ input, reason: `cut after ${i} of ${runs} runs: over the time budget` });
+      log(`${config.id} ${input}: cut after ${i} of ${runs} runs (${ms.map((m) => m.toFixed(0)).join(', ')} ms)`);
+      return;
+    }
+    timing = await runner.time({ input: `input/${input}`, warmup: i === 0 ? warmup : 0, runs: 1 });
+    ms.push(...timing.ms);
   }
   if (!timing) return;
-  const msPerMP = msPerOutputMP(timing);
-  result.timings.push({ ...timing, input, msPerMP });
-  log(`${config.id} ${input}: ${timing.ms.map((m) => m.toFixed(0)).join(', ')} ms -> ${msPerMP.toFixed(0)} ms/MP`);
+  const msPerMP = msPerOutputMP({ ...timing, ms });
+  result.timings.push({ ...timing, ms, input, msPerMP });
+  log(`${config.id} ${input}: ${ms.map((m) => m.toFixed(0)).join(', ')} ms -> ${msPerMP.toFixed(0)} ms/MP`);
 }
 
 async function fail(live: Live, error: unknown): Promise<void> {
@@ -145,11 +150,16 @@ async function secondPass(live: Live, allowance: Allowance | undefined, deadline
       log(`${config.id} Set14 x${config.scale} (${request.images.length} images): ${result.quality.psnr.toFixed(2)} dB / ${result.quality.ssim.toFixed(4)}`);
     }
     for (const input of config.laterInputs) {
-      const runs = allowance?.runs[input] ?? 0;
-      if (runs === 0) result.skipped.push({ input, reason: 'not run: over the time budget' });
+      const cost = allowance?.cells[input];
+      // A cell planned but no longer affordable (earlier work ran slower than pass 1 predicted) is
+      // skipped whole, which leaves the time to cheaper cells after it.
+      if (cost === undefined || performance.now() + cost > deadline) {
+        result.skipped.push({ input, reason: 'not run: over the time budget' });
+        continue;
+      }
       // One untimed run first: the first run at a new input size was 1.2 to 2 times slower (ORT
       // plans memory for the shape, tfjs compiles), and a cell timed once would show only that.
-      await timeInput(live, input, 1, runs, deadline);
+      await timeInput(live, input, 1, RUNS, deadline);
     }
     result.memory = await runner.memory();
   } catch (error) {
@@ -204,7 +214,7 @@ async function main(): Promise<void> {
     const closing = lives.filter((l) => l.runner).length * CLOSE_MS;
     // --quick stops after pass 1: no Set14 beyond the one image, no other input.
     allowances = quick ? new Map() : allocate(estimates, deadline - performance.now() - closing);
-    for (const [id, a] of allowances) log(`plan ${id}: Set14 ${a.set14Images} images, runs ${JSON.stringify(a.runs)}`);
+    for (const [id, a] of allowances) log(`plan ${id}: Set14 ${a.set14Images} images, inputs ${Object.keys(a.cells).join(', ') || 'none'}`);
     for (const live of lives) {
       const allowance = allowances.get(live.config.id);
       await secondPass(live, allowance, deadline);

@@ -6,10 +6,10 @@
  *    measures its speed); our WASM configs also score one Set14 image, the cross-check that the
  *    browser computes what onnxruntime-node computes;
  * 2. with the speeds known, `allocate` spends the time left: Set14 for every quality config first
- *    (fewer images for the slowest only when all 14 cannot fit), then 256x256 runs (up to RUNS, one
- *    round at a time: the comparisons the issue asks for first, then the 1-thread configs), then
- *    1024x768 runs the same way. Pass 2 runs on the warm
- *    sessions of pass 1, so it has no further warm-up runs.
+ *    (fewer images for the slowest only when all 14 cannot fit), then 256x256 cells (the comparisons
+ *    the issue asks for first, then the 1-thread configs), then 1024x768 cells the same way. A cell
+ *    gets one untimed run (a new input shape is slower once) and RUNS timed runs, or nothing: a
+ *    median of fewer runs is not reported.
  */
 import type { ModelEntry, ModelRegistry } from '../../src/core/models';
 import type { Method, PeerModel } from './protocol';
@@ -123,13 +123,22 @@ export interface Estimate {
 export interface Allowance {
   /** Set14 images to score (the first N); 0 for none. */
   set14Images: number;
-  runs: Record<string, number>;
+  /** The later inputs to time (RUNS runs each, after one untimed run), with their estimated cost in ms. */
+  cells: Record<string, number>;
+}
+
+/**
+ * The cost of one later-input cell at the speed of pass 1: RUNS timed runs and the untimed one
+ * before them, counted twice (the first run at a new input size was 1.2 to 2 times slower).
+ */
+export function cellCost(estimate: Estimate, input: string): number {
+  return INPUT_UNITS[input] * estimate.unitMs * (RUNS + 2);
 }
 
 /** Spends `budgetMs` of pass 2 as the header says; costs are extrapolated from pass 1's speed. */
 export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<string, Allowance> {
   let left = budgetMs;
-  const plan = new Map<string, Allowance>(estimates.map((e) => [e.config.id, { set14Images: e.config.scoreSet14 ? e.set14Pixels.length : 0, runs: {} }]));
+  const plan = new Map<string, Allowance>(estimates.map((e) => [e.config.id, { set14Images: e.config.scoreSet14 ? e.set14Pixels.length : 0, cells: {} }]));
   const set14Cost = (e: Estimate, images: number): number => (e.set14Pixels.slice(0, images).reduce((s, p) => s + p, 0) / UNIT_PIXELS) * e.unitMs;
   const scored = estimates.filter((e) => e.config.scoreSet14);
   const total = (): number => scored.reduce((s, e) => s + set14Cost(e, plan.get(e.config.id)!.set14Images), 0);
@@ -140,21 +149,14 @@ export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<
     plan.get(costliest.config.id)!.set14Images--;
   }
   left -= total();
-  const ordered = [...estimates].sort((a, b) => rank(a.config) - rank(b.config));
+  const ordered = [...estimates].sort((a, b) => tier(a.config) - tier(b.config) || rank(a.config) - rank(b.config));
   for (const input of ['256', '1024x768']) {
-    for (const t of [0, 1]) {
-      for (let round = 1; round <= RUNS; round++) {
-        for (const e of ordered) {
-          if (tier(e.config) !== t || !e.config.laterInputs.includes(input)) continue;
-          const runs = plan.get(e.config.id)!.runs;
-          if ((runs[input] ?? 0) !== round - 1) continue;
-          // The first run of an input size comes after an untimed one: a new shape is slower once (measured).
-          const cost = INPUT_UNITS[input] * e.unitMs * (round === 1 ? 2 : 1);
-          if (cost > left) continue;
-          runs[input] = round;
-          left -= cost;
-        }
-      }
+    for (const e of ordered) {
+      if (!e.config.laterInputs.includes(input)) continue;
+      const cost = cellCost(e, input);
+      if (cost > left) continue;
+      plan.get(e.config.id)!.cells[input] = cost;
+      left -= cost;
     }
   }
   return plan;

@@ -153,15 +153,30 @@ function registryModel(bench: BenchResults, scale: number, profile: 'quality' | 
   }
 }
 
+/**
+ * Mean PSNRs of two results over the images both scored: a budget-cut Set14 (fewer images for the
+ * slowest method) compared with a whole one would compare different sets.
+ */
+export function sharedPsnr(a: QualityResult, b: QualityResult): { a: number; b: number; images: number } | undefined {
+  const theirs = new Map(b.images.map((i) => [i.name, i.psnr]));
+  const both = a.images.filter((i) => theirs.has(i.name));
+  if (!both.length) return undefined;
+  const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
+  return { a: mean(both.map((i) => i.psnr)), b: mean(both.map((i) => theirs.get(i.name)!)), images: both.length };
+}
+
 function psnrTarget(what: string, mine: ConfigResult | undefined, theirs: ConfigResult | undefined, gain: number, all: readonly ConfigResult[]): Target {
-  const a = mine && qualityOf(mine, all)?.quality;
-  const b = theirs && qualityOf(theirs, all)?.quality;
-  if (!a || !b) return { what, measured: 'not measured', target: `+${gain} dB`, status: '–' };
-  const delta = a.psnr - b.psnr;
+  const qa = mine && qualityOf(mine, all)?.quality;
+  const qb = theirs && qualityOf(theirs, all)?.quality;
+  const shared = qa && qb && sharedPsnr(qa, qb);
+  if (!shared || !theirs) return { what, measured: 'not measured', target: `+${gain} dB`, status: '–' };
+  const { a, b, images } = shared;
+  const delta = a - b;
   // Three decimals where two would round a miss up to the target ("+1.00 dB, missed by 0.00 dB").
   const digits = delta < gain && fixed(delta, 2) === fixed(gain, 2) ? 3 : 2;
   const status = delta >= gain ? 'met' : `missed by ${fixed(gain - delta, digits)} dB`;
-  return { what: `${what} (vs ${theirs.label}, ${fixed(b.psnr, digits)} dB)`, measured: `${delta >= 0 ? '+' : ''}${fixed(delta, digits)} dB (${fixed(a.psnr, digits)} dB)`, target: `>= +${gain} dB`, status, obstacle: 'training' };
+  const subset = images < Math.max(qa.images.length, qb.images.length) ? `, over the ${images} images both scored` : '';
+  return { what: `${what} (vs ${theirs.label}, ${fixed(b, digits)} dB${subset})`, measured: `${delta >= 0 ? '+' : ''}${fixed(delta, digits)} dB (${fixed(a, digits)} dB)`, target: `>= +${gain} dB`, status, obstacle: 'training' };
 }
 
 /** The input the ratios use: 256x256, or 128x128 when one side has no 256x256 time (--quick). */
@@ -279,7 +294,7 @@ export function renderMarkdown(bench: BenchResults): string {
     '',
     ...resultsTable(bench),
     '',
-    'ms/MP: median milliseconds per output megapixel (lower is faster), the number of timed runs in brackets; "over budget": not run, the time budget had no room for it. † Set14 of the same ONNX file scored through onnxruntime-node (same engine code); the browser\'s agreement is checked below.',
+    'ms/MP: median milliseconds per output megapixel (lower is faster), the number of timed runs in brackets; "over budget": not run, or cut short, as the time budget had no room for 5 runs. † Set14 of the same ONNX file scored through onnxruntime-node (same engine code); the browser\'s agreement is checked below.',
     '',
     "## The issue's ratios and targets",
     '',
@@ -289,7 +304,7 @@ export function renderMarkdown(bench: BenchResults): string {
     '## How it was measured',
     '',
     `- **Time** is wall clock from RGBA bytes in to RGBA bytes out: tiling (tiles of at most ${DEFAULT_SETTINGS.maxTile} input pixels, the settings default, with ${DEFAULT_OVERLAP} pixels of overlap), tensor conversion, inference, seam blending, rounding. UpscalerJS: tensor in, \`upscaler.execute\` (patchSize 256, padding 16), rounding and \`data()\`. The median is divided by the output megapixels (x4: 128x128 -> 0.26 MP, 256x256 -> 1.05 MP, 1024x768 -> 12.6 MP; x2: a quarter of that).`,
-    '- **Runs and the budget** (bench/lib/plan.ts): every config first gets one warm-up run and 5 timed runs on 128x128, which also measures its speed. The rest of the budget goes, in order, to Set14 (fewer images only for the slowest method if all 14 cannot fit; the table says how many), then 256x256 runs (up to 5, a round at a time, our 2-thread configs and the peers first), then 1024x768 runs the same way. 256x256 and 1024x768 run on the sessions warmed by 128x128, so without another warm-up run.',
+    '- **Runs and the budget** (bench/lib/plan.ts): every config first gets one warm-up run and 5 timed runs on 128x128, which also measures its speed. The rest of the budget goes, in order, to Set14 (fewer images only for the slowest method if all 14 cannot fit; the table says how many), then 256x256 cells (our 2-thread configs, native and the peers first, then the 1-thread configs), then 1024x768 cells the same way. A cell gets one untimed run (the first run at a new input size is slower: ORT plans memory for the shape, tfjs compiles) and 5 timed runs, or none: a cell the deadline would cut short is not run, and one it does cut short shows "over budget", never a median of fewer runs.',
     "- **Our models in Chromium** run through the extension's own modules: `src/offscreen/backend.ts` (ORT setup, bundled WASM runtime, session creation), `src/core/ort-runner.ts` and `src/core/upscale.ts`, bundled by bench/vite.config.ts the way the extension's build does; on WASM, ORT runs behind its proxy worker, as in the extension. The page is served with COOP/COEP (cross-origin isolated), so ORT and tfjs get threads. Every method runs in its own browser context (its own renderer process).",
     '- **Session ms**: from nothing loaded to ready to run: loading the runtime (JS and WASM), fetching the model from localhost, creating the session. Native: `InferenceSession.create` from the file.',
     "- **Peak RSS**: the peak resident memory of the process that ran the method, over all its runs (VmHWM of the page's renderer process; Node's maxRSS for native), so it includes the browser's or Node's own baseline. **WASM MB**: the size of every WebAssembly.Memory the page or ORT's proxy worker created (ORT's or tfjs's heap, tracked by wrapping the constructors, in that worker too); memories never shrink, so this is their peak. **GPU MB**: the most bytes of WebGPU buffers alive at once (ORT's weights, activations and staging buffers, tracked by wrapping `GPUDevice.createBuffer` and `GPUBuffer.destroy`; a buffer never destroyed counts to the end, so this is an upper bound); only WebGPU rows have one. **Page MB**: `performance.measureUserAgentSpecificMemory()` after the runs (JS heaps and the buffers they hold, WASM memory included); in pages with worker threads (ORT or tfjs at 2 threads) it never answers within 5 s, so the cell shows `performance.memory.usedJSHeapSize` instead, marked ʰ (JS heap only). Peak figures cover every run of the row, so rows that ran 1024x768 (12.6 MP of x4 output: 50 MB of RGBA, plus 56 MB of blend floats for one row of tiles) show more, and rows whose larger sizes were over budget show less (a 256x256 input needs four times the activations of a 128x128 one). Node rows: RSS is Node's maxRSS; ORT's native memory is only in that figure.",

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allocate, cellCost, planConfigs, RUNS, singleThreaded, type Estimate } from '../../bench/lib/plan';
+import { sharedPsnr } from '../../bench/lib/report';
+import { parseRegistry } from '../../src/core/models';
+
+const registry = parseRegistry(JSON.parse(readFileSync('models/models.json', 'utf8')));
+const configs = planConfigs(registry, null, false);
+const estimate = (id: string, unitMs = 100): Estimate => ({ config: configs.find((c) => c.id === id)!, unitMs, set14Pixels: [] });
+
+describe('allocate', () => {
+  it('gives a later input all its runs or none: a budget for one and a half cells times one cell', () => {
+    const estimates = [estimate('plksr-fast-x4/wasm-2t'), estimate('plksr-tiny-x4/wasm-2t')];
+    const one = cellCost(estimates[0], '256');
+    const plan = allocate(estimates, one * 1.5);
+    expect(plan.get('plksr-fast-x4/wasm-2t')!.cells).toEqual({ '256': one });
+    expect(plan.get('plksr-tiny-x4/wasm-2t')!.cells).toEqual({});
+  });
+
+  it('prices a cell at RUNS timed runs and the slower untimed one before them', () => {
+    const e = estimate('plksr-fast-x4/wasm-2t', 100);
+    expect(cellCost(e, '256')).toBe(4 * 100 * (RUNS + 2));
+  });
+
+  it("spends on the issue's 2-thread comparisons before the 1-thread configs", () => {
+    const estimates = [estimate('plksr-fast-x4/wasm-1t'), estimate('plksr-fast-x4/node-1t'), estimate('esrgan-medium/wasm-2t'), estimate('plksr-fast-x4/wasm-2t')];
+    const plan = allocate(estimates, cellCost(estimates[0], '256') * 2);
+    const timed = [...plan].filter(([, a]) => a.cells['256'] !== undefined).map(([id]) => id);
+    expect(timed).toEqual(['esrgan-medium/wasm-2t', 'plksr-fast-x4/wasm-2t']);
+    expect(timed.map((id) => singleThreaded(configs.find((c) => c.id === id)!))).toEqual([false, false]);
+  });
+
+  it('cuts Set14 for the slowest scored config first, down to 3 images', () => {
+    const slow = { ...estimate('esrgan-thick/wasm-2t', 1000), set14Pixels: Array(14).fill(128 * 128) };
+    const fast = { ...estimate('esrgan-slim/wasm-2t', 10), set14Pixels: Array(14).fill(128 * 128) };
+    const plan = allocate([slow, fast], 5000 + 140);
+    expect(plan.get('esrgan-slim/wasm-2t')!.set14Images).toBe(14);
+    expect(plan.get('esrgan-thick/wasm-2t')!.set14Images).toBe(5);
+    expect(allocate([slow, fast], 0).get('esrgan-thick/wasm-2t')!.set14Images).toBe(3);
+  });
+});
+
+describe('sharedPsnr', () => {
+  const result = (images: Array<[string, number]>) => ({ scale: 4, images: images.map(([name, psnr]) => ({ name, psnr, ssim: 0 })), psnr: NaN, ssim: NaN });
+
+  it('compares two Set14 results over the images both scored', () => {
+    const whole = result([['baboon', 20], ['comic', 22], ['lenna', 30]]);
+    const cut = result([['comic', 21], ['baboon', 19]]);
+    expect(sharedPsnr(whole, cut)).toEqual({ a: 21, b: 20, images: 2 });
+  });
+
+  it('has nothing to compare when no image was scored by both', () => {
+    expect(sharedPsnr(result([['comic', 1]]), result([['lenna', 2]]))).toBeUndefined();
+  });
+});
