@@ -117,7 +117,7 @@ clearCache.addEventListener('click', () => {
 });
 
 const saveButtons = [byId<HTMLButtonElement>('save'), byId<HTMLButtonElement>('reset')];
-const NEWER_SETTINGS = 'A newer version of Enhance, on another device, saved the settings: they show here as defaults, and can be changed once Enhance is updated here.';
+const NEWER_SETTINGS = 'A newer version of Enhance, on another device, saved the settings: the ones this version knows show here and apply, and they can be changed once Enhance is updated here.';
 
 /** Said on opening, not after an edit: Save and Reset would be refused (see saveSettings). */
 async function checkNewerSettings(): Promise<void> {

@@ -1,20 +1,21 @@
 /** Settings in browser storage (sync, so they follow the user), always read through the validator. */
 import browser from 'webextension-polyfill';
 import { logError } from './log';
-import { DEFAULT_SETTINGS, isSettingsKey, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, isSettingsKey, readStoredSettings, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
 
 /**
  * `tell`: log what was wrong with the stored settings. Content scripts read quietly: a web page's
  * console is the page's, and every frame of every tab would repeat it; the worker says it once.
  */
 export async function loadSettings({ tell = true } = {}): Promise<Settings> {
-  const { settings, replaced, warning } = validateSettings(settingsFromStorage(await browser.storage.sync.get(null)));
+  const { settings, replaced, adjusted, warning } = readStoredSettings(settingsFromStorage(await browser.storage.sync.get(null)));
   if (tell && warning) logError('settings', warning);
   if (tell && replaced.length > 0) logError('settings', `invalid stored values replaced by defaults: ${replaced.join(', ')}`);
+  if (tell && adjusted.length > 0) logError('settings', `stored values out of range brought to the nearest allowed: ${adjusted.join(', ')}`);
   return settings;
 }
 
-/** Whether a newer Enhance (another device) stored the settings: this version shows them as defaults and may not write. */
+/** Whether a newer Enhance (another device) stored the settings: this version reads what it knows of them and may not write. */
 export async function newerSettingsStored(): Promise<boolean> {
   return storedByNewerVersion(settingsFromStorage(await browser.storage.sync.get(null)));
 }
@@ -32,7 +33,7 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
   if (storedByNewerVersion(stored)) {
     throw new Error('a newer version of Enhance, on another device, saved the settings: update Enhance here to change them');
   }
-  const next = validateSettings({ ...validateSettings(stored).settings, ...patch }).settings;
+  const next = validateSettings({ ...readStoredSettings(stored).settings, ...patch }).settings;
   await browser.storage.sync.set(settingItems(next, SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
   return next;
 }
@@ -45,4 +46,3 @@ export function onSettingsChanged(listener: (settings: Settings) => void): void 
   });
 }
 
-export { DEFAULT_SETTINGS };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, isSettingsKey, SETTINGS_VERSION, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings } from './settings';
+import { MAX_INPUT_PIXELS } from '../core/limits';
+import { DEFAULT_SETTINGS, isSettingsKey, readStoredSettings, SETTINGS_VERSION, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings } from './settings';
 
 describe('validateSettings', () => {
   it.each([undefined, null, {}])('fills every default from %j, quietly', (raw) => {
@@ -85,6 +86,37 @@ describe('validateSettings', () => {
     const { settings } = validateSettings(undefined);
     settings.maxTile = 64;
     expect(DEFAULT_SETTINGS.maxTile).toBe(256);
+  });
+});
+
+describe('readStoredSettings', () => {
+  it('brings a stored number out of range to the nearest end (an older build allowed up to 64 million pixels)', () => {
+    const read = readStoredSettings({ maxInputPixels: 16_000_000, maxTile: 2048, minUpscaleFactor: 0.5, cacheLimitBytes: -1, engineIdleMinutes: 5000 });
+    expect(read.settings).toEqual({ ...DEFAULT_SETTINGS, maxInputPixels: MAX_INPUT_PIXELS, maxTile: 1024, minUpscaleFactor: 1, cacheLimitBytes: 0, engineIdleMinutes: 1440 });
+    expect(read.adjusted.sort()).toEqual(['cacheLimitBytes', 'engineIdleMinutes', 'maxInputPixels', 'maxTile', 'minUpscaleFactor']);
+    expect(read.replaced).toEqual([]);
+    // The options form still refuses such a value from the user.
+    expect(validateSettings({ maxInputPixels: 16_000_000 }).replaced).toEqual(['maxInputPixels']);
+  });
+
+  it('still replaces what is no number of the range at all', () => {
+    const read = readStoredSettings({ maxTile: 256.5, minSide: Number.NaN, profile: 'turbo', maxInputPixels: '9' });
+    expect(read.settings).toEqual(DEFAULT_SETTINGS);
+    expect(read.replaced.sort()).toEqual(['maxInputPixels', 'maxTile', 'minSide', 'profile']);
+    expect(read.adjusted).toEqual([]);
+  });
+
+  it('reads the settings it knows from a newer version, with a warning', () => {
+    const read = readStoredSettings({ version: SETTINGS_VERSION + 1, allowWebGPU: false, cacheLimitBytes: 0, theme: 'dark' });
+    expect(read.settings).toEqual({ ...DEFAULT_SETTINGS, allowWebGPU: false, cacheLimitBytes: 0 });
+    expect(read.warning).toMatch(/version 3 is from a newer Enhance/);
+  });
+
+  it('reads the current version as validateSettings does', () => {
+    const stored = { ...DEFAULT_SETTINGS, maxTile: 128 };
+    expect(readStoredSettings(stored)).toEqual({ ...validateSettings(stored), adjusted: [] });
+    expect(readStoredSettings(undefined).settings).toEqual(DEFAULT_SETTINGS);
+    expect(readStoredSettings('junk').warning).toBe('stored settings are not an object');
   });
 });
 

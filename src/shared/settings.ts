@@ -49,19 +49,35 @@ const MIGRATIONS: Readonly<Record<number, (stored: Stored) => Stored>> = {
 
 type Check = (value: unknown) => boolean;
 
-const isIntegerIn = (min: number, max: number): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+interface Range {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/** The numeric settings' ranges, which the options form enforces and stored values are brought into. */
+const RANGES = {
+  // Larger inputs have no scale whose result the engine accepts.
+  maxInputPixels: { min: 1, max: MAX_INPUT_PIXELS, integer: true },
+  maxTile: { min: 64, max: 1024, integer: true },
+  // Below 1 would "enhance" images shown smaller than they are; past 8 nothing qualifies.
+  minUpscaleFactor: { min: 1, max: 8, integer: false },
+  minSide: { min: 1, max: 1024, integer: true },
+  cacheLimitBytes: { min: 0, max: 10_000_000_000, integer: true },
+  engineIdleMinutes: { min: 0, max: 1440, integer: false },
+} satisfies Partial<Record<keyof Settings, Range>>;
+
+type RangedKey = keyof typeof RANGES;
+
+const isNumberIn =
+  ({ min, max, integer }: Range): Check =>
+  (v) =>
+    typeof v === 'number' && (integer ? Number.isInteger(v) : Number.isFinite(v)) && v >= min && v <= max;
 
 const CHECKS: { [K in Exclude<keyof Settings, 'version'>]: Check } = {
   profile: (v) => v === 'auto' || v === 'quality' || v === 'fast',
-  // Larger inputs have no scale whose result the engine accepts.
-  maxInputPixels: isIntegerIn(1, MAX_INPUT_PIXELS),
-  maxTile: isIntegerIn(64, 1024),
   allowWebGPU: (v) => typeof v === 'boolean',
-  // Below 1 would "enhance" images shown smaller than they are; past 8 nothing qualifies.
-  minUpscaleFactor: (v) => typeof v === 'number' && v >= 1 && v <= 8,
-  minSide: isIntegerIn(1, 1024),
-  cacheLimitBytes: isIntegerIn(0, 10_000_000_000),
-  engineIdleMinutes: (v) => typeof v === 'number' && v >= 0 && v <= 1440,
+  ...(Object.fromEntries(Object.entries(RANGES).map(([key, range]) => [key, isNumberIn(range)])) as Record<RangedKey, Check>),
 };
 
 export interface Validated {
@@ -104,6 +120,41 @@ export function validateSettings(raw: unknown): Validated {
     else replaced.push(key);
   }
   return { settings: settings as Settings, replaced, warning: null };
+}
+
+/** What a read of storage found, beyond validateSettings: values brought into their range. */
+export interface StoredRead extends Validated {
+  /** Numbers out of their range (an older or newer Enhance had other limits), set to the nearest end. */
+  adjusted: string[];
+}
+
+/**
+ * Stored settings as this version uses them. Unlike the options form's input, a stored number
+ * out of range is not the user's mistake but another version's limit (this one lowered the
+ * largest image to 4,194,304 pixels; a user who chose 16 million wants the most there is), so it
+ * is brought to the nearest end rather than reset. Settings from a newer Enhance are read where
+ * this version knows them (saveSettings still refuses to write over them): a device not yet
+ * updated keeps the user's WebGPU switch and cache limit instead of every default.
+ */
+export function readStoredSettings(raw: unknown): StoredRead {
+  const newer = storedByNewerVersion(raw);
+  const stored: Stored = newer ? { ...(raw as Stored), version: SETTINGS_VERSION } : (raw as Stored);
+  const adjusted: string[] = [];
+  let input: unknown = raw;
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    const brought: Stored = { ...stored };
+    for (const [key, range] of Object.entries(RANGES) as Array<[RangedKey, Range]>) {
+      const value = brought[key];
+      if (typeof value !== 'number' || !Number.isFinite(value) || (value >= range.min && value <= range.max)) continue;
+      const near = Math.min(range.max, Math.max(range.min, value));
+      brought[key] = range.integer ? Math.round(near) : near;
+      adjusted.push(key);
+    }
+    input = brought;
+  }
+  const validated = validateSettings(input);
+  const warning = newer ? `settings version ${String((raw as Stored).version)} is from a newer Enhance: the settings this version knows are used, and it does not change them` : validated.warning;
+  return { ...validated, warning, adjusted };
 }
 
 /**

@@ -183,6 +183,9 @@ describe('popup', () => {
     await expect.poll(() => options.locator('#form-status').textContent()).toMatch(/newer version of Enhance, on another device, saved the settings/);
     expect(await options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     expect(await options.getByRole('button', { name: 'Reset to defaults' }).isDisabled()).toBe(true);
+    // The settings this version knows are the user's, not defaults (WebGPU off, no cache, stay off).
+    await expect.poll(() => options.locator('#maxTile').inputValue()).toBe('128');
+    expect(await options.locator('#profile').inputValue()).toBe('fast');
     await browser.worker.evaluate((items) => chrome.storage.sync.remove(Object.keys(items)), newer);
     // Gone (that device's Enhance went back, say): they work again.
     await expect.poll(() => options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
