@@ -51,7 +51,8 @@ for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 
 const shown = (document as Document & { prerendering?: boolean }).prerendering
   ? new Promise<void>((ok) => document.addEventListener('prerenderingchange', () => ok(), { once: true }))
   : Promise.resolve();
-const settingsRead = shown.then(() => followSiteSwitch(enhancer));
+const siteSwitch = shown.then(() => followSiteSwitch(enhancer));
+const settingsRead = siteSwitch.then((follower) => follower.read);
 enhancer.setPageHidden(document.hidden);
 document.addEventListener('visibilitychange', () => enhancer.setPageHidden(document.hidden));
 // Focus into text being edited: the enhanced images there go back before the editor can save them
@@ -78,7 +79,8 @@ window.addEventListener('pagehide', (event) => {
   else if (window !== window.top) enhancer.leaving();
 });
 window.addEventListener('pageshow', (event) => {
-  if (event.persisted) void enhancer.pageBack();
+  // The site's switch and the settings first: they may have changed while the page was kept.
+  if (event.persisted) void siteSwitch.then((follower) => follower.reread()).then(() => enhancer.pageBack());
 });
 
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {

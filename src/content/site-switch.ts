@@ -23,8 +23,17 @@ async function siteOfTab(): Promise<string | null> {
   return origin ?? (await askWorker({ type: 'tab-origin' }));
 }
 
-/** Resolves once the stored settings are in (never rejects): the popup's Enhance all waits for them. */
-export function followSiteSwitch(enhancer: PageEnhancer): Promise<void> {
+export interface SiteSwitchFollower {
+  /** Resolves once the stored settings are in (never rejects): the popup's Enhance all waits for them. */
+  read: Promise<void>;
+  /**
+   * Reads them again (never rejects): for a page back from the back/forward cache, which heard
+   * no storage change while kept in Firefox (Chromium delivers them late).
+   */
+  reread(): Promise<void>;
+}
+
+export function followSiteSwitch(enhancer: PageEnhancer): SiteSwitchFollower {
   const site = siteOfTab();
   // Reads overlap when storage changes quickly; only the latest one applies.
   let latest = 0;
@@ -37,5 +46,5 @@ export function followSiteSwitch(enhancer: PageEnhancer): Promise<void> {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'sync') void readLogged();
   });
-  return readLogged();
+  return { read: readLogged(), reread: readLogged };
 }

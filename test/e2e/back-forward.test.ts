@@ -74,3 +74,26 @@ it('Back to a page left while one of its images was enhanced: no failure shows o
   await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
   await page.close();
 });
+
+it("Back to a page whose site was switched while it was kept: it follows the switch (Chromium hands a kept page the storage changes late; Firefox drops them: firefox-back-forward.test.ts)", async () => {
+  const { worker, context } = fixture.browser;
+  const page = await context.newPage();
+  await page.goto(`${fixture.origin}/index.html?switched-while-kept`);
+  await imagesSettled(page);
+  const tabId = await tabIdOf(worker, page);
+  const watching = () => worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'ping' }, { frameId: 0 }).then((r: { watching: boolean }) => r.watching), tabId);
+  const setSite = (on: boolean) => worker.evaluate(([origin, value]) => self.enhance.setSiteAuto(origin, value), [fixture.origin, on] as const);
+  const keepAndSwitch = async (on: boolean) => {
+    await page.evaluate(() => ((window as unknown as { keptWhole: boolean }).keptWhole = true));
+    await page.goto(`${fixture.origin}/no-images.html`);
+    await setSite(on);
+    await page.goBack({ waitUntil: 'commit' });
+    expect(await page.evaluate(() => (window as unknown as { keptWhole?: boolean }).keptWhole)).toBe(true);
+  };
+  expect(await watching()).toBe(false);
+  await keepAndSwitch(true);
+  await expect.poll(watching).toBe(true);
+  await keepAndSwitch(false);
+  await expect.poll(watching).toBe(false);
+  await page.close();
+});
