@@ -8,10 +8,15 @@
  */
 const HOST_TAG = 'enhance-overlay';
 const MESSAGE_MS = 5000;
+/** Inline, where `all: initial` would make it an inline box. */
+const SHOWN = 'display: block';
 
 const STYLE = `
 :host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none;
   direction: ltr; unicode-bidi: isolate; }
+/* A popover has a backdrop over the whole page, which the page's own ::backdrop rule would dim;
+   important, so this scope's rule wins over the page's. */
+:host::backdrop { all: initial !important; background: transparent !important; }
 .box { font: 12px/1.3 system-ui, sans-serif; color: #fff; background: rgba(20, 20, 28, 0.82);
   border-radius: 12px; padding: 4px 8px; display: flex; gap: 6px; align-items: center; max-width: 260px; }
 .ring { width: 14px; height: 14px; border-radius: 50%;
@@ -43,8 +48,10 @@ export class ImageOverlay {
     // A live region from the start: one that appears with its text already in is often not read out.
     this.host.setAttribute('role', 'status');
     this.host.popover = 'manual';
-    // Inline, so the page's own rules for popovers ([popover] { inset: 0; margin: auto; ... }) do not place or dress it.
-    this.host.style.cssText = 'position: absolute; inset: auto; margin: 0; padding: 0; border: 0; background: transparent; overflow: visible; width: auto; height: auto;';
+    // Inline, and every property (all), so no page rule reaches it: not those for popovers
+    // ([popover] { inset: 0; margin: auto; ... }), nor those that hide custom elements until they
+    // are defined (:not(:defined) { visibility: hidden }, common with web components), which it never is.
+    this.host.style.cssText = `all: initial; ${SHOWN}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible;`;
     const root = this.host.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = STYLE;
@@ -77,8 +84,9 @@ export class ImageOverlay {
   private place(): void {
     const rect = this.img.getBoundingClientRect();
     const inView = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
-    this.host.style.display = this.img.isConnected && inView && !behindTopLayer(this.img) ? '' : 'none';
-    if (this.host.style.display === 'none') return;
+    const shown = this.img.isConnected && inView && !behindTopLayer(this.img);
+    this.host.style.display = shown ? 'block' : 'none';
+    if (!shown) return;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;
     this.host.style.top = `${Math.max(0, rect.top) + window.scrollY + 6}px`;

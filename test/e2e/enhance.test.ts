@@ -789,6 +789,26 @@ describe('bad input', () => {
     await covered.close();
   });
 
+  it("a message shows on a page whose styles hide undefined custom elements and dim popovers' backdrops", async () => {
+    // Component libraries hide elements until defined (FOUC); sites dim behind their own popovers.
+    const { opened: styled } = await openWithSvgMessage(
+      'page-styles.html',
+      `<!doctype html><html><head><style>:not(:defined) { visibility: hidden; display: none; } ::backdrop { background: rgb(0 0 0 / 0.6); }</style></head>
+<body style="margin: 0; background: #fff"><img id="styled" src="logo.svg" width="240" height="160"></body></html>`,
+      'styled',
+    );
+    const box = await styled.evaluate(() => {
+      const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+      return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
+    });
+    const pixel = async (x: number, y: number) => [...PNG.sync.read(await styled.screenshot({ clip: { x, y, width: 1, height: 1 } })).data.subarray(0, 3)];
+    // The message's dark red where it is, and the page's white, undimmed, below the image.
+    const [r, g, b] = await pixel(box.x, box.y);
+    expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
+    expect(await pixel(20, 400)).toEqual([255, 255, 255]);
+    await styled.close();
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
