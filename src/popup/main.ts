@@ -55,6 +55,9 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   ui.auto.disabled = !controls.siteSwitch;
   ui.auto.checked = status.auto;
   ui.privateNote.hidden = !(inPrivateWindow && controls.siteSwitch);
+  // Described by the note only while it shows: a hidden element named here is read out all the same.
+  if (ui.privateNote.hidden) ui.auto.removeAttribute('aria-describedby');
+  else ui.auto.setAttribute('aria-describedby', ui.privateNote.id);
   // Only what changed: the counts are a live region, read out again on every write.
   for (const [element, count] of [[ui.enhanced, status.counts.enhanced], [ui.queued, status.counts.queued], [ui.failed, status.counts.failed]] as const) {
     if (element.textContent !== String(count)) element.textContent = String(count);

@@ -105,6 +105,8 @@ describe('popup', () => {
     expect(await toggle.isChecked()).toBe(false);
     // The private-window note (the switch is synced) stays hidden in a regular window (the tab was read before its site showed).
     expect(await popup.locator('#private-note').isHidden()).toBe(true);
+    // ... and is not read out with the switch there (a hidden element an aria-describedby names still is).
+    await expect.poll(() => popup.getByRole('switch').evaluate((element) => element.getAttribute('aria-describedby'))).toBeNull();
 
     await toggle.check();
     await expect.poll(sitesOn).toEqual([site.origin]);
