@@ -20,9 +20,23 @@ const PIXEL_SIZES_KEPT = 500;
  * the page revoked once `shown` loaded (upload previews do) loads no more: `shown`'s own size stands in.
  */
 export async function pixelSizeOf(url: string, shown: HTMLImageElement): Promise<Size | null> {
+  // With no srcset to pick from, the element's natural size is the file's: no probe, which would
+  // download again a file its server marks no-store (a captcha made anew, a counter counting twice).
+  if (!pickedFromSrcset(shown) && shown.currentSrc === url && shown.complete && shown.naturalWidth > 0) {
+    const size = { width: shown.naturalWidth, height: shown.naturalHeight };
+    // Kept for this URL: once enhanced, the element shows our result, whose natural size is not the file's.
+    pixelSizes.set(url, Promise.resolve(size));
+    keepNewest(pixelSizes, PIXEL_SIZES_KEPT);
+    return size;
+  }
   const probed = await probePixelSize(url, shown);
   if (probed || !url.startsWith('blob:') || shown.currentSrc !== url || !shown.complete || shown.naturalWidth === 0) return probed;
   return { width: shown.naturalWidth, height: shown.naturalHeight };
+}
+
+/** Whether the browser picked the image's file from a srcset (its own, or a <picture>'s sources), which gives it a density. */
+function pickedFromSrcset(img: HTMLImageElement): boolean {
+  return img.hasAttribute('srcset') || img.parentElement instanceof HTMLPictureElement;
 }
 
 /** The probe asks as `shown` did (CORS mode, Referer), so the memory cache serves it, and no request goes out that the page's would not. */

@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showsPageMarkup, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -27,9 +27,9 @@ import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, 
  */
 const NEAR_VIEWPORT_PX = 1200;
 
-/** How many `sizes`-only writes of the page per image, within the window, keep the result (see mayAdoptSizes). */
-const SIZES_WRITES_ADOPTED = 4;
-const SIZES_WRITES_WINDOW_MS = 1000;
+/** How many writes of the page's own sizes or markup per image, within the window, keep the result (see mayAnswerPage). */
+const PAGE_WRITES_ANSWERED = 4;
+const PAGE_WRITES_WINDOW_MS = 1000;
 
 /**
  * How often images near the viewport but hidden are looked at again. Pages fade images in (lazy
@@ -503,8 +503,20 @@ export class PageEnhancer {
     const looked: HTMLImageElement[] = [];
     const renewed: HTMLImageElement[] = [];
     for (const [img, newSource] of changes) {
+      if (newSource && showsPageMarkup(img)) {
+        // The page put its own markup back (a morphing update): the same file, so the result goes
+        // back now, before anything is drawn, with no job. A page that takes it out again at once,
+        // whenever it sees it, wins like any other source change.
+        if (this.mayAnswerPage(img)) {
+          this.watch.asOurs(() => putBackResult(img));
+          continue;
+        }
+        this.restoredByUser.add(img);
+        looked.push(img);
+        continue;
+      }
       if (!newSource && originalOf(img)) {
-        if (this.mayAdoptSizes(img)) {
+        if (this.mayAnswerPage(img)) {
           this.watch.asOurs(() => adoptPageSizes(img));
           this.followPageChoice(img).catch((error: unknown) => logError('page choice', error));
           continue;
@@ -567,27 +579,28 @@ export class PageEnhancer {
   }
 
   /**
-   * A page whose script puts its own `sizes` back whenever it sees ours would write, and we answer,
-   * without end: past a few writes a second, the page wins, as with any other source change.
+   * A page whose script puts its own `sizes` or markup back whenever it sees ours would write, and
+   * we answer, without end: past a few writes a second, the page wins, as with any other source change.
    */
-  private mayAdoptSizes(img: HTMLImageElement): boolean {
+  private mayAnswerPage(img: HTMLImageElement): boolean {
     const now = performance.now();
-    const recent = (this.sizesWrites.get(img) ?? []).filter((time) => now - time < SIZES_WRITES_WINDOW_MS);
+    const recent = (this.pageWrites.get(img) ?? []).filter((time) => now - time < PAGE_WRITES_WINDOW_MS);
     recent.push(now);
-    this.sizesWrites.set(img, recent);
-    return recent.length <= SIZES_WRITES_ADOPTED;
+    this.pageWrites.set(img, recent);
+    return recent.length <= PAGE_WRITES_ANSWERED;
   }
 
-  private readonly sizesWrites = new WeakMap<HTMLImageElement, number[]>();
+  private readonly pageWrites = new WeakMap<HTMLImageElement, number[]>();
 
   /**
    * The page dropped the images (a feed recycling its items, a closed gallery). Our results go
    * with them: their blobs would otherwise live as long as the page, and an endless feed would grow
    * without bound. Should the page put an element back, it shows its own source, and is looked at
-   * again like any new image.
+   * again like any new image. Let go, not restored: sources the page gave an element as it took it
+   * out (a pool reusing it) stay, where a restore would write the old ones over them.
    */
   private forget(images: HTMLImageElement[]): void {
-    this.watch.asOurs(() => restoreImages(images));
+    this.watch.asOurs(() => releaseImages(images));
     for (const img of images) {
       this.viewport?.unobserve(img);
       this.resized?.unobserve(img);

@@ -16,6 +16,8 @@ export interface Original {
   /** The URL the engine enhanced: the image's currentSrc at the time. */
   srcUrl: string;
   attributes: Record<'srcset' | 'sizes', string | null>;
+  /** The image's src at the swap, which we never change: with the rest, the page's own markup. */
+  src: string | null;
   sources: Array<{ element: HTMLSourceElement; srcset: string | null; sizes: string | null }>;
   /** The blob URL now shown, revoked on restore. */
   resultUrl: string;
@@ -112,6 +114,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
   const original: Original = {
     srcUrl,
     attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },
+    src: img.getAttribute('src'),
     sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes') })),
     resultUrl,
     shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: `${shownWidth}px` },
@@ -157,13 +160,34 @@ export function lendMarkup(images: HTMLImageElement[]): () => void {
   });
   for (const { img, original } of lent) showPageAttributes(img, original, false);
   return () => {
-    for (const { img, original } of lent) {
-      if (enhanced.get(img) !== original) continue;
-      // In the order applyResult writes them, so the markup is the same as before the loan.
-      for (const { element, srcset, sizes } of original.sources) putBackShown(element, original, srcset, sizes);
-      putBackShown(img, original, original.attributes.srcset, original.attributes.sizes);
-    }
+    // In the order applyResult writes them, so the markup is the same as before the loan.
+    for (const { img, original } of lent) if (enhanced.get(img) === original) putBackResult(img);
   };
+}
+
+/**
+ * Whether an enhanced image shows the page's own markup again, as at the swap: src, and srcset and
+ * sizes on it and its <source>s. Morphing updates (morphdom, idiomorph, Livewire, Turbo) set every
+ * attribute to the server's markup, which drops ours and picks the very file we enhanced.
+ */
+export function showsPageMarkup(img: HTMLImageElement): boolean {
+  const original = enhanced.get(img);
+  if (!original || img.getAttribute('src') !== original.src) return false;
+  const same = (element: Element, srcset: string | null, sizes: string | null) => element.getAttribute('srcset') === srcset && element.getAttribute('sizes') === sizes;
+  const sources = sourcesOf(img);
+  return (
+    same(img, original.attributes.srcset, original.attributes.sizes) &&
+    sources.length === original.sources.length &&
+    original.sources.every(({ element, srcset, sizes }, i) => sources[i] === element && same(element, srcset, sizes))
+  );
+}
+
+/** Our result back on an image that shows the page's own markup again (see showsPageMarkup), as applyResult put it. */
+export function putBackResult(img: HTMLImageElement): void {
+  const original = enhanced.get(img);
+  if (!original) return;
+  for (const { element, srcset, sizes } of original.sources) putBackShown(element, original, srcset, sizes);
+  putBackShown(img, original, original.attributes.srcset, original.attributes.sizes);
 }
 
 /** Our srcset and sizes on `element`, unless the page changed them from `srcset` and `sizes` meanwhile. */

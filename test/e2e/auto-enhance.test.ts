@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }) });
+  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -83,6 +83,13 @@ const flaky: Route = (_url, headers) => {
   const status = fromEngine && !flakyAnswers.includes(503) ? 503 : 200;
   if (fromEngine) flakyAnswers.push(status);
   return status === 503 ? { type: 'text/plain', body: 'busy', status } : { type: 'image/png', body: readFileSync(join(dir, 'bird.png')) };
+};
+
+/** Images under /no-store/ (the file of the same name), served as captchas and counters are: never from a cache. Counts the page's requests (not the engine's) per path. */
+const imageRequests = new Map<string, number>();
+const noStore: Route = (url, headers) => {
+  if (headers['sec-fetch-dest'] === 'image') imageRequests.set(url.pathname, (imageRequests.get(url.pathname) ?? 0) + 1);
+  return { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/no-store/'.length))), headers: { 'cache-control': 'no-store' } };
 };
 
 /** An SVG at a URL that does not say so: only its bytes tell. */
@@ -531,6 +538,98 @@ describe('auto-enhance in the content script', () => {
     expect(await writes()).toBe(settled);
     expect(await currentSrc(enforced, 'enforced')).toBe(`${site.origin}/bird.png`);
     await leave(enforced);
+  });
+
+  it('keeps the result through a page that puts its own markup back on every update (morphdom, Livewire polling), before it is drawn and with no job', async () => {
+    const morphed = await openSwitchedOn(
+      'morphed.html',
+      `<!doctype html><img id="morphed" src="bird.png" style="width: 96px; height: 96px">
+<script>
+  // What a morphing update does: every attribute as the server's markup has it, ours dropped.
+  window.morph = () => {
+    const img = document.getElementById('morphed');
+    for (const { name } of [...img.attributes]) if (!['id', 'src', 'style'].includes(name)) img.removeAttribute(name);
+  };
+</script>`,
+    );
+    await expect.poll(() => currentSrc(morphed, 'morphed'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const jobs = async () => {
+      const { inferences, cacheHits } = await worker.evaluate(() => self.enhance.status());
+      return inferences + cacheHits;
+    };
+    const before = await jobs();
+    for (let update = 0; update < 3; update++) {
+      // At the next frame, as drawn: the result, not the page's file for a moment.
+      const drawn = await morphed.evaluate(async () => {
+        (window as unknown as { morph(): void }).morph();
+        await new Promise(requestAnimationFrame);
+        return (document.getElementById('morphed') as HTMLImageElement).currentSrc;
+      });
+      expect(drawn).toMatch(/^blob:/);
+      await morphed.waitForTimeout(400);
+    }
+    expect(await jobs()).toBe(before);
+    expect(await currentSrc(morphed, 'morphed')).toMatch(/^blob:/);
+    await leave(morphed);
+  });
+
+  it('leaves the image to a page whose script takes our result out whenever it sees it: no endless tug of war', async () => {
+    const stripped = await openSwitchedOn(
+      'stripped.html',
+      `<!doctype html><img id="stripped" src="bird.png" style="width: 96px; height: 96px">
+<script>
+  window.writes = 0;
+  const img = document.getElementById('stripped');
+  new MutationObserver(() => {
+    if (img.dataset.strip && img.hasAttribute('srcset')) { window.writes++; img.removeAttribute('srcset'); img.removeAttribute('sizes'); }
+  }).observe(img, { attributes: true, attributeFilter: ['srcset'] });
+</script>`,
+    );
+    await expect.poll(() => currentSrc(stripped, 'stripped'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await stripped.evaluate(() => {
+      const img = document.getElementById('stripped') as HTMLImageElement;
+      img.dataset.strip = 'yes';
+      img.removeAttribute('srcset');
+      img.removeAttribute('sizes');
+    });
+    await expect.poll(() => currentSrc(stripped, 'stripped'), { timeout: 10_000 }).toBe(`${site.origin}/bird.png`);
+    const writes = () => stripped.evaluate(() => (window as unknown as { writes: number }).writes);
+    const settled = await writes();
+    expect(settled).toBeLessThan(10);
+    await stripped.waitForTimeout(3000);
+    expect(await writes()).toBe(settled);
+    expect(await currentSrc(stripped, 'stripped')).toBe(`${site.origin}/bird.png`);
+    await leave(stripped);
+  });
+
+  it('an enhanced image the page gives a new srcset and takes out in one go keeps what the page wrote, when it comes back', async () => {
+    const pooled = await openWithSiteSwitch('pooled.html', `<!doctype html><div id="pool"><img id="pooled" src="bird.png" style="width: 96px; height: 96px"></div>`, false);
+    const tab = await tabIdOf(worker, pooled);
+    expect(await enhanceById(worker, pooled, tab, 'pooled', 2)).toMatchObject({ ok: true, images: 1 });
+    // A lightbox or a pool reusing the element: new sources, out of the page, back later.
+    await pooled.evaluate(async () => {
+      const img = document.getElementById('pooled') as HTMLImageElement;
+      img.srcset = 'head.png 48w';
+      img.sizes = '96px';
+      img.remove();
+      await new Promise((ok) => setTimeout(ok, 300));
+      document.getElementById('pool')!.append(img);
+    });
+    await expect.poll(() => currentSrc(pooled, 'pooled')).toBe(`${site.origin}/head.png`);
+    expect(await markup(pooled, 'pooled')).toBe('<img id="pooled" src="bird.png" style="width: 96px; height: 96px" sizes="96px" srcset="head.png 48w">');
+    await pooled.close();
+  });
+
+  it("asks the page's server for an image once where the element alone tells its size: no second download of a no-store captcha or counter", async () => {
+    const fresh = await openSwitchedOn(
+      'no-store.html',
+      `<!doctype html><img id="captcha" src="no-store/bird.png" style="width: 96px; height: 96px"><img id="counter" src="no-store/head.png">`,
+    );
+    await expect.poll(() => currentSrc(fresh, 'captcha'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // The one left alone, at its own size, was looked at too (it is counted as sharp enough).
+    await fresh.waitForTimeout(1000);
+    expect(Object.fromEntries(imageRequests)).toEqual({ '/no-store/bird.png': 1, '/no-store/head.png': 1 });
+    await leave(fresh);
   });
 
   it('keeps an image the page sizes to a fraction of a pixel at that width, not the whole pixels naturalWidth gives', async () => {

@@ -36,6 +36,8 @@ export type Route = (
   type: string;
   body: Buffer | string;
   status?: number;
+  /** More response headers (e.g. Cache-Control). */
+  headers?: Record<string, string>;
   /** Sends `body` again every so many ms (0: as fast as the client reads) until the client hangs up: a camera's live stream, a server that never ends. */
   repeatEveryMs?: number;
 };
@@ -47,8 +49,8 @@ export async function serveFolder(folder: string, host = '127.0.0.1', routes: Re
     const prefix = Object.keys(routes).find((key) => key.endsWith('/*') && url.pathname.startsWith(key.slice(0, -1)));
     const route = routes[url.pathname] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (route) {
-      const { type, body, status, repeatEveryMs } = route(url, req.headers);
-      res.writeHead(status ?? 200, { 'content-type': type });
+      const { type, body, status, headers, repeatEveryMs } = route(url, req.headers);
+      res.writeHead(status ?? 200, { ...headers, 'content-type': type });
       if (repeatEveryMs === undefined) {
         res.end(body);
         return;
