@@ -1,6 +1,6 @@
 /** Measuring an <img> for the pure rules in core: what needsEnhancing and the job queue decide on. */
 import { keepNewest } from '../core/bounded';
-import { typeFromUrl, type ImageFacts } from '../core/discovery';
+import { filterBlurs, typeFromUrl, type ImageFacts } from '../core/discovery';
 import { contentBoxSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
 import type { Priority } from '../core/job-queue';
 
@@ -83,6 +83,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),
     pixelated: style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges',
+    blurred: filterBlurs(style.filter),
     type: typeFromUrl(img.currentSrc),
     // The bytes are the engine's to read: it turns animated files away itself.
     frameCount: null,

@@ -80,7 +80,7 @@ const noOneWaits = (job: RunningJob): boolean =>
 const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
 
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
-const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'zero-size', 'not-loaded']);
+const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'blurred', 'zero-size', 'not-loaded']);
 
 export class PageEnhancer {
   private settings: Settings = { ...DEFAULT_SETTINGS };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countFrames, needsEnhancing, typeFromUrl, type DiscoveryRules, type ImageFacts } from './discovery';
+import { countFrames, filterBlurs, needsEnhancing, typeFromUrl, type DiscoveryRules, type ImageFacts } from './discovery';
 
 const rules: DiscoveryRules = { minUpscaleFactor: 1.5, minSide: 24, maxInputPixels: 4_000_000 };
 
@@ -16,6 +16,7 @@ function facts(overrides: Partial<ImageFacts> = {}): ImageFacts {
     devicePixelRatio: 1,
     visible: true,
     pixelated: false,
+    blurred: false,
     type: 'image/jpeg',
     frameCount: null,
     currentSrc: 'https://example.test/photo.jpg',
@@ -65,6 +66,7 @@ describe('needsEnhancing', () => {
     ['an SVG', { type: 'image/svg+xml' }, 'svg'],
     ['a hidden image', { visible: false }, 'hidden'],
     ['pixel art the page draws as blocks', { pixelated: true }, 'pixel-art'],
+    ['an image the page draws blurred', { blurred: true }, 'blurred'],
     ['an empty box', { renderedWidth: 0 }, 'zero-size'],
     ['a box of unknown size', { renderedHeight: Number.NaN }, 'zero-size'],
     ['an image not decoded yet', { naturalWidth: 0, naturalHeight: 0 }, 'not-loaded'],
@@ -275,5 +277,17 @@ describe('countFrames on files made by Pillow', () => {
     ['still-transparent.webp', 1],
   ])('%s has %i frame(s)', (name, frames) => {
     expect(countFrames(fixture(name))).toBe(frames);
+  });
+});
+
+describe('filterBlurs', () => {
+  it.each([
+    ['none', false],
+    ['blur(30px)', true],
+    ['brightness(0.8) blur(4.5px) saturate(2)', true],
+    ['blur(0px)', false],
+    ['drop-shadow(rgb(0, 0, 0) 2px 2px 4px)', false],
+  ])('%s: %s', (filter, blurs) => {
+    expect(filterBlurs(filter)).toBe(blurs);
   });
 });

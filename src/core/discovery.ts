@@ -27,6 +27,11 @@ export interface ImageFacts {
    * blocks (pixel art, sprites, QR codes), which a photo model would smear.
    */
   pixelated: boolean;
+  /**
+   * Drawn through a CSS blur filter: the page wants it soft (a blurred copy of the cover behind a
+   * player or an article, a placeholder), and more pixels would not show.
+   */
+  blurred: boolean;
   /** MIME type from the response, or `typeFromUrl(currentSrc)`; null when neither is known. */
   type: string | null;
   /** From `countFrames` once the bytes are in; null before, and the engine checks again then. */
@@ -49,6 +54,7 @@ export type SkipReason =
   | 'svg'
   | 'hidden'
   | 'pixel-art'
+  | 'blurred'
   /** Drawn in an empty box. */
   | 'zero-size'
   /** Not decoded yet (or broken): naturalWidth/Height are 0 until the load event. */
@@ -71,6 +77,7 @@ export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdic
   if (facts.type === 'image/svg+xml') return skip('svg');
   if (!facts.visible) return skip('hidden');
   if (facts.pixelated) return skip('pixel-art');
+  if (facts.blurred) return skip('blurred');
   // `> 0` also turns away NaN from a detached element.
   if (!(facts.renderedWidth > 0 && facts.renderedHeight > 0)) return skip('zero-size');
   if (!(facts.naturalWidth > 0 && facts.naturalHeight > 0)) return skip('not-loaded');
@@ -103,6 +110,11 @@ function drawnScale(facts: ImageFacts): number {
     default:
       return Math.max(across, down);
   }
+}
+
+/** Whether a computed CSS `filter` blurs: one blur() of a radius over 0 in it. */
+export function filterBlurs(filter: string): boolean {
+  return [...filter.matchAll(/blur\(\s*([\d.]+)/g)].some(([, radius]) => Number.parseFloat(radius) > 0);
 }
 
 const TYPE_BY_EXTENSION: Record<string, string> = {

@@ -620,6 +620,20 @@ describe('auto-enhance in the content script', () => {
     await pooled.close();
   });
 
+  it('leaves an image the page draws blurred alone (a soft copy of a cover behind the content)', async () => {
+    const soft = await openSwitchedOn(
+      'blurred.html',
+      `<!doctype html><img id="backdrop" src="head.png" style="width: 96px; height: 96px; filter: blur(8px)"><img id="cover" src="bird.png" style="width: 96px; height: 96px">`,
+    );
+    await expect.poll(() => currentSrc(soft, 'cover'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // The blurred one was looked at first (page order): had it been queued, it would be enhanced by now.
+    await soft.waitForTimeout(1000);
+    expect(await currentSrc(soft, 'backdrop')).toBe(`${site.origin}/head.png`);
+    const tab = await tabIdOf(worker, soft);
+    expect(await worker.evaluate(async (id) => (await self.enhance.status(id)).counts, tab)).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    await leave(soft);
+  });
+
   it("asks the page's server for an image once where the element alone tells its size: no second download of a no-store captcha or counter", async () => {
     const fresh = await openSwitchedOn(
       'no-store.html',
