@@ -1,6 +1,7 @@
 /** Settings in browser storage (sync, so they follow the user), always read through the validator. */
 import browser from 'webextension-polyfill';
 import { logError } from './log';
+import { explainedSyncError } from './site-switches-store';
 import { DEFAULT_SETTINGS, isSettingsKey, readStoredSettings, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
 
 /**
@@ -34,7 +35,11 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
     throw new Error('a newer version of Enhance, on another device, saved the settings: update Enhance here to change them');
   }
   const next = validateSettings({ ...readStoredSettings(stored).settings, ...patch }).settings;
-  await browser.storage.sync.set(settingItems(next, SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
+  try {
+    await browser.storage.sync.set(settingItems(next, SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
+  } catch (error) {
+    throw await explainedSyncError(error);
+  }
   return next;
 }
 

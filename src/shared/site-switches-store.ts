@@ -1,5 +1,6 @@
 /** The per-site auto-enhance switches in storage.sync (they follow the user), always read through the parser. */
 import browser from 'webextension-polyfill';
+import { syncRefusal, syncRefusalMessage } from './sync-refusal';
 import { isAutoEnabled, LEGACY_SITE_SWITCHES_KEY, originOf, siteSwitchChange, siteSwitchesFromStorage, type SiteSwitches } from './site-switches';
 
 export async function loadSiteSwitches(): Promise<SiteSwitches> {
@@ -19,11 +20,12 @@ export async function setSiteAuto(origin: string, on: boolean): Promise<void> {
     if ('set' in change) await browser.storage.sync.set(change.set);
     else await browser.storage.sync.remove(change.remove);
   } catch (error) {
-    // storage.sync holds at most 512 items: about 500 sites beside the settings.
-    if (/quota|MAX_ITEMS/i.test(String(error))) {
-      const count = Object.keys(await loadSiteSwitches()).length;
-      throw new Error(`the browser's synced storage is full (auto-enhance is on for ${count} sites): switch some off in the settings first`);
-    }
-    throw error;
+    throw await explainedSyncError(error);
   }
+}
+
+/** A refusal of storage.sync (full, or too many writes a minute) in words the user can act on; other errors as they are. */
+export async function explainedSyncError(error: unknown): Promise<unknown> {
+  const refusal = syncRefusal(error);
+  return refusal ? new Error(syncRefusalMessage(refusal, Object.keys(await loadSiteSwitches()).length)) : error;
 }
