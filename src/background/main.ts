@@ -2,12 +2,13 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { isBackgroundRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
+import { loweredCacheLimit } from '../shared/settings';
 import { onSettingsChanged } from '../shared/settings-store';
 import { styleBadge } from './badge';
 import { createMenus, hideEnhancedItemsOnStart, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
-import { tellEngineIdleMinutes } from './engine-client';
+import { askEngine, tellEngineIdleMinutes } from './engine-client';
 import { route } from './router';
 import { onCommand, toggleSiteAuto } from './shortcut';
 import { followTabs } from './tab-life';
@@ -49,6 +50,13 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 
 onSettingsChanged((settings) => {
   tellEngineIdleMinutes(settings.engineIdleMinutes).catch((error: unknown) => logError('idle minutes', error));
+});
+// A cache limit lowered on another device (through sync) frees the space here too, at once: the
+// options page that saved it trims only its own device's cache.
+browser.storage.onChanged.addListener((changes, area) => {
+  const limit = area === 'sync' ? loweredCacheLimit(changes) : null;
+  if (limit === null) return;
+  askEngine({ target: 'offscreen', type: 'trim-cache', limitBytes: limit }).catch((error: unknown) => logError('trim cache', error));
 });
 
 followTabs();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_INPUT_PIXELS } from '../core/limits';
-import { DEFAULT_SETTINGS, isSettingsKey, readStoredSettings, SETTINGS_VERSION, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings } from './settings';
+import { DEFAULT_SETTINGS, isSettingsKey, loweredCacheLimit, readStoredSettings, SETTINGS_VERSION, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings } from './settings';
 
 describe('validateSettings', () => {
   it.each([undefined, null, {}])('fills every default from %j, quietly', (raw) => {
@@ -201,5 +201,21 @@ describe('settings in storage.sync, one item each', () => {
 
   it('tells settings items from the site switches', () => {
     expect(['settings', 'setting:profile', 'autoSite:https://a.example', 'autoSites'].map(isSettingsKey)).toEqual([true, true, false, false]);
+  });
+});
+
+describe('loweredCacheLimit', () => {
+  const change = (oldValue: unknown, newValue: unknown) => ({ 'setting:cacheLimitBytes': { oldValue, newValue } });
+
+  it('is the new limit when it is lower than the old one, as read (a removed item reads as the default)', () => {
+    expect(loweredCacheLimit(change(200_000_000, 0))).toBe(0);
+    expect(loweredCacheLimit(change(undefined, 50_000_000))).toBe(50_000_000);
+    expect(loweredCacheLimit(change(-5, 10))).toBeNull(); // -5 read as 0
+  });
+
+  it('is null for a raised limit, an item removed, or another setting', () => {
+    expect(loweredCacheLimit(change(0, 100))).toBeNull();
+    expect(loweredCacheLimit(change(0, undefined))).toBeNull();
+    expect(loweredCacheLimit({ 'setting:maxTile': { oldValue: 512, newValue: 64 } })).toBeNull();
   });
 });

@@ -176,6 +176,21 @@ export function isSettingsKey(key: string): boolean {
   return key === LEGACY_SETTINGS_KEY || key.startsWith(SETTING_KEY_PREFIX);
 }
 
+/** One item's change in storage, as storage.onChanged gives it. */
+interface ItemChange {
+  oldValue?: unknown;
+  newValue?: unknown;
+}
+
+/** The cache limit a storage.sync change lowers, as this version reads the values; null when it lowers none. */
+export function loweredCacheLimit(changes: Record<string, ItemChange>): number | null {
+  const change = changes[settingKey('cacheLimitBytes')];
+  if (!change) return null;
+  const read = (value: unknown) => readStoredSettings({ cacheLimitBytes: value }).settings.cacheLimitBytes;
+  const [before, after] = [read(change.oldValue), read(change.newValue)];
+  return after < before ? after : null;
+}
+
 /**
  * The stored settings as one object, for validateSettings: the legacy object where still there,
  * each item over it. Undefined when neither is stored (all defaults).

@@ -272,6 +272,17 @@ describe('the options page', () => {
   });
 });
 
+describe('a limit lowered on another device', () => {
+  it('frees the space here at once when the change arrives through sync', async () => {
+    await enhanceBird();
+    expect((await askEngine('cache-usage')).entries).toBeGreaterThan(0);
+    // What sync writes here: the item alone, with no options page open on this device.
+    await live().worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0 }));
+    await expect.poll(() => askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await setSettings({});
+  });
+});
+
 describe('a limit of 0 saved while a job runs', () => {
   it('keeps that job\'s result out of the cache too, not only the next ones\'', async () => {
     // Small tiles of the quality model: a job of some seconds, still running when the limit changes.
