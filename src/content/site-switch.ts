@@ -6,7 +6,8 @@ import browser from 'webextension-polyfill';
 import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
 import { loadSettings } from '../shared/settings-store';
-import { isAutoEnabled, originOf } from '../shared/site-switches';
+import { isSettingsKey } from '../shared/settings';
+import { isAutoEnabled, originOf, switchesSite } from '../shared/site-switches';
 import { loadSiteSwitches } from '../shared/site-switches-store';
 import type { PageEnhancer } from './page-enhancer';
 
@@ -43,8 +44,11 @@ export function followSiteSwitch(enhancer: PageEnhancer): SiteSwitchFollower {
     if (ticket === latest) enhancer.configure(settings, origin !== null && isAutoEnabled(switches, origin));
   };
   const readLogged = () => read().catch((error: unknown) => logError('auto-enhance settings', error));
-  browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'sync') void readLogged();
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'sync') return;
+    const keys = Object.keys(changes);
+    if (keys.some(isSettingsKey)) void readLogged();
+    else void site.then((origin) => (switchesSite(keys, origin) ? readLogged() : undefined));
   });
   return { read: readLogged(), reread: readLogged };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enabledOrigins, isAutoEnabled, isSiteSwitchKey, originOf, parseSiteSwitches, siteKey, siteSwitchChange, siteSwitchesFromStorage } from './site-switches';
+import { enabledOrigins, isAutoEnabled, isSiteSwitchKey, originOf, parseSiteSwitches, siteKey, siteSwitchChange, siteSwitchesFromStorage, switchesSite } from './site-switches';
 
 describe('originOf', () => {
   it.each([
@@ -131,5 +131,16 @@ describe('siteSwitchChange', () => {
     expect(isSiteSwitchKey(siteKey('https://a.example'))).toBe(true);
     expect(isSiteSwitchKey('autoSites')).toBe(true);
     expect(isSiteSwitchKey('settings')).toBe(false);
+  });
+});
+
+describe('switchesSite', () => {
+  it("is the site's own item or the legacy map, not another site's item", () => {
+    expect(switchesSite(['autoSite:https://a.example'], 'https://a.example')).toBe(true);
+    expect(switchesSite(['autoSites'], 'https://a.example')).toBe(true);
+    expect(switchesSite(['autoSite:https://b.example'], 'https://a.example')).toBe(false);
+    expect(switchesSite(['autoSite:https://a.example.org'], 'https://a.example')).toBe(false);
+    expect(switchesSite(['autoSite:https://a.example'], null)).toBe(false);
+    expect(switchesSite(['autoSites'], null)).toBe(true);
   });
 });

@@ -25,6 +25,15 @@ export function isSiteSwitchKey(key: string): boolean {
   return key === LEGACY_SITE_SWITCHES_KEY || key.startsWith(SITE_KEY_PREFIX);
 }
 
+/**
+ * Whether a storage.sync change of `keys` may switch `origin` (null: a frame with no site): its own
+ * item or the legacy map. Another site's switch does not, and with many tabs open every frame
+ * reading all of storage on every other site's switch adds up.
+ */
+export function switchesSite(keys: string[], origin: string | null): boolean {
+  return keys.some((key) => key === LEGACY_SITE_SWITCHES_KEY || (origin !== null && key === siteKey(origin)));
+}
+
 /** Origin -> auto-enhance on. Only origins switched on are kept. */
 export type SiteSwitches = Record<string, boolean>;
 
