@@ -1,5 +1,6 @@
 /** The toolbar popup: the current tab's site switch, counts and page actions, and the profile. */
 import browser from 'webextension-polyfill';
+import { textOf } from '../core/errors';
 import type { ProfileSetting } from '../core/scale-choice';
 import { askWorker } from '../shared/ask-worker';
 import { sendToContent } from '../shared/content-messaging';
@@ -43,6 +44,14 @@ function say(text: string): void {
   ui.message.textContent = text;
 }
 
+const SWITCH_FAILED = 'Could not change the switch';
+const PROFILE_FAILED = 'Could not save the profile';
+
+/** Clears a failure message once the same kind of change succeeded: it would read as the latest outcome. */
+function sayNoMore(failure: string): void {
+  if (ui.message.textContent?.startsWith(failure)) say('');
+}
+
 /** The tab is in a private window: the site switch says it is synced all the same. */
 let inPrivateWindow = false;
 
@@ -75,9 +84,11 @@ async function targetTabId(): Promise<number | null> {
 
 
 async function start(): Promise<void> {
+  // The profile is a setting, not the tab's: shown at once, even where the tab cannot be read.
+  ui.profile.value = (await loadSettings()).profile;
   const tabId = await targetTabId();
   if (tabId === null) {
-    render({ origin: null, page: 'other', auto: false, counts: NO_COUNTS, engine: null }, (await loadSettings()).profile);
+    render({ origin: null, page: 'other', auto: false, counts: NO_COUNTS, engine: null }, ui.profile.value as ProfileSetting);
     return;
   }
 
@@ -132,16 +143,22 @@ async function start(): Promise<void> {
 
   ui.auto.addEventListener('change', () => {
     if (origin === null) return;
-    setSiteAuto(origin, ui.auto.checked).catch((error: unknown) => {
-      say(`Could not change the switch: ${error instanceof Error ? error.message : String(error)}`);
-      refreshLogged();
-    });
+    setSiteAuto(origin, ui.auto.checked).then(
+      () => sayNoMore(SWITCH_FAILED),
+      (error: unknown) => {
+        say(`${SWITCH_FAILED}: ${textOf(error)}`);
+        refreshLogged();
+      },
+    );
   });
   ui.profile.addEventListener('change', () => {
-    saveSettings({ profile: ui.profile.value as ProfileSetting }).catch((error: unknown) => {
-      say(`Could not save the profile: ${error instanceof Error ? error.message : String(error)}`);
-      refreshLogged();
-    });
+    saveSettings({ profile: ui.profile.value as ProfileSetting }).then(
+      () => sayNoMore(PROFILE_FAILED),
+      (error: unknown) => {
+        say(`${PROFILE_FAILED}: ${textOf(error)}`);
+        refreshLogged();
+      },
+    );
   });
   ui.enhanceAll.addEventListener('click', () => {
     say('');
@@ -176,5 +193,5 @@ ui.openOptions.addEventListener('click', () => {
 start().catch((error: unknown) => {
   logError('popup', error);
   ui.pageControls.disabled = true;
-  say(`Could not read this tab: ${error instanceof Error ? error.message : String(error)}`);
+  say(`${READ_FAILED}: ${textOf(error)}`);
 });

@@ -224,6 +224,18 @@ describe('popup', () => {
     await popup.close();
   });
 
+  it('shows the stored profile for a tab it cannot read (closed as the popup opened), not the default', async () => {
+    await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'fast' }));
+    const popup = await openPopup(987_654_321);
+    await expect.poll(() => popup.locator('#message').textContent()).toMatch(/^Could not read this tab/);
+    expect(await popup.getByLabel('Profile').inputValue()).toBe('fast');
+    // That failure is logged in the popup's console, as it should be: not an error of this suite.
+    const url = popup.url();
+    await popup.close();
+    pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((error) => !error.startsWith(url)));
+    await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:profile'));
+  });
+
   it('shows live counts and the badge, forgotten when the tab shows another page', async () => {
     // An extension page in a tab stands in for a content script: the worker keeps any tab frame's report.
     const reporter = await openPopup(tabId);
