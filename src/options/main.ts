@@ -1,17 +1,13 @@
 /** The options page: every setting, saved only when the validator takes it, and the engine's cache. */
+import { textOf } from '../core/errors';
 import { askWorker } from '../shared/ask-worker';
+import { byId } from '../shared/by-id';
 import { logError } from '../shared/log';
 import type { CacheUsage } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { loadSettings, newerSettingsStored, onSettingsChanged, saveSettings } from '../shared/settings-store';
 import { changedSettings, formatMegabytes, mergeUnedited, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
 import { showSiteList } from './site-list';
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (element === null) throw new Error(`options.html has no #${id}`);
-  return element as T;
-}
 
 const form = byId<HTMLFormElement>('settings');
 const profile = byId<HTMLSelectElement>('profile');
@@ -76,7 +72,7 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
     showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
   } catch (error) {
     logError('trim cache', error);
-    formStatus.textContent = `${done} The cache could not be trimmed to the new limit now (${error instanceof Error ? error.message : String(error)}); the next enhanced image trims it.`;
+    formStatus.textContent = `${done} The cache could not be trimmed to the new limit now (${textOf(error)}); the next enhanced image trims it.`;
   }
 }
 
@@ -86,7 +82,7 @@ function showUsage(usage: CacheUsage): void {
 
 function failed(where: string, error: unknown): void {
   logError(where, error);
-  formStatus.textContent = `Something went wrong: ${error instanceof Error ? error.message : String(error)}`;
+  formStatus.textContent = `Something went wrong: ${textOf(error)}`;
 }
 
 form.addEventListener('submit', (event) => {

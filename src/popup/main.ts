@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { textOf } from '../core/errors';
 import type { ProfileSetting } from '../core/scale-choice';
 import { askWorker } from '../shared/ask-worker';
+import { byId } from '../shared/by-id';
 import { sendToContent } from '../shared/content-messaging';
 import { displayOrigin } from '../shared/display-origin';
 import { logError } from '../shared/log';
@@ -10,12 +11,6 @@ import { NO_COUNTS, tabCountsKey, type TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
 import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id);
-  if (element === null) throw new Error(`popup.html has no #${id}`);
-  return element as T;
-}
 
 const ui = {
   origin: byId('origin'),
@@ -112,7 +107,7 @@ async function start(): Promise<void> {
   const refreshLogged = () => {
     refresh().catch((error: unknown) => {
       logError('popup', error);
-      say(`${READ_FAILED}: ${error instanceof Error ? error.message : String(error)}`);
+      say(`${READ_FAILED}: ${textOf(error)}`);
     });
   };
 

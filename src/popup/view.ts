@@ -1,5 +1,6 @@
 /** What the popup says about a tab, as plain functions of its status. */
-import { messageOf } from '../core/errors';
+import { messageOf, textOf } from '../core/errors';
+import { isNoReceiver } from '../shared/no-receiver';
 import type { EngineInfo, TabStatus } from '../shared/protocol';
 
 /** The backend in use and why, e.g. "WASM: no WebGPU adapter" (the engine's reason names it). */
@@ -59,6 +60,5 @@ export function tabIdFromQuery(search: string): number | null {
  * the browser keeps extensions out of it (its web store, say), or it has not finished loading.
  */
 export function pageRequestFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.includes('Receiving end does not exist') ? 'Enhance cannot reach this page: the browser keeps extensions out of some pages. If it is still loading, try again.' : `That did not work: ${text}`;
+  return isNoReceiver(error) ? 'Enhance cannot reach this page: the browser keeps extensions out of some pages. If it is still loading, try again.' : `That did not work: ${textOf(error)}`;
 }

@@ -5,15 +5,12 @@
  * "Receiving end does not exist". Such a tab gets the script injected, and the request is sent again.
  */
 import browser from 'webextension-polyfill';
+import { isNoReceiver } from './no-receiver';
 import type { ContentRequest, ContentResponses } from './protocol';
 
 /** How long an injected script may take to start listening: it loads its module first, 10 s on a busy page. */
 const START_TRIES = 200;
 const START_WAIT_MS = 50;
-
-function isNoReceiver(error: unknown): boolean {
-  return String(error instanceof Error ? error.message : error).includes('Receiving end does not exist');
-}
 
 interface ManifestScripts {
   content_scripts?: Array<{ js?: string[] }>;

@@ -37,7 +37,6 @@ export function switchesSite(keys: string[], origin: string | null): boolean {
 /** Origin -> auto-enhance on. Only origins switched on are kept. */
 export type SiteSwitches = Record<string, boolean>;
 
-/** `https://example.com` for any page on it; null for pages that have no web origin to key on. */
 /** `url` parsed, when it is a web page's or file's on the web (http or https); null for anything else. */
 export function webUrl(url: string): URL | null {
   let parsed: URL;
@@ -49,6 +48,7 @@ export function webUrl(url: string): URL | null {
   return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
 }
 
+/** `https://example.com` for any page on it; null for pages that have no web origin to key on. */
 export function originOf(url: string): string | null {
   return webUrl(url)?.origin ?? null;
 }

@@ -4,10 +4,12 @@
  * store, MAX_WRITE_OPERATIONS_PER_MINUTE / _PER_HOUR (120 and 1,800 writes) a burst of changes,
  * which waiting cures. Firefox says only that it "exceeded its quota limitations": a full store.
  */
+import { textOf } from '../core/errors';
+
 export type SyncRefusal = 'full' | 'too-often';
 
 export function syncRefusal(error: unknown): SyncRefusal | null {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = textOf(error);
   if (/MAX_WRITE_OPERATIONS_PER_(MINUTE|HOUR)/.test(text)) return 'too-often';
   if (/MAX_ITEMS|QUOTA_BYTES|quota/i.test(text)) return 'full';
   return null;
