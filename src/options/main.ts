@@ -100,6 +100,8 @@ form.addEventListener('submit', (event) => {
 });
 
 byId('reset').addEventListener('click', () => {
+  // Synced: a stray click would reset every device of the account, with no way back.
+  if (!window.confirm('Reset every setting to its default? They are synced: this resets them on your other devices too.')) return;
   save({ ...DEFAULT_SETTINGS }, 'Defaults restored.').catch((error: unknown) => failed('options reset', error));
 });
 

@@ -444,8 +444,20 @@ describe('options page', () => {
     await options.close();
   });
 
-  it('resets to defaults', async () => {
+  it('resets to defaults once the user confirms (they are synced to every device)', async () => {
     const options = await openOptions();
+    await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).not.toBe('');
+    const before = await syncedSettings();
+    expect(before).not.toEqual(DEFAULT_SETTINGS);
+    const asked: string[] = [];
+    options.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await options.getByRole('button', { name: 'Reset to defaults' }).click();
+    expect(asked).toEqual([expect.stringMatching(/other devices too/)]);
+    expect(await syncedSettings()).toEqual(before);
+    options.once('dialog', (dialog) => void dialog.accept());
     await options.getByRole('button', { name: 'Reset to defaults' }).click();
     await expect.poll(() => syncedSettings()).toEqual(DEFAULT_SETTINGS);
     await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).toBe(String(DEFAULT_SETTINGS.minSide));
