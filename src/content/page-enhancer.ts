@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showsPageMarkup, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showsPageMarkup, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -101,7 +101,7 @@ export class PageEnhancer {
       this.watch.asOurs(() => putBackRetargetedCopy(img));
       this.observe(img);
     },
-    removed: (images) => this.forget(images),
+    removed: (images, added) => this.forget(images, added),
     sourcesChanged: (changes) => this.onSourcesChanged(changes),
     loaded: (img) => this.loaded(img),
     redrawn: (images) => {
@@ -123,7 +123,7 @@ export class PageEnhancer {
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
   /**
-   * Put back by the user, or by a page that fought us over their sizes (see mayAdoptSizes):
+   * Put back by the user, or by a page that fought us over their sizes or markup (see mayAnswerPage):
    * auto-enhance leaves them be until the page gives them a new source.
    */
   private readonly restoredByUser = new WeakSet<HTMLImageElement>();
@@ -597,10 +597,18 @@ export class PageEnhancer {
    * with them: their blobs would otherwise live as long as the page, and an endless feed would grow
    * without bound. Should the page put an element back, it shows its own source, and is looked at
    * again like any new image. Let go, not restored: sources the page gave an element as it took it
-   * out (a pool reusing it) stay, where a restore would write the old ones over them.
+   * out (a pool reusing it) stay, where a restore would write the old ones over them. A result an
+   * element `added` in the same change takes over (a re-render of the same markup) stays, on it.
    */
-  private forget(images: HTMLImageElement[]): void {
-    this.watch.asOurs(() => releaseImages(images));
+  private forget(images: HTMLImageElement[], added: HTMLImageElement[]): void {
+    const heirs = added.filter((img) => !originalOf(img));
+    this.watch.asOurs(() => {
+      for (const img of images) {
+        const heir = heirs.findIndex((candidate) => handOver(img, candidate));
+        if (heir >= 0) heirs.splice(heir, 1);
+      }
+      releaseImages(images);
+    });
     for (const img of images) {
       this.viewport?.unobserve(img);
       this.resized?.unobserve(img);

@@ -8,8 +8,11 @@ import { imagesIn, shadowRootOf, shadowRootsIn } from './page-images';
 
 export interface PageChanges {
   added(img: HTMLImageElement): void;
-  /** Taken off the page, in one batch of changes (a feed dropping a screenful at once). */
-  removed(images: HTMLImageElement[]): void;
+  /**
+   * Taken off the page, in one batch of changes (a feed dropping a screenful at once); `added`:
+   * the images put in by the same batch, reported next (a re-render puts the same markup back).
+   */
+  removed(images: HTMLImageElement[], added: HTMLImageElement[]): void;
   /**
    * The page changed these images' source attributes, or those of a <source> of their <picture>,
    * in one batch of changes (a virtual list giving its recycled elements new sources): each with
@@ -211,8 +214,9 @@ export class PageWatch {
     }
     // A node moved within the page is removed and added in one batch: it is still connected.
     const gone = [...removed].filter((img) => !img.isConnected);
-    if (gone.length > 0) this.on.removed(gone);
-    for (const img of added) if (img.isConnected) this.on.added(img);
+    const arrived = [...added].filter((img) => img.isConnected);
+    if (gone.length > 0) this.on.removed(gone, arrived);
+    for (const img of arrived) this.on.added(img);
     for (const img of changed.keys()) if (!img.isConnected) changed.delete(img);
     if (changed.size > 0) this.on.sourcesChanged(changed);
     // An image the memory cache serves makes no resource entry: new elements are a reason to look too.

@@ -182,6 +182,24 @@ export function showsPageMarkup(img: HTMLImageElement): boolean {
   );
 }
 
+/**
+ * Hands the result of `gone`, an enhanced image the page took out, to `heir`, one it put in with
+ * the same markup in the same change (a framework rendering it anew: React remounting it under a
+ * new key, htmx or Turbo swapping the HTML): the heir shows the result at once, with no job, and
+ * the result is not freed. Outside a <picture> only (its sources would have to match too).
+ */
+export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
+  const original = enhanced.get(gone);
+  if (!original || enhanced.has(heir) || original.sources.length > 0 || heir.parentElement instanceof HTMLPictureElement) return false;
+  const { srcset, sizes } = original.attributes;
+  if (heir.getAttribute('src') !== original.src || heir.getAttribute('srcset') !== srcset || heir.getAttribute('sizes') !== sizes) return false;
+  const record: Original = { ...original, attributes: { srcset, sizes }, sources: [], shown: { ...original.shown } };
+  enhanced.set(heir, record);
+  heir.setAttribute('sizes', record.shown.sizes);
+  heir.setAttribute('srcset', record.shown.srcset);
+  return true;
+}
+
 /** Our result back on an image that shows the page's own markup again (see showsPageMarkup), as applyResult put it. */
 export function putBackResult(img: HTMLImageElement): void {
   const original = enhanced.get(img);

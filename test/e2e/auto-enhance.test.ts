@@ -553,11 +553,8 @@ describe('auto-enhance in the content script', () => {
 </script>`,
     );
     await expect.poll(() => currentSrc(morphed, 'morphed'), { timeout: 60_000 }).toMatch(/^blob:/);
-    const jobs = async () => {
-      const { inferences, cacheHits } = await worker.evaluate(() => self.enhance.status());
-      return inferences + cacheHits;
-    };
-    const before = await jobs();
+    // The very result throughout, not one made again (a job, even from the cache, makes a new URL).
+    const result = await currentSrc(morphed, 'morphed');
     for (let update = 0; update < 3; update++) {
       // At the next frame, as drawn: the result, not the page's file for a moment.
       const drawn = await morphed.evaluate(async () => {
@@ -565,12 +562,40 @@ describe('auto-enhance in the content script', () => {
         await new Promise(requestAnimationFrame);
         return (document.getElementById('morphed') as HTMLImageElement).currentSrc;
       });
-      expect(drawn).toMatch(/^blob:/);
+      expect(drawn).toBe(result);
       await morphed.waitForTimeout(400);
     }
-    expect(await jobs()).toBe(before);
-    expect(await currentSrc(morphed, 'morphed')).toMatch(/^blob:/);
+    expect(await currentSrc(morphed, 'morphed')).toBe(result);
     await leave(morphed);
+  });
+
+  it('a new element the page renders in place of an enhanced one, with the same markup, takes its result: shown at once, with no job', async () => {
+    const rendered = await openSwitchedOn(
+      'rerendered.html',
+      `<!doctype html><div id="box"><img id="card" src="bird.png" style="width: 96px; height: 96px"></div>
+<script>
+  // What a framework's render does (React under a new key, htmx swapping HTML): a new element, the same markup.
+  window.render = () => { document.getElementById('box').innerHTML = '<img id="card" src="bird.png" style="width: 96px; height: 96px">'; };
+</script>`,
+    );
+    await expect.poll(() => currentSrc(rendered, 'card'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // The very result, not one made again (a job, even from the cache, makes a new URL).
+    const result = await currentSrc(rendered, 'card');
+    const drawn = await rendered.evaluate(async () => {
+      const old = document.getElementById('card');
+      (window as unknown as { render(): void }).render();
+      await new Promise(requestAnimationFrame);
+      const card = document.getElementById('card') as HTMLImageElement;
+      return { renewed: card !== old, shown: card.currentSrc };
+    });
+    expect(drawn).toEqual({ renewed: true, shown: result });
+    await rendered.waitForTimeout(500);
+    expect(await currentSrc(rendered, 'card')).toBe(result);
+    // Restored, it is the page's own markup.
+    const tab = await tabIdOf(worker, rendered);
+    expect(await restoreById(worker, rendered, tab, 'card')).toBe(1);
+    expect(await markup(rendered, 'card')).toBe('<img id="card" src="bird.png" style="width: 96px; height: 96px">');
+    await leave(rendered);
   });
 
   it('leaves the image to a page whose script takes our result out whenever it sees it: no endless tug of war', async () => {
