@@ -3,7 +3,6 @@
  * typed with its response, and each is taken only from the sender that may send it.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { sendToContent } from '../shared/content-messaging';
 import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabStatus } from '../shared/protocol';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
@@ -12,6 +11,7 @@ import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind
 import { showEnhancedItems } from './context-menu';
 import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
+import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
 
 /** Popup and options page: extension pages, whether shown as a popup or opened in a tab. */
@@ -46,25 +46,6 @@ async function pageKind(url: string | undefined): Promise<PageKind> {
   }
   if (await siteWithheld(url)) return 'withheld';
   return url === undefined && (await fileAccess()) === 'off' ? 'hidden' : 'other';
-}
-
-/** How long the popup's status waits for the page's script (see scriptReaches). */
-const SCRIPT_ANSWER_MS = 1500;
-
-/**
- * Whether our script answers in the tab's top frame, put there now if it was missing. A loaded web
- * page where it cannot be is one the browser keeps extensions out of, beyond the stores keptOut
- * knows: Firefox's quarantined domains.
- */
-function scriptReaches(tabId: number): Promise<boolean> {
-  const answer = sendToContent(tabId, { type: 'ping' }, 0).then(
-    () => true,
-    () => false,
-  );
-  // A script put there now may take seconds to listen on a busy page (sendToContent waits up to 10 s):
-  // the popup does not wait that long, and takes a slow page for one it reaches.
-  const slow = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), SCRIPT_ANSWER_MS));
-  return Promise.race([answer, slow]);
 }
 
 async function tabStatus(tabId: number): Promise<TabStatus> {

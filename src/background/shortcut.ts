@@ -6,6 +6,7 @@ import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
 import { showFailure, showNotice } from './badge';
 import { keptOut, siteWithheld } from './browser-kind';
+import { scriptReaches } from './script-reach';
 import { tabCounts } from './tab-counts-store';
 
 export const TOGGLE_AUTO = 'toggle-auto';
@@ -24,14 +25,16 @@ export async function onCommand(command: string, tab: Tabs.Tab | undefined): Pro
  * Returns the switch's new state, or null when it could not turn.
  */
 export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
-  const { url } = await browser.tabs.get(tabId);
+  const { url, status } = await browser.tabs.get(tabId);
   const origin = url === undefined ? null : originOf(url);
   if (url === undefined || origin === null) {
     // A withheld site hides its URL as a privileged page does; only the permission tells them apart.
     await showFailure(tabId, (await siteWithheld(url)) ? messageOf('site-withheld') : NOT_A_SITE);
     return null;
   }
-  if (keptOut(url)) {
+  // A loaded page our script cannot reach (Firefox's quarantined domains, beyond the stores keptOut
+  // knows): the popup offers no switch there, and the shortcut turns none.
+  if (keptOut(url) || (status === 'complete' && !(await scriptReaches(tabId)))) {
     await showFailure(tabId, messageOf('page-unreachable'));
     return null;
   }

@@ -314,6 +314,10 @@ describe('Firefox', () => {
           "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent, switchOff: document.getElementById('auto').matches(':disabled') };",
         );
       await expect.poll(read).toEqual({ origin: quarantined.origin, note: 'The browser keeps extensions out of this page, so Enhance cannot change its images.', switchOff: true });
+      // The shortcut agrees: it turns no switch there, and the badge says why.
+      expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [quarantinedTab])).toBeNull();
+      expect(await firefox.inExtension<Record<string, unknown>>('return browser.storage.sync.get(args[0]);', [`autoSite:${quarantined.origin}`])).toEqual({});
+      expect(await firefox.inExtension<string>('return browser.action.getBadgeText({ tabId: args[0] });', [quarantinedTab])).toBe('!');
     } finally {
       await quarantined.close();
     }
