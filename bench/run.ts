@@ -205,7 +205,9 @@ async function main(): Promise<void> {
     for (const config of configs) {
       const live: Live = { config, result: { ...config, backend: '', setupMs: NaN, timings: [], skipped: [], memory: null } };
       lives.push(live);
-      await firstPass(live, browser, server.origin, quick, deadline);
+      // Past the deadline a config is not even opened: its first run would be cut anyway.
+      if (performance.now() > deadline) live.result.skipped.push({ input: config.firstInput, reason: 'not run: over the time budget' });
+      else await firstPass(live, browser, server.origin, quick, deadline);
     }
     const estimates: Estimate[] = lives
       .filter((l) => l.runner && l.result.timings.length)
@@ -215,9 +217,10 @@ async function main(): Promise<void> {
     // --quick stops after pass 1: no Set14 beyond the one image, no other input.
     allowances = quick ? new Map() : allocate(estimates, deadline - performance.now() - closing);
     for (const [id, a] of allowances) log(`plan ${id}: Set14 ${a.set14Images} images, inputs ${Object.keys(a.cells).join(', ') || 'none'}`);
-    for (const live of lives) {
-      const allowance = allowances.get(live.config.id);
-      await secondPass(live, allowance, deadline);
+    for (const [i, live] of lives.entries()) {
+      // Each config still open after this one needs its memory reading and close before the deadline.
+      const reserve = lives.slice(i + 1).filter((l) => l.runner).length * CLOSE_MS;
+      await secondPass(live, allowances.get(live.config.id), deadline - reserve);
     }
   } finally {
     for (const live of lives) await live.runner?.close().catch(() => undefined);

@@ -251,8 +251,7 @@ def main() -> None:
     def request_stop(signum: int, _frame) -> None:
         if stop_signals:
             raise SystemExit(128 + signum)
-        stop_signals.append(signum)
-        print(f"signal {signum}: stopping after this step", flush=True)
+        stop_signals.append(signum)  # no print here: one already under way on stdout would raise
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
@@ -291,10 +290,12 @@ def main() -> None:
                 ema.update(model)
             step += 1
             window.append(loss.detach())  # read back every 50 steps, not each one: a GPU runs ahead meanwhile
+            # Read back before the lap: the wait for a GPU's queued steps is training time.
+            mean_loss = float(torch.stack(window).mean()) if step % 50 == 0 else None
             trained_s += clock.lap()
 
-            if step % 50 == 0:
-                rec = {"step": step, "loss": float(torch.stack(window).mean()), "lr": lr_now, "trained_s": round(trained_s)}
+            if mean_loss is not None:
+                rec = {"step": step, "loss": mean_loss, "lr": lr_now, "trained_s": round(trained_s)}
                 window = []
                 if step % args.eval_every == 0:
                     rec.update(evaluate_and_keep_best())

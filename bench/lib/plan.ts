@@ -43,7 +43,7 @@ export interface Config {
 }
 
 export const PEERS: readonly PeerModel[] = ['esrgan-slim', 'esrgan-medium', 'esrgan-thick'];
-/** Timed runs per input, after the warm-up run on the first input. */
+/** Timed runs per input, after one untimed run (the warm-up on the first input). */
 export const RUNS = 5;
 /** The smallest Set14 image (62x90 at x4): cheap enough to score on every WASM config. */
 export const CROSS_CHECK_IMAGE = 'comic';

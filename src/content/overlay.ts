@@ -9,7 +9,7 @@
 const HOST_TAG = 'enhance-overlay';
 const MESSAGE_MS = 5000;
 /** Inline, where `all: initial` would make it an inline box. */
-const SHOWN = 'display: block';
+const SHOWN_DISPLAY = 'block';
 
 const STYLE = `
 :host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none;
@@ -51,7 +51,7 @@ export class ImageOverlay {
     // Inline, and every property (all), so no page rule reaches it: not those for popovers
     // ([popover] { inset: 0; margin: auto; ... }), nor those that hide custom elements until they
     // are defined (:not(:defined) { visibility: hidden }, common with web components), which it never is.
-    this.host.style.cssText = `all: initial; ${SHOWN}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible;`;
+    this.host.style.cssText = `all: initial; display: ${SHOWN_DISPLAY}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible;`;
     const root = this.host.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = STYLE;
@@ -85,7 +85,7 @@ export class ImageOverlay {
     const rect = this.img.getBoundingClientRect();
     const inView = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
     const shown = this.img.isConnected && inView && !behindTopLayer(this.img);
-    this.host.style.display = shown ? 'block' : 'none';
+    this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     if (!shown) return;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;

@@ -117,7 +117,7 @@ export class PageEnhancer {
    */
   private resized: ResizeObserver | null = null;
   private near = new WeakSet<HTMLImageElement>();
-  /** Wanted images turned away only for being hidden: looked at again while they stay so. */
+  /** Wanted images turned away only for being hidden or blurred: looked at again while they stay so. */
   private readonly hidden = new Set<HTMLImageElement>();
   private hiddenTimer: number | undefined;
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
@@ -447,7 +447,8 @@ export class PageEnhancer {
     const fileOf = (image: HTMLImageElement) => originalOf(image)?.srcUrl ?? image.currentSrc;
     const url = fileOf(img);
     const first = needsEnhancing(readFacts(img), this.settings);
-    this.recheckWhileHidden(img, !first.enhance && first.reason === 'hidden');
+    // Hidden or blurred for now, often until the page's own load handler (a fade-in, a blur-up) changes a class we do not watch.
+    this.recheckWhileHidden(img, !first.enhance && (first.reason === 'hidden' || first.reason === 'blurred'));
     // Images not loaded yet come back here on their load event.
     if (!first.enhance && DECIDED_BY_ELEMENT.has(first.reason)) {
       this.queue.withdraw(img);
@@ -592,6 +593,12 @@ export class PageEnhancer {
 
   private readonly pageWrites = new WeakMap<HTMLImageElement, number[]>();
 
+  /** Whether `heir` may take over `gone`'s result: counted as one of the page's writes on it, after `gone`'s. */
+  private inherit(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
+    this.pageWrites.set(heir, [...(this.pageWrites.get(gone) ?? [])]);
+    return this.mayAnswerPage(heir);
+  }
+
   /**
    * The page dropped the images (a feed recycling its items, a closed gallery). Our results go
    * with them: their blobs would otherwise live as long as the page, and an endless feed would grow
@@ -604,7 +611,9 @@ export class PageEnhancer {
     const heirs = added.filter((img) => !originalOf(img));
     this.watch.asOurs(() => {
       for (const img of images) {
-        const heir = heirs.findIndex((candidate) => handOver(img, candidate));
+        // An heir carries the writes of the element before it: a page that renders the image anew
+        // whenever an attribute changes would otherwise get a new heir, and we a new write, without end.
+        const heir = heirs.findIndex((candidate) => this.inherit(img, candidate) && handOver(img, candidate));
         if (heir >= 0) heirs.splice(heir, 1);
       }
       releaseImages(images);

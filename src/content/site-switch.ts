@@ -48,7 +48,7 @@ export function followSiteSwitch(enhancer: PageEnhancer): SiteSwitchFollower {
     if (area !== 'sync') return;
     const keys = Object.keys(changes);
     if (keys.some(isSettingsKey)) void readLogged();
-    else void site.then((origin) => (switchesSite(keys, origin) ? readLogged() : undefined));
+    else site.then((origin) => (switchesSite(keys, origin) ? readLogged() : undefined)).catch((error: unknown) => logError('auto-enhance settings', error));
   });
   return { read: readLogged(), reread: readLogged };
 }

@@ -18,7 +18,8 @@ export interface Original {
   attributes: Record<'srcset' | 'sizes', string | null>;
   /** The image's src at the swap, which we never change: with the rest, the page's own markup. */
   src: string | null;
-  sources: Array<{ element: HTMLSourceElement; srcset: string | null; sizes: string | null }>;
+  /** Each <source>'s srcset and sizes, which we change, and media and type, which pick it: the page's markup, with `src`. */
+  sources: Array<{ element: HTMLSourceElement; srcset: string | null; sizes: string | null; media: string | null; type: string | null }>;
   /** The blob URL now shown, revoked on restore. */
   resultUrl: string;
   /** The srcset and sizes we set on the image and its <source>s. */
@@ -35,7 +36,8 @@ export interface Original {
 
 /**
  * A Map, not a WeakMap: it lists what we changed without walking the page. An image the page
- * drops is restored when the page watch reports it (PageEnhancer.forget), which takes it out.
+ * drops is let go (or its result handed to an heir) when the page watch reports it
+ * (PageEnhancer.forget), which takes it out.
  */
 const enhanced = new Map<HTMLImageElement, Original>();
 
@@ -115,7 +117,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     srcUrl,
     attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },
     src: img.getAttribute('src'),
-    sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes') })),
+    sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes'), media: element.getAttribute('media'), type: element.getAttribute('type') })),
     resultUrl,
     shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: `${shownWidth}px` },
     shownWidth,
@@ -166,8 +168,8 @@ export function lendMarkup(images: HTMLImageElement[]): () => void {
 }
 
 /**
- * Whether an enhanced image shows the page's own markup again, as at the swap: src, and srcset and
- * sizes on it and its <source>s. Morphing updates (morphdom, idiomorph, Livewire, Turbo) set every
+ * Whether an enhanced image shows the page's own markup again, as at the swap: src, srcset and
+ * sizes on it, and on its <source>s those and the media and type that pick them. Morphing updates (morphdom, idiomorph, Livewire, Turbo) set every
  * attribute to the server's markup, which drops ours and picks the very file we enhanced.
  */
 export function showsPageMarkup(img: HTMLImageElement): boolean {
@@ -178,7 +180,7 @@ export function showsPageMarkup(img: HTMLImageElement): boolean {
   return (
     same(img, original.attributes.srcset, original.attributes.sizes) &&
     sources.length === original.sources.length &&
-    original.sources.every(({ element, srcset, sizes }, i) => sources[i] === element && same(element, srcset, sizes))
+    original.sources.every(({ element, srcset, sizes, media, type }, i) => sources[i] === element && same(element, srcset, sizes) && element.getAttribute('media') === media && element.getAttribute('type') === type)
   );
 }
 
@@ -186,17 +188,17 @@ export function showsPageMarkup(img: HTMLImageElement): boolean {
  * Hands the result of `gone`, an enhanced image the page took out, to `heir`, one it put in with
  * the same markup in the same change (a framework rendering it anew: React remounting it under a
  * new key, htmx or Turbo swapping the HTML): the heir shows the result at once, with no job, and
- * the result is not freed. Outside a <picture> only (its sources would have to match too).
+ * the result is not freed. Outside a <picture> only (its sources would have to match too), and not
+ * for `sizes="auto"`, whose file depends on where the element is laid out.
  */
 export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
   const original = enhanced.get(gone);
   if (!original || enhanced.has(heir) || original.sources.length > 0 || heir.parentElement instanceof HTMLPictureElement) return false;
   const { srcset, sizes } = original.attributes;
-  if (heir.getAttribute('src') !== original.src || heir.getAttribute('srcset') !== srcset || heir.getAttribute('sizes') !== sizes) return false;
+  if (heir.getAttribute('src') !== original.src || heir.getAttribute('srcset') !== srcset || heir.getAttribute('sizes') !== sizes || /^\s*auto\b/i.test(sizes ?? '')) return false;
   const record: Original = { ...original, attributes: { srcset, sizes }, sources: [], shown: { ...original.shown } };
   enhanced.set(heir, record);
-  heir.setAttribute('sizes', record.shown.sizes);
-  heir.setAttribute('srcset', record.shown.srcset);
+  putBackShown(heir, record, srcset, sizes);
   return true;
 }
 

@@ -27,7 +27,7 @@ const SETTING_NAMES = (Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>).f
  * Writes the settings `patch` names, and only those: a change made meanwhile elsewhere (the popup,
  * another device) to another setting stays. The legacy item is left as it is, beneath: a device
  * still on an older Enhance reads it until it updates. Refuses when a newer Enhance stored them
- * (another device): this version reads them as defaults, and writing those back would wipe them everywhere.
+ * (another device): this version reads only the ones it knows, and writing those back would wipe the rest everywhere.
  */
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
   const stored = settingsFromStorage(await browser.storage.sync.get(null));

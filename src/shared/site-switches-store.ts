@@ -27,5 +27,7 @@ export async function setSiteAuto(origin: string, on: boolean): Promise<void> {
 /** A refusal of storage.sync (full, or too many writes a minute) in words the user can act on; other errors as they are. */
 export async function explainedSyncError(error: unknown): Promise<unknown> {
   const refusal = syncRefusal(error);
-  return refusal ? new Error(syncRefusalMessage(refusal, Object.keys(await loadSiteSwitches()).length)) : error;
+  if (!refusal) return error;
+  const sitesOn = await loadSiteSwitches().then((switches) => Object.keys(switches).length, () => null);
+  return sitesOn === null ? error : new Error(syncRefusalMessage(refusal, sitesOn));
 }

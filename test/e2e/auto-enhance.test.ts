@@ -598,6 +598,28 @@ describe('auto-enhance in the content script', () => {
     await leave(rendered);
   });
 
+  it('a page that renders an image anew whenever one of its attributes changes does not hang with us handing the result on', async () => {
+    const anew = await openSwitchedOn(
+      'renders-anew.html',
+      `<!doctype html><div id="box"><img id="card" src="bird.png" style="width: 96px; height: 96px"></div>
+<script>
+  window.renders = 0;
+  const box = document.getElementById('box');
+  new MutationObserver(() => {
+    window.renders++;
+    box.innerHTML = '<img id="card" src="bird.png" style="width: 96px; height: 96px">';
+  }).observe(box, { subtree: true, attributes: true });
+</script>`,
+    );
+    // The page answers, and renders a bounded number of times a second, not without end in one task.
+    const renders = () => anew.evaluate(() => (window as unknown as { renders: number }).renders);
+    await expect.poll(renders, { timeout: 60_000 }).toBeGreaterThan(0);
+    const first = await renders();
+    await anew.waitForTimeout(2000);
+    expect((await renders()) - first).toBeLessThan(100);
+    await leave(anew);
+  });
+
   it('leaves the image to a page whose script takes our result out whenever it sees it: no endless tug of war', async () => {
     const stripped = await openSwitchedOn(
       'stripped.html',
