@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showsPageMarkup, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showsPageMarkup, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -611,10 +611,14 @@ export class PageEnhancer {
     const heirs = added.filter((img) => !originalOf(img));
     this.watch.asOurs(() => {
       for (const img of images) {
+        const found = heirs.findIndex((candidate) => mayHandOver(img, candidate));
+        if (found < 0) continue;
+        const [heir] = heirs.splice(found, 1);
         // An heir carries the writes of the element before it: a page that renders the image anew
-        // whenever an attribute changes would otherwise get a new heir, and we a new write, without end.
-        const heir = heirs.findIndex((candidate) => this.inherit(img, candidate) && handOver(img, candidate));
-        if (heir >= 0) heirs.splice(heir, 1);
+        // whenever an attribute changes would otherwise get a new heir, and we a new write, without
+        // end. Past a few a second the page wins, as over any element, and keeps the new one.
+        if (this.inherit(img, heir)) handOver(img, heir);
+        else this.restoredByUser.add(heir);
       }
       releaseImages(images);
     });

@@ -191,15 +191,20 @@ export function showsPageMarkup(img: HTMLImageElement): boolean {
  * the result is not freed. Outside a <picture> only (its sources would have to match too), and not
  * for `sizes="auto"`, whose file depends on where the element is laid out.
  */
-export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
+export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
   const original = enhanced.get(gone);
   if (!original || enhanced.has(heir) || original.sources.length > 0 || heir.parentElement instanceof HTMLPictureElement) return false;
   const { srcset, sizes } = original.attributes;
-  if (heir.getAttribute('src') !== original.src || heir.getAttribute('srcset') !== srcset || heir.getAttribute('sizes') !== sizes || /^\s*auto\b/i.test(sizes ?? '')) return false;
-  const record: Original = { ...original, attributes: { srcset, sizes }, sources: [], shown: { ...original.shown } };
+  return heir.getAttribute('src') === original.src && heir.getAttribute('srcset') === srcset && heir.getAttribute('sizes') === sizes && !/^\s*auto\b/i.test(sizes ?? '');
+}
+
+/** Hands the result over, where mayHandOver allows. */
+export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): void {
+  const original = enhanced.get(gone);
+  if (!original || !mayHandOver(gone, heir)) return;
+  const record: Original = { ...original, attributes: { ...original.attributes }, sources: [], shown: { ...original.shown } };
   enhanced.set(heir, record);
-  putBackShown(heir, record, srcset, sizes);
-  return true;
+  putBackShown(heir, record, record.attributes.srcset, record.attributes.sizes);
 }
 
 /** Our result back on an image that shows the page's own markup again (see showsPageMarkup), as applyResult put it. */
