@@ -185,11 +185,11 @@ export function showsPageMarkup(img: HTMLImageElement): boolean {
 }
 
 /**
- * Hands the result of `gone`, an enhanced image the page took out, to `heir`, one it put in with
- * the same markup in the same change (a framework rendering it anew: React remounting it under a
- * new key, htmx or Turbo swapping the HTML): the heir shows the result at once, with no job, and
- * the result is not freed. Outside a <picture> only (its sources would have to match too), and not
- * for `sizes="auto"`, whose file depends on where the element is laid out.
+ * Whether `heir`, an image the page put in with the same markup in the change that took out
+ * `gone`, an enhanced one (a framework rendering it anew: React remounting it under a new key,
+ * htmx or Turbo swapping the HTML), may take over its result (handOver). Outside a <picture> only
+ * (its sources would have to match too), and not for `sizes="auto"`, whose file depends on where
+ * the element is laid out.
  */
 export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
   const original = enhanced.get(gone);
@@ -198,10 +198,10 @@ export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boo
   return heir.getAttribute('src') === original.src && heir.getAttribute('srcset') === srcset && heir.getAttribute('sizes') === sizes && !/^\s*auto\b/i.test(sizes ?? '');
 }
 
-/** Hands the result over, where mayHandOver allows. */
+/** `heir` shows `gone`'s result from now on, with no job, and the result is not freed; asked after mayHandOver. */
 export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): void {
   const original = enhanced.get(gone);
-  if (!original || !mayHandOver(gone, heir)) return;
+  if (!original) return;
   const record: Original = { ...original, attributes: { ...original.attributes }, sources: [], shown: { ...original.shown } };
   enhanced.set(heir, record);
   putBackShown(heir, record, record.attributes.srcset, record.attributes.sizes);
