@@ -98,6 +98,7 @@ export class PageEnhancer {
   });
   private readonly watch = new PageWatch({
     added: (img) => {
+      if (this.departing.has(img)) this.letGo([img]);
       this.watch.asOurs(() => putBackRetargetedCopy(img));
       this.observe(img);
     },
@@ -620,8 +621,8 @@ export class PageEnhancer {
         if (this.inherit(img, heir)) handOver(img, heir);
         else this.restoredByUser.add(heir);
       }
-      releaseImages(images);
     });
+    this.letGoSoon(images);
     for (const img of images) {
       this.viewport?.unobserve(img);
       this.resized?.unobserve(img);
@@ -633,6 +634,30 @@ export class PageEnhancer {
     this.stopWatchingIfIdle();
     this.changed();
   }
+
+  /**
+   * Lets go of removed images a task later. A page observing their old place with `subtree` still
+   * sees writes on them until its observer's next callback (the DOM's transient observers): one
+   * that renders anew on any attribute change would answer our letting go with a new element, and
+   * that element, enhanced from the cache, with the next, without end. An image the page puts back
+   * before then is let go of as it arrives (see the watch's `added`).
+   */
+  private letGoSoon(images: HTMLImageElement[]): void {
+    for (const img of images) this.departing.add(img);
+    this.departingTimer ??= window.setTimeout(() => this.letGo([...this.departing]));
+  }
+
+  private letGo(images: HTMLImageElement[]): void {
+    for (const img of images) this.departing.delete(img);
+    if (this.departing.size === 0) {
+      window.clearTimeout(this.departingTimer);
+      this.departingTimer = undefined;
+    }
+    this.watch.asOurs(() => releaseImages(images));
+  }
+
+  private readonly departing = new Set<HTMLImageElement>();
+  private departingTimer: number | undefined;
 
   private async runAutomatic(url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
     // A job could only fail now; the page gets its images back instead.
