@@ -8,6 +8,7 @@ import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
+import { pixelSizeOf } from './image-facts';
 import { hasPixels } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
@@ -17,15 +18,17 @@ type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
  * engine, in the extension's, cannot fetch it (a chat or photo app shows its images so): this
  * script, in the page's, reads the bytes instead. A page may revoke the URL once its image has
  * loaded (upload previews do): the pixels `shown` still holds, same-origin and so readable, are sent
- * then, as a PNG. Any other URL the engine fetches itself, and checks what it gets against the
- * fingerprint of what `shown` shows, where this page may read those pixels.
+ * then, as a PNG. Any other URL the engine fetches itself, and checks what it gets against the size
+ * of the file `shown` shows, and against the fingerprint of its pixels where this page may read them.
  */
 export async function forEngine(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest> {
   const showsIt = shown.currentSrc === request.srcUrl;
   if (!request.srcUrl.startsWith('blob:')) {
+    if (!showsIt) return request;
+    const shownSize = (await pixelSizeOf(request.srcUrl, shown)) ?? undefined;
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
-    const pixels = showsIt && shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
-    return pixels ? { ...request, shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) } : request;
+    const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
+    return { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }) };
   }
   let blob: Blob;
   try {

@@ -52,7 +52,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'site-withheld': "Enhance may not read this site: allow it in the browser's Extensions menu (the toolbar's puzzle-piece button).",
   'image-site-withheld': "Enhance may not read images from the site this one comes from: add that site to Enhance's site access in the browser's extension settings.",
   'frame-site-withheld': "Enhance may not read the site of the frame this image is in: add that site to Enhance's site access in the browser's extension settings.",
-  'changed-on-server': 'This image is a different picture each time it is downloaded, so Enhance left the one shown as it is.',
+  'changed-on-server': "The site gave Enhance a different picture from the one shown (it changes on every download, or is kept for the site's own pages), so Enhance left the one shown as it is.",
 };
 
 /** The words for a failure, where no job failed (the popup says why it cannot act on a page). */

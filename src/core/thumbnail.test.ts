@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIFFERENT_PICTURE_LEVELS, THUMBNAIL_SIDE, decodeThumbnail, differentPictures, encodeThumbnail, thumbnailOf } from './thumbnail';
+import { DIFFERENT_PICTURE_LEVELS, THUMBNAIL_SIDE, decodeThumbnail, differentPictures, encodeThumbnail, sameShape, thumbnailOf } from './thumbnail';
 
 const BYTES = THUMBNAIL_SIDE * THUMBNAIL_SIDE * 4;
 const gradient = Uint8Array.from({ length: BYTES }, (_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
@@ -48,5 +48,24 @@ describe('thumbnailOf', () => {
     const thumbnail = thumbnailOf({ width: 4, height: 1, data });
     const reds = Array.from({ length: THUMBNAIL_SIDE }, (_, x) => thumbnail[(5 * THUMBNAIL_SIDE + x) * 4]);
     expect(reds).toEqual([10, 10, 10, 10, 20, 20, 20, 20, 30, 30, 30, 30, 40, 40, 40, 40]);
+  });
+});
+
+describe('sameShape', () => {
+  it('takes the same size, turned or not', () => {
+    expect(sameShape({ width: 400, height: 267 }, { width: 400, height: 267 })).toBe(true);
+    expect(sameShape({ width: 400, height: 267 }, { width: 267, height: 400 })).toBe(true);
+  });
+
+  it("takes a CDN's variant at another resolution, to the rounding of its pixels, either way round", () => {
+    expect(sameShape({ width: 400, height: 267 }, { width: 1000, height: 667 })).toBe(true);
+    expect(sameShape({ width: 1000, height: 667 }, { width: 400, height: 267 })).toBe(true);
+    expect(sameShape({ width: 101, height: 33 }, { width: 1000, height: 327 })).toBe(true);
+  });
+
+  it('refuses another shape: a placeholder a guarded host sends', () => {
+    expect(sameShape({ width: 400, height: 267 }, { width: 400, height: 300 })).toBe(false);
+    expect(sameShape({ width: 400, height: 267 }, { width: 1000, height: 690 })).toBe(false);
+    expect(sameShape({ width: 72, height: 72 }, { width: 120, height: 60 })).toBe(false);
   });
 });

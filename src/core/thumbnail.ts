@@ -5,6 +5,7 @@
  * the fingerprint of what the page shows, where the page may read those pixels, and the engine
  * compares the file it got against it before running the model.
  */
+import type { Size } from './image-geometry';
 import type { RgbaImage } from './image';
 
 export const THUMBNAIL_SIDE = 16;
@@ -72,4 +73,21 @@ export function differentPictures(a: ArrayLike<number>, b: ArrayLike<number>): b
   let sum = 0;
   for (let i = 0; i < THUMBNAIL_BYTES; i++) sum += Math.abs(a[i] - b[i]);
   return sum / THUMBNAIL_BYTES > DIFFERENT_PICTURE_LEVELS;
+}
+
+/**
+ * Whether a file of size `got` may show the picture the page shows at `shown` pixels: the same
+ * shape, turned or not (an EXIF orientation read one way and not the other), at any resolution (a
+ * CDN sizing its variants by client hints the engine does not send), to the rounding of the
+ * smaller one's pixels. Where the page may not read its pixels this is the only check there is:
+ * a host that keeps its files for its own pages may answer others with a placeholder.
+ */
+export function sameShape(shown: Size, got: Size): boolean {
+  const turned = { width: got.height, height: got.width };
+  return [got, turned].some((candidate) => {
+    const [small, large] = candidate.width <= shown.width ? [candidate, shown] : [shown, candidate];
+    const k = large.width / small.width;
+    // Each side of the smaller one is off by up to half a pixel; its height follows its width's error.
+    return Math.abs(small.height * k - large.height) <= (k * (1 + small.height / small.width)) / 2 + 0.5;
+  });
 }

@@ -10,7 +10,7 @@ import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
 import { resolveProfile } from '../core/scale-choice';
-import { decodeThumbnail, differentPictures, thumbnailOf } from '../core/thumbnail';
+import { decodeThumbnail, differentPictures, sameShape, thumbnailOf } from '../core/thumbnail';
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
@@ -55,17 +55,31 @@ function backendFailed(error: unknown): boolean {
   return error instanceof EnhanceError && error.code === 'model-failed';
 }
 
-/** `shown`: the fingerprint of what the page shows, which the file must show too. */
-async function decodeChecked(blob: Blob, scale: number, maxInputPixels: number, shown: Uint8Array | null): Promise<RgbaImage> {
+/** The file's pixels, if they may be the picture the page shows: its shape as the page's file, its fingerprint as what the page shows. */
+async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
   const bitmap = await decodeImage(blob);
   try {
-    checkImageSize(bitmap.width, bitmap.height, scale, maxInputPixels);
+    if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new EnhanceError('changed-on-server');
+    checkImageSize(bitmap.width, bitmap.height, job.scale, job.settings.maxInputPixels);
     const image = bitmapToRgba(bitmap);
+    const shown = decodeThumbnail(job.shownThumbnail);
     if (shown && differentPictures(shown, thumbnailOf(image))) throw new EnhanceError('changed-on-server');
     return image;
   } finally {
     bitmap.close();
   }
+}
+
+/** The job's file: its bytes and checked pixels. `asPage`: asked for with the page's Referer. */
+async function download(job: JobRequest, signal: AbortSignal, { page, separateCookies }: JobSource, asPage: boolean): Promise<{ bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
+  const blob = await fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, separateCookies });
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  // The model sees one frame: an animated image would come back still.
+  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
+  // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
+  const declared = headerSize(bytes);
+  if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
+  return { bytes, image: await decodeChecked(blob, job) };
 }
 
 /** The model's output on `on`: the part of a job that WebGPU failing (device lost, out of memory) fails. */
@@ -103,16 +117,15 @@ export interface JobSource {
 }
 
 /** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, { page, privateTab, separateCookies, cacheTrimsBefore }: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
+  const { page, privateTab, cacheTrimsBefore } = source;
   const started = performance.now();
-  const blob = await fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, jobGone: signal, separateCookies });
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  // The model sees one frame: an animated image would come back still.
-  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
-  // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
-  const declared = headerSize(bytes);
-  if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
-  const image = await decodeChecked(blob, job.scale, job.settings.maxInputPixels, decodeThumbnail(job.shownThumbnail));
+  const { bytes, image } = await download(job, signal, source, false).catch((error: unknown) => {
+    // A host that keeps its files for its own pages may answer others with another picture (a
+    // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the page.
+    if (!(error instanceof EnhanceError && error.code === 'changed-on-server') || !page || job.pageBytes !== undefined) throw error;
+    return download(job, signal, source, true);
+  });
   // The list of shipped models, read from the package: failing, it is the engine that cannot work, not the model.
   const models = await loadRegistry().catch((error: unknown) => {
     throw EnhanceError.wrapping('engine-unavailable', error);

@@ -65,6 +65,8 @@ export interface FetchOptions {
   /** The image's bytes, read by the content script, for a URL only the page can read. */
   pageBytes?: string;
   page?: PageContext;
+  /** Asks with the page's Referer at once (and past the HTTP cache): the file the engine got without it was not the page's. */
+  asPage?: boolean;
   /** Aborts when the job's page is gone. */
   jobGone?: AbortSignal;
   /**
@@ -93,9 +95,10 @@ function stallWatch(ms: number): { signal: AbortSignal; progress(): void; end():
 
 /**
  * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
- * script sent. A host that refuses the engine is asked once more with the page's Referer.
+ * script sent. A host that refuses the engine is asked once more with the page's Referer
+ * (`asPage`: at once).
  */
-export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone, separateCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
+export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage = false, jobGone, separateCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
   const stall = stallWatch(stallMs);
   const longest = AbortSignal.timeout(DOWNLOAD_MAX_MS);
   const signal = AbortSignal.any([stall.signal, longest, ...(jobGone ? [jobGone] : [])]);
@@ -106,13 +109,14 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, jobGone,
     if (separateCookies) return fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
     return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
   };
+  // The HTTP cache does not key on the Referer: asked as the page, the server answers.
+  const asThePage = (from: PageContext) => from.withReferer(srcUrl, from.referer, request('reload'));
   try {
-    let response = await request('default')();
-    // The refusal may be in the HTTP cache, which does not key on the Referer: the second asks the server.
-    if (REFUSED.has(response.status) && page && !pageBytes) {
+    let response = asPage && page && !pageBytes ? await asThePage(page) : await request('default')();
+    if (!asPage && REFUSED.has(response.status) && page && !pageBytes) {
       // The refusal's body, unread, would hold its connection until collected.
       void response.body?.cancel().catch(() => undefined);
-      response = await page.withReferer(srcUrl, page.referer, request('reload'));
+      response = await asThePage(page);
     }
     if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
     const type = response.headers.get('content-type');

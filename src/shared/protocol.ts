@@ -8,6 +8,7 @@
  * and a job outlives a service worker that Chrome stops while idle.
  */
 import type { Failure } from '../core/errors';
+import type { Size } from '../core/image-geometry';
 import type { Profile } from '../core/models';
 import { decodeThumbnail } from '../core/thumbnail';
 import type { Backend, DeviceBenchmark, ProfileSetting } from '../core/scale-choice';
@@ -189,6 +190,12 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
+function isPixelSize(value: unknown): value is Size {
+  if (typeof value !== 'object' || value === null) return false;
+  const { width, height } = value as Partial<Record<keyof Size, unknown>>;
+  return isCount(width) && isCount(height) && width > 0 && height > 0;
+}
+
 export function isTabCounts(value: unknown): value is TabCounts {
   if (typeof value !== 'object' || value === null) return false;
   const { enhanced, queued, failed } = value as Partial<Record<keyof TabCounts, unknown>>;
@@ -249,6 +256,12 @@ export interface JobRequest {
    * pixels: a file the engine fetches that shows another picture fails with 'changed-on-server'.
    */
   shownThumbnail?: string;
+  /**
+   * The size in pixels of the file the page shows, where the image shows the job's URL: a file the
+   * engine gets in another shape (see sameShape) fails with 'changed-on-server', where the page's
+   * pixels, unreadable, leave no thumbnail to compare with.
+   */
+  shownSize?: Size;
 }
 
 /**
@@ -377,7 +390,7 @@ export function isMessagePart(message: unknown): message is MessagePart {
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail } = message as Partial<JobRequest>;
+  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize } = message as Partial<JobRequest>;
   return (
     type === 'job' &&
     typeof srcUrl === 'string' &&
@@ -385,6 +398,7 @@ export function isJobRequest(message: unknown): message is JobRequest {
     isJobSettings(settings) &&
     (auto === undefined || typeof auto === 'boolean') &&
     (pageBytes === undefined || (typeof pageBytes === 'string' && pageBytes.startsWith('data:'))) &&
-    (shownThumbnail === undefined || decodeThumbnail(shownThumbnail) !== null)
+    (shownThumbnail === undefined || decodeThumbnail(shownThumbnail) !== null) &&
+    (shownSize === undefined || isPixelSize(shownSize))
   );
 }

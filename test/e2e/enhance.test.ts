@@ -523,6 +523,38 @@ describe('images a host guards against hotlinking', () => {
     expect(await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).toEqual([]);
     await guarded.close();
   });
+
+  /** A page of one image from the second origin (whose pixels the page may not read), under `path`. */
+  async function openCrossOrigin(path: string): Promise<{ page: Page; url: string }> {
+    const url = `${fixture.secondOrigin}/${path}`;
+    writeFileSync(join(dir, 'placeholder-host.html'), `<!doctype html><img id="hosted" src="${url}" style="width: 280px">`);
+    const page = await browser.context.newPage();
+    watchPageProblems(page, pageProblems);
+    await page.goto(`${fixture.origin}/placeholder-host.html`);
+    await page.waitForFunction(() => (document.getElementById('hosted') as HTMLImageElement).naturalWidth > 0);
+    return { page, url };
+  }
+
+  it("is enhanced: a host that sends the engine a placeholder is asked again with the page's Referer", async () => {
+    const { page, url } = await openCrossOrigin('placeholder-guarded/lr/headx4.png');
+    // The control: without the page's Referer the host sends its placeholder, 120 x 40.
+    expect(await browser.worker.evaluate((u) => fetch(u).then(async (r) => (await createImageBitmap(await r.blob())).width), url)).toBe(120);
+    const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'hosted', 4);
+    const width = readPng(join(dir, 'lr/headx4.png')).width * 4;
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width });
+    expect((await shownPixels(page, 'hosted')).width).toBe(width);
+    await page.close();
+  });
+
+  it('is left as the page shows it, with a message, where the host sends the engine a placeholder however it asks', async () => {
+    const { page, url } = await openCrossOrigin('placeholder-always/lr/headx4.png');
+    const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'hosted', 4);
+    expect(outcome).toMatchObject({ ok: false, failure: { code: 'changed-on-server' } });
+    expect(await currentSrc(page, 'hosted')).toBe(url);
+    expect(await markup(page, 'hosted')).toBe(`<img id="hosted" src="${url}" style="width: 280px">`);
+    expect(await overlayTexts(page)).toContain(outcome.failure?.message);
+    await page.close();
+  });
 });
 
 describe('images with a colour profile', () => {

@@ -82,6 +82,8 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
   // Another picture of the head's size, for a URL that gives a different one on every download.
   const head = readPng(join(dir, 'lr/headx4.png'));
   writePng(join(dir, 'lr/not-the-head.png'), cropTo(readPng(join(dir, 'lr/babyx4.png')), head.width, head.height));
+  // What a host sends other sites' requests in place of its files: a "no hotlinking" banner.
+  writePng(join(dir, 'placeholder.png'), cropTo(readPng(join(dir, 'lr/babyx4.png')), 120, 40));
   hugePng(join(dir, 'huge.png'), 2100, 2000);
   emptyPng(join(dir, 'empty.png'));
   writeFileSync(join(dir, 'not-an-image.png'), 'this is text, not pixels\n');
@@ -129,7 +131,11 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
     headers.referer?.startsWith(`${pagesOrigin}/`)
       ? { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/guarded/'.length))) }
       : { type: 'text/plain', body: 'hotlinking not allowed', status: 403 };
-  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded });
+  const file = (path: string) => ({ type: 'image/png', body: readFileSync(join(dir, path)) });
+  // The same with a placeholder, not a refusal, for other requests; and a host that sends its file to <img> requests alone.
+  const placeholderGuarded: Route = (url, headers) => file(headers.referer?.startsWith(`${pagesOrigin}/`) ? url.pathname.slice('/placeholder-guarded/'.length) : 'placeholder.png');
+  const placeholderAlways: Route = (url, headers) => file(headers['sec-fetch-dest'] === 'image' ? url.pathname.slice('/placeholder-always/'.length) : 'placeholder.png');
+  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways });
   buildFixtureSite(dir, second.origin);
   // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
   // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
