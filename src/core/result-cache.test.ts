@@ -109,6 +109,17 @@ describe('ResultCache', () => {
     expect([...store.values.keys()]).toEqual(['b']);
   });
 
+  it("a clear while a job ran holds for that job's result: the user cleared what Enhance had seen", async () => {
+    const { cache, store } = setup();
+    const started = cache.trimsSoFar();
+    await cache.clear();
+    await cache.save('a', tenBytes('a'), 100, started);
+    expect(store.values.size).toBe(0);
+    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+    await cache.save('b', tenBytes('b'), 100, cache.trimsSoFar());
+    expect([...store.values.keys()]).toEqual(['b']);
+  });
+
   it('persists across instances: a new document finds the results and their use order', async () => {
     const first = setup();
     await first.cache.save('a', tenBytes('a'), 25);

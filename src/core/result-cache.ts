@@ -32,9 +32,13 @@ export class ResultCache<V> {
   private index: Promise<LruCacheIndex | null> | undefined;
   /** Jobs and the options page's questions can overlap: one operation at a time keeps index and store in step. */
   private tail: Promise<unknown> = Promise.resolve();
-  /** How many trims were asked for, and the last one's limit: a job's settings predate a trim made while it ran. */
+  /**
+   * How many trims and clears were asked for, the last trim's limit, and the count the last clear
+   * made: a job's settings predate a trim made while it ran, and its image a clear.
+   */
   private trims = 0;
   private lastTrimLimit = Infinity;
+  private clearedAt = 0;
 
   constructor(
     private readonly store: ResultStore<V>,
@@ -62,7 +66,7 @@ export class ResultCache<V> {
     });
   }
 
-  /** A mark to give `save` later: trims asked for after it bind that save too. */
+  /** A mark to give `save` later: trims and clears asked for after it bind that save too. */
   trimsSoFar(): number {
     return this.trims;
   }
@@ -71,9 +75,11 @@ export class ResultCache<V> {
    * Stores a fresh result and evicts the least recently used ones until the total fits
    * `limitBytes`; a result larger than the limit is not stored, but the rest is still trimmed to it.
    * A job passes the mark it took when it started (`trimsSoFar`): a limit lowered since (the user
-   * saved 0 while it ran) holds for its result too.
+   * saved 0 while it ran) holds for its result too, and after a clear since it is not stored: the
+   * user cleared what Enhance had seen until then, this image among it.
    */
   save(key: string, value: V, limitBytes: number, trimsBefore = this.trims): Promise<void> {
+    if (trimsBefore < this.clearedAt) return Promise.resolve();
     const lowered = this.trims > trimsBefore ? this.lastTrimLimit : Infinity;
     return this.serial('cache save', undefined, async () => {
       const index = await this.loaded();
@@ -113,6 +119,7 @@ export class ResultCache<V> {
 
   /** Empties the cache; the usage after clearing (not zero only when the store refused). */
   clear(): Promise<CacheUsage> {
+    this.clearedAt = ++this.trims;
     return this.serial('cache clear', { entries: 0, bytes: 0 }, async () => {
       try {
         await this.store.clear();
