@@ -73,6 +73,8 @@ async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
 /** The job's file: its bytes and checked pixels. `asPage`: asked for with the page's Referer. */
 async function download(job: JobRequest, signal: AbortSignal, { page, separateCookies }: JobSource, asPage: boolean): Promise<{ bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
   const blob = await fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, separateCookies });
+  // Nor decoding for a page gone as the last bytes came.
+  signal.throwIfAborted();
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');
@@ -126,6 +128,8 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     if (!(error instanceof EnhanceError && error.code === 'changed-on-server') || !page || job.pageBytes !== undefined) throw error;
     return download(job, signal, source, true);
   });
+  // A page gone meanwhile gets no hashing, device benchmark or cache read: other tabs wait behind them.
+  signal.throwIfAborted();
   // The list of shipped models, read from the package: failing, it is the engine that cannot work, not the model.
   const models = await loadRegistry().catch((error: unknown) => {
     throw EnhanceError.wrapping('engine-unavailable', error);
@@ -135,6 +139,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   /** The model 'auto' means on `on`, its cached result or a new one; `mayFallBack`: WebGPU failing moves the job to WASM. */
   const enhanceOn = async (on: BackendChoice, mayFallBack: boolean): Promise<{ result: StoredResult; fromCache: boolean }> => {
     const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, on));
+    signal.throwIfAborted();
     const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
     const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
     if (cached) {
