@@ -2,20 +2,24 @@
  * The engine's two ways in, whichever way its page runs (Chrome's offscreen document, a frame of
  * Firefox's background page): jobs arrive on ports opened by content scripts and run one at a time (one
  * inference at a time keeps memory bounded and ORT sessions unshared), the menu's before
- * auto-enhance's (`TurnLine`); engine questions (its
- * state, the result cache) are answered by `answerEngineRequest`. Errors go back as values, never as silence.
+ * auto-enhance's (`TurnLine`), their files downloaded a few ahead (`HeadStarts`); engine questions
+ * (its state, the result cache) are answered by `answerEngineRequest`. Errors go back as values,
+ * never as silence.
  */
 import { EnhanceError, toFailure } from '../core/errors';
+import { HeadStarts } from '../core/head-start';
 import { TurnLine } from '../core/turn-line';
 import { logError } from '../shared/log';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
-import { engineInfo, runJob, type JobSource } from './engine';
+import { engineInfo, fetchJobFile, runJob, type JobSource } from './engine';
 import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
 
 // Whatever escapes one job must not stop the jobs behind it: they would wait, unanswered, for good.
 const line = new TurnLine((error) => logError('job queue', error));
+/** Two files downloaded ahead: the next job's is in by the time the model is free, with one to spare for a menu job that goes before it. */
+const headStarts = new HeadStarts(2);
 
 /** How the engine's host takes part in its jobs. */
 export interface JobHooks {
@@ -87,12 +91,13 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       }
       // The settings it carries predate any trim from here on, even one made while it waits its turn.
       const job = { ...source, cacheTrimsBefore: resultCache.trimsSoFar() };
+      const file = headStarts.start(() => fetchJobFile(message, gone.signal, job, false));
       if (pending++ === 0) release = stayAwake?.();
       line.add(async () => {
         try {
           // The page may have closed while the job waited its turn.
           if (!gone.signal.aborted) {
-            const done = await runJob(message, emit, gone.signal, job);
+            const done = await runJob(message, emit, gone.signal, job, file.take());
             emit({ ...done, dataUrl: postParts(emit, done.dataUrl) });
           }
         } catch (error) {
@@ -102,6 +107,7 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
           if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);
           emit({ type: 'failed', failure: toFailure(error) });
         } finally {
+          file.drop();
           if (--pending === 0) release?.(message.settings);
         }
       }, message.auto !== true);

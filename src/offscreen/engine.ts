@@ -70,10 +70,15 @@ async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
   }
 }
 
-/** The job's file: its bytes and checked pixels. `asPage`: asked for with the page's Referer. */
-async function download(job: JobRequest, signal: AbortSignal, { page, separateCookies }: JobSource, asPage: boolean): Promise<{ bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
-  const blob = await fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, separateCookies });
-  // Nor decoding for a page gone as the last bytes came.
+/** The job's file as the engine gets it; `asPage`: asked for with the page's Referer. */
+export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separateCookies }: JobSource, asPage: boolean): Promise<Blob> {
+  return fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, separateCookies });
+}
+
+/** The file's bytes and checked pixels. */
+async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<Blob>): Promise<{ bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
+  const blob = await file;
+  // No decoding for a page gone as the last bytes came.
   signal.throwIfAborted();
   const bytes = new Uint8Array(await blob.arrayBuffer());
   // The model sees one frame: an animated image would come back still.
@@ -118,15 +123,18 @@ export interface JobSource {
   cacheTrimsBefore: number;
 }
 
-/** `signal` aborts when the page that asked is gone: the job stops before its next tile. */
-export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource): Promise<Extract<JobEvent, { type: 'done' }>> {
+/**
+ * `signal` aborts when the page that asked is gone: the job stops before its next tile. `file`:
+ * its download (fetchJobFile), begun while it waited its turn.
+ */
+export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource, file: Promise<Blob>): Promise<Extract<JobEvent, { type: 'done' }>> {
   const { page, privateTab, cacheTrimsBefore } = source;
   const started = performance.now();
-  const { bytes, image } = await download(job, signal, source, false).catch((error: unknown) => {
+  const { bytes, image } = await checkedFile(job, signal, file).catch((error: unknown) => {
     // A host that keeps its files for its own pages may answer others with another picture (a
     // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the page.
     if (!(error instanceof EnhanceError && error.code === 'changed-on-server') || !page || job.pageBytes !== undefined) throw error;
-    return download(job, signal, source, true);
+    return checkedFile(job, signal, fetchJobFile(job, signal, source, true));
   });
   // A page gone meanwhile gets no hashing, device benchmark or cache read: other tabs wait behind them.
   signal.throwIfAborted();

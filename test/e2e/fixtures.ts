@@ -119,7 +119,16 @@ export interface FixtureSite {
   origin: string;
   /** The same folder on a second origin (localhost), for cross-origin images. */
   secondOrigin: string;
+  /** The engine's requests under /slow/, as they came. */
+  arrivals: Arrival[];
   close(): Promise<void>;
+}
+
+export interface Arrival {
+  /** Path and query. */
+  path: string;
+  /** Date.now() on arrival. */
+  at: number;
 }
 
 /** The fixture site, built into a temporary folder and served on two local origins. */
@@ -147,12 +156,21 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   // A URL that gives another picture on every download (a random avatar, a webcam's still): here
   // the page's <img> gets the head, any other request a picture of the same size that is not it.
   const changing: Route = (_, headers) => ({ type: 'image/png', body: readFileSync(join(dir, headers['sec-fetch-dest'] === 'image' ? 'lr/headx4.png' : 'lr/not-the-head.png')) });
-  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing });
+  // A slow server for the engine, `?ms=` late, that notes when each of the engine's requests came.
+  const arrivals: Arrival[] = [];
+  const slow: Route = (url, headers) => {
+    const body = readFileSync(join(dir, url.pathname.slice('/slow/'.length)));
+    if (headers['sec-fetch-dest'] === 'image') return { type: 'image/png', body };
+    arrivals.push({ path: `${url.pathname}${url.search}`, at: Date.now() });
+    return { type: 'image/png', body, delayMs: Number(url.searchParams.get('ms')) };
+  };
+  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing, '/slow/*': slow });
   pagesOrigin = site.origin;
   return {
     dir,
     origin: site.origin,
     secondOrigin: second.origin,
+    arrivals,
     close: async () => {
       await site.close();
       await second.close();
@@ -165,6 +183,7 @@ export interface FixtureSession {
   dir: string;
   origin: string;
   secondOrigin: string;
+  arrivals: Arrival[];
   browser: ExtensionBrowser;
   close(): Promise<void>;
 }
@@ -177,6 +196,7 @@ export async function openFixtureSite(options: Pick<LaunchOptions, 'webgpu' | 'h
     dir: site.dir,
     origin: site.origin,
     secondOrigin: site.secondOrigin,
+    arrivals: site.arrivals,
     browser,
     close: async () => {
       await browser.close();

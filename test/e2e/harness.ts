@@ -40,6 +40,8 @@ export type Route = (
   headers?: Record<string, string>;
   /** Sends `body` again every so many ms (0: as fast as the client reads) until the client hangs up: a camera's live stream, a server that never ends. */
   repeatEveryMs?: number;
+  /** Answers only after so many ms: a slow server. */
+  delayMs?: number;
 };
 
 /** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do, by path or by the prefix before `/*`. */
@@ -49,7 +51,8 @@ export async function serveFolder(folder: string, host = '127.0.0.1', routes: Re
     const prefix = Object.keys(routes).find((key) => key.endsWith('/*') && url.pathname.startsWith(key.slice(0, -1)));
     const route = routes[url.pathname] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (route) {
-      const { type, body, status, headers, repeatEveryMs } = route(url, req.headers);
+      const { type, body, status, headers, repeatEveryMs, delayMs } = route(url, req.headers);
+      if (delayMs !== undefined) await new Promise((ok) => setTimeout(ok, delayMs));
       res.writeHead(status ?? 200, { ...headers, 'content-type': type });
       if (repeatEveryMs === undefined) {
         res.end(body);
