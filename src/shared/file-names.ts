@@ -4,7 +4,8 @@ export function enhancedFileName(srcUrl: string): string {
   try {
     const url = new URL(srcUrl);
     const last = /^(https?|file|ftp):$/.test(url.protocol) ? (url.pathname.split('/').pop() ?? '') : '';
-    base = decodeURIComponent(last).replace(/\.[a-z0-9]+$/i, '').replace(/[^\w.-]+/g, '_') || base;
+    // No leading dot: the download would be a hidden file the user cannot find.
+    base = decodeURIComponent(last).replace(/\.[a-z0-9]+$/i, '').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || base;
   } catch {
     // Not a URL at all: the generic name will do.
   }
