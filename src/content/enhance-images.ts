@@ -38,11 +38,14 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       // The URL gave the engine another picture than the page's: the pixels the page shows are enhanced instead.
       const again = await withShownPixels(asked, anchor);
       if (again) result = await runEngineJob(again, indicator.progress, stop);
-    } else if (result.type === 'failed' && result.failure.code === 'fetch-failed' && !(await maySiteBeRead(asked.srcUrl))) {
-      // The user allowed Enhance on some sites only, not the image's: what the page may read of it is
-      // enhanced instead, where it may (forEngine read a thumbnail of those pixels then).
+    } else if (result.type === 'failed' && result.failure.code === 'fetch-failed') {
+      // The engine could not download the file (a login a private window's requests go without, a
+      // server that sends its images to the page's <img> alone, a site the user withheld from
+      // Enhance): what the page may read of it is enhanced instead, where it may (forEngine read a
+      // thumbnail of those pixels then).
       const again = asked.shownThumbnail === undefined ? null : await withShownPixels(asked, anchor);
-      result = again ? await runEngineJob(again, indicator.progress, stop) : { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
+      if (again) result = await runEngineJob(again, indicator.progress, stop);
+      else if (!(await maySiteBeRead(asked.srcUrl))) result = { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
     }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);

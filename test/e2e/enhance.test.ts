@@ -458,6 +458,23 @@ describe('jobs waiting their turn', () => {
   });
 });
 
+describe('an image the engine may not download', () => {
+  it('is enhanced from the pixels the page shows, where the page may read them', async () => {
+    writeFileSync(join(dir, 'img-only.html'), '<!doctype html><img id="only" src="img-only/lr/headx4.png" style="width: 280px">');
+    const only = await browser.context.newPage();
+    watchPageProblems(only, pageProblems);
+    await only.goto(`${fixture.origin}/img-only.html`);
+    await imagesSettled(only);
+    // The control: the engine's kind of request is refused.
+    expect(await browser.worker.evaluate((url) => fetch(url).then((r) => r.status), `${fixture.origin}/img-only/lr/headx4.png`)).toBe(403);
+    const outcome = await enhanceById(browser.worker, only, await tabIdOf(browser.worker, only), 'only', 4);
+    const width = readPng(join(dir, 'lr/headx4.png')).width * 4;
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width });
+    expect((await shownPixels(only, 'only')).width).toBe(width);
+    await only.close();
+  });
+});
+
 describe('a URL that gives another picture on every download', () => {
   it('is enhanced from the picture the page shows, not the one the engine downloads', async () => {
     writeFileSync(join(dir, 'changing.html'), '<!doctype html><img id="changing" src="changing.png" style="width: 280px">');
@@ -682,11 +699,13 @@ describe('bad input', () => {
   it('responses with no end (a live camera, a file that never stops) fail with a message, and the next job runs', async () => {
     writeFileSync(
       join(dir, 'streams.html'),
-      '<!doctype html><body><img id="camera" src="camera.mjpg" width="240" alt="camera"><img id="endless" src="endless.jpg" width="240" alt="endless"><img id="plain" src="lr/birdx4.png" width="288" alt="plain"></body>',
+      `<!doctype html><body><img id="camera" src="${fixture.origin}/camera.mjpg" width="240" alt="camera"><img id="endless" src="${fixture.origin}/endless.jpg" width="240" alt="endless"><img id="plain" src="lr/birdx4.png" width="288" alt="plain"></body>`,
     );
     const streams = await browser.context.newPage();
     watchPageProblems(streams, pageProblems);
-    await streams.goto(`${fixture.origin}/streams.html`);
+    // The streams from another origin: the page may not read the pixels it shows, which would
+    // be enhanced instead of a file the engine cannot download (see 'an image the engine may not download').
+    await streams.goto(`${fixture.secondOrigin}/streams.html`);
     await streams.waitForFunction(() => ['endless', 'plain'].every((id) => (document.getElementById(id) as HTMLImageElement).complete));
     const streamsTab = await tabIdOf(browser.worker, streams);
     const camera = await enhanceById(browser.worker, streams, streamsTab, 'camera', 2);
