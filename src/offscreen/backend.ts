@@ -10,7 +10,9 @@ import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
 import type { Precision } from '../core/precision';
+import { logError } from '../shared/log';
 import type { Backend } from '../shared/protocol';
+import { readMeta, writeMeta } from './engine-db';
 
 export interface BackendChoice {
   backend: Backend;
@@ -144,10 +146,33 @@ function releaseWebGPUSessions(): void {
   sessions.webgpu.clear();
 }
 
-/** After WebGPU fails mid-run (device lost, out of memory), every later job runs on WASM. */
+/**
+ * After WebGPU fails mid-run (device lost, out of memory), every later job of this document runs
+ * on WASM: ORT keeps the device it made for the document's life. A fresh document makes a new one,
+ * so once its jobs are done this one is replaced (see releaseWhenIdle), unless WebGPU failed in the
+ * last one too, not long before: a GPU that keeps failing would cost every busy spell a failed try.
+ */
 export function fallBackToWasm(reason: string): void {
   choice = Promise.resolve(wasmBecause(`WebGPU failed (${reason})`));
   releaseWebGPUSessions();
+  void noteWebGPUFailure().catch((error: unknown) => logError('WebGPU failure: not noted', error));
+}
+
+const WEBGPU_FAILED_AT = 'webgpu-failed-at';
+/** A failure this long after the one before gets WebGPU tried again in a fresh document. */
+const WEBGPU_RETRY_GAP_MS = 10 * 60_000;
+let retryWebGPU = false;
+
+async function noteWebGPUFailure(): Promise<void> {
+  const before = await readMeta(WEBGPU_FAILED_AT);
+  const now = Date.now();
+  retryWebGPU = !(typeof before === 'number' && now - before < WEBGPU_RETRY_GAP_MS);
+  await writeMeta(WEBGPU_FAILED_AT, now);
+}
+
+/** Whether this document fell back to WASM and a fresh one should try WebGPU again. */
+export function webgpuWorthRetrying(): boolean {
+  return retryWebGPU && webgpuAllowed;
 }
 
 const modelBytes = new Map<string, Promise<ArrayBuffer>>();

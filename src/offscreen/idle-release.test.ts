@@ -39,4 +39,17 @@ describe('releaseWhenIdle', () => {
     vi.advanceTimersByTime(0.5 * MINUTE);
     expect(asked).toHaveBeenCalledTimes(1);
   });
+
+  it('a document to be replaced (WebGPU lost) asks to close as its busy spell ends, even where the settings keep it loaded', () => {
+    let lost = false;
+    const idle = releaseWhenIdle(() => lost);
+    idle.stayAwake()(jobSettings(0));
+    expect(asked).not.toHaveBeenCalled();
+    const release = idle.stayAwake();
+    lost = true;
+    expect(asked).not.toHaveBeenCalled();
+    release(jobSettings(0));
+    expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
+    expect(idle.closing()).toBe(true);
+  });
 });

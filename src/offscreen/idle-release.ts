@@ -16,26 +16,28 @@ import { DEFAULT_SETTINGS } from '../shared/settings';
  * The hooks of listenForJobs. `stayAwake`: a busy spell stops the countdown, its end starts it
  * again. `closing`: true once the worker was told to close this document. A job that arrives after
  * that is turned away unheard, and its page asks the worker for an engine (which waits for this
- * one to close, then starts another): taken, it would be cut off by the close.
+ * one to close, then starts another): taken, it would be cut off by the close. `replaceNow`, asked
+ * at each busy spell's end: true closes the document then (WebGPU lost: a fresh one gets a new device).
  */
-export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) => void; closing: () => boolean; retime: (minutes: number) => void } {
+export function releaseWhenIdle(replaceNow: () => boolean = () => false): { stayAwake: () => (settings: JobSettings) => void; closing: () => boolean; retime: (minutes: number) => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let told = false;
   let busy = false;
   /** The minutes the worker last said were saved: newer than any job's settings, read before. */
   let saved: number | undefined;
+  const close = () => {
+    told = true;
+    askWorker({ type: 'engine-idle' }).catch((error: unknown) => {
+      // Not closed after all: take jobs again, and count down anew.
+      told = false;
+      logError('engine idle', error);
+      countDown(DEFAULT_SETTINGS.engineIdleMinutes);
+    });
+  };
   const countDown = (minutes: number) => {
     clearTimeout(timer);
     if (minutes === 0) return;
-    timer = setTimeout(() => {
-      told = true;
-      askWorker({ type: 'engine-idle' }).catch((error: unknown) => {
-        // Not closed after all: take jobs again, and count down anew.
-        told = false;
-        logError('engine idle', error);
-        countDown(DEFAULT_SETTINGS.engineIdleMinutes);
-      });
-    }, minutes * 60_000);
+    timer = setTimeout(close, minutes * 60_000);
   };
   // A document started for a question (the options page's cache figures) and never given a job.
   countDown(DEFAULT_SETTINGS.engineIdleMinutes);
@@ -45,7 +47,8 @@ export function releaseWhenIdle(): { stayAwake: () => (settings: JobSettings) =>
       clearTimeout(timer);
       return (settings) => {
         busy = false;
-        countDown(saved ?? settings.engineIdleMinutes);
+        if (replaceNow()) close();
+        else countDown(saved ?? settings.engineIdleMinutes);
       };
     },
     closing: () => told,

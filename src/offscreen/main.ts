@@ -5,11 +5,12 @@
  */
 import { askWorker } from '../shared/ask-worker';
 import { isEngineRequest, isIdleMinutesNotice } from '../shared/protocol';
+import { webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { refererHook } from './image-io';
 import { releaseWhenIdle } from './idle-release';
 
-const idle = releaseWhenIdle();
+const idle = releaseWhenIdle(webgpuWorthRetrying);
 
 /** The worker holds the declarativeNetRequest API: it sets the rule, and drops it after the request. */
 const withReferer = refererHook(

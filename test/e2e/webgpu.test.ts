@@ -89,6 +89,48 @@ async function evaluateInEngine(page: Page, expression: string): Promise<unknown
   }
 }
 
+/** The next buffer ORT creates destroys its device: lost in the middle of the next job, as a driver reset or a GPU process crash would leave it. */
+async function loseDeviceInNextJob(page: Page): Promise<void> {
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const create = GPUDevice.prototype.createBuffer;
+      GPUDevice.prototype.createBuffer = function (descriptor) {
+        GPUDevice.prototype.createBuffer = create;
+        const buffer = create.call(this, descriptor);
+        this.destroy();
+        return buffer;
+      };
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+}
+
+/**
+ * When an engine document last saw WebGPU fail (null: never), as the engine notes it: a document
+ * that loses WebGPU within 10 minutes of the last failure stays on WASM instead of being replaced.
+ */
+async function noteWebGPUFailedAt(page: Page, at: number | null): Promise<void> {
+  const noted = await evaluateInEngine(
+    page,
+    `(async () => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('enhance-engine', 1);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const write = db.transaction('meta', 'readwrite');
+      const at = ${JSON.stringify(at)};
+      if (at === null) write.objectStore('meta').delete('webgpu-failed-at');
+      else write.objectStore('meta').put(at, 'webgpu-failed-at');
+      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
+      return true;
+    })()`,
+  );
+  expect(noted).toBe(true);
+}
+
 // Before the device-lost test: ORT keeps the device it made for the whole document.
 it('runs on WebGPU in a Chrome before 127, whose adapters state their vendor only through requestAdapterInfo()', async () => {
   const { page, tabId } = await openIndex();
@@ -185,23 +227,9 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   expect(onGpu).toMatchObject({ autoProfile: 'quality', benchmark: { backend: 'webgpu' } });
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 
-  // The next buffer ORT creates destroys its device: lost in the middle of the next job, as a
-  // driver reset or a GPU process crash would leave it.
-  const armed = await evaluateInEngine(
-    page,
-    `(() => {
-      const create = GPUDevice.prototype.createBuffer;
-      GPUDevice.prototype.createBuffer = function (descriptor) {
-        GPUDevice.prototype.createBuffer = create;
-        const buffer = create.call(this, descriptor);
-        this.destroy();
-        return buffer;
-      };
-      return true;
-    })()`,
-  );
-  expect(armed).toBe(true);
-
+  // WebGPU failed in an earlier document a minute ago: this one stays on WASM once its job is done.
+  await noteWebGPUFailedAt(page, Date.now() - 60_000);
+  await loseDeviceInNextJob(page);
   const second = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm', width: 96 });
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
@@ -218,12 +246,25 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   expect((await shownPixels(page, 'small')).data).toEqual(fallenBack.data);
 });
 
-it('a run during which the GPU reported an error (its output read back finite, and wrong) is not drawn: the job finishes on WASM and says why', async () => {
-  // A fresh engine document: the test before left this one on WASM for good (none is open when this test runs alone).
+it('a document that lost WebGPU is replaced once its jobs are done: the next job runs on WebGPU again, on a new device', async () => {
   await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
   const { page, tabId } = await openIndex();
   await setAllowWebGPU(true);
   await runOnceOn('webgpu', page, tabId);
+  await noteWebGPUFailedAt(page, null);
+  await loseDeviceInNextJob(page);
+  await runOnceOn('wasm', page, tabId);
+  await expect.poll(() => browser.worker.evaluate(() => chrome.offscreen.hasDocument()), { timeout: 30_000 }).toBe(false);
+  await runOnceOn('webgpu', page, tabId);
+});
+
+it('a run during which the GPU reported an error (its output read back finite, and wrong) is not drawn: the job finishes on WASM and says why', async () => {
+  // A fresh engine document (none is open when this test runs alone), kept after its failure to be asked why.
+  await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
+  const { page, tabId } = await openIndex();
+  await setAllowWebGPU(true);
+  await runOnceOn('webgpu', page, tabId);
+  await noteWebGPUFailedAt(page, Date.now() - 60_000);
   // During the next run, one command the GPU refuses beside ORT's own (a buffer with no usage), as a
   // buffer it has no memory for would be: ORT's run still succeeds; only the device's error scope knows.
   const armed = await evaluateInEngine(
