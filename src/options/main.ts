@@ -139,7 +139,15 @@ showSiteList({
   },
   failed,
 });
-askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
-  logError('cache usage', error);
-  cacheUsage.textContent = 'unknown';
+function readUsage(): void {
+  askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
+    logError('cache usage', error);
+    cacheUsage.textContent = 'unknown';
+  });
+}
+
+readUsage();
+// Images enhanced in other tabs while this one was in the background: the figures are read anew on coming back.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') readUsage();
 });
