@@ -7,7 +7,7 @@ import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core
 import type { Size } from '../core/image-geometry';
 import { askWorker } from '../shared/ask-worker';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
-import { forEngine, runEngineJob, withShownPixels } from './job';
+import { forEngine, runEngineJob, withPageCopy, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
 import { resultUrlFor } from './result-url';
 
@@ -35,15 +35,15 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     const asked = await forEngine(request, anchor);
     let result = await runEngineJob(asked, indicator.progress, stop);
     if (result.type === 'failed' && result.failure.code === 'changed-on-server') {
-      // The URL gave the engine another picture than the page's: the pixels the page shows are enhanced instead.
-      const again = await withShownPixels(asked, anchor);
+      // The URL gave the engine another picture than the page's: the page's copy, or the pixels it shows, are enhanced instead.
+      const again = (await withPageCopy(asked, anchor)) ?? (await withShownPixels(asked, anchor));
       if (again) result = await runEngineJob(again, indicator.progress, stop);
     } else if (result.type === 'failed' && result.failure.code === 'fetch-failed') {
       // The engine could not download the file (a login a private window's requests go without, a
       // server that sends its images to the page's <img> alone, a site the user withheld from
       // Enhance): what the page may read of it is enhanced instead, where it may (forEngine read a
-      // thumbnail of those pixels then).
-      const again = asked.shownThumbnail === undefined ? null : await withShownPixels(asked, anchor);
+      // thumbnail of those pixels then): the file from its cache, else the pixels shown.
+      const again = asked.shownThumbnail === undefined ? null : ((await withPageCopy(asked, anchor)) ?? (await withShownPixels(asked, anchor)));
       if (again) result = await runEngineJob(again, indicator.progress, stop);
       else if (!(await maySiteBeRead(asked.srcUrl))) result = { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
     }

@@ -42,6 +42,23 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
 }
 
 /**
+ * The job again with the file itself, as the page's HTTP cache holds it, where the engine could not
+ * download it (a server that sends its images to <img> requests alone, a login the engine's
+ * requests go without): an animated file is then known as one (the engine counts its frames),
+ * where the pixels shown would give one frame, still. Null for an image of another origin, or one
+ * the cache no longer holds: no request goes out, none fails in sight of the page's console.
+ */
+export async function withPageCopy(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest | null> {
+  if (shown.currentSrc !== request.srcUrl || new URL(request.srcUrl).origin !== location.origin) return null;
+  try {
+    const response = await fetch(request.srcUrl, { cache: 'only-if-cached', mode: 'same-origin' });
+    return response.ok ? { ...request, pageBytes: await blobToDataUrl(await response.blob()) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The job again with the pixels `shown` shows, after the engine found that the URL gave it another
  * picture (one that changes on every download): null when they cannot be read now.
  */

@@ -2,7 +2,7 @@
  * Issue 2, end to end: the built extension in real Chromium enhances real benchmark images in
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -459,7 +459,7 @@ describe('jobs waiting their turn', () => {
 });
 
 describe('an image the engine may not download', () => {
-  it('is enhanced from the pixels the page shows, where the page may read them', async () => {
+  it("is enhanced from the page's own copy, where the page may read it", async () => {
     writeFileSync(join(dir, 'img-only.html'), '<!doctype html><img id="only" src="img-only/lr/headx4.png" style="width: 280px">');
     const only = await browser.context.newPage();
     watchPageProblems(only, pageProblems);
@@ -472,6 +472,24 @@ describe('an image the engine may not download', () => {
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width });
     expect((await shownPixels(only, 'only')).width).toBe(width);
     await only.close();
+  });
+
+  it("is left as it is when animated: the page's own copy of the file tells, where its pixels would give one frame", async () => {
+    copyFileSync(join(import.meta.dirname, 'files/animated.gif'), join(dir, 'animated.gif'));
+    writeFileSync(join(dir, 'img-only-animated.html'), '<!doctype html><img id="moving" src="img-only/animated.gif" style="width: 192px">');
+    const moving = await browser.context.newPage();
+    const consoleLines: string[] = [];
+    moving.on('console', (message) => consoleLines.push(message.text()));
+    watchPageProblems(moving, pageProblems);
+    await moving.goto(`${fixture.origin}/img-only-animated.html`);
+    await imagesSettled(moving);
+    const before = await markup(moving, 'moving');
+    const outcome = await enhanceById(browser.worker, moving, await tabIdOf(browser.worker, moving), 'moving', 2);
+    expect(outcome.failure?.code).toBe('animated');
+    expect(await markup(moving, 'moving')).toBe(before);
+    // Read from the page's cache: no request of ours failed in sight of the page's console.
+    expect(consoleLines).toEqual([]);
+    await moving.close();
   });
 });
 

@@ -166,7 +166,9 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   };
   // A server that sends its images to <img> requests alone (a check of Sec-Fetch-Dest, or of cookies the engine cannot carry).
   const imgOnly: Route = (url, headers) =>
-    headers['sec-fetch-dest'] === 'image' ? { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/img-only/'.length))) } : { type: 'text/plain', body: 'forbidden', status: 403 };
+    headers['sec-fetch-dest'] === 'image'
+      ? { type: url.pathname.endsWith('.gif') ? 'image/gif' : 'image/png', body: readFileSync(join(dir, url.pathname.slice('/img-only/'.length))) }
+      : { type: 'text/plain', body: 'forbidden', status: 403 };
   const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing, '/slow/*': slow, '/img-only/*': imgOnly });
   pagesOrigin = site.origin;
   return {
