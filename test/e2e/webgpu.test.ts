@@ -89,17 +89,18 @@ async function evaluateInEngine(page: Page, expression: string): Promise<unknown
   }
 }
 
-/** The next buffer ORT creates destroys its device: lost in the middle of the next job, as a driver reset or a GPU process crash would leave it. */
-async function loseDeviceInNextJob(page: Page): Promise<void> {
+/**
+ * The next buffer ORT creates in the engine goes through `body` (JavaScript, with `create`, the
+ * browser's createBuffer, `this`, the device, and `descriptor`), once.
+ */
+async function onNextBuffer(page: Page, body: string): Promise<void> {
   const armed = await evaluateInEngine(
     page,
     `(() => {
       const create = GPUDevice.prototype.createBuffer;
       GPUDevice.prototype.createBuffer = function (descriptor) {
         GPUDevice.prototype.createBuffer = create;
-        const buffer = create.call(this, descriptor);
-        this.destroy();
-        return buffer;
+        ${body}
       };
       return true;
     })()`,
@@ -107,28 +108,38 @@ async function loseDeviceInNextJob(page: Page): Promise<void> {
   expect(armed).toBe(true);
 }
 
-/**
- * When an engine document last saw WebGPU fail (null: never), as the engine notes it: a document
- * that loses WebGPU within 10 minutes of the last failure stays on WASM instead of being replaced.
- */
-async function noteWebGPUFailedAt(page: Page, at: number | null): Promise<void> {
-  const noted = await evaluateInEngine(
+/** The next buffer ORT creates destroys its device: lost in the middle of the next job, as a driver reset or a GPU process crash would leave it. */
+function loseDeviceInNextJob(page: Page): Promise<void> {
+  return onNextBuffer(page, 'const buffer = create.call(this, descriptor); this.destroy(); return buffer;');
+}
+
+/** Puts the value of `expression` (JavaScript, awaited in the engine; null deletes) under `key` in the engine's own store of facts. */
+async function putEngineMeta(page: Page, key: string, expression: string): Promise<void> {
+  const put = await evaluateInEngine(
     page,
     `(async () => {
+      const value = await (${expression});
       const db = await new Promise((resolve, reject) => {
         const open = indexedDB.open('enhance-engine', 1);
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
       const write = db.transaction('meta', 'readwrite');
-      const at = ${JSON.stringify(at)};
-      if (at === null) write.objectStore('meta').delete('webgpu-failed-at');
-      else write.objectStore('meta').put(at, 'webgpu-failed-at');
+      if (value === null) write.objectStore('meta').delete(${JSON.stringify(key)});
+      else write.objectStore('meta').put(value, ${JSON.stringify(key)});
       await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
       return true;
     })()`,
   );
-  expect(noted).toBe(true);
+  expect(put).toBe(true);
+}
+
+/**
+ * When an engine document last saw WebGPU fail (null: never), as the engine notes it: a document
+ * that loses WebGPU within 10 minutes of the last failure stays on WASM instead of being replaced.
+ */
+function noteWebGPUFailedAt(page: Page, at: number | null): Promise<void> {
+  return putEngineMeta(page, 'webgpu-failed-at', JSON.stringify(at));
 }
 
 // Before the device-lost test: ORT keeps the device it made for the whole document.
@@ -199,8 +210,9 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   const { page, tabId } = await openIndex();
   // 'auto' on a GPU that a stored benchmark calls fast means the quality model; measuring it here
   // would take minutes on software WebGPU.
-  const seeded = await evaluateInEngine(
+  await putEngineMeta(
     page,
+    'device-benchmark',
     `(async () => {
       const { models } = await (await fetch(chrome.runtime.getURL('models/models.json'))).json();
       const quality = models.filter((m) => m.profile === 'quality').sort((a, b) => a.scale - b.scale)[0];
@@ -208,18 +220,9 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
       const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
       const info = adapter.info;
       const device = ['webgpu', info.vendor, info.architecture, info.description, adapter.features.has('shader-f16') ? 'f16' : 'f32'].join('|');
-      const db = await new Promise((resolve, reject) => {
-        const open = indexedDB.open('enhance-engine', 1);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const write = db.transaction('meta', 'readwrite');
-      write.objectStore('meta').put({ backend: 'webgpu', device, modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() }, 'device-benchmark');
-      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
-      return true;
+      return { backend: 'webgpu', device, modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() };
     })()`,
   );
-  expect(seeded).toBe(true);
   await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': 'auto', 'setting:cacheLimitBytes': 0 }));
   const first = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
@@ -267,19 +270,7 @@ it('a run during which the GPU reported an error (its output read back finite, a
   await noteWebGPUFailedAt(page, Date.now() - 60_000);
   // During the next run, one command the GPU refuses beside ORT's own (a buffer with no usage), as a
   // buffer it has no memory for would be: ORT's run still succeeds; only the device's error scope knows.
-  const armed = await evaluateInEngine(
-    page,
-    `(() => {
-      const create = GPUDevice.prototype.createBuffer;
-      GPUDevice.prototype.createBuffer = function (descriptor) {
-        GPUDevice.prototype.createBuffer = create;
-        create.call(this, { size: 4, usage: 0 });
-        return create.call(this, descriptor);
-      };
-      return true;
-    })()`,
-  );
-  expect(armed).toBe(true);
+  await onNextBuffer(page, 'create.call(this, { size: 4, usage: 0 }); return create.call(this, descriptor);');
   const outcome = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend: 'wasm' });
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
