@@ -7,7 +7,7 @@ import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core
 import type { Size } from '../core/image-geometry';
 import { askWorker } from '../shared/ask-worker';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
-import { forEngine, runEngineJob, withPageCopy, withShownPixels } from './job';
+import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
 import { resultUrlFor } from './result-url';
 
@@ -33,19 +33,15 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
   };
   try {
     const asked = await forEngine(request, anchor);
-    let result = await runEngineJob(asked, indicator.progress, stop);
-    if (result.type === 'failed' && result.failure.code === 'changed-on-server') {
-      // The URL gave the engine another picture than the page's: the page's copy, or the pixels it shows, are enhanced instead.
-      const again = (await withPageCopy(asked, anchor)) ?? (await withShownPixels(asked, anchor));
-      if (again) result = await runEngineJob(again, indicator.progress, stop);
-    } else if (result.type === 'failed' && result.failure.code === 'fetch-failed') {
-      // The engine could not download the file (a login a private window's requests go without, a
-      // server that sends its images to the page's <img> alone, a site the user withheld from
-      // Enhance): what the page may read of it is enhanced instead, where it may (forEngine read a
-      // thumbnail of those pixels then): the file from its cache, else the pixels shown.
-      const again = asked.shownThumbnail === undefined ? null : ((await withPageCopy(asked, anchor)) ?? (await withShownPixels(asked, anchor)));
-      if (again) result = await runEngineJob(again, indicator.progress, stop);
-      else if (!(await maySiteBeRead(asked.srcUrl))) result = { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
+    const run = (job: JobRequest) => runEngineJob(job, indicator.progress, stop);
+    let result = await run(asked);
+    if (result.type === 'failed' && FROM_THE_PAGE.has(result.failure.code)) {
+      result = await fromThePage(asked, anchor, result, run);
+    } else if (result.type === 'failed' && result.failure.code === 'fetch-failed' && !(await maySiteBeRead(asked.srcUrl))) {
+      // The user allowed Enhance on some sites only, not the image's: what the page may read of it is
+      // enhanced instead, where it may (forEngine read a thumbnail of those pixels then).
+      const again = asked.shownThumbnail === undefined ? null : await withShownPixels(asked, anchor);
+      result = again ? await run(again) : { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
     }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
@@ -60,6 +56,25 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
   } catch (error) {
     return fail(toFailure(error));
   }
+}
+
+type Final = Awaited<ReturnType<typeof runEngineJob>>;
+type Failed = Extract<Final, { type: 'failed' }>;
+
+/**
+ * The engine's download was not the page's file: another picture (one that changes on every
+ * download, see thumbnail.ts), or a refusal (a server that sends its images to <img> requests
+ * alone, a login a private window's requests go without).
+ */
+const FROM_THE_PAGE: ReadonlySet<FailureCode> = new Set(['changed-on-server', 'download-refused']);
+
+/** A GIF, most likely animated: the pixels shown would be one frame of it. */
+const GIF = /\.gif$/i;
+
+/** The job again with the pixels the page shows, where it may read them and they are no GIF's; `failed` stands otherwise. */
+async function fromThePage(asked: JobRequest, anchor: HTMLImageElement, failed: Failed, run: (job: JobRequest) => Promise<Final>): Promise<Final> {
+  const pixels = GIF.test(new URL(asked.srcUrl).pathname) ? null : await withShownPixels(asked, anchor);
+  return pixels ? run(pixels) : failed;
 }
 
 /** Whether Enhance may read the image's site; a worker that cannot say leaves the download's own failure standing. */

@@ -25,7 +25,9 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
   const showsIt = shown.currentSrc === request.srcUrl;
   if (!request.srcUrl.startsWith('blob:')) {
     if (!showsIt) return request;
-    const shownSize = (await pixelSizeOf(request.srcUrl, shown)) ?? undefined;
+    const size = await pixelSizeOf(request.srcUrl, shown);
+    // An SVG without a size of its own reports a side of 0 (Firefox): no shape to compare.
+    const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
     const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
     return { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }) };
@@ -42,25 +44,10 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
 }
 
 /**
- * The job again with the file itself, as the page's HTTP cache holds it, where the engine could not
- * download it (a server that sends its images to <img> requests alone, a login the engine's
- * requests go without): an animated file is then known as one (the engine counts its frames),
- * where the pixels shown would give one frame, still. Null for an image of another origin, or one
- * the cache no longer holds: no request goes out, none fails in sight of the page's console.
- */
-export async function withPageCopy(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest | null> {
-  if (shown.currentSrc !== request.srcUrl || new URL(request.srcUrl).origin !== location.origin) return null;
-  try {
-    const response = await fetch(request.srcUrl, { cache: 'only-if-cached', mode: 'same-origin' });
-    return response.ok ? { ...request, pageBytes: await blobToDataUrl(await response.blob()) } : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The job again with the pixels `shown` shows, after the engine found that the URL gave it another
- * picture (one that changes on every download): null when they cannot be read now.
+ * The job again with the pixels `shown` shows, where the engine could not use its own download
+ * (another picture, a refusal): null when they cannot be read now. (The file itself, from the
+ * page's HTTP cache, would tell an animated one, but a fetch that misses the cache is logged in
+ * the page's console.)
  */
 export async function withShownPixels({ shownThumbnail: _, ...request }: JobRequest, shown: HTMLImageElement): Promise<JobRequest | null> {
   const pixels = shown.currentSrc === request.srcUrl ? await shownPixels(shown) : null;

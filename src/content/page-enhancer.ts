@@ -272,6 +272,8 @@ export class PageEnhancer {
     this.menuScaleForNextFile.clear();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
+    // Now, not a task later: a script that lost its extension (retire) may not run again.
+    this.letGo([...this.departing]);
     this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
@@ -395,7 +397,8 @@ export class PageEnhancer {
   private stopWatchingIfIdle(): void {
     // Images Enhance all asked for that have not loaded yet come back through the watch's 'load'.
     // So do images enhanced from the menu waiting for the file their markup picked (see loaded).
-    const idle = !this.autoOn && !this.forcedAny && this.running.size === 0 && this.queue.size === 0 && this.menuScaleForNextFile.size === 0;
+    // Removed images still to be let go of are watched for, should the page put them back first (see letGoSoon).
+    const idle = !this.autoOn && !this.forcedAny && this.running.size === 0 && this.queue.size === 0 && this.menuScaleForNextFile.size === 0 && this.departing.size === 0;
     if (idle && enhancedImages().length === 0) this.watch.stop();
   }
 
@@ -644,7 +647,10 @@ export class PageEnhancer {
    */
   private letGoSoon(images: HTMLImageElement[]): void {
     for (const img of images) this.departing.add(img);
-    this.departingTimer ??= window.setTimeout(() => this.letGo([...this.departing]));
+    this.departingTimer ??= window.setTimeout(() => {
+      this.letGo([...this.departing]);
+      this.stopWatchingIfIdle();
+    });
   }
 
   private letGo(images: HTMLImageElement[]): void {

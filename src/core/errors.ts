@@ -1,6 +1,7 @@
 /** Why a job failed, in words a person can act on. The code is for tests and the status counters. */
 export type FailureCode =
   | 'fetch-failed'
+  | 'download-refused'
   | 'not-an-image'
   | 'svg'
   | 'animated'
@@ -31,6 +32,7 @@ export interface Failure {
 
 const MESSAGES: Record<FailureCode, string> = {
   'fetch-failed': 'Enhance could not download this image.',
+  'download-refused': "The image's site refused Enhance's download of it.",
   'not-an-image': 'Enhance could not read this file as an image.',
   svg: 'SVG images are already sharp at any size.',
   animated: 'Enhance leaves animated images as they are.',

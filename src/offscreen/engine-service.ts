@@ -18,7 +18,7 @@ import { resultCache } from './result-store';
 
 // Whatever escapes one job must not stop the jobs behind it: they would wait, unanswered, for good.
 const line = new TurnLine((error) => logError('job queue', error));
-/** Two files downloaded ahead: the next job's is in by the time the model is free, with one to spare for a menu job that goes before it. */
+/** Two files downloaded ahead, in the order the jobs came: the next job's is in by the time the model is free. */
 const headStarts = new HeadStarts(2);
 
 /** How the engine's host takes part in its jobs. */
@@ -84,7 +84,11 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       }
       const pageBytes = (raw as { pageBytes?: unknown } | null)?.pageBytes;
       const message = typeof pageBytes === 'string' ? { ...(raw as object), pageBytes: received.joinedWith(pageBytes) } : raw;
-      if (!isJobRequest(message)) return;
+      if (!isJobRequest(message)) {
+        // Answered, not ignored: the page would wait for good.
+        emit({ type: 'failed', failure: toFailure(new EnhanceError('engine-unavailable', undefined, 'a job request it could not read')) });
+        return;
+      }
       if (closing?.()) {
         port.disconnect();
         return;
@@ -92,6 +96,8 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       // The settings it carries predate any trim from here on, even one made while it waits its turn.
       const job = { ...source, cacheTrimsBefore: resultCache.trimsSoFar() };
       const file = headStarts.start(() => fetchJobFile(message, gone.signal, job, false));
+      // A page gone while its job waits gives its slot, and any file downloaded for it, to the next.
+      gone.signal.addEventListener('abort', () => file.drop(), { once: true });
       if (pending++ === 0) release = stayAwake?.();
       line.add(async () => {
         try {

@@ -55,11 +55,14 @@ function backendFailed(error: unknown): boolean {
   return error instanceof EnhanceError && error.code === 'model-failed';
 }
 
+/** Why a file in another shape than the page's is refused: the one mismatch a page's Referer may mend. */
+const ANOTHER_SHAPE = 'another shape than the page shows';
+
 /** The file's pixels, if they may be the picture the page shows: its shape as the page's file, its fingerprint as what the page shows. */
 async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
   const bitmap = await decodeImage(blob);
   try {
-    if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new EnhanceError('changed-on-server');
+    if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new EnhanceError('changed-on-server', undefined, ANOTHER_SHAPE);
     checkImageSize(bitmap.width, bitmap.height, job.scale, job.settings.maxInputPixels);
     const image = bitmapToRgba(bitmap);
     const shown = decodeThumbnail(job.shownThumbnail);
@@ -132,8 +135,9 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const started = performance.now();
   const { bytes, image } = await checkedFile(job, signal, file).catch((error: unknown) => {
     // A host that keeps its files for its own pages may answer others with another picture (a
-    // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the page.
-    if (!(error instanceof EnhanceError && error.code === 'changed-on-server') || !page || job.pageBytes !== undefined) throw error;
+    // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the
+    // page. (A picture that changes on every download differs in its pixels: asked again, it would differ again.)
+    if (!(error instanceof EnhanceError && error.underlying === ANOTHER_SHAPE) || !page || job.pageBytes !== undefined) throw error;
     return checkedFile(job, signal, fetchJobFile(job, signal, source, true));
   });
   // A page gone meanwhile gets no hashing, device benchmark or cache read: other tabs wait behind them.

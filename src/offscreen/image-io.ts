@@ -118,7 +118,7 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
       void response.body?.cancel().catch(() => undefined);
       response = await asThePage(page);
     }
-    if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
+    if (!response.ok) throw new EnhanceError(REFUSED.has(response.status) ? 'download-refused' : 'fetch-failed', `HTTP ${response.status}`);
     const type = response.headers.get('content-type');
     if (isStream(type)) {
       void response.body?.cancel().catch(() => undefined);
