@@ -48,6 +48,12 @@ export async function askEngine<T extends EngineRequest>(request: T): Promise<En
   return send(request);
 }
 
+/** The engine's answer, or null when its page is not running (asking must not start it). */
+export async function askRunningEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']] | null> {
+  if (!(await host.exists())) return null;
+  return send(request);
+}
+
 /**
  * The engine's state, or null when its page is not running (asking must not start it). A page
  * still starting, or closing while idle, exists but may not answer: null too, the error logged.

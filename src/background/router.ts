@@ -9,7 +9,7 @@ import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
 import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
+import { askEngine, askRunningEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
@@ -76,7 +76,7 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
       return runningEngineInfo();
     case 'cache-usage':
       requireExtensionPage(sender, request.type);
-      return askEngine({ target: 'offscreen', type: 'cache-usage' });
+      return request.ifRunning === true ? askRunningEngine({ target: 'offscreen', type: 'cache-usage' }) : askEngine({ target: 'offscreen', type: 'cache-usage' });
     case 'clear-cache':
       requireExtensionPage(sender, request.type);
       return askEngine({ target: 'offscreen', type: 'clear-cache' });

@@ -139,15 +139,22 @@ showSiteList({
   },
   failed,
 });
-function readUsage(): void {
-  askWorker({ type: 'cache-usage' }).then(showUsage, (error: unknown) => {
-    logError('cache usage', error);
-    cacheUsage.textContent = 'unknown';
-  });
+/** `ifRunning`: figures only from an engine already running, the old ones kept otherwise. */
+function readUsage(ifRunning: boolean): void {
+  askWorker({ type: 'cache-usage', ifRunning }).then(
+    (usage) => {
+      if (usage) showUsage(usage);
+    },
+    (error: unknown) => {
+      logError('cache usage', error);
+      cacheUsage.textContent = 'unknown';
+    },
+  );
 }
 
-readUsage();
-// Images enhanced in other tabs while this one was in the background: the figures are read anew on coming back.
+readUsage(false);
+// Images enhanced in other tabs while this one was in the background: the figures are read anew on
+// coming back, from the engine that enhanced them (it stays for its idle minutes after a job).
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible') readUsage();
+  if (document.visibilityState === 'visible') readUsage(true);
 });

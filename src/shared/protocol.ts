@@ -134,8 +134,11 @@ export type BackgroundRequest =
   | { type: 'tab-status'; tabId: number }
   /** Popup: the engine's state alone, when another tab's job may have changed its backend. */
   | { type: 'engine-status' }
-  /** Options page: the cache, which only the engine can see. */
-  | { type: 'cache-usage' }
+  /**
+   * Options page: the cache, which only the engine can see. `ifRunning`: null where no engine runs
+   * (the page coming back into view re-reads the figures, and must not start one each time).
+   */
+  | { type: 'cache-usage'; ifRunning?: boolean }
   | { type: 'clear-cache' }
   /** Options page, after a save: drop what a lowered limit no longer holds, now rather than at the next job. */
   | { type: 'trim-cache'; limitBytes: number }
@@ -177,7 +180,7 @@ export interface BackgroundResponses {
   'may-read-site': boolean;
   'tab-status': TabStatus;
   'engine-status': EngineInfo | null;
-  'cache-usage': CacheUsage;
+  'cache-usage': CacheUsage | null;
   'clear-cache': CacheUsage;
   'trim-cache': CacheUsage;
   'start-engine': void;
@@ -220,9 +223,10 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
       return typeof m.url === 'string' && typeof m.referer === 'string';
     case 'drop-referer-rule':
       return isCount(m.ruleId);
+    case 'cache-usage':
+      return m.ifRunning === undefined || typeof m.ifRunning === 'boolean';
     case 'tab-origin':
     case 'engine-status':
-    case 'cache-usage':
     case 'clear-cache':
     case 'start-engine':
     case 'engine-idle':
