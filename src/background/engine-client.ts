@@ -48,10 +48,13 @@ export async function askEngine<T extends EngineRequest>(request: T): Promise<En
   return send(request);
 }
 
-/** The engine's answer, or null when its page is not running (asking must not start it). */
+/** The engine's answer, or null when its page is not running (asking must not start it), or not answering (see runningEngineInfo). */
 export async function askRunningEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']] | null> {
   if (!(await host.exists())) return null;
-  return send(request);
+  return send(request).catch((error: unknown) => {
+    logError(request.type, error);
+    return null;
+  });
 }
 
 /**

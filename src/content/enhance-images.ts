@@ -35,13 +35,16 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     const asked = await forEngine(request, anchor);
     const run = (job: JobRequest) => runEngineJob(job, indicator.progress, stop);
     let result = await run(asked);
+    const withheld = (): Final => ({ type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) });
     if (result.type === 'failed' && FROM_THE_PAGE.has(result.failure.code)) {
       result = await fromThePage(asked, anchor, result, run);
+      // A site the user withheld may refuse the engine outright: which site to allow says more.
+      if (result.type === 'failed' && result.failure.code === 'download-refused' && !(await maySiteBeRead(asked.srcUrl))) result = withheld();
     } else if (result.type === 'failed' && result.failure.code === 'fetch-failed' && !(await maySiteBeRead(asked.srcUrl))) {
       // The user allowed Enhance on some sites only, not the image's: what the page may read of it is
       // enhanced instead, where it may (forEngine read a thumbnail of those pixels then).
       const again = asked.shownThumbnail === undefined ? null : await withShownPixels(asked, anchor);
-      result = again ? await run(again) : { type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) };
+      result = again ? await run(again) : withheld();
     }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
@@ -68,12 +71,15 @@ type Failed = Extract<Final, { type: 'failed' }>;
  */
 const FROM_THE_PAGE: ReadonlySet<FailureCode> = new Set(['changed-on-server', 'download-refused']);
 
-/** A GIF, most likely animated: the pixels shown would be one frame of it. */
-const GIF = /\.gif$/i;
+/** A GIF going by its URL (its name, or a CDN's format parameter), most likely animated: the pixels shown would be one frame of it. */
+function looksLikeGif(url: string): boolean {
+  const { pathname, searchParams } = new URL(url);
+  return /\.gif$/i.test(pathname) || [searchParams.get('format'), searchParams.get('fm')].some((format) => format?.toLowerCase() === 'gif');
+}
 
 /** The job again with the pixels the page shows, where it may read them and they are no GIF's; `failed` stands otherwise. */
 async function fromThePage(asked: JobRequest, anchor: HTMLImageElement, failed: Failed, run: (job: JobRequest) => Promise<Final>): Promise<Final> {
-  const pixels = GIF.test(new URL(asked.srcUrl).pathname) ? null : await withShownPixels(asked, anchor);
+  const pixels = looksLikeGif(asked.srcUrl) ? null : await withShownPixels(asked, anchor);
   return pixels ? run(pixels) : failed;
 }
 

@@ -86,7 +86,8 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       const message = typeof pageBytes === 'string' ? { ...(raw as object), pageBytes: received.joinedWith(pageBytes) } : raw;
       if (!isJobRequest(message)) {
         // Answered, not ignored: the page would wait for good.
-        emit({ type: 'failed', failure: toFailure(new EnhanceError('engine-unavailable', undefined, 'a job request it could not read')) });
+        logError('job', 'a job request the engine could not read');
+        emit({ type: 'failed', failure: toFailure(new EnhanceError('engine-unavailable')) });
         return;
       }
       if (closing?.()) {

@@ -55,14 +55,18 @@ function backendFailed(error: unknown): boolean {
   return error instanceof EnhanceError && error.code === 'model-failed';
 }
 
-/** Why a file in another shape than the page's is refused: the one mismatch a page's Referer may mend. */
-const ANOTHER_SHAPE = 'another shape than the page shows';
+/** A file in another shape than the page's: the one mismatch a page's Referer may mend. An answer, not an error to log. */
+class AnotherShape extends EnhanceError {
+  constructor() {
+    super('changed-on-server');
+  }
+}
 
 /** The file's pixels, if they may be the picture the page shows: its shape as the page's file, its fingerprint as what the page shows. */
 async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
   const bitmap = await decodeImage(blob);
   try {
-    if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new EnhanceError('changed-on-server', undefined, ANOTHER_SHAPE);
+    if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new AnotherShape();
     checkImageSize(bitmap.width, bitmap.height, job.scale, job.settings.maxInputPixels);
     const image = bitmapToRgba(bitmap);
     const shown = decodeThumbnail(job.shownThumbnail);
@@ -137,7 +141,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     // A host that keeps its files for its own pages may answer others with another picture (a
     // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the
     // page. (A picture that changes on every download differs in its pixels: asked again, it would differ again.)
-    if (!(error instanceof EnhanceError && error.underlying === ANOTHER_SHAPE) || !page || job.pageBytes !== undefined) throw error;
+    if (!(error instanceof AnotherShape) || !page || job.pageBytes !== undefined) throw error;
     return checkedFile(job, signal, fetchJobFile(job, signal, source, true));
   });
   // A page gone meanwhile gets no hashing, device benchmark or cache read: other tabs wait behind them.
