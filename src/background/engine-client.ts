@@ -48,7 +48,10 @@ export async function askEngine<T extends EngineRequest>(request: T): Promise<En
   return send(request);
 }
 
-/** The engine's answer, or null when its page is not running (asking must not start it), or not answering (see runningEngineInfo). */
+/**
+ * The engine's answer, or null when its page is not running (asking must not start it). A page
+ * still starting, or closing while idle, exists but may not answer: null too, the error logged.
+ */
 export async function askRunningEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']] | null> {
   if (!(await host.exists())) return null;
   return send(request).catch((error: unknown) => {
@@ -57,14 +60,7 @@ export async function askRunningEngine<T extends EngineRequest>(request: T): Pro
   });
 }
 
-/**
- * The engine's state, or null when its page is not running (asking must not start it). A page
- * still starting, or closing while idle, exists but may not answer: null too, the error logged.
- */
-export async function runningEngineInfo(): Promise<EngineInfo | null> {
-  if (!(await host.exists())) return null;
-  return send({ target: 'offscreen', type: 'engine-info' } as const).catch((error: unknown) => {
-    logError('engine info', error);
-    return null;
-  });
+/** The engine's state, or null when its page is not running or not answering (see askRunningEngine). */
+export function runningEngineInfo(): Promise<EngineInfo | null> {
+  return askRunningEngine({ target: 'offscreen', type: 'engine-info' } as const);
 }
