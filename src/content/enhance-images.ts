@@ -18,8 +18,9 @@ export interface EnhanceJob {
   /**
    * Puts the result into the images that still want it and says how many took it. Asked only once
    * the result is in: images join, leave, or get a new source from the page while a job runs.
+   * `standIn` shows the page's pixels on a restore where its own URL no longer loads (ReadyJob).
    */
-  swapInto(resultUrl: string, result: Size): number;
+  swapInto(resultUrl: string, result: Size, standIn?: string): number;
   /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
   stop: AbortSignal;
 }
@@ -32,7 +33,7 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     return { ok: false, images: 0, failure };
   };
   try {
-    const asked = await forEngine(request, anchor);
+    const { request: asked, standIn } = await forEngine(request, anchor);
     const run = (job: JobRequest) => runEngineJob(job, indicator.progress, stop);
     let result = await run(asked);
     const withheld = (): Final => ({ type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', new URL(asked.srcUrl).hostname)) });
@@ -48,12 +49,14 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
+    const standInUrl = standIn === undefined ? undefined : await resultUrlFor(standIn);
+    const revoke = () => [url, standInUrl].forEach((made) => made && URL.revokeObjectURL(made));
     if (stop.aborted) {
-      URL.revokeObjectURL(url);
+      revoke();
       return fail(toFailure(new EnhanceError('restored')));
     }
-    const images = swapInto(url, { width: result.width, height: result.height });
-    if (images === 0) URL.revokeObjectURL(url);
+    const images = swapInto(url, { width: result.width, height: result.height }, standInUrl);
+    if (images === 0) revoke();
     indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };
   } catch (error) {

@@ -13,6 +13,16 @@ import { hasPixels } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
 
+/** A job as the engine needs it from this page, and what a restore needs that the page lost. */
+export interface ReadyJob {
+  request: JobRequest;
+  /**
+   * The page's pixels, as a data: URL, when its blob: URL loads nothing any more: a restore shows
+   * them (Original.standIn), for the page's own URL would leave a broken image.
+   */
+  standIn?: string;
+}
+
 /**
  * The job as the engine needs it from this page. A blob: URL belongs to the page's origin, and the
  * engine, in the extension's, cannot fetch it (a chat or photo app shows its images so): this
@@ -21,26 +31,29 @@ type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
  * then, as a PNG. Any other URL the engine fetches itself, and checks what it gets against the size
  * of the file `shown` shows, and against the fingerprint of its pixels where this page may read them.
  */
-export async function forEngine(request: JobRequest, shown: HTMLImageElement): Promise<JobRequest> {
+export async function forEngine(request: JobRequest, shown: HTMLImageElement): Promise<ReadyJob> {
   const showsIt = shown.currentSrc === request.srcUrl;
   if (!request.srcUrl.startsWith('blob:')) {
-    if (!showsIt) return request;
+    if (!showsIt) return { request };
     const size = await pixelSizeOf(request.srcUrl, shown);
     // An SVG without a size of its own reports a side of 0 (Firefox): no shape to compare.
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
     const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
-    return { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }) };
+    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }) } };
   }
   let blob: Blob;
+  let revoked = false;
   try {
     blob = await (await fetch(request.srcUrl)).blob();
   } catch (error) {
     const pixels = showsIt ? await shownPixels(shown) : null;
     if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;
+    revoked = true;
   }
-  return { ...request, pageBytes: await blobToDataUrl(blob) };
+  const pageBytes = await blobToDataUrl(blob);
+  return { request: { ...request, pageBytes }, ...(revoked && { standIn: pageBytes }) };
 }
 
 /**

@@ -214,7 +214,7 @@ export class PageEnhancer {
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
       // Not into a copy the user put back meanwhile (it shows the page's file again).
-      swapInto: (resultUrl, result) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, result, { auto: false, scale }),
+      swapInto: (resultUrl, result, standIn) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, result, { auto: false, scale, standIn }),
       stop: job.signal,
     });
     this.running.delete(job);
@@ -678,8 +678,8 @@ export class PageEnhancer {
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
-      swapInto: (resultUrl, result) => {
-        const swapped = this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, result, { auto: true, scale });
+      swapInto: (resultUrl, result, standIn) => {
+        const swapped = this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, result, { auto: true, scale, standIn });
         this.keepFarResultsWithinBudget();
         return swapped;
       },
@@ -734,7 +734,7 @@ export class PageEnhancer {
     });
   }
 
-  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale'>): number {
+  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale' | 'standIn'>): number {
     const live = images.filter((img) => img.isConnected && !inEditedText(img));
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();

@@ -32,6 +32,12 @@ export interface Original {
   scale: number;
   /** The result's width times its height: what holding it costs. */
   resultPixels: number;
+  /**
+   * A URL of ours for the page's pixels, where the page's own blob: URL loads nothing any more (an
+   * upload preview revokes it once shown): a restore shows it as `src`, or the image would break.
+   * It lives as long as the page: a low-resolution picture, and a restored image goes on showing it.
+   */
+  standIn?: string;
 }
 
 /**
@@ -108,7 +114,7 @@ function ownWidth(img: HTMLImageElement, resultWidth: number): number {
   return laidOut > natural - 1 && laidOut < natural + 1 ? laidOut : natural;
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels }: Pick<Original, 'auto' | 'scale' | 'resultPixels'>): void {
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn'>): void {
   const previous = enhanced.get(img);
   if (previous) restoreImage(img);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
@@ -124,6 +130,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     auto,
     scale,
     resultPixels,
+    standIn,
   };
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.
@@ -243,8 +250,15 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
+  showStandIn(img, original);
   selectAgain(img);
   return original;
+}
+
+/** The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL again. */
+function showStandIn(img: HTMLImageElement, { standIn, srcUrl, sources }: Original): void {
+  if (standIn === undefined || !img.isConnected || sources.length > 0 || img.hasAttribute('srcset') || img.src !== srcUrl) return;
+  img.setAttribute('src', standIn);
 }
 
 /** The page's srcset and sizes on the image and its <source>s; `onlyOurs` leaves those the page changed since the swap. */

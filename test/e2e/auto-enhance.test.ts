@@ -351,7 +351,7 @@ describe('auto-enhance in the content script', () => {
     await leave(fading);
   });
 
-  it('enhances an image whose blob: URL the page revoked once it loaded', async () => {
+  it('enhances an image whose blob: URL the page revoked once it loaded, and gives its picture back when switched off', async () => {
     const previewing = await openSwitchedOn('revoked.html', `<!doctype html><img id="preview" style="width: 96px; height: 96px">
 <script>
   fetch('butterfly.png').then((r) => r.blob()).then((b) => {
@@ -365,7 +365,12 @@ describe('auto-enhance in the content script', () => {
     const revoked = await preview();
     await expect.poll(preview, { timeout: 60_000 }).not.toBe(revoked);
     expect(await preview()).toMatch(/^blob:/);
-    await leave(previewing);
+    // Switched off, the page's picture comes back, though its own URL loads nothing now.
+    await switchSite(false);
+    const shown = () => previewing.evaluate(() => (document.getElementById('preview') as HTMLImageElement).decode().then(() => 'shows', () => 'broken'));
+    await expect.poll(shown).toBe('shows');
+    expect(await previewing.evaluate(() => (document.getElementById('preview') as HTMLImageElement).naturalWidth)).toBe(readPng(join(dir, 'butterfly.png')).width);
+    await previewing.close();
   });
 
   it('measures the picture object-fit draws: one letterboxed at its own size stays, one covering its box is enhanced', async () => {

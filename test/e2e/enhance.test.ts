@@ -14,7 +14,7 @@ import { encodePng, readPng } from '../../src/node/png';
 import { BENCH, GOOD, openFixtureSite, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
 import { tabIdOf, type ExtensionBrowser } from './harness';
-import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, toolbarAction, watchPageProblems } from './page-helpers';
+import { box, currentSrc, decodeDataUrlPng, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, toolbarAction, watchPageProblems } from './page-helpers';
 
 let fixture: FixtureSession;
 let dir: string;
@@ -403,7 +403,7 @@ describe('images the page made itself', () => {
     await made.close();
   });
 
-  it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows', async () => {
+  it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows, and restored to them', async () => {
     writeFileSync(
       join(dir, 'revoked.html'),
       `<!doctype html><html><body>
@@ -427,6 +427,21 @@ describe('images the page made itself', () => {
     const lr = readPng(join(dir, 'lr/headx4.png'));
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 4 });
     expect((await shownPixels(made, 'revoked')).width).toBe(lr.width * 4);
+    // Restored, it shows the page's pixels again: the page's own URL would load nothing now.
+    expect(await restoreById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked')).toBe(1);
+    const restored = await made.evaluate(async (id) => {
+      const img = document.getElementById(id) as HTMLImageElement;
+      await img.decode().catch(() => undefined);
+      if (img.naturalWidth === 0) return null;
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+      canvas.getContext('2d')!.drawImage(img, 0, 0);
+      return canvas.toDataURL('image/png');
+    }, 'revoked');
+    expect(restored, 'the restored image loads').not.toBeNull();
+    const back = decodeDataUrlPng(restored!);
+    expect([back.width, back.height]).toEqual([lr.width, lr.height]);
+    expect(Buffer.from(back.data).equals(Buffer.from(lr.data))).toBe(true);
     await made.close();
   });
 });
