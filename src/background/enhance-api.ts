@@ -9,6 +9,7 @@ import { PartsReceived } from '../shared/message-parts';
 import { isEnhancedImage, isMessagePart, SAVE_PORT, type ContentResponses, type EngineInfo, type EnhancedImage, type EnhanceOutcome, type SaveRequest, type TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
 import { dataUrlBytes } from '../shared/data-url';
+import { displayHost } from '../shared/display-origin';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
@@ -38,7 +39,7 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     if (tab && (await siteWithheld(tab.url))) return failedBeforeThePage(tabId, toFailure(new EnhanceError('site-withheld')));
     // The page is allowed, the frame's site is not (site access for some sites only): the frame is there, and unreadable.
     if (frameId !== 0 && frameUrl !== undefined && !(await maySiteBeRead(frameUrl))) {
-      return failedBeforeThePage(tabId, toFailure(new EnhanceError('frame-site-withheld', new URL(frameUrl).hostname)));
+      return failedBeforeThePage(tabId, toFailure(new EnhanceError('frame-site-withheld', displayHost(frameUrl))));
     }
     return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await fileAccess(), frameId !== 0)));
   }
@@ -89,17 +90,18 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
   const { dataUrl, original } = await enhancedImageIn(tabId, srcUrl, frameId);
   if (!dataUrl) return false;
   const filename = enhancedFileName(original ?? srcUrl);
+  // No `saveAs`: the user's own "ask where to save" decides (false turns the dialog off in Firefox).
   // Firefox refuses data: URLs here ("Access denied"); its background page can make a blob: URL,
   // which Chrome's service worker cannot (no URL.createObjectURL there), where data: URLs do.
   if (typeof URL.createObjectURL !== 'function') {
-    await browser.downloads.download({ url: dataUrl, filename, saveAs: false });
+    await browser.downloads.download({ url: dataUrl, filename });
     return true;
   }
   const { bytes, type } = dataUrlBytes(dataUrl);
   const url = URL.createObjectURL(new Blob([bytes], { type }));
   // Firefox only (Chrome has no such option): a private window's download stays out of the kept history.
   try {
-    const id = await browser.downloads.download({ url, filename, saveAs: false, ...(incognito && { incognito }) });
+    const id = await browser.downloads.download({ url, filename, ...(incognito && { incognito }) });
     revokeWhenDownloaded(id, url);
   } catch (error) {
     URL.revokeObjectURL(url);

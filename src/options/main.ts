@@ -6,7 +6,7 @@ import { logError } from '../shared/log';
 import type { CacheUsage } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { loadSettings, newerSettingsStored, onSettingsChanged, saveSettings } from '../shared/settings-store';
-import { changedSettings, formatMegabytes, mergeUnedited, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
+import { changedSettings, formatBytes, mergeUnedited, NUMBER_FIELDS, readForm, toFormValues, type FormResult, type FormValues } from './settings-form';
 import { showSiteList } from './site-list';
 
 const form = byId<HTMLFormElement>('settings');
@@ -77,7 +77,7 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
 }
 
 function showUsage(usage: CacheUsage): void {
-  cacheUsage.textContent = `${usage.entries} ${usage.entries === 1 ? 'image' : 'images'}, ${formatMegabytes(usage.bytes)}`;
+  cacheUsage.textContent = `${usage.entries} ${usage.entries === 1 ? 'image' : 'images'}, ${formatBytes(usage.bytes)}`;
 }
 
 function failed(where: string, error: unknown): void {

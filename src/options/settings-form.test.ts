@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, validateSettings } from '../shared/settings';
-import { changedSettings, formatMegabytes, mergeUnedited, NUMBER_FIELDS, rangeMessage, readForm, toFormValues, type FormValues } from './settings-form';
+import { changedSettings, formatBytes, mergeUnedited, NUMBER_FIELDS, rangeMessage, readForm, toFormValues, type FormValues } from './settings-form';
 
 const defaults = { ...DEFAULT_SETTINGS };
 
@@ -89,12 +89,15 @@ describe('rangeMessage', () => {
   });
 });
 
-describe('formatMegabytes', () => {
+describe('formatBytes', () => {
   it.each([
     [0, '0 MB'],
+    [300, '1 kB'],
+    [45_600, '46 kB'],
+    [99_000, '99 kB'],
     [1_234_567, '1.2 MB'],
     [200_000_000, '200 MB'],
-  ])('%d bytes -> %s', (bytes, text) => expect(formatMegabytes(bytes)).toBe(text));
+  ])('%d bytes -> %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
 });
 
 describe('changedSettings', () => {

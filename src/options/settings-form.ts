@@ -86,6 +86,8 @@ export function mergeUnedited(current: FormValues, filledFrom: FormValues, incom
   return merged;
 }
 
-export function formatMegabytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
+  // A few small images in the cache are no "0 MB".
+  if (bytes > 0 && bytes < BYTES_PER_MB / 10) return `${Math.max(1, Math.round(bytes / 1000)).toLocaleString('en')} kB`;
   return `${(bytes / BYTES_PER_MB).toLocaleString('en', { maximumFractionDigits: 1 })} MB`;
 }

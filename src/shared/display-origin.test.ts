@@ -41,6 +41,8 @@ describe('displayHost', () => {
     ['https://xn--mnchen-3ya.de', 'münchen.de'],
     ['http://shop.xn--bcher-kva.example:8080', 'shop.bücher.example:8080'],
     ['https://xn--pple-43d.com', 'xn--pple-43d.com'],
+    // A whole URL (an image's, a frame's) gives its host too.
+    ['https://img.xn--mnchen-3ya.de/photos/a.jpg?w=90', 'img.münchen.de'],
   ])('%s -> %s', (origin, shown) => {
     expect(displayHost(origin)).toBe(shown);
   });

@@ -89,7 +89,7 @@ function displayLabel(label: string): string {
   return decoded !== null && readsTrue(decoded) ? decoded : label;
 }
 
-/** `https://xn--mnchen-3ya.de:8080` -> `münchen.de:8080`: the host as a person reads it (a URL would encode it again); anything else as given. */
+/** `https://xn--mnchen-3ya.de:8080` (or any URL on it) -> `münchen.de:8080`: the host as a person reads it (a URL would encode it again); anything else as given. */
 export function displayHost(origin: string): string {
   let url: URL;
   try {
