@@ -32,8 +32,10 @@ const ui = {
 const READ_FAILED = 'Could not read this tab';
 /** How often at most other tabs' jobs make the popup read the engine's backend again. */
 const BACKEND_REFRESH_MS = 1000;
-/** Said when the top frame queued nothing; a frame below it that did clears it with its counts. */
-const NOTHING_QUEUED = 'Enhance all found no image on this page to enhance.';
+/** Said when Enhance all queued nothing, in no frame; a frame that answers late clears it with its counts. */
+const NOTHING_QUEUED = 'Enhance all found no image on this page shown larger than its pixels. Right-click an image to enhance it anyway.';
+/** The same, where images are enhanced already: "found no image" beside "Enhanced 14" would read as a fault. */
+const ALL_ENHANCED = 'Every image on this page that needs it is enhanced already.';
 
 function say(text: string): void {
   ui.message.textContent = text;
@@ -102,7 +104,7 @@ async function start(): Promise<void> {
     render(status, settings.profile);
     // A read that failed before is over: its message would now be stale.
     if (ui.message.textContent?.startsWith(READ_FAILED)) say('');
-    if (ui.message.textContent === NOTHING_QUEUED && (status.counts.queued > 0 || status.counts.enhanced > enhancedBeforeEnhanceAll)) say('');
+    if ((ui.message.textContent === NOTHING_QUEUED || ui.message.textContent === ALL_ENHANCED) && (status.counts.queued > 0 || status.counts.enhanced > enhancedBeforeEnhanceAll)) say('');
   };
   const refreshLogged = () => {
     refresh().catch((error: unknown) => {
@@ -164,7 +166,7 @@ async function start(): Promise<void> {
         if (queued > 0) return;
         // The answer is the first frame's (an empty ad frame's, say): the tab's counts sum them all.
         const status = await askWorker({ type: 'tab-status', tabId });
-        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(NOTHING_QUEUED);
+        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(status.counts.enhanced > 0 ? ALL_ENHANCED : NOTHING_QUEUED);
       },
       (error: unknown) => say(pageRequestFailure(error)),
     ).catch((error: unknown) => logError('popup', error));

@@ -275,7 +275,7 @@ describe('popup', () => {
     const popup = await openPopup(tabId);
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
     await popup.getByRole('button', { name: 'Enhance all on this page' }).click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page shown larger than its pixels. Right-click an image to enhance it anyway.');
     await popup.close();
   });
 
@@ -296,6 +296,9 @@ describe('popup', () => {
     await enhanceAll.click();
     await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('1');
     await expect.poll(() => popup.locator('#message').textContent()).toBe('');
+    // Once more, with the image enhanced: nothing is missing, and the message does not say "found no image".
+    await enhanceAll.click();
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Every image on this page that needs it is enhanced already.');
     await popup.close();
     await framed.close();
   });
