@@ -79,6 +79,8 @@ async function saveOrSayWhy(tabId: number, srcUrl: string, frameId: number): Pro
   try {
     saved = await saveEnhanced(tabId, srcUrl, frameId);
   } catch (error) {
+    // The user cancelled the browser's Save As dialog (Firefox rejects the download then; Chrome does not).
+    if (/cancell?ed by the user/i.test(textOf(error))) return;
     logError('save', error);
     await showFailure(tabId, `The enhanced image could not be saved: ${textOf(error)}`);
     return;

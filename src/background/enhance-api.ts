@@ -9,7 +9,7 @@ import { PartsReceived } from '../shared/message-parts';
 import { isEnhancedImage, isMessagePart, SAVE_PORT, type ContentResponses, type EngineInfo, type EnhancedImage, type EnhanceOutcome, type SaveRequest, type TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
 import { dataUrlBytes } from '../shared/data-url';
-import { displayHost } from '../shared/display-origin';
+import { displaySiteName } from '../shared/display-origin';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
@@ -39,7 +39,7 @@ export async function upscale(tabId: number, srcUrl: string, scale: number, fram
     if (tab && (await siteWithheld(tab.url))) return failedBeforeThePage(tabId, toFailure(new EnhanceError('site-withheld')));
     // The page is allowed, the frame's site is not (site access for some sites only): the frame is there, and unreadable.
     if (frameId !== 0 && frameUrl !== undefined && !(await maySiteBeRead(frameUrl))) {
-      return failedBeforeThePage(tabId, toFailure(new EnhanceError('frame-site-withheld', displayHost(frameUrl))));
+      return failedBeforeThePage(tabId, toFailure(new EnhanceError('frame-site-withheld', displaySiteName(frameUrl))));
     }
     return failedBeforeThePage(tabId, toFailure(error, unreachableCode(tab?.url, srcUrl, await fileAccess(), frameId !== 0)));
   }

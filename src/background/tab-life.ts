@@ -1,8 +1,9 @@
 /** A tab's counts follow its life: forgotten when it closes, is replaced, or shows another page. */
-import browser from 'webextension-polyfill';
+import browser, { type Tabs } from 'webextension-polyfill';
 import type { ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
 import { showCounts } from './badge';
+import { inFirefox } from './browser-kind';
 import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
 
 /**
@@ -27,11 +28,16 @@ export function followTabs(): void {
   browser.tabs.onReplaced.addListener((addedTabId, removedTabId) => {
     void logged(forgetTab(removedTabId).then(() => recount(addedTabId)));
   });
-  browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  const onUpdated = (tabId: number, changeInfo: Tabs.OnUpdatedChangeInfoType) => {
     // A new URL (a link, or a single-page app's history.pushState) is told at once; a reload, which
     // keeps the URL, once it is complete, when the old document and its frames are surely gone.
     const forgetting =
       changeInfo.url !== undefined ? forgetTabIfOtherPage(tabId, changeInfo.url) : changeInfo.status === 'complete' ? forgetTabIfCounted(tabId) : undefined;
     if (forgetting) void logged(forgetting.then((forgotten) => (forgotten ? recount(tabId) : undefined)));
-  });
+  };
+  // Firefox wakes its suspended background page for every event it listens to: a tab whose title
+  // ticks each second (a chat, a timer) would keep it up for good. There only the changes read here
+  // are asked for; Chrome's onUpdated takes no filter.
+  if (inFirefox()) browser.tabs.onUpdated.addListener(onUpdated, { properties: ['url', 'status'] });
+  else browser.tabs.onUpdated.addListener(onUpdated);
 }

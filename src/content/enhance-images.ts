@@ -6,7 +6,7 @@
 import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core/errors';
 import type { Size } from '../core/image-geometry';
 import { askWorker } from '../shared/ask-worker';
-import { displayHost } from '../shared/display-origin';
+import { displaySiteName } from '../shared/display-origin';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
@@ -37,7 +37,7 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     const { request: asked, standIn } = await forEngine(request, anchor);
     const run = (job: JobRequest) => runEngineJob(job, indicator.progress, stop);
     let result = await run(asked);
-    const withheld = (): Final => ({ type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', displayHost(asked.srcUrl))) });
+    const withheld = (): Final => ({ type: 'failed', failure: toFailure(new EnhanceError('image-site-withheld', displaySiteName(asked.srcUrl))) });
     if (result.type === 'failed' && FROM_THE_PAGE.has(result.failure.code)) {
       result = await fromThePage(asked, anchor, result, run);
       // A site the user withheld may refuse the engine outright: which site to allow says more.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePunycode, displayHost, displayOrigin } from './display-origin';
+import { decodePunycode, displayHost, displayOrigin, displaySiteName } from './display-origin';
 
 describe('decodePunycode', () => {
   // RFC 3492's and the browsers' own encodings: URL gives the ASCII form of each Unicode name.
@@ -36,13 +36,18 @@ describe('displayOrigin', () => {
   });
 });
 
+describe('displaySiteName', () => {
+  it.each([
+    ['https://img.xn--mnchen-3ya.de:8080/photos/a.jpg?w=90', 'img.münchen.de'],
+    ['http://localhost:5173/a.png', 'localhost'],
+  ])('%s -> %s', (url, shown) => expect(displaySiteName(url)).toBe(shown));
+});
+
 describe('displayHost', () => {
   it.each([
     ['https://xn--mnchen-3ya.de', 'münchen.de'],
     ['http://shop.xn--bcher-kva.example:8080', 'shop.bücher.example:8080'],
     ['https://xn--pple-43d.com', 'xn--pple-43d.com'],
-    // A whole URL (an image's, a frame's) gives its host too.
-    ['https://img.xn--mnchen-3ya.de/photos/a.jpg?w=90', 'img.münchen.de'],
   ])('%s -> %s', (origin, shown) => {
     expect(displayHost(origin)).toBe(shown);
   });

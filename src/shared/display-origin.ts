@@ -89,7 +89,7 @@ function displayLabel(label: string): string {
   return decoded !== null && readsTrue(decoded) ? decoded : label;
 }
 
-/** `https://xn--mnchen-3ya.de:8080` (or any URL on it) -> `münchen.de:8080`: the host as a person reads it (a URL would encode it again); anything else as given. */
+/** `https://xn--mnchen-3ya.de:8080` -> `münchen.de:8080`: the host as a person reads it (a URL would encode it again); anything else as given. */
 export function displayHost(origin: string): string {
   let url: URL;
   try {
@@ -97,8 +97,16 @@ export function displayHost(origin: string): string {
   } catch {
     return origin;
   }
-  const host = url.hostname.split('.').map(displayLabel).join('.');
-  return `${host}${url.port ? `:${url.port}` : ''}`;
+  return `${readableName(url.hostname)}${url.port ? `:${url.port}` : ''}`;
+}
+
+/** `https://img.xn--mnchen-3ya.de:8080/a.jpg` -> `img.münchen.de`: the site to allow, as site access names it (any port). */
+export function displaySiteName(url: string): string {
+  return readableName(new URL(url).hostname);
+}
+
+function readableName(hostname: string): string {
+  return hostname.split('.').map(displayLabel).join('.');
 }
 
 /** `https://xn--mnchen-3ya.de:8080` -> `https://münchen.de:8080`; anything else as given. */

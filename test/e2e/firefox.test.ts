@@ -287,7 +287,7 @@ describe('Firefox', () => {
     expect(await shows()).toEqual(enhanced);
   });
 
-  it("drops a frame's counts from the tab's when the page removes the frame", async () => {
+  it("drops a frame's counts from the tab's when the page removes the frame, and the tab's when it shows another page", async () => {
     writeFileSync(join(dir, 'post.html'), '<!doctype html><img id="in-post" src="auto-head.png" style="width: 96px; height: 96px">');
     writeFileSync(join(dir, 'feed.html'), '<!doctype html><img id="top" src="auto-bird.png" style="width: 96px; height: 96px"><iframe id="post" src="post.html" style="width: 200px; height: 200px"></iframe>');
     await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
@@ -299,6 +299,10 @@ describe('Firefox', () => {
     while ((await enhanced()) < 2) await sleep(250);
     await firefox.bidi.evaluate(feed, "document.getElementById('post').remove();");
     await expect.poll(enhanced).toBe(1);
+    // Another page in the tab: its counts go (tabs.onUpdated, which Firefox sends only for a new URL or status here).
+    writeFileSync(join(dir, 'no-images.html'), '<!doctype html><p>No images</p>');
+    await firefox.bidi.send('browsingContext.navigate', { context: feed, url: `${site.secondOrigin}/no-images.html`, wait: 'complete' });
+    await expect.poll(enhanced).toBe(0);
   });
 
   it("a quarantined domain (Mozilla keeps add-ons off it): the popup says the browser keeps extensions out, and offers no switch", async () => {
