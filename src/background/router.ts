@@ -53,7 +53,10 @@ async function tabStatus(tabId: number): Promise<TabStatus> {
   const origin = tab.url === undefined ? null : originOf(tab.url);
   let page = await pageKind(tab.url);
   // Not while it loads: the script starts once the page has (document_idle).
-  if (page === 'web' && tab.status === 'complete' && !(await scriptReaches(tabId))) page = 'kept-out';
+  if (page === 'web' && tab.status === 'complete') {
+    const reach = await scriptReaches(tabId);
+    if (reach !== 'reached') page = reach;
+  }
   const [auto, counts, info] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), runningEngineInfo()]);
   return { origin, page, auto, counts, engine: info };
 }

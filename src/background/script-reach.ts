@@ -1,20 +1,35 @@
+import browser from 'webextension-polyfill';
+import { textOf } from '../core/errors';
 import { sendToContent } from '../shared/content-messaging';
 
 /** How long the popup's status and the shortcut wait for the page's script. */
 const SCRIPT_ANSWER_MS = 1500;
 
+export type ScriptReach = 'reached' | 'error-page' | 'kept-out';
+
 /**
  * Whether our script answers in the tab's top frame, put there now if it was missing. A loaded web
- * page where it cannot be is one the browser keeps extensions out of, beyond the stores keptOut
- * knows: Firefox's quarantined domains.
+ * page where it cannot be is the browser's error page (the site did not answer, a certificate
+ * warning), or one the browser keeps extensions out of, beyond the stores keptOut knows: Firefox's
+ * quarantined domains.
  */
-export function scriptReaches(tabId: number): Promise<boolean> {
+export function scriptReaches(tabId: number): Promise<ScriptReach> {
   const answer = sendToContent(tabId, { type: 'ping' }, 0).then(
-    () => true,
-    () => false,
+    (): ScriptReach => 'reached',
+    () => whyUnreached(tabId),
   );
   // A script put there now may take seconds to listen on a busy page (sendToContent waits up to 10 s):
   // the popup and the shortcut do not wait that long, and take a slow page for one they reach.
-  const slow = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), SCRIPT_ANSWER_MS));
+  const slow = new Promise<ScriptReach>((resolve) => setTimeout(() => resolve('reached'), SCRIPT_ANSWER_MS));
   return Promise.race([answer, slow]);
+}
+
+/** Chrome names its error page when it refuses a script there ("Frame with ID 0 is showing error page"). */
+async function whyUnreached(tabId: number): Promise<ScriptReach> {
+  try {
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
+  } catch (error) {
+    if (/error page/i.test(textOf(error))) return 'error-page';
+  }
+  return 'kept-out';
 }

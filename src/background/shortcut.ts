@@ -33,8 +33,9 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
     return null;
   }
   // A loaded page our script cannot reach (Firefox's quarantined domains, beyond the stores keptOut
-  // knows): the popup offers no switch there, and the shortcut turns none.
-  if (keptOut(url) || (status === 'complete' && !(await scriptReaches(tabId)))) {
+  // knows): the popup offers no switch there, and the shortcut turns none. The browser's error page
+  // in the site's place is no such page: the switch is the site's.
+  if (keptOut(url) || (status === 'complete' && (await scriptReaches(tabId)) === 'kept-out')) {
     await showFailure(tabId, messageOf('page-unreachable'));
     return null;
   }

@@ -57,7 +57,9 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   const controls = pageControls(status);
   ui.unavailable.hidden = controls.note === null;
   ui.unavailable.textContent = controls.note ?? '';
-  ui.pageControls.disabled = !controls.actions;
+  ui.pageControls.disabled = !controls.actions && !controls.siteSwitch;
+  ui.enhanceAll.disabled = !controls.actions;
+  ui.restoreAll.disabled = !controls.actions;
   ui.auto.disabled = !controls.siteSwitch;
   ui.auto.checked = status.auto;
   ui.privateNote.hidden = !(inPrivateWindow && controls.siteSwitch);

@@ -20,6 +20,8 @@ describe('pageControls', () => {
     expect(pageControls({ page: 'file-closed' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/does not let extensions into files/) }));
   it("says the browser keeps extensions out of its store's pages", () =>
     expect(pageControls({ page: 'kept-out' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/keeps extensions out of this page/) }));
+  it("on the browser's error page: the site's switch, no page actions, and a reload to try", () =>
+    expect(pageControls({ page: 'error-page' })).toEqual({ actions: false, siteSwitch: true, note: 'This page did not load. Reload it to enhance its images.' }));
   it('names the file-access switch where the browser hides the page (a local file, or a browser page)', () =>
     expect(pageControls({ page: 'hidden' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages .*Allow access to file URLs/) }));
   it('explains pages Enhance cannot work on', () => expect(pageControls({ page: 'other' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/web pages/) }));

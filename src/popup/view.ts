@@ -32,6 +32,9 @@ export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
     case 'withheld':
       // The browser hides a page's URL from Enhance both on a site withheld and on its own pages.
       return { actions: false, siteSwitch: false, note: WITHHELD_NOTE };
+    case 'error-page':
+      // The switch is the site's, and the page's script comes with a reload.
+      return { actions: false, siteSwitch: true, note: 'This page did not load. Reload it to enhance its images.' };
     case 'kept-out':
       return { actions: false, siteSwitch: false, note: messageOf('page-unreachable') };
     case 'hidden':

@@ -154,7 +154,8 @@ export type BackgroundRequest =
   | { type: 'drop-referer-rule'; ruleId: number };
 
 /**
- * What Enhance can do on a tab: a web page has all; a local file (with file access on) all but the
+ * What Enhance can do on a tab: a web page has all; the browser's error page in its place (it did
+ * not load) the site switch only, the page's script coming with a reload; a local file (with file access on) all but the
  * site switch, which is per web origin; a local file in Firefox ('file-closed'), which keeps
  * extensions out of them, nothing; a page whose URL is hidden while the user withheld site access
  * ('withheld': a site withheld, or a browser page, which look the same from here) nothing until
@@ -163,7 +164,7 @@ export type BackgroundRequest =
  * 'hidden': a page whose URL Chrome hides from Enhance while file access is off, a browser page or
  * a local file (the two look the same from here).
  */
-export type PageKind = 'web' | 'file' | 'file-closed' | 'withheld' | 'kept-out' | 'hidden' | 'other';
+export type PageKind = 'web' | 'error-page' | 'file' | 'file-closed' | 'withheld' | 'kept-out' | 'hidden' | 'other';
 
 export interface TabStatus {
   origin: string | null;

@@ -4,6 +4,7 @@
  * images, so switching auto-enhance on for it runs no model.
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -332,6 +333,33 @@ describe('popup', () => {
     expect(await popup.getByRole('button', { name: 'Enhance all on this page' }).isDisabled()).toBe(true);
     await popup.close();
     await other.close();
+  });
+
+  it("on a page that did not load (the browser's error page): says so, and the site's switch still works", async () => {
+    // A port nothing listens on: the connection is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const failed = await browser.context.newPage();
+    const url = `http://127.0.0.1:${port}/`;
+    await failed.goto(url).catch(() => undefined);
+    // Playwright names the page about:blank; the browser's tab keeps the URL it failed to load.
+    const loaded = () => browser.worker.evaluate(async (u) => (await chrome.tabs.query({ url: u, status: 'complete' }))[0]?.id, url);
+    await expect.poll(loaded).toBeDefined();
+    const popup = await openPopup((await loaded())!);
+    await expect.poll(() => popup.locator('#unavailable').textContent()).toBe('This page did not load. Reload it to enhance its images.');
+    expect(await popup.locator('#origin').textContent()).toBe(`http://127.0.0.1:${port}`);
+    expect(await popup.getByRole('button', { name: 'Enhance all on this page' }).isDisabled()).toBe(true);
+    const siteSwitch = popup.getByRole('switch', { name: 'Auto-enhance this site' });
+    expect(await siteSwitch.isDisabled()).toBe(false);
+    const switchedOn = async () => enabledOrigins(siteSwitchesFromStorage(await browser.worker.evaluate(() => chrome.storage.sync.get(null))));
+    await siteSwitch.click();
+    await expect.poll(switchedOn).toContain(`http://127.0.0.1:${port}`);
+    await siteSwitch.click();
+    await expect.poll(switchedOn).not.toContain(`http://127.0.0.1:${port}`);
+    await popup.close();
+    await failed.close();
   });
 
   it('on a local file (file access on, as here): Enhance all and Restore all work, the per-site switch is off and says why', async () => {
