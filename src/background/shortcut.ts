@@ -13,6 +13,15 @@ export const TOGGLE_AUTO = 'toggle-auto';
 
 const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not on one.';
 
+/**
+ * The toolbar button's words for a switch the shortcut turned. In a private window they say what
+ * the popup says under its switch there: the site's switch is kept and synced like any other.
+ */
+export function switchedTitle(on: boolean, host: string, incognito: boolean): string {
+  const title = `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${host}`;
+  return incognito ? `${title}, in every window: a site's switch is kept and synced with your browser account, a private window's too` : title;
+}
+
 export async function onCommand(command: string, tab: Tabs.Tab | undefined): Promise<void> {
   if (command !== TOGGLE_AUTO) return;
   const active = tab ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0];
@@ -25,7 +34,7 @@ export async function onCommand(command: string, tab: Tabs.Tab | undefined): Pro
  * Returns the switch's new state, or null when it could not turn.
  */
 export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
-  const { url, status } = await browser.tabs.get(tabId);
+  const { url, status, incognito } = await browser.tabs.get(tabId);
   const origin = url === undefined ? null : originOf(url);
   if (url === undefined || origin === null) {
     // A withheld site hides its URL as a privileged page does; only the permission tells them apart.
@@ -47,6 +56,6 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
     await showFailure(tabId, `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${textOf(error)}`);
     return null;
   }
-  await showNotice(tabId, on ? 'on' : 'off', `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${displayHost(origin)}`, () => tabCounts(tabId));
+  await showNotice(tabId, on ? 'on' : 'off', switchedTitle(on, displayHost(origin), incognito), () => tabCounts(tabId));
   return on;
 }
