@@ -59,6 +59,13 @@ const FAR_RESULT_SCREENS = 30;
 /** URLs remembered as given up or retried (as many as image-facts keeps sizes of). */
 const URLS_KEPT = 500;
 
+/**
+ * An image whose source the page changes again within this long (a webcam's still refreshed each
+ * second, a fast slideshow) is looked at once it has kept one source this long: each file would
+ * start a job that the next one stops, for good, the CPU busy for results no one sees.
+ */
+const SOURCE_SETTLE_MS = 2000;
+
 interface RunningJob {
   /** The page's URL it enhances. */
   srcUrl: string;
@@ -145,6 +152,10 @@ export class PageEnhancer {
    */
   private readonly running = new Map<AbortController, RunningJob>();
   private readonly failed = new Set<HTMLImageElement>();
+  /** When the page last gave each image a new source (see SOURCE_SETTLE_MS). */
+  private readonly sourceChangedAt = new WeakMap<HTMLImageElement, number>();
+  /** Images whose source changes too often to enhance: the timer that looks at each once it settles. */
+  private readonly settling = new WeakMap<HTMLImageElement, number>();
   /** This copy of the script lost its extension and handed the page back (retire). */
   private retired = false;
   /**
@@ -447,7 +458,7 @@ export class PageEnhancer {
 
   /** Queues the image when it is wanted and needs enhancing; resolves to whether it was queued just now. */
   private async consider(img: HTMLImageElement): Promise<boolean> {
-    if (!this.wants(img)) return false;
+    if (!this.wants(img) || this.settling.has(img)) return false;
     const fileOf = (image: HTMLImageElement) => originalOf(image)?.srcUrl ?? image.currentSrc;
     const url = fileOf(img);
     const first = needsEnhancing(readFacts(img), this.settings);
@@ -536,6 +547,7 @@ export class PageEnhancer {
     if (this.watch.asOurs(() => releaseImages(looked)).length > 0) this.changed();
     for (const img of renewed) {
       this.queue.withdraw(img);
+      this.lookOnceSettledIfChanging(img);
       this.restoredByUser.delete(img);
       this.failed.delete(img);
       // The page chose the file now: the menu's scale was for the one its markup picked.
@@ -543,6 +555,22 @@ export class PageEnhancer {
     }
     if (renewed.length > 0) this.stopJobs(noOneWaits);
     for (const img of looked) this.look(img);
+  }
+
+  /** The page gave `img` a new source: one given another shortly before waits until its source settles (SOURCE_SETTLE_MS). */
+  private lookOnceSettledIfChanging(img: HTMLImageElement): void {
+    const now = performance.now();
+    const before = this.sourceChangedAt.get(img);
+    this.sourceChangedAt.set(img, now);
+    if (before === undefined || now - before >= SOURCE_SETTLE_MS) return;
+    window.clearTimeout(this.settling.get(img));
+    this.settling.set(
+      img,
+      window.setTimeout(() => {
+        this.settling.delete(img);
+        this.look(img);
+      }, SOURCE_SETTLE_MS),
+    );
   }
 
   /**

@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore });
+  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -90,6 +90,13 @@ const imageRequests = new Map<string, number>();
 const noStore: Route = (url, headers) => {
   if (headers['sec-fetch-dest'] === 'image') imageRequests.set(url.pathname, (imageRequests.get(url.pathname) ?? 0) + 1);
   return { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/no-store/'.length))), headers: { 'cache-control': 'no-store' } };
+};
+
+/** A webcam's still at /cam.png (cam.png, whatever the query); counts the engine's downloads of it, one per job started. */
+let camDownloads = 0;
+const camStill: Route = (_url, headers) => {
+  if (headers['sec-fetch-dest'] !== 'image') camDownloads++;
+  return { type: 'image/png', body: readFileSync(join(dir, 'cam.png')) };
 };
 
 /** An SVG at a URL that does not say so: only its bytes tell. */
@@ -349,6 +356,25 @@ describe('auto-enhance in the content script', () => {
     await fading.evaluate(() => document.getElementById('fader')!.classList.add('in'));
     await expect.poll(faded, { timeout: 60_000 }).toMatch(/^blob:/);
     await leave(fading);
+  });
+
+  it('leaves an image whose source the page changes every moment (a webcam still) until its source settles, then enhances it', async () => {
+    writePng(join(dir, 'cam.png'), lrCrop('bird', 48));
+    const watching = await openSwitchedOn('cam.html', `<!doctype html><img id="cam" src="cam.png?t=0" style="width: 96px; height: 96px">
+<script>
+  let t = 0;
+  window.camTimer = setInterval(() => { document.getElementById('cam').src = 'cam.png?t=' + ++t; }, 600);
+</script>`);
+    const cam = () => currentSrc(watching, 'cam');
+    // The first file, and the first change, may each start a job; the changes after them start none.
+    await expect.poll(() => watching.evaluate(() => Number(new URL((document.getElementById('cam') as HTMLImageElement).src).searchParams.get('t'))), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const before = camDownloads;
+    await watching.waitForTimeout(6000);
+    expect(camDownloads - before).toBeLessThanOrEqual(1);
+    // Once the page stops, the last file is enhanced.
+    await watching.evaluate(() => clearInterval((window as unknown as { camTimer: number }).camTimer));
+    await expect.poll(cam, { timeout: 60_000 }).toMatch(/^blob:/);
+    await leave(watching);
   });
 
   it('enhances an image whose blob: URL the page revoked once it loaded, and gives its picture back when switched off', async () => {
