@@ -7,6 +7,15 @@
  * it: it hides then, as the image is.
  */
 const HOST_TAG = 'enhance-overlay';
+
+/**
+ * Whether `node` is one of our rings or messages. The page watch looks past them: a ring redrawn
+ * on every progress step would otherwise count as the page adding elements, and start a walk of
+ * the whole page each time.
+ */
+export function isOverlay(node: Node): boolean {
+  return node instanceof Element && node.localName === HOST_TAG;
+}
 const MESSAGE_MS = 5000;
 /** Inline, where `all: initial` would make it an inline box. */
 const SHOWN_DISPLAY = 'block';

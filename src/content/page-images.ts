@@ -4,6 +4,8 @@
  * still offers our menu and a stretched thumbnail still wants enhancing.
  */
 
+import { isOverlay } from './overlay';
+
 /** Firefox shows content scripts an element's closed shadow root on the element itself. */
 type FirefoxElement = HTMLElement & { readonly openOrClosedShadowRoot?: ShadowRoot | null };
 
@@ -15,6 +17,7 @@ type FirefoxElement = HTMLElement & { readonly openOrClosedShadowRoot?: ShadowRo
  * make each walk slow.
  */
 export function shadowRootOf(element: Element): ShadowRoot | null {
+  if (isOverlay(element)) return null;
   if (element.shadowRoot) return element.shadowRoot;
   if (!element.localName.includes('-') || !(element instanceof HTMLElement)) return null;
   const dom = globalThis.chrome?.dom;

@@ -4,6 +4,7 @@
  * loads. Our own swaps change the same attributes; they run inside `asOurs` and are never
  * reported. Shadow roots are watched like the document, since web components keep their images there.
  */
+import { isOverlay } from './overlay';
 import { imagesIn, shadowRootOf, shadowRootsIn } from './page-images';
 
 export interface PageChanges {
@@ -220,6 +221,6 @@ export class PageWatch {
     for (const img of changed.keys()) if (!img.isConnected) changed.delete(img);
     if (changed.size > 0) this.on.sourcesChanged(changed);
     // An image the memory cache serves makes no resource entry: new elements are a reason to look too.
-    if (records.some((record) => [...record.addedNodes].some((node) => node instanceof Element))) this.rescanSoon();
+    if (records.some((record) => [...record.addedNodes].some((node) => node instanceof Element && !isOverlay(node)))) this.rescanSoon();
   }
 }
