@@ -62,6 +62,8 @@ export class PageWatch {
   private watchedRoots = new WeakSet<ShadowRoot>();
   private rescanTimer: number | undefined;
   private rescanDelay = RESCAN_DELAY_MS;
+  /** A rescan came due while the tab was in the background: it runs when the tab shows again. */
+  private rescanWhenShown = false;
   private viewportTimer: number | undefined;
 
   constructor(private readonly on: PageChanges) {}
@@ -85,6 +87,7 @@ export class PageWatch {
     });
     this.loads.observe({ type: 'resource' });
     window.addEventListener('resize', this.onViewport, { signal: this.listeners.signal });
+    document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
     // A <picture> may offer a dark-mode file (GitHub's READMEs do): a theme change picks it.
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', this.onViewport, { signal: this.listeners.signal });
@@ -116,6 +119,12 @@ export class PageWatch {
     this.on.redrawn(imagesIn(target));
   };
 
+  private readonly onVisibility = (): void => {
+    if (document.hidden || !this.rescanWhenShown) return;
+    this.rescanWhenShown = false;
+    this.rescanSoon();
+  };
+
   private readonly onViewport = (): void => {
     window.clearTimeout(this.viewportTimer);
     this.viewportTimer = window.setTimeout(() => this.on.viewportChanged(), VIEWPORT_SETTLE_MS);
@@ -134,6 +143,7 @@ export class PageWatch {
     this.listeners = null;
     window.clearTimeout(this.rescanTimer);
     this.rescanTimer = undefined;
+    this.rescanWhenShown = false;
     window.clearTimeout(this.viewportTimer);
     this.rescanDelay = RESCAN_DELAY_MS;
     this.watchedRoots = new WeakSet();
@@ -168,6 +178,12 @@ export class PageWatch {
   private rescanSoon(): void {
     this.rescanTimer ??= window.setTimeout(() => {
       this.rescanTimer = undefined;
+      // A chat or a feed left in a background tab changes all day: nothing there is enhanced until
+      // it shows (setPageHidden), and one walk then finds what came meanwhile.
+      if (document.hidden) {
+        this.rescanWhenShown = true;
+        return;
+      }
       const fresh = this.watchNewRoots(shadowRootsIn(document));
       this.rescanDelay = fresh.length > 0 ? RESCAN_DELAY_MS : Math.min(this.rescanDelay * 2, RESCAN_DELAY_MAX_MS);
       for (const root of fresh) for (const img of root.querySelectorAll('img')) this.on.added(img);
@@ -199,12 +215,13 @@ export class PageWatch {
     for (const record of records) {
       if (record.type === 'childList') {
         for (const node of record.addedNodes) {
+          if (isOverlay(node)) continue;
           // One walk of the added tree serves both: its roots to watch and its images.
           const roots = shadowRootsIn(node);
           this.watchNewRoots(roots);
           for (const img of imagesIn(node, roots)) added.add(img);
         }
-        for (const node of record.removedNodes) for (const img of imagesIn(node)) removed.add(img);
+        for (const node of record.removedNodes) if (!isOverlay(node)) for (const img of imagesIn(node)) removed.add(img);
         // A <source> added to or taken from a <picture> may change the file its image picks.
         const img = record.target instanceof HTMLPictureElement ? imageOf(record.target) : null;
         if (img && [...record.addedNodes, ...record.removedNodes].some((node) => node instanceof HTMLSourceElement)) changed.set(img, true);

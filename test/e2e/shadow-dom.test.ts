@@ -164,7 +164,7 @@ function tabCounts(): Promise<TabCounts> {
  * Counts, from now on, every walk of the page's tree (and its shadow roots) by the content script:
  * counted in the script's own world, reached over CDP.
  */
-async function countTreeWalks(): Promise<{ count(): Promise<number>; stop(): Promise<void> }> {
+async function countTreeWalks(): Promise<{ count(): Promise<number>; run(expression: string): Promise<unknown>; stop(): Promise<void> }> {
   const cdp = await browser.context.newCDPSession(page);
   const worlds: number[] = [];
   cdp.on('Runtime.executionContextCreated', ({ context }) => {
@@ -181,7 +181,7 @@ async function countTreeWalks(): Promise<{ count(): Promise<number>; stop(): Pro
     const walk = Document.prototype.createTreeWalker;
     Document.prototype.createTreeWalker = function (...args) { globalThis.treeWalks++; return walk.apply(this, args); };
   })()`);
-  return { count: async () => (await inScriptWorld('globalThis.treeWalks')) as number, stop: () => cdp.detach() };
+  return { count: async () => (await inScriptWorld('globalThis.treeWalks')) as number, run: inScriptWorld, stop: () => cdp.detach() };
 }
 
 describe('images in shadow roots', () => {
@@ -282,6 +282,39 @@ describe('images in shadow roots', () => {
     // Straight across the edge, as a quick hand goes: the outer page's last move was on its image.
     await menuAfter(() => framed.mouse.move(96 + 24, 24), false);
     await framed.close();
+  });
+
+  it("a message over an image (a job's failure) starts no walk of the page: our own elements are no page change", async () => {
+    writePng(join(dir, 'gone.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')), 48, 48));
+    // At its own size, so auto-enhance leaves it; the menu's job then finds the file gone from the server.
+    await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img id="gone" src="gone.png" style="width: 48px; height: 48px">'));
+    await page.waitForFunction(() => (document.getElementById('gone') as HTMLImageElement).complete);
+    // The rescan the new element brings (at most 3.2 s later) passes first.
+    await page.waitForTimeout(3500);
+    rmSync(join(dir, 'gone.png'));
+    const outcome = await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, `${site.origin}/gone.png`] as const);
+    expect(outcome.ok).toBe(false);
+    const walks = await countTreeWalks();
+    // The message shows for 5 s; a rescan for it would have come within 3.2 s.
+    await page.waitForTimeout(4000);
+    expect(await walks.count()).toBe(0);
+    await walks.stop();
+    await page.evaluate(() => document.getElementById('gone')?.remove());
+  });
+
+  it("a background tab's changes start no walk of the whole page, which is walked once the tab shows", async () => {
+    const walks = await countTreeWalks();
+    await walks.run(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); document.dispatchEvent(new Event('visibilitychange'))`);
+    // What a chat does in the background: elements added, with no image (each added tree is walked alone, once).
+    for (let i = 0; i < 4; i++) {
+      await page.evaluate(() => document.body.append(document.createElement('p')));
+      await page.waitForTimeout(1000);
+    }
+    expect(await walks.count()).toBe(4);
+    await walks.run(`delete document.hidden; document.dispatchEvent(new Event('visibilitychange'))`);
+    // The rescan that came due meanwhile: the document and every root in it.
+    await expect.poll(walks.count, { timeout: 10_000 }).toBeGreaterThan(4);
+    await walks.stop();
   });
 
   it('switching the site off puts every shadow-root image back, walking the page once for all of them', async () => {
