@@ -21,7 +21,7 @@ export interface EnhanceJob {
    * the result is in: images join, leave, or get a new source from the page while a job runs.
    * `standIn` shows the page's pixels on a restore where its own URL no longer loads (ReadyJob).
    */
-  swapInto(resultUrl: string, result: Size, standIn?: string): number;
+  swapInto(resultUrl: string, result: Size, standIn?: Blob): number;
   /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
   stop: AbortSignal;
 }
@@ -50,14 +50,12 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
     }
     if (result.type === 'failed') return fail(result.failure);
     const url = await resultUrlFor(result.dataUrl);
-    const standInUrl = standIn === undefined ? undefined : await resultUrlFor(standIn);
-    const revoke = () => [url, standInUrl].forEach((made) => made && URL.revokeObjectURL(made));
     if (stop.aborted) {
-      revoke();
+      URL.revokeObjectURL(url);
       return fail(toFailure(new EnhanceError('restored')));
     }
-    const images = swapInto(url, { width: result.width, height: result.height }, standInUrl);
-    if (images === 0) revoke();
+    const images = swapInto(url, { width: result.width, height: result.height }, standIn);
+    if (images === 0) URL.revokeObjectURL(url);
     indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };
   } catch (error) {

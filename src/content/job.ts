@@ -9,7 +9,7 @@ import type { JobEvent, JobRequest } from '../shared/protocol';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
 import { pixelSizeOf } from './image-facts';
-import { hasPixels } from './swap';
+import { hasPixels, originalOf } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
 
@@ -17,10 +17,10 @@ type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
 export interface ReadyJob {
   request: JobRequest;
   /**
-   * The page's pixels, as a data: URL, when its blob: URL loads nothing any more: a restore shows
-   * them (Original.standIn), for the page's own URL would leave a broken image.
+   * The page's pixels, as a PNG, when its blob: URL loads nothing any more: a restore shows them
+   * (Original.standIn), for the page's own URL would leave a broken image.
    */
-  standIn?: string;
+  standIn?: Blob;
 }
 
 /**
@@ -47,13 +47,18 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
   try {
     blob = await (await fetch(request.srcUrl)).blob();
   } catch (error) {
-    const pixels = showsIt ? await shownPixels(shown) : null;
+    const pixels = showsIt ? await shownPixels(shown) : standInOf(shown, request.srcUrl);
     if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;
     revoked = true;
   }
-  const pageBytes = await blobToDataUrl(blob);
-  return { request: { ...request, pageBytes }, ...(revoked && { standIn: pageBytes }) };
+  return { request: { ...request, pageBytes: await blobToDataUrl(blob) }, ...(revoked && { standIn: blob }) };
+}
+
+/** The page's pixels of `srcUrl` that `shown`, enhanced from them, keeps for a restore (Original.standIn): for a scale asked for after the first. */
+function standInOf(shown: HTMLImageElement, srcUrl: string): Blob | null {
+  const original = originalOf(shown);
+  return original?.srcUrl === srcUrl ? (original.standIn ?? null) : null;
 }
 
 /**

@@ -33,11 +33,11 @@ export interface Original {
   /** The result's width times its height: what holding it costs. */
   resultPixels: number;
   /**
-   * A URL of ours for the page's pixels, where the page's own blob: URL loads nothing any more (an
-   * upload preview revokes it once shown): a restore shows it as `src`, or the image would break.
-   * It lives as long as the page: a low-resolution picture, and a restored image goes on showing it.
+   * The page's pixels, where the page's own blob: URL loads nothing any more (an upload preview
+   * revokes it once shown): a restore shows them as `src`, from a URL of ours, or the image would
+   * break. A new URL each time: the page may revoke that one too, on the image's next load.
    */
-  standIn?: string;
+  standIn?: Blob;
 }
 
 /**
@@ -116,7 +116,8 @@ function ownWidth(img: HTMLImageElement, resultWidth: number): number {
 
 export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn'>): void {
   const previous = enhanced.get(img);
-  if (previous) restoreImage(img);
+  // The page's markup back, for a moment: no stand-in, which the new result covers at once.
+  if (previous) takeOutAll([img], false, false);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
   const shownWidth = previous?.shownWidth ?? ownWidth(img, resultWidth);
   const original: Original = {
@@ -245,12 +246,12 @@ function selectAgain(img: HTMLImageElement): void {
  * attribute the page has changed since the swap as the page set it: writing the old value back
  * would undo the page's own update.
  */
-function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
+function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Original | null {
   const original = enhanced.get(img);
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
-  showStandIn(img, original);
+  if (standIn) showStandIn(img, original);
   selectAgain(img);
   return original;
 }
@@ -258,7 +259,7 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean): Original | null {
 /** The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL again. */
 function showStandIn(img: HTMLImageElement, { standIn, srcUrl, sources }: Original): void {
   if (standIn === undefined || !img.isConnected || sources.length > 0 || img.hasAttribute('srcset') || img.src !== srcUrl) return;
-  img.setAttribute('src', standIn);
+  img.setAttribute('src', URL.createObjectURL(standIn));
 }
 
 /** The page's srcset and sizes on the image and its <source>s; `onlyOurs` leaves those the page changed since the swap. */
@@ -408,10 +409,10 @@ export function pageDragData(type: string, data: string): string | null {
 }
 
 /** Takes our results out of the images (see takeOut), then frees them; returns the images that had one. */
-function takeOutAll(images: HTMLImageElement[], onlyOurs: boolean): HTMLImageElement[] {
+function takeOutAll(images: HTMLImageElement[], onlyOurs: boolean, standIn = true): HTMLImageElement[] {
   const taken: Original[] = [];
   const had = images.filter((img) => {
-    const original = takeOut(img, onlyOurs);
+    const original = takeOut(img, onlyOurs, standIn);
     if (original) taken.push(original);
     return original !== null;
   });

@@ -423,25 +423,33 @@ describe('images the page made itself', () => {
     await made.waitForFunction(() => (document.getElementById('revoked') as HTMLImageElement).dataset.revoked === 'yes');
     // The control: the URL is dead for any new request.
     expect(await made.evaluate((id) => fetch((document.getElementById(id) as HTMLImageElement).src).then(() => 'read', () => 'dead'), 'revoked')).toBe('dead');
+    // x2 first, then x4 over it: the second job starts from the page's pixels again, not from our x2.
+    expect(await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 2)).toMatchObject({ ok: true, images: 1 });
     const outcome = await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 4);
     const lr = readPng(join(dir, 'lr/headx4.png'));
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 4 });
     expect((await shownPixels(made, 'revoked')).width).toBe(lr.width * 4);
     // Restored, it shows the page's pixels again: the page's own URL would load nothing now.
-    expect(await restoreById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked')).toBe(1);
-    const restored = await made.evaluate(async (id) => {
-      const img = document.getElementById(id) as HTMLImageElement;
-      await img.decode().catch(() => undefined);
-      if (img.naturalWidth === 0) return null;
-      const canvas = document.createElement('canvas');
-      [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
-      canvas.getContext('2d')!.drawImage(img, 0, 0);
-      return canvas.toDataURL('image/png');
-    }, 'revoked');
-    expect(restored, 'the restored image loads').not.toBeNull();
-    const back = decodeDataUrlPng(restored!);
-    expect([back.width, back.height]).toEqual([lr.width, lr.height]);
-    expect(Buffer.from(back.data).equals(Buffer.from(lr.data))).toBe(true);
+    const restoresToThePagesPixels = async () => {
+      expect(await restoreById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked')).toBe(1);
+      const restored = await made.evaluate(async (id) => {
+        const img = document.getElementById(id) as HTMLImageElement;
+        await img.decode().catch(() => undefined);
+        if (img.naturalWidth === 0) return null;
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+        canvas.getContext('2d')!.drawImage(img, 0, 0);
+        return canvas.toDataURL('image/png');
+      }, 'revoked');
+      expect(restored, 'the restored image loads').not.toBeNull();
+      const back = decodeDataUrlPng(restored!);
+      expect([back.width, back.height]).toEqual([lr.width, lr.height]);
+      expect(Buffer.from(back.data).equals(Buffer.from(lr.data))).toBe(true);
+    };
+    await restoresToThePagesPixels();
+    // The page revokes whatever its image loads, our URL for its pixels too: enhanced and restored again, it still shows them.
+    expect(await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 2)).toMatchObject({ ok: true, images: 1 });
+    await restoresToThePagesPixels();
     await made.close();
   });
 });
