@@ -244,7 +244,8 @@ function selectAgain(img: HTMLImageElement): void {
 /**
  * Takes our result out of the image, and returns what it had held. `onlyOurs` leaves every
  * attribute the page has changed since the swap as the page set it: writing the old value back
- * would undo the page's own update.
+ * would undo the page's own update. `standIn` shows the stand-in where there is one (not when
+ * another result goes in at once).
  */
 function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Original | null {
   const original = enhanced.get(img);
