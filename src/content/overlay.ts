@@ -7,6 +7,9 @@
  * it: it hides then, as the image is.
  */
 const HOST_TAG = 'enhance-overlay';
+const MESSAGE_MS = 5000;
+/** Inline, where `all: initial` would make it an inline box. */
+const SHOWN_DISPLAY = 'block';
 
 /**
  * Whether `node` is one of our rings or messages. The page watch looks past them: a ring redrawn
@@ -16,9 +19,6 @@ const HOST_TAG = 'enhance-overlay';
 export function isOverlay(node: Node): boolean {
   return node instanceof Element && node.localName === HOST_TAG;
 }
-const MESSAGE_MS = 5000;
-/** Inline, where `all: initial` would make it an inline box. */
-const SHOWN_DISPLAY = 'block';
 
 const STYLE = `
 :host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none;
