@@ -47,6 +47,11 @@ const VIEWPORT_SETTLE_MS = 300;
 const RESCAN_DELAY_MS = 200;
 const RESCAN_DELAY_MAX_MS = 3200;
 
+/** The viewport's size and density: what a resize changes. */
+function viewportNow(): string {
+  return `${window.innerWidth}x${window.innerHeight}@${window.devicePixelRatio}`;
+}
+
 /** The image whose file `target` helps pick: itself, or the <img> of its <picture> (for the picture or one of its <source>s). */
 function imageOf(target: Node): HTMLImageElement | null {
   if (target instanceof HTMLImageElement) return target;
@@ -65,6 +70,8 @@ export class PageWatch {
   /** A rescan came due while the tab was in the background: it runs when the tab shows again. */
   private rescanWhenShown = false;
   private viewportTimer: number | undefined;
+  /** The viewport when last reported, or when watching began. */
+  private viewport = '';
 
   constructor(private readonly on: PageChanges) {}
 
@@ -86,7 +93,8 @@ export class PageWatch {
       if (list.getEntries().some((entry) => (entry as PerformanceResourceTiming).initiatorType === 'img')) this.rescanSoon();
     });
     this.loads.observe({ type: 'resource' });
-    window.addEventListener('resize', this.onViewport, { signal: this.listeners.signal });
+    this.viewport = viewportNow();
+    window.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
     // A <picture> may offer a dark-mode file (GitHub's READMEs do): a theme change picks it.
@@ -125,9 +133,17 @@ export class PageWatch {
     this.rescanSoon();
   };
 
+  /** Scripts send 'resize' to make widgets lay themselves out again, the window's size unchanged: such a one is no change. */
+  private readonly onResize = (): void => {
+    if (viewportNow() !== this.viewport) this.onViewport();
+  };
+
   private readonly onViewport = (): void => {
     window.clearTimeout(this.viewportTimer);
-    this.viewportTimer = window.setTimeout(() => this.on.viewportChanged(), VIEWPORT_SETTLE_MS);
+    this.viewportTimer = window.setTimeout(() => {
+      this.viewport = viewportNow();
+      this.on.viewportChanged();
+    }, VIEWPORT_SETTLE_MS);
   };
 
   /**

@@ -302,6 +302,24 @@ describe('images in shadow roots', () => {
     await page.evaluate(() => document.getElementById('gone')?.remove());
   });
 
+  it("a 'resize' that changes no size (scripts send them to lay widgets out again) starts no walk of the page; a real one does", async () => {
+    const walks = await countTreeWalks();
+    await page.evaluate(() => {
+      for (let i = 0; i < 3; i++) window.dispatchEvent(new Event('resize'));
+    });
+    await page.waitForTimeout(1000);
+    expect(await walks.count()).toBe(0);
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width - 100, height: size.height });
+    await expect.poll(walks.count).toBeGreaterThan(0);
+    // Back to its size, and the look that follows over before the next test counts.
+    const afterFirst = await walks.count();
+    await page.setViewportSize(size);
+    await expect.poll(walks.count).toBeGreaterThan(afterFirst);
+    await page.waitForTimeout(500);
+    await walks.stop();
+  });
+
   it("a background tab's changes start no walk of the whole page, which is walked once the tab shows", async () => {
     const walks = await countTreeWalks();
     await walks.run(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); document.dispatchEvent(new Event('visibilitychange'))`);
