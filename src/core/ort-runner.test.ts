@@ -2,9 +2,9 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { Tensor } from 'onnxruntime-common';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelEntry } from './models';
-import { NonFiniteOutput, OrtTileRunner } from './ort-runner';
+import { NonFiniteOutput, OrtTileRunner, stallLimitMs } from './ort-runner';
 
 const model = { id: 'm', input: 'input', output: 'output', scale: 1 } as ModelEntry;
 
@@ -21,7 +21,7 @@ function transferringSession(): InferenceSession {
 
 describe('OrtTileRunner', () => {
   it("keeps the caller's buffer when the session transfers its inputs", async () => {
-    const runner = new OrtTileRunner(transferringSession(), model, Tensor, true);
+    const runner = new OrtTileRunner(transferringSession(), model, Tensor, { transfersInputs: true });
     const buffer = new Float32Array(3 * 2 * 2).fill(0.5);
     for (let run = 0; run < 2; run++) {
       expect(Array.from(await runner.run(buffer, 2, 2))).toEqual(Array.from(buffer));
@@ -41,7 +41,7 @@ describe('OrtTileRunner', () => {
     const collect = runInNewContext('gc') as () => void;
     const echoing = { run: async (feeds: Record<string, Tensor>) => ({ output: new Tensor('float32', new Float32Array(feeds.input.data as Float32Array), feeds.input.dims) }) } as unknown as InferenceSession;
     const deviceUp = new Promise<string>(() => undefined);
-    const runner = new OrtTileRunner(echoing, model, Tensor, false, deviceUp);
+    const runner = new OrtTileRunner(echoing, model, Tensor, { lost: deviceUp });
     const first = new WeakRef(await runner.run(new Float32Array(3 * 64 * 64), 64, 64));
     for (let run = 0; run < 3; run++) await runner.run(new Float32Array(12), 2, 2);
     await new Promise((ok) => setTimeout(ok, 0));
@@ -52,7 +52,7 @@ describe('OrtTileRunner', () => {
   it('fails a run, pending or new, once the device is lost', async () => {
     let lose!: (reason: string) => void;
     const hanging = { run: () => new Promise(() => undefined) } as unknown as InferenceSession;
-    const runner = new OrtTileRunner(hanging, model, Tensor, false, new Promise<string>((ok) => (lose = ok)));
+    const runner = new OrtTileRunner(hanging, model, Tensor, { lost: new Promise<string>((ok) => (lose = ok)) });
     const pending = runner.run(new Float32Array(12), 2, 2);
     lose('destroyed');
     await expect(pending).rejects.toMatchObject({ code: 'model-failed', underlying: 'the WebGPU device was lost (destroyed)' });
@@ -81,7 +81,7 @@ describe('OrtTileRunner', () => {
         return reported;
       },
     };
-    const runner = new OrtTileRunner(session, model, Tensor, false, undefined, gpuErrors);
+    const runner = new OrtTileRunner(session, model, Tensor, { gpuErrors });
     await expect(runner.run(new Float32Array(12), 2, 2)).resolves.toHaveLength(12);
     reported = 'Not enough memory left.';
     await expect(runner.run(new Float32Array(12), 2, 2)).rejects.toMatchObject({
@@ -89,7 +89,45 @@ describe('OrtTileRunner', () => {
       underlying: 'the GPU reported an error during the run (Not enough memory left.)',
     });
     const failing = { run: async () => Promise.reject(new Error('kernel failed')) } as unknown as InferenceSession;
-    await expect(new OrtTileRunner(failing, model, Tensor, false, undefined, gpuErrors).run(new Float32Array(12), 2, 2)).rejects.toMatchObject({ underlying: 'kernel failed' });
+    await expect(new OrtTileRunner(failing, model, Tensor, { gpuErrors }).run(new Float32Array(12), 2, 2)).rejects.toMatchObject({ underlying: 'kernel failed' });
     expect(scopes).toEqual(['open', 'close', 'open', 'close', 'open', 'close']);
+  });
+
+  describe('a run that never answers (a proxy worker that died or hung)', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('fails after its limit, says so once, and fails every later run at once', async () => {
+      vi.useFakeTimers();
+      const hanging = { run: () => new Promise(() => undefined) } as unknown as InferenceSession;
+      const stalled = vi.fn();
+      const runner = new OrtTileRunner(hanging, model, Tensor, { stalled });
+      const pending = runner.run(new Float32Array(12), 2, 2);
+      const failed = expect(pending).rejects.toMatchObject({ code: 'model-failed', underlying: "the model's run gave no answer in 300 s" });
+      await vi.advanceTimersByTimeAsync(5 * 60_000 - 1);
+      expect(stalled).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1);
+      await failed;
+      expect(stalled).toHaveBeenCalledWith("the model's run gave no answer in 300 s");
+      await expect(runner.run(new Float32Array(12), 2, 2)).rejects.toMatchObject({ underlying: "the model's run gave no answer in 300 s" });
+      expect(stalled).toHaveBeenCalledTimes(1);
+    });
+
+    it('leaves a run that answers in time alone, and keeps no timer after it', async () => {
+      vi.useFakeTimers();
+      const echoing = { run: async (feeds: Record<string, Tensor>) => ({ output: new Tensor('float32', new Float32Array(12).fill(0.5), feeds.input.dims) }) } as unknown as InferenceSession;
+      const stalled = vi.fn();
+      const runner = new OrtTileRunner(echoing, model, Tensor, { stalled });
+      await expect(runner.run(new Float32Array(12), 2, 2)).resolves.toHaveLength(12);
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(stalled).not.toHaveBeenCalled();
+    });
+  });
+
+  it("gives a session's first run minutes, then twenty times its slowest pace for the run's pixels, never under 20 s", () => {
+    expect(stallLimitMs(undefined, 64)).toBe(5 * 60_000);
+    // 0.1 ms per pixel: a 512x512 tile would be 26 s; twenty times that is 524 s.
+    expect(stallLimitMs(0.1, 512 * 512)).toBeCloseTo(20 * 0.1 * 512 * 512);
+    expect(stallLimitMs(0.1, 24 * 24)).toBe(20_000);
   });
 });

@@ -21,40 +21,70 @@ export interface GpuErrorScope {
   close(): Promise<string | undefined>;
 }
 
+/**
+ * How long a run may go unanswered before it counts as stalled: a session's first run, before any
+ * pace is known, 5 minutes (the quality model at x2 runs at 26 s per output megapixel on WASM here,
+ * bench/results.md, so a 512x512 tile takes about 28 s: room for a device ten times slower); then
+ * this many times the slowest pace the session has run at, per pixel, and never less than the
+ * floor (a CPU busy with other work).
+ */
+const FIRST_RUN_LIMIT_MS = 5 * 60_000;
+const TIMES_SLOWEST_PACE = 20;
+const LIMIT_FLOOR_MS = 20_000;
+
+/** The stall limit of a run over `pixels` input pixels, given the slowest ms per pixel seen so far (undefined: none yet). */
+export function stallLimitMs(slowestMsPerPixel: number | undefined, pixels: number): number {
+  if (slowestMsPerPixel === undefined) return FIRST_RUN_LIMIT_MS;
+  return Math.max(LIMIT_FLOOR_MS, TIMES_SLOWEST_PACE * slowestMsPerPixel * pixels);
+}
+
+export interface RunnerOptions {
+  /**
+   * The session hands input buffers to another thread (onnxruntime-web's proxy worker transfers
+   * them, which empties them here). The runner then sends a copy, since callers reuse their buffer
+   * from tile to tile; a copy is a tile's 0.8 MB, next to seconds of inference.
+   */
+  transfersInputs?: boolean;
+  /**
+   * Settles with a reason when the session's GPU device is lost (driver reset, GPU process
+   * crash). ORT's run then never settles: measured, a job waited forever on a destroyed device,
+   * and every job queued behind it. A run fails instead, and the engine goes on on WASM.
+   */
+  lost?: Promise<string>;
+  /** The device's error scope, opened around each run; a run during which the GPU reported an error fails, as a lost device's does. */
+  gpuErrors?: GpuErrorScope;
+  /**
+   * Told once a run went unanswered past its stall limit (`stallLimitMs`): ORT's proxy worker
+   * hears worker errors only while it starts, so a worker that died or hung later leaves its run
+   * pending for good, and every job queued behind it. That run fails, and so does every later one.
+   */
+  stalled?: (reason: string) => void;
+}
+
 export class OrtTileRunner implements TileRunner {
   readonly scale: number;
   /** ORT rejects concurrent run() calls on one session: runs are chained. */
   private tail: Promise<unknown> = Promise.resolve();
-  /** Why the device was lost, once it was. */
-  private lostReason: string | undefined;
-  /** Fail the runs in progress. Each run's own entry, not a reaction on `lost`: see unlessLost. */
-  private readonly failOnLoss = new Set<(error: Error) => void>();
+  /** Why the runner can run no more: its device was lost, or a run stalled. */
+  private brokenReason: string | undefined;
+  /** Fail the runs in progress. Each run's own entry, not a reaction on `lost`: see unlessBroken. */
+  private readonly failOnBreak = new Set<(error: Error) => void>();
+  /** The slowest the session has run, in ms per input pixel: what a stall is measured against. */
+  private slowestMsPerPixel: number | undefined;
 
-  /**
-   * `transfersInputs`: the session hands input buffers to another thread (onnxruntime-web's proxy
-   * worker transfers them, which empties them here). The runner then sends a copy, since callers
-   * reuse their buffer from tile to tile; a copy is a tile's 0.8 MB, next to seconds of inference.
-   *
-   * `lost`: settles with a reason when the session's GPU device is lost (driver reset, GPU process
-   * crash). ORT's run then never settles: measured, a job waited forever on a destroyed device, and
-   * every job queued behind it. A run fails instead, and the engine goes on on WASM.
-   *
-   * `gpuErrors`: the device's error scope, opened around each run; a run during which the GPU
-   * reported an error fails, as a lost device's does.
-   */
   constructor(
     private readonly session: InferenceSession,
     private readonly model: ModelEntry,
     private readonly TensorClass: TensorConstructor,
-    private readonly transfersInputs = false,
-    private readonly lost?: Promise<string>,
-    private readonly gpuErrors?: GpuErrorScope,
+    private readonly options: RunnerOptions = {},
   ) {
     this.scale = model.scale;
-    lost?.then((reason) => {
-      this.lostReason = reason;
-      for (const fail of this.failOnLoss) fail(deviceLost(reason));
-    });
+    options.lost?.then((reason) => this.breakWith(deviceLost(reason)));
+  }
+
+  private breakWith(error: Error): void {
+    this.brokenReason ??= error.message;
+    for (const fail of this.failOnBreak) fail(error);
   }
 
   /** Frees the session's memory (GPU buffers on WebGPU); the runner is not used after. */
@@ -69,22 +99,26 @@ export class OrtTileRunner implements TileRunner {
   }
 
   private async runNow(input: Float32Array, width: number, height: number): Promise<Float32Array> {
-    const feed = new this.TensorClass('float32', this.transfersInputs ? input.slice() : input, [1, 3, height, width]);
+    const { transfersInputs, gpuErrors } = this.options;
+    const feed = new this.TensorClass('float32', transfersInputs ? input.slice() : input, [1, 3, height, width]);
     let outputs: InferenceSession.OnnxValueMapType;
-    this.gpuErrors?.open();
+    gpuErrors?.open();
+    const started = performance.now();
     try {
       const running = this.session.run({ [this.model.input]: feed });
-      // Left behind when the device is lost first: it must not surface as an unhandled rejection.
+      // Left behind when the device is lost or the run stalls first: it must not surface as an unhandled rejection.
       running.catch(() => undefined);
-      outputs = await this.unlessLost(running);
+      outputs = await this.unlessBroken(running, width * height);
     } catch (error) {
       // Closed, not awaited: the run has its failure, and a lost device's scope need not answer.
-      this.gpuErrors?.close().catch(() => undefined);
+      gpuErrors?.close().catch(() => undefined);
       throw EnhanceError.wrapping('model-failed', error);
     } finally {
       feed.dispose();
     }
-    const gpuError = await this.gpuErrors?.close();
+    const pace = (performance.now() - started) / (width * height);
+    this.slowestMsPerPixel = Math.max(this.slowestMsPerPixel ?? 0, pace);
+    const gpuError = await gpuErrors?.close();
     if (gpuError !== undefined) throw new EnhanceError('model-failed', undefined, `the GPU reported an error during the run (${gpuError})`);
     const out = outputs[this.model.output];
     if (!out) throw new EnhanceError('model-failed', undefined, `no output named ${this.model.output}`);
@@ -98,17 +132,30 @@ export class OrtTileRunner implements TileRunner {
   }
 
   /**
-   * `running`, or a failure as soon as the device is lost. Not a race with `lost` itself: that
-   * promise stays pending for the session's life, and each race would leave a reaction on it that
-   * holds the race's result, so every tile's output would stay in memory (seen in a unit test).
+   * `running`, or a failure as soon as the device is lost or the run stalls. Not a race with
+   * `lost` itself: that promise stays pending for the session's life, and each race would leave a
+   * reaction on it that holds the race's result, so every tile's output would stay in memory (seen
+   * in a unit test).
    */
-  private unlessLost<T>(running: Promise<T>): Promise<T> {
-    if (!this.lost) return running;
-    if (this.lostReason !== undefined) return Promise.reject(deviceLost(this.lostReason));
+  private unlessBroken<T>(running: Promise<T>, pixels: number): Promise<T> {
+    if (this.brokenReason !== undefined) return Promise.reject(new Error(this.brokenReason));
+    const { stalled } = this.options;
+    if (!this.options.lost && !stalled) return running;
     let fail!: (error: Error) => void;
-    const lostMeanwhile = new Promise<never>((_, reject) => (fail = reject));
-    this.failOnLoss.add(fail);
-    return Promise.race([running, lostMeanwhile]).finally(() => this.failOnLoss.delete(fail));
+    const brokenMeanwhile = new Promise<never>((_, reject) => (fail = reject));
+    this.failOnBreak.add(fail);
+    const limit = stallLimitMs(this.slowestMsPerPixel, pixels);
+    const watch = stalled
+      ? setTimeout(() => {
+          const error = new Error(`the model's run gave no answer in ${Math.round(limit / 1000)} s`);
+          this.breakWith(error);
+          stalled(error.message);
+        }, limit)
+      : undefined;
+    return Promise.race([running, brokenMeanwhile]).finally(() => {
+      clearTimeout(watch);
+      this.failOnBreak.delete(fail);
+    });
   }
 }
 

@@ -5,7 +5,7 @@
  * job.
  */
 import type * as Ort from 'onnxruntime-web';
-import { EnhanceError } from '../core/errors';
+import { EnhanceError, textOf } from '../core/errors';
 import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
@@ -175,6 +175,45 @@ export function webgpuWorthRetrying(): boolean {
   return retryWebGPU && webgpuAllowed;
 }
 
+/**
+ * Why this document's WASM engine can run nothing more, once it cannot: a run stalled (ORT's proxy
+ * worker died or hung: see RunnerOptions.stalled) or a WASM session could not be created (see
+ * runnerFor). Only a fresh document mends it: see replaceBrokenEngine.
+ */
+let broken: string | undefined;
+
+function breakEngine(reason: string): void {
+  if (broken !== undefined) return;
+  broken = reason;
+  logError('engine broken', reason);
+}
+
+export function engineBroken(): boolean {
+  return broken !== undefined;
+}
+
+const ENGINE_REPLACED_AT = 'engine-replaced-at';
+/**
+ * A broken engine's document is replaced at most this often: a runtime that breaks the same way
+ * in every document would otherwise cost each job a new document and a new start of the runtime
+ * (a 14 MB WebAssembly module compiled), a CPU kept busy for failures.
+ */
+const ENGINE_REPLACE_GAP_MS = 10 * 60_000;
+let replacing = false;
+
+/** Whether this broken document goes now, for a fresh one: once a gap, noted for the documents after it. */
+export async function replaceBrokenEngine(): Promise<boolean> {
+  if (broken === undefined) return false;
+  if (replacing) return true;
+  const before = await readMeta(ENGINE_REPLACED_AT).catch(() => undefined);
+  const now = Date.now();
+  if (typeof before === 'number' && now - before < ENGINE_REPLACE_GAP_MS) return false;
+  replacing = true;
+  // Unnoted, the next document is replaced as readily: more starts of the runtime, never a job lost.
+  await writeMeta(ENGINE_REPLACED_AT, now).catch((error: unknown) => logError('engine replacement: not noted', error));
+  return true;
+}
+
 const modelBytes = new Map<string, Promise<ArrayBuffer>>();
 /** Per backend, by model and precision. */
 const sessions: Record<Backend, Map<string, Promise<OrtTileRunner>>> = { webgpu: new Map(), wasm: new Map() };
@@ -235,14 +274,20 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
       const session = await ort.InferenceSession.create(data, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
+      }).catch((error: unknown) => {
+        // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
+        // could not reserve) for the document's life: every later session would fail the same way.
+        if (backend === 'wasm') breakEngine(textOf(error));
+        throw error;
       });
       // The session holds the weights now: the file is read again only for a session made anew.
       if (modelBytes.get(file) === loaded) modelBytes.delete(file);
-      if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, inWorker);
+      if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, { transfersInputs: inWorker, stalled: breakEngine });
       // After the first WebGPU session, the device ORT runs on.
       const device = await ort.env.webgpu.device;
       const lost = device.lost.then((info) => info.message || info.reason);
-      return new OrtTileRunner(session, model, ort.Tensor, inWorker, lost, errorScopeOn(device));
+      // A stalled run fails its job, which then moves to WASM (engine.ts), as a lost device's does.
+      return new OrtTileRunner(session, model, ort.Tensor, { lost, gpuErrors: errorScopeOn(device), stalled: () => undefined });
     }).catch((error: unknown) => {
       // The backend's failure (its build would not load, a GPU short of memory, a shader it cannot compile): on WebGPU the job moves to WASM.
       throw EnhanceError.wrapping('model-failed', error);

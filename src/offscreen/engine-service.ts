@@ -12,6 +12,7 @@ import { TurnLine } from '../core/turn-line';
 import { logError } from '../shared/log';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
+import { engineBroken, replaceBrokenEngine } from './backend';
 import { engineInfo, fetchJobFile, runJob, type JobSource } from './engine';
 import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
@@ -31,6 +32,8 @@ export interface JobHooks {
   stayAwake?: () => (settings: JobSettings) => void;
   /** When it says so, a job is turned away before a word is sent: its page then asks for a new engine and tries again. */
   closing?: () => boolean;
+  /** Closes the engine's page now, jobs waiting or not: its engine broke (see engineBroken), and a fresh page mends it. */
+  leave?: () => void;
   /** Sends a page's Referer on the engine's requests for a URL (declarativeNetRequest, which only the extension's background has). */
   withReferer: WithReferer;
 }
@@ -57,7 +60,7 @@ function tabPrivacy(tab: (chrome.tabs.Tab & { cookieStoreId?: string }) | undefi
   return { privateTab, separateCookies: privateTab || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE) };
 }
 
-export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): void {
+export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHooks): void {
   let pending = 0;
   let release: ((settings: JobSettings) => void) | undefined;
   chrome.runtime.onConnect.addListener((port) => {
@@ -101,18 +104,31 @@ export function listenForJobs({ stayAwake, closing, withReferer }: JobHooks): vo
       gone.signal.addEventListener('abort', () => file.drop(), { once: true });
       if (pending++ === 0) release = stayAwake?.();
       line.add(async () => {
+        /**
+         * A broken engine whose page is replaced runs nothing more: it asks to be closed, and
+         * drops the page's port. A job that had said nothing yet is tried again by its page on
+         * a fresh engine; one that had (its progress) fails as the engine stopped, and an
+         * automatic one is tried again.
+         */
+        const leftForFresh = async () => {
+          if (!leave || !(await replaceBrokenEngine())) return false;
+          leave();
+          port.disconnect();
+          return true;
+        };
         try {
           // The page may have closed while the job waited its turn.
-          if (!gone.signal.aborted) {
+          if (!gone.signal.aborted && !(await leftForFresh())) {
             const done = await runJob(message, emit, gone.signal, job, file.take());
             emit({ ...done, dataUrl: postParts(emit, done.dataUrl) });
           }
         } catch (error) {
           // A job stopped because its page went (the signal's own error) is no failure to keep.
-          if (gone.signal.aborted) return;
+          if (gone.signal.aborted || (await leftForFresh())) return;
           // The page hears the failure in the user's words; what failed underneath is kept here, in the engine's own console.
           if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);
-          emit({ type: 'failed', failure: toFailure(error) });
+          // A broken engine not replaced yet (see replaceBrokenEngine) fails each job as it comes, and says why.
+          emit({ type: 'failed', failure: toFailure(engineBroken() ? new EnhanceError('engine-unavailable') : error) });
         } finally {
           file.drop();
           if (--pending === 0) release?.(message.settings);

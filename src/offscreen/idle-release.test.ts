@@ -52,4 +52,15 @@ describe('releaseWhenIdle', () => {
     expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
     expect(idle.closing()).toBe(true);
   });
+
+  it('a document whose engine broke closes at once, mid-job, and only once', () => {
+    const idle = releaseWhenIdle();
+    const release = idle.stayAwake();
+    idle.leave();
+    expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
+    expect(idle.closing()).toBe(true);
+    idle.leave();
+    release(jobSettings(0));
+    expect(asked).toHaveBeenCalledTimes(1);
+  });
 });

@@ -18,8 +18,14 @@ import { DEFAULT_SETTINGS } from '../shared/settings';
  * that is turned away unheard, and its page asks the worker for an engine (which waits for this
  * one to close, then starts another): taken, it would be cut off by the close. `replaceNow`, asked
  * at each busy spell's end: true closes the document then (WebGPU lost: a fresh one gets a new device).
+ * `leave` closes it at once, busy or not (its engine broke: see engine-service).
  */
-export function releaseWhenIdle(replaceNow: () => boolean = () => false): { stayAwake: () => (settings: JobSettings) => void; closing: () => boolean; retime: (minutes: number) => void } {
+export function releaseWhenIdle(replaceNow: () => boolean = () => false): {
+  stayAwake: () => (settings: JobSettings) => void;
+  closing: () => boolean;
+  leave: () => void;
+  retime: (minutes: number) => void;
+} {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let told = false;
   let busy = false;
@@ -52,6 +58,11 @@ export function releaseWhenIdle(replaceNow: () => boolean = () => false): { stay
       };
     },
     closing: () => told,
+    leave: () => {
+      if (told) return;
+      clearTimeout(timer);
+      close();
+    },
     // New minutes count from now when idle, or from the busy spell's end; another setting saved
     // (the profile, say) leaves a countdown running as it is.
     retime: (minutes) => {

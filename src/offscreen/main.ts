@@ -18,7 +18,7 @@ const withReferer = refererHook(
   (ruleId) => askWorker({ type: 'drop-referer-rule', ruleId }),
 );
 
-listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, withReferer });
+listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, leave: idle.leave, withReferer });
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
   if (isIdleMinutesNotice(message)) {

@@ -3,10 +3,19 @@ import type { ModelEntry } from '../core/models';
 import { NonFiniteOutput } from '../core/ort-runner';
 import type { BackendChoice } from './backend';
 
-/** Runners by precision, which echo their input, so the probe passes and fp16 is chosen; released variants are listed. */
+/**
+ * Runners by precision, which echo their input, so the probe passes and fp16 is chosen (but for a
+ * model named 'fp16-fails', whose fp16 run throws); released variants are listed.
+ */
 const released = vi.hoisted(() => [] as string[]);
 vi.mock('./backend', () => ({
-  runnerFor: async (_model: ModelEntry, _backend: string, precision = 'fp32') => ({ precision, run: async (input: Float32Array) => input }),
+  runnerFor: async (model: ModelEntry, _backend: string, precision = 'fp32') => ({
+    precision,
+    run: async (input: Float32Array) => {
+      if (model.id === 'fp16-fails' && precision === 'fp16') throw new Error('a shader this GPU cannot run');
+      return input;
+    },
+  }),
   releaseRunner: (model: ModelEntry, backend: string, precision: string) => released.push(`${model.id} ${backend} ${precision}`),
 }));
 
@@ -40,5 +49,12 @@ describe('withJobRunner', () => {
     expect(await runnerForJob(model, otherGpu)).toMatchObject({ precision: 'fp16' });
     const fp32 = { ...gpu, shaderF16: false, reason: 'WebGPU (no f16)' };
     await expect(withJobRunner(model, fp32, async () => Promise.reject(new NonFiniteOutput()))).rejects.toBeInstanceOf(NonFiniteOutput);
+  });
+
+  it('gives back the fp16 session whose check failed: it would hold GPU memory no job uses', async () => {
+    released.length = 0;
+    const failing = { ...model, id: 'fp16-fails' };
+    expect(await runnerForJob(failing, gpu)).toMatchObject({ precision: 'fp32', precisionNote: 'fp32 (the fp16 check failed)' });
+    expect(released).toEqual(['fp16-fails webgpu fp16']);
   });
 });

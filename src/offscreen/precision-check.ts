@@ -35,6 +35,8 @@ function fp16Verdict(model: ModelEntry & { fp16File: string; set14Psnr: number }
       releaseRunner(model, 'webgpu', check.ok ? 'fp32' : 'fp16');
       return { precision: check.ok ? 'fp16' : 'fp32', note: describePrecision(check) };
     })().catch((error: unknown): Verdict => {
+      // fp16 will not run here: its session, where one was made, holds GPU memory for nothing.
+      releaseRunner(model, 'webgpu', 'fp16');
       if (error instanceof NonFiniteOutput) return { precision: 'fp32', note: 'fp32 (fp16 overflowed)' };
       // An fp16 session this GPU cannot create or run: fp32 does the work.
       logError(`fp16 check for ${model.id}`, error);

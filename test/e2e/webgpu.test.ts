@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
+import { evaluateInEngine, putEngineMeta } from './engine-document';
 import { enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
 
 let fixture: FixtureSession;
@@ -64,32 +65,6 @@ it('WebGPU and WASM give the same pixels within 1/255', async () => {
 });
 
 /**
- * Evaluates `expression` in the engine's offscreen document, which Playwright does not list as a
- * page: through the browser's DevTools protocol, attached to that target.
- */
-async function evaluateInEngine(page: Page, expression: string): Promise<unknown> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; url: string }> };
-    const engine = targetInfos.find((t) => t.url.endsWith('/src/offscreen/offscreen.html'));
-    if (!engine) throw new Error('no offscreen document');
-    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: engine.targetId, flatten: false })) as { sessionId: string };
-    const answer = new Promise<unknown>((resolve, reject) => {
-      cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-        const message = JSON.parse(event.message) as { id?: number; result?: { result?: { value?: unknown }; exceptionDetails?: unknown }; error?: unknown };
-        if (event.sessionId !== sessionId || message.id !== 1) return;
-        if (message.error || message.result?.exceptionDetails) reject(new Error(JSON.stringify(message.error ?? message.result?.exceptionDetails)));
-        else resolve(message.result?.result?.value);
-      });
-    });
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }) });
-    return await answer;
-  } finally {
-    await cdp.detach();
-  }
-}
-
-/**
  * The next buffer ORT creates in the engine goes through `body` (JavaScript, with `create`, the
  * browser's createBuffer, `this`, the device, and `descriptor`), once.
  */
@@ -111,27 +86,6 @@ async function onNextBuffer(page: Page, body: string): Promise<void> {
 /** The next buffer ORT creates destroys its device: lost in the middle of the next job, as a driver reset or a GPU process crash would leave it. */
 function loseDeviceInNextJob(page: Page): Promise<void> {
   return onNextBuffer(page, 'const buffer = create.call(this, descriptor); this.destroy(); return buffer;');
-}
-
-/** Puts the value of `expression` (JavaScript, awaited in the engine; null deletes) under `key` in the engine's own store of facts. */
-async function putEngineMeta(page: Page, key: string, expression: string): Promise<void> {
-  const put = await evaluateInEngine(
-    page,
-    `(async () => {
-      const value = await (${expression});
-      const db = await new Promise((resolve, reject) => {
-        const open = indexedDB.open('enhance-engine', 1);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const write = db.transaction('meta', 'readwrite');
-      if (value === null) write.objectStore('meta').delete(${JSON.stringify(key)});
-      else write.objectStore('meta').put(value, ${JSON.stringify(key)});
-      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
-      return true;
-    })()`,
-  );
-  expect(put).toBe(true);
 }
 
 /**

@@ -1,0 +1,107 @@
+/**
+ * An engine whose WebAssembly runtime breaks (ORT's worker hangs, or its start fails, which ORT
+ * keeps for the document's life) is replaced by a fresh one: jobs go on, and the page stays as it
+ * was. Breakages within minutes of a replacement are not replaced again: each job then fails at once.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { evaluateInEngine, putEngineMeta } from './engine-document';
+import { openFixtureSite, type FixtureSession } from './fixtures';
+import { tabIdOf, type ExtensionBrowser } from './harness';
+import { currentSrc, enhanceById, imagesSettled, restoreById, watchPageProblems } from './page-helpers';
+
+let fixture: FixtureSession;
+let browser: ExtensionBrowser;
+let page: Page;
+let tabId: number;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  fixture = await openFixtureSite();
+  ({ browser } = fixture);
+  // The fast model, and no cache: every job runs the model.
+  await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'fast', 'setting:cacheLimitBytes': 0 }));
+  page = await browser.context.newPage();
+  watchPageProblems(page, pageProblems);
+  await page.goto(`${fixture.origin}/index.html`);
+  await imagesSettled(page);
+  tabId = await tabIdOf(browser.worker, page);
+});
+
+afterAll(() => fixture?.close());
+
+/** 'small' enhanced at x2, then given back: the engine works. */
+async function enhanceSmall(): Promise<void> {
+  const outcome = await enhanceById(browser.worker, page, tabId, 'small', 2);
+  expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend: 'wasm' });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+}
+
+/** From now on in this engine document, ORT's proxy worker never hears of a run: as a worker that died or deadlocked after it started. */
+async function hangRunsInEngine(): Promise<void> {
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (message?.type === 'run') return;
+        return post.call(this, message, ...rest);
+      };
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+}
+
+function noteReplacedAt(at: number | null): Promise<void> {
+  return putEngineMeta(page, 'engine-replaced-at', JSON.stringify(at));
+}
+
+it('a run the WASM worker never answers fails its job with a message, leaves the image as it was, and the next job runs on a fresh engine', async () => {
+  await enhanceSmall();
+  await noteReplacedAt(null);
+  await hangRunsInEngine();
+  const stalled = await enhanceById(browser.worker, page, tabId, 'small', 2);
+  expect(stalled.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine stopped before the image was done.' });
+  expect(await currentSrc(page, 'small')).toBe(`${fixture.origin}/lr/small.png`);
+  await enhanceSmall();
+});
+
+it("a WASM runtime that could not start (ORT keeps that failure for the document's life) is started in a fresh engine, and the job runs", async () => {
+  await browser.worker.evaluate(async () => {
+    await chrome.offscreen.closeDocument().catch(() => undefined);
+    // The engine's document, before its first job: ORT is not loaded yet.
+    await chrome.offscreen.createDocument({ url: 'src/offscreen/offscreen.html', reasons: [chrome.offscreen.Reason.WORKERS], justification: 'test' });
+  });
+  await noteReplacedAt(null);
+  // The first worker this document starts (ORT's proxy) cannot be created.
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const Shipped = Worker;
+      globalThis.Worker = function () {
+        globalThis.Worker = Shipped;
+        throw new Error('no worker for now');
+      };
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+  await enhanceSmall();
+});
+
+it('an engine broken again within minutes of its replacement fails each job at once with a message, and is not replaced again', async () => {
+  await enhanceSmall();
+  await noteReplacedAt(Date.now() - 60_000);
+  await hangRunsInEngine();
+  const stalled = await enhanceById(browser.worker, page, tabId, 'small', 2);
+  expect(stalled.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
+  const next = await enhanceById(browser.worker, page, tabId, 'small', 2);
+  expect(next.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
+  expect(await currentSrc(page, 'small')).toBe(`${fixture.origin}/lr/small.png`);
+  expect(await browser.worker.evaluate(() => chrome.offscreen.hasDocument())).toBe(true);
+});
+
+it('left no unhandled errors or Enhance console noise on the page', () => {
+  expect(pageProblems).toEqual([]);
+});
