@@ -86,6 +86,9 @@ const noOneWaits = (job: RunningJob): boolean =>
 /** An automatic job whose images all left its queue (taken by the menu, put back by the user): asked of one file's jobs. */
 const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
 
+/** Whether two images name the same files, one as the other. */
+const sameMarkup = (a: HTMLImageElement, b: HTMLImageElement): boolean => ['src', 'srcset', 'sizes'].every((name) => a.getAttribute(name) === b.getAttribute(name));
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'blurred', 'zero-size', 'not-loaded']);
 
@@ -249,7 +252,9 @@ export class PageEnhancer {
     }
     this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true || (files.has(job.srcUrl) && noAutomaticWaiter(job)));
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
-    for (const img of restored) this.restoredByUser.add(img);
+    // With the page's copies showing the result (a carousel's cloned slide), which go back to the
+    // page's file with it: the user put the picture back, wherever the page shows it.
+    for (const img of [...putBack, ...restored]) this.restoredByUser.add(img);
     this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
@@ -640,6 +645,12 @@ export class PageEnhancer {
    * element `added` in the same change takes over (a re-render of the same markup) stays, on it.
    */
   private forget(images: HTMLImageElement[], added: HTMLImageElement[]): void {
+    // One the user put back that the page renders anew, in the same markup (React under a new
+    // key), stays put back: the new element is the same picture to the user.
+    for (const img of images) {
+      const twin = this.restoredByUser.has(img) ? added.find((candidate) => sameMarkup(img, candidate)) : undefined;
+      if (twin) this.restoredByUser.add(twin);
+    }
     const heirs = added.filter((img) => !originalOf(img));
     this.watch.asOurs(() => {
       for (const img of images) {
@@ -770,6 +781,7 @@ export class PageEnhancer {
     this.watch.asOurs(() => {
       for (const img of live) applyResult(img, srcUrl, resultUrl, result.width, { ...how, resultPixels: result.width * result.height });
     });
+    this.watch.followMedia(live.flatMap((img) => originalOf(img)?.sources.map(({ media }) => media) ?? []));
     for (const img of live) {
       for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) this.listenForFailedLoads(root);
     }

@@ -72,6 +72,8 @@ export class PageWatch {
   private viewportTimer: number | undefined;
   /** The viewport when last reported, or when watching began. */
   private viewport = '';
+  /** The media queries followed since start() (see followMedia). */
+  private followedMedia = new Set<string>();
 
   constructor(private readonly on: PageChanges) {}
 
@@ -97,8 +99,6 @@ export class PageWatch {
     window.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
-    // A <picture> may offer a dark-mode file (GitHub's READMEs do): a theme change picks it.
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', this.onViewport, { signal: this.listeners.signal });
     // A transform scales an image without resizing its box, which no ResizeObserver reports.
     document.addEventListener('transitionend', this.onTransformEnd, { capture: true, passive: true, signal: this.listeners.signal });
     document.addEventListener('animationend', this.onTransformEnd, { capture: true, passive: true, signal: this.listeners.signal });
@@ -116,6 +116,22 @@ export class PageWatch {
       },
       { once: true, signal },
     );
+  }
+
+  /**
+   * A <picture>'s sources may pick a file by any media feature, not only the viewport's width and
+   * density: a dark-mode file (GitHub's READMEs), a still for reduced motion, one for forced colors
+   * or more contrast. Our result in every <source> hides the browser's own choice, so a change of
+   * any query the enhanced pictures' sources name is a viewport change: each is followed once.
+   */
+  followMedia(queries: Iterable<string | null>): void {
+    const signal = this.listeners?.signal;
+    if (!signal) return;
+    for (const query of queries) {
+      if (!query || this.followedMedia.has(query)) continue;
+      this.followedMedia.add(query);
+      matchMedia(query).addEventListener('change', this.onViewport, { signal });
+    }
   }
 
   private readonly onTransformEnd = (event: Event): void => {
@@ -163,6 +179,7 @@ export class PageWatch {
     window.clearTimeout(this.viewportTimer);
     this.rescanDelay = RESCAN_DELAY_MS;
     this.watchedRoots = new WeakSet();
+    this.followedMedia.clear();
   }
 
   private watchTree(tree: Document | ShadowRoot): void {

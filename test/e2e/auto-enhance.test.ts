@@ -476,6 +476,19 @@ describe('auto-enhance in the content script', () => {
     await leave(themed);
   });
 
+  it("gives a <picture> the page's own choice back when reduced motion is switched on (a still in place of an animation), and enhances that one", async () => {
+    writePng(join(dir, 'moving.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'still.png'), lrCrop('head', 32));
+    const calm = await openSwitchedOn('calm.html', `<!doctype html><picture><source media="(prefers-reduced-motion: reduce)" srcset="still.png"><img id="calm" src="moving.png" style="width: 96px; height: 96px"></picture>`);
+    const shows = () => fileBehind(calm, 'calm');
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96'); // the animation's file here, 48 px, x2
+    await calm.emulateMedia({ reducedMotion: 'reduce' });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 128'); // the still, 32 px, x4
+    await calm.emulateMedia({ reducedMotion: 'no-preference' });
+    await expect.poll(shows, { timeout: 60_000 }).toBe('result 96');
+    await leave(calm);
+  });
+
   it('keeps an image with sizes="auto" (WordPress writes it on lazy images) enhanced through a resize that leaves its choice as it was', async () => {
     const baby = readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png'));
     for (const side of [48, 100, 200]) writePng(join(dir, `w${side}.png`), cropTo(baby, side, side));
@@ -975,6 +988,43 @@ describe('auto-enhance in the content script', () => {
     await inTree("tree.getElementById('place').insertAdjacentHTML('beforeend', window.snapshot);");
     await expect.poll(() => inTree<number>("return tree.getElementById('snap').naturalWidth;"), { timeout: 30_000 }).toBeGreaterThan(0);
     await leave(kept);
+  });
+
+  it("Restore original holds for the page's copies of the image too (a carousel's cloned slide): auto-enhance leaves them as put back", async () => {
+    const opened = await openSwitchedOn('restore-copies.html', '<!doctype html><img id="slide" src="bird.png" style="width: 96px; height: 96px">');
+    await expect.poll(() => currentSrc(opened, 'slide'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await opened.evaluate(() => {
+      const copy = document.getElementById('slide')!.cloneNode() as HTMLImageElement;
+      copy.id = 'copy';
+      document.body.append(copy);
+    });
+    await expect.poll(() => currentSrc(opened, 'copy')).toMatch(/^blob:/);
+    // The menu's Restore original, on the copy.
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'copy')).toBeGreaterThan(0);
+    const pageFile = `${site.origin}/bird.png`;
+    await expect.poll(() => Promise.all([currentSrc(opened, 'slide'), currentSrc(opened, 'copy')])).toEqual([pageFile, pageFile]);
+    // The result is in the cache: had auto-enhance taken either again, it would show it within a second.
+    await opened.waitForTimeout(3000);
+    expect(await Promise.all([currentSrc(opened, 'slide'), currentSrc(opened, 'copy')])).toEqual([pageFile, pageFile]);
+    await leave(opened);
+  });
+
+  it('Restore original holds for the element a framework renders in its place (React under a new key): the same markup, left as put back', async () => {
+    const opened = await openSwitchedOn('restore-rerender.html', '<!doctype html><div id="app"><img id="photo" src="bird.png" style="width: 96px; height: 96px"></div>');
+    await expect.poll(() => currentSrc(opened, 'photo'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'photo')).toBe(1);
+    const pageFile = `${site.origin}/bird.png`;
+    await expect.poll(() => currentSrc(opened, 'photo')).toBe(pageFile);
+    // A new element of the same markup replaces the one put back.
+    await opened.evaluate(() => {
+      const app = document.getElementById('app')!;
+      app.innerHTML = app.innerHTML;
+    });
+    await expect.poll(() => opened.evaluate(() => (document.getElementById('photo') as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    // The result is in the cache: had auto-enhance taken the new element, it would show it within a second.
+    await opened.waitForTimeout(3000);
+    expect(await currentSrc(opened, 'photo')).toBe(pageFile);
+    await leave(opened);
   });
 
   it('measures a transformed image by what the transform does: a turned sharp one stays, one a zoom on hover scales up is enhanced', async () => {
