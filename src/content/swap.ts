@@ -114,6 +114,17 @@ function ownWidth(img: HTMLImageElement, resultWidth: number): number {
   return laidOut > natural - 1 && laidOut < natural + 1 ? laidOut : natural;
 }
 
+/**
+ * The `sizes` we give an enhanced image shown `width` CSS px wide. One whose own `sizes` starts
+ * with "auto" keeps that first: the browser's style for such images (`contain: size`), and
+ * WordPress's beside it, lay them out by the page's CSS alone, a fluid column's width; without it
+ * the image would keep the width of the swap when the column grows. Where "auto" means nothing
+ * (an image not loaded lazily, a browser without it), the width after it is the one read.
+ */
+function shownSizes(pageSizes: string | null, width: number): string {
+  return /^\s*auto\s*(,|$)/i.test(pageSizes ?? '') ? `auto, ${width}px` : `${width}px`;
+}
+
 export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn'>): void {
   const previous = enhanced.get(img);
   // The page's markup back, for a moment: no stand-in, which the new result covers at once.
@@ -126,7 +137,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     src: img.getAttribute('src'),
     sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes'), media: element.getAttribute('media'), type: element.getAttribute('type') })),
     resultUrl,
-    shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: `${shownWidth}px` },
+    shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: shownSizes(img.getAttribute('sizes'), shownWidth) },
     shownWidth,
     auto,
     scale,
@@ -151,7 +162,7 @@ export function layOutAt(img: HTMLImageElement, width: number): void {
   const original = enhanced.get(img);
   if (!original) return;
   const old = original.shown.sizes;
-  original.shown.sizes = `${width}px`;
+  original.shown.sizes = shownSizes(original.attributes.sizes, width);
   original.shownWidth = width;
   for (const element of [...original.sources.map((source) => source.element), img]) {
     if (element.getAttribute('sizes') === old) element.setAttribute('sizes', original.shown.sizes);

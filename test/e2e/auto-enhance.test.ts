@@ -516,6 +516,26 @@ describe('auto-enhance in the content script', () => {
     await wordpress.close();
   });
 
+  it('keeps a WordPress image with sizes="auto" and no set width (its theme: width auto, max-width 100%) as wide as its column, through a change of the column', async () => {
+    writePng(join(dir, 'wp-fluid.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 100, 100));
+    writeFileSync(
+      join(dir, 'wp-fluid.html'),
+      // WordPress 6.7's rule for such images, and a theme's fluid images, in a column of 400 px.
+      `<!doctype html><style>img:is([sizes="auto" i], [sizes^="auto," i]) { contain-intrinsic-size: 3000px 1500px } img { width: auto; max-width: 100%; height: auto }</style>
+<div id="column" style="width: 400px"><img id="wpf" loading="lazy" src="wp-fluid.png" srcset="wp-fluid.png 100w" sizes="auto, (max-width: 1024px) 100vw, 1024px"></div>`,
+    );
+    const fluid = await browser.context.newPage();
+    watchPageProblems(fluid, pageProblems);
+    await fluid.goto(`${site.origin}/wp-fluid.html`);
+    const width = () => fluid.evaluate(() => document.getElementById('wpf')!.getBoundingClientRect().width);
+    await expect.poll(width).toBe(400);
+    expect(await enhanceById(worker, fluid, await tabIdOf(worker, fluid), 'wpf', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await width()).toBe(400);
+    await fluid.evaluate(() => (document.getElementById('column')!.style.width = '600px'));
+    await expect.poll(width).toBe(600);
+    await fluid.close();
+  });
+
   it("keeps an image with no set width as wide as the page's sizes makes it, through a resize", async () => {
     writePng(join(dir, 'fluid.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 200, 200));
     writeFileSync(join(dir, 'fluid.html'), `<!doctype html><img id="fluid" src="fluid.png" srcset="fluid.png 200w" sizes="(max-width: 1200px) 100px, 150px">`);
