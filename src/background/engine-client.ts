@@ -5,7 +5,8 @@
  */
 import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
-import type { EngineInfo, EngineRequest, EngineResponses, IdleMinutesNotice } from '../shared/protocol';
+import type { EngineInfo, EngineRequest, EngineResponses, EngineSettingsNotice } from '../shared/protocol';
+import type { Settings } from '../shared/settings';
 import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
 /** Where the engine's page runs, and how to start and close it. */
@@ -36,10 +37,10 @@ export function releaseEngine(): Promise<void> {
   return host.close();
 }
 
-/** New idle minutes saved: a running engine page counts down with them now, not after its next job. */
-export async function tellEngineIdleMinutes(minutes: number): Promise<void> {
+/** Settings saved: a running engine page counts down with the new idle minutes now, and runs its next job on the backend they allow, not after its next job's settings. */
+export async function tellEngineSettings({ engineIdleMinutes, allowWebGPU }: Settings): Promise<void> {
   if (!(await host.exists())) return;
-  await browser.runtime.sendMessage({ target: 'offscreen', type: 'idle-minutes', minutes } satisfies IdleMinutesNotice);
+  await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-settings', idleMinutes: engineIdleMinutes, allowWebGPU } satisfies EngineSettingsNotice);
 }
 
 /** The cache lives with the engine, so only the engine can answer for it. */

@@ -8,7 +8,7 @@ import { styleBadge } from './badge';
 import { createMenus, hideEnhancedItemsOnStart, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
-import { askEngine, tellEngineIdleMinutes } from './engine-client';
+import { askEngine, tellEngineSettings } from './engine-client';
 import { route } from './router';
 import { onCommand, toggleSiteAuto } from './shortcut';
 import { followTabs } from './tab-life';
@@ -49,7 +49,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 });
 
 onSettingsChanged((settings) => {
-  tellEngineIdleMinutes(settings.engineIdleMinutes).catch((error: unknown) => logError('idle minutes', error));
+  tellEngineSettings(settings).catch((error: unknown) => logError('engine settings', error));
 });
 // A cache limit lowered on another device (through sync) frees the space here too, at once: the
 // options page that saved it trims only its own device's cache.

@@ -130,7 +130,22 @@ async function probeWebGPU(): Promise<BackendChoice> {
   }
 }
 
-export function chooseBackend(allowWebGPU: boolean): Promise<BackendChoice> {
+/**
+ * WebGPU allowed or not as the settings were last saved (the worker tells each save): newer than
+ * what the jobs waiting in line carry, read when each was sent. Switched off, the GPU must not
+ * take them: it may be why the user switched it off.
+ */
+let savedAllowWebGPU: boolean | undefined;
+
+/** `idle`: no job runs now, so a GPU switched off gives its memory back at once, not at the next job. */
+export function webgpuSettingSaved(allow: boolean, idle: boolean): void {
+  savedAllowWebGPU = allow;
+  if (idle) void chooseBackend(allow);
+}
+
+/** `jobAllows`: the job's own settings, which the last saved ones override. */
+export function chooseBackend(jobAllows: boolean): Promise<BackendChoice> {
+  const allowWebGPU = savedAllowWebGPU ?? jobAllows;
   if (!choice || allowWebGPU !== webgpuAllowed) {
     webgpuAllowed = allowWebGPU;
     choice = probeWebGPU();

@@ -18,11 +18,13 @@ import { DEFAULT_SETTINGS } from '../shared/settings';
  * that is turned away unheard, and its page asks the worker for an engine (which waits for this
  * one to close, then starts another): taken, it would be cut off by the close. `replaceNow`, asked
  * at each busy spell's end: true closes the document then (WebGPU lost: a fresh one gets a new device).
- * `leave` closes it at once, busy or not (its engine broke: see engine-service).
+ * `leave` closes it at once, busy or not (its engine broke: see engine-service). `busy`: a job is
+ * running or waiting now.
  */
 export function releaseWhenIdle(replaceNow: () => boolean = () => false): {
   stayAwake: () => (settings: JobSettings) => void;
   closing: () => boolean;
+  busy: () => boolean;
   leave: () => void;
   retime: (minutes: number) => void;
 } {
@@ -58,6 +60,7 @@ export function releaseWhenIdle(replaceNow: () => boolean = () => false): {
       };
     },
     closing: () => told,
+    busy: () => busy,
     leave: () => {
       if (told) return;
       clearTimeout(timer);

@@ -4,8 +4,8 @@
  * as runtime messages from the background.
  */
 import { askWorker } from '../shared/ask-worker';
-import { isEngineRequest, isIdleMinutesNotice } from '../shared/protocol';
-import { webgpuWorthRetrying } from './backend';
+import { isEngineRequest, isEngineSettingsNotice } from '../shared/protocol';
+import { webgpuSettingSaved, webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { refererHook } from './image-io';
 import { releaseWhenIdle } from './idle-release';
@@ -21,8 +21,9 @@ const withReferer = refererHook(
 listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, leave: idle.leave, withReferer });
 
 chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
-  if (isIdleMinutesNotice(message)) {
-    idle.retime(message.minutes);
+  if (isEngineSettingsNotice(message)) {
+    idle.retime(message.idleMinutes);
+    webgpuSettingSaved(message.allowWebGPU, !idle.busy());
     sendResponse();
     return false;
   }

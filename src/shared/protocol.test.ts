@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeThumbnail } from '../core/thumbnail';
-import { isBackgroundRequest, isContentRequest, isEngineRequest, isEnhancedImage, isIdleMinutesNotice, isJobRequest, isSaveRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
+import { isBackgroundRequest, isContentRequest, isEngineRequest, isEnhancedImage, isEngineSettingsNotice, isJobRequest, isSaveRequest, type ContentRequest, type JobRequest, type JobSettings } from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 
 const settings: JobSettings = { ...DEFAULT_SETTINGS, profile: 'quality' };
@@ -126,12 +126,19 @@ describe('isEngineRequest', () => {
   );
 });
 
-describe('isIdleMinutesNotice', () => {
-  it.each([0, 0.5, 5])('accepts %s minutes for the offscreen engine', (minutes) => expect(isIdleMinutesNotice({ target: 'offscreen', type: 'idle-minutes', minutes })).toBe(true));
-  it.each([...notMessages, { target: 'offscreen', type: 'idle-minutes' }, { target: 'offscreen', type: 'idle-minutes', minutes: -1 }, { target: 'offscreen', type: 'idle-minutes', minutes: '5' }, { type: 'idle-minutes', minutes: 5 }])(
-    'rejects %j',
-    (message) => expect(isIdleMinutesNotice(message)).toBe(false),
-  );
+describe('isEngineSettingsNotice', () => {
+  const notice = { target: 'offscreen', type: 'engine-settings', idleMinutes: 5, allowWebGPU: true };
+  it.each([0, 0.5, 5])('accepts %s idle minutes for the offscreen engine', (idleMinutes) => expect(isEngineSettingsNotice({ ...notice, idleMinutes })).toBe(true));
+  it.each([
+    ...notMessages,
+    { ...notice, idleMinutes: undefined },
+    { ...notice, idleMinutes: -1 },
+    { ...notice, idleMinutes: '5' },
+    { ...notice, allowWebGPU: 'false' },
+    { ...notice, allowWebGPU: undefined },
+    { ...notice, target: undefined },
+    { ...notice, type: 'idle-minutes' },
+  ])('rejects %j', (message) => expect(isEngineSettingsNotice(message)).toBe(false));
 });
 
 describe('the save port', () => {

@@ -331,19 +331,21 @@ export interface EngineResponses {
 }
 
 /**
- * For the engine's page: the idle minutes changed in the settings (its countdown runs with the
- * last job's, and an offscreen document has no storage API to read them).
+ * For the engine's page: the settings it acts on outside any one job, as last saved (an offscreen
+ * document has no storage API to read them). Newer than the settings of the jobs waiting in its
+ * line, read when each was sent, and than the last job's, which its idle countdown ran with.
  */
-export interface IdleMinutesNotice {
+export interface EngineSettingsNotice {
   target: 'offscreen';
-  type: 'idle-minutes';
-  minutes: number;
+  type: 'engine-settings';
+  idleMinutes: number;
+  allowWebGPU: boolean;
 }
 
-export function isIdleMinutesNotice(message: unknown): message is IdleMinutesNotice {
+export function isEngineSettingsNotice(message: unknown): message is EngineSettingsNotice {
   if (typeof message !== 'object' || message === null) return false;
-  const { target, type, minutes } = message as Partial<IdleMinutesNotice>;
-  return target === 'offscreen' && type === 'idle-minutes' && typeof minutes === 'number' && minutes >= 0;
+  const { target, type, idleMinutes, allowWebGPU } = message as Partial<EngineSettingsNotice>;
+  return target === 'offscreen' && type === 'engine-settings' && typeof idleMinutes === 'number' && idleMinutes >= 0 && typeof allowWebGPU === 'boolean';
 }
 
 export function isEngineRequest(message: unknown): message is EngineRequest {

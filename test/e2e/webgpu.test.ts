@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { evaluateInEngine, putEngineMeta } from './engine-document';
-import { enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
+import type { EnhanceOutcome } from '../../src/shared/protocol';
+import { currentSrc, enhanceById, imagesSettled, overlayTexts, restoreById, shownPixels } from './page-helpers';
 
 let fixture: FixtureSession;
 let browser: ExtensionBrowser;
@@ -229,4 +230,21 @@ it('a run during which the GPU reported an error (its output read back finite, a
   expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, backend: 'wasm' });
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
   expect(engine?.reason).toMatch(/^WASM: WebGPU failed \(the GPU reported an error during the run/);
+});
+
+it('WebGPU switched off while jobs wait their turn: they run on WASM, though their settings, read as they were sent, allowed the GPU', async () => {
+  await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
+  const { page, tabId } = await openIndex();
+  await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': 'fast', 'setting:cacheLimitBytes': 0 }));
+  // 'bird' (72 x 72 at x4) takes seconds on software WebGPU; 'small' waits behind it.
+  const sources = [tabId, await currentSrc(page, 'bird'), await currentSrc(page, 'small')] as const;
+  await browser.worker.evaluate(([tab, first, second]) => {
+    (self as unknown as { jobs: Array<Promise<EnhanceOutcome>> }).jobs = [self.enhance.upscale(tab, first, 4), self.enhance.upscale(tab, second, 4)];
+  }, sources);
+  // Both sent, each image's ring on the page.
+  await expect.poll(() => overlayTexts(page), { timeout: 30_000 }).toHaveLength(2);
+  await setAllowWebGPU(false);
+  const [first, second] = await browser.worker.evaluate(() => Promise.all((self as unknown as { jobs: Array<Promise<EnhanceOutcome>> }).jobs));
+  expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm' });
 });
