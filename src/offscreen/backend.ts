@@ -10,6 +10,7 @@ import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
 import type { Precision } from '../core/precision';
+import { afterFailure, parseFailures, webgpuWaitMs, type WebGPUFailures } from '../core/webgpu-backoff';
 import { logError } from '../shared/log';
 import type { Backend } from '../shared/protocol';
 import { readMeta, writeMeta } from './engine-db';
@@ -110,6 +111,9 @@ const wasmBecause = (reason: string): BackendChoice => ({ backend: 'wasm', reaso
 async function probeWebGPU(): Promise<BackendChoice> {
   if (!webgpuAllowed) return wasmBecause('WebGPU is off in settings');
   if (!('gpu' in navigator) || !navigator.gpu) return wasmBecause('this browser has no WebGPU');
+  const failures = await readFailures();
+  const wait = webgpuWaitMs(failures, Date.now());
+  if (failures && wait > 0) return wasmBecause(`WebGPU failed ${failures.streak} times in a row; a new engine tries it again in ${Math.ceil(wait / 60_000)} min`);
   // The choice is kept for every later job: a probe that throws must leave WASM chosen, not a rejection each job would meet.
   try {
     const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -164,8 +168,8 @@ function releaseWebGPUSessions(): void {
 /**
  * After WebGPU fails mid-run (device lost, out of memory), every later job of this document runs
  * on WASM: ORT keeps the device it made for the document's life. A fresh document makes a new one,
- * so once its jobs are done this one is replaced (see releaseWhenIdle), unless WebGPU failed in the
- * last one too, not long before: a GPU that keeps failing would cost every busy spell a failed try.
+ * so once its jobs are done this one is replaced (see releaseWhenIdle), after a first failure in a
+ * row; after more, a later document tries WebGPU again, once the wait of core/webgpu-backoff is over.
  */
 export function fallBackToWasm(reason: string): void {
   choice = Promise.resolve(wasmBecause(`WebGPU failed (${reason})`));
@@ -173,16 +177,30 @@ export function fallBackToWasm(reason: string): void {
   void noteWebGPUFailure().catch((error: unknown) => logError('WebGPU failure: not noted', error));
 }
 
-const WEBGPU_FAILED_AT = 'webgpu-failed-at';
-/** A failure this long after the one before gets WebGPU tried again in a fresh document. */
-const WEBGPU_RETRY_GAP_MS = 10 * 60_000;
+/** The failures in a row, kept across documents and restarts. */
+const WEBGPU_FAILURES = 'webgpu-failures';
 let retryWebGPU = false;
+/** No failure is on record since this document last looked: a job done on WebGPU need not write. */
+let noFailureKnown = false;
+
+async function readFailures(): Promise<WebGPUFailures | null> {
+  const failures = parseFailures(await readMeta(WEBGPU_FAILURES).catch(() => null));
+  noFailureKnown = failures === null;
+  return failures;
+}
 
 async function noteWebGPUFailure(): Promise<void> {
-  const before = await readMeta(WEBGPU_FAILED_AT);
-  const now = Date.now();
-  retryWebGPU = !(typeof before === 'number' && now - before < WEBGPU_RETRY_GAP_MS);
-  await writeMeta(WEBGPU_FAILED_AT, now);
+  const failures = afterFailure(await readFailures(), Date.now());
+  noFailureKnown = false;
+  retryWebGPU = webgpuWaitMs(failures, failures.at) === 0;
+  await writeMeta(WEBGPU_FAILURES, failures);
+}
+
+/** A job done on WebGPU: the failures in a row, if any, are over. */
+export function webgpuWorked(): void {
+  if (noFailureKnown) return;
+  noFailureKnown = true;
+  writeMeta(WEBGPU_FAILURES, null).catch((error: unknown) => logError('WebGPU success: not noted', error));
 }
 
 /** Whether this document fell back to WASM and a fresh one should try WebGPU again. */

@@ -14,7 +14,7 @@ import { decodeThumbnail, differentPictures, sameShape, thumbnailOf } from '../c
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
 import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
-import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, type BackendChoice } from './backend';
+import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, webgpuWorked, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
 import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, type PageContext } from './image-io';
 import { withJobRunner } from './precision-check';
@@ -174,6 +174,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
       fallBackToWasm(error instanceof EnhanceError ? (error.underlying ?? error.detail ?? error.message) : textOf(error));
       return enhanceOn(await chooseBackend(job.settings.allowWebGPU), false);
     }
+    if (on.backend === 'webgpu') webgpuWorked();
     const result = { png: await encodePng(output), width: output.width, height: output.height, backend: on.backend };
     if (!privateTab) await resultCache.save(key, result, limit, cacheTrimsBefore);
     return { result, fromCache: false };

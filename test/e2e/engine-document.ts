@@ -36,6 +36,8 @@ export async function putEngineMeta(page: Page, key: string, expression: string)
       const value = await (${expression});
       const db = await new Promise((resolve, reject) => {
         const open = indexedDB.open('enhance-engine', 1);
+        // Before the engine's first open: its stores, as it would make them (engine-db.ts).
+        open.onupgradeneeded = () => ['results', 'meta'].forEach((store) => open.result.createObjectStore(store));
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });

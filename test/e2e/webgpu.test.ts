@@ -8,7 +8,7 @@ import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { evaluateInEngine, putEngineMeta } from './engine-document';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
-import { currentSrc, enhanceById, imagesSettled, overlayTexts, restoreById, shownPixels } from './page-helpers';
+import { currentSrc, enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
 
 let fixture: FixtureSession;
 let browser: ExtensionBrowser;
@@ -90,11 +90,21 @@ function loseDeviceInNextJob(page: Page): Promise<void> {
 }
 
 /**
- * When an engine document last saw WebGPU fail (null: never), as the engine notes it: a document
- * that loses WebGPU within 10 minutes of the last failure stays on WASM instead of being replaced.
+ * WebGPU's failures in a row as the engine notes them (null: none): one failed a minute ago, and a
+ * document that fails again stays on WASM instead of being replaced; two, and a new document waits
+ * 10 minutes before it tries WebGPU again.
  */
-function noteWebGPUFailedAt(page: Page, at: number | null): Promise<void> {
-  return putEngineMeta(page, 'webgpu-failed-at', JSON.stringify(at));
+function noteWebGPUFailures(page: Page, failures: { at: number; streak: number } | null): Promise<void> {
+  return putEngineMeta(page, 'webgpu-failures', JSON.stringify(failures));
+}
+
+/** A new engine document, before its first job, with `failures` on record: the record its first job's choice of backend reads. */
+async function freshEngine(page: Page, failures: { at: number; streak: number } | null): Promise<void> {
+  await browser.worker.evaluate(async () => {
+    await chrome.offscreen.closeDocument().catch(() => undefined);
+    await chrome.offscreen.createDocument({ url: 'src/offscreen/offscreen.html', reasons: [chrome.offscreen.Reason.WORKERS], justification: 'test' });
+  });
+  await noteWebGPUFailures(page, failures);
 }
 
 // Before the device-lost test: ORT keeps the device it made for the whole document.
@@ -186,7 +196,7 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 
   // WebGPU failed in an earlier document a minute ago: this one stays on WASM once its job is done.
-  await noteWebGPUFailedAt(page, Date.now() - 60_000);
+  await noteWebGPUFailures(page, { at: Date.now() - 60_000, streak: 1 });
   await loseDeviceInNextJob(page);
   const second = await enhanceById(browser.worker, page, tabId, 'small', 4);
   expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm', width: 96 });
@@ -205,11 +215,10 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
 });
 
 it('a document that lost WebGPU is replaced once its jobs are done: the next job runs on WebGPU again, on a new device', async () => {
-  await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
   const { page, tabId } = await openIndex();
+  await freshEngine(page, null);
   await setAllowWebGPU(true);
   await runOnceOn('webgpu', page, tabId);
-  await noteWebGPUFailedAt(page, null);
   await loseDeviceInNextJob(page);
   await runOnceOn('wasm', page, tabId);
   await expect.poll(() => browser.worker.evaluate(() => chrome.offscreen.hasDocument()), { timeout: 30_000 }).toBe(false);
@@ -217,12 +226,13 @@ it('a document that lost WebGPU is replaced once its jobs are done: the next job
 });
 
 it('a run during which the GPU reported an error (its output read back finite, and wrong) is not drawn: the job finishes on WASM and says why', async () => {
-  // A fresh engine document (none is open when this test runs alone), kept after its failure to be asked why.
-  await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
+  // A fresh engine document, kept after its failure to be asked why: WebGPU failed once before
+  // (noted after a job done on WebGPU, which ends a run of failures), so it is not replaced.
   const { page, tabId } = await openIndex();
+  await freshEngine(page, null);
   await setAllowWebGPU(true);
   await runOnceOn('webgpu', page, tabId);
-  await noteWebGPUFailedAt(page, Date.now() - 60_000);
+  await noteWebGPUFailures(page, { at: Date.now() - 60_000, streak: 1 });
   // During the next run, one command the GPU refuses beside ORT's own (a buffer with no usage), as a
   // buffer it has no memory for would be: ORT's run still succeeds; only the device's error scope knows.
   await onNextBuffer(page, 'create.call(this, { size: 4, usage: 0 }); return create.call(this, descriptor);');
@@ -233,18 +243,29 @@ it('a run during which the GPU reported an error (its output read back finite, a
 });
 
 it('WebGPU switched off while jobs wait their turn: they run on WASM, though their settings, read as they were sent, allowed the GPU', async () => {
-  await browser.worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
   const { page, tabId } = await openIndex();
+  await freshEngine(page, null);
   await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': 'fast', 'setting:cacheLimitBytes': 0 }));
   // 'bird' (72 x 72 at x4) takes seconds on software WebGPU; 'small' waits behind it.
   const sources = [tabId, await currentSrc(page, 'bird'), await currentSrc(page, 'small')] as const;
   await browser.worker.evaluate(([tab, first, second]) => {
     (self as unknown as { jobs: Array<Promise<EnhanceOutcome>> }).jobs = [self.enhance.upscale(tab, first, 4), self.enhance.upscale(tab, second, 4)];
   }, sources);
-  // Both sent, each image's ring on the page.
-  await expect.poll(() => overlayTexts(page), { timeout: 30_000 }).toHaveLength(2);
+  // Both sent: the page counts them as in progress.
+  await expect.poll(async () => (await browser.worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts.queued, tabId)), { timeout: 30_000 }).toBe(2);
   await setAllowWebGPU(false);
   const [first, second] = await browser.worker.evaluate(() => Promise.all((self as unknown as { jobs: Array<Promise<EnhanceOutcome>> }).jobs));
   expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
   expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm' });
+});
+
+it('a GPU that failed twice in a row is not tried again for 10 minutes, in any new engine; after that it is', async () => {
+  const { page, tabId } = await openIndex();
+  await setAllowWebGPU(true);
+  await freshEngine(page, { at: Date.now() - 60_000, streak: 2 });
+  await runOnceOn('wasm', page, tabId);
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toBe('WASM: WebGPU failed 2 times in a row; a new engine tries it again in 9 min');
+  await freshEngine(page, { at: Date.now() - 11 * 60_000, streak: 2 });
+  await runOnceOn('webgpu', page, tabId);
 });
