@@ -419,6 +419,7 @@ export class PageEnhancer {
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
+    let resultWentFar = false;
     for (const entry of entries) {
       const img = entry.target as HTMLImageElement;
       if (entry.isIntersecting) {
@@ -427,8 +428,12 @@ export class PageEnhancer {
       } else {
         this.near.delete(img);
         if (!this.forced.has(img)) this.queue.withdrawIfPending(img);
+        resultWentFar ||= originalOf(img)?.auto === true;
       }
     }
+    // Counted when it goes far, not only at the next swap: that swap may come before the observer
+    // reports the scroll (a result from the cache), and then none may come.
+    if (resultWentFar) this.keepFarResultsWithinBudget();
   }
 
   private onResized(entries: ResizeObserverEntry[]): void {
