@@ -652,9 +652,10 @@ export class PageEnhancer {
   private forget(images: HTMLImageElement[], added: HTMLImageElement[]): void {
     // One the user put back that the page renders anew, in the same markup (React under a new
     // key), stays put back: the new element is the same picture to the user.
+    const unclaimed = [...added];
     for (const img of images) {
-      const twin = this.restoredByUser.has(img) ? added.find((candidate) => sameMarkup(img, candidate)) : undefined;
-      if (twin) this.restoredByUser.add(twin);
+      const found = this.restoredByUser.has(img) ? unclaimed.findIndex((candidate) => sameMarkup(img, candidate)) : -1;
+      if (found >= 0) this.restoredByUser.add(unclaimed.splice(found, 1)[0]);
     }
     const heirs = added.filter((img) => !originalOf(img));
     this.watch.asOurs(() => {

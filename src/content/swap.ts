@@ -450,16 +450,17 @@ export function restoreImage(img: HTMLImageElement): boolean {
 export function adoptPageSizes(img: HTMLImageElement): Original | undefined {
   const original = enhanced.get(img);
   if (!original) return undefined;
-  const ours = original.shown.sizes;
+  const before = original.shown.sizes;
   const written = img.getAttribute('sizes');
-  if (written !== ours) {
-    original.attributes.sizes = written;
-    img.setAttribute('sizes', ours);
-  }
+  if (written !== before) original.attributes.sizes = written;
+  // The page's own sizes may have gained or lost its "auto" (see shownSizes).
+  const ours = shownSizes(original.attributes.sizes, original.shownWidth);
+  original.shown.sizes = ours;
+  if (written !== ours) img.setAttribute('sizes', ours);
   for (const source of original.sources) {
     const value = source.element.getAttribute('sizes');
     if (value === ours) continue;
-    source.sizes = value;
+    if (value !== before) source.sizes = value;
     source.element.setAttribute('sizes', ours);
   }
   return original;

@@ -15,6 +15,11 @@ describe('webgpuWaitMs', () => {
     expect(waits).toEqual([10, 20, 40, 80, 160, 320, 640, 1280, 1440, 1440, 1440, 1440]);
   });
 
+  it('never waits longer than its longest, whatever the clock says (set back since the failure)', () => {
+    const failures = afterFailure(afterFailure(null, 0), 1000 * MINUTE);
+    expect(webgpuWaitMs(failures, 0)).toBe(10 * MINUTE);
+  });
+
   it('counts from the last failure', () => {
     const failures = afterFailure(afterFailure(null, 0), 100 * MINUTE);
     expect(webgpuWaitMs(failures, 104 * MINUTE)).toBe(6 * MINUTE);

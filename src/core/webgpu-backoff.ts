@@ -30,5 +30,6 @@ export function afterFailure(before: WebGPUFailures | null, now: number): WebGPU
 export function webgpuWaitMs(failures: WebGPUFailures | null, now: number): number {
   if (!failures || failures.streak < 2) return 0;
   const wait = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** (failures.streak - 2));
-  return Math.max(0, failures.at + wait - now);
+  // Within the longest wait: a clock set back since the failure would make it longer.
+  return Math.min(wait, Math.max(0, failures.at + wait - now));
 }

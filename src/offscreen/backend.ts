@@ -97,6 +97,8 @@ export function wasmInWorker(): boolean {
 }
 
 let choice: Promise<BackendChoice> | undefined;
+/** When the choice is WASM only for WebGPU's failures before (see core/webgpu-backoff): the time it may be tried again. */
+let webgpuWaitEnds: number | undefined;
 let webgpuAllowed = true;
 
 /** The adapter's vendor and kind: `GPUAdapter.info` came in Chrome 127; Chrome 116-126 answer requestAdapterInfo() instead. */
@@ -112,8 +114,13 @@ async function probeWebGPU(): Promise<BackendChoice> {
   if (!webgpuAllowed) return wasmBecause('WebGPU is off in settings');
   if (!('gpu' in navigator) || !navigator.gpu) return wasmBecause('this browser has no WebGPU');
   const failures = await readFailures();
-  const wait = webgpuWaitMs(failures, Date.now());
-  if (failures && wait > 0) return wasmBecause(`WebGPU failed ${failures.streak} times in a row; a new engine tries it again in ${Math.ceil(wait / 60_000)} min`);
+  const now = Date.now();
+  const wait = webgpuWaitMs(failures, now);
+  if (failures && wait > 0) {
+    // This document made no GPU device: it may try WebGPU itself once the wait is over.
+    webgpuWaitEnds = now + wait;
+    return wasmBecause(`WebGPU failed ${failures.streak} times in a row; tried again in ${Math.ceil(wait / 60_000)} min`);
+  }
   // The choice is kept for every later job: a probe that throws must leave WASM chosen, not a rejection each job would meet.
   try {
     const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -144,14 +151,16 @@ let savedAllowWebGPU: boolean | undefined;
 /** `idle`: no job runs now, so a GPU switched off gives its memory back at once, not at the next job. */
 export function webgpuSettingSaved(allow: boolean, idle: boolean): void {
   savedAllowWebGPU = allow;
-  if (idle) void chooseBackend(allow);
+  // Switched on, nothing to do before a job: asking for an adapter now could wake a laptop's discrete GPU for nothing.
+  if (idle && !allow) void chooseBackend(allow);
 }
 
 /** `jobAllows`: the job's own settings, which the last saved ones override. */
 export function chooseBackend(jobAllows: boolean): Promise<BackendChoice> {
   const allowWebGPU = savedAllowWebGPU ?? jobAllows;
-  if (!choice || allowWebGPU !== webgpuAllowed) {
+  if (!choice || allowWebGPU !== webgpuAllowed || (webgpuWaitEnds !== undefined && Date.now() >= webgpuWaitEnds)) {
     webgpuAllowed = allowWebGPU;
+    webgpuWaitEnds = undefined;
     choice = probeWebGPU();
     // Switched off, often to give the GPU's memory back to something else: it goes now.
     if (!allowWebGPU) releaseWebGPUSessions();
@@ -169,7 +178,7 @@ function releaseWebGPUSessions(): void {
  * After WebGPU fails mid-run (device lost, out of memory), every later job of this document runs
  * on WASM: ORT keeps the device it made for the document's life. A fresh document makes a new one,
  * so once its jobs are done this one is replaced (see releaseWhenIdle), after a first failure in a
- * row; after more, a later document tries WebGPU again, once the wait of core/webgpu-backoff is over.
+ * row; after more, a later document tries WebGPU again once the wait of core/webgpu-backoff is over.
  */
 export function fallBackToWasm(reason: string): void {
   choice = Promise.resolve(wasmBecause(`WebGPU failed (${reason})`));
@@ -293,6 +302,22 @@ export function releaseRunner(model: ModelEntry, backend: Backend, precision: Pr
   sessions[backend].delete(key);
 }
 
+/**
+ * A WASM session not made in this long counts as made by a dead worker, as a stalled run does
+ * (RunnerOptions.stalled): ORT would wait for its answer for good. Sessions take a second or two here.
+ */
+const SESSION_LIMIT_MS = 2 * 60_000;
+
+function withinSessionLimit<T>(creating: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no session in ${SESSION_LIMIT_MS / 1000} s`)), SESSION_LIMIT_MS);
+  });
+  // Left behind when late: it must not surface as an unhandled rejection.
+  creating.catch(() => undefined);
+  return Promise.race([creating, late]).finally(() => clearTimeout(timer));
+}
+
 export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
   const file = precision === 'fp16' ? model.fp16File : model.file;
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
@@ -304,10 +329,11 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
     runner = Promise.all([ortFor(backend), loaded]).then(async ([ort, bytes]) => {
       // The proxy transfers the model's buffer to its worker: it gets a copy, the cache keeps the original.
       const data = new Uint8Array(inWorker ? bytes.slice(0) : bytes);
-      const session = await ort.InferenceSession.create(data, {
+      const creating = ort.InferenceSession.create(data, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
-      }).catch((error: unknown) => {
+      });
+      const session = await (backend === 'wasm' ? withinSessionLimit(creating) : creating).catch((error: unknown) => {
         // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
         // could not reserve) for the document's life: every later session would fail the same way.
         if (backend === 'wasm') breakEngine(textOf(error));

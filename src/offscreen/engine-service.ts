@@ -119,6 +119,9 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
         try {
           // The page may have closed while the job waited its turn.
           if (!gone.signal.aborted && !(await leftForFresh())) {
+            // A broken engine kept (replaced lately: see replaceBrokenEngine) would fail the job, or
+            // wait on its worker for good (a session to create): each job fails at once instead.
+            if (engineBroken()) throw new EnhanceError('engine-unavailable');
             const done = await runJob(message, emit, gone.signal, job, file.take());
             emit({ ...done, dataUrl: postParts(emit, done.dataUrl) });
           }
@@ -127,8 +130,9 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
           if (gone.signal.aborted || (await leftForFresh())) return;
           // The page hears the failure in the user's words; what failed underneath is kept here, in the engine's own console.
           if (!(error instanceof EnhanceError) || error.underlying !== undefined) logError('job', error instanceof EnhanceError ? error.underlying : error);
-          // A broken engine not replaced yet (see replaceBrokenEngine) fails each job as it comes, and says why.
-          emit({ type: 'failed', failure: toFailure(engineBroken() ? new EnhanceError('engine-unavailable') : error) });
+          // The model's failure on a broken engine not replaced yet (see replaceBrokenEngine) is the engine's.
+          const engineFailed = engineBroken() && (!(error instanceof EnhanceError) || error.code === 'model-failed');
+          emit({ type: 'failed', failure: toFailure(engineFailed ? new EnhanceError('engine-unavailable') : error) });
         } finally {
           file.drop();
           if (--pending === 0) release?.(message.settings);

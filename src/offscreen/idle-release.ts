@@ -55,6 +55,8 @@ export function releaseWhenIdle(replaceNow: () => boolean = () => false): {
       clearTimeout(timer);
       return (settings) => {
         busy = false;
+        // Asked to close already (its engine broke: leave): once is enough.
+        if (told) return;
         if (replaceNow()) close();
         else countDown(saved ?? settings.engineIdleMinutes);
       };

@@ -37,14 +37,14 @@ async function enhanceSmall(): Promise<void> {
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 }
 
-/** From now on in this engine document, ORT's proxy worker never hears of a run: as a worker that died or deadlocked after it started. */
+/** From now on in this engine document, ORT's proxy worker never hears of a run or a session to make: as a worker that died or deadlocked after it started. */
 async function hangRunsInEngine(): Promise<void> {
   const armed = await evaluateInEngine(
     page,
     `(() => {
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (message, ...rest) {
-        if (message?.type === 'run') return;
+        if (message?.type === 'run' || message?.type === 'create') return;
         return post.call(this, message, ...rest);
       };
       return true;
@@ -98,6 +98,9 @@ it('an engine broken again within minutes of its replacement fails each job at o
   expect(stalled.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
   const next = await enhanceById(browser.worker, page, tabId, 'small', 2);
   expect(next.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
+  // Another scale needs a session of its own, which the dead worker would never make: no wait either.
+  const otherScale = await enhanceById(browser.worker, page, tabId, 'small', 4);
+  expect(otherScale.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
   expect(await currentSrc(page, 'small')).toBe(`${fixture.origin}/lr/small.png`);
   expect(await browser.worker.evaluate(() => chrome.offscreen.hasDocument())).toBe(true);
 });

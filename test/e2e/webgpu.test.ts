@@ -2,13 +2,15 @@
  * The WebGPU backend computes what the WASM backend computes. Headless Chromium's adapter is
  * SwiftShader (software), so this proves correctness on a tiny image; it says nothing of speed.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { evaluateInEngine, putEngineMeta } from './engine-document';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
-import { currentSrc, enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
+import { enhanceById, imagesSettled, restoreById, shownPixels } from './page-helpers';
 
 let fixture: FixtureSession;
 let browser: ExtensionBrowser;
@@ -243,20 +245,33 @@ it('a run during which the GPU reported an error (its output read back finite, a
 });
 
 it('WebGPU switched off while jobs wait their turn: they run on WASM, though their settings, read as they were sent, allowed the GPU', async () => {
-  const { page, tabId } = await openIndex();
+  // The engine downloads these itself through the fixture's slow route (not slowed here), which notes its requests.
+  const paths = ['slow/lr/birdx4.png?ms=0&switch', 'slow/lr/small.png?ms=0&switch'];
+  writeFileSync(join(fixture.dir, 'switch.html'), `<!doctype html><img src="${paths[0]}" style="width: 288px"><img src="${paths[1]}" style="width: 96px">`);
+  const page = await browser.context.newPage();
+  await page.goto(`${fixture.origin}/switch.html`);
+  await imagesSettled(page);
+  const tabId = await tabIdOf(browser.worker, page);
   await freshEngine(page, null);
   await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': 'fast', 'setting:cacheLimitBytes': 0 }));
-  // 'bird' (72 x 72 at x4) takes seconds on software WebGPU; 'small' waits behind it.
-  const sources = [tabId, await currentSrc(page, 'bird'), await currentSrc(page, 'small')] as const;
-  await browser.worker.evaluate(([tab, first, second]) => {
-    (self as unknown as { jobs: Array<Promise<EnhanceOutcome>> }).jobs = [self.enhance.upscale(tab, first, 4), self.enhance.upscale(tab, second, 4)];
-  }, sources);
-  // Both sent: the page counts them as in progress.
-  await expect.poll(async () => (await browser.worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts.queued, tabId)), { timeout: 30_000 }).toBe(2);
+  const [first, second] = paths.map((path) => `${fixture.origin}/${path}`);
+  const engineAsked = (url: string) => fixture.arrivals.some((arrival) => url.endsWith(arrival.path));
+  // 'bird' (72 x 72 at x4) takes seconds on software WebGPU.
+  await onNextBuffer(page, 'globalThis.gpuAtWork = true; return create.call(this, descriptor);');
+  type Jobs = { jobs: Array<Promise<EnhanceOutcome>> };
+  await browser.worker.evaluate(([tab, url]) => {
+    (self as unknown as Jobs).jobs = [self.enhance.upscale(tab, url, 4)];
+  }, [tabId, first] as const);
+  await expect.poll(() => evaluateInEngine(page, 'globalThis.gpuAtWork === true'), { timeout: 30_000 }).toBe(true);
+  // The next job reaches the engine (which downloads its file ahead) while the first runs on the GPU.
+  await browser.worker.evaluate(([tab, url]) => {
+    (self as unknown as Jobs).jobs.push(self.enhance.upscale(tab, url, 4));
+  }, [tabId, second] as const);
+  await expect.poll(() => engineAsked(second), { timeout: 30_000 }).toBe(true);
   await setAllowWebGPU(false);
-  const [first, second] = await browser.worker.evaluate(() => Promise.all((self as unknown as { jobs: Array<Promise<EnhanceOutcome>> }).jobs));
-  expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
-  expect(second, JSON.stringify(second.failure)).toMatchObject({ ok: true, backend: 'wasm' });
+  const [firstDone, secondDone] = await browser.worker.evaluate(() => Promise.all((self as unknown as Jobs).jobs));
+  expect(firstDone, JSON.stringify(firstDone.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  expect(secondDone, JSON.stringify(secondDone.failure)).toMatchObject({ ok: true, backend: 'wasm' });
 });
 
 it('a GPU that failed twice in a row is not tried again for 10 minutes, in any new engine; after that it is', async () => {
@@ -265,7 +280,7 @@ it('a GPU that failed twice in a row is not tried again for 10 minutes, in any n
   await freshEngine(page, { at: Date.now() - 60_000, streak: 2 });
   await runOnceOn('wasm', page, tabId);
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
-  expect(engine?.reason).toBe('WASM: WebGPU failed 2 times in a row; a new engine tries it again in 9 min');
+  expect(engine?.reason).toBe('WASM: WebGPU failed 2 times in a row; tried again in 9 min');
   await freshEngine(page, { at: Date.now() - 11 * 60_000, streak: 2 });
   await runOnceOn('webgpu', page, tabId);
 });
