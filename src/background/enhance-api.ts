@@ -8,7 +8,7 @@ import { EnhanceError, isPageLeft, toFailure, unreachableCode, type Failure } fr
 import { PartsReceived } from '../shared/message-parts';
 import { isEnhancedImage, isMessagePart, SAVE_PORT, type ContentResponses, type EngineInfo, type EnhancedImage, type EnhanceOutcome, type SaveRequest, type TabCounts } from '../shared/protocol';
 import { sendToContent } from '../shared/content-messaging';
-import { dataUrlBytes } from '../shared/data-url';
+import { dataUrlToBlob } from '../shared/data-url';
 import { displaySiteName } from '../shared/display-origin';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
@@ -97,8 +97,7 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
     await browser.downloads.download({ url: dataUrl, filename });
     return true;
   }
-  const { bytes, type } = dataUrlBytes(dataUrl);
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const url = URL.createObjectURL(dataUrlToBlob(dataUrl));
   // Firefox only (Chrome has no such option): a private window's download stays out of the kept history.
   try {
     const id = await browser.downloads.download({ url, filename, ...(incognito && { incognito }) });

@@ -6,11 +6,13 @@
 import { EnhanceError, toFailure, type Failure, type FailureCode } from '../core/errors';
 import type { Size } from '../core/image-geometry';
 import { askWorker } from '../shared/ask-worker';
+import { dataUrlToBlob } from '../shared/data-url';
 import { displaySiteName } from '../shared/display-origin';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
 import { resultUrlFor } from './result-url';
+import type { Original } from './swap';
 
 export interface EnhanceJob {
   request: JobRequest;
@@ -19,9 +21,9 @@ export interface EnhanceJob {
   /**
    * Puts the result into the images that still want it and says how many took it. Asked only once
    * the result is in: images join, leave, or get a new source from the page while a job runs.
-   * `standIn` shows the page's pixels on a restore where its own URL no longer loads (ReadyJob).
+   * `kept`: what a restore shows where the page's own URL no longer loads (Original.standIn and pageFile).
    */
-  swapInto(resultUrl: string, result: Size, standIn?: Blob): number;
+  swapInto(resultUrl: string, result: Size, kept: Pick<Original, 'standIn' | 'pageFile'>): number;
   /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
   stop: AbortSignal;
 }
@@ -54,7 +56,8 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       URL.revokeObjectURL(url);
       return fail(toFailure(new EnhanceError('restored')));
     }
-    const images = swapInto(url, { width: result.width, height: result.height }, standIn);
+    const pageFile = result.pageFile === undefined ? undefined : dataUrlToBlob(result.pageFile);
+    const images = swapInto(url, { width: result.width, height: result.height }, { standIn, pageFile });
     if (images === 0) URL.revokeObjectURL(url);
     indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };

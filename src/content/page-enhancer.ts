@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showsPageMarkup, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -228,7 +228,7 @@ export class PageEnhancer {
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
       // Not into a copy the user put back meanwhile (it shows the page's file again).
-      swapInto: (resultUrl, result, standIn) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, result, { auto: false, scale, standIn }),
+      swapInto: (resultUrl, result, kept) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, result, { auto: false, scale, ...kept }),
       stop: job.signal,
     });
     this.running.delete(job);
@@ -359,6 +359,7 @@ export class PageEnhancer {
     if (!(img instanceof HTMLImageElement) || this.retired) return;
     const freed = freedResultOf(img);
     if (freed) this.watch.asOurs(() => putBackFreedCopy(img, freed));
+    else this.watch.asOurs(() => showKeptFile(img));
     // The file the markup picked after the user enhanced the image is not coming: nothing waits for it.
     if (this.menuScaleForNextFile.delete(img)) this.stopWatchingIfIdle();
   };
@@ -723,8 +724,8 @@ export class PageEnhancer {
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
-      swapInto: (resultUrl, result, standIn) => {
-        const swapped = this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, result, { auto: true, scale, standIn });
+      swapInto: (resultUrl, result, kept) => {
+        const swapped = this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, result, { auto: true, scale, ...kept });
         this.keepFarResultsWithinBudget();
         return swapped;
       },
@@ -779,7 +780,7 @@ export class PageEnhancer {
     });
   }
 
-  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale' | 'standIn'>): number {
+  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale' | 'standIn' | 'pageFile'>): number {
     const live = images.filter((img) => img.isConnected && !inEditedText(img));
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();

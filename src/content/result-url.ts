@@ -1,11 +1,6 @@
 /** The engine's result as a URL this page lets an <img> show. */
 import { EnhanceError } from '../core/errors';
-import { dataUrlBytes } from '../shared/data-url';
-
-function dataUrlToBlob(dataUrl: string): Blob {
-  const { bytes, type } = dataUrlBytes(dataUrl);
-  return new Blob([bytes], { type });
-}
+import { dataUrlToBlob } from '../shared/data-url';
 
 /** Resolves when this page may show `url` in an <img>: its CSP (img-src) may forbid blob: or data:. */
 async function canShow(url: string): Promise<boolean> {

@@ -38,6 +38,12 @@ export interface Original {
    * break. A new URL each time: the page may revoke that one too, on the image's next load.
    */
   standIn?: Blob;
+  /**
+   * The page's file, as the engine got it (small ones only: PAGE_FILE_KEPT_BYTES): a restore whose
+   * URL then fails to load (a signed link expired meanwhile, a one-time token, the network gone)
+   * shows it instead of a broken image (showKeptFile).
+   */
+  pageFile?: Blob;
 }
 
 /**
@@ -125,7 +131,7 @@ function shownSizes(pageSizes: string | null, width: number): string {
   return /^\s*auto\s*(,|$)/i.test(pageSizes ?? '') ? `auto, ${width}px` : `${width}px`;
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn'>): void {
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn, pageFile }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn' | 'pageFile'>): void {
   const previous = enhanced.get(img);
   // The page's markup back, for a moment: no stand-in, which the new result covers at once.
   if (previous) takeOutAll([img], false, false);
@@ -143,6 +149,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     scale,
     resultPixels,
     standIn,
+    pageFile,
   };
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.
@@ -263,15 +270,39 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Or
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
-  if (standIn) showStandIn(img, original);
+  if (standIn && !showStandIn(img, original) && original.pageFile) keptFiles.set(img, { srcUrl: original.srcUrl, file: original.pageFile });
   selectAgain(img);
   return original;
 }
 
-/** The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL again. */
-function showStandIn(img: HTMLImageElement, { standIn, srcUrl, sources }: Original): void {
-  if (standIn === undefined || !img.isConnected || sources.length > 0 || img.hasAttribute('srcset') || img.src !== srcUrl) return;
+/** Whether the page's markup shows `srcUrl` by the image's `src` alone: what a file of ours given as `src` replaces. */
+function showsBySrc(img: HTMLImageElement, srcUrl: string): boolean {
+  return img.isConnected && sourcesOf(img).length === 0 && !img.hasAttribute('srcset') && img.src === srcUrl;
+}
+
+/** The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL again; returns whether it did. */
+function showStandIn(img: HTMLImageElement, { standIn, srcUrl }: Original): boolean {
+  if (standIn === undefined || !showsBySrc(img, srcUrl)) return false;
   img.setAttribute('src', URL.createObjectURL(standIn));
+  return true;
+}
+
+/** Restored images and the page's file each showed before (Original.pageFile), until their URL fails to load. */
+const keptFiles = new WeakMap<HTMLImageElement, { srcUrl: string; file: Blob }>();
+
+/**
+ * A restored image whose URL failed to load: shows the page's file we kept (Original.pageFile), as
+ * `src`, from a URL of ours, rather than a broken image; returns whether it did. Only where `src`
+ * alone picks the file (the markup most low-resolution images have): a srcset or a <picture>
+ * would have to change as well. Not when the page has moved the image on to another file.
+ */
+export function showKeptFile(img: HTMLImageElement): boolean {
+  const kept = keptFiles.get(img);
+  if (!kept || enhanced.has(img) || img.currentSrc !== kept.srcUrl) return false;
+  keptFiles.delete(img);
+  if (!showsBySrc(img, kept.srcUrl)) return false;
+  img.setAttribute('src', URL.createObjectURL(kept.file));
+  return true;
 }
 
 /** The page's srcset and sizes on the image and its <source>s; `onlyOurs` leaves those the page changed since the swap. */

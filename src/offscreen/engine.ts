@@ -13,7 +13,7 @@ import { resolveProfile } from '../core/scale-choice';
 import { decodeThumbnail, differentPictures, sameShape, thumbnailOf } from '../core/thumbnail';
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
-import type { EngineInfo, JobEvent, JobRequest } from '../shared/protocol';
+import { PAGE_FILE_KEPT_BYTES, type EngineInfo, type JobEvent, type JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, webgpuWorked, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
 import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, type PageContext } from './image-io';
@@ -83,7 +83,7 @@ export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separ
 }
 
 /** The file's bytes and checked pixels. */
-async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<Blob>): Promise<{ bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
+async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<Blob>): Promise<{ blob: Blob; bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
   const blob = await file;
   // No decoding for a page gone as the last bytes came.
   signal.throwIfAborted();
@@ -93,7 +93,7 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   const declared = headerSize(bytes);
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
-  return { bytes, image: await decodeChecked(blob, job) };
+  return { blob, bytes, image: await decodeChecked(blob, job) };
 }
 
 /** The model's output on `on`: the part of a job that WebGPU failing (device lost, out of memory) fails. */
@@ -137,7 +137,7 @@ export interface JobSource {
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource, file: Promise<Blob>): Promise<Extract<JobEvent, { type: 'done' }>> {
   const { page, privateTab, cacheTrimsBefore } = source;
   const started = performance.now();
-  const { bytes, image } = await checkedFile(job, signal, file).catch((error: unknown) => {
+  const { blob, bytes, image } = await checkedFile(job, signal, file).catch((error: unknown) => {
     // A host that keeps its files for its own pages may answer others with another picture (a
     // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the
     // page. (A picture that changes on every download differs in its pixels: asked again, it would differ again.)
@@ -182,7 +182,8 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const { result, fromCache } = await enhanceOn(await chooseBackend(job.settings.allowWebGPU), true);
   stats.jobsRun++;
   const ms = Math.round(performance.now() - started);
-  return { type: 'done', dataUrl: await blobToDataUrl(result.png), width: result.width, height: result.height, backend: result.backend, ms, fromCache };
+  const pageFile = blob.size <= PAGE_FILE_KEPT_BYTES ? await blobToDataUrl(blob) : undefined;
+  return { type: 'done', dataUrl: await blobToDataUrl(result.png), width: result.width, height: result.height, backend: result.backend, ms, fromCache, ...(pageFile && { pageFile }) };
 }
 
 /** What the engine last ran on, and why: shown in the popup and returned by status(). */

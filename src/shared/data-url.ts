@@ -21,3 +21,9 @@ export function dataUrlBytes(dataUrl: string): { bytes: Uint8Array<ArrayBuffer>;
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return { bytes, type: head.slice(5).split(';')[0] };
 }
+
+/** A base64 data: URL as a Blob of its type. */
+export function dataUrlToBlob(dataUrl: string): Blob {
+  const { bytes, type } = dataUrlBytes(dataUrl);
+  return new Blob([bytes], { type });
+}

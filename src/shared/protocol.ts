@@ -281,8 +281,25 @@ export interface MessagePart {
 export type JobEvent =
   | MessagePart
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; dataUrl: string; width: number; height: number; backend: Backend; ms: number; fromCache: boolean }
+  | {
+      type: 'done';
+      dataUrl: string;
+      width: number;
+      height: number;
+      backend: Backend;
+      ms: number;
+      fromCache: boolean;
+      /**
+       * The file the engine enhanced, as a data: URL, up to PAGE_FILE_KEPT_BYTES: the page keeps it
+       * to show on a restore where the image's URL loads nothing any more (a signed link expired, a
+       * one-time token, the network gone), or the original could not be given back.
+       */
+      pageFile?: string;
+    }
   | { type: 'failed'; failure: Failure };
+
+/** The largest file a 'done' brings back (a page's low-resolution image is most often far smaller). */
+export const PAGE_FILE_KEPT_BYTES = 2 * 1024 * 1024;
 
 // ---- service worker -> content script (tabs.connect port named SAVE_PORT, to the image's frame) ----
 /**

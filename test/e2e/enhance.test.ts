@@ -520,6 +520,37 @@ describe('an image the engine may not download', () => {
   });
 });
 
+describe('an image whose signed link expires while it is enhanced', () => {
+  it.each([
+    { how: 'the file the engine downloaded', file: 'lr/headx4.png', query: '' },
+    { how: 'the pixels the page showed, where the engine was refused', file: 'lr/birdx4.png', query: '?img-only' },
+  ])('is restored to $how, not broken', async ({ file, query }) => {
+    const path = `/expiring/${file}`;
+    const html = `expiring-${file.replace(/\W/g, '-')}.html`;
+    writeFileSync(join(dir, html), `<!doctype html><img id="expiring" src="${path.slice(1)}${query}" style="width: 280px">`);
+    const expiring = await browser.context.newPage();
+    watchPageProblems(expiring, pageProblems);
+    await expiring.goto(`${fixture.origin}/${html}`);
+    await imagesSettled(expiring);
+    const expiringTab = await tabIdOf(browser.worker, expiring);
+    const before = await box(expiring, 'expiring');
+    const lr = readPng(join(dir, file));
+    const outcome = await enhanceById(browser.worker, expiring, expiringTab, 'expiring', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 2 });
+    fixture.expired.add(path);
+    // The control: the link loads nothing now.
+    expect(await expiring.evaluate((url) => fetch(url).then((r) => r.status), `${fixture.origin}${path}${query}`)).toBe(403);
+    expect(await restoreById(browser.worker, expiring, expiringTab, 'expiring')).toBe(1);
+    await expiring.waitForFunction(() => {
+      const img = document.getElementById('expiring') as HTMLImageElement;
+      return img.complete && img.naturalWidth > 0 && !img.currentSrc.includes('/expiring/');
+    });
+    expect((await shownPixels(expiring, 'expiring')).data).toEqual(lr.data);
+    expect(await box(expiring, 'expiring')).toEqual(before);
+    await expiring.close();
+  });
+});
+
 describe('a URL that gives another picture on every download', () => {
   it('is enhanced from the picture the page shows, not the one the engine downloads', async () => {
     writeFileSync(join(dir, 'changing.html'), '<!doctype html><img id="changing" src="changing.png" style="width: 280px">');

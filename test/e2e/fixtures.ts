@@ -121,6 +121,8 @@ export interface FixtureSite {
   secondOrigin: string;
   /** The engine's requests under /slow/, as they came. */
   arrivals: Arrival[];
+  /** Paths under /expiring/ whose link has expired. */
+  expired: Set<string>;
   close(): Promise<void>;
 }
 
@@ -169,13 +171,21 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
     headers['sec-fetch-dest'] === 'image'
       ? { type: url.pathname.endsWith('.gif') ? 'image/gif' : 'image/png', body: readFileSync(join(dir, url.pathname.slice('/img-only/'.length))) }
       : { type: 'text/plain', body: 'forbidden', status: 403 };
-  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing, '/slow/*': slow, '/img-only/*': imgOnly });
+  // Signed links (never from a cache) that stop working once the test says so: refused from then
+  // on. With `?img-only`, refused to the engine from the start.
+  const expired = new Set<string>();
+  const expiring: Route = (url, headers) =>
+    expired.has(url.pathname) || (url.searchParams.has('img-only') && headers['sec-fetch-dest'] !== 'image')
+      ? { type: 'text/plain', body: 'link expired', status: 403 }
+      : { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/expiring/'.length))), headers: { 'cache-control': 'no-store' } };
+  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing, '/slow/*': slow, '/img-only/*': imgOnly, '/expiring/*': expiring });
   pagesOrigin = site.origin;
   return {
     dir,
     origin: site.origin,
     secondOrigin: second.origin,
     arrivals,
+    expired,
     close: async () => {
       await site.close();
       await second.close();
@@ -189,6 +199,7 @@ export interface FixtureSession {
   origin: string;
   secondOrigin: string;
   arrivals: Arrival[];
+  expired: Set<string>;
   browser: ExtensionBrowser;
   close(): Promise<void>;
 }
@@ -202,6 +213,7 @@ export async function openFixtureSite(options: Pick<LaunchOptions, 'webgpu' | 'h
     origin: site.origin,
     secondOrigin: site.secondOrigin,
     arrivals: site.arrivals,
+    expired: site.expired,
     browser,
     close: async () => {
       await browser.close();
