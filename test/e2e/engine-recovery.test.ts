@@ -6,9 +6,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evaluateInEngine, putEngineMeta } from './engine-document';
-import { openFixtureSite, type FixtureSession } from './fixtures';
-import { tabIdOf, type ExtensionBrowser } from './harness';
-import { currentSrc, enhanceById, imagesSettled, restoreById, watchPageProblems } from './page-helpers';
+import { openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
+import type { ExtensionBrowser } from './harness';
+import { currentSrc, enhanceById, restoreById } from './page-helpers';
 
 let fixture: FixtureSession;
 let browser: ExtensionBrowser;
@@ -21,11 +21,7 @@ beforeAll(async () => {
   ({ browser } = fixture);
   // The fast model, and no cache: every job runs the model.
   await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'fast', 'setting:cacheLimitBytes': 0 }));
-  page = await browser.context.newPage();
-  watchPageProblems(page, pageProblems);
-  await page.goto(`${fixture.origin}/index.html`);
-  await imagesSettled(page);
-  tabId = await tabIdOf(browser.worker, page);
+  ({ page, tabId } = await openIndexPage(fixture, pageProblems));
 });
 
 afterAll(() => fixture?.close());

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
 import { encodePng, readPng } from '../../src/node/png';
-import { BENCH, GOOD, openFixtureSite, type FixtureSession } from './fixtures';
+import { BENCH, GOOD, openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { box, currentSrc, decodeDataUrlPng, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, toolbarAction, watchPageProblems } from './page-helpers';
@@ -26,11 +26,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   fixture = await openFixtureSite();
   ({ dir, browser } = fixture);
-  page = await browser.context.newPage();
-  watchPageProblems(page, pageProblems);
-  await page.goto(`${fixture.origin}/index.html`);
-  await imagesSettled(page);
-  tabId = await tabIdOf(browser.worker, page);
+  ({ page, tabId } = await openIndexPage(fixture, pageProblems));
 });
 
 afterAll(() => fixture?.close());

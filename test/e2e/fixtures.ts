@@ -6,10 +6,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { cropTo } from '../../src/core/metrics';
 import { readPng, writePng } from '../../src/node/png';
-import { launchWithExtension, serveFolder, type ExtensionBrowser, type LaunchOptions, type Route } from './harness';
+import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type LaunchOptions, type Route } from './harness';
+import { imagesSettled, watchPageProblems } from './page-helpers';
 
 export const BENCH = join(import.meta.dirname, '../../../shared/data/bench');
 
@@ -220,4 +222,13 @@ export async function openFixtureSite(options: Pick<LaunchOptions, 'webgpu' | 'h
       await site.close();
     },
   };
+}
+
+/** The fixture's index page in a new tab, its images loaded; `problems` collects its errors and Enhance's lines in its console. */
+export async function openIndexPage(session: FixtureSession, problems?: string[]): Promise<{ page: Page; tabId: number }> {
+  const page = await session.browser.context.newPage();
+  if (problems) watchPageProblems(page, problems);
+  await page.goto(`${session.origin}/index.html`);
+  await imagesSettled(page);
+  return { page, tabId: await tabIdOf(session.browser.worker, page) };
 }

@@ -5,9 +5,9 @@
  * chrome://serviceworker-internals.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openFixtureSite, type FixtureSession } from './fixtures';
-import { tabIdOf, type ExtensionBrowser } from './harness';
-import { currentSrc, imagesSettled, overlayTexts, shownPixels } from './page-helpers';
+import { openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
+import type { ExtensionBrowser } from './harness';
+import { currentSrc, overlayTexts, shownPixels } from './page-helpers';
 
 let fixture: FixtureSession;
 let browser: ExtensionBrowser;
@@ -20,10 +20,7 @@ beforeAll(async () => {
 afterAll(() => fixture?.close());
 
 it('a job finishes and reaches the page after the service worker is stopped mid-job', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${fixture.origin}/index.html`);
-  await imagesSettled(page);
-  const tabId = await tabIdOf(browser.worker, page);
+  const { page, tabId } = await openIndexPage(fixture);
   const original = await currentSrc(page, 'baby');
 
   // Not awaited: the worker that would answer is about to be stopped.

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openFixtureSite, type FixtureSession } from './fixtures';
+import { openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import { tabIdOf, type ExtensionBrowser } from './harness';
 import { evaluateInEngine, putEngineMeta } from './engine-document';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
@@ -37,12 +37,7 @@ async function runOnceOn(backend: 'wasm' | 'webgpu', page: Page, tabId: number):
   expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
 }
 
-async function openIndex(): Promise<{ page: Page; tabId: number }> {
-  const page = await browser.context.newPage();
-  await page.goto(`${fixture.origin}/index.html`);
-  await imagesSettled(page);
-  return { page, tabId: await tabIdOf(browser.worker, page) };
-}
+const openIndex = () => openIndexPage(fixture);
 
 it('WebGPU and WASM give the same pixels within 1/255', async () => {
   const { page, tabId } = await openIndex();
