@@ -292,7 +292,8 @@ export type JobEvent =
       /**
        * The file the engine enhanced, as a data: URL, up to PAGE_FILE_KEPT_BYTES: the page keeps it
        * to show on a restore where the image's URL loads nothing any more (a signed link expired, a
-       * one-time token, the network gone), or the original could not be given back.
+       * one-time token, the network gone). Sent back even where the page sent the bytes itself (its
+       * blob: URL, its pixels): one path for every job, at the cost of a small file's round trip.
        */
       pageFile?: string;
     }
