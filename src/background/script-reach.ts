@@ -24,12 +24,19 @@ export function scriptReaches(tabId: number): Promise<ScriptReach> {
   return Promise.race([answer, slow]);
 }
 
-/** Chrome names its error page when it refuses a script there ("Frame with ID 0 is showing error page"). */
+/**
+ * Why a loaded web page refuses our script. Chrome names its error page when it refuses ("Frame with
+ * ID 0 is showing error page"). Firefox says "Missing host permission for the tab" on its error
+ * pages and on quarantined domains alike; its error pages (network error, certificate warning,
+ * blocked port) show one of Firefox's own icons, a chrome: URL a web page cannot show (measured).
+ */
 async function whyUnreached(tabId: number): Promise<ScriptReach> {
   try {
     await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
   } catch (error) {
     if (/error page/i.test(textOf(error))) return 'error-page';
+    const { favIconUrl } = await browser.tabs.get(tabId);
+    if (favIconUrl?.startsWith('chrome:') === true) return 'error-page';
   }
   return 'kept-out';
 }

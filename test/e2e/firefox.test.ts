@@ -5,6 +5,7 @@
  * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/core/image';
@@ -324,6 +325,37 @@ describe('Firefox', () => {
       expect(await firefox.inExtension<string>('return browser.action.getBadgeText({ tabId: args[0] });', [quarantinedTab])).toBe('!');
     } finally {
       await quarantined.close();
+    }
+  });
+
+  it("a page that did not load (Firefox's error page: the site refused, a certificate warning): the popup says so, and the site's switch still works", async () => {
+    // Firefox refuses our script there as on a quarantined domain, with the same words.
+    const refused = createServer();
+    await new Promise<void>((resolve) => refused.listen(0, '127.0.0.1', resolve));
+    const { port } = refused.address() as AddressInfo;
+    await new Promise((resolve) => refused.close(resolve));
+    // TLS to the fixture's plain HTTP port: the certificate warning's page.
+    for (const url of [`http://127.0.0.1:${port}/`, `https://127.0.0.1:${new URL(site.origin).port}/`]) {
+      const origin = new URL(url).origin;
+      const { context } = await firefox.bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      // The driver reports the failed load as an error; the tab shows the error page.
+      await firefox.bidi.send('browsingContext.navigate', { context, url, wait: 'complete' }).catch(() => undefined);
+      const loaded = () => firefox.inExtension<number | null>('return (await browser.tabs.query({ status: "complete" })).find((t) => t.url === args[0])?.id ?? null;', [url]);
+      await expect.poll(loaded).not.toBeNull();
+      const failedTab = (await loaded())!;
+      const popup = await firefox.openPopup(failedTab);
+      const read = () =>
+        firefox.bidi.evaluate<{ origin: string; note: string; switchOff: boolean }>(
+          popup,
+          "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent, switchOff: document.getElementById('auto').matches(':disabled') };",
+        );
+      await expect.poll(read).toEqual({ origin, note: 'This page did not load. Reload it to enhance its images.', switchOff: false });
+      // The shortcut turns the site's switch on and off again.
+      expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [failedTab])).toBe(true);
+      expect(await firefox.inExtension<Record<string, unknown>>('return browser.storage.sync.get(args[0]);', [`autoSite:${origin}`])).toEqual({ [`autoSite:${origin}`]: true });
+      expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [failedTab])).toBe(false);
+      await firefox.bidi.send('browsingContext.close', { context: popup });
+      await firefox.bidi.send('browsingContext.close', { context });
     }
   });
 
