@@ -1,6 +1,7 @@
 /** The keyboard shortcut (manifest "commands"): auto-enhance on or off for the active tab's site. */
 import browser, { type Tabs } from 'webextension-polyfill';
 import { messageOf, textOf } from '../core/errors';
+import { oneAtATime } from '../core/one-at-a-time';
 import { displayHost } from '../shared/display-origin';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
@@ -10,6 +11,9 @@ import { scriptReaches } from './script-reach';
 import { tabCounts } from './tab-counts-store';
 
 export const TOGGLE_AUTO = 'toggle-auto';
+
+/** A shortcut pressed twice quickly turns the switch twice: each turn reads what the last wrote. */
+const serially = oneAtATime();
 
 const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not on one.';
 
@@ -48,12 +52,18 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
     await showFailure(tabId, messageOf('page-unreachable'));
     return null;
   }
-  const on = !(await isSiteAuto(origin));
-  try {
-    // The content scripts of the site react to the stored switch; nothing else to tell them.
-    await setSiteAuto(origin, on);
-  } catch (error) {
-    await showFailure(tabId, `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${textOf(error)}`);
+  const { on, failed } = await serially(async () => {
+    const turned = !(await isSiteAuto(origin));
+    try {
+      // The content scripts of the site react to the stored switch; nothing else to tell them.
+      await setSiteAuto(origin, turned);
+      return { on: turned, failed: null };
+    } catch (error) {
+      return { on: turned, failed: textOf(error) };
+    }
+  });
+  if (failed !== null) {
+    await showFailure(tabId, `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${failed}`);
     return null;
   }
   await showNotice(tabId, on ? 'on' : 'off', switchedTitle(on, displayHost(origin), incognito), () => tabCounts(tabId));

@@ -3,19 +3,12 @@
  * and session storage is gone with the browser session, as the tabs are.
  */
 import browser from 'webextension-polyfill';
+import { oneAtATime } from '../core/one-at-a-time';
 import { TAB_COUNTS_PREFIX, tabCountsKey, type TabCounts } from '../shared/protocol';
 import { isOtherPage, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
-/**
- * Read-modify-write steps run one after another: frames of one tab report at the same time, and
- * interleaved steps would lose a report. One worker instance handles all of them, so a chain suffices.
- */
-let chain: Promise<unknown> = Promise.resolve();
-function serially<T>(step: () => Promise<T>): Promise<T> {
-  const run = chain.then(step);
-  chain = run.catch(() => undefined);
-  return run;
-}
+/** Frames of one tab report at the same time: each read-modify-write step waits for the last. */
+const serially = oneAtATime();
 
 async function recordOf(tabId: number): Promise<TabRecord | undefined> {
   const key = tabCountsKey(tabId);

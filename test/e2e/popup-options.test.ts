@@ -409,6 +409,11 @@ describe('keyboard shortcut (Alt+Shift+E)', () => {
     await expect.poll(() => toolbar(tabId), { timeout: 10_000 }).toEqual({ badge: '', title: 'Enhance' });
   });
 
+  it('pressed twice quickly: turns the switch on and off again, the second press reading what the first wrote', async () => {
+    expect(await browser.worker.evaluate((id) => Promise.all([self.enhance.toggleSiteAuto(id), self.enhance.toggleSiteAuto(id)]), tabId)).toEqual([true, false]);
+    expect(await sitesOn()).toEqual([]);
+  });
+
   it('on a page without a web origin: "!" and why, and no switch written', async () => {
     const other = await openPopup(tabId);
     const otherTab = await tabIdOf(browser.worker, other);
