@@ -38,6 +38,11 @@ export function withFrameReport(record: TabRecord | undefined, report: FrameRepo
   return { page, frames };
 }
 
+/** The document that reported from the tab's top frame; undefined in Firefox (it names no documents) or if that frame never reported. */
+export function reportedTopDocument(record: TabRecord): string | undefined {
+  return record.frames['0']?.documentId;
+}
+
 /** Whether the tab now shows another page than the one its counts belong to. */
 export function isOtherPage(record: TabRecord, url: string): boolean {
   return record.page !== pageOf(url);

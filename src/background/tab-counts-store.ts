@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import { oneAtATime } from '../core/one-at-a-time';
 import { TAB_COUNTS_PREFIX, tabCountsKey, type TabCounts } from '../shared/protocol';
-import { isOtherPage, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
+import { isOtherPage, reportedTopDocument, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
 /** Frames of one tab report at the same time: each read-modify-write step waits for the last. */
 const serially = oneAtATime();
@@ -38,11 +38,18 @@ export function forgetTabIfOtherPage(tabId: number, url: string): Promise<boolea
   });
 }
 
-/** Forgets the tab's counts; resolves with whether any was above zero (tabs with none need no recount). */
-export function forgetTabIfCounted(tabId: number): Promise<boolean> {
+/**
+ * A load in the tab completed without a new URL: a reload, or only one of its frames loading (an ad
+ * rotating; Chrome says 'complete' for those too). Forgets the tab's counts unless its top frame
+ * still holds the document that reported (`topDocumentNow`, asked only where one reported); resolves
+ * with whether any was above zero (tabs with none need no recount).
+ */
+export function forgetTabIfReloaded(tabId: number, topDocumentNow: () => Promise<string | undefined>): Promise<boolean> {
   return serially(async () => {
     const record = await recordOf(tabId);
     if (record === undefined) return false;
+    const reported = reportedTopDocument(record);
+    if (reported !== undefined && reported === (await topDocumentNow())) return false;
     await browser.storage.session.remove(tabCountsKey(tabId));
     const { enhanced, queued, failed } = tabTotal(record);
     return enhanced + queued + failed > 0;

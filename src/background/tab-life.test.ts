@@ -6,6 +6,8 @@ const fake = vi.hoisted(() => ({
   listeners: {} as Record<string, (...args: never[]) => void>,
   asked: [] as number[],
   badges: new Map<number, string>(),
+  /** The document each tab's top frame holds now; a tab missing here refuses scripts. */
+  topDocuments: new Map<number, string>(),
 }));
 vi.mock('webextension-polyfill', () => {
   const event = (name: string) => ({ addListener: (listener: (...args: never[]) => void) => (fake.listeners[name] = listener) });
@@ -22,6 +24,13 @@ vi.mock('webextension-polyfill', () => {
             key === null ? Object.fromEntries(fake.session) : fake.session.has(key) ? { [key]: fake.session.get(key) } : {},
           set: async (items: Record<string, unknown>) => Object.entries(items).forEach(([key, value]) => fake.session.set(key, value)),
           remove: async (key: string) => void fake.session.delete(key),
+        },
+      },
+      scripting: {
+        executeScript: async ({ target }: { target: { tabId: number } }) => {
+          const documentId = fake.topDocuments.get(target.tabId);
+          if (documentId === undefined) throw new Error('Cannot access contents of the page');
+          return [{ frameId: 0, documentId, result: true }];
         },
       },
       tabs: {
@@ -47,6 +56,7 @@ beforeEach(() => {
   fake.session.clear();
   fake.asked.length = 0;
   fake.badges.clear();
+  fake.topDocuments.clear();
 });
 
 describe('followTabs', () => {
@@ -75,6 +85,27 @@ describe('followTabs', () => {
     fake.listeners.updated(1 as never, { url: 'https://site.example/other' } as never);
     await settled();
     expect(fake.asked).toEqual([1]);
+    expect(await allTabsCounts()).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+
+  it('keeps the counts when a load completes and the top frame holds the document that reported (only a frame in it loaded)', async () => {
+    await counted(1, 3);
+    fake.topDocuments.set(1, 'doc-1');
+    fake.listeners.updated(1 as never, { status: 'complete' } as never);
+    await settled();
+    expect(fake.asked).toEqual([]);
+    expect(await allTabsCounts()).toEqual({ enhanced: 3, queued: 0, failed: 0 });
+  });
+
+  it('forgets and recounts a reloaded tab: a new document in its top frame, or one no script may reach', async () => {
+    await counted(1, 3);
+    await counted(2, 2);
+    fake.topDocuments.set(1, 'doc-1-reloaded');
+    fake.listeners.updated(1 as never, { status: 'complete' } as never);
+    fake.listeners.updated(2 as never, { status: 'complete' } as never);
+    await settled();
+    await allTabsCounts();
+    expect(fake.asked.sort()).toEqual([1, 2]);
     expect(await allTabsCounts()).toEqual({ enhanced: 0, queued: 0, failed: 0 });
   });
 });

@@ -4,7 +4,7 @@ import type { ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
 import { showCounts } from './badge';
 import { inFirefox } from './browser-kind';
-import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from './tab-counts-store';
+import { forgetTab, forgetTabIfOtherPage, forgetTabIfReloaded, tabCounts } from './tab-counts-store';
 
 /**
  * The tab's counts were forgotten: the frames there now say what they hold. A single-page app that
@@ -14,6 +14,16 @@ import { forgetTab, forgetTabIfCounted, forgetTabIfOtherPage, tabCounts } from '
 async function recount(tabId: number): Promise<void> {
   await browser.tabs.sendMessage(tabId, { type: 'report-counts' } satisfies ContentRequest).catch(() => undefined);
   await showCounts(tabId, await tabCounts(tabId));
+}
+
+/** The document in the tab's top frame now, as Chrome names it in a script's result; undefined where no script may run. */
+async function topDocumentNow(tabId: number): Promise<string | undefined> {
+  try {
+    const [injected] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
+    return injected?.documentId;
+  } catch {
+    return undefined;
+  }
 }
 
 const logged = (step: Promise<unknown>) => step.catch((error: unknown) => logError('tab counts', error));
@@ -32,7 +42,11 @@ export function followTabs(): void {
     // A new URL (a link, or a single-page app's history.pushState) is told at once; a reload, which
     // keeps the URL, once it is complete, when the old document and its frames are surely gone.
     const forgetting =
-      changeInfo.url !== undefined ? forgetTabIfOtherPage(tabId, changeInfo.url) : changeInfo.status === 'complete' ? forgetTabIfCounted(tabId) : undefined;
+      changeInfo.url !== undefined
+        ? forgetTabIfOtherPage(tabId, changeInfo.url)
+        : changeInfo.status === 'complete'
+          ? forgetTabIfReloaded(tabId, () => topDocumentNow(tabId))
+          : undefined;
     if (forgetting) void logged(forgetting.then((forgotten) => (forgotten ? recount(tabId) : undefined)));
   };
   // Firefox wakes its suspended background page for every event it listens to: a tab whose title

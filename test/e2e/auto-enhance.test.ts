@@ -310,6 +310,32 @@ describe('auto-enhance in the content script', () => {
     await leave(feed);
   });
 
+  it("keeps the tab's counts when only a frame in it loads another page (an ad rotating): Chrome says the tab's load is complete, but the page is the same", async () => {
+    writeFileSync(join(dir, 'ad.html'), '<!doctype html><p>An ad</p>');
+    const feed = await openSwitchedOn('rotating.html', `<!doctype html><img id="top" src="bird.png" style="width: 96px; height: 96px"><iframe id="ad" src="ad.html?1" style="width: 200px; height: 100px"></iframe>`);
+    const feedTab = await tabIdOf(worker, feed);
+    const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, feedTab);
+    await expect.poll(counts, { timeout: 60_000 }).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    // What the worker does with the tab's stored counts from now on, and the tab's loads it hears of.
+    await worker.evaluate((t) => {
+      const seen: string[] = [];
+      Object.assign(self, { seenForTab: seen });
+      chrome.storage.session.onChanged.addListener((changes) => {
+        if (`tab-counts:${t}` in changes && changes[`tab-counts:${t}`].newValue === undefined) seen.push('forgotten');
+      });
+      chrome.tabs.onUpdated.addListener((id, change) => {
+        if (id === t && change.status === 'complete') seen.push('complete');
+      });
+    }, feedTab);
+    await feed.evaluate(() => ((document.getElementById('ad') as HTMLIFrameElement).src = 'ad.html?2'));
+    const seen = () => worker.evaluate(() => (self as unknown as { seenForTab: string[] }).seenForTab);
+    await expect.poll(seen).toContain('complete');
+    // The worker's steps run in order: one asked for now runs after the one the load started.
+    expect(await counts()).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    expect(await seen()).toEqual(['complete']);
+    await leave(feed);
+  });
+
   it("follows the tab's site in a frame from another origin: on with the page, not with the frame's own origin", async () => {
     const frameSite = await serveFolder(dir, 'localhost');
     writeFileSync(join(dir, 'frame.html'), '<!doctype html><img id="in-frame" src="bird.png" style="width: 96px; height: 96px">');
