@@ -26,6 +26,8 @@ export interface Original {
   shown: Record<'srcset' | 'sizes', string>;
   /** The width the image is laid out at by its own pixels, in CSS px: what `sizes` holds. */
   shownWidth: number;
+  /** The result's width in pixels: `scale` times the page file's. */
+  resultWidth: number;
   /** Swapped by auto-enhance (or Enhance all), which puts it back when the site is switched off. */
   auto: boolean;
   /** The result's scale over the page's file: auto-enhance raises it when the image needs more. */
@@ -145,6 +147,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     resultUrl,
     shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: shownSizes(img.getAttribute('sizes'), shownWidth) },
     shownWidth,
+    resultWidth,
     auto,
     scale,
     resultPixels,
@@ -270,7 +273,9 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Or
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
-  if (standIn && !showStandIn(img, original) && original.pageFile) keptFiles.set(img, { srcUrl: original.srcUrl, file: original.pageFile });
+  if (standIn && !showStandIn(img, original) && original.pageFile) {
+    keptFiles.set(img, { srcUrl: original.srcUrl, file: original.pageFile, width: original.resultWidth / original.scale, sizes: original.shown.sizes });
+  }
   selectAgain(img);
   return original;
 }
@@ -287,21 +292,34 @@ function showStandIn(img: HTMLImageElement, { standIn, srcUrl }: Original): bool
   return true;
 }
 
-/** Restored images and the page's file each showed before (Original.pageFile), until their URL fails to load. */
-const keptFiles = new WeakMap<HTMLImageElement, { srcUrl: string; file: Blob }>();
+/**
+ * Restored images and the page's file each showed before (Original.pageFile), until their URL fails
+ * to load, with what shows it at the same size by a srcset: its width in pixels and the `sizes` the
+ * result had.
+ */
+const keptFiles = new WeakMap<HTMLImageElement, { srcUrl: string; file: Blob; width: number; sizes: string }>();
 
 /**
- * A restored image whose URL failed to load: shows the page's file we kept (Original.pageFile), as
- * `src`, from a URL of ours, rather than a broken image; returns whether it did. Only where `src`
- * alone picks the file (the markup most low-resolution images have): a srcset or a <picture>
- * would have to change as well. Not when the page has moved the image on to another file.
+ * A restored image whose URL failed to load: shows the page's file we kept (Original.pageFile), from
+ * a URL of ours, rather than a broken image; returns whether it did. Markup with `src` alone (most
+ * low-resolution images) gets it as `src`; a srcset, or a <picture>'s sources, get it as the result
+ * was shown (see the top of this file), so the image keeps its size. Not when the page has moved the
+ * image on to another file.
  */
 export function showKeptFile(img: HTMLImageElement): boolean {
   const kept = keptFiles.get(img);
   if (!kept || enhanced.has(img) || img.currentSrc !== kept.srcUrl) return false;
   keptFiles.delete(img);
-  if (!showsBySrc(img, kept.srcUrl)) return false;
-  img.setAttribute('src', URL.createObjectURL(kept.file));
+  if (!img.isConnected) return false;
+  const url = URL.createObjectURL(kept.file);
+  if (showsBySrc(img, kept.srcUrl)) {
+    img.setAttribute('src', url);
+    return true;
+  }
+  for (const element of [...sourcesOf(img), img]) {
+    element.setAttribute('sizes', kept.sizes);
+    element.setAttribute('srcset', `${url} ${kept.width}w`);
+  }
   return true;
 }
 

@@ -517,13 +517,17 @@ describe('an image the engine may not download', () => {
 });
 
 describe('an image whose signed link expires while it is enhanced', () => {
+  const plain = (url: string) => `<img id="expiring" src="${url}" style="width: 280px">`;
   it.each([
-    { how: 'the file the engine downloaded', file: 'lr/headx4.png', query: '' },
-    { how: 'the pixels the page showed, where the engine was refused', file: 'lr/birdx4.png', query: '?img-only' },
-  ])('is restored to $how, not broken', async ({ file, query }) => {
+    { how: 'the file the engine downloaded', file: 'lr/headx4.png', query: '', markup: plain },
+    { how: 'the pixels the page showed, where the engine was refused', file: 'lr/birdx4.png', query: '?img-only', markup: plain },
+    // The page's file picked by a srcset (a width descriptor: the image's size comes from sizes), or by a <picture>'s source.
+    { how: 'the file the engine downloaded, picked by a srcset', file: 'lr/babyx4.png', query: '', markup: (url: string) => `<img id="expiring" src="lr/small.png" srcset="${url} 128w" sizes="300px">` },
+    { how: "the file the engine downloaded, picked by a <picture>'s source", file: 'lr/womanx4.png', query: '', markup: (url: string) => `<picture><source srcset="${url}" type="image/png"><img id="expiring" src="lr/small.png" style="width: 280px"></picture>` },
+  ])('is restored to $how, not broken', async ({ file, query, markup }) => {
     const path = `/expiring/${file}`;
     const html = `expiring-${file.replace(/\W/g, '-')}.html`;
-    writeFileSync(join(dir, html), `<!doctype html><img id="expiring" src="${path.slice(1)}${query}" style="width: 280px">`);
+    writeFileSync(join(dir, html), `<!doctype html>${markup(path.slice(1) + query)}`);
     const expiring = await browser.context.newPage();
     watchPageProblems(expiring, pageProblems);
     await expiring.goto(`${fixture.origin}/${html}`);
