@@ -235,6 +235,9 @@ export class PageEnhancer {
     for (const img of targets) {
       this.inManualJob.delete(img);
       if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
+      // The page moved it on to another file meanwhile (a gallery's next picture), which auto-enhance
+      // passed over while the job ran: it looks now, as it would have without the job.
+      if (!originalOf(img) && img.currentSrc !== source) this.look(img);
     }
     this.stopWatchingIfIdle();
     this.changed();

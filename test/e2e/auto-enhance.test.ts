@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill });
+  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -74,6 +74,15 @@ afterAll(async () => {
   await site?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Files under /late/ (the file of the same name) reach the engine 3 s late, and the page at once; counts the engine's requests. */
+let lateDownloads = 0;
+const late: Route = (url, headers) => {
+  const body = readFileSync(join(dir, url.pathname.slice('/late/'.length)));
+  if (headers['sec-fetch-dest'] === 'image') return { type: 'image/png', body };
+  lateDownloads++;
+  return { type: 'image/png', body, delayMs: 3000 };
+};
 
 /** What the engine asked of /flaky.png: its first download fails (HTTP 503, a server's hiccup); the page's own and later ones succeed. */
 const flakyAnswers: number[] = [];
@@ -334,6 +343,23 @@ describe('auto-enhance in the content script', () => {
     expect(await counts()).toEqual({ enhanced: 1, queued: 0, failed: 0 });
     expect(await seen()).toEqual(['complete']);
     await leave(feed);
+  });
+
+  it('auto-enhances the file a page moved an image on to while a menu job ran on its old one (a gallery\'s next picture)', async () => {
+    writePng(join(dir, 'gallery-a.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'gallery-b.png'), lrCrop('head', 48));
+    const gallery = await openWithSiteSwitch('gallery.html', '<!doctype html><img id="gallery" src="late/gallery-a.png" style="width: 192px; height: 192px">', false);
+    await gallery.waitForFunction(() => (document.getElementById('gallery') as HTMLImageElement).complete);
+    const galleryTab = await tabIdOf(worker, gallery);
+    const downloadsBefore = lateDownloads;
+    const job = enhanceById(worker, gallery, galleryTab, 'gallery', 4);
+    // The engine is downloading the file (3 s): the user switches the site on, and the page shows its next picture.
+    await expect.poll(() => lateDownloads).toBe(downloadsBefore + 1);
+    await switchSite(true);
+    await gallery.evaluate(() => ((document.getElementById('gallery') as HTMLImageElement).src = 'gallery-b.png'));
+    expect(await job).toMatchObject({ ok: true, images: 0 });
+    await expect.poll(() => fileBehind(gallery, 'gallery'), { timeout: 60_000 }).toBe('result 192');
+    await leave(gallery);
   });
 
   it("follows the tab's site in a frame from another origin: on with the page, not with the frame's own origin", async () => {
