@@ -34,6 +34,24 @@ const TRANSFORM_PROPERTIES = new Set(['transform', 'scale', 'rotate']);
 /** What picks an image's file: its own attributes, and on a <picture>'s <source>s also `media` and `type`. */
 const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes', 'media', 'type'];
 
+/**
+ * An attribute written with the value it had: `img.src = img.src` (a page's retry, a binding set
+ * again), which writes the URL `src` resolves to. The browser loads nothing new for it (Chromium
+ * 156, measured, a no-store file too), so the image shows what it showed: no change to follow.
+ */
+function wroteSameValue(record: MutationRecord): boolean {
+  const element = record.target as Element;
+  const now = element.getAttribute(record.attributeName ?? '');
+  if (record.oldValue === now) return true;
+  if (record.attributeName !== 'src' || record.oldValue === null || now === null) return false;
+  try {
+    // Not URL.parse: Chrome has it from 126, and Enhance runs from 116.
+    return new URL(record.oldValue, element.baseURI).href === new URL(now, element.baseURI).href;
+  } catch {
+    return false;
+  }
+}
+
 /** How long a resize must have settled for: dragging a window's edge resizes it many times a second. */
 const VIEWPORT_SETTLE_MS = 300;
 
@@ -183,7 +201,7 @@ export class PageWatch {
   }
 
   private watchTree(tree: Document | ShadowRoot): void {
-    this.observer?.observe(tree, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES });
+    this.observer?.observe(tree, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES, attributeOldValue: true });
     // 'load' does not bubble, nor leave a shadow root; capturing on each tree sees it for every image, present or future.
     tree.addEventListener('load', this.onLoad, { capture: true, signal: this.listeners?.signal });
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
@@ -260,7 +278,7 @@ export class PageWatch {
         if (img && [...record.addedNodes, ...record.removedNodes].some((node) => node instanceof HTMLSourceElement)) changed.set(img, true);
       } else {
         const img = imageOf(record.target);
-        if (img) changed.set(img, changed.get(img) === true || record.attributeName !== 'sizes');
+        if (img && !wroteSameValue(record)) changed.set(img, changed.get(img) === true || record.attributeName !== 'sizes');
       }
     }
     // A node moved within the page is removed and added in one batch: it is still connected.

@@ -1081,6 +1081,35 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
+  it('a page that writes the same src again (img.src = img.src, a binding set again) loads nothing new: the result stays, and Restore original holds', async () => {
+    const opened = await openSwitchedOn('same-src.html', '<!doctype html><img id="again" src="bird.png" style="width: 96px; height: 96px">');
+    await expect.poll(() => currentSrc(opened, 'again'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Every write to the image's srcset from now on (ours: taking the result out, putting one in).
+    await opened.evaluate(() => {
+      const img = document.getElementById('again') as HTMLImageElement;
+      const writes: string[] = [];
+      Object.assign(window, { srcsetWrites: writes });
+      new MutationObserver((records) => records.forEach(() => writes.push(img.getAttribute('srcset') ?? ''))).observe(img, { attributes: true, attributeFilter: ['srcset'] });
+      img.src = img.src;
+    });
+    // Long enough for a job served from the cache.
+    await opened.waitForTimeout(3000);
+    expect(await opened.evaluate(() => (window as unknown as { srcsetWrites: string[] }).srcsetWrites)).toEqual([]);
+    expect(await currentSrc(opened, 'again')).toMatch(/^blob:/);
+
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'again')).toBe(1);
+    const pageFile = `${site.origin}/bird.png`;
+    await expect.poll(() => currentSrc(opened, 'again')).toBe(pageFile);
+    await opened.evaluate(() => {
+      const img = document.getElementById('again') as HTMLImageElement;
+      img.src = img.src;
+    });
+    // The result is in the cache: had auto-enhance taken the image again, it would show it within a second.
+    await opened.waitForTimeout(3000);
+    expect(await currentSrc(opened, 'again')).toBe(pageFile);
+    await leave(opened);
+  });
+
   it('Restore original holds for the element a framework renders in its place (React under a new key): the same markup, left as put back', async () => {
     const opened = await openSwitchedOn('restore-rerender.html', '<!doctype html><div id="app"><img id="photo" src="bird.png" style="width: 96px; height: 96px"></div>');
     await expect.poll(() => currentSrc(opened, 'photo'), { timeout: 60_000 }).toMatch(/^blob:/);
