@@ -10,6 +10,7 @@
  * browser has nothing else to switch back to. Existing attributes are overwritten in place, never
  * removed and re-added, so restoring gives back the very same markup, attribute order included.
  */
+import { keepNewestWithin } from '../core/bounded';
 import { pageImages } from './page-images';
 
 export interface Original {
@@ -273,9 +274,7 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Or
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
-  if (standIn && !showStandIn(img, original) && original.pageFile) {
-    keptFiles.set(img, { srcUrl: original.srcUrl, file: original.pageFile, width: original.resultWidth / original.scale, sizes: original.shown.sizes });
-  }
+  if (standIn && !showStandIn(img, original) && original.pageFile) keepFile(img, original, original.pageFile);
   selectAgain(img);
   return original;
 }
@@ -295,9 +294,21 @@ function showStandIn(img: HTMLImageElement, { standIn, srcUrl }: Original): bool
 /**
  * Restored images and the page's file each showed before (Original.pageFile), until their URL fails
  * to load, with what shows it at the same size by a srcset: its width in pixels and the `sizes` the
- * result had.
+ * result had. Newest first kept within KEPT_FILES_BYTES: a long feed restores (or lets go of, far
+ * from view) many images, and their files would add up outside the results' memory budget. Images
+ * the page took out go at the next restore.
  */
-const keptFiles = new WeakMap<HTMLImageElement, { srcUrl: string; file: Blob; width: number; sizes: string }>();
+const keptFiles = new Map<HTMLImageElement, { srcUrl: string; file: Blob; width: number; sizes: string }>();
+
+/** At most 16 files at the largest the engine sends back (PAGE_FILE_KEPT_BYTES); hundreds of the usual low-resolution ones. */
+const KEPT_FILES_BYTES = 32 * 1024 * 1024;
+
+function keepFile(img: HTMLImageElement, original: Original, file: Blob): void {
+  for (const kept of keptFiles.keys()) if (!kept.isConnected) keptFiles.delete(kept);
+  keptFiles.delete(img);
+  keptFiles.set(img, { srcUrl: original.srcUrl, file, width: original.resultWidth / original.scale, sizes: original.shown.sizes });
+  keepNewestWithin(keptFiles, KEPT_FILES_BYTES, ({ file: kept }) => kept.size);
+}
 
 /**
  * A restored image whose URL failed to load: shows the page's file we kept (Original.pageFile), from

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepNewest } from './bounded';
+import { keepNewest, keepNewestWithin } from './bounded';
 
 describe('keepNewest', () => {
   it('drops the oldest entries of a Map down to the bound', () => {
@@ -14,5 +14,21 @@ describe('keepNewest', () => {
     expect([...set]).toEqual(['a', 'b', 'c']);
     keepNewest(set, 1);
     expect([...set]).toEqual(['c']);
+  });
+});
+
+describe('keepNewestWithin', () => {
+  it('drops the oldest entries until the sizes left fit the bound', () => {
+    const map = new Map([['a', 5], ['b', 3], ['c', 4], ['d', 2]]);
+    keepNewestWithin(map, 7, (size) => size);
+    expect([...map.keys()]).toEqual(['c', 'd']);
+  });
+
+  it('leaves a map within the bound as it is, and empties one whose newest entry alone is over it', () => {
+    const map = new Map([['a', 1], ['b', 2]]);
+    keepNewestWithin(map, 3, (size) => size);
+    expect([...map.keys()]).toEqual(['a', 'b']);
+    keepNewestWithin(map, 1, (size) => size);
+    expect([...map.keys()]).toEqual([]);
   });
 });

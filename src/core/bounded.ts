@@ -10,3 +10,14 @@ export function keepNewest(collection: Map<unknown, unknown> | Set<unknown>, max
     collection.delete(key);
   }
 }
+
+/** Drops the oldest entries of `map` (insertion order) until the sizes `sizeOf` gives add up to at most `max`. */
+export function keepNewestWithin<K, V>(map: Map<K, V>, max: number, sizeOf: (value: V) => number): void {
+  let total = 0;
+  for (const value of map.values()) total += sizeOf(value);
+  for (const [key, value] of map) {
+    if (total <= max) return;
+    total -= sizeOf(value);
+    map.delete(key);
+  }
+}
