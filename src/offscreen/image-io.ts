@@ -61,6 +61,12 @@ const DOWNLOAD_MAX_MS = 10 * 60_000;
 /** A camera's live picture (Motion JPEG): a stream of frames, like a video. */
 const isStream = (type: string | null) => type?.toLowerCase().startsWith('multipart/') ?? false;
 
+/** A web page where the image should be: a login, a bot check or a "no hotlinking" page, sent with 200 OK. */
+const isWebPage = (type: string | null) => /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(type ?? '');
+
+/** The server would not give the engine the file: a refusal, or a page in its place. */
+const refused = (response: Response) => REFUSED.has(response.status) || (response.ok && isWebPage(response.headers.get('content-type')));
+
 export interface FetchOptions {
   /** The image's bytes, read by the content script, for a URL only the page can read. */
   pageBytes?: string;
@@ -113,13 +119,18 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
   const asThePage = (from: PageContext) => from.withReferer(srcUrl, from.referer, request('reload'));
   try {
     let response = asPage && page && !pageBytes ? await asThePage(page) : await request('default')();
-    if (!asPage && REFUSED.has(response.status) && page && !pageBytes) {
+    if (!asPage && refused(response) && page && !pageBytes) {
       // The refusal's body, unread, would hold its connection until collected.
       void response.body?.cancel().catch(() => undefined);
       response = await asThePage(page);
     }
     if (!response.ok) throw new EnhanceError(REFUSED.has(response.status) ? 'download-refused' : 'fetch-failed', `HTTP ${response.status}`);
     const type = response.headers.get('content-type');
+    if (isWebPage(type)) {
+      // The page's own pixels may still be enhanced (see enhance-images.ts).
+      void response.body?.cancel().catch(() => undefined);
+      throw new EnhanceError('download-refused', 'a web page came in place of the image');
+    }
     if (isStream(type)) {
       void response.body?.cancel().catch(() => undefined);
       throw new EnhanceError('animated');

@@ -666,6 +666,30 @@ describe('images a host guards against hotlinking', () => {
     await page.close();
   });
 
+  it("is enhanced: a host that sends the engine a web page in its place (a sign-in page, 200 OK) is asked again with the page's Referer", async () => {
+    const { page, url } = await openCrossOrigin('page-guarded/lr/headx4.png');
+    // The control: without the page's Referer the host sends its sign-in page.
+    expect(await browser.worker.evaluate((u) => fetch(u).then((r) => [r.status, r.headers.get('content-type')]), url)).toEqual([200, 'text/html; charset=utf-8']);
+    const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'hosted', 2);
+    const width = readPng(join(dir, 'lr/headx4.png')).width * 2;
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width });
+    expect((await shownPixels(page, 'hosted')).width).toBe(width);
+    await page.close();
+  });
+
+  it('is enhanced from the pixels the page shows where the host sends the engine its sign-in page however it asks', async () => {
+    writeFileSync(join(dir, 'sign-in.html'), '<!doctype html><img id="private" src="sign-in/lr/birdx4.png" style="width: 288px">');
+    const opened = await browser.context.newPage();
+    watchPageProblems(opened, pageProblems);
+    await opened.goto(`${fixture.origin}/sign-in.html`);
+    await imagesSettled(opened);
+    const outcome = await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), 'private', 2);
+    const lr = readPng(join(dir, 'lr/birdx4.png'));
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 2 });
+    expect((await shownPixels(opened, 'private')).width).toBe(lr.width * 2);
+    await opened.close();
+  });
+
   it('is left as the page shows it, with a message, where the host sends the engine a placeholder however it asks', async () => {
     const { page, url } = await openCrossOrigin('placeholder-always/lr/headx4.png');
     const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'hosted', 4);

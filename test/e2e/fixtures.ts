@@ -148,7 +148,10 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   // The same with a placeholder, not a refusal, for other requests; and a host that sends its file to <img> requests alone.
   const placeholderGuarded: Route = (url, headers) => file(headers.referer?.startsWith(`${pagesOrigin}/`) ? url.pathname.slice('/placeholder-guarded/'.length) : 'placeholder.png');
   const placeholderAlways: Route = (url, headers) => file(headers['sec-fetch-dest'] === 'image' ? url.pathname.slice('/placeholder-always/'.length) : 'placeholder.png');
-  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways });
+  // A sign-in page (200 OK, HTML) for requests from elsewhere, as hosts of private or hotlink-guarded files answer.
+  const signIn = { type: 'text/html; charset=utf-8', body: '<!doctype html><title>Sign in</title><form><input name="user"></form>' };
+  const pageGuarded: Route = (url, headers) => (headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/page-guarded/'.length)) : signIn);
+  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded });
   buildFixtureSite(dir, second.origin);
   // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
   // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
@@ -173,6 +176,8 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
     headers['sec-fetch-dest'] === 'image'
       ? { type: url.pathname.endsWith('.gif') ? 'image/gif' : 'image/png', body: readFileSync(join(dir, url.pathname.slice('/img-only/'.length))) }
       : { type: 'text/plain', body: 'forbidden', status: 403 };
+  // A host that sends its files to <img> requests alone, and its sign-in page (200 OK) to any other.
+  const signInElse: Route = (url, headers) => (headers['sec-fetch-dest'] === 'image' ? file(url.pathname.slice('/sign-in/'.length)) : signIn);
   // Signed links (never from a cache) that stop working once the test says so: refused from then
   // on. With `?img-only`, refused to the engine from the start.
   const expired = new Set<string>();
@@ -180,7 +185,7 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
     expired.has(url.pathname) || (url.searchParams.has('img-only') && headers['sec-fetch-dest'] !== 'image')
       ? { type: 'text/plain', body: 'link expired', status: 403 }
       : { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/expiring/'.length))), headers: { 'cache-control': 'no-store' } };
-  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing, '/slow/*': slow, '/img-only/*': imgOnly, '/expiring/*': expiring });
+  const site = await serveFolder(dir, '127.0.0.1', { '/camera.mjpg': camera, '/endless.jpg': endless, '/changing.png': changing, '/slow/*': slow, '/img-only/*': imgOnly, '/sign-in/*': signInElse, '/expiring/*': expiring });
   pagesOrigin = site.origin;
   return {
     dir,
