@@ -124,8 +124,11 @@ describe('OrtTileRunner', () => {
     });
   });
 
-  it("gives a session's first run minutes, then twenty times its slowest pace for the run's pixels, never under 20 s", () => {
+  it("gives a session's first run minutes (more for a tile over 512x512), then twenty times its slowest pace for the run's pixels, never under 20 s", () => {
     expect(stallLimitMs(undefined, 64)).toBe(5 * 60_000);
+    expect(stallLimitMs(undefined, 512 * 512)).toBe(5 * 60_000);
+    // The largest tile the settings allow: four times the pixels, four times the time.
+    expect(stallLimitMs(undefined, 1024 * 1024)).toBe(20 * 60_000);
     // 0.1 ms per pixel: a 512x512 tile would be 26 s; twenty times that is 524 s.
     expect(stallLimitMs(0.1, 512 * 512)).toBeCloseTo(20 * 0.1 * 512 * 512);
     expect(stallLimitMs(0.1, 24 * 24)).toBe(20_000);

@@ -22,19 +22,22 @@ export interface GpuErrorScope {
 }
 
 /**
- * How long a run may go unanswered before it counts as stalled: a session's first run, before any
- * pace is known, 5 minutes (the quality model at x2 runs at 26 s per output megapixel on WASM here,
- * bench/results.md, so a 512x512 tile takes about 28 s: room for a device ten times slower); then
+ * How long a run may go unanswered before it counts as stalled. A session's first run, before any
+ * pace is known: 5 minutes for a tile of up to 512x512 input pixels, and as much more per pixel for
+ * a larger one (the settings allow 1024x1024). The slowest pace measured here is about 200 s per
+ * input megapixel (quality model, one WASM thread, as Firefox runs it: bench/results.md), so a
+ * 512x512 tile takes about 52 s: room for a device five times slower at any tile size. After it,
  * this many times the slowest pace the session has run at, per pixel, and never less than the
  * floor (a CPU busy with other work).
  */
 const FIRST_RUN_LIMIT_MS = 5 * 60_000;
+const FIRST_RUN_LIMIT_PIXELS = 512 * 512;
 const TIMES_SLOWEST_PACE = 20;
 const LIMIT_FLOOR_MS = 20_000;
 
 /** The stall limit of a run over `pixels` input pixels, given the slowest ms per pixel seen so far (undefined: none yet). */
 export function stallLimitMs(slowestMsPerPixel: number | undefined, pixels: number): number {
-  if (slowestMsPerPixel === undefined) return FIRST_RUN_LIMIT_MS;
+  if (slowestMsPerPixel === undefined) return FIRST_RUN_LIMIT_MS * Math.max(1, pixels / FIRST_RUN_LIMIT_PIXELS);
   return Math.max(LIMIT_FLOOR_MS, TIMES_SLOWEST_PACE * slowestMsPerPixel * pixels);
 }
 
