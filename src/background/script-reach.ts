@@ -35,8 +35,9 @@ async function whyUnreached(tabId: number): Promise<ScriptReach> {
     await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
   } catch (error) {
     if (/error page/i.test(textOf(error))) return 'error-page';
-    const { favIconUrl } = await browser.tabs.get(tabId);
-    if (favIconUrl?.startsWith('chrome:') === true) return 'error-page';
+    // A tab closed meanwhile has no page to say anything about.
+    const tab = await browser.tabs.get(tabId).catch(() => undefined);
+    if (tab?.favIconUrl?.startsWith('chrome:') === true) return 'error-page';
   }
   return 'kept-out';
 }

@@ -16,14 +16,20 @@ async function recount(tabId: number): Promise<void> {
   await showCounts(tabId, await tabCounts(tabId));
 }
 
-/** The document in the tab's top frame now, as Chrome names it in a script's result; undefined where no script may run. */
+/** How long the tab's top frame may take to run a script: the counts' other steps wait behind this one. */
+const TOP_DOCUMENT_ANSWER_MS = 1000;
+
+/**
+ * The document in the tab's top frame now, as Chrome names it in a script's result; undefined where
+ * no script may run, or none ran in time (a page busy, or hung).
+ */
 async function topDocumentNow(tabId: number): Promise<string | undefined> {
-  try {
-    const [injected] = await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
-    return injected?.documentId;
-  } catch {
-    return undefined;
-  }
+  const injected = browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true }).then(
+    ([result]) => result?.documentId,
+    () => undefined,
+  );
+  const late = new Promise<undefined>((resolve) => setTimeout(resolve, TOP_DOCUMENT_ANSWER_MS));
+  return Promise.race([injected, late]);
 }
 
 const logged = (step: Promise<unknown>) => step.catch((error: unknown) => logError('tab counts', error));
