@@ -61,11 +61,16 @@ const DOWNLOAD_MAX_MS = 10 * 60_000;
 /** A camera's live picture (Motion JPEG): a stream of frames, like a video. */
 const isStream = (type: string | null) => type?.toLowerCase().startsWith('multipart/') ?? false;
 
-/** A web page where the image should be: a login, a bot check or a "no hotlinking" page, sent with 200 OK. */
-const isWebPage = (type: string | null) => /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(type ?? '');
-
-/** The server would not give the engine the file: a refusal, or a page in its place. */
-const refused = (response: Response) => REFUSED.has(response.status) || (response.ok && isWebPage(response.headers.get('content-type')));
+/**
+ * A web page where the image should be: a sign-in, a bot check or a "no hotlinking" page, sent
+ * with 200 OK. Said to be HTML and made of markup: a server that labels its images text/html (a
+ * misconfigured one) still sends image bytes, which decode, and an SVG is handled as one.
+ */
+async function isWebPage(type: string | null, body: Blob): Promise<boolean> {
+  if (!/^\s*(text\/html|application\/xhtml\+xml)\b/i.test(type ?? '')) return false;
+  const head = (await body.slice(0, 512).text()).trimStart();
+  return head.startsWith('<') && !(await looksLikeSvg(body));
+}
 
 export interface FetchOptions {
   /** The image's bytes, read by the content script, for a URL only the page can read. */
@@ -101,8 +106,8 @@ function stallWatch(ms: number): { signal: AbortSignal; progress(): void; end():
 
 /**
  * The image's bytes: fetched here, or, for a URL only the page can read, the ones its content
- * script sent. A host that refuses the engine is asked once more with the page's Referer
- * (`asPage`: at once).
+ * script sent. A host that refuses the engine, or sends it a web page in the image's place, is
+ * asked once more with the page's Referer (`asPage`: at once).
  */
 export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage = false, jobGone, separateCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
   const stall = stallWatch(stallMs);
@@ -117,25 +122,28 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
   };
   // The HTTP cache does not key on the Referer: asked as the page, the server answers.
   const asThePage = (from: PageContext) => from.withReferer(srcUrl, from.referer, request('reload'));
-  try {
-    let response = asPage && page && !pageBytes ? await asThePage(page) : await request('default')();
-    if (!asPage && refused(response) && page && !pageBytes) {
+  /** The response's file, or why the server would not give it: a refusal, or a page in its place. */
+  const fileOf = async (response: Response): Promise<Blob | { refused: string }> => {
+    if (REFUSED.has(response.status)) {
       // The refusal's body, unread, would hold its connection until collected.
       void response.body?.cancel().catch(() => undefined);
-      response = await asThePage(page);
+      return { refused: `HTTP ${response.status}` };
     }
-    if (!response.ok) throw new EnhanceError(REFUSED.has(response.status) ? 'download-refused' : 'fetch-failed', `HTTP ${response.status}`);
+    if (!response.ok) throw new EnhanceError('fetch-failed', `HTTP ${response.status}`);
     const type = response.headers.get('content-type');
-    if (isWebPage(type)) {
-      // The page's own pixels may still be enhanced (see enhance-images.ts).
-      void response.body?.cancel().catch(() => undefined);
-      throw new EnhanceError('download-refused', 'a web page came in place of the image');
-    }
     if (isStream(type)) {
       void response.body?.cancel().catch(() => undefined);
       throw new EnhanceError('animated');
     }
-    return await readCapped(response, type ?? '', stall.progress);
+    const body = await readCapped(response, type ?? '', stall.progress);
+    return (await isWebPage(type, body)) ? { refused: 'a web page came in place of the image' } : body;
+  };
+  try {
+    let file = await fileOf(asPage && page && !pageBytes ? await asThePage(page) : await request('default')());
+    if (!asPage && !(file instanceof Blob) && page && !pageBytes) file = await fileOf(await asThePage(page));
+    // The pixels the page shows may still be enhanced (see enhance-images.ts).
+    if (!(file instanceof Blob)) throw new EnhanceError('download-refused', file.refused);
+    return file;
   } catch (error) {
     // Whatever failed on the way (the network, the worker's Referer rule) failed the download.
     if (error instanceof EnhanceError) throw error;

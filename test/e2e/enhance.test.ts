@@ -677,6 +677,15 @@ describe('images a host guards against hotlinking', () => {
     await page.close();
   });
 
+  it('is enhanced from its bytes where the host labels its images as HTML (misconfigured), though the page may not read its pixels', async () => {
+    const { page } = await openCrossOrigin('mislabelled/lr/babyx4.png');
+    const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'hosted', 2);
+    const width = readPng(join(dir, 'lr/babyx4.png')).width * 2;
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width });
+    expect((await shownPixels(page, 'hosted')).width).toBe(width);
+    await page.close();
+  });
+
   it('is enhanced from the pixels the page shows where the host sends the engine its sign-in page however it asks', async () => {
     writeFileSync(join(dir, 'sign-in.html'), '<!doctype html><img id="private" src="sign-in/lr/birdx4.png" style="width: 288px">');
     const opened = await browser.context.newPage();

@@ -151,7 +151,9 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   // A sign-in page (200 OK, HTML) for requests from elsewhere, as hosts of private or hotlink-guarded files answer.
   const signIn = { type: 'text/html; charset=utf-8', body: '<!doctype html><title>Sign in</title><form><input name="user"></form>' };
   const pageGuarded: Route = (url, headers) => (headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/page-guarded/'.length)) : signIn);
-  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded });
+  // A misconfigured host that labels its images as HTML: browsers go by the bytes.
+  const mislabelled: Route = (url) => ({ type: 'text/html', body: readFileSync(join(dir, url.pathname.slice('/mislabelled/'.length))) });
+  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
   buildFixtureSite(dir, second.origin);
   // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
   // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
