@@ -34,9 +34,10 @@ export const DEFAULT_OVERLAP = 30;
 /**
  * Goes up with every change to what upscaleImage returns for the same image and model, so results
  * cached by an earlier version are not served. 2: transparent pixels coloured before the model;
- * 3: nearly transparent ones (alpha under 4) too.
+ * 3: nearly transparent ones (alpha under 4) too; 4: pictures with colours outside sRGB go through
+ * in Display P3, where they were clipped to sRGB (offscreen/engine.ts).
  */
-export const UPSCALE_VERSION = 3;
+export const UPSCALE_VERSION = 4;
 
 /**
  * Upscales an RGBA image with the model, tile by tile, blending the seams. The model sees RGB

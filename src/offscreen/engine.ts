@@ -16,7 +16,7 @@ import { blobToDataUrl } from '../shared/data-url';
 import { PAGE_FILE_KEPT_BYTES, type EngineInfo, type JobEvent, type JobRequest } from '../shared/protocol';
 import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, webgpuWorked, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
-import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, type PageContext } from './image-io';
+import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, widerColours, type ColourSpace, type PageContext } from './image-io';
 import { withJobRunner } from './precision-check';
 import { resultCache, type StoredResult } from './result-store';
 
@@ -62,8 +62,18 @@ class AnotherShape extends EnhanceError {
   }
 }
 
-/** The file's pixels, if they may be the picture the page shows: its shape as the page's file, its fingerprint as what the page shows. */
-async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
+/** A picture's pixels, in the colour space they go through the model in. */
+interface Pixels {
+  image: RgbaImage;
+  space: ColourSpace;
+}
+
+/**
+ * The file's pixels, if they may be the picture the page shows: its shape as the page's file, its
+ * fingerprint as what the page shows (compared in sRGB, as the page's canvas reads it). In Display
+ * P3 where the file has colours sRGB would clip.
+ */
+async function decodeChecked(blob: Blob, job: JobRequest): Promise<Pixels> {
   const bitmap = await decodeImage(blob);
   try {
     if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new AnotherShape();
@@ -71,7 +81,8 @@ async function decodeChecked(blob: Blob, job: JobRequest): Promise<RgbaImage> {
     const image = bitmapToRgba(bitmap);
     const shown = decodeThumbnail(job.shownThumbnail);
     if (shown && differentPictures(shown, thumbnailOf(image))) throw new EnhanceError('changed-on-server');
-    return image;
+    const wider = widerColours(bitmap);
+    return wider ? { image: wider, space: 'display-p3' } : { image, space: 'srgb' };
   } finally {
     bitmap.close();
   }
@@ -83,7 +94,7 @@ export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separ
 }
 
 /** The file's bytes and checked pixels. */
-async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<Blob>): Promise<{ blob: Blob; bytes: Uint8Array<ArrayBuffer>; image: RgbaImage }> {
+async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<Blob>): Promise<{ blob: Blob; bytes: Uint8Array<ArrayBuffer>; pixels: Pixels }> {
   const blob = await file;
   // No decoding for a page gone as the last bytes came.
   signal.throwIfAborted();
@@ -93,7 +104,7 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   const declared = headerSize(bytes);
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
-  return { blob, bytes, image: await decodeChecked(blob, job) };
+  return { blob, bytes, pixels: await decodeChecked(blob, job) };
 }
 
 /** The model's output on `on`: the part of a job that WebGPU failing (device lost, out of memory) fails. */
@@ -137,7 +148,7 @@ export interface JobSource {
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource, file: Promise<Blob>): Promise<Extract<JobEvent, { type: 'done' }>> {
   const { page, privateTab, cacheTrimsBefore } = source;
   const started = performance.now();
-  const { blob, bytes, image } = await checkedFile(job, signal, file).catch((error: unknown) => {
+  const { blob, bytes, pixels } = await checkedFile(job, signal, file).catch((error: unknown) => {
     // A host that keeps its files for its own pages may answer others with another picture (a
     // "no hotlinking" placeholder) where one that refuses says so (see fetchImageBlob): asked as the
     // page. (A picture that changes on every download differs in its pixels: asked again, it would differ again.)
@@ -166,7 +177,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     }
     let output;
     try {
-      output = await upscaleOn(image, model, on, job, emit, signal);
+      output = await upscaleOn(pixels.image, model, on, job, emit, signal);
     } catch (error) {
       if (!mayFallBack || on.backend !== 'webgpu' || signal.aborted || !backendFailed(error)) throw error;
       // WebGPU can be lost mid-run (driver reset, memory pressure): finish this job on WASM, with the
@@ -175,7 +186,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
       return enhanceOn(await chooseBackend(job.settings.allowWebGPU), false);
     }
     if (on.backend === 'webgpu') webgpuWorked();
-    const result = { png: await encodePng(output), width: output.width, height: output.height, backend: on.backend };
+    const result = { png: await encodePng(output, pixels.space), width: output.width, height: output.height, backend: on.backend };
     if (!privateTab) await resultCache.save(key, result, limit, cacheTrimsBefore);
     return { result, fromCache: false };
   };

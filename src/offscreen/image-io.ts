@@ -1,5 +1,6 @@
 /** Bytes in, pixels out, and back: fetching, decoding and encoding images in the engine document. */
 import { EnhanceError } from '../core/errors';
+import { outsideSrgb } from '../core/gamut';
 import type { RgbaImage } from '../core/image';
 import { logError } from '../shared/log';
 
@@ -196,20 +197,36 @@ export async function decodeImage(blob: Blob): Promise<ImageBitmap> {
   }
 }
 
-export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
+/** The colour spaces pixels go through the model in: sRGB, or Display P3 for wider colours (see core/gamut.ts). */
+export type ColourSpace = 'srgb' | 'display-p3';
+
+/** The bitmap's pixels in `space`, or null where the browser's canvases have no such space (Firefox 140 draws in sRGB alone). */
+function readIn(bitmap: ImageBitmap, space: ColourSpace): RgbaImage | null {
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  const ctx = canvas.getContext('2d', { willReadFrequently: true, colorSpace: space });
   if (!ctx) throw new EnhanceError('engine-unavailable', undefined, 'no 2D canvas');
   ctx.drawImage(bitmap, 0, 0);
-  const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-  return { width: bitmap.width, height: bitmap.height, data };
+  const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height, { colorSpace: space });
+  // A browser without the space gives sRGB's (ImageData.colorSpace says so, where it says anything).
+  if ((pixels.colorSpace ?? 'srgb') !== space) return null;
+  return { width: bitmap.width, height: bitmap.height, data: pixels.data };
 }
 
-/** Lossless PNG: what the cache keeps. */
-export async function encodePng(image: RgbaImage): Promise<Blob> {
+export function bitmapToRgba(bitmap: ImageBitmap): RgbaImage {
+  return readIn(bitmap, 'srgb') as RgbaImage;
+}
+
+/** The bitmap's pixels in Display P3, where it has colours sRGB would clip; null for all others. */
+export function widerColours(bitmap: ImageBitmap): RgbaImage | null {
+  const p3 = readIn(bitmap, 'display-p3');
+  return p3 && outsideSrgb(p3) ? p3 : null;
+}
+
+/** Lossless PNG (what the cache keeps), tagged with `space` (Chromium writes the profile). */
+export async function encodePng(image: RgbaImage, space: ColourSpace = 'srgb'): Promise<Blob> {
   const canvas = new OffscreenCanvas(image.width, image.height);
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext('2d', { colorSpace: space });
   if (!ctx) throw new EnhanceError('engine-unavailable', undefined, 'no 2D canvas');
-  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height), 0, 0);
+  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height, { colorSpace: space }), 0, 0);
   return canvas.convertToBlob({ type: 'image/png' });
 }

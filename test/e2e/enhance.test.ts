@@ -742,6 +742,46 @@ describe('images with a colour profile', () => {
     for (let c = 0; c < 3; c++) expect(Math.abs(after[c] - before[c]), `channel ${c}: ${before[c]} -> ${after[c]}`).toBeLessThan(3);
     await other.close();
   });
+  it('keeps colours sRGB cannot show (a photo in Display P3): the enhanced image is as vivid as the page\'s', async () => {
+    // A real photo's values, tagged Display P3 (a cICP chunk: P3 primaries, sRGB's curve): its most saturated colours lie outside sRGB.
+    const plain = encodePng(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')));
+    writeFileSync(join(dir, 'wide.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), chunk('cICP', Buffer.from([12, 13, 0, 1])), plain.subarray(AFTER_PNG_HEADER)]));
+    writeFileSync(join(dir, 'wide.html'), '<!doctype html><img id="wide" src="wide.png" style="width: 288px">');
+    const wide = await browser.context.newPage();
+    watchPageProblems(wide, pageProblems);
+    await wide.goto(`${fixture.origin}/wide.html`);
+    await imagesSettled(wide);
+    /**
+     * Mean Display P3 values and mean chroma (max - min) of the image as the page draws it, at the
+     * file's size; `throughSrgb`: drawn into an sRGB canvas first, as the picture clipped to sRGB.
+     */
+    const colours = (throughSrgb = false) =>
+      wide.evaluate((clip) => {
+        const img = document.getElementById('wide') as HTMLImageElement;
+        const srgb = new OffscreenCanvas(72, 72);
+        srgb.getContext('2d')!.drawImage(img, 0, 0, 72, 72);
+        const ctx = new OffscreenCanvas(72, 72).getContext('2d', { colorSpace: 'display-p3' })!;
+        ctx.drawImage(clip ? srgb : img, 0, 0, 72, 72);
+        const { data } = ctx.getImageData(0, 0, 72, 72, { colorSpace: 'display-p3' });
+        const sum = [0, 0, 0, 0];
+        for (let i = 0; i < data.length; i += 4) {
+          for (let c = 0; c < 3; c++) sum[c] += data[i + c];
+          sum[3] += Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]);
+        }
+        return sum.map((s) => s / (data.length / 4));
+      }, throughSrgb);
+    const before = await colours();
+    // The control: clipped to sRGB, the page's own picture loses colour.
+    const clipped = await colours(true);
+    expect(before[3] - clipped[3]).toBeGreaterThan(3);
+    const outcome = await enhanceById(browser.worker, wide, await tabIdOf(browser.worker, wide), 'wide', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    await expect.poll(() => currentSrc(wide, 'wide')).toMatch(/^blob:/);
+    const after = await colours();
+    console.info(`Display P3 photo: mean chroma ${before[3].toFixed(2)} (page), ${after[3].toFixed(2)} (enhanced), ${clipped[3].toFixed(2)} (clipped to sRGB)`);
+    for (let c = 0; c < 4; c++) expect(Math.abs(after[c] - before[c]), `${c < 3 ? `channel ${c}` : 'chroma'}: ${before[c]} -> ${after[c]}`).toBeLessThan(1.5);
+    await wide.close();
+  });
 });
 
 describe('bad input', () => {
