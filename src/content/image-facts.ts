@@ -1,7 +1,7 @@
 /** Measuring an <img> for the pure rules in core: what needsEnhancing and the job queue decide on. */
 import { keepNewest } from '../core/bounded';
 import { filterBlurs, typeFromUrl, type ImageFacts } from '../core/discovery';
-import { contentBoxSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
+import { contentBoxSize, storedSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
 import type { Priority } from '../core/job-queue';
 
 const px = (value: string): number => Number.parseFloat(value) || 0;
@@ -59,6 +59,34 @@ function probePixelSize(url: string, shown: HTMLImageElement): Promise<Size | nu
   return size;
 }
 
+/**
+ * Whether the page may read the image's pixels: one pixel drawn tells. Most images of the web come
+ * from another origin without CORS; for those, the full-size bitmap and canvas would be made on the
+ * page's thread only to be refused.
+ */
+export function mayReadPixels(img: HTMLImageElement): boolean {
+  const probe = document.createElement('canvas');
+  probe.width = probe.height = 1;
+  const context = probe.getContext('2d');
+  if (!context) return false;
+  try {
+    context.drawImage(img, 0, 0, 1, 1);
+    context.getImageData(0, 0, 1, 1);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether the page shows the image as its file stores it, an EXIF orientation left out
+ * (`image-orientation: none`): browsers honour that for images the page may read, and turn the
+ * others upright all the same (Chromium and Firefox: measured).
+ */
+export function showsAsStored(img: HTMLImageElement, style = getComputedStyle(img)): boolean {
+  return style.imageOrientation === 'none' && mayReadPixels(img);
+}
+
 /** `pixels` is the file's size when known; without it the element's (density-corrected) natural size stands in. */
 export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFacts {
   const style = getComputedStyle(img);
@@ -70,7 +98,8 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
   };
   const drawn = drawnSize(img, insets);
   // While a new source loads, the natural size is still the old picture's: it reads as not loaded.
-  const natural = !img.complete || pixels === null ? { width: 0, height: 0 } : (pixels ?? { width: img.naturalWidth, height: img.naturalHeight });
+  const upright = !img.complete || pixels === null ? { width: 0, height: 0 } : (pixels ?? { width: img.naturalWidth, height: img.naturalHeight });
+  const natural = showsAsStored(img, style) ? storedSize(upright, drawn) : upright;
   return {
     naturalWidth: natural.width,
     naturalHeight: natural.height,

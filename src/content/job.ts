@@ -8,7 +8,7 @@ import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
-import { pixelSizeOf } from './image-facts';
+import { mayReadPixels, pixelSizeOf, showsAsStored } from './image-facts';
 import { hasPixels, originalOf } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
@@ -40,7 +40,7 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
     const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
-    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }) } };
+    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }), ...asStored(shown) } };
   }
   let blob: Blob;
   let revoked = false;
@@ -52,7 +52,13 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
     blob = pixels;
     revoked = true;
   }
-  return { request: { ...request, pageBytes: await blobToDataUrl(blob) }, ...(revoked && { standIn: blob }) };
+  // The pixels the page shows are upright whatever its style (createImageBitmap: measured), and a PNG of them has no orientation to leave out.
+  return { request: { ...request, pageBytes: await blobToDataUrl(blob), ...(!revoked && asStored(shown)) }, ...(revoked && { standIn: blob }) };
+}
+
+/** The request's `asStored` where the page shows the file so. */
+function asStored(shown: HTMLImageElement): Pick<JobRequest, 'asStored'> {
+  return showsAsStored(shown) ? { asStored: true } : {};
 }
 
 /** The page's pixels of `srcUrl` that `shown`, enhanced from them, keeps for a restore (Original.standIn): for a scale asked for after the first. */
@@ -92,28 +98,9 @@ async function drawnAtOwnSize(img: HTMLImageElement): Promise<HTMLCanvasElement 
   }
 }
 
-/**
- * Whether the page may read the image's pixels: one pixel drawn tells. Most images of the web come
- * from another origin without CORS; for those, the full-size bitmap and canvas would be made on the
- * page's thread only to be refused.
- */
-function mayRead(img: HTMLImageElement): boolean {
-  const probe = document.createElement('canvas');
-  probe.width = probe.height = 1;
-  const context = probe.getContext('2d');
-  if (!context) return false;
-  try {
-    context.drawImage(img, 0, 0, 1, 1);
-    context.getImageData(0, 0, 1, 1);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The loaded image's pixels; null when it has none or the page may not read them (cross-origin). */
 async function readablePixels(img: HTMLImageElement): Promise<RgbaImage | null> {
-  if (!hasPixels(img) || !mayRead(img)) return null;
+  if (!hasPixels(img) || !mayReadPixels(img)) return null;
   try {
     const canvas = await drawnAtOwnSize(img);
     return canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height) ?? null;

@@ -11,6 +11,8 @@
  * removed and re-added, so restoring gives back the very same markup, attribute order included.
  */
 import { keepNewestWithin } from '../core/bounded';
+import { storedSize, type Size } from '../core/image-geometry';
+import { showsAsStored } from './image-facts';
 import { pageImages } from './page-images';
 
 export interface Original {
@@ -112,10 +114,12 @@ function sourcesOf(img: HTMLImageElement): HTMLSourceElement[] {
  * move the page by the fraction. Where the laid-out content width is the natural one but for a
  * fraction, that is the one; else the natural width (the page's CSS sets the width: ours sets nothing).
  */
-function ownWidth(img: HTMLImageElement, resultWidth: number): number {
-  const natural = img.naturalWidth;
-  if (natural === 0) return resultWidth;
+function ownWidth(img: HTMLImageElement, result: Size): number {
+  if (img.naturalWidth === 0) return result.width;
+  // An image laid out as its file stores it has the stored width, the result's shape; naturalWidth is the upright one.
   const style = getComputedStyle(img);
+  const upright = { width: img.naturalWidth, height: img.naturalHeight };
+  const natural = (showsAsStored(img, style) ? storedSize(upright, result) : upright).width;
   let laidOut = Number.parseFloat(style.width);
   if (style.boxSizing === 'border-box') {
     for (const side of [style.paddingLeft, style.paddingRight, style.borderLeftWidth, style.borderRightWidth]) laidOut -= Number.parseFloat(side) || 0;
@@ -139,7 +143,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
   // The page's markup back, for a moment: no stand-in, which the new result covers at once.
   if (previous) takeOutAll([img], false, false);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
-  const shownWidth = previous?.shownWidth ?? ownWidth(img, resultWidth);
+  const shownWidth = previous?.shownWidth ?? ownWidth(img, { width: resultWidth, height: resultPixels / resultWidth });
   const original: Original = {
     srcUrl,
     attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { contentBoxSize, transformStretch, viewportPriority, type ViewportRect } from './image-geometry';
+import { contentBoxSize, storedSize, transformStretch, viewportPriority, type ViewportRect } from './image-geometry';
 
 const viewport = { width: 1000, height: 800 };
 
 /** A 200x100 box whose top-left corner is at (x, y) in the viewport. */
 const at = (x: number, y: number, width = 200, height = 100): ViewportRect => ({ left: x, top: y, right: x + width, bottom: y + height });
+
+describe('storedSize', () => {
+  it('turns the upright size where the shape is closer to it turned', () => {
+    expect(storedSize({ width: 57, height: 86 }, { width: 86, height: 57 })).toEqual({ width: 86, height: 57 });
+    // Laid out larger, a fraction off: the shape decides, not the size.
+    expect(storedSize({ width: 57, height: 86 }, { width: 172.5, height: 114 })).toEqual({ width: 86, height: 57 });
+  });
+
+  it('keeps it where the shape is the upright one, or as close to either (a square)', () => {
+    expect(storedSize({ width: 57, height: 86 }, { width: 114, height: 172 })).toEqual({ width: 57, height: 86 });
+    expect(storedSize({ width: 64, height: 64 }, { width: 30, height: 90 })).toEqual({ width: 64, height: 64 });
+    expect(storedSize({ width: 60, height: 40 }, { width: 50, height: 50 })).toEqual({ width: 60, height: 40 });
+  });
+});
 
 describe('contentBoxSize', () => {
   it('takes padding and border off each side', () => {

@@ -37,6 +37,19 @@ export function contentBoxSize(borderBox: Size, insets: Insets): Size {
 }
 
 /** The linear part of a 2D transform: x' = a x + c y, y' = b x + d y (DOMMatrix's names). */
+/**
+ * The size an image laid out as its file stores it (`image-orientation: none`, which browsers
+ * honour for images the page may read) has, from the upright size its `naturalWidth` and
+ * `naturalHeight` give (Chromium and Firefox: measured) and a `shape` it is laid out in or made
+ * at: turned where that is closer to the shape. An EXIF orientation that turns the picture by a
+ * quarter swaps its sides; one that flips it keeps them, and no size tells the two apart.
+ */
+export function storedSize(upright: Size, shape: Size): Size {
+  const turned = { width: upright.height, height: upright.width };
+  const offBy = (size: Size) => Math.abs(Math.log((size.width / size.height) * (shape.height / shape.width)));
+  return offBy(turned) < offBy(upright) ? turned : upright;
+}
+
 export interface LinearTransform {
   a: number;
   b: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { headerSize } from './image-header';
+import { exifOrientation, headerSize } from './image-header';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
 
@@ -36,5 +36,46 @@ describe('headerSize', () => {
     expect(headerSize(fixture('size-13x7.jpg').slice(0, 40))).toBeNull();
     expect(headerSize(fixture('size-13x7-lossy.webp').slice(0, 24))).toBeNull();
     expect(headerSize(fixture('size-13x7.avif').slice(0, 40))).toBeNull();
+  });
+});
+
+/** A JPEG's start, then an APP1 segment holding `tiff` as EXIF data, then its end: all exifOrientation reads. */
+function jpegWithExif(tiff: number[]): Uint8Array {
+  const payload = [...new TextEncoder().encode('Exif\0\0'), ...tiff];
+  const length = payload.length + 2;
+  return new Uint8Array([0xff, 0xd8, 0xff, 0xe1, length >> 8, length & 0xff, ...payload, 0xff, 0xd9]);
+}
+
+/** A little-endian TIFF block whose first directory holds one entry: `tag`, a SHORT, `value`. */
+const littleEndianTiff = (tag: number, value: number) => [0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, tag & 0xff, tag >> 8, 3, 0, 1, 0, 0, 0, value, 0, 0, 0, 0, 0, 0, 0];
+
+describe('exifOrientation', () => {
+  it('reads a camera\'s big-endian EXIF after a JFIF segment (exiftool writes it so)', () => {
+    const file = new Uint8Array(readFileSync(new URL('../../test/e2e/files/exif-orientation-6.jpg', import.meta.url)));
+    expect(exifOrientation(file)).toBe(6);
+  });
+
+  it('reads little-endian EXIF', () => {
+    expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0112, 8)))).toBe(8);
+    expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0112, 3)))).toBe(3);
+  });
+
+  it('is 1, as stored, without EXIF, without the tag, with a value out of range, and for other formats', () => {
+    expect(exifOrientation(fixture('size-13x7.jpg'))).toBe(1);
+    expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0110, 6)))).toBe(1);
+    expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0112, 9)))).toBe(1);
+    expect(exifOrientation(fixture('size-13x7.png'))).toBe(1);
+  });
+
+  it('is 1 for EXIF data cut short or pointing past its end, without throwing', () => {
+    const whole = littleEndianTiff(0x0112, 6);
+    // Its one entry ends at byte 22: the offset of a next directory after it is not needed.
+    for (let cut = 0; cut < whole.length; cut++) expect(exifOrientation(jpegWithExif(whole.slice(0, cut)))).toBe(cut >= 22 ? 6 : 1);
+    const pointingAway = [...whole];
+    pointingAway[4] = 0xf0;
+    expect(exifOrientation(jpegWithExif(pointingAway))).toBe(1);
+    const file = jpegWithExif(whole);
+    // The file cut anywhere: the orientation is read once the entry that holds it is whole (its 12 bytes end at byte 34).
+    for (let cut = 0; cut < file.length - 2; cut++) expect(exifOrientation(file.slice(0, cut))).toBe(cut >= 34 ? 6 : 1);
   });
 });

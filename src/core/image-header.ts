@@ -68,10 +68,21 @@ function webpSize(view: DataView, chunk: string): Size | null {
   return null;
 }
 
-/** The size in the first start-of-frame segment, walking the segments before it. */
+/** The size in the first start-of-frame segment. */
 function jpegSize(view: DataView): Size | null {
+  for (const { marker, at } of jpegSegments(view)) {
+    if (JPEG_SOF.has(marker)) return at + 9 <= view.byteLength ? { width: view.getUint16(at + 7), height: view.getUint16(at + 5) } : null;
+  }
+  return null;
+}
+
+/**
+ * A JPEG's segments before its image data, each with its marker and where it starts (at its 0xff);
+ * they end early where the file is not one we can read.
+ */
+function* jpegSegments(view: DataView): Generator<{ marker: number; at: number }> {
   for (let at = 2; at + 4 <= view.byteLength; ) {
-    if (view.getUint8(at) !== 0xff) return null;
+    if (view.getUint8(at) !== 0xff) return;
     const marker = view.getUint8(at + 1);
     if (marker === 0xff) {
       at++; // fill byte
@@ -81,9 +92,50 @@ function jpegSize(view: DataView): Size | null {
       at += 2;
       continue;
     }
-    if (JPEG_SOF.has(marker)) return at + 9 <= view.byteLength ? { width: view.getUint16(at + 7), height: view.getUint16(at + 5) } : null;
-    if (marker === 0xda) return null; // image data before any frame header: not a JPEG we can read
+    if (marker === 0xda) return; // the image data
+    yield { marker, at };
     at += 2 + view.getUint16(at + 2);
   }
-  return null;
+}
+
+/** EXIF orientations: 1 as stored, 2-4 flipped or half-turned, 5-8 with their sides swapped. */
+export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+/** The EXIF tag that says how to turn the stored picture upright. */
+const ORIENTATION_TAG = 0x0112;
+
+/**
+ * How a JPEG's EXIF data (its APP1 segment) says to turn its picture upright, which browsers do
+ * unless the page's style says not to; 1 (as stored) for other files, and where none is said.
+ */
+export function exifOrientation(bytes: Uint8Array): Orientation {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
+  for (const { marker, at } of jpegSegments(view)) {
+    if (JPEG_SOF.has(marker)) return 1; // the frame comes after the metadata
+    const start = at + 4;
+    // The segment's length counts its own two bytes; "Exif\0\0" comes before the TIFF block.
+    const length = Math.min(view.getUint16(at + 2) - 8, view.byteLength - start - 6);
+    if (marker !== 0xe1 || length < 8 || String.fromCharCode(...bytes.subarray(start, start + 6)) !== 'Exif\0\0') continue;
+    return tiffOrientation(new DataView(bytes.buffer, bytes.byteOffset + start + 6, length));
+  }
+  return 1;
+}
+
+/** The orientation in a TIFF block's first directory (EXIF's layout): its byte order, then the directory's entries of 12 bytes. */
+function tiffOrientation(tiff: DataView): Orientation {
+  const order = tiff.getUint16(0);
+  if (order !== 0x4949 && order !== 0x4d4d) return 1;
+  const little = order === 0x4949;
+  const directory = tiff.getUint32(4, little);
+  if (directory + 2 > tiff.byteLength) return 1;
+  const entries = tiff.getUint16(directory, little);
+  for (let i = 0; i < entries; i++) {
+    const entry = directory + 2 + i * 12;
+    if (entry + 12 > tiff.byteLength) return 1;
+    if (tiff.getUint16(entry, little) !== ORIENTATION_TAG) continue;
+    const value = tiff.getUint16(entry + 8, little);
+    return value >= 1 && value <= 8 ? (value as Orientation) : 1;
+  }
+  return 1;
 }

@@ -3,13 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { cacheKey, LruCacheIndex, sha256Hex } from './lru-cache-index';
 
 describe('cacheKey', () => {
-  it('differs when the bytes, the model file, the overlap or the pixel path version differ', () => {
+  it('differs when the bytes, the model file, the overlap, the pixel path version or the way up differ', () => {
     const key = cacheKey('ab12', 'model-a', 30, 2);
+    // As before files could be read as stored: the results cached then are served still.
+    expect(key).toBe('["ab12","model-a",30,2]');
     expect(cacheKey('ab13', 'model-a', 30, 2)).not.toBe(key);
     expect(cacheKey('ab12', 'model-b', 30, 2)).not.toBe(key);
     expect(cacheKey('ab12', 'model-a', 28, 2)).not.toBe(key);
     expect(cacheKey('ab12', 'model-a', 30, 3)).not.toBe(key);
+    expect(cacheKey('ab12', 'model-a', 30, 2, true)).not.toBe(key);
     expect(cacheKey('ab12', 'model-a', 30, 2)).toBe(key);
+    expect(cacheKey('ab12', 'model-a', 30, 2, false)).toBe(key);
   });
 
   it('cannot be forged by separators inside a part', () => {

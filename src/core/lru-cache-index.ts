@@ -6,13 +6,15 @@
 
 /**
  * A result is a function of the image's bytes, the model file, how tiles are blended (their
- * overlap) and the rest of the pixel path (its version, UPSCALE_VERSION), so those make the key:
+ * overlap), the rest of the pixel path (its version, UPSCALE_VERSION) and which way up it is read, so those make the key:
  * an update that changes any of them never serves results of the old one. Not the URL: the same
  * URL can serve new bytes, and the same bytes come under new URLs (blob: URLs made on each load,
  * signed CDN links that expire).
  */
-export function cacheKey(bytesHash: string, modelSha256: string, overlap: number, pipelineVersion: number): string {
-  return JSON.stringify([bytesHash, modelSha256, overlap, pipelineVersion]);
+export function cacheKey(bytesHash: string, modelSha256: string, overlap: number, pipelineVersion: number, asStored = false): string {
+  // A file enhanced as stored (its EXIF orientation left out: JobRequest.asStored) gives another
+  // result; every other key stays as it was, so the cache's results stay served.
+  return JSON.stringify([bytesHash, modelSha256, overlap, pipelineVersion, ...(asStored ? ['as-stored'] : [])]);
 }
 
 /** `Uint8Array<ArrayBuffer>`: digest() refuses views of a SharedArrayBuffer. */

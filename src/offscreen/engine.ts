@@ -5,10 +5,11 @@
 import { countFrames } from '../core/discovery';
 import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
-import { headerSize } from '../core/image-header';
+import { exifOrientation, headerSize } from '../core/image-header';
 import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
+import { storedPixels } from '../core/orientation';
 import { resolveProfile } from '../core/scale-choice';
 import { decodeThumbnail, differentPictures, sameShape, thumbnailOf } from '../core/thumbnail';
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
@@ -73,7 +74,7 @@ interface Pixels {
  * fingerprint as what the page shows (compared in sRGB, as the page's canvas reads it). In Display
  * P3 where the file has colours sRGB would clip.
  */
-async function decodeChecked(blob: Blob, job: JobRequest): Promise<Pixels> {
+async function decodeChecked(blob: Blob, bytes: Uint8Array, job: JobRequest): Promise<Pixels> {
   const bitmap = await decodeImage(blob);
   try {
     if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new AnotherShape();
@@ -82,7 +83,9 @@ async function decodeChecked(blob: Blob, job: JobRequest): Promise<Pixels> {
     const shown = decodeThumbnail(job.shownThumbnail);
     if (shown && differentPictures(shown, thumbnailOf(image))) throw new EnhanceError('changed-on-server');
     const wider = widerColours(bitmap);
-    return wider ? { image: wider, space: 'display-p3' } : { image, space: 'srgb' };
+    const pixels: Pixels = wider ? { image: wider, space: 'display-p3' } : { image, space: 'srgb' };
+    // Checked upright, as the page's canvas reads it; enhanced the way up the page lays it out.
+    return job.asStored ? { ...pixels, image: storedPixels(pixels.image, exifOrientation(bytes)) } : pixels;
   } finally {
     bitmap.close();
   }
@@ -104,7 +107,7 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   const declared = headerSize(bytes);
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
-  return { blob, bytes, pixels: await decodeChecked(blob, job) };
+  return { blob, bytes, pixels: await decodeChecked(blob, bytes, job) };
 }
 
 /** The model's output on `on`: the part of a job that WebGPU failing (device lost, out of memory) fails. */
@@ -167,7 +170,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const enhanceOn = async (on: BackendChoice, mayFallBack: boolean): Promise<{ result: StoredResult; fromCache: boolean }> => {
     const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, on));
     signal.throwIfAborted();
-    const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION);
+    const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION, job.asStored);
     const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
     if (cached) {
       // A page gone while the cache was read gets nothing: the job ends here, as before a tile.

@@ -88,7 +88,7 @@ describe('isContentRequest', () => {
 describe('isJobRequest', () => {
   const job: JobRequest = { type: 'job', srcUrl, scale: 4, settings };
 
-  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }, { ...job, shownThumbnail: encodeThumbnail(new Uint8Array(1024)) }])('accepts a job %#', (message) => {
+  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }, { ...job, shownThumbnail: encodeThumbnail(new Uint8Array(1024)) }, { ...job, asStored: true }])('accepts a job %#', (message) => {
     expect(isJobRequest(message)).toBe(true);
   });
 
@@ -108,6 +108,7 @@ describe('isJobRequest', () => {
     { ...job, pageBytes: 42 },
     { ...job, shownThumbnail: 'AAAA' },
     { ...job, shownThumbnail: [0, 0, 0, 255] },
+    { ...job, asStored: 'none' },
   ])('rejects %j', (message) => expect(isJobRequest(message)).toBe(false));
 });
 

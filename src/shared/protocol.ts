@@ -267,6 +267,13 @@ export interface JobRequest {
    * pixels, unreadable, leave no thumbnail to compare with.
    */
   shownSize?: Size;
+  /**
+   * The page lays the file out as stored, its EXIF orientation left out (`image-orientation: none`,
+   * src/content/image-facts.ts showsAsStored): the engine enhances it so (a JPEG's EXIF, undone:
+   * src/core/orientation.ts), or the result would come back turned. Its checks (shownSize,
+   * shownThumbnail) still go by the upright picture, which is what the page's canvas reads.
+   */
+  asStored?: boolean;
 }
 
 /**
@@ -415,7 +422,7 @@ export function isMessagePart(message: unknown): message is MessagePart {
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize } = message as Partial<JobRequest>;
+  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize, asStored } = message as Partial<JobRequest>;
   return (
     type === 'job' &&
     typeof srcUrl === 'string' &&
@@ -424,6 +431,7 @@ export function isJobRequest(message: unknown): message is JobRequest {
     (auto === undefined || typeof auto === 'boolean') &&
     (pageBytes === undefined || (typeof pageBytes === 'string' && pageBytes.startsWith('data:'))) &&
     (shownThumbnail === undefined || decodeThumbnail(shownThumbnail) !== null) &&
-    (shownSize === undefined || isPixelSize(shownSize))
+    (shownSize === undefined || isPixelSize(shownSize)) &&
+    (asStored === undefined || typeof asStored === 'boolean')
   );
 }

@@ -1,7 +1,8 @@
 /**
- * The auto-enhance fixture site (issue 4): ten low-resolution photos shown at twice their size
- * (six on screen, two lazy-loaded below the fold, two inserted by script after load), and the
- * images auto-enhance must leave alone: three already sharp, an SVG, an animated GIF, a 16 px icon.
+ * The auto-enhance fixture site (issue 4): eleven low-resolution photos shown at twice their size
+ * (seven on screen, one of them laid out as its file stores it, two lazy-loaded below the fold,
+ * two inserted by script after load), and the images auto-enhance must leave alone: four already
+ * sharp, an SVG, an animated GIF, a 16 px icon.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,14 +12,14 @@ const set14 = (name: string) => join(BENCH, `Set14/LR_bicubic/X4/${name}x4.png`)
 
 /** Ids of the images that must end up enhanced, in page order. */
 export const LOW_RES = {
-  onScreen: ['baboon', 'coastguard', 'comic', 'face', 'flowers', 'foreman'],
+  onScreen: ['baboon', 'coastguard', 'comic', 'face', 'flowers', 'foreman', 'as-stored-large'],
   lazyBelowFold: ['man', 'monarch'],
   insertedByScript: ['pepper', 'zebra'],
 };
 export const ALL_LOW_RES = [...LOW_RES.onScreen, ...LOW_RES.lazyBelowFold, ...LOW_RES.insertedByScript];
 
 /** Ids of the images that must never be touched. */
-export const LEAVE_ALONE = ['sharp-bridge', 'sharp-lenna', 'sharp-barbara', 'vector', 'animated', 'icon'];
+export const LEAVE_ALONE = ['sharp-bridge', 'sharp-lenna', 'sharp-barbara', 'as-stored-sharp', 'vector', 'animated', 'icon'];
 
 /** Natural sizes of the Set14 x4 LR files used, for the "twice the size" styles. */
 const SIZES: Record<string, [number, number]> = {
@@ -34,8 +35,16 @@ const SIZES: Record<string, [number, number]> = {
   zebra: [146, 97],
 };
 
+/**
+ * A JPEG stored sideways (86x57, EXIF orientation 6) that the page lays out as stored
+ * (`image-orientation: none`): shown at twice that, and at its own size, which is sharp however
+ * its upright size (57x86) would compare.
+ */
+const asStored = (id: string, width: number) => `<img id="${id}" src="img/sideways.jpg?${id}" style="width: ${width}px; image-orientation: none" alt="${id}">`;
+
 const doubled = (id: string) => `width: ${SIZES[id][0] * 2}px; height: ${SIZES[id][1] * 2}px`;
-const lowRes = (id: string, extra = '') => `<img id="${id}" src="img/${id}.png" style="${doubled(id)}"${extra} alt="${id}">`;
+const lowRes = (id: string, extra = '') =>
+  id === 'as-stored-large' ? asStored(id, 172) : `<img id="${id}" src="img/${id}.png" style="${doubled(id)}"${extra} alt="${id}">`;
 
 /** A 16x16 PNG icon: a flat square, which never needs enhancing whatever its display size. */
 function writeIcon(out: string): void {
@@ -79,7 +88,8 @@ function chunk(type: string, data: Buffer): Buffer {
 
 export function buildAutoSite(dir: string): void {
   mkdirSync(join(dir, 'img'), { recursive: true });
-  for (const id of ALL_LOW_RES) copyFileSync(set14(id), join(dir, `img/${id}.png`));
+  for (const id of ALL_LOW_RES.filter((id) => id in SIZES)) copyFileSync(set14(id), join(dir, `img/${id}.png`));
+  copyFileSync(join(import.meta.dirname, 'files/exif-orientation-6.jpg'), join(dir, 'img/sideways.jpg'));
   copyFileSync(set14('bridge'), join(dir, 'img/bridge.png'));
   copyFileSync(set14('lenna'), join(dir, 'img/lenna.png'));
   copyFileSync(set14('barbara'), join(dir, 'img/barbara.png'));
@@ -100,6 +110,7 @@ ${LOW_RES.onScreen.map((id) => lowRes(id)).join('\n')}
 <img id="sharp-bridge" src="img/bridge.png" style="width: 128px; height: 128px" alt="shown at natural size">
 <img id="sharp-lenna" src="img/lenna.png" style="width: 96px; height: 96px" alt="shown smaller">
 <img id="sharp-barbara" src="img/barbara.png" width="180" height="144" alt="natural size">
+${asStored('as-stored-sharp', 86)}
 <img id="vector" src="img/vector.svg" style="width: 200px; height: 200px" alt="svg">
 <img id="animated" src="img/animated.gif" style="width: 192px; height: 192px" alt="animated gif">
 <img id="icon" src="img/icon.png" style="width: 32px; height: 32px" alt="16px icon">

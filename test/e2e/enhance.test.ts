@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../src/core/image';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
 import { encodePng, readPng } from '../../src/node/png';
@@ -103,6 +104,51 @@ describe('Enhance x2 / x4 on good images', () => {
     const shown = await shownPixels(page, 'exif');
     expect([shown.width, shown.height]).toEqual([114, 172]);
     expect(await box(page, 'exif')).toEqual(before);
+  });
+
+  it('lays an image out as the page did where its style leaves the EXIF orientation out (image-orientation: none)', async () => {
+    // The same file: shown as stored (86x57) where the page may read it; turned upright all the same from another origin.
+    await page.evaluate((second) => {
+      for (const [id, src] of [['as-stored', 'exif-orientation-6.jpg?as-stored'], ['as-stored-elsewhere', `${second}/exif-orientation-6.jpg?as-stored`]]) {
+        const img = Object.assign(new Image(), { id, src, alt: id });
+        img.style.imageOrientation = 'none';
+        document.body.append(img);
+      }
+    }, fixture.secondOrigin);
+    await imagesSettled(page);
+    const laidOut = { 'as-stored': await box(page, 'as-stored'), 'as-stored-elsewhere': await box(page, 'as-stored-elsewhere') };
+    expect([laidOut['as-stored'].width, laidOut['as-stored'].height]).toEqual([86, 57]);
+    expect([laidOut['as-stored-elsewhere'].width, laidOut['as-stored-elsewhere'].height]).toEqual([57, 86]);
+    // 'exif', the same bytes, was enhanced x2 upright above: its cached result must not be served here.
+    for (const [id, size] of [['as-stored', [172, 114]], ['as-stored-elsewhere', [114, 172]]] as const) {
+      const outcome = await enhanceById(browser.worker, page, tabId, id, 2);
+      expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, width: size[0], height: size[1] });
+      const shown = await shownPixels(page, id);
+      expect([shown.width, shown.height]).toEqual(size);
+      expect(await box(page, id)).toEqual(laidOut[id]);
+    }
+    // Turned the right way: the result matches the file's stored pixels (its upright ones, as Chromium decodes it, turned back a quarter anticlockwise: EXIF 6), not those half-turned.
+    const upright = decodeDataUrlPng(
+      await page.evaluate(async () => {
+        const bitmap = await createImageBitmap(await (await fetch('exif-orientation-6.jpg')).blob());
+        const canvas = Object.assign(document.createElement('canvas'), { width: bitmap.width, height: bitmap.height });
+        canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+        return canvas.toDataURL('image/png');
+      }),
+    );
+    const stored = { width: upright.height, height: upright.width, data: new Uint8ClampedArray(upright.data.length) };
+    const halfTurned = { ...stored, data: new Uint8ClampedArray(upright.data.length) };
+    for (let y = 0; y < stored.height; y++) {
+      for (let x = 0; x < stored.width; x++) {
+        const from = (x * upright.width + (upright.width - 1 - y)) * 4;
+        stored.data.set(upright.data.subarray(from, from + 4), (y * stored.width + x) * 4);
+        halfTurned.data.set(upright.data.subarray(from, from + 4), ((stored.height - 1 - y) * stored.width + (stored.width - 1 - x)) * 4);
+      }
+    }
+    const result = await shownPixels(page, 'as-stored');
+    const psnr = (truth: RgbaImage) => psnrY(result, upscaleBicubic(truth, 2), 2);
+    expect(psnr(stored)).toBeGreaterThan(psnr(halfTurned) + 5);
+    await page.evaluate(() => document.querySelectorAll('#as-stored, #as-stored-elsewhere').forEach((img) => img.remove()));
   });
 
   it('saves the enhanced image through the downloads API, named after the original file', async () => {
