@@ -109,6 +109,20 @@ describe('Firefox', () => {
     expect((await shownPixels('woman')).width).toBe(readPng(join(dir, 'lr/womanx4.png')).width * 4);
   });
 
+  it('lays a JPEG out as the page did where its style leaves the EXIF orientation out (image-orientation: none)', async () => {
+    const box = () => firefox.bidi.evaluate<[number, number]>(tab, "const r = document.getElementById('as-stored').getBoundingClientRect(); return [r.width, r.height];");
+    await firefox.bidi.evaluate(
+      tab,
+      "const img = Object.assign(new Image(), { id: 'as-stored', src: 'exif-orientation-6.jpg?as-stored', alt: 'as stored' }); img.style.imageOrientation = 'none'; document.body.append(img); await img.decode();",
+    );
+    // Stored 86x57, EXIF orientation 6: laid out as stored.
+    expect(await box()).toEqual([86, 57]);
+    const outcome = await upscale('as-stored', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, width: 172, height: 114 });
+    expect(await box()).toEqual([86, 57]);
+    await firefox.bidi.evaluate(tab, "document.getElementById('as-stored').remove();");
+  });
+
   it("downloads a container tab's image without the main cookies (the default tab's go with it)", async () => {
     const asked: Array<string | null> = [];
     // The engine's fetch() asks for no destination; the page's <img> asks for an image.
