@@ -20,6 +20,11 @@ describe('outsideSrgb', () => {
     expect(outsideSrgb(pixel(255, 0, 0, 0))).toBe(false);
   });
 
+  it('ignores translucent pixels, whose colours a canvas gives back off (sRGB colours as Chromium read them in Display P3)', () => {
+    // sRGB's green at alpha 243, its red at 187, an orange at 1.
+    for (const [r, g, b, a] of [[116, 251, 76, 243], [235, 50, 35, 187], [255, 0, 0, 1]]) expect(outsideSrgb(pixel(r, g, b, a))).toBe(false);
+  });
+
   it('finds one saturated pixel among many plain ones', () => {
     const image: RgbaImage = { width: 3, height: 1, data: new Uint8ClampedArray([128, 128, 128, 255, 200, 200, 200, 255, 255, 0, 0, 255]) };
     expect(outsideSrgb(image)).toBe(true);

@@ -32,11 +32,17 @@ function toLevels(linear: number): number {
   return Math.sign(linear) * encoded * 255;
 }
 
-/** Whether any visible pixel of `p3`, a picture's Display P3 values (sRGB's transfer curve), lies outside sRGB. */
+/**
+ * Whether any opaque pixel of `p3`, a picture's Display P3 values (sRGB's transfer curve), lies
+ * outside sRGB. Opaque ones alone: a canvas keeps its colours premultiplied, and a translucent
+ * pixel's come back off by more than rounding (measured in Chromium: sRGB colours at alpha 1 to
+ * 38, and its pure green at any alpha from 25 to 243, came back outside sRGB), which made every
+ * sRGB logo with soft edges wide-gamut. A wide-gamut photo's colours are in its opaque pixels.
+ */
 export function outsideSrgb(p3: RgbaImage): boolean {
   const { data } = p3;
   for (let i = 0; i < data.length; i += 4) {
-    if (data[i + 3] === 0) continue;
+    if (data[i + 3] !== 255) continue;
     const r = toLinear[data[i]];
     const g = toLinear[data[i + 1]];
     const b = toLinear[data[i + 2]];

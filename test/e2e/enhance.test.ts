@@ -826,9 +826,45 @@ describe('images with a colour profile', () => {
     const after = await colours();
     console.info(`Display P3 photo: mean chroma ${before[3].toFixed(2)} (page), ${after[3].toFixed(2)} (enhanced), ${clipped[3].toFixed(2)} (clipped to sRGB)`);
     for (let c = 0; c < 4; c++) expect(Math.abs(after[c] - before[c]), `${c < 3 ? `channel ${c}` : 'chroma'}: ${before[c]} -> ${after[c]}`).toBeLessThan(1.5);
+    expect(await colourTags(wide, 'wide')).not.toEqual([]);
     await wide.close();
   });
+
+  it('keeps an sRGB logo with soft edges in sRGB: its translucent edge pixels do not make it wide-gamut', async () => {
+    // sRGB's most saturated green and an orange, on a transparent ground, their edges ramping over 6 px.
+    const logo = new PNG({ width: 64, height: 64 });
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        const d = Math.hypot(x + 0.5 - 32, y + 0.5 - 32);
+        const i = (y * 64 + x) * 4;
+        logo.data.set(x < 32 ? [0, 255, 0] : [230, 120, 30], i);
+        logo.data[i + 3] = Math.round(255 * Math.min(1, Math.max(0, (26 - d) / 6)));
+      }
+    }
+    writeFileSync(join(dir, 'soft-logo.png'), PNG.sync.write(logo));
+    writeFileSync(join(dir, 'soft-logo.html'), '<!doctype html><img id="soft" src="soft-logo.png" style="width: 128px">');
+    const other = await browser.context.newPage();
+    watchPageProblems(other, pageProblems);
+    await other.goto(`${fixture.origin}/soft-logo.html`);
+    await imagesSettled(other);
+    const outcome = await enhanceById(browser.worker, other, await tabIdOf(browser.worker, other), 'soft', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    expect(await colourTags(other, 'soft')).toEqual([]);
+    await other.close();
+  });
 });
+
+/** The colour-space chunks (iCCP, cICP, sRGB) of the PNG an image shows: a result enhanced in Display P3 is tagged so. */
+async function colourTags(on: Page, id: string): Promise<string[]> {
+  const types = await on.evaluate(async (imgId) => {
+    const bytes = new Uint8Array(await (await fetch((document.getElementById(imgId) as HTMLImageElement).currentSrc)).arrayBuffer());
+    const view = new DataView(bytes.buffer);
+    const found: string[] = [];
+    for (let at = 8; at + 8 <= bytes.length; at += 12 + view.getUint32(at)) found.push(String.fromCharCode(...bytes.subarray(at + 4, at + 8)));
+    return found;
+  }, id);
+  return types.filter((type) => ['iCCP', 'cICP', 'sRGB'].includes(type));
+}
 
 describe('bad input', () => {
   it.each([
