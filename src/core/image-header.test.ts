@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { countFrames } from './discovery';
 import { exifOrientation, headerSize } from './image-header';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
@@ -28,6 +29,31 @@ describe('headerSize', () => {
     new DataView(avif.buffer).setUint32(ispe + 8, 20000);
     new DataView(avif.buffer).setUint32(ispe + 12, 30000);
     expect(headerSize(avif)).toEqual({ width: 20000, height: 30000 });
+  });
+
+  it("an OS/2 1.x BMP, whose 12-byte header has 16-bit sizes", () => {
+    const bmp = new Uint8Array(26);
+    const view = new DataView(bmp.buffer);
+    bmp.set([0x42, 0x4d]);
+    view.setUint32(14, 12, true);
+    view.setUint16(18, 13, true);
+    view.setUint16(20, 7, true);
+    view.setUint16(22, 1, true); // planes
+    view.setUint16(24, 24, true); // bits per pixel
+    expect(headerSize(bmp)).toEqual({ width: 13, height: 7 });
+    expect(headerSize(bmp.slice(0, 21))).toBeNull();
+  });
+
+  it('an AVIF of containers nested thousands deep (8 bytes each) ends the walk, not the stack', () => {
+    const nested = (type: string, depth: number) => {
+      const file = new Uint8Array(24 + depth * 8);
+      file.set([0, 0, 0, 24, ...new TextEncoder().encode('ftypavif'), 0, 0, 0, 0, ...new TextEncoder().encode('avifmif1')]);
+      // Size 0: each box runs to the end of the file, holding the next.
+      for (let i = 0; i < depth; i++) file.set(new TextEncoder().encode(type), 24 + i * 8 + 4);
+      return file;
+    };
+    expect(headerSize(nested('iprp', 20_000))).toBeNull();
+    expect(countFrames(nested('moov', 20_000))).toBe(1);
   });
 
   it('says nothing of other formats or of headers cut short', () => {

@@ -23,7 +23,7 @@ export function headerSize(bytes: Uint8Array): Size | null {
   const fits = (end: number) => end <= bytes.length;
   if (ascii(0, 8) === '\x89PNG\r\n\x1a\n' && ascii(12, 4) === 'IHDR' && fits(24)) return { width: view.getUint32(16), height: view.getUint32(20) };
   if ((ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') && fits(10)) return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  if (ascii(0, 2) === 'BM' && fits(26)) return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
+  if (ascii(0, 2) === 'BM') return bmpSize(view);
   if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return webpSize(view, ascii(12, 4));
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(view);
   const brands = isoBrands(view);
@@ -66,6 +66,13 @@ function webpSize(view: DataView, chunk: string): Size | null {
     return { width: u24(24) + 1, height: u24(27) + 1 };
   }
   return null;
+}
+
+/** Two layouts: OS/2 1.x's 12-byte header has 16-bit sizes; the later ones, 32-bit (a negative height: rows top down). */
+function bmpSize(view: DataView): Size | null {
+  if (view.byteLength < 18) return null;
+  if (view.getUint32(14, true) === 12) return view.byteLength >= 22 ? { width: view.getUint16(18, true), height: view.getUint16(20, true) } : null;
+  return view.byteLength >= 26 ? { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) } : null;
 }
 
 /** The size in the first start-of-frame segment. */

@@ -29,9 +29,11 @@ export function isoBrands(view: DataView): string[] {
 /**
  * Calls `visit` for every box on the way down the containers named in `enter` (the file's top
  * level first), in file order. A box cut short, or bytes that are not boxes, end the walk there.
+ * It goes no deeper than `enter` has names: a file of containers nested thousands deep (8 bytes
+ * each) would otherwise overflow the stack.
  */
 export function walkIsoBoxes(view: DataView, enter: ReadonlySet<string>, visit: (box: IsoBox) => void): void {
-  const walk = (start: number, end: number): void => {
+  const walk = (start: number, end: number, depth: number): void => {
     for (let at = start; at + 8 <= end; ) {
       const type = ascii(view, at + 4, 4);
       let size = view.getUint32(at);
@@ -46,9 +48,9 @@ export function walkIsoBoxes(view: DataView, enter: ReadonlySet<string>, visit: 
       if (size < header) return; // not boxes
       const box = { type, start: at + header + (FULL_CONTAINERS.has(type) ? 4 : 0), end: Math.min(end, at + size) };
       visit(box);
-      if (enter.has(type)) walk(box.start, box.end);
+      if (enter.has(type) && depth < enter.size) walk(box.start, box.end, depth + 1);
       at += size;
     }
   };
-  walk(0, view.byteLength);
+  walk(0, view.byteLength, 0);
 }
