@@ -75,6 +75,16 @@ function jpegWithExif(tiff: number[]): Uint8Array {
 /** A little-endian TIFF block whose first directory holds one entry: `tag`, a SHORT, `value`. */
 const littleEndianTiff = (tag: number, value: number) => [0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, tag & 0xff, tag >> 8, 3, 0, 1, 0, 0, 0, value, 0, 0, 0, 0, 0, 0, 0];
 
+/** The 13x7 PNG fixture with an eXIf chunk holding `tiff`: right after its header, or after its pixels (where browsers no longer look). */
+function pngWithExif(tiff: number[], afterPixels = false): Uint8Array {
+  const png = fixture('size-13x7.png');
+  const length = [0, 0, tiff.length >> 8, tiff.length & 0xff];
+  // The checksum is left as zeros: the reader does not check it.
+  const exif = [...length, ...new TextEncoder().encode('eXIf'), ...tiff, 0, 0, 0, 0];
+  const at = afterPixels ? png.length - 12 : 33; // before IEND, or after IHDR
+  return new Uint8Array([...png.subarray(0, at), ...exif, ...png.subarray(at)]);
+}
+
 describe('exifOrientation', () => {
   it('reads a camera\'s big-endian EXIF after a JFIF segment (exiftool writes it so)', () => {
     const file = new Uint8Array(readFileSync(new URL('../../test/e2e/files/exif-orientation-6.jpg', import.meta.url)));
@@ -84,6 +94,12 @@ describe('exifOrientation', () => {
   it('reads little-endian EXIF', () => {
     expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0112, 8)))).toBe(8);
     expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0112, 3)))).toBe(3);
+  });
+
+  it("reads a PNG's eXIf chunk before its pixels, as browsers do (Chromium and Firefox: measured)", () => {
+    expect(exifOrientation(pngWithExif(littleEndianTiff(0x0112, 6)))).toBe(6);
+    expect(exifOrientation(pngWithExif(littleEndianTiff(0x0112, 6), true))).toBe(1);
+    expect(exifOrientation(pngWithExif(littleEndianTiff(0x0112, 6)).slice(0, 50))).toBe(1);
   });
 
   it('is 1, as stored, without EXIF, without the tag, with a value out of range, and for other formats', () => {

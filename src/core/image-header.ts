@@ -112,11 +112,13 @@ export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 const ORIENTATION_TAG = 0x0112;
 
 /**
- * How a JPEG's EXIF data (its APP1 segment) says to turn its picture upright, which browsers do
- * unless the page's style says not to; 1 (as stored) for other files, and where none is said.
+ * How a JPEG's EXIF data (its APP1 segment) or a PNG's (its eXIf chunk, before the pixels) says to
+ * turn its picture upright, which browsers do unless the page's style says not to; 1 (as stored)
+ * for other files (Chromium and Firefox turn no WebP by its EXIF: measured), and where none is said.
  */
 export function exifOrientation(bytes: Uint8Array): Orientation {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(...bytes.subarray(0, 8)) === '\x89PNG\r\n\x1a\n') return pngOrientation(view);
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
   for (const { marker, at } of jpegSegments(view)) {
     if (JPEG_SOF.has(marker)) return 1; // the frame comes after the metadata
@@ -125,6 +127,18 @@ export function exifOrientation(bytes: Uint8Array): Orientation {
     const length = Math.min(view.getUint16(at + 2) - 8, view.byteLength - start - 6);
     if (marker !== 0xe1 || length < 8 || String.fromCharCode(...bytes.subarray(start, start + 6)) !== 'Exif\0\0') continue;
     return tiffOrientation(new DataView(bytes.buffer, bytes.byteOffset + start + 6, length));
+  }
+  return 1;
+}
+
+/** A PNG's chunks are a length, a type, the data and a checksum; an eXIf chunk's data is a TIFF block. */
+function pngOrientation(view: DataView): Orientation {
+  for (let at = 8; at + 8 <= view.byteLength; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(view.getUint8(at + 4), view.getUint8(at + 5), view.getUint8(at + 6), view.getUint8(at + 7));
+    if (type === 'IDAT') return 1;
+    if (type === 'eXIf') return length >= 8 && at + 8 + length <= view.byteLength ? tiffOrientation(new DataView(view.buffer, view.byteOffset + at + 8, length)) : 1;
+    at += 12 + length;
   }
   return 1;
 }

@@ -269,8 +269,8 @@ export interface JobRequest {
   shownSize?: Size;
   /**
    * The page lays the file out as stored, its EXIF orientation left out (`image-orientation: none`,
-   * src/content/image-facts.ts showsAsStored): the engine enhances it so (a JPEG's EXIF, undone:
-   * src/core/orientation.ts), or the result would come back turned. Its checks (shownSize,
+   * src/content/image-facts.ts showsAsStored): the engine enhances it so (a JPEG's or PNG's EXIF
+   * orientation, undone: src/core/orientation.ts), or the result would come back turned. Its checks (shownSize,
    * shownThumbnail) still go by the upright picture, which is what the page's canvas reads.
    */
   asStored?: boolean;

@@ -145,10 +145,26 @@ describe('Enhance x2 / x4 on good images', () => {
         halfTurned.data.set(upright.data.subarray(from, from + 4), ((stored.height - 1 - y) * stored.width + (stored.width - 1 - x)) * 4);
       }
     }
-    const result = await shownPixels(page, 'as-stored');
-    const psnr = (truth: RgbaImage) => psnrY(result, upscaleBicubic(truth, 2), 2);
-    expect(psnr(stored)).toBeGreaterThan(psnr(halfTurned) + 5);
-    await page.evaluate(() => document.querySelectorAll('#as-stored, #as-stored-elsewhere').forEach((img) => img.remove()));
+    // The same pixels as a PNG stored sideways, its eXIf chunk saying so (orientation 6, big-endian TIFF), which browsers honour too.
+    const png = encodePng(stored);
+    const tiff = Buffer.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+    writeFileSync(join(dir, 'sideways.png'), Buffer.concat([png.subarray(0, AFTER_PNG_HEADER), chunk('eXIf', tiff), png.subarray(AFTER_PNG_HEADER)]));
+    await page.evaluate(() => {
+      const img = Object.assign(new Image(), { id: 'as-stored-png', src: 'sideways.png', alt: 'as stored, PNG' });
+      img.style.imageOrientation = 'none';
+      document.body.append(img);
+    });
+    await imagesSettled(page);
+    const pngBox = await box(page, 'as-stored-png');
+    expect([pngBox.width, pngBox.height]).toEqual([86, 57]);
+    expect(await enhanceById(browser.worker, page, tabId, 'as-stored-png', 2)).toMatchObject({ ok: true, width: 172, height: 114 });
+    expect(await box(page, 'as-stored-png')).toEqual(pngBox);
+    for (const id of ['as-stored', 'as-stored-png']) {
+      const result = await shownPixels(page, id);
+      const psnr = (truth: RgbaImage) => psnrY(result, upscaleBicubic(truth, 2), 2);
+      expect(psnr(stored), id).toBeGreaterThan(psnr(halfTurned) + 5);
+    }
+    await page.evaluate(() => document.querySelectorAll('#as-stored, #as-stored-elsewhere, #as-stored-png').forEach((img) => img.remove()));
   });
 
   it('saves the enhanced image through the downloads API, named after the original file', async () => {
