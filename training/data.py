@@ -27,8 +27,27 @@ def _image_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".bmp"))
 
 
+# Training images that are benchmark images, each with the benchmark image it is (the same
+# photograph turned a quarter and resized): left out, or the benchmark would score pictures the
+# model has seen. Found by comparing thumbnails in all eight orientations
+# (training/tests/test_bench_duplicates.py, which fails on any other such pair). Every model shipped
+# before 2026-12-03 trained on these (models/MODEL_CARD.md says what that does to Set5).
+BENCH_DUPLICATES = {
+    "BSD200/302003.jpg": "Set5/woman.png",
+}
+
+
+def trained_on_before() -> dict[str, set[str]]:
+    """The benchmark images the shipped models trained on, by set: {"Set5": {"woman"}}."""
+    seen: dict[str, set[str]] = {}
+    for bench in BENCH_DUPLICATES.values():
+        name, file = bench.split("/")
+        seen.setdefault(name, set()).add(Path(file).stem)
+    return seen
+
+
 def train_files(data: Path = DATA) -> list[Path]:
-    return [p for name in TRAIN_FOLDERS for p in _image_files(data / "train" / name)]
+    return [p for name in TRAIN_FOLDERS for p in _image_files(data / "train" / name) if f"{name}/{p.name}" not in BENCH_DUPLICATES]
 
 
 def pairs_cache(files: list[Path], scale: int, downscaler: bytes | None = None) -> Path:

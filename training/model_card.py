@@ -22,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-from .data import BENCH_SETS, DATA, ROOT, TRAIN_FOLDERS
+from .data import BENCH_DUPLICATES, BENCH_SETS, DATA, ROOT, TRAIN_FOLDERS, trained_on_before
 from .evaluate import sha256
 from .fp16 import fp16_id, fp16_name
 
@@ -204,7 +204,27 @@ def collect_evals(paths: list[Path], include_partial: bool) -> tuple[dict, list[
             slot["kind"] = row["kind"]
             for name, r in row["results"].items():
                 slot["results"][name] = (r["psnr"], r["ssim"], r["images"])
+                unseen = _unseen_psnr(r.get("per_image"), TRAINED_ON.get(name, set()))
+                if unseen is not None:
+                    slot.setdefault("unseen", {})[name] = unseen
     return table, warnings
+
+
+# The benchmark images the shipped models trained on (training/data.py BENCH_DUPLICATES), by set.
+TRAINED_ON = trained_on_before()
+
+
+def _unseen_psnr(per_image: dict | None, seen: set[str]) -> float | None:
+    """The set's mean PSNR over the images no model trained on; None where it has none such to leave out."""
+    if not per_image or not seen & per_image.keys():
+        return None
+    kept = [scores[0] for image, scores in per_image.items() if image not in seen]
+    return sum(kept) / len(kept) if kept else None
+
+
+def _seen_text(name: str) -> str:
+    """"woman" or "woman and baby": the images of set `name` the models trained on."""
+    return " and ".join(sorted(TRAINED_ON.get(name, set())))
 
 
 def _config_text(cfg: dict | None) -> str:
@@ -237,13 +257,16 @@ def _hardware(rec: dict) -> str:
     return "? CPU threads" if n is None else f"{n} CPU thread{'' if n == 1 else 's'}"
 
 
-def _cell(value: tuple | None, full: dict[str, int], name: str) -> str:
+def _cell(value: tuple | None, full: dict[str, int], name: str, unseen: float | None = None) -> str:
+    """PSNR / SSIM; `unseen`: the PSNR without the images the models trained on (TRAINED_ON)."""
     if value is None:
         return "–"
     psnr, ssim, n = value[0], value[1], value[2] if len(value) > 2 else None
     text = f"{psnr:.2f} / {ssim:.4f}"
     if n is not None and name in full and n < full[name]:
         text += f" ({n} img)"
+    if unseen is not None:
+        text += f" ({unseen:.2f} without {_seen_text(name)})"
     return text
 
 
@@ -281,6 +304,10 @@ def _target_rows(registry: list[dict], evals: dict, hashes: dict[str, str]) -> l
             else:
                 value = f"{got[0]:.2f}"
                 verdict = "met" if got[0] >= goal else f"missed by {goal - got[0]:.2f} dB"
+                if name in TRAINED_ON:
+                    unseen = evals[scale][model["id"]].get("unseen", {}).get(name)
+                    value += f" ({unseen:.2f} without {_seen_text(name)})" if unseen is not None else ""
+                    verdict += f", on a {name} that holds {_seen_text(name)}, which the model trained on"
             rows.append(f"| {profile} x{scale} ({model['id'] if model else 'none shipped'}) | {name} | {goal:.2f} | {value} | {verdict} |")
     return rows
 
@@ -376,9 +403,17 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
 
     w("## Training data")
     w("")
+    duplicates = "; ".join(f"`{train}` is {bench}" for train, bench in sorted(BENCH_DUPLICATES.items()))
     w("Only `../shared/data/train` (see `../shared/data/SOURCES.md`): T91 (91 images), BSD200 (the 200 "
-      "BSDS500 train images) and BSDS500 test200 (200), 491 images in all. No benchmark image was "
-      "trained on: BSD100 is the BSDS500 validation split, which shares no image with BSD200 or test200. "
+      "BSDS500 train images) and BSDS500 test200 (200), 491 images in all. "
+      f"{'One of them is a benchmark image' if len(BENCH_DUPLICATES) == 1 else 'Some of them are benchmark images'}, "
+      f"the same photograph turned and resized ({duplicates}; found on 2026-12-03 by comparing "
+      "thumbnails in all eight orientations, `training/tests/test_bench_duplicates.py`). It is left "
+      "out of training since (`training/data.py`), but every model shipped so far trained on it, or "
+      "started from weights that had: the scores on it are of a picture the models have seen, "
+      "by an amount nobody measured, so the tables below give the set's mean without it too. No other "
+      "benchmark image is among the training images: BSD100 is the BSDS500 validation split, which shares no "
+      "image with BSD200 or test200. "
       "LR patches are made from HR with MATLAB-style bicubic (training/imresize.py), the benchmark "
       "convention. The paper trained on DIV2K (800 2K images) for 450k iterations at batch 64; "
       "these models saw far less data and compute (CPU training), so expect them below the paper's numbers.")
@@ -390,7 +425,7 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
     choosing = {"Set5", DECIDING_SET, GUARDED_SET} | {name for t in TARGETS.values() for name in t}
     selected = [name for name in BENCH_SETS if name in choosing]
     untouched = [name for name in BENCH_SETS if name not in choosing]
-    w("No benchmark image was trained on, but the sets did choose among trained weights: Set5 PSNR, "
+    w("Beyond those images, the sets did choose among trained weights: Set5 PSNR, "
       "measured during training, picks `best.pt`, the checkpoint normally exported, and "
       f"`training.promote` ships a run only if {DECIDING_SET} rises and {GUARDED_SET} does not fall "
       "(and no target met before is lost), so the columns of "
@@ -452,7 +487,7 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
             if row.get("kind") == "onnx" and row.get("sha256") != hashes.get(row_id):
                 label += " **stale: evaluated a different file**"
                 warnings.append(f"x{scale} {row_id}: evaluation is of a different ONNX file than models/ holds")
-            w(f"| {label} | " + " | ".join(_cell(row["results"].get(s), FULL_SIZES, s) for s in BENCH_SETS) + " |")
+            w(f"| {label} | " + " | ".join(_cell(row["results"].get(s), FULL_SIZES, s, row.get("unseen", {}).get(s)) for s in BENCH_SETS) + " |")
         for name, results in PAPER.get(scale, {}).items():
             label = "bicubic (paper's number)" if name == "bicubic" else f"{name} (paper's number, DIV2K-trained)"
             w(f"| *{label}* | " + " | ".join(_cell(results.get(s), {}, s) for s in BENCH_SETS) + " |")
@@ -466,9 +501,11 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
     w("`training/fp16.py` turns each model's weights and activations into float16 (input and output "
       f"stay float32). A variant ships, as `fp16File` in models.json, only if it scores within "
       f"{FP16_MAX_LOSS_DB} dB of its float32 file on every set below. These scores come from "
-      "onnxruntime-node on the CPU, which rounds weights and activations to float16 between operators "
-      "but may compute inside them in float32; a GPU's f16 shaders also accumulate in f16, so the "
-      "extension compares the two variants on the user's GPU before it uses fp16 "
+      "onnxruntime-node on the CPU, which has no float16 kernels for these operators: it casts the "
+      "weights back to float32 and runs every activation in float32 (its optimized graph holds casts "
+      "to float32 alone: measured), so the column measures the weights' rounding to float16 and "
+      "nothing else. A GPU's f16 shaders compute the activations in f16 as well, so the extension "
+      "compares the two variants on the user's GPU before it uses fp16 "
       "(src/core/precision.ts, the same 0.02 dB bound).")
     w("")
     w("| model | fp16 file | size | " + " | ".join(SET_LABELS[s] for s in BENCH_SETS) + " | ships |")

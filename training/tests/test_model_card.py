@@ -5,7 +5,7 @@ import sys
 import unittest
 
 from training.data import ROOT
-from training.model_card import _init_run, _lineage, _target_rows, _warm_start_history, fp16_comparison, registry_text
+from training.model_card import _init_run, _lineage, _target_rows, _unseen_psnr, _warm_start_history, fp16_comparison, registry_text
 
 REGISTRY = [{"id": "q4", "profile": "quality", "scale": 4}]
 EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban100": (25.0, 0.8, 100)}}}}
@@ -14,9 +14,16 @@ EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban1
 class TargetRows(unittest.TestCase):
     def test_met_and_missed_by_how_much(self):
         rows = _target_rows(REGISTRY, EVALS, {"q4": "abc"})
-        self.assertIn("| quality x4 (q4) | Set5 | 31.60 | 31.70 | met |", rows)
+        self.assertIn("| quality x4 (q4) | Set5 | 31.60 | 31.70 | met, on a Set5 that holds woman, which the model trained on |", rows)
         self.assertIn("| quality x4 (q4) | Urban100 | 25.40 | 25.00 | missed by 0.40 dB |", rows)
         self.assertIn("| fast x4 (none shipped) | Set5 | 31.00 | – | not evaluated |", rows)
+
+    def test_a_set_with_a_trained_on_image_says_so_and_gives_the_mean_without_it(self):
+        evals = {4: {"q4": {**EVALS[4]["q4"], "unseen": {"Set5": 31.95}}}}
+        rows = _target_rows(REGISTRY, evals, {"q4": "abc"})
+        self.assertIn("| quality x4 (q4) | Set5 | 31.60 | 31.70 (31.95 without woman) | met, on a Set5 that holds woman, which the model trained on |", rows)
+        self.assertEqual(_unseen_psnr({"baby": [33.0, 0.9], "woman": [30.0, 0.9], "bird": [34.0, 0.9]}, {"woman"}), 33.5)
+        self.assertIsNone(_unseen_psnr({"baby": [33.0, 0.9]}, {"woman"}))
 
     def test_an_evaluation_of_another_file_does_not_count(self):
         rows = _target_rows(REGISTRY, EVALS, {"q4": "changed"})
