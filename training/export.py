@@ -19,9 +19,11 @@ INPUT, OUTPUT = "input", "output"
 
 
 def load_model(checkpoint: Path) -> PLKSR:
+    """The weights the checkpoint would ship: a run's last.pt holds the live weights and, with --ema,
+    their average beside them, which is what best.pt keeps and the model card names."""
     ckpt = torch.load(checkpoint, map_location="cpu")
     model = PLKSR(PLKSRConfig(**ckpt["config"]))
-    model.load_state_dict(ckpt["model"])
+    model.load_state_dict(ckpt["ema"]["model"] if "ema" in ckpt else ckpt["model"])
     return model.eval()
 
 

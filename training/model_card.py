@@ -273,8 +273,12 @@ def _cell(value: tuple | None, full: dict[str, int], name: str, unseen: float | 
 FULL_SIZES = {"Set5": 5, "Set14": 14, "BSD100": 100, "Urban100": 100}
 
 # training.promote ships a candidate only if it scores higher than the shipped file on the deciding
-# set and no lower on the guarded one (and keeps every target below that the shipped file meets).
+# set, by more than its images' scatter (NOISE_MULTIPLE standard errors of the mean per-image gain),
+# no lower on the guarded one, no more than FALL_TOLERANCE_DB lower on the others, and keeps every
+# target below that the shipped file meets.
 DECIDING_SET, GUARDED_SET = "Set14", "Urban100"
+NOISE_MULTIPLE = 2.0
+FALL_TOLERANCE_DB = 0.01
 
 # Issue 3's final targets, Y-PSNR in dB on the shipped ONNX files: (profile, scale) -> {set: dB}.
 TARGETS = {
@@ -427,8 +431,10 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
     untouched = [name for name in BENCH_SETS if name not in choosing]
     w("Beyond those images, the sets did choose among trained weights: Set5 PSNR, "
       "measured during training, picks `best.pt`, the checkpoint normally exported, and "
-      f"`training.promote` ships a run only if {DECIDING_SET} rises and {GUARDED_SET} does not fall "
-      "(and no target met before is lost), so the columns of "
+      f"`training.promote` ships a run only if {DECIDING_SET} rises (by more than {NOISE_MULTIPLE:g} standard "
+      f"errors of its mean per-image gain, since 2026-12-03; before, by any amount) and {GUARDED_SET} does "
+      f"not fall (and no other set falls by more than {FALL_TOLERANCE_DB} dB, and no target met before is "
+      "lost), so the columns of "
       f"{', '.join(selected[:-1])} and {selected[-1]} are mildly optimistic; "
       f"{' and '.join(untouched) if untouched else 'no set'} played no part in choosing.")
     w("")

@@ -20,9 +20,12 @@ class OfficialLowResolution(unittest.TestCase):
             official = load_rgb(SET5 / "LR_bicubic" / f"X{scale}" / f"{path.stem}x{scale}.png")
             self.assertEqual(ours.shape, official.shape, path.name)
             diff = np.abs(ours.astype(np.int16) - official.astype(np.int16))
-            within_one = float(np.mean(diff <= 1))
-            self.assertGreaterEqual(within_one, 0.99, f"{path.name} x{scale}: {within_one:.4%} within 1 level")
-            exact.append(float(np.mean(diff == 0)))
+            # PIL's bicubic, which is not MATLAB's, comes within one level on 99.4% of Set5's pixels at x2:
+            # the bounds are MATLAB's (measured: ours 99.9995% within one and 99.17% exact at x2).
+            within_one, same = float(np.mean(diff <= 1)), float(np.mean(diff == 0))
+            self.assertGreaterEqual(within_one, 0.9999, f"{path.name} x{scale}: {within_one:.4%} within 1 level")
+            self.assertGreaterEqual(same, 0.98, f"{path.name} x{scale}: {same:.4%} exact")
+            exact.append(same)
         return exact
 
     def test_x2(self):

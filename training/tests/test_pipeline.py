@@ -100,6 +100,10 @@ class Pipeline(unittest.TestCase):
         self.assertFalse(torch.equal(a["ema"]["model"]["tail.weight"], a["model"]["tail.weight"]))
         best = torch.load(self.straight / "best.pt", map_location="cpu")
         self.assertTrue(torch.equal(best["model"]["tail.weight"], a["ema"]["model"]["tail.weight"]))
+        # Exported from last.pt, it is the average too, as the model card then says.
+        from training.export import load_model
+
+        self.assertTrue(torch.equal(load_model(self.straight / "last.pt").state_dict()["tail.weight"], a["ema"]["model"]["tail.weight"]))
 
     def test_schedule_fitted_to_the_budget(self):
         """--steps 0: after 20 steps the cosine is sized to what the rest of the budget holds."""
