@@ -39,7 +39,8 @@ describe('handBackThenReload', () => {
     const reload = vi.fn();
     const done = handBackThenReload([4, 5], retire, reload);
     answers.get(4)!();
-    await Promise.resolve();
+    // A task later: every promise the first answer settles has run.
+    await new Promise((settled) => setTimeout(settled, 0));
     expect(reload).not.toHaveBeenCalled();
     answers.get(5)!();
     await done;

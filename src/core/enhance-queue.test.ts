@@ -207,6 +207,9 @@ describe('EnhanceQueue', () => {
     await settle();
     queue.pause();
     queue.resume();
+    await settle();
+    // One at a time still: b waits for a.
+    expect(runs.map((run) => run.url)).toEqual(['a.png']);
     runs[0].finish();
     await settle();
     expect(runs.map((run) => run.url)).toEqual(['a.png', 'b.png']);

@@ -19,6 +19,9 @@ describe('releaseWhenIdle', () => {
     const idle = releaseWhenIdle();
     const release = idle.stayAwake();
     idle.retime(1);
+    // Not while the job runs, however long.
+    vi.advanceTimersByTime(2 * MINUTE);
+    expect(asked).not.toHaveBeenCalled();
     release(jobSettings(60));
     vi.advanceTimersByTime(MINUTE);
     expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
