@@ -28,6 +28,22 @@ export async function evaluateInEngine(page: Page, expression: string): Promise<
   }
 }
 
+/** The value under `key` in the engine's own store of facts (undefined where there is none). */
+export function engineMeta(page: Page, key: string): Promise<unknown> {
+  return evaluateInEngine(
+    page,
+    `(async () => {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('enhance-engine', 1);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const read = db.transaction('meta').objectStore('meta').get(${JSON.stringify(key)});
+      return await new Promise((resolve, reject) => { read.onsuccess = () => resolve(read.result); read.onerror = () => reject(read.error); });
+    })()`,
+  );
+}
+
 /** Puts the value of `expression` (JavaScript, awaited in the engine; null deletes) under `key` in the engine's own store of facts. */
 export async function putEngineMeta(page: Page, key: string, expression: string): Promise<void> {
   const put = await evaluateInEngine(

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { evaluateInEngine, putEngineMeta } from './engine-document';
+import { engineMeta, evaluateInEngine, putEngineMeta } from './engine-document';
 import { openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import type { ExtensionBrowser } from './harness';
 import { currentSrc, enhanceById, restoreById } from './page-helpers';
@@ -57,10 +57,12 @@ it('a run the WASM worker never answers fails its job with a message, leaves the
   await enhanceSmall();
   await noteReplacedAt(null);
   await hangRunsInEngine();
+  const hungAt = Date.now();
   const stalled = await enhanceById(browser.worker, page, tabId, 'small', 2);
   expect(stalled.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine stopped before the image was done.' });
   expect(await currentSrc(page, 'small')).toBe(`${fixture.origin}/lr/small.png`);
   await enhanceSmall();
+  expect(await engineMeta(page, 'engine-replaced-at')).toBeGreaterThanOrEqual(hungAt);
 });
 
 it("a WASM runtime that could not start (ORT keeps that failure for the document's life) is started in a fresh engine, and the job runs", async () => {
@@ -83,7 +85,10 @@ it("a WASM runtime that could not start (ORT keeps that failure for the document
     })()`,
   );
   expect(armed).toBe(true);
+  const armedAt = Date.now();
   await enhanceSmall();
+  // The job ran in another document than the one that could not start its runtime.
+  expect(await engineMeta(page, 'engine-replaced-at')).toBeGreaterThanOrEqual(armedAt);
 });
 
 it('an engine broken again within minutes of its replacement fails each job at once with a message, and is not replaced again', async () => {
