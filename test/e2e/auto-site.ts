@@ -42,7 +42,9 @@ const SIZES: Record<string, [number, number]> = {
  */
 const asStored = (id: string, width: number) => `<img id="${id}" src="img/sideways.jpg?${id}" style="width: ${width}px; image-orientation: none" alt="${id}">`;
 
-const doubled = (id: string) => `width: ${SIZES[id][0] * 2}px; height: ${SIZES[id][1] * 2}px`;
+/** Laid out by their width alone, their height from their pixels: a swap that changed the picture's shape would move the page. */
+const WIDTH_ONLY = new Set(['comic', 'flowers']);
+const doubled = (id: string) => `width: ${SIZES[id][0] * 2}px` + (WIDTH_ONLY.has(id) ? '' : `; height: ${SIZES[id][1] * 2}px`);
 const lowRes = (id: string, extra = '') =>
   id === 'as-stored-large' ? asStored(id, 172) : `<img id="${id}" src="img/${id}.png" style="${doubled(id)}"${extra} alt="${id}">`;
 
