@@ -51,11 +51,12 @@ def train_files(data: Path = DATA) -> list[Path]:
 
 
 def pairs_cache(files: list[Path], scale: int, downscaler: bytes | None = None) -> Path:
-    """Where load_pairs keeps these files' pairs: keyed on the files (path, size) and on the
-    downscaler's code (imresize.py), so a change to it is not hidden by LR images made before it
-    (the harness check would pass on them)."""
+    """Where load_pairs keeps these files' pairs: keyed on the files (path and content: an image
+    edited in place at the same size makes new pairs) and on the downscaler's code (imresize.py),
+    so a change to it is not hidden by LR images made before it (the harness check would pass on
+    them)."""
     code = downscaler if downscaler is not None else (Path(__file__).parent / "imresize.py").read_bytes()
-    listing = "\n".join(f"{p}:{p.stat().st_size}" for p in files).encode()
+    listing = "\n".join(f"{p}:{hashlib.sha1(p.read_bytes()).hexdigest()}" for p in files).encode()
     return CACHE / f"pairs-x{scale}-{hashlib.sha1(code + listing).hexdigest()[:12]}.npz"
 
 

@@ -240,6 +240,16 @@ class PairsCache(unittest.TestCase):
         self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 2, b"a changed imresize.py"))
         self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 4))
 
+    def test_keyed_on_the_images_content_not_their_size(self):
+        from training.data import pairs_cache
+
+        with tempfile.TemporaryDirectory() as tmp:
+            image = Path(tmp) / "a.png"
+            image.write_bytes(b"one picture")
+            before = pairs_cache([image], 2)
+            image.write_bytes(b"another one")  # the same size, edited in place
+            self.assertNotEqual(pairs_cache([image], 2), before)
+
 
 if __name__ == "__main__":
     unittest.main()
