@@ -42,7 +42,13 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: { input: { offscreen: 'src/offscreen/offscreen.html' } },
     },
     plugins: [
-      crx({ manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export, browser: firefox ? 'firefox' : 'chrome' }),
+      crx({
+        manifest: (firefox ? firefoxManifest(manifest) : manifest) as ManifestV3Export,
+        browser: firefox ? 'firefox' : 'chrome',
+        // One self-contained file, not a loader that imports chunks: those would have to be
+        // web-accessible to every page, which could then tell Enhance is installed (and which version).
+        contentScripts: { standaloneFiles: ['src/content/main.ts'] },
+      }),
       bundledAssets(),
     ],
   };

@@ -2,7 +2,7 @@
  * Firefox applies an update by unloading the add-on at once, content scripts and all: an image
  * showing our result would keep it, with no script left to put the page's file back (the menu's
  * Restore finds nothing) until the page is reloaded. Chrome keeps the old script, which hands its
- * page back by itself (content/main.ts). Listening to onUpdateAvailable holds Firefox's update
+ * page back by itself (content/content-script.ts). Listening to onUpdateAvailable holds Firefox's update
  * back: every tab's frames hand their pages back first, then a reload applies it, and Firefox puts
  * the new script into the open tabs, where auto-enhance takes the images again (from the cache).
  */

@@ -77,7 +77,7 @@ export type ContentRequest =
   | { type: 'report-counts' }
   /**
    * Firefox holds an update back until every page is handed back (background/update.ts): the frame
-   * puts its images back and stops, as a copy Chrome cut off from its extension does (content/main.ts).
+   * puts its images back and stops, as a copy Chrome cut off from its extension does (content/content-script.ts).
    */
   | { type: 'retire' }
   /**

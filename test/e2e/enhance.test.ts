@@ -14,7 +14,7 @@ import { upscaleBicubic } from '../../src/core/resize';
 import { encodePng, readPng } from '../../src/node/png';
 import { BENCH, GOOD, openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
-import { tabIdOf, type ExtensionBrowser } from './harness';
+import { DIST, tabIdOf, type ExtensionBrowser } from './harness';
 import { box, currentSrc, decodeDataUrlPng, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, toolbarAction, watchPageProblems } from './page-helpers';
 
 let fixture: FixtureSession;
@@ -881,6 +881,20 @@ async function colourTags(on: Page, id: string): Promise<string[]> {
   }, id);
   return types.filter((type) => ['iCCP', 'cICP', 'sRGB'].includes(type));
 }
+
+describe('what pages can see of Enhance', () => {
+  it('exposes no file to web pages, so none can tell it is installed by fetching one', async () => {
+    const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as { web_accessible_resources?: unknown; content_scripts: Array<{ js: string[] }> };
+    expect(manifest.web_accessible_resources).toBeUndefined();
+    // The content script itself, the file a page would guess first, does not load from the page either.
+    const origin = new URL(browser.worker.url()).origin;
+    const files = manifest.content_scripts.flatMap(({ js }) => js);
+    expect(files).toEqual(['src/content/main.js']);
+    // Chromium answers a page's request for an extension file it may not load as it answers for one that is not there: 404.
+    const loads = await page.evaluate(async (urls) => Promise.all(urls.map((url) => fetch(url).then((r) => r.ok, () => false))), files.map((file) => `${origin}/${file}`));
+    expect(loads).toEqual([false]);
+  });
+});
 
 describe('bad input', () => {
   it.each([
