@@ -7,7 +7,9 @@
  * it: it hides then, as the image is.
  */
 const HOST_TAG = 'enhance-overlay';
+/** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
 const MESSAGE_MS = 5000;
+const MESSAGE_MS_PER_CHARACTER = 60;
 /** Inline, where `all: initial` would make it an inline box. */
 const SHOWN_DISPLAY = 'block';
 
@@ -124,7 +126,7 @@ export class ImageOverlay {
     this.box.textContent = text;
     this.place();
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.remove(), MESSAGE_MS);
+    this.timer = window.setTimeout(() => this.remove(), Math.max(MESSAGE_MS, text.length * MESSAGE_MS_PER_CHARACTER));
   }
 
   remove(): void {

@@ -19,6 +19,7 @@ const ui = {
   auto: byId<HTMLInputElement>('auto'),
   enhanceAll: byId<HTMLButtonElement>('enhance-all'),
   restoreAll: byId<HTMLButtonElement>('restore-all'),
+  counts: byId('counts'),
   enhanced: byId('enhanced'),
   queued: byId('queued'),
   failed: byId('failed'),
@@ -66,7 +67,10 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   // Described by the note only while it shows: a hidden element named here is read out all the same.
   if (ui.privateNote.hidden) ui.auto.removeAttribute('aria-describedby');
   else ui.auto.setAttribute('aria-describedby', ui.privateNote.id);
-  // Only what changed: the counts are a live region, read out again on every write.
+  // Only what changed: the counts are a live region, read out whole on every write. While images
+  // wait it is busy, which screen readers keep quiet about: one reading when the last is done, not
+  // one per image of an Enhance all.
+  ui.counts.setAttribute('aria-busy', String(status.counts.queued > 0));
   for (const [element, count] of [[ui.enhanced, status.counts.enhanced], [ui.queued, status.counts.queued], [ui.failed, status.counts.failed]] as const) {
     if (element.textContent !== String(count)) element.textContent = String(count);
   }

@@ -291,6 +291,8 @@ describe('popup', () => {
     const enhanceAll = popup.getByRole('button', { name: 'Enhance all on this page' });
     await enhanceAll.click();
     await expect.poll(() => popup.locator('#enhanced').textContent(), { timeout: 60_000 }).toBe('1');
+    // The counts' live region is busy (quiet for a screen reader) only while images wait: read out once now.
+    await expect.poll(() => popup.locator('#counts').getAttribute('aria-busy')).toBe('false');
     await popup.getByRole('button', { name: 'Restore all' }).click();
     await expect.poll(() => popup.locator('#enhanced').textContent()).toBe('0');
     // Now a cache hit: the frame's image may be enhanced before the popup reads the counts, never seen queued.
