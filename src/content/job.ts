@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { EnhanceError, toFailure } from '../core/errors';
 import { askWorker } from '../shared/ask-worker';
 import type { RgbaImage } from '../core/image';
+import { metaPolicy, sendsNoReferer } from '../core/referrer-policy';
 import { encodeThumbnail, thumbnailOf } from '../core/thumbnail';
 import { blobToDataUrl } from '../shared/data-url';
 import type { JobEvent, JobRequest } from '../shared/protocol';
@@ -31,9 +32,10 @@ export interface ReadyJob {
  * then, as a PNG. Any other URL the engine fetches itself, and checks what it gets against the size
  * of the file `shown` shows, and against the fingerprint of its pixels where this page may read them.
  */
-export async function forEngine(request: JobRequest, shown: HTMLImageElement): Promise<ReadyJob> {
-  const showsIt = shown.currentSrc === request.srcUrl;
-  if (!request.srcUrl.startsWith('blob:')) {
+export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Promise<ReadyJob> {
+  const showsIt = shown.currentSrc === asked.srcUrl;
+  if (!asked.srcUrl.startsWith('blob:')) {
+    const request = withholdsReferer(shown, asked.srcUrl) ? { ...asked, noReferer: true } : asked;
     if (!showsIt) return { request };
     const size = await pixelSizeOf(request.srcUrl, shown);
     // An SVG without a size of its own reports a side of 0 (Firefox): no shape to compare.
@@ -45,15 +47,26 @@ export async function forEngine(request: JobRequest, shown: HTMLImageElement): P
   let blob: Blob;
   let revoked = false;
   try {
-    blob = await (await fetch(request.srcUrl)).blob();
+    blob = await (await fetch(asked.srcUrl)).blob();
   } catch (error) {
-    const pixels = showsIt ? await shownPixels(shown) : standInOf(shown, request.srcUrl);
+    const pixels = showsIt ? await shownPixels(shown) : standInOf(shown, asked.srcUrl);
     if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;
     revoked = true;
   }
   // The pixels the page shows are upright whatever its style (createImageBitmap: measured), and a PNG of them has no orientation to leave out.
-  return { request: { ...request, pageBytes: await blobToDataUrl(blob), ...(!revoked && asStored(shown)) }, ...(revoked && { standIn: blob }) };
+  return { request: { ...asked, pageBytes: await blobToDataUrl(blob), ...(!revoked && asStored(shown)) }, ...(revoked && { standIn: blob }) };
+}
+
+/** Whether the page asks for the image without a Referer, by the image's policy or the page's `<meta name="referrer">` (its HTTP header no script can read). */
+function withholdsReferer(shown: HTMLImageElement, srcUrl: string): boolean {
+  const metas = document.querySelectorAll<HTMLMetaElement>('meta[name="referrer" i]');
+  const policy = shown.referrerPolicy || (metas.length > 0 ? metaPolicy(metas[metas.length - 1].content) : '');
+  try {
+    return sendsNoReferer(policy, new URL(location.href), new URL(srcUrl));
+  } catch {
+    return false;
+  }
 }
 
 /** The request's `asStored` where the page shows the file so. */

@@ -88,7 +88,7 @@ describe('isContentRequest', () => {
 describe('isJobRequest', () => {
   const job: JobRequest = { type: 'job', srcUrl, scale: 4, settings };
 
-  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }, { ...job, shownThumbnail: encodeThumbnail(new Uint8Array(1024)) }, { ...job, asStored: true }])('accepts a job %#', (message) => {
+  it.each([job, { ...job, auto: true }, { ...job, settings: { ...settings, profile: 'auto' } }, { ...job, pageBytes: 'data:image/png;base64,AAAA' }, { ...job, shownThumbnail: encodeThumbnail(new Uint8Array(1024)) }, { ...job, asStored: true }, { ...job, noReferer: true }])('accepts a job %#', (message) => {
     expect(isJobRequest(message)).toBe(true);
   });
 
@@ -109,6 +109,7 @@ describe('isJobRequest', () => {
     { ...job, shownThumbnail: 'AAAA' },
     { ...job, shownThumbnail: [0, 0, 0, 255] },
     { ...job, asStored: 'none' },
+    { ...job, noReferer: 1 },
   ])('rejects %j', (message) => expect(isJobRequest(message)).toBe(false));
 });
 

@@ -274,6 +274,12 @@ export interface JobRequest {
    * shownThumbnail) still go by the upright picture, which is what the page's canvas reads.
    */
   asStored?: boolean;
+  /**
+   * The page asks for this image without a Referer (its `referrerpolicy`, or the page's
+   * `<meta name="referrer">`: src/core/referrer-policy.ts): a host that refuses the engine is not
+   * asked again with the page's, which would tell it what the page chose not to.
+   */
+  noReferer?: boolean;
 }
 
 /**
@@ -422,7 +428,7 @@ export function isMessagePart(message: unknown): message is MessagePart {
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize, asStored } = message as Partial<JobRequest>;
+  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize, asStored, noReferer } = message as Partial<JobRequest>;
   return (
     type === 'job' &&
     typeof srcUrl === 'string' &&
@@ -432,6 +438,7 @@ export function isJobRequest(message: unknown): message is JobRequest {
     (pageBytes === undefined || (typeof pageBytes === 'string' && pageBytes.startsWith('data:'))) &&
     (shownThumbnail === undefined || decodeThumbnail(shownThumbnail) !== null) &&
     (shownSize === undefined || isPixelSize(shownSize)) &&
-    (asStored === undefined || typeof asStored === 'boolean')
+    (asStored === undefined || typeof asStored === 'boolean') &&
+    (noReferer === undefined || typeof noReferer === 'boolean')
   );
 }

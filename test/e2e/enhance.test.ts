@@ -14,7 +14,7 @@ import { upscaleBicubic } from '../../src/core/resize';
 import { encodePng, readPng } from '../../src/node/png';
 import { BENCH, GOOD, openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
-import { DIST, tabIdOf, type ExtensionBrowser } from './harness';
+import { DIST, serveFolder, tabIdOf, type ExtensionBrowser } from './harness';
 import { box, currentSrc, decodeDataUrlPng, enhanceById, imagesSettled, markup, overlayTexts, restoreById, shownPixels, toolbarAction, watchPageProblems } from './page-helpers';
 
 let fixture: FixtureSession;
@@ -704,6 +704,41 @@ describe('images a host guards against hotlinking', () => {
     // The rule went with the request.
     expect(await browser.worker.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).toEqual([]);
     await guarded.close();
+  });
+
+  it("is not asked again with the page's Referer where the page sends none (referrerpolicy=\"no-referrer\"): the image is not enhanced, and the host learns nothing", async () => {
+    // A host that gives the page its image (its request asks for an image) and refuses the engine without a Referer, noting each Referer the engine sent.
+    const sent: Array<string | null> = [];
+    const host = await serveFolder(dir, 'localhost', {
+      '/recorded/*': (url, headers) => {
+        const file = readFileSync(join(dir, 'lr', url.pathname.slice('/recorded/'.length)));
+        if (headers['sec-fetch-dest'] === 'image') return { type: 'image/png', body: file };
+        sent.push(headers.referer ?? null);
+        return headers.referer ? { type: 'image/png', body: file } : { type: 'text/plain', body: 'no', status: 403 };
+      },
+    });
+    try {
+      for (const policy of ['no-referrer', 'strict-origin-when-cross-origin']) {
+        sent.length = 0;
+        const file = policy === 'no-referrer' ? 'babyx4.png' : 'headx4.png';
+        writeFileSync(join(dir, 'referrer-policy.html'), `<!doctype html><img id="policy" referrerpolicy="${policy}" src="${host.origin}/recorded/${file}" style="width: 256px">`);
+        const other = await browser.context.newPage();
+        await other.goto(`${fixture.origin}/referrer-policy.html`);
+        await other.waitForFunction(() => (document.getElementById('policy') as HTMLImageElement).naturalWidth > 0);
+        const outcome = await enhanceById(browser.worker, other, await tabIdOf(browser.worker, other), 'policy', 2);
+        if (policy === 'no-referrer') {
+          expect(outcome.failure?.code).toBe('download-refused');
+          expect(sent).toEqual([null]);
+        } else {
+          // The control: under the default policy the page sends its origin, and so does the engine's second request.
+          expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true });
+          expect(sent).toEqual([null, `${fixture.origin}/`]);
+        }
+        await other.close();
+      }
+    } finally {
+      await host.close();
+    }
   });
 
   /** A page of one image from the second origin (whose pixels the page may not read), under `path`. */
