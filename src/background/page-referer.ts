@@ -29,6 +29,15 @@ function serialized<T>(change: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/**
+ * Exactly `url`. A urlFilter anchored at both ends ('|') is the cheap match, but its `*` and `^`
+ * are wildcards no escape turns off: a URL holding one (rare; a query may) is matched by a regular
+ * expression instead.
+ */
+export function urlCondition(url: string): Pick<chrome.declarativeNetRequest.RuleCondition, 'urlFilter' | 'regexFilter'> {
+  return /[*^]/.test(url) ? { regexFilter: `^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` } : { urlFilter: `|${url}|` };
+}
+
 /** `referer` goes on requests for exactly `url` from outside any tab until the returned rule is dropped. */
 export function addRefererRule(url: string, referer: string): Promise<number> {
   return serialized(async () => {
@@ -43,8 +52,9 @@ export function addRefererRule(url: string, referer: string): Promise<number> {
             requestHeaders: [{ header: 'referer', operation: SET, value: referer }],
           },
           condition: {
-            // '|' anchors both ends: this URL and no longer one.
-            urlFilter: `|${url}|`,
+            ...urlCondition(url),
+            // Another URL differing only in case is another file.
+            isUrlFilterCaseSensitive: true,
             resourceTypes: [FETCH],
             tabIds: [NO_TAB],
           },

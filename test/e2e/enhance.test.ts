@@ -684,9 +684,11 @@ describe('files too large for one extension message', () => {
 describe('images a host guards against hotlinking', () => {
   // A fragment is the page's, never sent: the rule for the request must not name it.
   // Each its own file: the engine's HTTP cache, which does not key on the Referer, would answer for the second.
+  // A query holding '*' and '^', which a rule's URL filter would read as wildcards: matched as a regular expression.
   it.each([
     ['', 'womanx4.png'],
     ['#zoom', 'birdx4.png'],
+    ['?crop=a*b^c', 'babyx4.png'],
   ])("is enhanced: a host that refuses the engine is asked again with the page's Referer (URL ending '%s')", async (fragment, file) => {
     const guardedUrl = `${fixture.secondOrigin}/guarded/lr/${file}`;
     const page = `guarded${fragment ? '-fragment' : ''}.html`;
