@@ -23,7 +23,7 @@ export interface EnhanceJob {
    * the result is in: images join, leave, or get a new source from the page while a job runs.
    * `kept`: what a restore shows where the page's own URL no longer loads (Original.standIn and pageFile).
    */
-  swapInto(resultUrl: string, result: Size, kept: Pick<Original, 'standIn' | 'pageFile'>): number;
+  swapInto(resultUrl: string, result: Size, kept: Pick<Original, 'standIn' | 'pageFile' | 'asStored'>): number;
   /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
   stop: AbortSignal;
 }
@@ -57,7 +57,7 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       return fail(toFailure(new EnhanceError('restored')));
     }
     const pageFile = result.pageFile === undefined ? undefined : dataUrlToBlob(result.pageFile);
-    const images = swapInto(url, { width: result.width, height: result.height }, { standIn, pageFile });
+    const images = swapInto(url, { width: result.width, height: result.height }, { standIn, pageFile, ...(asked.asStored && { asStored: true }) });
     if (images === 0) URL.revokeObjectURL(url);
     indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };

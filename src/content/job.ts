@@ -36,7 +36,8 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   const showsIt = shown.currentSrc === asked.srcUrl;
   if (!asked.srcUrl.startsWith('blob:')) {
     const request = withholdsReferer(shown, asked.srcUrl) ? { ...asked, noReferer: true } : asked;
-    if (!showsIt) return { request };
+    // Showing our result (a job at another scale): laid out as stored if the page's file was.
+    if (!showsIt) return { request: originalOf(shown)?.srcUrl === asked.srcUrl && originalOf(shown)?.asStored ? { ...request, asStored: true } : request };
     const size = await pixelSizeOf(request.srcUrl, shown);
     // An SVG without a size of its own reports a side of 0 (Firefox): no shape to compare.
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
@@ -58,15 +59,38 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   return { request: { ...asked, pageBytes: await blobToDataUrl(blob), ...(!revoked && asStored(shown)) }, ...(revoked && { standIn: blob }) };
 }
 
-/** Whether the page asks for the image without a Referer, by the image's policy or the page's `<meta name="referrer">` (its HTTP header no script can read). */
+/**
+ * Whether the page asks for the image without a Referer, by the image's policy or the page's
+ * `<meta name="referrer">` (the last one the browser took: a word it knows), not by its HTTP
+ * header, which no script can read.
+ */
 function withholdsReferer(shown: HTMLImageElement, srcUrl: string): boolean {
-  const metas = document.querySelectorAll<HTMLMetaElement>('meta[name="referrer" i]');
-  const policy = shown.referrerPolicy || (metas.length > 0 ? metaPolicy(metas[metas.length - 1].content) : '');
+  const page = policyWindow();
+  const metas = [...page.document.querySelectorAll<HTMLMetaElement>('meta[name="referrer" i]')].map((meta) => metaPolicy(meta.content)).filter(Boolean);
+  const policy = shown.referrerPolicy || (metas.at(-1) ?? '');
   try {
-    return sendsNoReferer(policy, new URL(location.href), new URL(srcUrl));
+    return sendsNoReferer(policy, new URL(page.location.href), new URL(srcUrl));
   } catch {
     return false;
   }
+}
+
+/**
+ * The window whose URL and referrer policy this frame's requests go by: an about:blank or srcdoc
+ * frame has its parent's (it inherits them, and the engine's Referer is the parent's origin), up to
+ * the first window with a URL of its own.
+ */
+function policyWindow(): Window {
+  let current: Window = window;
+  while (current.location.protocol === 'about:' && current.parent !== current) {
+    try {
+      void current.parent.document; // throws where the parent is another origin's
+    } catch {
+      break;
+    }
+    current = current.parent;
+  }
+  return current;
 }
 
 /** The request's `asStored` where the page shows the file so. */

@@ -6,6 +6,7 @@
  * larger file for a denser screen), and then the page's choice must win again.
  */
 import { browserKnowsSizesAuto, resolvedSizes } from '../core/auto-sizes';
+import { storedSize } from '../core/image-geometry';
 import { setOrRemove, type Original } from './swap';
 
 /**
@@ -23,7 +24,8 @@ export interface PageChoice {
   url: string;
   /**
    * The width, in CSS px, the page's markup gives the file by itself (its density-corrected
-   * natural width): read only when the file is the one enhanced; null otherwise, or unreadable.
+   * natural width, its stored one where the page lays it out as stored: Original.asStored): read
+   * only when the file is the one enhanced; null otherwise, or unreadable.
    */
   width: number | null;
 }
@@ -69,7 +71,11 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
       probe.addEventListener('error', resolve, { once: true });
     });
   }
-  return { url, width: probe.naturalWidth || null };
+  if (!probe.naturalWidth) return { url, width: null };
+  // The detached copy has no style: its natural size is the upright one.
+  const upright = { width: probe.naturalWidth, height: probe.naturalHeight };
+  const result = { width: original.resultWidth, height: original.resultPixels / original.resultWidth };
+  return { url, width: original.asStored ? storedSize(upright, result).width : upright.width };
 }
 
 /** The width the image is laid out at inside its padding, in CSS px: what `sizes="auto"` reads. */

@@ -38,6 +38,11 @@ export interface Original {
   /** The result's width times its height: what holding it costs. */
   resultPixels: number;
   /**
+   * The page lays the file out as stored (`image-orientation: none`: JobRequest.asStored): a job at
+   * another scale, asked while the image shows our result, and the page's widths go so too.
+   */
+  asStored?: boolean;
+  /**
    * The page's pixels, where the page's own blob: URL loads nothing any more (an upload preview
    * revokes it once shown): a restore shows them as `src`, from a URL of ours, or the image would
    * break. A new URL each time: the page may revoke that one too, on the image's next load.
@@ -138,7 +143,7 @@ function shownSizes(pageSizes: string | null, width: number): string {
   return /^\s*auto\s*(,|$)/i.test(pageSizes ?? '') ? `auto, ${width}px` : `${width}px`;
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn, pageFile }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn' | 'pageFile'>): void {
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn, pageFile, asStored }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn' | 'pageFile' | 'asStored'>): void {
   const previous = enhanced.get(img);
   // The page's markup back, for a moment: no stand-in, which the new result covers at once.
   if (previous) takeOutAll([img], false, false);
@@ -158,6 +163,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     resultPixels,
     standIn,
     pageFile,
+    asStored,
   };
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.

@@ -36,7 +36,6 @@ export function contentBoxSize(borderBox: Size, insets: Insets): Size {
   };
 }
 
-/** The linear part of a 2D transform: x' = a x + c y, y' = b x + d y (DOMMatrix's names). */
 /**
  * The size an image laid out as its file stores it (`image-orientation: none`, which browsers
  * honour for images the page may read) has, from the upright size its `naturalWidth` and
@@ -50,6 +49,7 @@ export function storedSize(upright: Size, shape: Size): Size {
   return offBy(turned) < offBy(upright) ? turned : upright;
 }
 
+/** The linear part of a 2D transform: x' = a x + c y, y' = b x + d y (DOMMatrix's names). */
 export interface LinearTransform {
   a: number;
   b: number;

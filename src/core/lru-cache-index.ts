@@ -12,8 +12,8 @@
  * signed CDN links that expire).
  */
 export function cacheKey(bytesHash: string, modelSha256: string, overlap: number, pipelineVersion: number, asStored = false): string {
-  // A file enhanced as stored (its EXIF orientation left out: JobRequest.asStored) gives another
-  // result; every other key stays as it was, so the cache's results stay served.
+  // A file turned back to the way it is stored (its EXIF orientation left out: JobRequest.asStored)
+  // gives another result; every other key stays as it was, so the cache's results stay served.
   return JSON.stringify([bytesHash, modelSha256, overlap, pipelineVersion, ...(asStored ? ['as-stored'] : [])]);
 }
 

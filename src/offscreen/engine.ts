@@ -67,6 +67,8 @@ class AnotherShape extends EnhanceError {
 interface Pixels {
   image: RgbaImage;
   space: ColourSpace;
+  /** Turned back to the way the file stores them (JobRequest.asStored, a file with an EXIF orientation): another result, another cache key. */
+  turnedBack: boolean;
 }
 
 /**
@@ -83,9 +85,10 @@ async function decodeChecked(blob: Blob, bytes: Uint8Array, job: JobRequest): Pr
     const shown = decodeThumbnail(job.shownThumbnail);
     if (shown && differentPictures(shown, thumbnailOf(image))) throw new EnhanceError('changed-on-server');
     const wider = widerColours(bitmap);
-    const pixels: Pixels = wider ? { image: wider, space: 'display-p3' } : { image, space: 'srgb' };
+    const pixels = wider ? { image: wider, space: 'display-p3' as const } : { image, space: 'srgb' as const };
     // Checked upright, as the page's canvas reads it; enhanced the way up the page lays it out.
-    return job.asStored ? { ...pixels, image: storedPixels(pixels.image, exifOrientation(bytes)) } : pixels;
+    const orientation = job.asStored ? exifOrientation(bytes) : 1;
+    return orientation === 1 ? { ...pixels, turnedBack: false } : { ...pixels, image: storedPixels(pixels.image, orientation), turnedBack: true };
   } finally {
     bitmap.close();
   }
@@ -170,7 +173,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   const enhanceOn = async (on: BackendChoice, mayFallBack: boolean): Promise<{ result: StoredResult; fromCache: boolean }> => {
     const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, on));
     signal.throwIfAborted();
-    const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION, job.asStored);
+    const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION, pixels.turnedBack);
     const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
     if (cached) {
       // A page gone while the cache was read gets nothing: the job ends here, as before a tile.

@@ -57,7 +57,8 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   ui.origin.textContent = placeText(status, displayOrigin);
   const controls = pageControls(status);
   ui.unavailable.hidden = controls.note === null;
-  ui.unavailable.textContent = controls.note ?? '';
+  // A live region: written only when it changes, or it is read out again on every refresh.
+  if (ui.unavailable.textContent !== (controls.note ?? '')) ui.unavailable.textContent = controls.note ?? '';
   ui.pageControls.disabled = !controls.actions && !controls.siteSwitch;
   ui.enhanceAll.disabled = !controls.actions;
   ui.restoreAll.disabled = !controls.actions;

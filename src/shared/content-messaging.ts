@@ -8,7 +8,7 @@ import browser from 'webextension-polyfill';
 import { isNoReceiver } from './no-receiver';
 import type { ContentRequest, ContentResponses } from './protocol';
 
-/** How long an injected script may take to start listening: it loads its module first, 10 s on a busy page. */
+/** How long an injected script may take to start listening: a 70 kB script parsed and run on a busy page's thread, 10 s at most. */
 const START_TRIES = 200;
 const START_WAIT_MS = 50;
 

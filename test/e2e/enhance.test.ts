@@ -164,6 +164,9 @@ describe('Enhance x2 / x4 on good images', () => {
       const psnr = (truth: RgbaImage) => psnrY(result, upscaleBicubic(truth, 2), 2);
       expect(psnr(stored), id).toBeGreaterThan(psnr(halfTurned) + 5);
     }
+    // Another scale, asked while the image shows the first result: as stored again.
+    expect(await enhanceById(browser.worker, page, tabId, 'as-stored', 4)).toMatchObject({ ok: true, width: 344, height: 228 });
+    expect(await box(page, 'as-stored')).toEqual(laidOut['as-stored']);
     await page.evaluate(() => document.querySelectorAll('#as-stored, #as-stored-elsewhere, #as-stored-png').forEach((img) => img.remove()));
   });
 
@@ -738,6 +741,21 @@ describe('images a host guards against hotlinking', () => {
         }
         await other.close();
       }
+      // A srcdoc frame (a webmail's message) takes its page's policy, here from the page's <meta name="referrer">.
+      sent.length = 0;
+      const url = `${host.origin}/recorded/butterflyx4.png`;
+      const frame = `<img id="framed" src="${url}" style="width: 256px">`;
+      writeFileSync(join(dir, 'referrer-meta.html'), `<!doctype html><meta name="referrer" content="no-referrer"><iframe srcdoc='${frame}' width="300" height="300"></iframe>`);
+      const framed = await browser.context.newPage();
+      await framed.goto(`${fixture.origin}/referrer-meta.html`);
+      await expect.poll(() => framed.frames()[1]?.evaluate(() => (document.getElementById('framed') as HTMLImageElement | null)?.naturalWidth ?? 0)).toBeGreaterThan(0);
+      const framedTab = await tabIdOf(browser.worker, framed);
+      // The frame the menu would name: the srcdoc one.
+      const frameId = await browser.worker.evaluate(async (tab) => (await chrome.scripting.executeScript({ target: { tabId: tab, allFrames: true }, func: () => true })).find((f) => f.frameId !== 0)!.frameId, framedTab);
+      const outcome = await browser.worker.evaluate(([tab, src, id]) => self.enhance.upscale(tab, src, 2, id), [framedTab, url, frameId] as const);
+      expect(outcome.failure?.code).toBe('download-refused');
+      expect(sent).toEqual([null]);
+      await framed.close();
     } finally {
       await host.close();
     }
