@@ -114,6 +114,7 @@ clearCache.addEventListener('click', () => {
     });
 });
 
+const sitesStatus = byId('sites-status');
 const saveButtons = [byId<HTMLButtonElement>('save'), byId<HTMLButtonElement>('reset')];
 const NEWER_SETTINGS = 'A newer version of Enhance, on another device, saved the settings: the ones this version knows show here and apply, and they can be changed once Enhance is updated here.';
 
@@ -135,7 +136,7 @@ showSiteList({
   list: byId<HTMLUListElement>('sites'),
   empty: byId('sites-empty'),
   announce: (text) => {
-    formStatus.textContent = text;
+    sitesStatus.textContent = text;
   },
   failed,
 });

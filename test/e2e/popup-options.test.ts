@@ -535,7 +535,9 @@ describe('options page', () => {
     await expect.poll(sitesOn).toEqual([other]);
     await expect.poll(() => sites.getByRole('listitem').count()).toBe(1);
     await expect.poll(() => options.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`Switch off auto-enhance for ${shown}`);
-    expect(await options.locator('#form-status').textContent()).toBe(`Auto-enhance switched off for ${site.origin}.`);
+    expect(await options.locator('#sites-status').textContent()).toBe(`Auto-enhance switched off for ${site.origin}.`);
+    // The form's status line, with its own notices, is left alone.
+    expect(await options.locator('#form-status').textContent()).toBe('');
     // The popup of that site follows.
     await expect.poll(() => popup.getByRole('switch', { name: 'Auto-enhance this site' }).isChecked()).toBe(false);
 
