@@ -3,6 +3,7 @@ import browser, { type Tabs } from 'webextension-polyfill';
 import { messageOf, textOf } from '../core/errors';
 import { oneAtATime } from '../core/one-at-a-time';
 import { displayHost } from '../shared/display-origin';
+import { sendToContent } from '../shared/content-messaging';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
 import { showFailure, showNotice } from './badge';
@@ -33,8 +34,8 @@ export async function onCommand(command: string, tab: Tabs.Tab | undefined): Pro
 }
 
 /**
- * Turns the tab's site's switch over and says so on the tab's toolbar button, the one place a
- * shortcut's user looks: "on"/"off" on the badge for a moment, or "!" with the reason it could not.
+ * Turns the tab's site's switch over and says so on the tab's toolbar button, "on"/"off" on the
+ * badge for a moment, or "!" with the reason it could not, and in a notice over the page.
  * Returns the switch's new state, or null when it could not turn.
  */
 export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
@@ -63,9 +64,20 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
     }
   });
   if (failed !== null) {
-    await showFailure(tabId, `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${failed}`);
+    const why = `auto-enhance could not be switched ${on ? 'on' : 'off'}: ${failed}`;
+    await Promise.all([showFailure(tabId, why), sayOnPage(tabId, `Enhance: ${why}`)]);
     return null;
   }
-  await showNotice(tabId, on ? 'on' : 'off', switchedTitle(on, displayHost(origin), incognito), () => tabCounts(tabId));
+  const title = switchedTitle(on, displayHost(origin), incognito);
+  await Promise.all([showNotice(tabId, on ? 'on' : 'off', title, () => tabCounts(tabId)), sayOnPage(tabId, title)]);
   return on;
+}
+
+/**
+ * The shortcut's answer over the page as well (its top frame): the toolbar button is out of sight
+ * unless pinned, and a screen reader reads the page's notice out. A page our script cannot reach
+ * has the badge alone.
+ */
+async function sayOnPage(tabId: number, text: string): Promise<void> {
+  await sendToContent(tabId, { type: 'notice', text }, 0).catch(() => undefined);
 }

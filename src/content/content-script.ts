@@ -8,6 +8,7 @@ import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
 import { followPointer, imagesChanged, menuTargetEnhanced } from './menu-state';
+import { showPageNotice } from './overlay';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
 
@@ -105,6 +106,8 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
       return { saved: saveHere(request.srcUrl) };
     case 'menu-target':
       return { enhanced: menuTargetEnhanced() };
+    case 'notice':
+      return showPageNotice(request.text);
   }
 }
 

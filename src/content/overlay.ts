@@ -1,10 +1,11 @@
 /**
- * A small progress ring, or a short message, over the corner of an image. It lives in its own
- * shadow root, outside the page's layout (absolutely positioned in the document), so no page
+ * A small progress ring, or a short message, over the corner of an image; and a short notice at the
+ * top of the page (the keyboard shortcut's answer). Each lives in its own shadow root, outside the
+ * page's layout (absolutely positioned in the document, or fixed to the viewport), so no page
  * style reaches it and it moves nothing; it is shown in the top layer, as a popover, so a modal
  * dialog, a popover or a fullscreen viewer that holds the image does not cover it. For the same
  * reason it would show over a modal dialog or a fullscreen element that leaves the image behind
- * it: it hides then, as the image is.
+ * it: an image's ring or message hides then, as the image is.
  */
 const HOST_TAG = 'enhance-overlay';
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
@@ -35,6 +36,32 @@ const STYLE = `
 .error { background: rgba(150, 30, 30, 0.9); }
 `;
 
+/** How long a message stays up: a slow reader's pace, and never less than MESSAGE_MS. */
+function readingMs(text: string): number {
+  return Math.max(MESSAGE_MS, text.length * MESSAGE_MS_PER_CHARACTER);
+}
+
+/** An empty, shown overlay appended to the document: its host, and the box its content goes in. */
+function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
+  const host = document.createElement(HOST_TAG);
+  // A live region from the start: one that appears with its text already in is often not read out.
+  host.setAttribute('role', 'status');
+  host.popover = 'manual';
+  // Inline, and every property (all), so no page rule reaches it: not those for popovers
+  // ([popover] { inset: 0; margin: auto; ... }), nor those that hide custom elements until they
+  // are defined (:not(:defined) { visibility: hidden }, common with web components), which it never is.
+  host.style.cssText = `all: initial; display: ${SHOWN_DISPLAY}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible;`;
+  const root = host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = STYLE;
+  const box = document.createElement('div');
+  box.className = 'box';
+  root.append(style, box);
+  document.documentElement.append(host);
+  host.showPopover();
+  return { host, box };
+}
+
 /** Whether `node` is inside `container`, across shadow roots. */
 function holds(container: Element, node: Node): boolean {
   for (let at: Node | null = node; at !== null; at = at instanceof ShadowRoot ? at.host : at.parentNode) if (at === container) return true;
@@ -55,22 +82,7 @@ export class ImageOverlay {
   private readonly listening = new AbortController();
 
   constructor(private readonly img: HTMLImageElement) {
-    this.host = document.createElement(HOST_TAG);
-    // A live region from the start: one that appears with its text already in is often not read out.
-    this.host.setAttribute('role', 'status');
-    this.host.popover = 'manual';
-    // Inline, and every property (all), so no page rule reaches it: not those for popovers
-    // ([popover] { inset: 0; margin: auto; ... }), nor those that hide custom elements until they
-    // are defined (:not(:defined) { visibility: hidden }, common with web components), which it never is.
-    this.host.style.cssText = `all: initial; display: ${SHOWN_DISPLAY}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible;`;
-    const root = this.host.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = STYLE;
-    this.box = document.createElement('div');
-    this.box.className = 'box';
-    root.append(style, this.box);
-    document.documentElement.append(this.host);
-    this.host.showPopover();
+    ({ host: this.host, box: this.box } = overlayHost());
     this.place();
     // The image moves with every scroll (of the page or of a box it sits in) and resize: the ring follows.
     const follow = () => {
@@ -126,7 +138,7 @@ export class ImageOverlay {
     this.box.textContent = text;
     this.place();
     window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.remove(), Math.max(MESSAGE_MS, text.length * MESSAGE_MS_PER_CHARACTER));
+    this.timer = window.setTimeout(() => this.remove(), readingMs(text));
   }
 
   remove(): void {
@@ -135,4 +147,42 @@ export class ImageOverlay {
     this.listening.abort();
     this.host.remove();
   }
+}
+
+/**
+ * Between a live region's arrival and its first text: a screen reader that has not yet seen the
+ * region lets the change go unread.
+ */
+const LIVE_REGION_SETTLE_MS = 100;
+/** Room between the notice and the viewport's corner. */
+const NOTICE_INSET = '12px';
+
+let notice: { host: HTMLElement; box: HTMLDivElement; timer: number } | null = null;
+
+/**
+ * A sentence at the viewport's top right for a few seconds, read out by screen readers: the
+ * keyboard shortcut's answer, whose other answer, the toolbar button's badge, is out of sight
+ * where the button is not pinned (the default in Chrome and Firefox). A second one takes the
+ * first one's place.
+ */
+export function showPageNotice(text: string): void {
+  const fresh = notice === null || !notice.host.isConnected;
+  if (notice === null || fresh) {
+    const { host, box } = overlayHost();
+    host.style.position = 'fixed';
+    host.style.inset = `${NOTICE_INSET} ${NOTICE_INSET} auto auto`;
+    notice = { host, box, timer: 0 };
+  }
+  const shown = notice;
+  window.clearTimeout(shown.timer);
+  shown.timer = window.setTimeout(
+    () => {
+      shown.box.textContent = text;
+      shown.timer = window.setTimeout(() => {
+        shown.host.remove();
+        if (notice === shown) notice = null;
+      }, readingMs(text));
+    },
+    fresh ? LIVE_REGION_SETTLE_MS : 0,
+  );
 }

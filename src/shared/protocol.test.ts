@@ -66,6 +66,7 @@ describe('isContentRequest', () => {
     { type: 'retire' },
     { type: 'save-here', srcUrl },
     { type: 'menu-target' },
+    { type: 'notice', text: 'Enhance: auto-enhance on for 127.0.0.1' },
   ];
 
   it.each(valid)('accepts a $type request', (message) => expect(isContentRequest(message)).toBe(true));
@@ -75,6 +76,8 @@ describe('isContentRequest', () => {
     { type: 'restore' },
     { type: 'restore', srcUrl: 7 },
     { type: 'save-here' },
+    { type: 'notice' },
+    { type: 'notice', text: 1 },
     { type: 'job', srcUrl },
     { srcUrl },
     { type: 'enhance', srcUrl },

@@ -90,7 +90,9 @@ export type ContentRequest =
    * right-clicked here one of ours? The worker then shows Restore and Save to match and redraws the
    * open menu, which the pointer's updates (content/menu-state.ts) may have reached too late.
    */
-  | { type: 'menu-target' };
+  | { type: 'menu-target' }
+  /** To the top frame: a sentence for the user over the page (the keyboard shortcut's answer, see showPageNotice). */
+  | { type: 'notice'; text: string };
 
 export interface EnhanceOutcome {
   ok: boolean;
@@ -115,6 +117,7 @@ export interface ContentResponses {
   retire: void;
   'save-here': { saved: boolean };
   'menu-target': { enhanced: boolean };
+  notice: void;
 }
 
 // ---- content script, popup, options -> service worker (runtime.sendMessage) ----
@@ -405,6 +408,7 @@ export function isContentRequest(message: unknown): message is ContentRequest {
   if (isPageRequest(message)) return true;
   const bare = (message as { type?: unknown }).type;
   if (bare === 'ping' || bare === 'report-counts' || bare === 'retire' || bare === 'menu-target') return true;
+  if (bare === 'notice') return typeof (message as { text?: unknown }).text === 'string';
   const { type, srcUrl } = message as { type?: unknown; srcUrl?: unknown };
   if (typeof srcUrl !== 'string') return false;
   if (type === 'enhance') {

@@ -4,8 +4,9 @@
  * models, from a second origin too, and restored; a site switched to auto-enhance gets its
  * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/core/image';
@@ -278,6 +279,36 @@ describe('Firefox', () => {
     while ((await read()).origin !== site.origin) await sleep(100);
     // bird was enhanced and restored; woman and the page's blob image stay enhanced.
     expect(await read()).toEqual({ origin: site.origin, enhanced: '2', backend: expect.stringMatching(/^WASM: /) });
+  });
+
+  it("the keyboard shortcut's answer shows over the page too, at its top right, as a status", async () => {
+    // A site of its own: switched on, it has no images to enhance, and no other tab's site turns.
+    const plain = mkdtempSync(join(tmpdir(), 'enhance-firefox-plain-'));
+    writeFileSync(join(plain, 'plain.html'), '<!doctype html><title>Plain</title><p>Text only.</p>');
+    const server = await serveFolder(plain);
+    try {
+      const url = `${server.origin}/plain.html`;
+      const plainTab = await firefox.openTab(url);
+      webTabs.add(plainTab);
+      const plainTabId = await firefox.tabIdOf(url);
+      const notice = () =>
+        firefox.bidi.evaluate<{ role: string | null; text: string; open: boolean; top: number; fromRight: number } | null>(
+          plainTab,
+          "const host = document.querySelector('enhance-overlay'); if (!host) return null; const box = host.shadowRoot.querySelector('.box').getBoundingClientRect(); return { role: host.getAttribute('role'), text: host.shadowRoot.querySelector('.box').textContent, open: host.matches(':popover-open'), top: box.top, fromRight: document.documentElement.clientWidth - box.right };",
+        );
+      expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [plainTabId])).toBe(true);
+      await expect.poll(async () => (await notice())?.text, { timeout: 5_000 }).toBe(`Enhance: auto-enhance on for ${new URL(server.origin).host}`);
+      const shown = (await notice())!;
+      expect(shown).toMatchObject({ role: 'status', open: true });
+      expect([shown.top, shown.fromRight].every((gap) => gap > 0 && gap < 40)).toBe(true);
+      expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [plainTabId])).toBe(false);
+      await expect.poll(async () => (await notice())?.text, { timeout: 5_000 }).toBe(`Enhance: auto-enhance off for ${new URL(server.origin).host}`);
+      await expect.poll(notice, { timeout: 15_000 }).toBeNull();
+      await firefox.bidi.send('browsingContext.close', { context: plainTab });
+    } finally {
+      await server.close();
+      rmSync(plain, { recursive: true, force: true });
+    }
   });
 
   it("a copy of the selection carries the page's own markup, not our blob: URL, and the image stays enhanced", async () => {

@@ -411,6 +411,30 @@ describe('keyboard shortcut (Alt+Shift+E)', () => {
     await expect.poll(() => toolbar(tabId), { timeout: 10_000 }).toEqual({ badge: '', title: 'Enhance' });
   });
 
+  it('says which over the page too, at its top right, as a status a screen reader reads out; a second press takes the first one\'s place', async () => {
+    const host = new URL(site.origin).host;
+    const notices = page.locator('enhance-overlay');
+    const said = (text: string) => page.getByRole('status').filter({ hasText: text });
+    expect(await toggle(tabId)).toBe(true);
+    await expect.poll(() => said(`Enhance: auto-enhance on for ${host}`).count(), { timeout: 5_000 }).toBe(1);
+    expect(await notices.evaluate((notice) => notice.matches(':popover-open') && notice.checkVisibility())).toBe(true);
+    const corner = await page.evaluate(() => {
+      const box = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+      return { top: box.top, fromRight: document.documentElement.clientWidth - box.right };
+    });
+    expect(corner.top).toBeGreaterThan(0);
+    expect(corner.top).toBeLessThan(40);
+    expect(corner.fromRight).toBeGreaterThan(0);
+    expect(corner.fromRight).toBeLessThan(40);
+
+    expect(await toggle(tabId)).toBe(false);
+    await expect.poll(() => said(`Enhance: auto-enhance off for ${host}`).count(), { timeout: 5_000 }).toBe(1);
+    expect(await notices.count()).toBe(1);
+    // Gone by itself after a few seconds, the page as it was.
+    await expect.poll(() => notices.count(), { timeout: 15_000 }).toBe(0);
+    expect(await sitesOn()).toEqual([]);
+  });
+
   it('pressed twice quickly: turns the switch on and off again, the second press reading what the first wrote', async () => {
     expect(await browser.worker.evaluate((id) => Promise.all([self.enhance.toggleSiteAuto(id), self.enhance.toggleSiteAuto(id)]), tabId)).toEqual([true, false]);
     expect(await sitesOn()).toEqual([]);
