@@ -157,7 +157,20 @@ const LIVE_REGION_SETTLE_MS = 100;
 /** Room between the notice and the viewport's corner. */
 const NOTICE_INSET = '12px';
 
-let notice: { host: HTMLElement; box: HTMLDivElement; timer: number } | null = null;
+interface Notice {
+  host: HTMLElement;
+  box: HTMLDivElement;
+  timer: number;
+}
+
+let notice: Notice | null = null;
+
+function newNotice(): Notice {
+  const { host, box } = overlayHost();
+  host.style.position = 'fixed';
+  host.style.inset = `${NOTICE_INSET} ${NOTICE_INSET} auto auto`;
+  return { host, box, timer: 0 };
+}
 
 /**
  * A sentence at the viewport's top right for a few seconds, read out by screen readers: the
@@ -166,21 +179,17 @@ let notice: { host: HTMLElement; box: HTMLDivElement; timer: number } | null = n
  * first one's place.
  */
 export function showPageNotice(text: string): void {
+  // None yet, or the page took the last one out with its own markup.
   const fresh = notice === null || !notice.host.isConnected;
-  if (notice === null || fresh) {
-    const { host, box } = overlayHost();
-    host.style.position = 'fixed';
-    host.style.inset = `${NOTICE_INSET} ${NOTICE_INSET} auto auto`;
-    notice = { host, box, timer: 0 };
-  }
-  const shown = notice;
-  window.clearTimeout(shown.timer);
-  shown.timer = window.setTimeout(
+  const current = notice === null || fresh ? newNotice() : notice;
+  notice = current;
+  window.clearTimeout(current.timer);
+  current.timer = window.setTimeout(
     () => {
-      shown.box.textContent = text;
-      shown.timer = window.setTimeout(() => {
-        shown.host.remove();
-        if (notice === shown) notice = null;
+      current.box.textContent = text;
+      current.timer = window.setTimeout(() => {
+        current.host.remove();
+        if (notice === current) notice = null;
       }, readingMs(text));
     },
     fresh ? LIVE_REGION_SETTLE_MS : 0,
