@@ -30,6 +30,24 @@ describe('allocate', () => {
     expect(timed.map((id) => singleThreaded(configs.find((c) => c.id === id)!))).toEqual([false, false]);
   });
 
+  it('times the tiled 1024x768 image for the fastest of our 2-thread x4 models and its native twin before any 1-thread 256x256 cell', () => {
+    const estimates = [
+      estimate('plksr-fast-x4/wasm-1t', 10),
+      estimate('plksr-tiny-x4/wasm-2t', 400),
+      estimate('plksr-fast-x4/wasm-2t', 100),
+      estimate('plksr-fast-x2/wasm-2t', 50),
+      estimate('plksr-fast-x4/node-2t', 40),
+    ];
+    const for256 = estimates.filter((e) => e.config.id !== 'plksr-fast-x4/wasm-1t').reduce((sum, e) => sum + cellCost(e, '256'), 0);
+    const showcase = cellCost(estimates[2], '1024x768') + cellCost(estimates[4], '1024x768');
+    const plan = allocate(estimates, for256 + showcase);
+    const tiled = [...plan].filter(([, a]) => a.cells['1024x768'] !== undefined).map(([id]) => id);
+    expect(tiled).toEqual(['plksr-fast-x4/wasm-2t', 'plksr-fast-x4/node-2t']);
+    expect(plan.get('plksr-fast-x4/wasm-1t')!.cells).toEqual({});
+    // With room left after them, the 1-thread cell comes next.
+    expect(allocate(estimates, for256 + showcase + cellCost(estimates[0], '256')).get('plksr-fast-x4/wasm-1t')!.cells).toEqual({ '256': cellCost(estimates[0], '256') });
+  });
+
   it('cuts Set14 for the slowest scored config first, down to 3 images', () => {
     const slow = { ...estimate('esrgan-thick/wasm-2t', 1000), set14Pixels: Array(14).fill(128 * 128) };
     const fast = { ...estimate('esrgan-slim/wasm-2t', 10), set14Pixels: Array(14).fill(128 * 128) };
