@@ -152,23 +152,19 @@ export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<
   }
   left -= total();
   const ordered = [...estimates].sort((a, b) => tier(a.config) - tier(b.config) || rank(a.config) - rank(b.config));
+  const give = (e: Estimate, input: string): void => {
+    const cells = plan.get(e.config.id)!.cells;
+    const cost = cellCost(e, input);
+    if (!e.config.laterInputs.includes(input) || cells[input] !== undefined || cost > left) return;
+    cells[input] = cost;
+    left -= cost;
+  };
+  for (const e of ordered) if (tier(e.config) === 0) give(e, '256');
+  // Both or neither: the native twin's cell alone would show none of ours through tiling.
   const showcase = tilingShowcase(estimates);
-  const steps: Array<[string, (config: Config) => boolean]> = [
-    ['256', (config) => tier(config) === 0],
-    ['1024x768', (config) => showcase.has(config.id)],
-    ['256', (config) => tier(config) === 1],
-    ['1024x768', () => true],
-  ];
-  for (const [input, inStep] of steps) {
-    for (const e of ordered) {
-      const cells = plan.get(e.config.id)!.cells;
-      if (!inStep(e.config) || !e.config.laterInputs.includes(input) || cells[input] !== undefined) continue;
-      const cost = cellCost(e, input);
-      if (cost > left) continue;
-      cells[input] = cost;
-      left -= cost;
-    }
-  }
+  if (showcase.reduce((sum, e) => sum + cellCost(e, '1024x768'), 0) <= left) for (const e of showcase) give(e, '1024x768');
+  for (const e of ordered) if (tier(e.config) === 1) give(e, '256');
+  for (const e of ordered) give(e, '1024x768');
   return plan;
 }
 
@@ -177,11 +173,11 @@ export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<
  * onnxruntime-node at 2 threads: on two cores the budget never reaches every config's 1024x768
  * cell, and without these the table would show no model of ours through tiling at all.
  */
-function tilingShowcase(estimates: readonly Estimate[]): Set<string> {
+function tilingShowcase(estimates: readonly Estimate[]): Estimate[] {
   const ours = estimates.filter(({ config }) => config.group === 'ours' && config.method.kind === 'ort-web' && config.method.backend === 'wasm' && !singleThreaded(config) && config.laterInputs.includes('1024x768'));
   const largest = Math.max(...ours.map(({ config }) => config.scale));
   const fastest = ours.filter(({ config }) => config.scale === largest).sort((a, b) => a.unitMs - b.unitMs)[0];
-  if (!fastest) return new Set();
+  if (!fastest) return [];
   const twin = estimates.find(({ config }) => config.group === 'native' && !singleThreaded(config) && config.model?.id === fastest.config.model?.id);
-  return new Set([fastest.config.id, ...(twin ? [twin.config.id] : [])]);
+  return twin ? [fastest, twin] : [fastest];
 }

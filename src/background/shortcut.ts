@@ -3,7 +3,7 @@ import browser, { type Tabs } from 'webextension-polyfill';
 import { messageOf, textOf } from '../core/errors';
 import { oneAtATime } from '../core/one-at-a-time';
 import { displayHost } from '../shared/display-origin';
-import { sendToContent } from '../shared/content-messaging';
+import type { ContentRequest } from '../shared/protocol';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
 import { showFailure, showNotice } from './badge';
@@ -75,9 +75,10 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
 
 /**
  * The shortcut's answer over the page as well (its top frame): the toolbar button is out of sight
- * unless pinned, and a screen reader reads the page's notice out. A page our script cannot reach
- * has the badge alone.
+ * unless pinned, and a screen reader reads the page's notice out. Only to a script already there,
+ * at once: a page without one (the browser's own, its error page, one our script cannot reach) has
+ * the badge alone, and two quick presses reach the page in the order they turned the switch.
  */
 async function sayOnPage(tabId: number, text: string): Promise<void> {
-  await sendToContent(tabId, { type: 'notice', text }, 0).catch(() => undefined);
+  await browser.tabs.sendMessage(tabId, { type: 'notice', text } satisfies ContentRequest, { frameId: 0 }).catch(() => undefined);
 }

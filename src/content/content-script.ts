@@ -8,7 +8,7 @@ import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
 import { followPointer, imagesChanged, menuTargetEnhanced } from './menu-state';
-import { showPageNotice } from './overlay';
+import { showPageNotice } from './page-notice';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
 

@@ -1,11 +1,10 @@
 /**
- * A small progress ring, or a short message, over the corner of an image; and a short notice at the
- * top of the page (the keyboard shortcut's answer). Each lives in its own shadow root, outside the
- * page's layout (absolutely positioned in the document, or fixed to the viewport), so no page
+ * A small progress ring, or a short message, over the corner of an image. It lives in its own
+ * shadow root, outside the page's layout (absolutely positioned in the document), so no page
  * style reaches it and it moves nothing; it is shown in the top layer, as a popover, so a modal
  * dialog, a popover or a fullscreen viewer that holds the image does not cover it. For the same
  * reason it would show over a modal dialog or a fullscreen element that leaves the image behind
- * it: an image's ring or message hides then, as the image is.
+ * it: it hides then, as the image is. The page's notice (page-notice.ts) is built the same way.
  */
 const HOST_TAG = 'enhance-overlay';
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
@@ -15,7 +14,7 @@ const MESSAGE_MS_PER_CHARACTER = 60;
 const SHOWN_DISPLAY = 'block';
 
 /**
- * Whether `node` is one of our rings or messages. The page watch looks past them: a ring redrawn
+ * Whether `node` is one of our rings, messages or notices. The page watch looks past them: a ring redrawn
  * on every progress step would otherwise count as the page adding elements, and start a walk of
  * the whole page each time.
  */
@@ -36,13 +35,13 @@ const STYLE = `
 .error { background: rgba(150, 30, 30, 0.9); }
 `;
 
-/** How long a message stays up: a slow reader's pace, and never less than MESSAGE_MS. */
-function readingMs(text: string): number {
+/** How long a message stays: MESSAGE_MS's rule. */
+export function readingMs(text: string): number {
   return Math.max(MESSAGE_MS, text.length * MESSAGE_MS_PER_CHARACTER);
 }
 
-/** An empty, shown overlay appended to the document: its host, and the box its content goes in. */
-function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
+/** An empty overlay, shown: its host, in the document and the top layer, and the box its content goes in. */
+export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
   const host = document.createElement(HOST_TAG);
   // A live region from the start: one that appears with its text already in is often not read out.
   host.setAttribute('role', 'status');
@@ -149,49 +148,3 @@ export class ImageOverlay {
   }
 }
 
-/**
- * Between a live region's arrival and its first text: a screen reader that has not yet seen the
- * region lets the change go unread.
- */
-const LIVE_REGION_SETTLE_MS = 100;
-/** Room between the notice and the viewport's corner. */
-const NOTICE_INSET = '12px';
-
-interface Notice {
-  host: HTMLElement;
-  box: HTMLDivElement;
-  timer: number;
-}
-
-let notice: Notice | null = null;
-
-function newNotice(): Notice {
-  const { host, box } = overlayHost();
-  host.style.position = 'fixed';
-  host.style.inset = `${NOTICE_INSET} ${NOTICE_INSET} auto auto`;
-  return { host, box, timer: 0 };
-}
-
-/**
- * A sentence at the viewport's top right for a few seconds, read out by screen readers: the
- * keyboard shortcut's answer, whose other answer, the toolbar button's badge, is out of sight
- * where the button is not pinned (the default in Chrome and Firefox). A second one takes the
- * first one's place.
- */
-export function showPageNotice(text: string): void {
-  // None yet, or the page took the last one out with its own markup.
-  const fresh = notice === null || !notice.host.isConnected;
-  const current = notice === null || fresh ? newNotice() : notice;
-  notice = current;
-  window.clearTimeout(current.timer);
-  current.timer = window.setTimeout(
-    () => {
-      current.box.textContent = text;
-      current.timer = window.setTimeout(() => {
-        current.host.remove();
-        if (notice === current) notice = null;
-      }, readingMs(text));
-    },
-    fresh ? LIVE_REGION_SETTLE_MS : 0,
-  );
-}

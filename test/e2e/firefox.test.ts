@@ -286,14 +286,16 @@ describe('Firefox', () => {
     const plain = mkdtempSync(join(tmpdir(), 'enhance-firefox-plain-'));
     writeFileSync(join(plain, 'plain.html'), '<!doctype html><title>Plain</title><p>Text only.</p>');
     const server = await serveFolder(plain);
+    let plainTab: string | undefined;
     try {
       const url = `${server.origin}/plain.html`;
-      const plainTab = await firefox.openTab(url);
-      webTabs.add(plainTab);
+      const context = await firefox.openTab(url);
+      plainTab = context;
+      webTabs.add(context);
       const plainTabId = await firefox.tabIdOf(url);
       const notice = () =>
         firefox.bidi.evaluate<{ role: string | null; text: string; open: boolean; top: number; fromRight: number } | null>(
-          plainTab,
+          context,
           "const host = document.querySelector('enhance-overlay'); if (!host) return null; const box = host.shadowRoot.querySelector('.box').getBoundingClientRect(); return { role: host.getAttribute('role'), text: host.shadowRoot.querySelector('.box').textContent, open: host.matches(':popover-open'), top: box.top, fromRight: document.documentElement.clientWidth - box.right };",
         );
       expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [plainTabId])).toBe(true);
@@ -304,8 +306,8 @@ describe('Firefox', () => {
       expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [plainTabId])).toBe(false);
       await expect.poll(async () => (await notice())?.text, { timeout: 5_000 }).toBe(`Enhance: auto-enhance off for ${new URL(server.origin).host}`);
       await expect.poll(notice, { timeout: 15_000 }).toBeNull();
-      await firefox.bidi.send('browsingContext.close', { context: plainTab });
     } finally {
+      if (plainTab !== undefined) await firefox.bidi.send('browsingContext.close', { context: plainTab });
       await server.close();
       rmSync(plain, { recursive: true, force: true });
     }

@@ -46,6 +46,10 @@ describe('allocate', () => {
     expect(plan.get('plksr-fast-x4/wasm-1t')!.cells).toEqual({});
     // With room left after them, the 1-thread cell comes next.
     expect(allocate(estimates, for256 + showcase + cellCost(estimates[0], '256')).get('plksr-fast-x4/wasm-1t')!.cells).toEqual({ '256': cellCost(estimates[0], '256') });
+    // Room for the native twin's cell but not ours: neither, and the 1-thread cell gets the time.
+    const short = allocate(estimates, for256 + cellCost(estimates[4], '1024x768'));
+    expect(['plksr-fast-x4/wasm-2t', 'plksr-fast-x4/node-2t'].map((id) => short.get(id)!.cells['1024x768'])).toEqual([undefined, undefined]);
+    expect(short.get('plksr-fast-x4/wasm-1t')!.cells['256']).toBe(cellCost(estimates[0], '256'));
   });
 
   it('cuts Set14 for the slowest scored config first, down to 3 images', () => {

@@ -1,0 +1,46 @@
+/**
+ * A sentence at the viewport's top right for a few seconds, read out by screen readers: the
+ * keyboard shortcut's answer, whose other answer, the toolbar button's badge, is out of sight
+ * where the button is not pinned (the default in Chrome and Firefox) and is not read out.
+ */
+import { overlayHost, readingMs } from './overlay';
+
+/**
+ * Between a live region's arrival and its first text: a screen reader that has not yet seen the
+ * region lets the change go unread.
+ */
+const LIVE_REGION_SETTLE_MS = 100;
+/** Room between the notice and the viewport's corner. */
+const NOTICE_INSET = '12px';
+
+interface Notice {
+  host: HTMLElement;
+  box: HTMLDivElement;
+  bornAt: number;
+  timer: number;
+}
+
+let notice: Notice | null = null;
+
+function newNotice(): Notice {
+  const { host, box } = overlayHost();
+  host.style.position = 'fixed';
+  host.style.inset = `${NOTICE_INSET} ${NOTICE_INSET} auto auto`;
+  return { host, box, bornAt: performance.now(), timer: 0 };
+}
+
+/** Shows `text`, in place of the one shown if any (a second press of the shortcut). */
+export function showPageNotice(text: string): void {
+  // The page may have taken the last one out with its own markup.
+  const current = notice !== null && notice.host.isConnected ? notice : newNotice();
+  notice = current;
+  window.clearTimeout(current.timer);
+  const settling = Math.max(0, current.bornAt + LIVE_REGION_SETTLE_MS - performance.now());
+  current.timer = window.setTimeout(() => {
+    current.box.textContent = text;
+    current.timer = window.setTimeout(() => {
+      current.host.remove();
+      if (notice === current) notice = null;
+    }, readingMs(text));
+  }, settling);
+}
