@@ -2,6 +2,7 @@
 import browser, { type Tabs } from 'webextension-polyfill';
 import { messageOf, textOf } from '../core/errors';
 import { oneAtATime } from '../core/one-at-a-time';
+import { TOGGLE_AUTO } from '../shared/commands';
 import { displayHost } from '../shared/display-origin';
 import type { ContentRequest } from '../shared/protocol';
 import { originOf } from '../shared/site-switches';
@@ -10,8 +11,6 @@ import { showFailure, showNotice } from './badge';
 import { keptOut, siteWithheld } from './browser-kind';
 import { scriptReaches } from './script-reach';
 import { tabCounts } from './tab-counts-store';
-
-export const TOGGLE_AUTO = 'toggle-auto';
 
 /** A shortcut pressed twice quickly turns the switch twice: each turn reads what the last wrote. */
 const serially = oneAtATime();

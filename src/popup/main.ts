@@ -4,13 +4,14 @@ import { textOf } from '../core/errors';
 import type { ProfileSetting } from '../core/scale-choice';
 import { askWorker } from '../shared/ask-worker';
 import { byId } from '../shared/by-id';
+import { TOGGLE_AUTO } from '../shared/commands';
 import { sendToContent } from '../shared/content-messaging';
 import { displayOrigin } from '../shared/display-origin';
 import { logError } from '../shared/log';
 import { NO_COUNTS, tabCountsKey, type TabStatus } from '../shared/protocol';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
-import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
+import { backendText, pageControls, pageRequestFailure, placeText, shortcutText, tabIdFromQuery } from './view';
 
 const ui = {
   origin: byId('origin'),
@@ -28,6 +29,7 @@ const ui = {
   message: byId('message'),
   privateNote: byId('private-note'),
   openOptions: byId<HTMLButtonElement>('open-options'),
+  shortcut: byId('shortcut'),
 };
 
 const READ_FAILED = 'Could not read this tab';
@@ -193,6 +195,12 @@ ui.openOptions.addEventListener('click', () => {
     (error: unknown) => logError('popup', error),
   );
 });
+
+// The keys as the browser has them now: the user may change them in its shortcuts page.
+browser.commands.getAll().then(
+  (commands) => (ui.shortcut.textContent = shortcutText(commands.find((command) => command.name === TOGGLE_AUTO)?.shortcut)),
+  (error: unknown) => logError('popup', error),
+);
 
 start().catch((error: unknown) => {
   logError('popup', error);

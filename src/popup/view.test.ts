@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineInfo } from '../shared/protocol';
-import { backendText, pageControls, pageRequestFailure, placeText, tabIdFromQuery } from './view';
+import { backendText, pageControls, pageRequestFailure, placeText, shortcutText, tabIdFromQuery } from './view';
 
 const engine: EngineInfo = { backend: 'wasm', reason: 'WASM: no WebGPU adapter', crossOriginIsolated: true, wasmThreads: 4, wasmInWorker: false, jobsRun: 1, inferences: 1, cacheHits: 0 };
 
@@ -53,4 +53,12 @@ describe('pageRequestFailure', () => {
     expect(pageRequestFailure(new Error('Could not establish connection. Receiving end does not exist.'))).toMatch(/cannot reach this page/);
   });
   it('passes other errors on', () => expect(pageRequestFailure(new Error('boom'))).toMatch(/boom/));
+});
+
+describe('shortcutText', () => {
+  it('names the keys the browser has for the shortcut', () => expect(shortcutText('Alt+Shift+U')).toBe('Alt+Shift+U switches auto-enhance for the site.'));
+  it('says nothing of a shortcut left without keys', () => {
+    expect(shortcutText('')).toBe('');
+    expect(shortcutText(undefined)).toBe('');
+  });
 });

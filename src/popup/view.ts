@@ -65,3 +65,11 @@ export function tabIdFromQuery(search: string): number | null {
 export function pageRequestFailure(error: unknown): string {
   return isNoReceiver(error) ? 'Enhance cannot reach this page: the browser keeps extensions out of some pages. If it is still loading, try again.' : `That did not work: ${textOf(error)}`;
 }
+
+/**
+ * The popup's line on the shortcut, with the keys the browser has for it now: the user may have
+ * changed them, or left it without any (a clash with another extension's), and then it says nothing.
+ */
+export function shortcutText(shortcut: string | undefined): string {
+  return shortcut ? `${shortcut} switches auto-enhance for the site.` : '';
+}

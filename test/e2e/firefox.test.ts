@@ -281,6 +281,18 @@ describe('Firefox', () => {
     expect(await read()).toEqual({ origin: site.origin, enhanced: '2', backend: expect.stringMatching(/^WASM: /) });
   });
 
+  it('the popup names the shortcut with the keys the user gave it (Firefox lets an extension change them)', async () => {
+    await firefox.inExtension("await browser.commands.update({ name: 'toggle-auto', shortcut: 'Alt+Shift+U' });");
+    try {
+      const popup = await firefox.openPopup(tabId);
+      const read = () => firefox.bidi.evaluate<string>(popup, "return document.getElementById('shortcut').textContent;");
+      await expect.poll(read).toBe('Alt+Shift+U switches auto-enhance for the site.');
+      await firefox.bidi.send('browsingContext.close', { context: popup });
+    } finally {
+      await firefox.inExtension("await browser.commands.reset('toggle-auto');");
+    }
+  });
+
   it("the keyboard shortcut's answer shows over the page too, at its top right, as a status", async () => {
     // A site of its own: switched on, it has no images to enhance, and no other tab's site turns.
     const plain = mkdtempSync(join(tmpdir(), 'enhance-firefox-plain-'));

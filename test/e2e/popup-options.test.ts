@@ -382,6 +382,13 @@ describe('popup', () => {
     await local.close();
   });
 
+  it('names the image menu and the shortcut, with the keys the browser has for it', async () => {
+    const popup = await openPopup(tabId);
+    const hint = popup.getByText('Right-click an image');
+    await expect.poll(() => hint.textContent()).toBe('Right-click an image to enhance it x2 or x4, or to restore it. Alt+Shift+E switches auto-enhance for the site.');
+    await popup.close();
+  });
+
   it('setSiteAuto (automation) writes the same switch the popup reads', async () => {
     await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
     const popup = await openPopup(tabId);
