@@ -1,4 +1,4 @@
-import browser from 'webextension-polyfill';
+import browser, { type Tabs } from 'webextension-polyfill';
 import { textOf } from '../core/errors';
 import { sendToContent } from '../shared/content-messaging';
 
@@ -13,15 +13,19 @@ export type ScriptReach = 'reached' | 'error-page' | 'kept-out';
  * warning), or one the browser keeps extensions out of, beyond the stores keptOut knows: Firefox's
  * quarantined domains.
  */
-export function scriptReaches(tabId: number): Promise<ScriptReach> {
-  const answer = sendToContent(tabId, { type: 'ping' }, 0).then(
-    (): ScriptReach => 'reached',
-    () => whyUnreached(tabId),
+export async function scriptReaches(tabId: number): Promise<ScriptReach> {
+  const answered = sendToContent(tabId, { type: 'ping' }, 0).then(
+    () => true,
+    () => false,
   );
   // A script put there now may take seconds to listen on a busy page (sendToContent waits up to 10 s):
   // the popup and the shortcut do not wait that long, and take a slow page for one they reach.
-  const slow = new Promise<ScriptReach>((resolve) => setTimeout(() => resolve('reached'), SCRIPT_ANSWER_MS));
-  return Promise.race([answer, slow]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slow = new Promise<'slow'>((resolve) => {
+    timer = setTimeout(() => resolve('slow'), SCRIPT_ANSWER_MS);
+  });
+  const first = await Promise.race([answered, slow]).finally(() => clearTimeout(timer));
+  return first === false ? whyUnreached(tabId) : 'reached';
 }
 
 /**
@@ -35,9 +39,35 @@ async function whyUnreached(tabId: number): Promise<ScriptReach> {
     await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
   } catch (error) {
     if (/error page/i.test(textOf(error))) return 'error-page';
-    // A tab closed meanwhile has no page to say anything about.
-    const tab = await browser.tabs.get(tabId).catch(() => undefined);
-    if (tab?.favIconUrl?.startsWith('chrome:') === true) return 'error-page';
+    if ((await iconOf(tabId))?.startsWith('chrome:') === true) return 'error-page';
   }
   return 'kept-out';
+}
+
+/**
+ * Firefox gives its error page that icon 0.3-0.6 s after the tab reads "complete" (measured), so a
+ * tab with no icon yet gets FIRST_ICON_MS to show one. A tab closed meanwhile has none.
+ */
+const FIRST_ICON_MS = 1500;
+
+function iconOf(tabId: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const done = (icon: string | undefined) => {
+      clearTimeout(timer);
+      browser.tabs.onUpdated.removeListener(onUpdated);
+      resolve(icon);
+    };
+    const onUpdated = (id: number, change: Tabs.OnUpdatedChangeInfoType) => {
+      if (id === tabId && change.favIconUrl !== undefined) done(change.favIconUrl);
+    };
+    const timer = setTimeout(() => done(undefined), FIRST_ICON_MS);
+    // Listening before asking: an icon set in between is not missed.
+    browser.tabs.onUpdated.addListener(onUpdated);
+    browser.tabs.get(tabId).then(
+      (tab) => {
+        if (tab.favIconUrl) done(tab.favIconUrl);
+      },
+      () => done(undefined),
+    );
+  });
 }

@@ -377,7 +377,8 @@ describe('Firefox', () => {
           popup,
           "return { origin: document.getElementById('origin').textContent, note: document.getElementById('unavailable').textContent, switchOff: document.getElementById('auto').matches(':disabled') };",
         );
-      await expect.poll(read).toEqual({ origin: quarantined.origin, note: 'The browser keeps extensions out of this page, so Enhance cannot change its images.', switchOff: true });
+      // A page with no icon (this one has none) is given 1.5 s to show one before it is taken for no error page.
+      await expect.poll(read, { timeout: 5000 }).toEqual({ origin: quarantined.origin, note: 'The browser keeps extensions out of this page, so Enhance cannot change its images.', switchOff: true });
       // The shortcut agrees: it turns no switch there, and the badge says why.
       expect(await firefox.inExtension<boolean | null>('return bg.enhance.toggleSiteAuto(args[0]);', [quarantinedTab])).toBeNull();
       expect(await firefox.inExtension<Record<string, unknown>>('return browser.storage.sync.get(args[0]);', [`autoSite:${quarantined.origin}`])).toEqual({});
@@ -397,11 +398,25 @@ describe('Firefox', () => {
     for (const url of [`http://127.0.0.1:${port}/`, `https://127.0.0.1:${new URL(site.origin).port}/`]) {
       const origin = new URL(url).origin;
       const { context } = await firefox.bidi.send<{ context: string }>('browsingContext.create', { type: 'tab' });
+      // Asked what the page is the moment its tab reads "complete": before Firefox gives the error
+      // page its icon, 0.3-0.6 s later (measured), as by a user quick to the toolbar button.
+      await firefox.inExtension(
+        `globalThis.askedAtLoad = new Promise((resolve) => {
+           const listener = (tabId, change, tab) => {
+             if (change.status !== 'complete' || tab.url !== args[0]) return;
+             browser.tabs.onUpdated.removeListener(listener);
+             resolve(browser.runtime.sendMessage({ type: 'tab-status', tabId }));
+           };
+           browser.tabs.onUpdated.addListener(listener);
+         });`,
+        [url],
+      );
       // The driver reports the failed load as an error; the tab shows the error page.
       await firefox.bidi.send('browsingContext.navigate', { context, url, wait: 'complete' }).catch(() => undefined);
       const loaded = () => firefox.inExtension<number | null>('return (await browser.tabs.query({ status: "complete" })).find((t) => t.url === args[0])?.id ?? null;', [url]);
       await expect.poll(loaded).not.toBeNull();
       const failedTab = (await loaded())!;
+      expect(await firefox.inExtension<{ page: string }>('return globalThis.askedAtLoad;')).toMatchObject({ origin, page: 'error-page' });
       const popup = await firefox.openPopup(failedTab);
       const read = () =>
         firefox.bidi.evaluate<{ origin: string; note: string; switchOff: boolean }>(
