@@ -38,8 +38,10 @@ async function whyUnreached(tabId: number): Promise<ScriptReach> {
   try {
     await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
   } catch (error) {
-    if (/error page/i.test(textOf(error))) return 'error-page';
-    if ((await iconOf(tabId))?.startsWith('chrome:') === true) return 'error-page';
+    const refusal = textOf(error);
+    if (/error page/i.test(refusal)) return 'error-page';
+    // Firefox's words only: elsewhere (Chrome's PDF viewer, say) no icon is waited for.
+    if (/missing host permission/i.test(refusal) && (await iconOf(tabId))?.startsWith('chrome:') === true) return 'error-page';
   }
   return 'kept-out';
 }
