@@ -17,9 +17,10 @@ describe('allocate', () => {
     expect(plan.get('plksr-tiny-x4/wasm-2t')!.cells).toEqual({});
   });
 
-  it('prices a cell at RUNS timed runs and the slower untimed one before them', () => {
+  it('prices a cell at RUNS timed runs and the slower untimed one before them; a tiled input, whose first tile alone meets a new shape, at its untimed run once', () => {
     const e = estimate('plksr-fast-x4/wasm-2t', 100);
     expect(cellCost(e, '256')).toBe(4 * 100 * (RUNS + 2));
+    expect(cellCost(e, '1024x768')).toBeCloseTo(((20 * 218 * 204) / (128 * 128)) * 100 * (RUNS + 1), 6);
   });
 
   it("spends on the issue's 2-thread comparisons before the 1-thread configs", () => {
@@ -30,7 +31,7 @@ describe('allocate', () => {
     expect(timed.map((id) => singleThreaded(configs.find((c) => c.id === id)!))).toEqual([false, false]);
   });
 
-  it('times the tiled 1024x768 image for the fastest of our 2-thread x4 models and its native twin before any 1-thread 256x256 cell', () => {
+  it('times the tiled 1024x768 image for the fastest of our 2-thread x4 models, then its native twin, before any 1-thread 256x256 cell', () => {
     const estimates = [
       estimate('plksr-fast-x4/wasm-1t', 10),
       estimate('plksr-tiny-x4/wasm-2t', 400),
@@ -50,6 +51,9 @@ describe('allocate', () => {
     const short = allocate(estimates, for256 + cellCost(estimates[4], '1024x768'));
     expect(['plksr-fast-x4/wasm-2t', 'plksr-fast-x4/node-2t'].map((id) => short.get(id)!.cells['1024x768'])).toEqual([undefined, undefined]);
     expect(short.get('plksr-fast-x4/wasm-1t')!.cells['256']).toBe(cellCost(estimates[0], '256'));
+    // Room for ours but not the twin too: ours alone.
+    const oursOnly = allocate(estimates, for256 + cellCost(estimates[2], '1024x768'));
+    expect(['plksr-fast-x4/wasm-2t', 'plksr-fast-x4/node-2t'].map((id) => oursOnly.get(id)!.cells['1024x768'])).toEqual([cellCost(estimates[2], '1024x768'), undefined]);
   });
 
   it('cuts Set14 for the slowest scored config first, down to 3 images', () => {
