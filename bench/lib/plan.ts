@@ -129,16 +129,20 @@ export interface Allowance {
   cells: Record<string, number>;
 }
 
-/** Inputs that go through tiling: their tiles share one shape, so only a run's first tile meets a new one. */
+/** Inputs our engine tiles: its tiles of one input share one shape, so only a run's first tile meets a new one. */
 const TILED_INPUTS: ReadonlySet<string> = new Set(['1024x768']);
 
 /**
  * The cost of one later-input cell at the speed of pass 1: RUNS timed runs and the untimed one
  * before them, counted twice where the whole run is one new input shape (the first run at a new
- * size was 1.2 to 2 times slower), once for a tiled input, where that is its first tile of 20.
+ * size was 1.2 to 2 times slower), once where our engine tiles the input (in the browser or in
+ * Node): there the slower start is its first tile of 20. UpscalerJS's patches (padded at the
+ * image's edges) come in several shapes, and the canvas does not tile.
  */
 export function cellCost(estimate: Estimate, input: string): number {
-  return INPUT_UNITS[input] * estimate.unitMs * (RUNS + (TILED_INPUTS.has(input) ? 1 : 2));
+  const { kind } = estimate.config.method;
+  const ourTiles = TILED_INPUTS.has(input) && (kind === 'ort-web' || kind === 'ort-node');
+  return INPUT_UNITS[input] * estimate.unitMs * (RUNS + (ourTiles ? 1 : 2));
 }
 
 /** Spends `budgetMs` of pass 2 as the header says; costs are extrapolated from pass 1's speed. */
