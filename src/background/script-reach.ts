@@ -2,7 +2,10 @@ import browser, { type Tabs } from 'webextension-polyfill';
 import { textOf } from '../core/errors';
 import { sendToContent } from '../shared/content-messaging';
 
-/** How long the popup's status and the shortcut wait for the page's script. */
+/**
+ * How long the popup's status and the shortcut wait for the page's script; one that refuses it may
+ * then take up to FIRST_ICON_MS more to tell why (Firefox), about 3 s in all.
+ */
 const SCRIPT_ANSWER_MS = 1500;
 
 export type ScriptReach = 'reached' | 'error-page' | 'kept-out';
@@ -36,7 +39,8 @@ export async function scriptReaches(tabId: number): Promise<ScriptReach> {
  */
 async function whyUnreached(tabId: number): Promise<ScriptReach> {
   try {
-    await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, func: () => true });
+    // At once: only the refusal matters, and a page that starts loading meanwhile must not hold it to its end.
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, injectImmediately: true, func: () => true });
   } catch (error) {
     const refusal = textOf(error);
     if (/error page/i.test(refusal)) return 'error-page';
@@ -60,7 +64,8 @@ function iconOf(tabId: number): Promise<string | undefined> {
       resolve(icon);
     };
     const onUpdated = (id: number, change: Tabs.OnUpdatedChangeInfoType) => {
-      if (id === tabId && change.favIconUrl !== undefined) done(change.favIconUrl);
+      // A cleared icon is no answer. Nor is a URL update: Firefox sends its error page's own URL once more after "complete" (measured).
+      if (id === tabId && change.favIconUrl) done(change.favIconUrl);
     };
     const timer = setTimeout(() => done(undefined), FIRST_ICON_MS);
     // Listening before asking: an icon set in between is not missed.

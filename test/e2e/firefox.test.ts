@@ -416,7 +416,8 @@ describe('Firefox', () => {
       const loaded = () => firefox.inExtension<number | null>('return (await browser.tabs.query({ status: "complete" })).find((t) => t.url === args[0])?.id ?? null;', [url]);
       await expect.poll(loaded).not.toBeNull();
       const failedTab = (await loaded())!;
-      expect(await firefox.inExtension<{ page: string }>('return globalThis.askedAtLoad;')).toMatchObject({ origin, page: 'error-page' });
+      const askedAtLoad = 'return Promise.race([globalThis.askedAtLoad, new Promise((_, reject) => setTimeout(() => reject(new Error("no complete event for " + args[0])), 10000))]);';
+      expect(await firefox.inExtension<{ page: string }>(askedAtLoad, [url])).toMatchObject({ origin, page: 'error-page' });
       const popup = await firefox.openPopup(failedTab);
       const read = () =>
         firefox.bidi.evaluate<{ origin: string; note: string; switchOff: boolean }>(
