@@ -160,20 +160,19 @@ export function allocate(estimates: readonly Estimate[], budgetMs: number): Map<
   }
   left -= total();
   const ordered = [...estimates].sort((a, b) => tier(a.config) - tier(b.config) || rank(a.config) - rank(b.config));
-  const give = (e: Estimate, input: string): void => {
+  /** Whether the cell is given now. */
+  const give = (e: Estimate, input: string): boolean => {
     const cells = plan.get(e.config.id)!.cells;
     const cost = cellCost(e, input);
-    if (!e.config.laterInputs.includes(input) || cells[input] !== undefined || cost > left) return;
+    if (!e.config.laterInputs.includes(input) || cells[input] !== undefined || cost > left) return false;
     cells[input] = cost;
     left -= cost;
+    return true;
   };
   for (const e of ordered) if (tier(e.config) === 0) give(e, '256');
   // Ours, then its native twin where room remains: the twin's cell alone would show none of ours through tiling.
   const [showcase, twin] = tilingShowcase(estimates);
-  if (showcase) {
-    give(showcase, '1024x768');
-    if (twin && plan.get(showcase.config.id)!.cells['1024x768'] !== undefined) give(twin, '1024x768');
-  }
+  if (showcase && give(showcase, '1024x768') && twin) give(twin, '1024x768');
   for (const e of ordered) if (tier(e.config) === 1) give(e, '256');
   for (const e of ordered) give(e, '1024x768');
   return plan;

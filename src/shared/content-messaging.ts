@@ -25,7 +25,7 @@ function contentScriptFiles(manifest: ManifestScripts): string[] {
 const FRAMES_WAIT_MS = 2000;
 
 /** Resolves to `fallback` once `ms` pass, if `promise` has not settled by then. */
-function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<T>((resolve) => {
     timer = setTimeout(() => resolve(fallback), ms);
