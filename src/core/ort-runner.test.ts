@@ -124,13 +124,35 @@ describe('OrtTileRunner', () => {
     });
   });
 
-  it("gives a session's first run minutes (more for a tile over 512x512), then twenty times its slowest pace for the run's pixels, never under 20 s", () => {
+  it("gives a session's first run minutes (more for a tile over 512x512), then twenty times its slowest pace for the run's pixels, never under 20 s nor over the first run's", () => {
     expect(stallLimitMs(undefined, 64)).toBe(5 * 60_000);
     expect(stallLimitMs(undefined, 512 * 512)).toBe(5 * 60_000);
     // The largest tile the settings allow: four times the pixels, four times the time.
     expect(stallLimitMs(undefined, 1024 * 1024)).toBe(20 * 60_000);
-    // 0.1 ms per pixel: a 512x512 tile would be 26 s; twenty times that is 524 s.
-    expect(stallLimitMs(0.1, 512 * 512)).toBeCloseTo(20 * 0.1 * 512 * 512);
-    expect(stallLimitMs(0.1, 24 * 24)).toBe(20_000);
+    // 0.02 ms per pixel: a 512x512 tile would be 5.2 s; twenty times that is 105 s.
+    expect(stallLimitMs(0.02, 512 * 512)).toBeCloseTo(20 * 0.02 * 512 * 512);
+    expect(stallLimitMs(0.02, 24 * 24)).toBe(20_000);
+    // 2 s for one pixel (a 1x1 first image, shaders compiling): 2.6e9 ms for a 256x256 tile uncapped.
+    expect(stallLimitMs(2000, 256 * 256)).toBe(5 * 60_000);
+    expect(stallLimitMs(2000, 1024 * 1024)).toBe(20 * 60_000);
+  });
+
+  it("answers a tile after a session's first run was one slow pixel (the pace it set must not wrap the stall timer)", async () => {
+    vi.useFakeTimers();
+    try {
+      const answersIn = (ms: number) => ({ run: (feeds: Record<string, Tensor>) => new Promise((done) => setTimeout(() => done({ output: new Tensor('float32', new Float32Array(feeds.input.dims.reduce((a, b) => a * b)).fill(0.5), feeds.input.dims) }), ms)) });
+      const session = { run: (feeds: Record<string, Tensor>) => answersIn(feeds.input.dims[2] === 1 ? 2000 : 1000).run(feeds) } as unknown as InferenceSession;
+      const stalled = vi.fn();
+      const runner = new OrtTileRunner(session, model, Tensor, { stalled });
+      const first = runner.run(new Float32Array(3), 1, 1);
+      await vi.advanceTimersByTimeAsync(2000);
+      await expect(first).resolves.toHaveLength(3);
+      const tile = runner.run(new Float32Array(3 * 256 * 256), 256, 256);
+      await vi.advanceTimersByTimeAsync(1000);
+      await expect(tile).resolves.toHaveLength(3 * 256 * 256);
+      expect(stalled).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
