@@ -21,9 +21,10 @@ export interface EnhanceJob {
   /**
    * Puts the result into the images that still want it and says how many took it. Asked only once
    * the result is in: images join, leave, or get a new source from the page while a job runs.
-   * `kept`: what a restore shows where the page's own URL no longer loads (Original.standIn and pageFile).
+   * `kept`: what a restore shows where the page's own URL no longer loads (Original.standIn and
+   * pageFile), and what a job at another scale goes by (Original.pageFile, checks).
    */
-  swapInto(resultUrl: string, result: Size, kept: Pick<Original, 'standIn' | 'pageFile' | 'asStored'>): number;
+  swapInto(resultUrl: string, result: Size, kept: Pick<Original, 'standIn' | 'pageFile' | 'asStored' | 'checks'>): number;
   /** Aborted when the user put the images back meanwhile: the job ends with no swap and no message. */
   stop: AbortSignal;
 }
@@ -57,7 +58,8 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       return fail(toFailure(new EnhanceError('restored')));
     }
     const pageFile = result.pageFile === undefined ? undefined : dataUrlToBlob(result.pageFile);
-    const images = swapInto(url, { width: result.width, height: result.height }, { standIn, pageFile, ...(asked.asStored && { asStored: true }) });
+    const checks = { shownSize: asked.shownSize, shownThumbnail: asked.shownThumbnail };
+    const images = swapInto(url, { width: result.width, height: result.height }, { standIn, pageFile, checks, ...(asked.asStored && { asStored: true }) });
     if (images === 0) URL.revokeObjectURL(url);
     indicator.ended();
     return { ok: true, images, width: result.width, height: result.height, backend: result.backend, ms: result.ms };

@@ -10,7 +10,7 @@ import type { JobEvent, JobRequest } from '../shared/protocol';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
 import { mayReadPixels, pixelSizeOf, showsAsStored } from './image-facts';
-import { hasPixels, originalOf } from './swap';
+import { hasPixels, originalOf, type Original } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
 
@@ -36,8 +36,7 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   const showsIt = shown.currentSrc === asked.srcUrl;
   if (!asked.srcUrl.startsWith('blob:')) {
     const request = withholdsReferer(shown, asked.srcUrl) ? { ...asked, noReferer: true } : asked;
-    // Showing our result (a job at another scale): laid out as stored if the page's file was.
-    if (!showsIt) return { request: originalOf(shown)?.srcUrl === asked.srcUrl && originalOf(shown)?.asStored ? { ...request, asStored: true } : request };
+    if (!showsIt) return { request: await asShownBefore(request, originalOf(shown)) };
     const size = await pixelSizeOf(request.srcUrl, shown);
     // An SVG without a size of its own reports a side of 0 (Firefox): no shape to compare.
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
@@ -91,6 +90,20 @@ function policyWindow(): Window {
     current = current.parent;
   }
   return current;
+}
+
+/**
+ * A job at another scale for an image that shows our result of `request.srcUrl`: the page's file,
+ * no longer on show, can neither check a download nor be read. The file the first job enhanced
+ * (Original.pageFile: the picture the user saw, which a URL giving another picture on every
+ * download, or a host refusing the engine, would not give again) goes to the engine instead, which
+ * mostly has it in its cache; one too large to keep is downloaded and checked as the first was.
+ * Laid out as stored if the page's file was.
+ */
+async function asShownBefore(request: JobRequest, original: Original | undefined): Promise<JobRequest> {
+  if (original?.srcUrl !== request.srcUrl) return request;
+  const laidOut = original.asStored ? { ...request, asStored: true } : request;
+  return original.pageFile ? { ...laidOut, pageBytes: await blobToDataUrl(original.pageFile) } : { ...laidOut, ...original.checks };
 }
 
 /** The request's `asStored` where the page shows the file so. */

@@ -783,7 +783,7 @@ export class PageEnhancer {
     });
   }
 
-  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale' | 'standIn' | 'pageFile' | 'asStored'>): number {
+  private swap(images: HTMLImageElement[], srcUrl: string, resultUrl: string, result: Size, how: Pick<Original, 'auto' | 'scale' | 'standIn' | 'pageFile' | 'asStored' | 'checks'>): number {
     const live = images.filter((img) => img.isConnected && !inEditedText(img));
     // From the first swap on, a page that changes an enhanced image's source must be noticed.
     this.watch.start();

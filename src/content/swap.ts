@@ -12,6 +12,7 @@
  */
 import { keepNewestWithin } from '../core/bounded';
 import { storedSize, type Size } from '../core/image-geometry';
+import type { JobRequest } from '../shared/protocol';
 import { showsAsStored } from './image-facts';
 import { pageImages } from './page-images';
 
@@ -54,6 +55,12 @@ export interface Original {
    * shows it instead of a broken image (showKeptFile).
    */
   pageFile?: Blob;
+  /**
+   * What the engine checked its download against (JobRequest.shownSize and shownThumbnail), read
+   * while the image showed the page's file: a job at another scale, asked while it shows our
+   * result, goes by them too where no pageFile was kept to enhance again (job.ts asShownBefore).
+   */
+  checks?: Pick<JobRequest, 'shownSize' | 'shownThumbnail'>;
 }
 
 /**
@@ -143,7 +150,7 @@ function shownSizes(pageSizes: string | null, width: number): string {
   return /^\s*auto\s*(,|$)/i.test(pageSizes ?? '') ? `auto, ${width}px` : `${width}px`;
 }
 
-export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn, pageFile, asStored }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn' | 'pageFile' | 'asStored'>): void {
+export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: string, resultWidth: number, { auto, scale, resultPixels, standIn, pageFile, asStored, checks }: Pick<Original, 'auto' | 'scale' | 'resultPixels' | 'standIn' | 'pageFile' | 'asStored' | 'checks'>): void {
   const previous = enhanced.get(img);
   // The page's markup back, for a moment: no stand-in, which the new result covers at once.
   if (previous) takeOutAll([img], false, false);
@@ -164,6 +171,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     standIn,
     pageFile,
     asStored,
+    checks,
   };
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.

@@ -636,6 +636,16 @@ describe('a URL that gives another picture on every download', () => {
     const likeOther = psnrY(shown, upscaleBicubic(other, 4), 4);
     console.info(`enhanced picture vs the page's: ${likeHead.toFixed(2)} dB; vs the download's: ${likeOther.toFixed(2)} dB`);
     expect(likeHead).toBeGreaterThan(likeOther + 10);
+
+    // Another scale, asked while the image shows our result: the page's file is no longer there to
+    // check a download against, yet the picture must stay the one the page showed.
+    const again = await enhanceById(browser.worker, changing, await tabIdOf(browser.worker, changing), 'changing', 2);
+    expect(again, JSON.stringify(again.failure)).toMatchObject({ ok: true, images: 1, width: head.width * 2 });
+    const shownAgain = await shownPixels(changing, 'changing');
+    const againLikeHead = psnrY(shownAgain, upscaleBicubic(head, 2), 2);
+    const againLikeOther = psnrY(shownAgain, upscaleBicubic(other, 2), 2);
+    console.info(`at x2, enhanced picture vs the page's: ${againLikeHead.toFixed(2)} dB; vs the download's: ${againLikeOther.toFixed(2)} dB`);
+    expect(againLikeHead).toBeGreaterThan(againLikeOther + 10);
     await changing.close();
   });
 });
