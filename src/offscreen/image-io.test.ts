@@ -46,6 +46,15 @@ describe('fetchImageBlob', () => {
     await expect(fetchImageBlob(`${origin}/stalls`, { stallMs: 400 })).rejects.toMatchObject({ code: 'fetch-failed', message: expect.stringMatching(/nothing came for 0.4 s/) });
   });
 
+  it("does not count the wait for the page's Referer (another job's download of the URL holds the turn) as a stall", async () => {
+    const withReferer = async <T>(_url: string, _referer: string, request: () => Promise<T>): Promise<T> => {
+      await wait(600);
+      return request();
+    };
+    const blob = await fetchImageBlob(`${origin}/slow`, { page: { referer: 'https://page.example/', withReferer }, asPage: true, stallMs: 400 });
+    expect(blob.size).toBe(60);
+  });
+
   it("counts a Referer rule the worker could not add as the download's failure", async () => {
     const withReferer = refererHook(
       () => Promise.reject(new Error('the worker restarted')),

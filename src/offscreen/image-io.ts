@@ -115,6 +115,8 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
   const longest = AbortSignal.timeout(DOWNLOAD_MAX_MS);
   const signal = AbortSignal.any([stall.signal, longest, ...(jobGone ? [jobGone] : [])]);
   const request = (cache: RequestCache) => (): Promise<Response> => {
+    // The watch times this request from here: not the wait for its turn (asThePage) before.
+    stall.progress();
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
     // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
     // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
@@ -122,7 +124,11 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
     return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
   };
   // The HTTP cache does not key on the Referer: asked as the page, the server answers.
-  const asThePage = (from: PageContext) => from.withReferer(srcUrl, from.referer, request('reload'));
+  // Its turn may wait for another job's download of the URL (refererHook), which is no stall of this one.
+  const asThePage = (from: PageContext) => {
+    stall.end();
+    return from.withReferer(srcUrl, from.referer, request('reload'));
+  };
   /** The response's file, or why the server would not give it: a refusal, or a page in its place. */
   const fileOf = async (response: Response): Promise<Blob | { refused: string }> => {
     if (REFUSED.has(response.status)) {
