@@ -65,6 +65,7 @@ describe('isPageLeft', () => {
   it.each([
     'A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received',
     'The message port closed before a response was received.',
+    'The page keeping the extension port is moved into back/forward cache, so the message channel is closed.',
     "Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved",
     'Message manager disconnected',
   ])('a page that unloaded mid-request: %s', (text) => {

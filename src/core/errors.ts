@@ -121,9 +121,10 @@ export function unreachableCode(pageUrl: string | undefined, srcUrl: string, fil
 
 /**
  * A message to a page or frame that unloaded before it answered (the user followed a link or
- * reloaded, or the frame was removed). Chrome says its message channel or port closed; Firefox that
- * its actor was destroyed before the query was resolved (older versions: message manager disconnected).
+ * reloaded, or the frame was removed). Chrome says its message channel or port closed (one it moved
+ * into the back/forward cache: "the message channel is closed"); Firefox that its actor was destroyed
+ * before the query was resolved (older versions: message manager disconnected).
  */
 export function isPageLeft(error: unknown): boolean {
-  return /message channel closed|message port closed|destroyed before query|message manager disconnected/i.test(textOf(error));
+  return /message channel (is )?closed|message port closed|destroyed before query|message manager disconnected/i.test(textOf(error));
 }

@@ -52,6 +52,12 @@ describe('pageRequestFailure', () => {
   it('says the page is out of reach where no content script could be put', () => {
     expect(pageRequestFailure(new Error('Could not establish connection. Receiving end does not exist.'))).toMatch(/cannot reach this page/);
   });
+  it.each([
+    'A listener indicated an asynchronous response by returning true, but the message channel closed before a response was received',
+    "Actor 'Conduits' destroyed before query 'RuntimeMessage' was resolved",
+  ])("says the page changed, not the browser's words, where it unloaded before answering: %s", (text) => {
+    expect(pageRequestFailure(new Error(text))).toBe('The page changed before it answered: try again.');
+  });
   it('passes other errors on', () => expect(pageRequestFailure(new Error('boom'))).toMatch(/boom/));
 });
 

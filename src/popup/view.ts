@@ -1,5 +1,5 @@
 /** What the popup says about a tab, as plain functions of its status. */
-import { messageOf, textOf } from '../core/errors';
+import { isPageLeft, messageOf, textOf } from '../core/errors';
 import { isNoReceiver } from '../shared/no-receiver';
 import type { EngineInfo, TabStatus } from '../shared/protocol';
 
@@ -60,10 +60,13 @@ export function tabIdFromQuery(search: string): number | null {
 
 /**
  * A page with no content script even after trying to inject one (src/shared/content-messaging.ts):
- * the browser keeps extensions out of it (its web store, say), or it has not finished loading.
+ * the browser keeps extensions out of it (its web store, say), or it has not finished loading. A
+ * page that unloaded before it answered (a reload, a link, the back/forward cache) is no fault:
+ * the browser's own words for it mean nothing to the user.
  */
 export function pageRequestFailure(error: unknown): string {
-  return isNoReceiver(error) ? 'Enhance cannot reach this page: the browser keeps extensions out of some pages. If it is still loading, try again.' : `That did not work: ${textOf(error)}`;
+  if (isNoReceiver(error)) return 'Enhance cannot reach this page: the browser keeps extensions out of some pages. If it is still loading, try again.';
+  return isPageLeft(error) ? 'The page changed before it answered: try again.' : `That did not work: ${textOf(error)}`;
 }
 
 /**
