@@ -4,6 +4,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabStatus } from '../shared/protocol';
+import { fromExtension } from '../shared/extension-sender';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
@@ -14,14 +15,9 @@ import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
 
-/** Popup and options page: extension pages, whether shown as a popup or opened in a tab. */
-function fromExtensionPage(sender: Runtime.MessageSender): boolean {
-  return sender.url?.startsWith(browser.runtime.getURL('')) === true;
-}
-
-/** Only extension pages may ask about tabs and the cache; content scripts run beside web pages. */
+/** Only extension pages (popup and options page, shown as a popup or in a tab) may ask about tabs and the cache. */
 function requireExtensionPage(sender: Runtime.MessageSender, type: BackgroundRequest['type']): void {
-  if (!fromExtensionPage(sender)) throw new Error(`'${type}' is answered to extension pages only`);
+  if (!fromExtension(sender, browser.runtime.getURL(''))) throw new Error(`'${type}' is answered to extension pages only`);
 }
 
 /** A content script reports the counts of the frame it runs in. */

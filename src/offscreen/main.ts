@@ -4,6 +4,7 @@
  * as runtime messages from the background.
  */
 import { askWorker } from '../shared/ask-worker';
+import { fromExtension } from '../shared/extension-sender';
 import { isEngineRequest, isEngineSettingsNotice } from '../shared/protocol';
 import { webgpuSettingSaved, webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
@@ -20,7 +21,9 @@ const withReferer = refererHook(
 
 listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, leave: idle.leave, withReferer });
 
-chrome.runtime.onMessage.addListener((message: unknown, _sender, sendResponse) => {
+chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+  // A content script's message reaches this page too: the worker answers its jobs' messages, not this.
+  if (!fromExtension(sender, chrome.runtime.getURL(''))) return false;
   if (isEngineSettingsNotice(message)) {
     idle.retime(message.idleMinutes);
     webgpuSettingSaved(message.allowWebGPU, !idle.busy());

@@ -173,6 +173,20 @@ describe('the result cache', () => {
     expect((await askEngine('cache-usage')).entries).toBe(1);
   });
 
+  it("takes cache orders from the extension alone: a content script's (it runs in the page's renderer) is not heard", async () => {
+    const usage = await askEngine('cache-usage');
+    expect(usage.entries).toBeGreaterThan(0);
+    // Sent from this tab's content-script world, as a compromised page could.
+    const fromPage = (message: EngineRequest) =>
+      live().worker.evaluate(
+        ([tab, sent]) => chrome.scripting.executeScript({ target: { tabId: tab, frameIds: [0] }, func: (m: EngineRequest) => chrome.runtime.sendMessage(m).catch(() => undefined), args: [sent] }),
+        [tabId, message] as const,
+      );
+    await fromPage({ target: 'offscreen', type: 'clear-cache' });
+    await fromPage({ target: 'offscreen', type: 'trim-cache', limitBytes: 0 });
+    expect(await askEngine('cache-usage')).toEqual(usage);
+  });
+
   it('a damaged stored result (cut short, or not a PNG) is computed again, not shown broken on the page', async () => {
     for (const damage of ['cut short', 'not a PNG'] as const) {
       // The engine's database as a crash mid-write or a disk cleaner leaves it: the entry listed, its bytes wrong.
