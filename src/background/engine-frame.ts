@@ -8,6 +8,7 @@
 import browser from 'webextension-polyfill';
 import type { EngineRequest } from '../shared/protocol';
 import type { EngineHost } from './engine-client';
+import { dropRulesLeftBehind } from './page-referer';
 
 const PATH = 'src/offscreen/offscreen.html';
 
@@ -25,6 +26,7 @@ let keepAwake: ReturnType<typeof setInterval> | undefined;
 
 /** Adds the frame and resolves once its engine answers; a frame that loads no engine is taken out again. */
 async function start(): Promise<void> {
+  await dropRulesLeftBehind();
   const created = document.createElement('iframe');
   frame = created;
   keepAwake ??= setInterval(() => {

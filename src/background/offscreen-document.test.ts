@@ -2,21 +2,27 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensureOffscreenDocument } from './offscreen-document';
 
 /** A chrome global whose createDocument finishes when the test says, and which lists the document from the start of its creation (as Chrome may). */
-function stubChrome() {
+function stubChrome(sessionRules: Array<{ id: number }> = []) {
   let finishCreating = () => {};
   let listed = false;
+  const steps: string[] = [];
   const createDocument = vi.fn(
     () =>
       new Promise<void>((resolve) => {
+        steps.push('create document');
         listed = true;
         finishCreating = resolve;
       }),
   );
+  const updateSessionRules = vi.fn(async ({ removeRuleIds }: { removeRuleIds: number[] }) => {
+    steps.push(`remove rules ${removeRuleIds.join(',')}`);
+  });
   vi.stubGlobal('chrome', {
     runtime: { ContextType: { OFFSCREEN_DOCUMENT: 'OFFSCREEN_DOCUMENT' }, getURL: (path: string) => `chrome-extension://id/${path}`, getContexts: async () => (listed ? [{}] : []) },
     offscreen: { Reason: { WORKERS: 'WORKERS', BLOBS: 'BLOBS' }, createDocument },
+    declarativeNetRequest: { getSessionRules: async () => sessionRules, updateSessionRules },
   });
-  return { createDocument, finishCreating: () => finishCreating() };
+  return { createDocument, updateSessionRules, steps, finishCreating: () => finishCreating() };
 }
 
 afterEach(() => vi.unstubAllGlobals());
@@ -35,5 +41,17 @@ describe('ensureOffscreenDocument', () => {
     await Promise.all([first, second]);
     expect(order).toEqual(['first', 'second']);
     expect(chrome.createDocument).toHaveBeenCalledTimes(1);
+  });
+
+  it("drops the Referer rules a closed engine left (one closed mid-download drops none) before the new one starts, and none while it runs", async () => {
+    const chrome = stubChrome([{ id: 3 }, { id: 7 }]);
+    const started = ensureOffscreenDocument();
+    await vi.waitFor(() => expect(chrome.createDocument).toHaveBeenCalledTimes(1));
+    chrome.finishCreating();
+    await started;
+    expect(chrome.steps).toEqual(['remove rules 3,7', 'create document']);
+    // A running engine's rules are its downloads' own.
+    await ensureOffscreenDocument();
+    expect(chrome.updateSessionRules).toHaveBeenCalledTimes(1);
   });
 });

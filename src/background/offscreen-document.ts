@@ -2,6 +2,8 @@
  * The engine's offscreen document: created on demand and reused. Chrome allows one per
  * extension, and creating a second throws, so concurrent callers share one creation.
  */
+import { dropRulesLeftBehind } from './page-referer';
+
 const PATH = 'src/offscreen/offscreen.html';
 let creating: Promise<void> | undefined;
 let closing: Promise<void> | undefined;
@@ -20,12 +22,14 @@ export async function ensureOffscreenDocument(): Promise<void> {
   // A document still being created may be listed already, before its engine listens: wait for it.
   if (creating) return creating;
   if (await exists()) return;
-  creating ??= chrome.offscreen
-    .createDocument({
-      url: PATH,
-      reasons: [chrome.offscreen.Reason.WORKERS, chrome.offscreen.Reason.BLOBS],
-      justification: 'Runs the super-resolution model (WebAssembly/WebGPU workers) and decodes images.',
-    })
+  creating ??= dropRulesLeftBehind()
+    .then(() =>
+      chrome.offscreen.createDocument({
+        url: PATH,
+        reasons: [chrome.offscreen.Reason.WORKERS, chrome.offscreen.Reason.BLOBS],
+        justification: 'Runs the super-resolution model (WebAssembly/WebGPU workers) and decodes images.',
+      }),
+    )
     .finally(() => {
       creating = undefined;
     });

@@ -6,6 +6,7 @@
  * while one fetch runs. Used where the API is, the background (Chrome's service worker, Firefox's
  * background page), when the engine's page asks.
  */
+import { logError } from '../shared/log';
 
 /** Session rules outlive a restarted service worker: a new id is taken past any left behind. */
 async function freeRuleId(): Promise<number> {
@@ -63,6 +64,19 @@ export function addRefererRule(url: string, referer: string): Promise<number> {
     });
     return id;
   });
+}
+
+/**
+ * Every rule there is: called as the engine's page starts, when no fetch of its can be running.
+ * The engine page drops each rule after its request; one closed mid-download (broken, crashed)
+ * drops none, and its rule would give the page's Referer to every later request for that URL, a
+ * job's from a page that sends none included. Never fails: the engine starts anyway.
+ */
+export function dropRulesLeftBehind(): Promise<void> {
+  return serialized(async () => {
+    const removeRuleIds = (await chrome.declarativeNetRequest.getSessionRules()).map((rule) => rule.id);
+    if (removeRuleIds.length > 0) await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds });
+  }).catch((error: unknown) => logError('referer rules', error));
 }
 
 export function dropRefererRule(id: number): Promise<void> {
