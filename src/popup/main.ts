@@ -35,8 +35,14 @@ const ui = {
 const READ_FAILED = 'Could not read this tab';
 /** How often at most other tabs' jobs make the popup read the engine's backend again. */
 const BACKEND_REFRESH_MS = 1000;
-/** Said when Enhance all queued nothing, in no frame; a frame that answers late clears it with its counts. */
-const NOTHING_QUEUED = 'Enhance all found no image on this page shown larger than its pixels. Right-click an image to enhance it anyway.';
+/**
+ * Said when Enhance all queued nothing, in no frame; a frame that answers late clears it with its
+ * counts. It names the setting it went by: an image shown larger than its pixels, by less, is left.
+ */
+const NOTHING_QUEUED = 'Enhance all found no image on this page';
+function nothingQueued(minUpscaleFactor: number): string {
+  return `${NOTHING_QUEUED} shown at least ${minUpscaleFactor} times its size (a setting). Right-click an image to enhance it anyway.`;
+}
 /** The same, where images are enhanced already: "found no image" beside "Enhanced 14" would read as a fault. */
 const ALL_ENHANCED = 'Every image on this page that needs it is enhanced already.';
 
@@ -113,7 +119,7 @@ async function start(): Promise<void> {
     render(status, settings.profile);
     // A read that failed before is over: its message would now be stale.
     if (ui.message.textContent?.startsWith(READ_FAILED)) say('');
-    if ((ui.message.textContent === NOTHING_QUEUED || ui.message.textContent === ALL_ENHANCED) && (status.counts.queued > 0 || status.counts.enhanced > enhancedBeforeEnhanceAll)) say('');
+    if ((ui.message.textContent?.startsWith(NOTHING_QUEUED) || ui.message.textContent === ALL_ENHANCED) && (status.counts.queued > 0 || status.counts.enhanced > enhancedBeforeEnhanceAll)) say('');
   };
   const refreshLogged = () => {
     refresh().catch((error: unknown) => {
@@ -174,8 +180,8 @@ async function start(): Promise<void> {
       async ({ queued }) => {
         if (queued > 0) return;
         // The answer is the first frame's (an empty ad frame's, say): the tab's counts sum them all.
-        const status = await askWorker({ type: 'tab-status', tabId });
-        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(status.counts.enhanced > 0 ? ALL_ENHANCED : NOTHING_QUEUED);
+        const [status, { minUpscaleFactor }] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings()]);
+        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(status.counts.enhanced > 0 ? ALL_ENHANCED : nothingQueued(minUpscaleFactor));
       },
       (error: unknown) => say(pageRequestFailure(error)),
     ).catch((error: unknown) => logError('popup', error));

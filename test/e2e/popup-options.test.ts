@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, settingsFromStorage } from '../../src/shared/settings';
+import { DEFAULT_SETTINGS, settingItems, settingsFromStorage } from '../../src/shared/settings';
 import { enabledOrigins, siteSwitchesFromStorage } from '../../src/shared/site-switches';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
@@ -272,11 +272,22 @@ describe('popup', () => {
     await moving.close();
   });
 
-  it('Enhance all says so when the page has no image to enhance', async () => {
+  it('Enhance all says so when the page has no image to enhance, naming the setting it went by', async () => {
     const popup = await openPopup(tabId);
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
-    await popup.getByRole('button', { name: 'Enhance all on this page' }).click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page shown larger than its pixels. Right-click an image to enhance it anyway.');
+    const enhanceAll = popup.getByRole('button', { name: 'Enhance all on this page' });
+    await enhanceAll.click();
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page shown at least 1.5 times its size (a setting). Right-click an image to enhance it anyway.');
+    await browser.worker.evaluate((items) => chrome.storage.sync.set(items), settingItems({ ...DEFAULT_SETTINGS, minUpscaleFactor: 3 }, ['minUpscaleFactor']));
+    await enhanceAll.click();
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page shown at least 3 times its size (a setting). Right-click an image to enhance it anyway.');
+    await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:minUpscaleFactor'));
+    // Its width stays the popup's, long message and all: Firefox would size the popup to the widest line.
+    const widest = await popup.evaluate(() => {
+      document.documentElement.style.width = 'max-content';
+      return document.documentElement.getBoundingClientRect().width;
+    });
+    expect(widest).toBe(300);
     await popup.close();
   });
 
