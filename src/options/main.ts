@@ -99,6 +99,22 @@ form.addEventListener('submit', (event) => {
   save(changedSettings(shown, result.settings), 'Saved.').catch((error: unknown) => failed('options save', error));
 });
 
+const UNSAVED = 'Unsaved changes: Save keeps them.';
+
+/** Whether the form holds edits Save has not stored (a value refused counts): closing the page would lose them. */
+function edited(): boolean {
+  const result = readForm(formValues(), shown);
+  return !result.ok || Object.keys(changedSettings(shown, result.settings)).length > 0;
+}
+
+// "Saved." beside later edits would read as if they were kept too: the site list above saves at once, the form does not.
+form.addEventListener('input', () => {
+  if (formStatus.textContent !== NEWER_SETTINGS) formStatus.textContent = edited() ? UNSAVED : '';
+});
+window.addEventListener('beforeunload', (event) => {
+  if (edited()) event.preventDefault();
+});
+
 byId('reset').addEventListener('click', () => {
   // Synced: a stray click would reset every device of the account, with no way back.
   if (!window.confirm('Reset every setting to its default? They are synced: this resets them on your other devices too.')) return;

@@ -499,6 +499,42 @@ describe('options page', () => {
     await options.close();
   });
 
+  it('says an edit after a Save is not saved, and asks before the page closes on it', async () => {
+    const options = await openOptions();
+    const status = options.locator('#form-status');
+    await options.getByLabel(/shorter side/).fill('40');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => status.textContent()).toBe('Saved.');
+    await options.getByLabel(/Use the graphics card/).uncheck();
+    expect(await status.textContent()).toBe('Unsaved changes: Save keeps them.');
+    const asked = new Promise<string>((resolve) =>
+      options.once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.accept();
+      }),
+    );
+    await options.close({ runBeforeUnload: true });
+    expect(await asked).toBe('beforeunload');
+    // The switch was left unsaved: only the saved field is stored.
+    expect(await syncedSettings()).toMatchObject({ minSide: 40 });
+    expect(await syncedSettings()).not.toMatchObject({ allowWebGPU: false });
+
+    // Edited back to what is stored: nothing is unsaved, and the page closes without asking.
+    const again = await openOptions();
+    await again.getByLabel(/shorter side/).fill('41');
+    expect(await again.locator('#form-status').textContent()).toBe('Unsaved changes: Save keeps them.');
+    await again.getByLabel(/shorter side/).fill('40');
+    expect(await again.locator('#form-status').textContent()).toBe('');
+    let dialogs = 0;
+    again.on('dialog', (dialog) => {
+      dialogs++;
+      void dialog.accept();
+    });
+    await again.close({ runBeforeUnload: true });
+    await expect.poll(() => again.isClosed()).toBe(true);
+    expect(dialogs).toBe(0);
+  });
+
   it('follows a setting changed elsewhere while open, and its Save does not undo it', async () => {
     const options = await openOptions();
     await options.getByLabel(/shorter side/).fill('30');
