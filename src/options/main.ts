@@ -154,7 +154,6 @@ showSiteList({
   announce: (text) => {
     sitesStatus.textContent = text;
   },
-  failed,
 });
 /** `ifRunning`: figures only from an engine already running, the old ones kept otherwise. */
 function readUsage(ifRunning: boolean): void {

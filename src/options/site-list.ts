@@ -5,22 +5,30 @@
  * shows up here too.
  */
 import browser from 'webextension-polyfill';
+import { textOf } from '../core/errors';
 import { displayOrigin } from '../shared/display-origin';
+import { logError } from '../shared/log';
 import { enabledOrigins, isSiteSwitchKey } from '../shared/site-switches';
 import { loadSiteSwitches, setSiteAuto } from '../shared/site-switches-store';
-
-type Failed = (where: string, error: unknown) => void;
 
 export interface SiteListParts {
   list: HTMLUListElement;
   /** Shown when no site is on; takes the focus when the last one is switched off here. */
   empty: HTMLElement;
-  /** Says what a Switch off did, for screen readers (a live region). */
+  /**
+   * Says what a Switch off did, or why it failed, beside the list, for screen readers too (a live
+   * region): the form's status line, by its Save button, keeps its own notices.
+   */
   announce: (text: string) => void;
-  failed: Failed;
 }
 
-function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIElement {
+function failed(where: string, error: unknown, { announce }: SiteListParts): void {
+  logError(where, error);
+  announce(`Something went wrong: ${textOf(error)}`);
+}
+
+function siteItem(origin: string, parts: SiteListParts): HTMLLIElement {
+  const { announce } = parts;
   const item = document.createElement('li');
   const name = document.createElement('span');
   name.textContent = displayOrigin(origin);
@@ -39,7 +47,7 @@ function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIEl
       () => announce(`Auto-enhance switched off for ${displayOrigin(origin)}.`),
       (error: unknown) => {
         off.removeAttribute('aria-disabled');
-        failed('site switch', error);
+        failed('site switch', error, parts);
       },
     );
   });
@@ -48,7 +56,7 @@ function siteItem(origin: string, { announce, failed }: SiteListParts): HTMLLIEl
 }
 
 export function showSiteList(parts: SiteListParts): void {
-  const { list, empty, failed } = parts;
+  const { list, empty } = parts;
   const draw = async () => {
     const origins = enabledOrigins(await loadSiteSwitches());
     const buttons = () => [...list.querySelectorAll('button')];
@@ -63,7 +71,7 @@ export function showSiteList(parts: SiteListParts): void {
     const same = buttons().find((button) => button.dataset.origin === focusedOrigin);
     (same ?? buttons()[Math.min(focused, origins.length - 1)] ?? empty).focus();
   };
-  const drawLogged = () => draw().catch((error: unknown) => failed('site list', error));
+  const drawLogged = () => draw().catch((error: unknown) => failed('site list', error, parts));
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'sync' && Object.keys(changes).some(isSiteSwitchKey)) void drawLogged();
   });

@@ -621,6 +621,24 @@ describe('options page', () => {
       expect(await focusedName()).toBe(`Switch off auto-enhance for ${shown}`);
     }
 
+    // A write storage.sync refuses (too many a minute): said under the list, the site left on, the form's status line alone.
+    await options.evaluate(() => {
+      const sync = chrome.storage.sync as unknown as Record<'set' | 'remove', (...args: unknown[]) => unknown>;
+      for (const name of ['set', 'remove'] as const) {
+        const write = sync[name].bind(sync);
+        sync[name] = (...args) => {
+          if ((window as unknown as { refuseWrites?: boolean }).refuseWrites) throw new Error('This request exceeds the MAX_WRITE_OPERATIONS_PER_MINUTE quota.');
+          return write(...args);
+        };
+      }
+      (window as unknown as { refuseWrites?: boolean }).refuseWrites = true;
+    });
+    await options.getByRole('button', { name: `Switch off auto-enhance for ${shown}` }).click();
+    await expect.poll(() => options.locator('#sites-status').textContent()).toMatch(/^Something went wrong: .*a minute/);
+    expect(await options.locator('#form-status').textContent()).toBe('');
+    expect(await sitesOn()).toEqual([site.origin, other].sort());
+    await options.evaluate(() => ((window as unknown as { refuseWrites?: boolean }).refuseWrites = false));
+
     // From the keyboard: the focus stays in the list, on the next site, and the change is announced.
     await options.getByRole('button', { name: `Switch off auto-enhance for ${site.origin}` }).focus();
     await options.keyboard.press('Enter');
