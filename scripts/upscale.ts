@@ -1,13 +1,13 @@
 /**
- * Upscale a PNG file with a shipped model, using the extension's engine code in Node.
+ * Upscale a PNG or JPEG file with a shipped model, using the extension's engine code in Node.
  *
- *   npm run upscale -- in.png out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile N]
+ *   npm run upscale -- in.png|in.jpg out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile N]
  *
  * Exit codes: 0 done, 1 the upscale failed, 2 wrong arguments.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { upscalePng } from '../src/node/engine';
+import { upscaleFile } from '../src/node/engine';
 import { writePng } from '../src/node/png';
 import { failureLine, parseUpscaleArgs, UsageError, USAGE } from '../src/node/upscale-cli';
 
@@ -16,7 +16,7 @@ const cwd = process.env.INIT_CWD ?? process.cwd();
 try {
   const job = parseUpscaleArgs(process.argv.slice(2), cwd);
   const started = performance.now();
-  const { image, model } = await upscalePng(readFileSync(job.input), { scale: job.scale, profile: job.profile, modelFile: job.modelFile, maxTile: job.tile });
+  const { image, model } = await upscaleFile(readFileSync(job.input), { scale: job.scale, profile: job.profile, modelFile: job.modelFile, maxTile: job.tile });
   writePng(job.output, image);
   const [input, output] = [job.input, job.output].map((path) => relative(cwd, path));
   console.log(`${input} -> ${output}: ${image.width}x${image.height} with ${model.name} in ${Math.round(performance.now() - started)} ms`);

@@ -14,7 +14,7 @@ import { OrtTileRunner } from '../core/ort-runner';
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import { DEFAULT_SETTINGS } from '../shared/settings';
-import { decodePng } from './png';
+import { decodeImageFile } from './image-file';
 
 export const MODELS_DIR = resolve(import.meta.dirname, '../../models');
 
@@ -79,15 +79,15 @@ async function modelFor(options: NodeUpscaleOptions): Promise<ModelEntry> {
 }
 
 /**
- * Upscales a PNG file's bytes. The size limits are checked on the file's header before it is
- * decoded, as the extension's engine does: a small file can hold a picture of gigabytes.
+ * Upscales a PNG or JPEG file's bytes, upright. The size limits are checked on the file's header
+ * before it is decoded, as the extension's engine does: a small file can hold a picture of gigabytes.
  */
-export async function upscalePng(bytes: Buffer, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
+export async function upscaleFile(bytes: Buffer, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
   const model = await modelFor(options);
-  // A PNG whose header is cut short has no size to check, and no pixels either: decodePng refuses it.
+  // A file whose header is cut short has no size to check, and no pixels either: the decoder refuses it.
   const size = headerSize(bytes);
   if (size) checkImageSize(size.width, size.height, model.scale, MAX_INPUT_PIXELS);
-  const image = decodePng(bytes);
+  const image = decodeImageFile(bytes);
   const runner = await createRunner(model, options.modelFile ? resolve(options.modelFile) : undefined);
   const out = await upscaleImage(image, runner, { maxTile: options.maxTile ?? DEFAULT_SETTINGS.maxTile, overlap: DEFAULT_OVERLAP });
   return { image: out, model };

@@ -6,9 +6,13 @@ import type { RgbaImage } from '../core/image';
 
 const SIGNATURE = Buffer.from('\x89PNG\r\n\x1a\n', 'latin1');
 
+export function isPng(bytes: Buffer): boolean {
+  return bytes.subarray(0, SIGNATURE.length).equals(SIGNATURE);
+}
+
 /** Refuses what is not a PNG, or is a damaged one, with the engine's "not an image" (the library's words mean nothing to a user). */
 export function decodePng(bytes: Buffer): RgbaImage {
-  if (!bytes.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new EnhanceError('not-an-image', 'not a PNG file');
+  if (!isPng(bytes)) throw new EnhanceError('not-an-image', 'not a PNG file');
   let png;
   try {
     png = PNG.sync.read(bytes);

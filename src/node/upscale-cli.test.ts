@@ -47,6 +47,7 @@ describe('parseUpscaleArgs', () => {
     [['missing.png', 'out.png'], /there is no file .*missing\.png/],
     [['in.png', 'out.png', '--model', 'none.onnx'], /there is no file .*none\.onnx/],
     [['in.png', 'in.png'], /would overwrite the input/],
+    [['in.png', 'photo.x2.jpg'], /the output is a PNG file: name it photo\.x2\.png$/],
     [['in.png', 'no-folder/out.png'], /cannot write into .*no-folder/],
     [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
     [['.', 'out.png'], /is not a file/],

@@ -3,13 +3,13 @@
  * terminal: the engine's messages speak of the browser (settings, pages), which a file has none of.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnhanceError, textOf } from '../core/errors';
 import { MAX_OUTPUT_PIXELS } from '../core/limits';
 import { SHIPPED_SCALES, type Profile } from '../core/models';
 
-export const USAGE = 'usage: npm run upscale -- in.png out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile 64..1024]';
+export const USAGE = 'usage: npm run upscale -- in.png|in.jpg out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile 64..1024]';
 
 /** The widths a tile may have: the settings' range for the extension's tile size. */
 const TILE_RANGE = [64, 1024] as const;
@@ -68,6 +68,8 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     if (!found.isFile()) throw new UsageError(`${file} is not a file`);
   }
   if (input === output) throw new UsageError('the output would overwrite the input: give it another name');
+  // Written as a PNG whatever its name says: a JPEG of the result would blur what the model sharpened.
+  if (!/\.png$/i.test(output)) throw new UsageError(`the output is a PNG file: name it ${basename(output).replace(/\.[^.]*$/, '')}.png`);
   const folder = dirname(output);
   try {
     if (!statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);

@@ -4,11 +4,13 @@
  * in a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cropTo } from '../../src/core/metrics';
+import jpeg from 'jpeg-js';
+import { cropTo, psnrY } from '../../src/core/metrics';
+import { upscaleBicubic } from '../../src/core/resize';
 import { readPng, writePng } from '../../src/node/png';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -46,20 +48,48 @@ describe('npm run upscale', () => {
   });
 
   it.each([
-    ['a file that is not a PNG', () => writeFileSync(join(dir, 'notes.png'), 'just text'), ['notes.png', 'out.png'], 'upscale: Enhance could not read this file as an image. (not a PNG file)'],
+    ['a file that is not a PNG or JPEG', () => writeFileSync(join(dir, 'notes.png'), 'just text'), ['notes.png', 'out.png'], 'upscale: Enhance could not read this file as an image. (not a PNG or JPEG file)'],
+    ['a JPEG cut short', () => writeFileSync(join(dir, 'cut.jpg'), readFileSync(join(ROOT, 'test/e2e/files/exif-orientation-6.jpg')).subarray(0, 600)), ['cut.jpg', 'out.png'], expect.stringMatching(/^upscale: Enhance could not read this file as an image\. \(a damaged or cut-short JPEG\)/)],
     // Refused on its header: decoding first would ask for gigabytes.
     ['a PNG stating 20000x20000 pixels', () => writeFileSync(join(dir, 'huge.png'), pngHeaderOnly(20000, 20000)), ['huge.png', 'out.png'], 'upscale: the image is too large: 20000x20000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)'],
     ['a model file and a --scale it does not have', () => undefined, ['small.png', 'out.png', '--model', join(ROOT, 'models/plksr-fast-x2.onnx'), '--scale', '4'], 'upscale: plksr-fast-x2.onnx upscales x2, not x4'],
   ])('%s: exit 1 and one line saying why', (_, make, args, line) => {
     make();
     const run = upscale(...args);
-    expect(run.stderr.trim()).toBe(line);
+    expect(run.stderr.trim()).toEqual(line);
+    expect(run.stderr.trim()).not.toMatch(/\n/);
     expect(run.status).toBe(1);
+  });
+
+  it('upscales a JPEG, upright as a browser shows it (its EXIF orientation turns it a quarter)', () => {
+    const file = readFileSync(join(ROOT, 'test/e2e/files/exif-orientation-6.jpg'));
+    writeFileSync(join(dir, 'sideways.jpg'), file);
+    const run = upscale('sideways.jpg', 'sideways-x2.png', '--scale', '2', '--profile', 'fast');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    // Stored 86 x 57; orientation 6 stands it up, 57 x 86.
+    const out = readPng(join(dir, 'sideways-x2.png'));
+    expect([out.width, out.height]).toEqual([114, 172]);
+    // The picture turned a quarter clockwise, not anticlockwise (orientation 8, the same size): worked out here, by hand.
+    const stored = jpeg.decode(file, { useTArray: true, formatAsRGBA: true });
+    const turn = (clockwise: boolean) => {
+      const [w, h] = [stored.height, stored.width];
+      const data = new Uint8ClampedArray(w * h * 4);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const [sx, sy] = clockwise ? [y, stored.height - 1 - x] : [stored.width - 1 - y, x];
+          data.set(stored.data.subarray((sy * stored.width + sx) * 4, (sy * stored.width + sx) * 4 + 4), (y * w + x) * 4);
+        }
+      }
+      return upscaleBicubic({ width: w, height: h, data }, 2);
+    };
+    const [clockwise, anticlockwise] = [psnrY(out, turn(true), 2), psnrY(out, turn(false), 2)];
+    expect(clockwise).toBeGreaterThan(anticlockwise + 5);
   });
 
   it('wrong arguments: exit 2, why and the usage line', () => {
     const run = upscale('small.png', 'out.png', '--bogus');
-    expect(run.stderr).toMatch(/^upscale: Unknown option '--bogus'.*\nusage: npm run upscale -- in\.png out\.png/);
+    expect(run.stderr).toMatch(/^upscale: Unknown option '--bogus'.*\nusage: npm run upscale -- in\.png\|in\.jpg out\.png/);
     expect(run.status).toBe(2);
   });
 });
