@@ -3,7 +3,6 @@ import type { RgbaImage } from './image';
 import type { Orientation } from './image-header';
 import { storedPixels, uprightPixels } from './orientation';
 
-
 const letters = ({ width, height, data }: RgbaImage): string[] =>
   Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => String.fromCharCode(data[(y * width + x) * 4])).join(''));
 
