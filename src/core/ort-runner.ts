@@ -28,21 +28,23 @@ export interface GpuErrorScope {
  * input megapixel (quality model, one WASM thread, as Firefox runs it: bench/results.md), so a
  * 512x512 tile takes about 52 s: room for a device five times slower at any tile size. After it,
  * this many times the slowest pace the session has run at, per pixel, and never less than the
- * floor (a CPU busy with other work), nor more than a first run gets: a first run over a few
- * pixels (a 1x1 placeholder, while WebGPU compiles its shaders for seconds) sets a pace thousands
- * of times too slow, and a limit past 2^31 ms, which timers wrap to a moment, would call a healthy
- * run stalled.
+ * floor (a CPU busy with other work), nor more than four times what a first run gets: a first
+ * run over a few pixels (a 1x1 placeholder, while WebGPU compiles its shaders for seconds) sets a
+ * pace thousands of times too slow, and a limit past 2^31 ms, which timers wrap to a moment, would
+ * call a healthy run stalled. Four times: a device as slow as the first run's limit allows still
+ * has that much room on a busy CPU.
  */
 const FIRST_RUN_LIMIT_MS = 5 * 60_000;
 const FIRST_RUN_LIMIT_PIXELS = 512 * 512;
 const TIMES_SLOWEST_PACE = 20;
 const LIMIT_FLOOR_MS = 20_000;
+const TIMES_FIRST_RUN_LIMIT = 4;
 
 /** The stall limit of a run over `pixels` input pixels, given the slowest ms per pixel seen so far (undefined: none yet). */
 export function stallLimitMs(slowestMsPerPixel: number | undefined, pixels: number): number {
   const firstRun = FIRST_RUN_LIMIT_MS * Math.max(1, pixels / FIRST_RUN_LIMIT_PIXELS);
   if (slowestMsPerPixel === undefined) return firstRun;
-  return Math.min(firstRun, Math.max(LIMIT_FLOOR_MS, TIMES_SLOWEST_PACE * slowestMsPerPixel * pixels));
+  return Math.min(TIMES_FIRST_RUN_LIMIT * firstRun, Math.max(LIMIT_FLOOR_MS, TIMES_SLOWEST_PACE * slowestMsPerPixel * pixels));
 }
 
 export interface RunnerOptions {
