@@ -47,8 +47,9 @@ describe('fetchImageBlob', () => {
   });
 
   it("does not count the wait for the page's Referer (another job's download of the URL holds the turn) as a stall", async () => {
-    const withReferer = async <T>(_url: string, _referer: string, request: () => Promise<T>): Promise<T> => {
+    const withReferer = async <T>(_url: string, _referer: string, request: () => Promise<T>, onTurn?: () => void): Promise<T> => {
       await wait(600);
+      onTurn?.();
       return request();
     };
     const blob = await fetchImageBlob(`${origin}/slow`, { page: { referer: 'https://page.example/', withReferer }, asPage: true, stallMs: 400 });

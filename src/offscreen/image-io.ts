@@ -4,8 +4,11 @@ import { outsideSrgb } from '../core/gamut';
 import type { RgbaImage } from '../core/image';
 import { logError } from '../shared/log';
 
-/** Runs a request with `referer` on the engine's requests for `url`: the host's way to ask as the page would. */
-export type WithReferer = <T>(url: string, referer: string, request: () => Promise<T>) => Promise<T>;
+/**
+ * Runs a request with `referer` on the engine's requests for `url`: the host's way to ask as the
+ * page would. `onTurn`: told when the request's turn comes, before the rule is added.
+ */
+export type WithReferer = <T>(url: string, referer: string, request: () => Promise<T>, onTurn?: () => void) => Promise<T>;
 
 /**
  * A WithReferer from the two steps of the background's rule: add it for the URL, drop it after the
@@ -16,8 +19,9 @@ export type WithReferer = <T>(url: string, referer: string, request: () => Promi
  */
 export function refererHook(add: (url: string, referer: string) => Promise<number>, drop: (ruleId: number) => Promise<void>): WithReferer {
   const turns = new Map<string, Promise<unknown>>();
-  return (url, referer, request) => {
+  return (url, referer, request, onTurn) => {
     const withRule = async () => {
+      onTurn?.();
       const ruleId = await add(url, referer);
       try {
         return await request();
@@ -115,8 +119,6 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
   const longest = AbortSignal.timeout(DOWNLOAD_MAX_MS);
   const signal = AbortSignal.any([stall.signal, longest, ...(jobGone ? [jobGone] : [])]);
   const request = (cache: RequestCache) => (): Promise<Response> => {
-    // The watch times this request from here: not the wait for its turn (asThePage) before.
-    stall.progress();
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
     // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
     // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
@@ -124,10 +126,11 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
     return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
   };
   // The HTTP cache does not key on the Referer: asked as the page, the server answers.
-  // Its turn may wait for another job's download of the URL (refererHook), which is no stall of this one.
+  // Its turn may wait for another job's download of the URL (refererHook), which is no stall of this
+  // one: the watch stops meanwhile, and starts again, over the rule's setting and the request, at its turn.
   const asThePage = (from: PageContext) => {
     stall.end();
-    return from.withReferer(srcUrl, from.referer, request('reload'));
+    return from.withReferer(srcUrl, from.referer, request('reload'), stall.progress);
   };
   /** The response's file, or why the server would not give it: a refusal, or a page in its place. */
   const fileOf = async (response: Response): Promise<Blob | { refused: string }> => {
