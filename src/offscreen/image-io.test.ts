@@ -108,6 +108,20 @@ describe('refererHook', () => {
     expect(referersFor(url)).toEqual([]);
   });
 
+  it("says when a request's turn comes (the previous one for the URL done), before its rule is added", async () => {
+    const { withReferer, referersFor } = ruleTable();
+    const url = 'https://img.example/a.png';
+    const said: string[] = [];
+    let release = () => {};
+    const held = withReferer(url, 'https://one.example/', () => new Promise<void>((resolve) => (release = resolve)), () => said.push('first'));
+    const second = withReferer(url, 'https://two.example/', () => Promise.resolve(), () => said.push(`second, rules: ${referersFor(url).length}`));
+    await wait(20);
+    expect(said).toEqual(['first']);
+    release();
+    await Promise.all([held, second]);
+    expect(said).toEqual(['first', 'second, rules: 0']);
+  });
+
   it('does not hold up other URLs, and a failed request hands the turn on', async () => {
     const { withReferer, referersFor } = ruleTable();
     const url = 'https://img.example/a.png';
