@@ -65,6 +65,17 @@ class WarmStart(unittest.TestCase):
         self.assertEqual([h["run"] for h in history], ["tiny-x2", "tiny3-x2"])
 
 
+    def test_a_run_from_a_discarded_candidate_stands_on_it_and_on_what_it_stood_on(self):
+        # tiny5-x2 started from tiny4-x2's weights, which training.promote never shipped; tiny4-x2 had started from the shipped file.
+        folders = {"tiny4-x2": {"run": "tiny4-x2", "steps": 700, "trained_s": 50, "config": {"scale": 2}, "init": "training/checkpoints/tiny-x2.pt"}}
+        init, history = _lineage("tiny5-x2", "runs/tiny4-x2/best.pt", "plksr-tiny-x2", self.RECORDED, folders.get)
+        self.assertEqual(init, "tiny4-x2")
+        self.assertEqual([h["run"] for h in history], ["tiny-x2", "tiny3-x2", "tiny4-x2"])
+        self.assertEqual(sum(h["steps"] for h in history), 4100)
+        # Its folder gone: the run is named, its steps unknown.
+        self.assertEqual(_lineage("tiny5-x2", "runs/tiny4-x2/best.pt", "plksr-tiny-x2", self.RECORDED)[1], [{"run": "tiny4-x2", "steps": None, "trained_s": None}])
+
+
 class RegistryText(unittest.TestCase):
     REGISTRY = {"version": 1, "models": [{"id": "q4", "scale": 4, "file": "q4.onnx", "set14Psnr": 99.0},
                                          {"id": "f4", "scale": 4, "file": "f4.onnx"}]}
