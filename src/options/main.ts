@@ -34,7 +34,11 @@ function show(values: FormValues): void {
   for (const [key, input] of numberInputs) input.value = values[key];
 }
 
+/** Whether the form was filled from storage: until then its empty fields are no edit. */
+let loaded = false;
+
 function fill(settings: Settings): void {
+  loaded = true;
   shown = settings;
   show(toFormValues(settings));
   showErrors({});
@@ -44,6 +48,8 @@ function fill(settings: Settings): void {
 function follow(settings: Settings): void {
   show(mergeUnedited(formValues(), toFormValues(shown), toFormValues(settings)));
   shown = settings;
+  // Saved elsewhere as edited here: nothing is left unsaved.
+  if (formStatus.textContent === UNSAVED && !edited()) formStatus.textContent = '';
 }
 
 function formValues(): FormValues {
@@ -103,16 +109,22 @@ const UNSAVED = 'Unsaved changes: Save keeps them.';
 
 /** Whether the form holds edits Save has not stored (a value refused counts): closing the page would lose them. */
 function edited(): boolean {
+  if (!loaded) return false;
   const result = readForm(formValues(), shown);
   return !result.ok || Object.keys(changedSettings(shown, result.settings)).length > 0;
 }
 
 // "Saved." beside later edits would read as if they were kept too: the site list above saves at once, the form does not.
 form.addEventListener('input', () => {
-  if (formStatus.textContent !== NEWER_SETTINGS) formStatus.textContent = edited() ? UNSAVED : '';
+  const text = edited() ? UNSAVED : '';
+  // Written only when it changes: a screen reader reads the live region out at each write.
+  if (formStatus.textContent !== NEWER_SETTINGS && formStatus.textContent !== text) formStatus.textContent = text;
 });
 window.addEventListener('beforeunload', (event) => {
-  if (edited()) event.preventDefault();
+  if (!edited()) return;
+  event.preventDefault();
+  // Chrome before 119 asks only when a return value is set.
+  event.returnValue = '';
 });
 
 byId('reset').addEventListener('click', () => {

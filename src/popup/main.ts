@@ -9,6 +9,7 @@ import { sendToContent } from '../shared/content-messaging';
 import { displayOrigin } from '../shared/display-origin';
 import { logError } from '../shared/log';
 import { NO_COUNTS, tabCountsKey, type TabStatus } from '../shared/protocol';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
 import { backendText, pageControls, pageRequestFailure, placeText, shortcutText, tabIdFromQuery } from './view';
@@ -37,11 +38,12 @@ const READ_FAILED = 'Could not read this tab';
 const BACKEND_REFRESH_MS = 1000;
 /**
  * Said when Enhance all queued nothing, in no frame; a frame that answers late clears it with its
- * counts. It names the setting it went by: an image shown larger than its pixels, by less, is left.
+ * counts. It names the settings it went by: an image shown larger than its pixels, by less, or a
+ * small one, is left.
  */
 const NOTHING_QUEUED = 'Enhance all found no image on this page';
-function nothingQueued(minUpscaleFactor: number): string {
-  return `${NOTHING_QUEUED} shown at least ${minUpscaleFactor} times its size (a setting). Right-click an image to enhance it anyway.`;
+function nothingQueued({ minUpscaleFactor, minSide }: Settings): string {
+  return `${NOTHING_QUEUED} to enhance: it takes those shown at least ${minUpscaleFactor} times their size, ${minSide} px or more on their shorter side (both settings), not SVG or animated. Right-click an image to enhance it anyway.`;
 }
 /** The same, where images are enhanced already: "found no image" beside "Enhanced 14" would read as a fault. */
 const ALL_ENHANCED = 'Every image on this page that needs it is enhanced already.';
@@ -180,8 +182,8 @@ async function start(): Promise<void> {
       async ({ queued }) => {
         if (queued > 0) return;
         // The answer is the first frame's (an empty ad frame's, say): the tab's counts sum them all.
-        const [status, { minUpscaleFactor }] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings()]);
-        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(status.counts.enhanced > 0 ? ALL_ENHANCED : nothingQueued(minUpscaleFactor));
+        const [status, settings] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings().catch(() => DEFAULT_SETTINGS)]);
+        if (status.counts.queued === 0 && status.counts.enhanced <= enhancedBeforeEnhanceAll) say(status.counts.enhanced > 0 ? ALL_ENHANCED : nothingQueued(settings));
       },
       (error: unknown) => say(pageRequestFailure(error)),
     ).catch((error: unknown) => logError('popup', error));

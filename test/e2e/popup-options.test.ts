@@ -277,10 +277,10 @@ describe('popup', () => {
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
     const enhanceAll = popup.getByRole('button', { name: 'Enhance all on this page' });
     await enhanceAll.click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page shown at least 1.5 times its size (a setting). Right-click an image to enhance it anyway.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 1.5 times their size, 24 px or more on their shorter side (both settings), not SVG or animated. Right-click an image to enhance it anyway.');
     await browser.worker.evaluate((items) => chrome.storage.sync.set(items), settingItems({ ...DEFAULT_SETTINGS, minUpscaleFactor: 3 }, ['minUpscaleFactor']));
     await enhanceAll.click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page shown at least 3 times its size (a setting). Right-click an image to enhance it anyway.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 3 times their size, 24 px or more on their shorter side (both settings), not SVG or animated. Right-click an image to enhance it anyway.');
     await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:minUpscaleFactor'));
     // Its width stays the popup's, long message and all: Firefox would size the popup to the widest line.
     const widest = await popup.evaluate(() => {
@@ -525,6 +525,11 @@ describe('options page', () => {
     expect(await again.locator('#form-status').textContent()).toBe('Unsaved changes: Save keeps them.');
     await again.getByLabel(/shorter side/).fill('40');
     expect(await again.locator('#form-status').textContent()).toBe('');
+    // Saved elsewhere as edited here (another device, the same value): nothing is unsaved either.
+    await again.getByLabel(/shorter side/).fill('42');
+    expect(await again.locator('#form-status').textContent()).toBe('Unsaved changes: Save keeps them.');
+    await browser.worker.evaluate((items) => chrome.storage.sync.set(items), settingItems({ ...DEFAULT_SETTINGS, minSide: 42 }, ['minSide']));
+    await expect.poll(() => again.locator('#form-status').textContent()).toBe('');
     let dialogs = 0;
     again.on('dialog', (dialog) => {
       dialogs++;
