@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, type Original } from './swap';
+import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -483,7 +483,7 @@ export class PageEnhancer {
       this.queue.withdraw(img);
       return false;
     }
-    const pixels = await pixelSizeOf(url, img);
+    const pixels = await this.fileSize(url, img);
     // The page, the user or a scroll may have changed things while the file was read.
     if (!this.wants(img) || fileOf(img) !== url) return false;
     const facts = readFacts(img, pixels);
@@ -494,6 +494,17 @@ export class PageEnhancer {
       return false;
     }
     return this.queue.add(img, url, scale, priorityOf(img));
+  }
+
+  /**
+   * The pixel size of the page's file at `url`, shown by `img`: from its record where `img` shows our
+   * result of it, since the size read before may have left pixelSizeOf's bounded cache, and a probe
+   * would download the page's file again.
+   */
+  private fileSize(url: string, img: HTMLImageElement): Promise<Size | null> {
+    const original = originalOf(img);
+    const recorded = original?.srcUrl === url ? pageFileSize(original) : undefined;
+    return recorded ? Promise.resolve(recorded) : pixelSizeOf(url, img);
   }
 
   private recheckWhileHidden(img: HTMLImageElement, isHidden: boolean): void {
@@ -722,7 +733,7 @@ export class PageEnhancer {
     const anchor = waiters()[0];
     if (!anchor) return;
     // Known by now: consider() read it before queueing.
-    const pixels = await pixelSizeOf(url, anchor);
+    const pixels = await this.fileSize(url, anchor);
     const job = this.startJob({ srcUrl: url, waiters });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },

@@ -74,6 +74,16 @@ export function originalOf(img: HTMLImageElement): Original | undefined {
   return enhanced.get(img);
 }
 
+/**
+ * The upright size of the page's file an enhanced image was made from: its result's over the scale.
+ * Undefined where the result was made from the file as stored (Original.asStored), which may be
+ * turned. Read from the record, not by a probe, which would download a no-store file again.
+ */
+export function pageFileSize(original: Original): Size | undefined {
+  if (original.asStored) return undefined;
+  return { width: original.resultWidth / original.scale, height: original.resultPixels / original.resultWidth / original.scale };
+}
+
 /** The images on the page that show an enhanced result now. */
 export function enhancedImages(): HTMLImageElement[] {
   return [...enhanced.keys()].filter((img) => img.isConnected);

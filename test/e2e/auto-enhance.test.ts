@@ -815,6 +815,35 @@ describe('auto-enhance in the content script', () => {
     await leave(fresh);
   });
 
+  it("measures an enhanced image's file by its result once hundreds of other files have been measured since: no second download of a no-store file", async () => {
+    copyFileSync(join(dir, 'bird.png'), join(dir, 'measured-early.png'));
+    writePng(join(dir, 'tiny.png'), lrCrop('baby', 4));
+    const fresh = await openSwitchedOn(
+      'no-store-remeasured.html',
+      `<!doctype html><img id="early" src="no-store/measured-early.png" style="width: 96px; height: 96px"><div id="later"></div>`,
+    );
+    await expect.poll(() => currentSrc(fresh, 'early'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // More files than the content script keeps sizes of, each one measured as it loads (too small to enhance).
+    await fresh.evaluate(async () => {
+      const later = document.getElementById('later')!;
+      const loads = Array.from({ length: 600 }, (_, i) => {
+        const tiny = new Image();
+        tiny.style.width = '2px';
+        tiny.src = `tiny.png?${i}`;
+        later.append(tiny);
+        return tiny.decode();
+      });
+      await Promise.all(loads);
+    });
+    await fresh.waitForTimeout(1000);
+    // Shown a little smaller: measured again, and still wanting the x2 it has.
+    await fresh.evaluate(() => Object.assign(document.getElementById('early')!.style, { width: '90px', height: '90px' }));
+    await fresh.waitForTimeout(1500);
+    expect(await currentSrc(fresh, 'early')).toMatch(/^blob:/);
+    expect(imageRequests.get('/no-store/measured-early.png')).toBe(1);
+    await leave(fresh);
+  });
+
   it('keeps an image the page sizes to a fraction of a pixel at that width, not the whole pixels naturalWidth gives', async () => {
     writePng(join(dir, 'fraction.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 201, 100));
     writeFileSync(join(dir, 'fraction.html'), `<!doctype html><img id="fraction" src="fraction.png" srcset="fraction.png 201w" sizes="100.5px"><p id="below">Text below</p>`);
