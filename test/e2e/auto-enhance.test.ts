@@ -835,11 +835,9 @@ describe('auto-enhance in the content script', () => {
       });
       await Promise.all(loads);
     });
-    await fresh.waitForTimeout(1000);
-    // Shown a little smaller: measured again, and still wanting the x2 it has.
-    await fresh.evaluate(() => Object.assign(document.getElementById('early')!.style, { width: '90px', height: '90px' }));
-    await fresh.waitForTimeout(1500);
-    expect(await currentSrc(fresh, 'early')).toMatch(/^blob:/);
+    // Shown at four times its pixels: measured again, it gets x4 (from the file its x2 job kept, not a download).
+    await fresh.evaluate(() => Object.assign(document.getElementById('early')!.style, { width: '192px', height: '192px' }));
+    await expect.poll(() => fileBehind(fresh, 'early'), { timeout: 60_000 }).toBe('result 192');
     expect(imageRequests.get('/no-store/measured-early.png')).toBe(1);
     await leave(fresh);
   });
