@@ -9,13 +9,12 @@ function upscaled(src: Uint8Array, width: number, height: number, scale: number)
 }
 
 describe('upscaleChannel', () => {
-  it.each([2, 3, 4])('makes a width*%i x height*%i channel', (scale) => {
-    expect(upscaled(new Uint8Array(5 * 4), 5, 4, scale)).toHaveLength(5 * scale * 4 * scale);
-  });
-
-  it('keeps a constant channel constant, edges included', () => {
-    const out = upscaled(new Uint8Array(5 * 4).fill(137), 5, 4, 3);
-    expect([...new Set(out)]).toEqual([137]);
+  it.each([2, 3, 4])('writes every pixel of a width*%i x height*%i channel, and none past it: a constant one stays constant, edges included', (scale) => {
+    const size = 5 * scale * 4 * scale;
+    const out = new Uint8Array(size + 8).fill(1);
+    upscaleChannel(plane(new Uint8Array(5 * 4).fill(137)), 5, 4, scale, plane(out));
+    expect([...new Set(out.subarray(0, size))]).toEqual([137]);
+    expect([...out.subarray(size)]).toEqual(new Array(8).fill(1));
   });
 
   it('clamps the overshoot at a hard edge instead of wrapping around', () => {

@@ -108,7 +108,8 @@ describe('auto-enhance on a site', () => {
     await setSiteAuto(browser.worker, site.origin, true);
     const onScreen = [...LOW_RES.onScreen, LOW_RES.insertedByScript[0]];
     await waitEnhanced(page, onScreen);
-    expect(await enhancedIds(page)).toEqual(expect.arrayContaining(onScreen));
+    // Those below the fold (3,200 px down) wait for a scroll; the sharp, vector and animated ones are never taken.
+    expect((await enhancedIds(page)).sort()).toEqual([...onScreen].sort());
   });
 
   it('enhances lazy-loaded and script-inserted images below the fold when scrolled to', async () => {
