@@ -133,6 +133,8 @@ export interface Arrival {
   path: string;
   /** Date.now() on arrival. */
   at: number;
+  /** Date.now() when the answer went out; undefined until then. */
+  answeredAt?: number;
 }
 
 /** The fixture site, built into a temporary folder and served on two local origins. */
@@ -165,13 +167,22 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   // A URL that gives another picture on every download (a random avatar, a webcam's still): here
   // the page's <img> gets the head, any other request a picture of the same size that is not it.
   const changing: Route = (_, headers) => ({ type: 'image/png', body: readFileSync(join(dir, headers['sec-fetch-dest'] === 'image' ? 'lr/headx4.png' : 'lr/not-the-head.png')) });
-  // A slow server for the engine, `?ms=` late, that notes when each of the engine's requests came.
+  // A slow server for the engine, `?ms=` late, or held `?until=` the engine asks for another path
+  // (a minute at most), that notes when each of the engine's requests came and was answered.
   const arrivals: Arrival[] = [];
   const slow: Route = (url, headers) => {
     const body = readFileSync(join(dir, url.pathname.slice('/slow/'.length)));
     if (headers['sec-fetch-dest'] === 'image') return { type: 'image/png', body };
-    arrivals.push({ path: `${url.pathname}${url.search}`, at: Date.now() });
-    return { type: 'image/png', body, delayMs: Number(url.searchParams.get('ms')) };
+    const arrival: Arrival = { path: `${url.pathname}${url.search}`, at: Date.now() };
+    arrivals.push(arrival);
+    const until = url.searchParams.get('until');
+    const heldUntil = (until === null ? Promise.resolve() : firstArrival(until)).then(() => {
+      arrival.answeredAt = Date.now();
+    });
+    return { type: 'image/png', body, delayMs: Number(url.searchParams.get('ms')), heldUntil };
+  };
+  const firstArrival = async (pathname: string) => {
+    for (let waited = 0; waited < 60_000 && !arrivals.some(({ path }) => path.split('?')[0] === pathname); waited += 50) await new Promise((ok) => setTimeout(ok, 50));
   };
   // A server that sends its images to <img> requests alone (a check of Sec-Fetch-Dest, or of cookies the engine cannot carry).
   const imgOnly: Route = (url, headers) =>

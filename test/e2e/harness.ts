@@ -42,6 +42,8 @@ export type Route = (
   repeatEveryMs?: number;
   /** Answers only after so many ms: a slow server. */
   delayMs?: number;
+  /** Answers only once this settles: a server held until the test's next event. */
+  heldUntil?: Promise<unknown>;
 };
 
 /** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do, by path or by the prefix before `/*`. */
@@ -51,8 +53,9 @@ export async function serveFolder(folder: string, host = '127.0.0.1', routes: Re
     const prefix = Object.keys(routes).find((key) => key.endsWith('/*') && url.pathname.startsWith(key.slice(0, -1)));
     const route = routes[url.pathname] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (route) {
-      const { type, body, status, headers, repeatEveryMs, delayMs } = route(url, req.headers);
+      const { type, body, status, headers, repeatEveryMs, delayMs, heldUntil } = route(url, req.headers);
       if (delayMs !== undefined) await new Promise((ok) => setTimeout(ok, delayMs));
+      await heldUntil;
       res.writeHead(status ?? 200, { ...headers, 'content-type': type });
       if (repeatEveryMs === undefined) {
         res.end(body);
