@@ -21,7 +21,7 @@ let origin: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/slow') void trickle(res, { chunks: 6, everyMs: 150 });
+    if (req.url === '/slow') void trickle(res, { chunks: 15, everyMs: 100 });
     else if (req.url === '/stalls') void trickle(res, { chunks: 6, everyMs: 50, stallAfter: 2 });
     else if (req.url === '/refused') res.writeHead(403).end();
     else res.writeHead(404).end();
@@ -37,23 +37,23 @@ afterAll(() => {
 
 describe('fetchImageBlob', () => {
   it('goes on with a download that keeps sending, however long it takes in all', async () => {
-    // 6 chunks 150 ms apart: about 900 ms in all, never 400 ms without a byte.
-    const blob = await fetchImageBlob(`${origin}/slow`, { stallMs: 400 });
-    expect(blob.size).toBe(60);
+    // 15 chunks 100 ms apart: 1.5 s in all, never 1 s without a byte (wide margins: timers on two busy cores run late).
+    const blob = await fetchImageBlob(`${origin}/slow`, { stallMs: 1000 });
+    expect(blob.size).toBe(150);
   });
 
   it('stops a download that stopped sending, and says so', async () => {
-    await expect(fetchImageBlob(`${origin}/stalls`, { stallMs: 400 })).rejects.toMatchObject({ code: 'fetch-failed', message: expect.stringMatching(/nothing came for 0.4 s/) });
+    await expect(fetchImageBlob(`${origin}/stalls`, { stallMs: 1000 })).rejects.toMatchObject({ code: 'fetch-failed', message: expect.stringMatching(/nothing came for 1 s/) });
   });
 
   it("does not count the wait for the page's Referer (another job's download of the URL holds the turn) as a stall", async () => {
     const withReferer = async <T>(_url: string, _referer: string, request: () => Promise<T>, onTurn?: () => void): Promise<T> => {
-      await wait(600);
+      await wait(1500);
       onTurn?.();
       return request();
     };
-    const blob = await fetchImageBlob(`${origin}/slow`, { page: { referer: 'https://page.example/', withReferer }, asPage: true, stallMs: 400 });
-    expect(blob.size).toBe(60);
+    const blob = await fetchImageBlob(`${origin}/slow`, { page: { referer: 'https://page.example/', withReferer }, asPage: true, stallMs: 1000 });
+    expect(blob.size).toBe(150);
   });
 
   it("counts a Referer rule the worker could not add as the download's failure", async () => {
