@@ -35,6 +35,13 @@ def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def fitted_steps(step: int, start_step: int, elapsed_s: float, budget_s: float) -> int:
+    """The schedule's length once `step - start_step` steps took `elapsed_s`: the steps the rest of the
+    budget holds at that speed, less 5% for the Set5 evaluations on the way; never under `step`."""
+    seconds_per_step = elapsed_s / (step - start_step)
+    return step + max(0, int(0.95 * (budget_s - elapsed_s) / seconds_per_step))
+
+
 def to_tensor(batch: np.ndarray, device: torch.device = torch.device("cpu")) -> torch.Tensor:
     """NHWC uint8 -> NCHW float in [0, 1], converted on the device (a GPU's copy is then a quarter
     of the bytes); the permuted view keeps NHWC strides, the channels-last layout GPU convolutions like."""
@@ -262,10 +269,8 @@ def main() -> None:
         while True:
             elapsed_s = clock.seconds
             if step == fit_at:
-                # The learning rate has not started to fall yet, so the cosine can be sized now: the steps
-                # the rest of the budget holds at this speed, less 5% for the Set5 evaluations on the way.
-                seconds_per_step = elapsed_s / (step - start_step)
-                args.steps = step + int(0.95 * (args.budget_min * 60 - elapsed_s) / seconds_per_step)
+                # The learning rate has not started to fall yet, so the cosine can be sized now.
+                args.steps = fitted_steps(step, start_step, elapsed_s, args.budget_min * 60)
                 print(f"schedule fitted to the budget: {args.steps} steps", flush=True)
             if stop_signals or elapsed_s / 60 >= args.budget_min or (args.steps and step >= args.steps) \
                     or (args.max_steps and step >= args.max_steps):

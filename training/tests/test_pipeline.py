@@ -107,8 +107,17 @@ class Pipeline(unittest.TestCase):
 
     def test_schedule_fitted_to_the_budget(self):
         """--steps 0: after 20 steps the cosine is sized to what the rest of the budget holds."""
+        from training.train import fitted_steps
+
+        # 20 steps in 10 s of a 100 s budget: 90 s left, 95% of it at 0.5 s a step.
+        self.assertEqual(fitted_steps(20, 0, 10.0, 100.0), 20 + 171)
+        # Resumed at step 500, 20 more steps in 4 s with 44 s left: 40 s at 0.2 s a step, less 5%.
+        self.assertEqual(fitted_steps(520, 500, 4.0, 44.0), 520 + 190)
+        # A budget spent before the fit (a loaded machine): the schedule ends where the run stands.
+        self.assertEqual(fitted_steps(20, 0, 12.0, 10.0), 20)
+        # The run itself: a budget the 20 steps fit in even on two busy cores.
         run = self.tmp / "runs" / "fitted"
-        train(run, 0, "--steps", "0", "--budget-min", "0.05")
+        train(run, 0, "--steps", "0", "--budget-min", "0.15")
         last = torch.load(run / "last.pt", map_location="cpu")
         fitted = int(last["args"]["steps"])
         self.assertGreater(fitted, 20)
