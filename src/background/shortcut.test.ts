@@ -8,6 +8,6 @@ describe('switchedTitle', () => {
 
   it('in a private window, says the switch is kept and synced all the same', () =>
     expect(switchedTitle(false, 'example.com', true)).toBe(
-      "Enhance: auto-enhance off for example.com, in every window: a site's switch is kept and synced with your browser account, a private window's too",
+      "Enhance: auto-enhance off for example.com in every window, private ones included, and synced with your browser account",
     ));
 });

@@ -23,7 +23,7 @@ const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not 
  */
 export function switchedTitle(on: boolean, host: string, incognito: boolean): string {
   const title = `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${host}`;
-  return incognito ? `${title}, in every window: a site's switch is kept and synced with your browser account, a private window's too` : title;
+  return incognito ? `${title} in every window, private ones included, and synced with your browser account` : title;
 }
 
 export async function onCommand(command: string, tab: Tabs.Tab | undefined): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, parseFailures, webgpuWaitMs } from './webgpu-backoff';
+import { afterFailure, parseFailures, waitText, webgpuWaitMs } from './webgpu-backoff';
 
 const MINUTE = 60_000;
 
@@ -31,5 +31,11 @@ describe('parseFailures', () => {
   it('reads what afterFailure made, and nothing else', () => {
     expect(parseFailures(afterFailure(null, 5))).toEqual({ at: 5, streak: 1 });
     for (const stored of [null, undefined, 5, {}, { at: 5 }, { at: 5, streak: 0 }, { at: '5', streak: 1 }, { at: 5, streak: 1.5 }]) expect(parseFailures(stored)).toBeNull();
+  });
+});
+
+describe('waitText', () => {
+  it('says minutes up to an hour and hours past it, rounded up', () => {
+    expect([1, 9 * MINUTE + 1, 59 * MINUTE, 60 * MINUTE, 80 * MINUTE, 1440 * MINUTE].map(waitText)).toEqual(['1 min', '10 min', '59 min', '1 h', '2 h', '24 h']);
   });
 });

@@ -33,3 +33,9 @@ export function webgpuWaitMs(failures: WebGPUFailures | null, now: number): numb
   // Within the longest wait: a clock set back since the failure would make it longer.
   return Math.min(wait, Math.max(0, failures.at + wait - now));
 }
+
+/** A wait as the popup says it: whole minutes up to an hour, whole hours past it (rounded up: never sooner than said). */
+export function waitText(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000);
+  return minutes < 60 ? `${minutes} min` : `${Math.ceil(minutes / 60)} h`;
+}

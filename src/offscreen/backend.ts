@@ -10,7 +10,7 @@ import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
 import type { Precision } from '../core/precision';
-import { afterFailure, parseFailures, webgpuWaitMs, type WebGPUFailures } from '../core/webgpu-backoff';
+import { afterFailure, parseFailures, waitText, webgpuWaitMs, type WebGPUFailures } from '../core/webgpu-backoff';
 import { logError } from '../shared/log';
 import type { Backend } from '../shared/protocol';
 import { readMeta, writeMeta } from './engine-db';
@@ -119,7 +119,7 @@ async function probeWebGPU(): Promise<BackendChoice> {
   if (failures && wait > 0) {
     // This document made no GPU device: it may try WebGPU itself once the wait is over.
     webgpuWaitEnds = now + wait;
-    return wasmBecause(`WebGPU failed ${failures.streak} times in a row; tried again in ${Math.ceil(wait / 60_000)} min`);
+    return wasmBecause(`WebGPU failed ${failures.streak} times in a row; will be tried again in ${waitText(wait)}`);
   }
   // The choice is kept for every later job: a probe that throws must leave WASM chosen, not a rejection each job would meet.
   try {

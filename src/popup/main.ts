@@ -38,12 +38,12 @@ const READ_FAILED = 'Could not read this tab';
 const BACKEND_REFRESH_MS = 1000;
 /**
  * Said when Enhance all queued nothing, in no frame; a frame that answers late clears it with its
- * counts. It names the settings it went by: an image shown larger than its pixels, by less, or a
- * small one, is left.
+ * counts. It names the settings it went by: an image shown larger than its pixels, by less, a
+ * small one, or one over the largest size, is left.
  */
 const NOTHING_QUEUED = 'Enhance all found no image on this page';
-function nothingQueued({ minUpscaleFactor, minSide }: Settings): string {
-  return `${NOTHING_QUEUED} to enhance: it takes those shown at least ${minUpscaleFactor} times their size, ${minSide} px or more on their shorter side (both settings), not SVG or animated. Right-click an image to enhance it anyway.`;
+function nothingQueued({ minUpscaleFactor, minSide, maxInputPixels }: Settings): string {
+  return `${NOTHING_QUEUED} to enhance: it takes those shown at least ${minUpscaleFactor} times their pixel size on this screen, ${minSide} px or more on their shorter side, and of ${maxInputPixels.toLocaleString('en-US')} pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it anyway.`;
 }
 /** The same, where images are enhanced already: "found no image" beside "Enhanced 14" would read as a fault. */
 const ALL_ENHANCED = 'Every image on this page that needs it is enhanced already.';

@@ -96,12 +96,12 @@ it('an engine broken again within minutes of its replacement fails each job at o
   await noteReplacedAt(Date.now() - 60_000);
   await hangRunsInEngine();
   const stalled = await enhanceById(browser.worker, page, tabId, 'small', 2);
-  expect(stalled.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
+  expect(stalled.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine is not working right now: try again in a few minutes.' });
   const next = await enhanceById(browser.worker, page, tabId, 'small', 2);
-  expect(next.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
+  expect(next.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine is not working right now: try again in a few minutes.' });
   // Another scale needs a session of its own, which the dead worker would never make: no wait either.
   const otherScale = await enhanceById(browser.worker, page, tabId, 'small', 4);
-  expect(otherScale.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine could not start.' });
+  expect(otherScale.failure).toEqual({ code: 'engine-unavailable', message: 'The Enhance engine is not working right now: try again in a few minutes.' });
   expect(await currentSrc(page, 'small')).toBe(`${fixture.origin}/lr/small.png`);
   expect(await browser.worker.evaluate(() => chrome.offscreen.hasDocument())).toBe(true);
 });

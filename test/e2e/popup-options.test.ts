@@ -277,10 +277,10 @@ describe('popup', () => {
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
     const enhanceAll = popup.getByRole('button', { name: 'Enhance all on this page' });
     await enhanceAll.click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 1.5 times their size, 24 px or more on their shorter side (both settings), not SVG or animated. Right-click an image to enhance it anyway.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 1.5 times their pixel size on this screen, 24 px or more on their shorter side, and of 4,000,000 pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it anyway.');
     await browser.worker.evaluate((items) => chrome.storage.sync.set(items), settingItems({ ...DEFAULT_SETTINGS, minUpscaleFactor: 3 }, ['minUpscaleFactor']));
     await enhanceAll.click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 3 times their size, 24 px or more on their shorter side (both settings), not SVG or animated. Right-click an image to enhance it anyway.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 3 times their pixel size on this screen, 24 px or more on their shorter side, and of 4,000,000 pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it anyway.');
     await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:minUpscaleFactor'));
     // Its width stays the popup's, long message and all: Firefox would size the popup to the widest line.
     const widest = await popup.evaluate(() => {
@@ -494,7 +494,7 @@ describe('keyboard shortcut (Alt+Shift+E)', () => {
 describe('options page', () => {
   it('saves thresholds and the cache size, kept across a reload', async () => {
     const options = await openOptions();
-    await options.getByLabel(/this many times their size/).fill('2');
+    await options.getByLabel(/this many times their pixel size/).fill('2');
     await options.getByLabel(/shorter side/).fill('48');
     await options.getByLabel(/Keep enhanced images/).fill('50');
     await options.getByRole('button', { name: 'Save' }).click();
@@ -503,7 +503,7 @@ describe('options page', () => {
 
     await options.reload();
     await expect.poll(() => options.getByLabel(/shorter side/).inputValue()).toBe('48');
-    expect(await options.getByLabel(/this many times their size/).inputValue()).toBe('2');
+    expect(await options.getByLabel(/this many times their pixel size/).inputValue()).toBe('2');
     expect(await options.getByLabel(/Keep enhanced images/).inputValue()).toBe('50');
     await options.close();
   });

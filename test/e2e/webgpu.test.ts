@@ -275,7 +275,7 @@ it('a GPU that failed twice in a row is not tried again for 10 minutes, in any n
   await freshEngine(page, { at: Date.now() - 60_000, streak: 2 });
   await runOnceOn('wasm', page, tabId);
   const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
-  expect(engine?.reason).toBe('WASM: WebGPU failed 2 times in a row; tried again in 9 min');
+  expect(engine?.reason).toBe('WASM: WebGPU failed 2 times in a row; will be tried again in 9 min');
   await freshEngine(page, { at: Date.now() - 11 * 60_000, streak: 2 });
   await runOnceOn('webgpu', page, tabId);
 });
