@@ -48,6 +48,7 @@ train() {
   # BURST_DEVICE, BURST_PYTHON and BURST_ARGS (appended, so they win) let a CPU here rehearse it small.
   local budget=${1:-8} device=${BURST_DEVICE:-cuda} python=${BURST_PYTHON:-python3}
   local out=${OUT:?OUT: the folder whose files come back} prefix
+  mkdir -p "$out"  # the device makes $OUT; a rehearsal here may name a folder not made yet
   prefix=gpu-$(date +%m%d)
   export ENHANCE_DATA=${ENHANCE_DATA:-$PWD/.burst/data} PYTHONUNBUFFERED=1
   "$python" -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")'
