@@ -14,7 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer } from './harness';
-import { watchPageProblems } from './page-helpers';
+import { overlayTexts, watchPageProblems } from './page-helpers';
 
 /** Which image each component shows: 48x48 crops drawn at 96 CSS px, so each wants x2. */
 const FILES = { open: 'bird', closed: 'butterfly', inserted: 'head', added: 'baby', late: 'woman' } as const;
@@ -164,7 +164,11 @@ function tabCounts(): Promise<TabCounts> {
  * Counts, from now on, every walk of the page's tree (and its shadow roots) by the content script:
  * counted in the script's own world, reached over CDP.
  */
-async function countTreeWalks(): Promise<{ count(): Promise<number>; run(expression: string): Promise<unknown>; stop(): Promise<void> }> {
+/**
+ * Counts the content script's walks of the page from now on: all of them (`count`), or those its
+ * timers make (`rescans`: a rescan runs from a timer, a job's own lookups from its messages).
+ */
+async function countTreeWalks(): Promise<{ count(): Promise<number>; rescans(): Promise<number>; run(expression: string): Promise<unknown>; stop(): Promise<void> }> {
   const cdp = await browser.context.newCDPSession(page);
   const worlds: number[] = [];
   cdp.on('Runtime.executionContextCreated', ({ context }) => {
@@ -176,12 +180,30 @@ async function countTreeWalks(): Promise<{ count(): Promise<number>; run(express
     (await cdp.send('Runtime.evaluate', { expression, contextId: worlds[0], returnByValue: true })).result.value as unknown;
   await inScriptWorld(`(() => {
     globalThis.treeWalks = 0;
+    globalThis.timerWalks = 0;
     if (globalThis.walkCounted) return;
     globalThis.walkCounted = true;
     const walk = Document.prototype.createTreeWalker;
-    Document.prototype.createTreeWalker = function (...args) { globalThis.treeWalks++; return walk.apply(this, args); };
+    Document.prototype.createTreeWalker = function (...args) {
+      globalThis.treeWalks++;
+      if (globalThis.inTimer) globalThis.timerWalks++;
+      return walk.apply(this, args);
+    };
+    const setTimer = window.setTimeout;
+    window.setTimeout = function (callback, ...rest) {
+      const timed = function (...args) {
+        globalThis.inTimer = true;
+        try { return callback.apply(this, args); } finally { globalThis.inTimer = false; }
+      };
+      return setTimer.call(this, typeof callback === 'function' ? timed : callback, ...rest);
+    };
   })()`);
-  return { count: async () => (await inScriptWorld('globalThis.treeWalks')) as number, run: inScriptWorld, stop: () => cdp.detach() };
+  return {
+    count: async () => (await inScriptWorld('globalThis.treeWalks')) as number,
+    rescans: async () => (await inScriptWorld('globalThis.timerWalks')) as number,
+    run: inScriptWorld,
+    stop: () => cdp.detach(),
+  };
 }
 
 describe('images in shadow roots', () => {
@@ -292,12 +314,15 @@ describe('images in shadow roots', () => {
     // The rescan the new element brings (at most 3.2 s later) passes first.
     await page.waitForTimeout(3500);
     rmSync(join(dir, 'gone.png'));
+    // Counted from before the job: its overlay goes in as it starts.
+    const walks = await countTreeWalks();
     const outcome = await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [tabId, `${site.origin}/gone.png`] as const);
     expect(outcome.ok).toBe(false);
-    const walks = await countTreeWalks();
-    // The message shows for 5 s; a rescan for it would have come within 3.2 s.
-    await page.waitForTimeout(4000);
-    expect(await walks.count()).toBe(0);
+    expect(await overlayTexts(page)).toEqual([expect.stringContaining('could not download')]);
+    // The message shows for 5 s, then goes: a rescan for any of it would come within 3.2 s.
+    await expect.poll(() => overlayTexts(page), { timeout: 15_000 }).toEqual([]);
+    await page.waitForTimeout(3500);
+    expect(await walks.rescans()).toBe(0);
     await walks.stop();
     await page.evaluate(() => document.getElementById('gone')?.remove());
   });
