@@ -37,10 +37,14 @@ export function releaseEngine(): Promise<void> {
   return host.close();
 }
 
-/** Settings saved: a running engine page counts down with the new idle minutes now, and runs its next job on the backend they allow, not after its next job's settings. */
-export async function tellEngineSettings({ engineIdleMinutes, allowWebGPU }: Settings): Promise<void> {
+/**
+ * Settings saved: a running engine page counts down with the new idle minutes now, runs its next
+ * job on the backend they allow, and keeps results within the new cache limit, not after its next
+ * job's settings (the jobs in its line read theirs before).
+ */
+export async function tellEngineSettings({ engineIdleMinutes, allowWebGPU, cacheLimitBytes }: Settings): Promise<void> {
   if (!(await host.exists())) return;
-  await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-settings', idleMinutes: engineIdleMinutes, allowWebGPU } satisfies EngineSettingsNotice);
+  await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-settings', idleMinutes: engineIdleMinutes, allowWebGPU, cacheLimitBytes } satisfies EngineSettingsNotice);
 }
 
 /** The cache lives with the engine, so only the engine can answer for it. */

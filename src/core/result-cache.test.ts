@@ -97,27 +97,52 @@ describe('ResultCache', () => {
     expect(store.values.size).toBe(0);
   });
 
-  it("a limit lowered while a job ran holds for that job's result, not only for the jobs after it", async () => {
+  it("a limit lowered after a job's settings were read holds for its result and its lookups, however late its request came", async () => {
     const { cache, store } = setup();
-    const started = cache.trimsSoFar();
+    await cache.save('a', tenBytes('a'), 100);
     await cache.trim(0);
-    // The job's settings, read before the trim, still say 100.
-    await cache.save('a', tenBytes('a'), 100, started);
+    // The jobs' settings, read before the trim, still say 100.
+    await cache.save('b', tenBytes('b'), 100);
     expect(store.values.size).toBe(0);
-    // A job that started after the trim carries the new settings, higher again here.
-    await cache.save('b', tenBytes('b'), 100, cache.trimsSoFar());
-    expect([...store.values.keys()]).toEqual(['b']);
+    store.values.set('a', tenBytes('a'));
+    expect(await cache.lookup('a', 100)).toBeUndefined();
+  });
+
+  it('a limit lowered, then raised again before a job that started in between ends, binds it no more: nothing stored since goes', async () => {
+    const { cache, store } = setup();
+    await cache.trim(0);
+    // Raised: a settings notice says so (a raise trims nothing).
+    cache.setLimit(100);
+    await cache.save('d', tenBytes('d'), 100);
+    await cache.save('e', tenBytes('e'), 100);
+    // The slow job's settings were read while the limit was 100 before the trim.
+    await cache.save('a', tenBytes('a'), 100);
+    expect([...store.values.keys()].sort()).toEqual(['a', 'd', 'e']);
+    // A job whose settings predate the raise keeps to the limit it read, the lower one.
+    await cache.save('f', tenBytes('f'), 25);
+    expect(await cache.usage()).toEqual({ entries: 2, bytes: 20 });
   });
 
   it("a clear while a job ran holds for that job's result: the user cleared what Enhance had seen", async () => {
     const { cache, store } = setup();
-    const started = cache.trimsSoFar();
+    const started = cache.clearsSoFar();
     await cache.clear();
     await cache.save('a', tenBytes('a'), 100, started);
     expect(store.values.size).toBe(0);
     expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
-    await cache.save('b', tenBytes('b'), 100, cache.trimsSoFar());
+    await cache.save('b', tenBytes('b'), 100, cache.clearsSoFar());
     expect([...store.values.keys()]).toEqual(['b']);
+  });
+
+  it('reads the index again once told its database went (the extension data cleared): no entries it no longer holds', async () => {
+    const { cache, store } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    await cache.save('b', tenBytes('b'), 100);
+    await store.clear();
+    cache.forgetIndex();
+    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+    await cache.save('c', tenBytes('c'), 100);
+    expect(store.savedIndex).toMatchObject({ entries: [expect.objectContaining({ key: 'c' })] });
   });
 
   it('persists across instances: a new document finds the results and their use order', async () => {
@@ -139,12 +164,14 @@ describe('ResultCache', () => {
     expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
   });
 
-  it('turns a failed read into a miss', async () => {
+  it('turns a failed read into a miss that keeps the entry: the next read may pass', async () => {
     const { cache, store, errors } = setup();
     await cache.save('a', tenBytes('a'), 100);
     store.failReads = true;
     expect(await cache.lookup('a', 100)).toBeUndefined();
     expect(errors).toEqual(['cache read']);
+    store.failReads = false;
+    expect(await cache.lookup('a', 100)).toBe(tenBytes('a'));
   });
 
   it('starts empty from a corrupt index and deletes the results it no longer knows', async () => {

@@ -33,12 +33,14 @@ export class ResultCache<V> {
   /** Jobs and the options page's questions can overlap: one operation at a time keeps index and store in step. */
   private tail: Promise<unknown> = Promise.resolve();
   /**
-   * How many trims and clears were asked for, the last trim's limit, and the count the last clear
-   * made: a job's settings predate a trim made while it ran, and its image a clear.
+   * The limit the user set last, as the engine heard of it (a trim, a settings notice): a job's
+   * settings were read when its page asked, and a limit lowered since binds its result too. Raises
+   * are heard as well, so a limit lowered and raised again binds no more. Infinity until the engine
+   * hears of one.
    */
-  private trims = 0;
-  private lastTrimLimit = Infinity;
-  private clearedAt = 0;
+  private limitNow = Infinity;
+  /** How many clears were asked for: a job's image predates a clear made while it ran. */
+  private clears = 0;
 
   constructor(
     private readonly store: ResultStore<V>,
@@ -50,10 +52,11 @@ export class ResultCache<V> {
   /** The stored result for `key`, marked as just used; undefined on a miss. A limit of 0 turns the cache off. */
   lookup(key: string, limitBytes: number): Promise<V | undefined> {
     return this.serial('cache lookup', undefined, async () => {
-      if (limitBytes <= 0) return undefined;
+      if (this.limitFor(limitBytes) <= 0) return undefined;
       const index = await this.loaded();
       if (!index?.has(key)) return undefined;
       const value = await this.readOrNothing(key);
+      if (value === null) return undefined;
       if (value === undefined) {
         // Listed but unreadable: forget it, so the result is computed and stored afresh.
         index.remove(key);
@@ -66,25 +69,28 @@ export class ResultCache<V> {
     });
   }
 
-  /** A mark to give `save` later: trims and clears asked for after it bind that save too. */
-  trimsSoFar(): number {
-    return this.trims;
+  /** A mark to give `save` later: a clear asked for after it binds that save too. */
+  clearsSoFar(): number {
+    return this.clears;
+  }
+
+  /** The limit the user set, heard of outside a trim (a raised one frees nothing). */
+  setLimit(limitBytes: number): void {
+    this.limitNow = limitBytes;
   }
 
   /**
    * Stores a fresh result and evicts the least recently used ones until the total fits
    * `limitBytes`; a result larger than the limit is not stored, but the rest is still trimmed to it.
-   * A job passes the mark it took when it started (`trimsSoFar`): a limit lowered since (the user
-   * saved 0 while it ran) holds for its result too, and after a clear since it is not stored: the
-   * user cleared what Enhance had seen until then, this image among it.
+   * A job passes the mark it took when it started (`clearsSoFar`): after a clear since, its result
+   * is not stored: the user cleared what Enhance had seen until then, this image among it.
    */
-  save(key: string, value: V, limitBytes: number, trimsBefore = this.trims): Promise<void> {
-    if (trimsBefore < this.clearedAt) return Promise.resolve();
-    const lowered = this.trims > trimsBefore ? this.lastTrimLimit : Infinity;
+  save(key: string, value: V, limitBytes: number, clearsBefore = this.clears): Promise<void> {
+    if (clearsBefore < this.clears) return Promise.resolve();
     return this.serial('cache save', undefined, async () => {
       const index = await this.loaded();
       if (!index) return;
-      const limit = Math.max(0, Math.min(limitBytes, lowered));
+      const limit = this.limitFor(limitBytes);
       const bytes = this.sizeOf(value);
       const hadKey = index.remove(key);
       const evictions = index.evictionsFor(bytes, limit);
@@ -100,8 +106,7 @@ export class ResultCache<V> {
 
   /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
   trim(limitBytes: number): Promise<CacheUsage> {
-    this.trims++;
-    this.lastTrimLimit = limitBytes;
+    this.limitNow = limitBytes;
     return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
       const index = await this.loaded();
       const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];
@@ -119,7 +124,7 @@ export class ResultCache<V> {
 
   /** Empties the cache; the usage after clearing (not zero only when the store refused). */
   clear(): Promise<CacheUsage> {
-    this.clearedAt = ++this.trims;
+    this.clears++;
     return this.serial('cache clear', { entries: 0, bytes: 0 }, async () => {
       try {
         await this.store.clear();
@@ -130,6 +135,16 @@ export class ResultCache<V> {
       }
       return usageOf(await this.loaded());
     });
+  }
+
+  /** A forgotten index, read again on the next call: its database was deleted or replaced under it. */
+  forgetIndex(): void {
+    this.index = undefined;
+  }
+
+  /** A job's limit, or the one the user set since where lower (never under 0). */
+  private limitFor(jobLimitBytes: number): number {
+    return Math.max(0, Math.min(jobLimitBytes, this.limitNow));
   }
 
   private serial<T>(what: string, fallback: T, task: () => Promise<T>): Promise<T> {
@@ -163,12 +178,13 @@ export class ResultCache<V> {
     }
   }
 
-  private async readOrNothing(key: string): Promise<V | undefined> {
+  /** undefined where nothing (well-formed) is stored; null where the read failed, which may pass: a miss that keeps the entry. */
+  private async readOrNothing(key: string): Promise<V | undefined | null> {
     try {
       return await this.store.read(key);
     } catch (error) {
       this.onError('cache read', error);
-      return undefined;
+      return null;
     }
   }
 

@@ -9,6 +9,17 @@ export const RESULTS = 'results';
 export const META = 'meta';
 
 let opening: Promise<IDBDatabase> | undefined;
+const lostListeners: Array<() => void> = [];
+
+/** Calls `listener` whenever the open database goes (closed by the browser, or for a newer engine): what was read from it may be gone. */
+export function onDatabaseLost(listener: () => void): void {
+  lostListeners.push(listener);
+}
+
+function lost(): void {
+  opening = undefined;
+  for (const listener of lostListeners) listener();
+}
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -27,12 +38,10 @@ function open(): Promise<IDBDatabase> {
       // A newer engine (an extension update) wants to upgrade: step aside and reopen on the next call.
       db.onversionchange = () => {
         db.close();
-        opening = undefined;
+        lost();
       };
       // Closed by the browser (a storage error, the extension's data cleared): the next call opens it again.
-      db.onclose = () => {
-        opening = undefined;
-      };
+      db.onclose = lost;
       resolve(db);
     };
     request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
@@ -63,7 +72,8 @@ export function requestResult<T>(request: IDBRequest<T>): Promise<T> {
 export function committed(transaction: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
-    transaction.onerror = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
+    // The failing request's error (a QuotaExceededError, say): the transaction's own is still null here.
+    transaction.onerror = (event) => reject((event.target as IDBRequest | null)?.error ?? transaction.error ?? new Error('IndexedDB transaction failed'));
     transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction aborted'));
   });
 }

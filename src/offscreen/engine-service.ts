@@ -99,7 +99,7 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
       }
       // The settings it carries predate any trim from here on, even one made while it waits its turn.
       // A page that sends no Referer for the image gets none sent for it (JobRequest.noReferer).
-      const job = { ...source, ...(message.noReferer && { page: undefined }), cacheTrimsBefore: resultCache.trimsSoFar() };
+      const job = { ...source, ...(message.noReferer && { page: undefined }), cacheClearsBefore: resultCache.clearsSoFar() };
       const file = headStarts.start(() => fetchJobFile(message, gone.signal, job, false));
       // A page gone while its job waits gives its slot, and any file downloaded for it, to the next.
       gone.signal.addEventListener('abort', () => file.drop(), { once: true });

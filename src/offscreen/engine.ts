@@ -143,8 +143,8 @@ export interface JobSource {
   privateTab: boolean;
   /** The tab keeps cookies of its own: a private window, or a Firefox container (see FetchOptions). */
   separateCookies: boolean;
-  /** The cache's trims when the job arrived (`ResultCache.trimsSoFar`): a limit lowered since binds its result. */
-  cacheTrimsBefore: number;
+  /** The cache's clears when the job arrived (`ResultCache.clearsSoFar`): after a clear since, its result is not kept. */
+  cacheClearsBefore: number;
 }
 
 /**
@@ -152,7 +152,7 @@ export interface JobSource {
  * its download (fetchJobFile), begun while it waited its turn.
  */
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource, file: Promise<Blob>): Promise<Extract<JobEvent, { type: 'done' }>> {
-  const { page, privateTab, cacheTrimsBefore } = source;
+  const { page, privateTab, cacheClearsBefore } = source;
   const started = performance.now();
   const { blob, bytes, pixels } = await checkedFile(job, signal, file).catch((error: unknown) => {
     // A host that keeps its files for its own pages may answer others with another picture (a
@@ -193,7 +193,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     }
     if (on.backend === 'webgpu') webgpuWorked();
     const result = { png: await encodePng(output, pixels.space), width: output.width, height: output.height, backend: on.backend };
-    if (!privateTab) await resultCache.save(key, result, limit, cacheTrimsBefore);
+    if (!privateTab) await resultCache.save(key, result, limit, cacheClearsBefore);
     return { result, fromCache: false };
   };
   const { result, fromCache } = await enhanceOn(await chooseBackend(job.settings.allowWebGPU), true);

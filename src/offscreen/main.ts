@@ -9,6 +9,7 @@ import { isEngineRequest, isEngineSettingsNotice } from '../shared/protocol';
 import { webgpuSettingSaved, webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { refererHook } from './image-io';
+import { resultCache } from './result-store';
 import { releaseWhenIdle } from './idle-release';
 
 const idle = releaseWhenIdle(webgpuWorthRetrying);
@@ -27,6 +28,7 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
   if (isEngineSettingsNotice(message)) {
     idle.retime(message.idleMinutes);
     webgpuSettingSaved(message.allowWebGPU, !idle.busy());
+    resultCache.setLimit(message.cacheLimitBytes);
     sendResponse();
     return false;
   }

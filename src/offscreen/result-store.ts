@@ -2,7 +2,7 @@
 import { ResultCache, type ResultStore, type StoreChange } from '../core/result-cache';
 import type { Backend } from '../core/scale-choice';
 import { logError } from '../shared/log';
-import { committed, engineDb, META, readMeta, requestResult, RESULTS } from './engine-db';
+import { committed, engineDb, META, onDatabaseLost, readMeta, requestResult, RESULTS } from './engine-db';
 
 /** What a cache hit needs to answer a job without running the model. */
 export interface StoredResult {
@@ -78,3 +78,5 @@ const indexedDbStore: ResultStore<StoredResult> = {
 };
 
 export const resultCache = new ResultCache<StoredResult>(indexedDbStore, (result) => result.png.size, logError);
+// A database the browser deleted (the extension's data cleared) opens again empty: the index in memory would list what is gone.
+onDatabaseLost(() => resultCache.forgetIndex());

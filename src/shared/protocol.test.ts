@@ -132,7 +132,7 @@ describe('isEngineRequest', () => {
 });
 
 describe('isEngineSettingsNotice', () => {
-  const notice = { target: 'offscreen', type: 'engine-settings', idleMinutes: 5, allowWebGPU: true };
+  const notice = { target: 'offscreen', type: 'engine-settings', idleMinutes: 5, allowWebGPU: true, cacheLimitBytes: 0 };
   it.each([0, 0.5, 5])('accepts %s idle minutes for the offscreen engine', (idleMinutes) => expect(isEngineSettingsNotice({ ...notice, idleMinutes })).toBe(true));
   it.each([
     ...notMessages,
@@ -141,6 +141,8 @@ describe('isEngineSettingsNotice', () => {
     { ...notice, idleMinutes: '5' },
     { ...notice, allowWebGPU: 'false' },
     { ...notice, allowWebGPU: undefined },
+    { ...notice, cacheLimitBytes: undefined },
+    { ...notice, cacheLimitBytes: -1 },
     { ...notice, target: undefined },
     { ...notice, type: 'idle-minutes' },
   ])('rejects %j', (message) => expect(isEngineSettingsNotice(message)).toBe(false));

@@ -374,12 +374,14 @@ export interface EngineSettingsNotice {
   type: 'engine-settings';
   idleMinutes: number;
   allowWebGPU: boolean;
+  /** The results cache's limit: a job read its own when its page asked, maybe before this one was set. */
+  cacheLimitBytes: number;
 }
 
 export function isEngineSettingsNotice(message: unknown): message is EngineSettingsNotice {
   if (typeof message !== 'object' || message === null) return false;
-  const { target, type, idleMinutes, allowWebGPU } = message as Partial<EngineSettingsNotice>;
-  return target === 'offscreen' && type === 'engine-settings' && typeof idleMinutes === 'number' && idleMinutes >= 0 && typeof allowWebGPU === 'boolean';
+  const { target, type, idleMinutes, allowWebGPU, cacheLimitBytes } = message as Partial<EngineSettingsNotice>;
+  return target === 'offscreen' && type === 'engine-settings' && typeof idleMinutes === 'number' && idleMinutes >= 0 && typeof allowWebGPU === 'boolean' && isCount(cacheLimitBytes);
 }
 
 export function isEngineRequest(message: unknown): message is EngineRequest {

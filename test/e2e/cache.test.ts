@@ -293,7 +293,14 @@ describe('a limit lowered on another device', () => {
     // What sync writes here: the item alone, with no options page open on this device.
     await live().worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0 }));
     await expect.poll(() => askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    // Raised again (the default): the engine hears of it with no trim, and keeps results again.
     await setSettings({});
+    await expect
+      .poll(async () => {
+        await enhanceBird();
+        return (await askEngine('cache-usage')).entries;
+      }, { timeout: 30_000 })
+      .toBe(1);
   });
 });
 
