@@ -73,7 +73,7 @@ export interface RunnerOptions {
 export class OrtTileRunner implements TileRunner {
   readonly scale: number;
   /** ORT rejects concurrent run() calls on one session: runs are chained. */
-  private tail: Promise<unknown> = Promise.resolve();
+  private tail: Promise<void> = Promise.resolve();
   /** Why the runner can run no more: its device was lost, or a run stalled. */
   private brokenReason: string | undefined;
   /** Fail the runs in progress. Each run's own entry, not a reaction on `lost`: see unlessBroken. */
@@ -103,7 +103,12 @@ export class OrtTileRunner implements TileRunner {
 
   run(input: Float32Array, width: number, height: number): Promise<Float32Array> {
     const result = this.tail.then(() => this.runNow(input, width, height));
-    this.tail = result.catch(() => undefined);
+    // Settled to nothing: the runner lives as long as its document, and the last tile's output (up
+    // to hundreds of MB at a large tile) must not live with it.
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 

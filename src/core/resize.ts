@@ -11,26 +11,42 @@ export const plane = (data: Uint8ClampedArray | Uint8Array): ChannelView => ({ d
 /**
  * Bicubic upscaling of one 8-bit channel (cubic a = -0.5, edge pixels repeated): how the alpha
  * channel grows, since the model sees RGB only. Smooth edges are what a mask wants; the model
- * would invent texture in it. Read from and written into interleaved pixels where they are: a
- * plane of its own for the result would be a quarter of the result's size again (16 MB at 4096 x 4096).
+ * would invent texture in it. Read from and written into interleaved pixels where they are, and
+ * filtered across a source row at a time, as the output rows reach it: the four rows an output row
+ * reads are all it holds (planes of floats for the whole image would be 32 MB at 2048 x 2048, x2).
  */
 export function upscaleChannel(src: ChannelView, width: number, height: number, scale: number, dst: ChannelView): void {
   const outW = width * scale;
   const outH = height * scale;
   const xTaps = cubicTaps(width, outW, scale);
   const yTaps = cubicTaps(height, outH, scale);
-  const rows = new Float32Array(height * outW);
-  for (let y = 0; y < height; y++) {
+  const filtered = new Map<number, Float32Array>();
+  const spare: Float32Array[] = [];
+  const across = (sy: number): Float32Array => {
+    const known = filtered.get(sy);
+    if (known) return known;
+    const row = spare.pop() ?? new Float32Array(outW);
     for (let x = 0; x < outW; x++) {
       let acc = 0;
-      for (let k = 0; k < 4; k++) acc += xTaps.weights[x * 4 + k] * src.data[(y * width + xTaps.index[x * 4 + k]) * src.stride + src.channel];
-      rows[y * outW + x] = acc;
+      for (let k = 0; k < 4; k++) acc += xTaps.weights[x * 4 + k] * src.data[(sy * width + xTaps.index[x * 4 + k]) * src.stride + src.channel];
+      row[x] = acc;
     }
-  }
+    filtered.set(sy, row);
+    return row;
+  };
+  const rows: Float32Array[] = [];
   for (let y = 0; y < outH; y++) {
+    // Taps are in order, so the first is the lowest source row this output row and every later one read.
+    const lowest = yTaps.index[y * 4];
+    for (const [sy, row] of filtered) {
+      if (sy >= lowest) continue;
+      filtered.delete(sy);
+      spare.push(row);
+    }
+    for (let k = 0; k < 4; k++) rows[k] = across(yTaps.index[y * 4 + k]);
     for (let x = 0; x < outW; x++) {
       let acc = 0;
-      for (let k = 0; k < 4; k++) acc += yTaps.weights[y * 4 + k] * rows[yTaps.index[y * 4 + k] * outW + x];
+      for (let k = 0; k < 4; k++) acc += yTaps.weights[y * 4 + k] * rows[k][x];
       // Clamped: cubic a = -0.5 overshoots beside a hard edge.
       dst.data[(y * outW + x) * dst.stride + dst.channel] = Math.min(255, Math.max(0, Math.round(acc)));
     }
