@@ -5,10 +5,11 @@
  *
  * Exit codes: 0 done, 1 the upscale failed, 2 wrong arguments.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { colourChunksOf, withColourChunks } from '../src/node/colour-chunks';
 import { upscaleFile } from '../src/node/engine';
-import { writePng } from '../src/node/png';
+import { encodePng } from '../src/node/png';
 import { failureLine, parseUpscaleArgs, UsageError, USAGE } from '../src/node/upscale-cli';
 
 // npm runs scripts from the package's root; INIT_CWD is where the user typed the command.
@@ -16,8 +17,10 @@ const cwd = process.env.INIT_CWD ?? process.cwd();
 try {
   const job = parseUpscaleArgs(process.argv.slice(2), cwd);
   const started = performance.now();
-  const { image, model } = await upscaleFile(readFileSync(job.input), { scale: job.scale, profile: job.profile, modelFile: job.modelFile, maxTile: job.tile });
-  writePng(job.output, image);
+  const bytes = readFileSync(job.input);
+  const { image, model } = await upscaleFile(bytes, { scale: job.scale, profile: job.profile, modelFile: job.modelFile, maxTile: job.tile });
+  // The result is in the input's colour space: the output says which, as the input did.
+  writeFileSync(job.output, withColourChunks(encodePng(image), colourChunksOf(bytes)));
   const [input, output] = [job.input, job.output].map((path) => relative(cwd, path));
   console.log(`${input} -> ${output}: ${image.width}x${image.height} with ${model.name} in ${Math.round(performance.now() - started)} ms`);
 } catch (error) {

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import { cropTo, psnrY } from '../../src/core/metrics';
@@ -85,6 +86,49 @@ describe('npm run upscale', () => {
     };
     const [clockwise, anticlockwise] = [psnrY(out, turn(true), 2), psnrY(out, turn(false), 2)];
     expect(clockwise).toBeGreaterThan(anticlockwise + 5);
+  });
+
+  it("writes the colour space the input states into the PNG it makes: a PNG's own chunks, a JPEG's ICC profile (in parts)", () => {
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(body));
+      return Buffer.concat([length, body, crc]);
+    };
+    const gamma = chunk('gAMA', Buffer.from([0, 1, 0x86, 0xa0]));
+    const plain = readFileSync(join(dir, 'small.png'));
+    // After the header (33 bytes), where the format wants them.
+    writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, 33), gamma, plain.subarray(33)]));
+    expect(upscale('linear.png', 'linear-x2.png', '--scale', '2', '--profile', 'fast').status).toBe(0);
+    const out = readFileSync(join(dir, 'linear-x2.png'));
+    expect(out.subarray(33, 33 + gamma.length).equals(gamma)).toBe(true);
+    expect(readPng(join(dir, 'linear-x2.png')).width).toBe(80);
+
+    // A made-up profile of 300 bytes in two APP2 segments, the second first: joined by their numbers.
+    const profile = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    const segment = (sequence: number, part: Buffer) => {
+      const body = Buffer.concat([Buffer.from('ICC_PROFILE\0', 'latin1'), Buffer.from([sequence, 2]), part]);
+      const head = Buffer.from([0xff, 0xe2, 0, 0]);
+      head.writeUInt16BE(body.length + 2, 2);
+      return Buffer.concat([head, body]);
+    };
+    const small = readPng(join(dir, 'small.png'));
+    const encoded = jpeg.encode({ width: small.width, height: small.height, data: Buffer.from(small.data) }, 95).data;
+    writeFileSync(join(dir, 'profiled.jpg'), Buffer.concat([encoded.subarray(0, 2), segment(2, profile.subarray(200)), segment(1, profile.subarray(0, 200)), encoded.subarray(2)]));
+    expect(upscale('profiled.jpg', 'profiled-x2.png', '--scale', '2', '--profile', 'fast').status).toBe(0);
+    const written = readFileSync(join(dir, 'profiled-x2.png'));
+    expect(written.toString('latin1', 37, 41)).toBe('iCCP');
+    const iccp = written.subarray(41, 41 + written.readUInt32BE(33));
+    const nameEnd = iccp.indexOf(0);
+    expect(iccp[nameEnd + 1]).toBe(0);
+    expect(inflateSync(iccp.subarray(nameEnd + 2)).equals(profile)).toBe(true);
+    // Its checksum holds: the decoder checks it.
+    expect(readPng(join(dir, 'profiled-x2.png')).width).toBe(80);
+    // A file that states no space gets none: read as sRGB, as the browser shows it.
+    expect(upscale('small.png', 'plain-x2.png', '--scale', '2', '--profile', 'fast').status).toBe(0);
+    expect(readFileSync(join(dir, 'plain-x2.png')).toString('latin1', 37, 41)).toBe('IDAT');
   });
 
   it('wrong arguments: exit 2, why and the usage line', () => {

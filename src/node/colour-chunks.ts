@@ -1,0 +1,76 @@
+/**
+ * The colour space a PNG or JPEG file states, carried over to the PNG the command line writes.
+ * Node's decoders give the file's numbers as stored, unconverted (a browser converts them to the
+ * screen's space), and the model works on those numbers: the result is in the file's space, and
+ * without the statement a viewer would read it as sRGB (a Display P3 or Adobe RGB photo would look
+ * dull).
+ */
+import { crc32, deflateSync } from 'node:zlib';
+
+/** PNG chunks that say how to read the colours (before the pixels, as the format requires). */
+const COLOUR_CHUNKS = new Set(['iCCP', 'sRGB', 'gAMA', 'cHRM', 'cICP']);
+const PNG_SIGNATURE_BYTES = 8;
+const JPEG_ICC_MARKER = Buffer.from('ICC_PROFILE\0', 'latin1');
+
+/** The colour chunks of a PNG, or one iCCP chunk for a JPEG's ICC profile; none for a file that states no space (sRGB then). */
+export function colourChunksOf(bytes: Buffer): Buffer[] {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    const profile = jpegIccProfile(bytes);
+    return profile ? [pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(profile)]))] : [];
+  }
+  const chunks: Buffer[] = [];
+  for (let at = PNG_SIGNATURE_BYTES; at + 12 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const end = at + 12 + length;
+    if (type === 'IDAT' || type === 'IEND' || end > bytes.length) break;
+    if (COLOUR_CHUNKS.has(type)) chunks.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return chunks;
+}
+
+/** `png` with `chunks` put right after its header: where a decoder looks for them. */
+export function withColourChunks(png: Buffer, chunks: Buffer[]): Buffer {
+  if (chunks.length === 0) return png;
+  const headerEnd = PNG_SIGNATURE_BYTES + 12 + png.readUInt32BE(PNG_SIGNATURE_BYTES);
+  return Buffer.concat([png.subarray(0, headerEnd), ...chunks, png.subarray(headerEnd)]);
+}
+
+/**
+ * A JPEG's ICC profile: APP2 segments marked ICC_PROFILE, each with its sequence number, joined
+ * in that order. Undefined when there is none, or a part is missing.
+ */
+function jpegIccProfile(bytes: Buffer): Buffer | undefined {
+  const parts = new Map<number, Buffer>();
+  let count = 0;
+  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
+    const marker = bytes[at + 1];
+    // Start of scan: the headers are over.
+    if (marker === 0xda) break;
+    const length = bytes.readUInt16BE(at + 2);
+    const body = bytes.subarray(at + 4, at + 2 + length);
+    if (marker === 0xe2 && body.subarray(0, JPEG_ICC_MARKER.length).equals(JPEG_ICC_MARKER) && body.length > JPEG_ICC_MARKER.length + 2) {
+      parts.set(body[JPEG_ICC_MARKER.length], body.subarray(JPEG_ICC_MARKER.length + 2));
+      count = body[JPEG_ICC_MARKER.length + 1];
+    }
+    at += 2 + length;
+  }
+  if (count === 0 || parts.size !== count) return undefined;
+  const ordered: Buffer[] = [];
+  for (let sequence = 1; sequence <= count; sequence++) {
+    const part = parts.get(sequence);
+    if (!part) return undefined;
+    ordered.push(part);
+  }
+  return Buffer.concat(ordered);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write(type, 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  return chunk;
+}
