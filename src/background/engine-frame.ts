@@ -9,29 +9,22 @@ import browser from 'webextension-polyfill';
 import type { EngineRequest } from '../shared/protocol';
 import type { EngineHost } from './engine-client';
 import { dropRulesLeftBehind } from './page-referer';
+import { holdAwake } from './stay-awake';
 
 const PATH = 'src/offscreen/offscreen.html';
-
-/**
- * Firefox suspends an event page after 30 s without extension activity, even in the middle of a
- * job, and the frame with it. A call to an API that the parent process answers counts as activity,
- * so one goes out each second while the frame is there: its jobs, and its models between them, last.
- */
-const STAY_AWAKE_MS = 1_000;
 
 let frame: HTMLIFrameElement | undefined;
 /** The frame being added, until its engine answers. */
 let loading: Promise<void> | undefined;
-let keepAwake: ReturnType<typeof setInterval> | undefined;
+/** The page is held awake while the frame is there (stay-awake.ts): its jobs, and its models between them, last. */
+let releaseAwake: (() => void) | undefined;
 
 /** Adds the frame and resolves once its engine answers; a frame that loads no engine is taken out again. */
 async function start(): Promise<void> {
   await dropRulesLeftBehind();
   const created = document.createElement('iframe');
   frame = created;
-  keepAwake ??= setInterval(() => {
-    browser.runtime.getPlatformInfo().catch(() => undefined);
-  }, STAY_AWAKE_MS);
+  releaseAwake ??= holdAwake();
   try {
     await new Promise<void>((resolve, reject) => {
       created.addEventListener('load', () => resolve(), { once: true });
@@ -58,8 +51,8 @@ async function ensure(): Promise<void> {
 function remove(): void {
   frame?.remove();
   frame = undefined;
-  clearInterval(keepAwake);
-  keepAwake = undefined;
+  releaseAwake?.();
+  releaseAwake = undefined;
 }
 
 /** After a frame still loading has settled: one taken out mid-load would never fire its load, and every job would wait on it. */

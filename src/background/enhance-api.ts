@@ -3,7 +3,7 @@
  * and end-to-end tests. Nothing here lives only in memory; each call carries what it needs, so a
  * service worker Chrome stopped and restarted serves the next call the same way.
  */
-import browser, { type Downloads } from 'webextension-polyfill';
+import browser from 'webextension-polyfill';
 import { EnhanceError, isPageLeft, toFailure, unreachableCode, type Failure } from '../core/errors';
 import { PartsReceived } from '../shared/message-parts';
 import { isEnhancedImage, isMessagePart, SAVE_PORT, type ContentResponses, type EngineInfo, type EnhancedImage, type EnhanceOutcome, type SaveRequest, type TabCounts } from '../shared/protocol';
@@ -13,6 +13,7 @@ import { displaySiteName } from '../shared/display-origin';
 import { enhancedFileName } from '../shared/file-names';
 import { loadSettings } from '../shared/settings-store';
 import { showFailure } from './badge';
+import { downloadBlob } from './blob-download';
 import { fileAccess, inFirefox, maySiteBeRead, siteWithheld } from './browser-kind';
 import { ensureEngine, runningEngineInfo } from './engine-client';
 import { allTabsCounts, tabCounts } from './tab-counts-store';
@@ -97,26 +98,8 @@ export async function saveEnhanced(tabId: number, srcUrl: string, frameId = 0): 
     await browser.downloads.download({ url: dataUrl, filename });
     return true;
   }
-  const url = URL.createObjectURL(dataUrlToBlob(dataUrl));
-  // Firefox only (Chrome has no such option): a private window's download stays out of the kept history.
-  try {
-    const id = await browser.downloads.download({ url, filename, ...(incognito && { incognito }) });
-    revokeWhenDownloaded(id, url);
-  } catch (error) {
-    URL.revokeObjectURL(url);
-    throw error;
-  }
+  await downloadBlob(dataUrlToBlob(dataUrl), filename, incognito);
   return true;
-}
-
-/** The blob's memory goes once the browser has the file: when the download completes or fails. */
-function revokeWhenDownloaded(id: number, url: string): void {
-  const settled = (delta: Downloads.OnChangedDownloadDeltaType) => {
-    if (delta.id !== id || (delta.state?.current !== 'complete' && delta.state?.current !== 'interrupted')) return;
-    browser.downloads.onChanged.removeListener(settled);
-    URL.revokeObjectURL(url);
-  };
-  browser.downloads.onChanged.addListener(settled);
 }
 
 export interface Status {

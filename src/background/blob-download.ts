@@ -1,0 +1,37 @@
+/**
+ * A download from a blob: URL of the background page (Firefox's: it refuses data: URLs there). The
+ * URL lives as long as the page, and the browser reads it only once the download starts: after a
+ * Save As dialog, where the user's settings ask for one, which may stay open for minutes. So the
+ * page is held awake (stay-awake.ts) until the browser has the file, and the URL revoked then.
+ */
+import browser, { type Downloads } from 'webextension-polyfill';
+import { holdAwake } from './stay-awake';
+
+/** Resolves once the download has started (the user picked a file, where asked); rejects when it was refused or cancelled. */
+export async function downloadBlob(blob: Blob, filename: string, incognito: boolean): Promise<void> {
+  const url = URL.createObjectURL(blob);
+  const release = holdAwake();
+  let id: number | undefined;
+  const ended = new Set<number>();
+  const done = () => {
+    browser.downloads.onChanged.removeListener(changed);
+    URL.revokeObjectURL(url);
+    release();
+  };
+  // Listening before the download starts: a small file can be complete before download() answers.
+  const changed = (delta: Downloads.OnChangedDownloadDeltaType) => {
+    const state = delta.state?.current;
+    if (state !== 'complete' && state !== 'interrupted') return;
+    if (id === undefined) ended.add(delta.id);
+    else if (delta.id === id) done();
+  };
+  browser.downloads.onChanged.addListener(changed);
+  try {
+    // Firefox only (Chrome has no such option): a private window's download stays out of the kept history.
+    id = await browser.downloads.download({ url, filename, ...(incognito && { incognito }) });
+  } catch (error) {
+    done();
+    throw error;
+  }
+  if (ended.has(id)) done();
+}
