@@ -194,8 +194,12 @@ def _totals(rec: dict) -> tuple[int, float] | None:
 # the card
 
 
-def collect_evals(paths: list[Path], include_partial: bool) -> tuple[dict, list[str]]:
-    """{scale: {row id: {"label", "sha256", "results": {set: (psnr, ssim, n)}}}} and warnings."""
+def collect_evals(paths: list[Path], include_partial: bool, hashes: dict[str, str] | None = None) -> tuple[dict, list[str]]:
+    """{scale: {row id: {"label", "sha256", "results": {set: (psnr, ssim, n)}}}} and warnings.
+
+    A row holds one file's scores: evaluations of another file under the same id are never mixed in
+    (a Set5-only check of a new file would lend its hash to the old file's other sets). The file on
+    disk (`hashes`) wins; between two others, the later evaluation."""
     table: dict[int, dict[str, dict]] = {}
     warnings = []
     for path in paths:
@@ -209,7 +213,15 @@ def collect_evals(paths: list[Path], include_partial: bool) -> tuple[dict, list[
         for row in ev["models"]:
             if row["kind"] == "torch":
                 continue  # checkpoints in runs/ are not what ships
-            slot = table.setdefault(ev["scale"], {}).setdefault(row["id"], {"label": row["label"], "results": {}})
+            slots = table.setdefault(ev["scale"], {})
+            slot = slots.get(row["id"])
+            if slot is not None and slot.get("sha256") != row.get("sha256"):
+                on_disk = (hashes or {}).get(row["id"])
+                if on_disk is not None and slot.get("sha256") == on_disk:
+                    continue
+                slot = None
+            if slot is None:
+                slot = slots[row["id"]] = {"label": row["label"], "results": {}}
             slot["sha256"] = row.get("sha256")
             slot["kind"] = row["kind"]
             for name, r in row["results"].items():
@@ -377,8 +389,8 @@ def registry_text(registry: dict, evals: dict, hashes: dict[str, str]) -> str:
 def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = False) -> tuple[str, list[str]]:
     registry = _load_json(models_dir / "models.json", {"models": []})["models"]
     training = _load_json(models_dir / "training.json", {})
-    evals, warnings = collect_evals(eval_paths, include_partial)
     hashes = file_hashes(models_dir, registry)
+    evals, warnings = collect_evals(eval_paths, include_partial, hashes)
     out: list[str] = []
     w = out.append
 
@@ -683,7 +695,7 @@ def main() -> None:
     registry = json.loads(registry_path.read_text())
     hashes = file_hashes(args.models_dir, registry["models"])
     # Only full evaluations count here, whatever --include-partial says for the card.
-    registry_new = registry_text(registry, collect_evals(evals, False)[0], hashes)
+    registry_new = registry_text(registry, collect_evals(evals, False, hashes)[0], hashes)
     if args.check:
         for path, text in ((out, card), (registry_path, registry_new)):
             if not path.exists() or path.read_text() != text:

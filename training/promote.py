@@ -22,6 +22,7 @@ Exits 0 either way and prints the decision; a rejected candidate leaves every tr
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import shutil
@@ -37,15 +38,22 @@ MODELS = ROOT / "models"
 WORK = CACHE / "promote"
 
 
-def shipped_evaluation(file: str, evals_dir: Path = MODELS / "eval") -> tuple[Path, dict]:
-    """The full evaluation (every set, no --limit) whose one ONNX row scores models/<file>."""
+def shipped_evaluation(file: str, evals_dir: Path = MODELS / "eval", sha256: str | None = None) -> tuple[Path, dict]:
+    """The full evaluation (every set, no --limit) whose one ONNX row scores models/<file>; with
+    `sha256`, of that very file: an evaluation of the file it replaced would be a baseline of
+    another model's scores."""
+    others = []
     for path in sorted(evals_dir.glob("*.json")):
         result = json.loads(path.read_text())
         if result.get("limit") or set(result["sets"]) != set(BENCH_SETS):
             continue
         onnx = [row for row in result["models"] if row["kind"] == "onnx"]
         if len(onnx) == 1 and onnx[0].get("file") == f"models/{file}":
-            return path, result
+            if sha256 is None or onnx[0].get("sha256") == sha256:
+                return path, result
+            others.append(path.name)
+    if others:
+        raise SystemExit(f"the evaluations of models/{file} ({', '.join(others)}) scored another file: evaluate the one shipped first")
     raise SystemExit(f"no full evaluation of models/{file} alone in {evals_dir}")
 
 
@@ -117,7 +125,7 @@ def main() -> None:
     entry = registry[args.model_id]
     file, scale = entry["file"], entry["scale"]
     checkpoint = args.run / args.checkpoint
-    eval_path, shipped = shipped_evaluation(file)
+    eval_path, shipped = shipped_evaluation(file, sha256=hashlib.sha256((MODELS / file).read_bytes()).hexdigest())
 
     if WORK.exists():
         shutil.rmtree(WORK)

@@ -206,6 +206,10 @@ def main() -> None:
         optimizer.load_state_dict(ckpt["optimizer"])
         restore_rng(ckpt["rng"], np_rng)
         step, best_psnr, trained_s = ckpt["step"], ckpt["best_psnr"], ckpt["trained_s"]
+        # best.pt is written at each evaluation, last.pt every few minutes: a run killed between
+        # them left a better best.pt than last.pt knows of, which a worse evaluation would overwrite.
+        if best.exists():
+            best_psnr = max(best_psnr, float(torch.load(best, map_location="cpu")["set5_psnr"]))
         if args.steps == 0:
             args.steps = int(ckpt["args"]["steps"])
         print(f"resumed {last} at step {step}", flush=True)
@@ -222,9 +226,11 @@ def main() -> None:
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # one patch size: let cuDNN pick its fastest kernels once
         model = model.to(memory_format=torch.channels_last)
-    # On a GPU the next batch is cropped in a thread while this one trains. The RNG then runs one
-    # batch ahead of the checkpoint, so a resumed GPU run skips a batch; on the CPU resumes are exact.
+    # On a GPU the next batch is cropped in a thread while this one trains, the RNG with it: a
+    # checkpoint keeps the RNG as it was before that batch was drawn (read while no thread draws),
+    # so a resumed run draws it again, and resumes are exact there too.
     prefetch = ThreadPoolExecutor(1) if device.type == "cuda" else None
+    numpy_before_next = np_rng.bit_generator.state
     next_batch = prefetch.submit(sampler.batch, np_rng, args.batch) if prefetch else None
     start_step = step
     fit_at = start_step + max(args.warmup, 20) if args.steps == 0 else None
@@ -233,7 +239,7 @@ def main() -> None:
     def checkpoint() -> None:
         save_atomic(
             {"config": cfg.to_dict(), "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-             "rng": rng_state(np_rng), "step": step, "best_psnr": best_psnr, "trained_s": trained_s,
+             "rng": {**rng_state(np_rng), **({"numpy": numpy_before_next} if prefetch else {})}, "step": step, "best_psnr": best_psnr, "trained_s": trained_s,
              "args": {k: str(v) for k, v in vars(args).items()}, **({"ema": ema.state_dict()} if ema else {})},
             last,
         )
@@ -280,6 +286,7 @@ def main() -> None:
                 group["lr"] = lr_now
             if next_batch:
                 lr_batch, hr_batch = next_batch.result()
+                numpy_before_next = np_rng.bit_generator.state
                 next_batch = prefetch.submit(sampler.batch, np_rng, args.batch)
             else:
                 lr_batch, hr_batch = sampler.batch(np_rng, args.batch)

@@ -5,7 +5,7 @@ import sys
 import unittest
 
 from training.data import ROOT
-from training.model_card import _init_run, _lineage, _target_rows, _unseen_psnr, _warm_start_history, fp16_comparison, registry_text
+from training.model_card import _init_run, _lineage, _target_rows, _unseen_psnr, _warm_start_history, collect_evals, fp16_comparison, registry_text
 
 REGISTRY = [{"id": "q4", "profile": "quality", "scale": 4}]
 EVALS = {4: {"q4": {"sha256": "abc", "results": {"Set5": (31.7, 0.9, 5), "Urban100": (25.0, 0.8, 100)}}}}
@@ -28,6 +28,27 @@ class TargetRows(unittest.TestCase):
     def test_an_evaluation_of_another_file_does_not_count(self):
         rows = _target_rows(REGISTRY, EVALS, {"q4": "changed"})
         self.assertIn("| quality x4 (q4) | Set5 | 31.60 | – | not evaluated |", rows)
+
+    def test_scores_of_two_files_under_one_id_are_never_mixed(self):
+        import tempfile
+        from pathlib import Path
+
+        def evaluation(sha: str, results: dict) -> dict:
+            rows = [{"id": "q4", "label": "q4", "kind": "onnx", "sha256": sha,
+                     "results": {name: {"psnr": p, "ssim": 0.9, "images": n} for name, (p, n) in results.items()}}]
+            return {"scale": 4, "harness_check": {"ok": True}, "models": rows}
+
+        with tempfile.TemporaryDirectory() as folder:
+            old = Path(folder) / "a-old.json"
+            old.write_text(json.dumps(evaluation("old", {"Set5": (31.0, 5), "Set14": (27.0, 14)})))
+            recheck = Path(folder) / "b-recheck.json"
+            recheck.write_text(json.dumps(evaluation("new", {"Set5": (31.7, 5)})))
+            # The new file on disk: its own Set5, and no Set14 of the old file under its hash.
+            table = collect_evals([old, recheck], False, {"q4": "new"})[0]
+            self.assertEqual(table[4]["q4"], {"label": "q4", "sha256": "new", "kind": "onnx", "results": {"Set5": (31.7, 0.9, 5)}})
+            # The old file on disk: a later evaluation of another file does not replace its scores.
+            table = collect_evals([old, recheck], False, {"q4": "old"})[0]
+            self.assertEqual(table[4]["q4"]["results"], {"Set5": (31.0, 0.9, 5), "Set14": (27.0, 0.9, 14)})
 
     def test_a_partial_evaluation_does_not_count(self):
         partial = {4: {"q4": {"sha256": "abc", "results": {"Set5": (32.0, 0.9, 2)}}}}

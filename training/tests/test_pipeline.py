@@ -105,6 +105,17 @@ class Pipeline(unittest.TestCase):
 
         self.assertTrue(torch.equal(load_model(self.straight / "last.pt").state_dict()["tail.weight"], a["ema"]["model"]["tail.weight"]))
 
+    def test_a_resume_keeps_a_best_pt_its_last_pt_never_heard_of(self):
+        """Killed between an evaluation (best.pt) and the next last.pt: the resumed run still knows that best."""
+        run = self.tmp / "runs" / "best-kept"
+        train(run, 3)
+        best = torch.load(run / "best.pt", map_location="cpu")
+        torch.save({**best, "set5_psnr": 99.0}, run / "best.pt")
+        last = torch.load(run / "last.pt", map_location="cpu", weights_only=False)
+        torch.save({**last, "best_psnr": -1.0}, run / "last.pt")
+        train(run, 6)
+        self.assertEqual(torch.load(run / "best.pt", map_location="cpu")["set5_psnr"], 99.0)
+
     def test_schedule_fitted_to_the_budget(self):
         """--steps 0: after 20 steps the cosine is sized to what the rest of the budget holds."""
         from training.train import fitted_steps

@@ -88,6 +88,16 @@ class ShippedEvaluation(unittest.TestCase):
             with self.assertRaises(SystemExit):
                 shipped_evaluation("missing.onnx", folder)
 
+    def test_an_evaluation_of_the_file_it_replaced_is_not_the_baseline(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            self.write(folder, "a-old.json", {"sets": SETS, "limit": None, "models": [{**row("models/m.onnx", 1, 0, 1), "sha256": "old"}]})
+            with self.assertRaises(SystemExit) as refused:
+                shipped_evaluation("m.onnx", folder, sha256="new")
+            self.assertIn("scored another file", str(refused.exception))
+            self.write(folder, "b-new.json", {"sets": SETS, "limit": None, "models": [{**row("models/m.onnx", 2, 0, 2), "sha256": "new"}]})
+            self.assertEqual(shipped_evaluation("m.onnx", folder, sha256="new")[0].name, "b-new.json")
+
     def test_an_evaluation_of_several_files_is_not_the_shipped_files_own(self):
         # Its first ONNX row could be another model's: compared with that, a worse candidate would pass.
         with tempfile.TemporaryDirectory() as tmp:
