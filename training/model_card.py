@@ -490,7 +490,9 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
         w("")
         w("Adam (0.9, 0.99), L1 loss, linear warm-up then cosine decay to 1% of the peak learning rate, "
           "flips and 90-degree rotations. Training time counts training steps only (periodic Set5 "
-          "evaluation excluded), summed over resumes.")
+          "evaluation excluded), summed over resumes. \"With the runs before it\" counts each earlier run "
+          "whole, the compute spent: a run that started from its parent's best.pt did not build on the "
+          "parent's steps after that checkpoint.")
     w("")
 
     w("## Benchmarks")
