@@ -125,6 +125,8 @@ def main() -> None:
     entry = registry[args.model_id]
     file, scale = entry["file"], entry["scale"]
     checkpoint = args.run / args.checkpoint
+    if not (MODELS / file).exists():
+        raise SystemExit(f"models/{file} is not there: nothing shipped to compare with")
     eval_path, shipped = shipped_evaluation(file, sha256=hashlib.sha256((MODELS / file).read_bytes()).hexdigest())
 
     if WORK.exists():

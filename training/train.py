@@ -228,7 +228,8 @@ def main() -> None:
         model = model.to(memory_format=torch.channels_last)
     # On a GPU the next batch is cropped in a thread while this one trains, the RNG with it: a
     # checkpoint keeps the RNG as it was before that batch was drawn (read while no thread draws),
-    # so a resumed run draws it again, and resumes are exact there too.
+    # so a resumed run draws it again: the sequence of batches is exact there too (cuDNN's kernel
+    # choice and CUDA's own RNG are not kept).
     prefetch = ThreadPoolExecutor(1) if device.type == "cuda" else None
     numpy_before_next = np_rng.bit_generator.state
     next_batch = prefetch.submit(sampler.batch, np_rng, args.batch) if prefetch else None

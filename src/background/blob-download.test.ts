@@ -61,6 +61,17 @@ describe('downloadBlob', () => {
     expect([world.holds, world.released, revoked.length, world.listeners.size]).toEqual([1, 1, 1, 0]);
   });
 
+  it('lets go of a download that never ends (paused) after half an hour', async () => {
+    vi.useFakeTimers();
+    world.download = async () => 11;
+    await downloadBlob(new Blob(['png']), 'a-enhanced.png', false);
+    vi.advanceTimersByTime(29 * 60_000);
+    expect(world.released).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect([world.released, revoked.length, world.listeners.size]).toEqual([1, 1, 0]);
+    vi.useRealTimers();
+  });
+
   it('lets go of an interrupted download too', async () => {
     world.download = async () => 9;
     await downloadBlob(new Blob(['png']), 'a-enhanced.png', false);

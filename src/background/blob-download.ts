@@ -7,13 +7,21 @@
 import browser, { type Downloads } from 'webextension-polyfill';
 import { holdAwake } from './stay-awake';
 
+/**
+ * The longest a download holds the page awake: one the user paused, or left in a dialog, is let
+ * go of then (its URL with it), or the page would never sleep again.
+ */
+const HOLD_AT_MOST_MS = 30 * 60_000;
+
 /** Resolves once the download has started (the user picked a file, where asked); rejects when it was refused or cancelled. */
 export async function downloadBlob(blob: Blob, filename: string, incognito: boolean): Promise<void> {
   const url = URL.createObjectURL(blob);
   const release = holdAwake();
   let id: number | undefined;
   const ended = new Set<number>();
+  let giveUp: ReturnType<typeof setTimeout> | undefined;
   const done = () => {
+    clearTimeout(giveUp);
     browser.downloads.onChanged.removeListener(changed);
     URL.revokeObjectURL(url);
     release();
@@ -34,4 +42,5 @@ export async function downloadBlob(blob: Blob, filename: string, incognito: bool
     throw error;
   }
   if (ended.has(id)) done();
+  else giveUp = setTimeout(done, HOLD_AT_MOST_MS);
 }

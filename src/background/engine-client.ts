@@ -5,7 +5,8 @@
  */
 import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
-import type { EngineInfo, EngineRequest, EngineResponses, EngineSettingsNotice } from '../shared/protocol';
+import type { CacheUsage, EngineInfo, EngineRequest, EngineResponses, EngineSettingsNotice } from '../shared/protocol';
+import { loadSettings } from '../shared/settings-store';
 import type { Settings } from '../shared/settings';
 import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
 
@@ -45,6 +46,17 @@ export function releaseEngine(): Promise<void> {
 export async function tellEngineSettings({ engineIdleMinutes, allowWebGPU, cacheLimitBytes }: Settings): Promise<void> {
   if (!(await host.exists())) return;
   await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-settings', idleMinutes: engineIdleMinutes, allowWebGPU, cacheLimitBytes } satisfies EngineSettingsNotice);
+}
+
+/**
+ * Trims the results cache to a lowered limit, then tells the engine the settings as saved now: a
+ * raise saved while this trim started the engine went unheard (no engine to tell yet), and the
+ * older, lower limit of the trim would otherwise bind the cache until the engine's page closes.
+ */
+export async function trimEngineCache(limitBytes: number): Promise<CacheUsage> {
+  const usage = await askEngine({ target: 'offscreen', type: 'trim-cache', limitBytes });
+  await tellEngineSettings(await loadSettings()).catch((error: unknown) => logError('engine settings', error));
+  return usage;
 }
 
 /** The cache lives with the engine, so only the engine can answer for it. */

@@ -8,7 +8,7 @@ import { styleBadge } from './badge';
 import { createMenus, hideEnhancedItemsOnStart, onMenuClick } from './context-menu';
 import * as api from './enhance-api';
 import { serveOpenTabsOnce, serveTabsOnSwitchChange } from './open-tabs';
-import { askEngine, tellEngineSettings } from './engine-client';
+import { tellEngineSettings, trimEngineCache } from './engine-client';
 import { route } from './router';
 import { onCommand, toggleSiteAuto } from './shortcut';
 import { followTabs } from './tab-life';
@@ -56,7 +56,7 @@ onSettingsChanged((settings) => {
 browser.storage.onChanged.addListener((changes, area) => {
   const limit = area === 'sync' ? loweredCacheLimit(changes) : null;
   if (limit === null) return;
-  askEngine({ target: 'offscreen', type: 'trim-cache', limitBytes: limit }).catch((error: unknown) => logError('trim cache', error));
+  trimEngineCache(limit).catch((error: unknown) => logError('trim cache', error));
 });
 
 followTabs();

@@ -10,7 +10,7 @@ import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
 import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, askRunningEngine, ensureEngine, releaseEngine, runningEngineInfo } from './engine-client';
+import { askEngine, askRunningEngine, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
@@ -81,7 +81,7 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
       return askEngine({ target: 'offscreen', type: 'clear-cache' });
     case 'trim-cache':
       requireExtensionPage(sender, request.type);
-      return askEngine({ target: 'offscreen', type: 'trim-cache', limitBytes: request.limitBytes });
+      return trimEngineCache(request.limitBytes);
     case 'start-engine':
       return ensureEngine();
     case 'engine-idle':

@@ -5,18 +5,22 @@
  * without the statement a viewer would read it as sRGB (a Display P3 or Adobe RGB photo would look
  * dull).
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
 
 /** PNG chunks that say how to read the colours (before the pixels, as the format requires). */
 const COLOUR_CHUNKS = new Set(['iCCP', 'sRGB', 'gAMA', 'cHRM', 'cICP']);
 const PNG_SIGNATURE_BYTES = 8;
 const JPEG_ICC_MARKER = Buffer.from('ICC_PROFILE\0', 'latin1');
 
-/** The colour chunks of a PNG, or one iCCP chunk for a JPEG's ICC profile; none for a file that states no space (sRGB then). */
+/**
+ * The colour chunks of a PNG, or one iCCP chunk for a JPEG's ICC profile; none for a file that
+ * states no space (sRGB then). A grey or CMYK profile is left out: the output is RGB, which such a
+ * profile cannot describe (decoders refuse the file).
+ */
 export function colourChunksOf(bytes: Buffer): Buffer[] {
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
     const profile = jpegIccProfile(bytes);
-    return profile ? [pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(profile)]))] : [];
+    return profile && isRgbProfile(profile) ? [pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(profile)]))] : [];
   }
   const chunks: Buffer[] = [];
   for (let at = PNG_SIGNATURE_BYTES; at + 12 <= bytes.length; ) {
@@ -24,7 +28,7 @@ export function colourChunksOf(bytes: Buffer): Buffer[] {
     const type = bytes.toString('latin1', at + 4, at + 8);
     const end = at + 12 + length;
     if (type === 'IDAT' || type === 'IEND' || end > bytes.length) break;
-    if (COLOUR_CHUNKS.has(type)) chunks.push(bytes.subarray(at, end));
+    if (COLOUR_CHUNKS.has(type) && (type !== 'iCCP' || isRgbProfile(iccpProfile(bytes.subarray(at + 8, end - 4))))) chunks.push(bytes.subarray(at, end));
     at = end;
   }
   return chunks;
@@ -64,6 +68,20 @@ function jpegIccProfile(bytes: Buffer): Buffer | undefined {
     ordered.push(part);
   }
   return Buffer.concat(ordered);
+}
+
+/** An iCCP chunk's profile: after its name, a zero and the compression method; undefined when it does not inflate. */
+function iccpProfile(data: Buffer): Buffer | undefined {
+  try {
+    return inflateSync(data.subarray(data.indexOf(0) + 2));
+  } catch {
+    return undefined;
+  }
+}
+
+/** An ICC profile's data colour space, at bytes 16 to 19 of its header, is RGB. */
+function isRgbProfile(profile: Buffer | undefined): boolean {
+  return profile !== undefined && profile.toString('latin1', 16, 20) === 'RGB ';
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {

@@ -97,7 +97,7 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
         port.disconnect();
         return;
       }
-      // Its page saw no clear from here on, even one made while it waits its turn: that binds its result.
+      // A clear from here on, even one made while it waits its turn, keeps its result out of the cache.
       // A page that sends no Referer for the image gets none sent for it (JobRequest.noReferer).
       const job = { ...source, ...(message.noReferer && { page: undefined }), cacheClearsBefore: resultCache.clearsSoFar() };
       const file = headStarts.start(() => fetchJobFile(message, gone.signal, job, false));

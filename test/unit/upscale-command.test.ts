@@ -106,8 +106,9 @@ describe('npm run upscale', () => {
     expect(out.subarray(33, 33 + gamma.length).equals(gamma)).toBe(true);
     expect(readPng(join(dir, 'linear-x2.png')).width).toBe(80);
 
-    // A made-up profile of 300 bytes in two APP2 segments, the second first: joined by their numbers.
+    // A made-up RGB profile of 300 bytes in two APP2 segments, the second first: joined by their numbers.
     const profile = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256));
+    profile.write('RGB ', 16, 'latin1');
     const segment = (sequence: number, part: Buffer) => {
       const body = Buffer.concat([Buffer.from('ICC_PROFILE\0', 'latin1'), Buffer.from([sequence, 2]), part]);
       const head = Buffer.from([0xff, 0xe2, 0, 0]);
@@ -126,6 +127,12 @@ describe('npm run upscale', () => {
     expect(inflateSync(iccp.subarray(nameEnd + 2)).equals(profile)).toBe(true);
     // Its checksum holds: the decoder checks it.
     expect(readPng(join(dir, 'profiled-x2.png')).width).toBe(80);
+    // A grey profile cannot describe the RGB output: left out.
+    const grey = Buffer.from(profile);
+    grey.write('GRAY', 16, 'latin1');
+    writeFileSync(join(dir, 'grey-profiled.jpg'), Buffer.concat([encoded.subarray(0, 2), segment(1, grey.subarray(0, 200)), segment(2, grey.subarray(200)), encoded.subarray(2)]));
+    expect(upscale('grey-profiled.jpg', 'grey-profiled-x2.png', '--scale', '2', '--profile', 'fast').status).toBe(0);
+    expect(readFileSync(join(dir, 'grey-profiled-x2.png')).toString('latin1', 37, 41)).toBe('IDAT');
     // A file that states no space gets none: read as sRGB, as the browser shows it.
     expect(upscale('small.png', 'plain-x2.png', '--scale', '2', '--profile', 'fast').status).toBe(0);
     expect(readFileSync(join(dir, 'plain-x2.png')).toString('latin1', 37, 41)).toBe('IDAT');

@@ -1,0 +1,28 @@
+import { expect, it, vi } from 'vitest';
+
+/** What the worker sent the engine, in order, and the settings as saved now. */
+const world = vi.hoisted(() => ({ sent: [] as Array<Record<string, unknown>>, savedLimit: 0 }));
+vi.mock('webextension-polyfill', () => ({
+  default: {
+    runtime: {
+      sendMessage: async (message: Record<string, unknown>) => {
+        world.sent.push(message);
+        return message.type === 'trim-cache' ? { entries: 0, bytes: 0 } : undefined;
+      },
+    },
+  },
+}));
+vi.mock('./offscreen-document', () => ({ ensureOffscreenDocument: async () => undefined, offscreenDocumentExists: async () => true, closeOffscreenDocument: async () => undefined }));
+vi.mock('../shared/settings-store', () => ({ loadSettings: async () => ({ engineIdleMinutes: 5, allowWebGPU: true, cacheLimitBytes: world.savedLimit }) }));
+
+const { trimEngineCache } = await import('./engine-client');
+
+it('follows a trim with the settings as saved now: a raise saved while the trim started the engine binds, not the older limit', async () => {
+  // The user saved 0 (this trim), then 100 MB again before the engine was up to hear it.
+  world.savedLimit = 100_000_000;
+  expect(await trimEngineCache(0)).toEqual({ entries: 0, bytes: 0 });
+  expect(world.sent.map(({ type, limitBytes, cacheLimitBytes }) => ({ type, limit: limitBytes ?? cacheLimitBytes }))).toEqual([
+    { type: 'trim-cache', limit: 0 },
+    { type: 'engine-settings', limit: 100_000_000 },
+  ]);
+});
