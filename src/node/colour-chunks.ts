@@ -84,7 +84,8 @@ function isRgbProfile(profile: Buffer | undefined): boolean {
   return profile !== undefined && profile.toString('latin1', 16, 20) === 'RGB ';
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** A PNG chunk: length, type, data, and the CRC-32 of type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const chunk = Buffer.alloc(12 + data.length);
   chunk.writeUInt32BE(data.length, 0);
   chunk.write(type, 4, 'latin1');

@@ -3,7 +3,6 @@
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/core/image';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
+import { pngChunk } from '../../src/node/colour-chunks';
 import { encodePng, readPng } from '../../src/node/png';
 import { BENCH, GOOD, openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
@@ -31,16 +31,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => fixture?.close());
-
-/** A PNG chunk: length, type, data, CRC of type and data. */
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
 
 /** Where a PNG's first chunk after its header (IHDR) starts. */
 const AFTER_PNG_HEADER = 8 + 8 + 13 + 4;
@@ -148,7 +138,7 @@ describe('Enhance x2 / x4 on good images', () => {
     // The same pixels as a PNG stored sideways, its eXIf chunk saying so (orientation 6, big-endian TIFF), which browsers honour too.
     const png = encodePng(stored);
     const tiff = Buffer.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
-    writeFileSync(join(dir, 'sideways.png'), Buffer.concat([png.subarray(0, AFTER_PNG_HEADER), chunk('eXIf', tiff), png.subarray(AFTER_PNG_HEADER)]));
+    writeFileSync(join(dir, 'sideways.png'), Buffer.concat([png.subarray(0, AFTER_PNG_HEADER), pngChunk('eXIf', tiff), png.subarray(AFTER_PNG_HEADER)]));
     await page.evaluate(() => {
       const img = Object.assign(new Image(), { id: 'as-stored-png', src: 'sideways.png', alt: 'as stored, PNG' });
       img.style.imageOrientation = 'none';
@@ -675,7 +665,7 @@ describe('files too large for one extension message', () => {
     // A small picture with a private chunk of 56 MiB: as a data: URL (base64) it is 75 MiB, which
     // Chrome refuses to send as one message.
     const plain = readFileSync(join(dir, 'lr/headx4.png'));
-    const padding = chunk('enHc', Buffer.alloc(56 * 1024 * 1024, 7));
+    const padding = pngChunk('enHc', Buffer.alloc(56 * 1024 * 1024, 7));
     writeFileSync(join(dir, 'padded.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), padding, plain.subarray(AFTER_PNG_HEADER)]));
     writeFileSync(
       join(dir, 'padded.html'),
@@ -843,7 +833,7 @@ describe('images with a colour profile', () => {
     const plain = encodePng(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')));
     const gamma = Buffer.alloc(4);
     gamma.writeUInt32BE(100_000);
-    writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), chunk('gAMA', gamma), plain.subarray(AFTER_PNG_HEADER)]));
+    writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), pngChunk('gAMA', gamma), plain.subarray(AFTER_PNG_HEADER)]));
     writeFileSync(join(dir, 'linear.html'), '<!doctype html><img id="linear" src="linear.png" style="width: 288px">');
     const other = await browser.context.newPage();
     watchPageProblems(other, pageProblems);
@@ -872,7 +862,7 @@ describe('images with a colour profile', () => {
   it('keeps colours sRGB cannot show (a photo in Display P3): the enhanced image is as vivid as the page\'s', async () => {
     // A real photo's values, tagged Display P3 (a cICP chunk: P3 primaries, sRGB's curve): its most saturated colours lie outside sRGB.
     const plain = encodePng(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')));
-    writeFileSync(join(dir, 'wide.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), chunk('cICP', Buffer.from([12, 13, 0, 1])), plain.subarray(AFTER_PNG_HEADER)]));
+    writeFileSync(join(dir, 'wide.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), pngChunk('cICP', Buffer.from([12, 13, 0, 1])), plain.subarray(AFTER_PNG_HEADER)]));
     writeFileSync(join(dir, 'wide.html'), '<!doctype html><img id="wide" src="wide.png" style="width: 288px">');
     const wide = await browser.context.newPage();
     watchPageProblems(wide, pageProblems);

@@ -7,11 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
+import { pngChunk } from '../../src/node/colour-chunks';
 import { readPng, writePng } from '../../src/node/png';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -89,15 +90,7 @@ describe('npm run upscale', () => {
   });
 
   it("writes the colour space the input states into the PNG it makes: a PNG's own chunks, a JPEG's ICC profile (in parts)", () => {
-    const chunk = (type: string, data: Buffer) => {
-      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(data.length);
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(crc32(body));
-      return Buffer.concat([length, body, crc]);
-    };
-    const gamma = chunk('gAMA', Buffer.from([0, 1, 0x86, 0xa0]));
+    const gamma = pngChunk('gAMA', Buffer.from([0, 1, 0x86, 0xa0]));
     const plain = readFileSync(join(dir, 'small.png'));
     // After the header (33 bytes), where the format wants them.
     writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, 33), gamma, plain.subarray(33)]));
