@@ -87,7 +87,7 @@ function jpegSize(view: DataView): Size | null {
  * A JPEG's segments before its image data, each with its marker and where it starts (at its 0xff);
  * they end early where the file is not one we can read.
  */
-function* jpegSegments(view: DataView): Generator<{ marker: number; at: number }> {
+export function* jpegSegments(view: DataView): Generator<{ marker: number; at: number }> {
   for (let at = 2; at + 4 <= view.byteLength; ) {
     if (view.getUint8(at) !== 0xff) return;
     const marker = view.getUint8(at + 1);
@@ -131,14 +131,24 @@ export function exifOrientation(bytes: Uint8Array): Orientation {
   return 1;
 }
 
-/** A PNG's chunks are a length, a type, the data and a checksum; an eXIf chunk's data is a TIFF block. */
-function pngOrientation(view: DataView): Orientation {
+/**
+ * A PNG's chunks before its pixels (IDAT), each with its type, where it starts (at its length) and
+ * its data's length: a chunk is a length, a type, the data and a checksum. The last may be cut short.
+ */
+export function* pngChunksBeforePixels(view: DataView): Generator<{ type: string; at: number; length: number }> {
   for (let at = 8; at + 8 <= view.byteLength; ) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(view.getUint8(at + 4), view.getUint8(at + 5), view.getUint8(at + 6), view.getUint8(at + 7));
-    if (type === 'IDAT') return 1;
-    if (type === 'eXIf') return length >= 8 && at + 8 + length <= view.byteLength ? tiffOrientation(new DataView(view.buffer, view.byteOffset + at + 8, length)) : 1;
+    if (type === 'IDAT') return;
+    yield { type, at, length };
     at += 12 + length;
+  }
+}
+
+/** An eXIf chunk's data is a TIFF block. */
+function pngOrientation(view: DataView): Orientation {
+  for (const { type, at, length } of pngChunksBeforePixels(view)) {
+    if (type === 'eXIf') return length >= 8 && at + 8 + length <= view.byteLength ? tiffOrientation(new DataView(view.buffer, view.byteOffset + at + 8, length)) : 1;
   }
   return 1;
 }

@@ -6,6 +6,8 @@
  * dull).
  */
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { jpegSegments, pngChunksBeforePixels } from '../core/image-header';
+import { isJpeg } from './image-file';
 
 /** PNG chunks that say how to read the colours (before the pixels, as the format requires). */
 const COLOUR_CHUNKS = new Set(['iCCP', 'sRGB', 'gAMA', 'cHRM', 'cICP']);
@@ -18,18 +20,16 @@ const JPEG_ICC_MARKER = Buffer.from('ICC_PROFILE\0', 'latin1');
  * profile cannot describe (decoders refuse the file).
  */
 export function colourChunksOf(bytes: Buffer): Buffer[] {
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const profile = jpegIccProfile(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isJpeg(bytes)) {
+    const profile = jpegIccProfile(bytes, view);
     return profile && isRgbProfile(profile) ? [pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(profile)]))] : [];
   }
   const chunks: Buffer[] = [];
-  for (let at = PNG_SIGNATURE_BYTES; at + 12 <= bytes.length; ) {
-    const length = bytes.readUInt32BE(at);
-    const type = bytes.toString('latin1', at + 4, at + 8);
+  for (const { type, at, length } of pngChunksBeforePixels(view)) {
     const end = at + 12 + length;
-    if (type === 'IDAT' || type === 'IEND' || end > bytes.length) break;
+    if (end > bytes.length) break;
     if (COLOUR_CHUNKS.has(type) && (type !== 'iCCP' || isRgbProfile(iccpProfile(bytes.subarray(at + 8, end - 4))))) chunks.push(bytes.subarray(at, end));
-    at = end;
   }
   return chunks;
 }
@@ -45,20 +45,15 @@ export function withColourChunks(png: Buffer, chunks: Buffer[]): Buffer {
  * A JPEG's ICC profile: APP2 segments marked ICC_PROFILE, each with its sequence number, joined
  * in that order. Undefined when there is none, or a part is missing.
  */
-function jpegIccProfile(bytes: Buffer): Buffer | undefined {
+function jpegIccProfile(bytes: Buffer, view: DataView): Buffer | undefined {
   const parts = new Map<number, Buffer>();
   let count = 0;
-  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
-    const marker = bytes[at + 1];
-    // Start of scan: the headers are over.
-    if (marker === 0xda) break;
-    const length = bytes.readUInt16BE(at + 2);
-    const body = bytes.subarray(at + 4, at + 2 + length);
+  for (const { marker, at } of jpegSegments(view)) {
+    const body = bytes.subarray(at + 4, at + 2 + view.getUint16(at + 2));
     if (marker === 0xe2 && body.subarray(0, JPEG_ICC_MARKER.length).equals(JPEG_ICC_MARKER) && body.length > JPEG_ICC_MARKER.length + 2) {
       parts.set(body[JPEG_ICC_MARKER.length], body.subarray(JPEG_ICC_MARKER.length + 2));
       count = body[JPEG_ICC_MARKER.length + 1];
     }
-    at += 2 + length;
   }
   if (count === 0 || parts.size !== count) return undefined;
   const ordered: Buffer[] = [];

@@ -15,7 +15,7 @@ export function decodeImageFile(bytes: Buffer): RgbaImage {
   return uprightPixels(stored, exifOrientation(bytes));
 }
 
-function isJpeg(bytes: Buffer): boolean {
+export function isJpeg(bytes: Buffer): boolean {
   return bytes[0] === 0xff && bytes[1] === 0xd8;
 }
 
