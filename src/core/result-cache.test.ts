@@ -42,8 +42,14 @@ class MemoryStore implements ResultStore<string> {
 function setup(store = new MemoryStore()) {
   const errors: string[] = [];
   let clock = 0;
-  const cache = new ResultCache<string>(store, (value) => value.length, (what) => errors.push(what), () => ++clock);
-  return { store, cache, errors };
+  /** The delayed writes of hits, run when a test says (`writeHits`). */
+  const later: (() => void)[] = [];
+  const cache = new ResultCache<string>(store, (value) => value.length, (what) => errors.push(what), () => ++clock, (write) => later.push(write));
+  const writeHits = async () => {
+    for (const write of later.splice(0)) write();
+    await cache.usage();
+  };
+  return { store, cache, errors, later, writeHits };
 }
 
 const tenBytes = (c: string) => c.repeat(10);
@@ -84,6 +90,24 @@ describe('ResultCache', () => {
     await cache.save('b', tenBytes('b'), 100);
     await cache.save('big', 'x'.repeat(50), 15);
     expect([...store.values.keys()]).toEqual(['b']);
+  });
+
+  it('writes the use order of a run of hits once, a moment after the first; a write meanwhile carries it', async () => {
+    const { cache, store, later, writeHits } = setup();
+    for (const key of ['a', 'b', 'c']) await cache.save(key, tenBytes(key), 100);
+    const commits = store.commits;
+    for (const key of ['a', 'b', 'a']) expect(await cache.lookup(key, 100)).toBe(tenBytes(key));
+    expect(store.commits).toBe(commits);
+    expect(later).toHaveLength(1);
+    await writeHits();
+    expect(store.commits).toBe(commits + 1);
+    expect((store.savedIndex as { entries: { key: string }[] }).entries.map((entry) => entry.key)).toEqual(['c', 'b', 'a']);
+
+    await cache.lookup('c', 100);
+    await cache.save('d', tenBytes('d'), 100);
+    expect((store.savedIndex as { entries: { key: string }[] }).entries.map((entry) => entry.key)).toEqual(['b', 'a', 'c', 'd']);
+    await writeHits();
+    expect(store.commits).toBe(commits + 2);
   });
 
   it('trims to a lowered limit at once, least recently used first', async () => {
@@ -150,6 +174,7 @@ describe('ResultCache', () => {
     await first.cache.save('a', tenBytes('a'), 25);
     await first.cache.save('b', tenBytes('b'), 25);
     await first.cache.lookup('a', 25);
+    await first.writeHits();
     const second = setup(first.store);
     expect(await second.cache.usage()).toEqual({ entries: 2, bytes: 20 });
     await second.cache.save('c', tenBytes('c'), 25);

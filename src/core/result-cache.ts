@@ -23,6 +23,8 @@ export interface ResultStore<V> {
   clear(): Promise<void>;
 }
 
+const TOUCH_WRITE_DELAY_MS = 2000;
+
 export interface CacheUsage {
   entries: number;
   bytes: number;
@@ -41,12 +43,22 @@ export class ResultCache<V> {
   private limitNow = Infinity;
   /** How many clears were asked for: a job's image predates a clear made while it ran. */
   private clears = 0;
+  /** Hits marked in the index in memory since it was last written, and whether a write of them is due. */
+  private touchesUnsaved = false;
+  private touchWriteDue = false;
 
+  /**
+   * `later` runs the write of the hits' new use order a moment after the first of them: the whole
+   * index is written each time (about 100 bytes a result: megabytes in a cache of gigabytes), and
+   * a revisited page hits once an image, so one write a moment covers a page's worth. A document
+   * closed before it loses only that use order: the results stay listed.
+   */
   constructor(
     private readonly store: ResultStore<V>,
     private readonly sizeOf: (value: V) => number,
     private readonly onError: (what: string, error: unknown) => void,
     private readonly now: () => number = Date.now,
+    private readonly later: (write: () => void) => void = (write) => setTimeout(write, TOUCH_WRITE_DELAY_MS),
   ) {}
 
   /** The stored result for `key`, marked as just used; undefined on a miss. A limit of 0 turns the cache off. */
@@ -64,7 +76,8 @@ export class ResultCache<V> {
         return undefined;
       }
       index.touch(key, this.now());
-      await this.commit({ remove: [], index: index.toJSON() });
+      this.touchesUnsaved = true;
+      this.writeTouchesLater();
       return value;
     });
   }
@@ -142,6 +155,19 @@ export class ResultCache<V> {
     this.index = undefined;
   }
 
+  private writeTouchesLater(): void {
+    if (this.touchWriteDue) return;
+    this.touchWriteDue = true;
+    this.later(() => {
+      this.touchWriteDue = false;
+      void this.serial('cache write', undefined, async () => {
+        // Any write since carried them (each writes the whole index), and a dropped index took them with it.
+        const index = this.touchesUnsaved ? await this.index : null;
+        if (index) await this.commit({ remove: [], index: index.toJSON() });
+      });
+    });
+  }
+
   /** A job's limit, or the one the user set since where lower (never under 0). */
   private limitFor(jobLimitBytes: number): number {
     return Math.max(0, Math.min(jobLimitBytes, this.limitNow));
@@ -190,6 +216,7 @@ export class ResultCache<V> {
 
   /** A failed commit changed nothing in the store, so the index in memory is dropped and reloaded from it. */
   private async commit(change: StoreChange<V>): Promise<void> {
+    this.touchesUnsaved = false;
     try {
       await this.store.commit(change);
     } catch (error) {
