@@ -454,7 +454,8 @@ export class PageEnhancer {
     const original = originalOf(img);
     if (original ? !original.auto : isOurResult(img.currentSrc)) return false;
     if (this.retired || !img.isConnected || this.inManualJob.has(img) || inEditedText(img)) return false;
-    return this.forced.has(img) || (this.autoOn && this.near.has(img) && !this.restoredByUser.has(img));
+    // One the user put back stays so, Enhance all's mark or not, until the page gives it a new source.
+    return !this.restoredByUser.has(img) && (this.forced.has(img) || (this.autoOn && this.near.has(img)));
   }
 
   /** An image loaded a file: one the user enhanced from the menu before its markup picked this file gets it enhanced too. */

@@ -284,6 +284,25 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(tabCounts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
   });
 
+  it('leaves an image the user put back after Enhance all as they put it back: no job runs for it', async () => {
+    await sendToPage('enhance-all');
+    await expect.poll(enhancedIds, { timeout: 60_000 }).toEqual(['twin-a', 'inserted']);
+    await expect.poll(tabCounts).toEqual({ enhanced: 2, queued: 0, failed: 0 });
+    const engineCalls = () => worker.evaluate(async () => {
+      const { inferences, cacheHits } = await self.enhance.status();
+      return inferences + cacheHits;
+    });
+    const before = await engineCalls();
+    expect(await restoreById(worker, page, tabId, 'twin-a')).toBe(1);
+    await page.waitForFunction(() => (document.getElementById('twin-a') as HTMLImageElement).complete);
+    // Its file's load is looked at: Enhance all's mark on it must not outlast the user's restore.
+    await page.waitForTimeout(1500);
+    expect(await markup(page, 'twin-a')).toBe(twinMarkup);
+    expect(await engineCalls()).toBe(before);
+    expect(await tabCounts()).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    expect(await sendToPage('restore-all')).toEqual({ restored: 1 });
+  });
+
   it('gives an image too large for x4 the scale whose result the engine accepts', async () => {
     // 1280x960 shown 2.27 times its size: x4 would make 19.7 million pixels, over the engine's cap.
     await page.evaluate(() => {
