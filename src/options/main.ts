@@ -58,12 +58,23 @@ function formValues(): FormValues {
   return values;
 }
 
-function showErrors(errors: Extract<FormResult, { ok: false }>['errors']): void {
-  for (const key of ['profile', ...numberInputs.keys()] as const) {
-    const message = errors[key] ?? '';
-    byId(`${key}-error`).textContent = message;
-    byId(key).setAttribute('aria-invalid', String(message !== ''));
-  }
+type FieldErrors = Extract<FormResult, { ok: false }>['errors'];
+const FIELD_KEYS = ['profile', ...numberInputs.keys()] as const;
+
+function showErrors(errors: FieldErrors): void {
+  for (const key of FIELD_KEYS) showError(key, errors[key] ?? '');
+}
+
+function showError(key: (typeof FIELD_KEYS)[number], message: string): void {
+  byId(`${key}-error`).textContent = message;
+  byId(key).setAttribute('aria-invalid', String(message !== ''));
+}
+
+/** A marked field the user has corrected loses its mark as they type; new marks wait for Save, not for each keystroke. */
+function unmarkCorrected(): void {
+  const result = readForm(formValues(), shown);
+  const errors: FieldErrors = result.ok ? {} : result.errors;
+  for (const key of FIELD_KEYS) if (byId(`${key}-error`).textContent !== '' && errors[key] === undefined) showError(key, '');
 }
 
 async function save(settings: Partial<Settings>, done: string): Promise<void> {
@@ -83,7 +94,9 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
 }
 
 function showUsage(usage: CacheUsage): void {
-  cacheUsage.textContent = `${usage.entries} ${usage.entries === 1 ? 'image' : 'images'}, ${formatBytes(usage.bytes)}`;
+  const text = `${usage.entries} ${usage.entries === 1 ? 'image' : 'images'}, ${formatBytes(usage.bytes)}`;
+  // Written only when it changes: the figures are read again each time the page comes back into view, and the live region would be read out each time.
+  if (cacheUsage.textContent !== text) cacheUsage.textContent = text;
 }
 
 function failed(where: string, error: unknown): void {
@@ -116,6 +129,7 @@ function edited(): boolean {
 
 // "Saved." beside later edits would read as if they were kept too: the site list above saves at once, the form does not.
 form.addEventListener('input', () => {
+  unmarkCorrected();
   const text = edited() ? UNSAVED : '';
   // Written only when it changes: a screen reader reads the live region out at each write.
   if (formStatus.textContent !== NEWER_SETTINGS && formStatus.textContent !== text) formStatus.textContent = text;

@@ -43,7 +43,7 @@ const BACKEND_REFRESH_MS = 1000;
  */
 const NOTHING_QUEUED = 'Enhance all found no image on this page';
 function nothingQueued({ minUpscaleFactor, minSide, maxInputPixels }: Settings): string {
-  return `${NOTHING_QUEUED} to enhance: it takes those shown at least ${minUpscaleFactor} times their pixel size on this screen, ${minSide} px or more on their shorter side, and of ${maxInputPixels.toLocaleString('en-US')} pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it anyway.`;
+  return `${NOTHING_QUEUED} to enhance: it takes those shown at least ${minUpscaleFactor} times their pixel size on this screen, ${minSide} px or more on their shorter side, and of ${maxInputPixels.toLocaleString('en-US')} pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it whatever its size on screen or its shorter side.`;
 }
 /** The same, where images are enhanced already: "found no image" beside "Enhanced 14" would read as a fault. */
 const ALL_ENHANCED = 'Every image on this page that needs it is enhanced already.';
@@ -66,7 +66,6 @@ let inPrivateWindow = false;
 function render(status: TabStatus, profile: ProfileSetting): void {
   ui.origin.textContent = placeText(status, displayOrigin);
   const controls = pageControls(status);
-  ui.unavailable.hidden = controls.note === null;
   // A live region: written only when it changes, or it is read out again on every refresh.
   if (ui.unavailable.textContent !== (controls.note ?? '')) ui.unavailable.textContent = controls.note ?? '';
   ui.pageControls.disabled = !controls.actions && !controls.siteSwitch;

@@ -108,6 +108,9 @@ describe('popup', () => {
     expect(await popup.locator('#private-note').isHidden()).toBe(true);
     // ... and is not read out with the switch there (a hidden element an aria-describedby names still is).
     await expect.poll(() => popup.getByRole('switch').evaluate((element) => element.getAttribute('aria-describedby'))).toBeNull();
+    // The note for pages Enhance cannot work on is there already, empty and taking no room: a live
+    // region a screen reader knew before its text came is read out, one shown with its text often is not.
+    expect(await popup.locator('#unavailable').evaluate((note) => ({ hidden: note.hasAttribute('hidden'), display: getComputedStyle(note).display, height: note.getBoundingClientRect().height }))).toEqual({ hidden: false, display: 'block', height: 0 });
 
     await toggle.check();
     await expect.poll(sitesOn).toEqual([site.origin]);
@@ -277,10 +280,10 @@ describe('popup', () => {
     await expect.poll(() => popup.locator('#origin').textContent()).toBe(site.origin);
     const enhanceAll = popup.getByRole('button', { name: 'Enhance all on this page' });
     await enhanceAll.click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 1.5 times their pixel size on this screen, 24 px or more on their shorter side, and of 4,000,000 pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it anyway.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 1.5 times their pixel size on this screen, 24 px or more on their shorter side, and of 4,000,000 pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it whatever its size on screen or its shorter side.');
     await browser.worker.evaluate((items) => chrome.storage.sync.set(items), settingItems({ ...DEFAULT_SETTINGS, minUpscaleFactor: 3 }, ['minUpscaleFactor']));
     await enhanceAll.click();
-    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 3 times their pixel size on this screen, 24 px or more on their shorter side, and of 4,000,000 pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it anyway.');
+    await expect.poll(() => popup.locator('#message').textContent()).toBe('Enhance all found no image on this page to enhance: it takes those shown at least 3 times their pixel size on this screen, 24 px or more on their shorter side, and of 4,000,000 pixels at most (the three settings), not SVG or animated. Right-click an image to enhance it whatever its size on screen or its shorter side.');
     await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:minUpscaleFactor'));
     // Its width stays the popup's, long message and all: Firefox would size the popup to the widest line.
     const widest = await popup.evaluate(() => {
@@ -350,6 +353,7 @@ describe('popup', () => {
     const other = await openPopup(tabId);
     const popup = await openPopup(await tabIdOf(browser.worker, other));
     await expect.poll(() => popup.locator('#unavailable').textContent()).toMatch(/web pages/);
+    expect(await popup.locator('#unavailable').isVisible()).toBe(true);
     expect(await popup.locator('#origin').textContent()).toBe('Not a web page');
     expect(await popup.getByRole('switch', { name: 'Auto-enhance this site' }).isDisabled()).toBe(true);
     expect(await popup.getByRole('button', { name: 'Enhance all on this page' }).isDisabled()).toBe(true);
@@ -574,6 +578,13 @@ describe('options page', () => {
     expect(await options.getByLabel(/Largest tile side/).getAttribute('aria-invalid')).toBe('true');
     expect(await options.locator('#form-status').textContent()).toMatch(/Not saved/);
     expect(await syncedSettings()).toEqual(before);
+
+    // Corrected, the field loses its mark as the user types; a new mistake is marked only by Save.
+    await options.getByLabel(/Largest tile side/).fill('256');
+    await expect.poll(() => options.locator('#maxTile-error').textContent()).toBe('');
+    expect(await options.getByLabel(/Largest tile side/).getAttribute('aria-invalid')).toBe('false');
+    await options.getByLabel(/shorter side/).fill('0');
+    expect(await options.locator('#minSide-error').textContent()).toBe('');
     await options.close();
   });
 
@@ -695,6 +706,16 @@ describe('options page', () => {
     // Headless Chromium shows every tab at once: the event the browser fires as the tab comes back, dispatched.
     await options.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await expect.poll(() => usage.textContent()).toMatch(/^1 image, [\d.,]+ MB$/);
+
+    // The same figures again are not written again: a screen reader reads the live region out at each write.
+    await options.evaluate(() => {
+      const writes = { count: 0 };
+      (window as unknown as { usageWrites: typeof writes }).usageWrites = writes;
+      new MutationObserver((records) => (writes.count += records.length)).observe(document.getElementById('cache-usage')!, { childList: true, characterData: true, subtree: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await options.waitForTimeout(1000);
+    expect(await options.evaluate(() => (window as unknown as { usageWrites: { count: number } }).usageWrites.count)).toBe(0);
     await options.close();
   });
 });
