@@ -91,6 +91,10 @@ export class ImageOverlay {
       });
     };
     window.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
+    // A box's scroll does not leave its shadow root (a carousel inside a web component): each root above the image is listened to as well.
+    for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+      root.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
+    }
     window.addEventListener('resize', follow, { signal: this.listening.signal });
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
     for (const type of ['toggle', 'close', 'fullscreenchange']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });

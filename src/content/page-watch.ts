@@ -117,9 +117,6 @@ export class PageWatch {
     window.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
-    // A transform scales an image without resizing its box, which no ResizeObserver reports.
-    document.addEventListener('transitionend', this.onTransformEnd, { capture: true, passive: true, signal: this.listeners.signal });
-    document.addEventListener('animationend', this.onTransformEnd, { capture: true, passive: true, signal: this.listeners.signal });
   }
 
   /** A media query for the density now, which changes once when it does: then the next one is asked. */
@@ -204,6 +201,9 @@ export class PageWatch {
     this.observer?.observe(tree, { subtree: true, childList: true, attributes: true, attributeFilter: SOURCE_ATTRIBUTES, attributeOldValue: true });
     // 'load' does not bubble, nor leave a shadow root; capturing on each tree sees it for every image, present or future.
     tree.addEventListener('load', this.onLoad, { capture: true, signal: this.listeners?.signal });
+    // A transform scales an image without resizing its box, which no ResizeObserver reports. Where
+    // it ends inside a shadow root (a component zooming its own image), the event stays there too.
+    for (const type of ['transitionend', 'animationend']) tree.addEventListener(type, this.onTransformEnd, { capture: true, passive: true, signal: this.listeners?.signal });
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
   }
 

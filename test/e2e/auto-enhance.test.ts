@@ -1260,6 +1260,58 @@ customElements.define('zoom-card', class extends HTMLElement {
     await grown.close();
   });
 
+  it("the same where the image zooms inside the component's shadow root (the transition ends there, and does not leave it)", async () => {
+    const grown = await openSwitchedOn(
+      'grows-inside-component.html',
+      `<!doctype html><style>zoom-inside { display: inline-block; margin: 80px; }</style>
+<zoom-inside></zoom-inside>
+<script>
+customElements.define('zoom-inside', class extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<style>img { width: 96px; height: 96px; display: block; transition: transform 0.2s; } :host(.hovered) img { transform: scale(2.5); }</style><img src="bird.png">';
+  }
+});
+</script>`,
+    );
+    const behind = () =>
+      grown.evaluate(async () => {
+        const img = document.querySelector('zoom-inside')!.shadowRoot!.querySelector('img')!;
+        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+      });
+    await expect.poll(behind, { timeout: 60_000 }).toBe('result 96');
+    await grown.evaluate(() => document.querySelector('zoom-inside')!.classList.add('hovered'));
+    await expect.poll(behind, { timeout: 60_000 }).toBe('result 192');
+    await switchSite(false);
+    await grown.close();
+  });
+
+  it("moves an image's progress ring with a scroll inside a shadow root (the scroll event does not leave it)", async () => {
+    copyFileSync(join(dir, 'bird.png'), join(dir, 'scrolled-bird.png'));
+    const scrolled = await openSwitchedOn(
+      'scrolls-inside-component.html',
+      `<!doctype html><scroll-card></scroll-card>
+<script>
+customElements.define('scroll-card', class extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<div id="scroller" style="height: 300px; overflow: auto"><img src="late/scrolled-bird.png" style="width: 96px; height: 96px; display: block; margin-top: 100px"><div style="height: 1000px"></div></div>';
+  }
+});
+</script>`,
+    );
+    const ringTop = () => scrolled.evaluate(() => document.querySelector('enhance-overlay')?.getBoundingClientRect().top ?? null);
+    // The engine's download comes 3 s late: the ring shows after 1 s.
+    await expect.poll(ringTop, { timeout: 10_000 }).not.toBeNull();
+    const before = (await ringTop())!;
+    await scrolled.evaluate(() => {
+      document.querySelector('scroll-card')!.shadowRoot!.getElementById('scroller')!.scrollTop = 60;
+    });
+    await expect.poll(ringTop).toBe(before - 60);
+    await leave(scrolled);
+  });
+
   it('gives an image that joins a running job for a smaller scale the scale it needs once that job ends', async () => {
     // 400 px of a photo: seconds of work at x2 on these cores, time for another image to join.
     writePng(join(dir, 'joins.png'), cropTo(readPng(join(BENCH, 'Urban100/HR/img_020.png')), 400, 400));
