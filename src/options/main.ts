@@ -160,13 +160,31 @@ const sitesStatus = byId('sites-status');
 const saveButtons = [byId<HTMLButtonElement>('save'), byId<HTMLButtonElement>('reset')];
 const NEWER_SETTINGS = 'A newer version of Enhance, on another device, saved the settings: the ones this version knows show here and apply, and they can be changed once Enhance is updated here.';
 
+const takeOver = byId<HTMLButtonElement>('take-over');
+
 /** Said on opening, not after an edit: Save and Reset would be refused (see saveSettings). */
 async function checkNewerSettings(): Promise<void> {
   const newer = await newerSettingsStored();
   for (const button of saveButtons) button.disabled = newer;
+  takeOver.hidden = !newer;
   if (newer) formStatus.textContent = NEWER_SETTINGS;
   else if (formStatus.textContent === NEWER_SETTINGS) formStatus.textContent = '';
 }
+
+// The way out where that newer version is gone for good (rolled back, or tried on one device and removed).
+takeOver.addEventListener('click', () => {
+  const question =
+    'Use the settings as this version reads them, and change them here again? They are synced: a device on the newer Enhance then reads them as it reads an older version\'s.';
+  if (!window.confirm(question)) return;
+  saveSettings({}, { overNewer: true })
+    .then(async (saved) => {
+      fill(saved);
+      await checkNewerSettings();
+      formStatus.textContent = 'This version may change the settings again.';
+      byId('save').focus();
+    })
+    .catch((error: unknown) => failed('options take over', error));
+});
 
 loadSettings().then(fill, (error: unknown) => failed('options load', error));
 checkNewerSettings().catch((error: unknown) => failed('options load', error));

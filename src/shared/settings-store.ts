@@ -28,15 +28,19 @@ const SETTING_NAMES = (Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>).f
  * another device) to another setting stays. The legacy item is left as it is, beneath: a device
  * still on an older Enhance reads it until it updates. Refuses when a newer Enhance stored them
  * (another device): this version reads only the ones it knows, and writing those back would wipe the rest everywhere.
+ * `overNewer`, the user's choice (the options page's take-over), writes them all, as this version
+ * reads them, with its version: a newer Enhance rolled back, or tried on one device and removed,
+ * would otherwise leave the settings unchangeable on every device for good.
  */
-export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
+export async function saveSettings(patch: Partial<Settings>, { overNewer = false } = {}): Promise<Settings> {
   const stored = settingsFromStorage(await browser.storage.sync.get(null));
-  if (storedByNewerVersion(stored)) {
-    throw new Error('a newer version of Enhance, on another device, saved the settings: update Enhance here to change them');
+  if (storedByNewerVersion(stored) && !overNewer) {
+    throw new Error("a newer version of Enhance, on another device, saved the settings: update Enhance here to change them, or use them with this version in Enhance's options");
   }
   const next = validateSettings({ ...readStoredSettings(stored).settings, ...patch }).settings;
+  const names = overNewer ? SETTING_NAMES : SETTING_NAMES.filter((name) => Object.hasOwn(patch, name));
   try {
-    await browser.storage.sync.set(settingItems(next, SETTING_NAMES.filter((name) => Object.hasOwn(patch, name))));
+    await browser.storage.sync.set(settingItems(next, names));
   } catch (error) {
     throw await explainedSyncError(error);
   }

@@ -196,8 +196,42 @@ describe('popup', () => {
     // Gone (that device's Enhance went back, say): they work again.
     await expect.poll(() => options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
     expect(await options.locator('#form-status').textContent()).toBe('');
+    expect(await options.locator('#take-over').isHidden()).toBe(true);
     await options.close();
     await popup.close();
+  });
+
+  it('lets the user take settings a newer Enhance left behind over for this version (that version rolled back, or removed)', async () => {
+    const before = await browser.worker.evaluate(() => chrome.storage.sync.get(null));
+    const newer = { 'setting:version': 99, 'setting:profile': 'fast', 'setting:maxTile': 128, 'setting:onlyInVersion99': true };
+    await browser.worker.evaluate((items) => chrome.storage.sync.set(items), newer);
+    const options = await openOptions();
+    try {
+      const takeOver = options.getByRole('button', { name: 'Use them with this version' });
+      await expect.poll(() => takeOver.isVisible()).toBe(true);
+      const asked: string[] = [];
+      options.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void dialog.accept();
+      });
+      await takeOver.click();
+      await expect.poll(() => options.locator('#form-status').textContent()).toBe('This version may change the settings again.');
+      expect(asked).toEqual([expect.stringMatching(/synced/)]);
+      expect(await takeOver.isHidden()).toBe(true);
+      expect(await options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
+      // What this version read of them stays, now under its own version; what only the newer one knew is left alone.
+      expect(await syncedSettings()).toMatchObject({ version: DEFAULT_SETTINGS.version, profile: 'fast', maxTile: 128, onlyInVersion99: true });
+      await options.getByLabel(/Largest tile side/).fill('256');
+      await options.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(syncedSettings).toMatchObject({ maxTile: 256 });
+    } finally {
+      // The settings as they were, whatever step failed: later tests must not run under a newer version's.
+      await browser.worker.evaluate(async (items) => {
+        await chrome.storage.sync.clear();
+        await chrome.storage.sync.set(items);
+      }, before);
+      await options.close();
+    }
   });
 
   it('reads settings an older Enhance kept in one item beneath the items, and leaves that item as it was for devices still on it', async () => {
