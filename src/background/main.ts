@@ -2,7 +2,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { isBackgroundRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
-import { loweredCacheLimit } from '../shared/settings';
+import { isSettingsKey, loweredCacheLimit } from '../shared/settings';
 import { onSettingsChanged } from '../shared/settings-store';
 import { styleBadge } from './badge';
 import { createMenus, hideEnhancedItemsOnStart, onMenuClick } from './context-menu';
@@ -54,9 +54,14 @@ onSettingsChanged((settings) => {
 // A cache limit lowered on another device (through sync) frees the space here too, at once: the
 // options page that saved it trims only its own device's cache.
 browser.storage.onChanged.addListener((changes, area) => {
-  const limit = area === 'sync' ? loweredCacheLimit(changes) : null;
-  if (limit === null) return;
-  trimEngineCache(limit).catch((error: unknown) => logError('trim cache', error));
+  if (area !== 'sync' || !Object.keys(changes).some(isSettingsKey)) return;
+  browser.storage.sync
+    .get(null)
+    .then(async (items) => {
+      const limit = loweredCacheLimit(changes, items);
+      if (limit !== null) await trimEngineCache(limit);
+    })
+    .catch((error: unknown) => logError('trim cache', error));
 });
 
 followTabs();

@@ -206,17 +206,37 @@ describe('settings in storage.sync, one item each', () => {
 });
 
 describe('loweredCacheLimit', () => {
-  const change = (oldValue: unknown, newValue: unknown) => ({ 'setting:cacheLimitBytes': { oldValue, newValue } });
+  const key = 'setting:cacheLimitBytes';
+  /** The change and storage.sync after it, from the items before and after. */
+  const lowered = (before: Record<string, unknown>, after: Record<string, unknown>) => {
+    const changes: Record<string, { oldValue?: unknown; newValue?: unknown }> = {};
+    for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (before[name] !== after[name]) changes[name] = { oldValue: before[name], newValue: after[name] };
+    }
+    return loweredCacheLimit(changes, after);
+  };
 
-  it('is the new limit when it is lower than the old one, as read (a removed item reads as the default)', () => {
-    expect(loweredCacheLimit(change(200_000_000, 0))).toBe(0);
-    expect(loweredCacheLimit(change(undefined, 50_000_000))).toBe(50_000_000);
-    expect(loweredCacheLimit(change(-5, 10))).toBeNull(); // -5 read as 0
+  it('is the new limit when it is lower than the old one, as read (no item reads as the default)', () => {
+    expect(lowered({ [key]: 200_000_000 }, { [key]: 0 })).toBe(0);
+    expect(lowered({}, { [key]: 50_000_000 })).toBe(50_000_000);
+    expect(lowered({ [key]: -5 }, { [key]: 10 })).toBeNull(); // -5 read as 0
   });
 
   it('is null for a raised limit, an item removed, or another setting', () => {
-    expect(loweredCacheLimit(change(0, 100))).toBeNull();
-    expect(loweredCacheLimit(change(0, undefined))).toBeNull();
-    expect(loweredCacheLimit({ 'setting:maxTile': { oldValue: 512, newValue: 64 } })).toBeNull();
+    expect(lowered({ [key]: 0 }, { [key]: 100 })).toBeNull();
+    expect(lowered({ [key]: 0 }, {})).toBeNull();
+    expect(lowered({ 'setting:maxTile': 512 }, { 'setting:maxTile': 64 })).toBeNull();
+  });
+
+  it('reads the limit in force from the legacy item beneath the items, as the settings are read', () => {
+    const legacy = { settings: { version: 1, cacheLimitBytes: 1_000_000_000 } };
+    // Another device writes the item first, over the legacy limit: lower than that, above the default.
+    expect(lowered(legacy, { ...legacy, [key]: 500_000_000 })).toBe(500_000_000);
+    // The item removed: the legacy limit is in force again, not the default.
+    expect(lowered({ ...legacy, [key]: 2_000_000_000 }, legacy)).toBe(1_000_000_000);
+    expect(lowered({ ...legacy, [key]: 100_000_000 }, legacy)).toBeNull();
+    // A device on an older Enhance lowers it in the legacy item, where no item is above it; under an item it changes nothing.
+    expect(lowered(legacy, { settings: { version: 1, cacheLimitBytes: 10 } })).toBe(10);
+    expect(lowered({ ...legacy, [key]: 300 }, { settings: { version: 1, cacheLimitBytes: 10 }, [key]: 300 })).toBeNull();
   });
 });

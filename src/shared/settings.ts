@@ -182,12 +182,20 @@ interface ItemChange {
   newValue?: unknown;
 }
 
-/** The cache limit a storage.sync change lowers, as this version reads the values; null when it lowers none. */
-export function loweredCacheLimit(changes: Record<string, ItemChange>): number | null {
-  const change = changes[settingKey('cacheLimitBytes')];
-  if (!change) return null;
-  const read = (value: unknown) => readStoredSettings({ cacheLimitBytes: value }).settings.cacheLimitBytes;
-  const [before, after] = [read(change.oldValue), read(change.newValue)];
+/**
+ * The cache limit a storage.sync change lowers, as this version reads the settings before and after
+ * it; null when it lowers none. `itemsNow` is storage.sync after the change: the limit in force
+ * can come from the legacy item beneath (an item first written, or removed, changes it from or to
+ * that one, not the default), and a device on an older Enhance lowers it in the legacy item.
+ */
+export function loweredCacheLimit(changes: Record<string, ItemChange>, itemsNow: Record<string, unknown>): number | null {
+  const itemsBefore = { ...itemsNow };
+  for (const [key, { oldValue }] of Object.entries(changes)) {
+    if (oldValue === undefined) delete itemsBefore[key];
+    else itemsBefore[key] = oldValue;
+  }
+  const limit = (items: Record<string, unknown>) => readStoredSettings(settingsFromStorage(items)).settings.cacheLimitBytes;
+  const [before, after] = [limit(itemsBefore), limit(itemsNow)];
   return after < before ? after : null;
 }
 

@@ -302,6 +302,15 @@ describe('a limit lowered on another device', () => {
       }, { timeout: 30_000 })
       .toBe(1);
   });
+
+  it('frees it too when a device still on an older Enhance lowers it in the one item that version keeps', async () => {
+    await live().worker.evaluate(() => chrome.storage.sync.set({ settings: { version: 1, cacheLimitBytes: 1_000_000_000 } }));
+    await enhanceBird();
+    expect((await askEngine('cache-usage')).entries).toBeGreaterThan(0);
+    await live().worker.evaluate(() => chrome.storage.sync.set({ settings: { version: 1, cacheLimitBytes: 0 } }));
+    await expect.poll(() => askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await setSettings({});
+  });
 });
 
 describe('a limit of 0 saved while a job runs', () => {
