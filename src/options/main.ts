@@ -161,6 +161,7 @@ const saveButtons = [byId<HTMLButtonElement>('save'), byId<HTMLButtonElement>('r
 const NEWER_SETTINGS = 'A newer version of Enhance, on another device, saved the settings: the ones this version knows show here and apply, and they can be changed once Enhance is updated here.';
 
 const takeOver = byId<HTMLButtonElement>('take-over');
+const TAKEN_OVER = 'This version may change the settings again.';
 
 /** Said on opening, not after an edit: Save and Reset would be refused (see saveSettings). */
 async function checkNewerSettings(): Promise<void> {
@@ -178,9 +179,12 @@ takeOver.addEventListener('click', () => {
   if (!window.confirm(question)) return;
   saveSettings({}, { overNewer: true })
     .then(async (saved) => {
-      fill(saved);
+      // Fields edited meanwhile keep their edits, for Save.
+      follow(saved);
       await checkNewerSettings();
-      formStatus.textContent = 'This version may change the settings again.';
+      // Stored again meanwhile by a device on that newer version: its notice stands.
+      if (!takeOver.hidden) return;
+      formStatus.textContent = edited() ? `${TAKEN_OVER} ${UNSAVED}` : TAKEN_OVER;
       byId('save').focus();
     })
     .catch((error: unknown) => failed('options take over', error));

@@ -203,27 +203,38 @@ describe('popup', () => {
 
   it('lets the user take settings a newer Enhance left behind over for this version (that version rolled back, or removed)', async () => {
     const before = await browser.worker.evaluate(() => chrome.storage.sync.get(null));
-    const newer = { 'setting:version': 99, 'setting:profile': 'fast', 'setting:maxTile': 128, 'setting:onlyInVersion99': true };
-    await browser.worker.evaluate((items) => chrome.storage.sync.set(items), newer);
+    // Only some settings stored, one as this version cannot take it (read as the nearest it allows).
+    const newer = { 'setting:version': 99, 'setting:profile': 'fast', 'setting:maxTile': 4096, 'setting:onlyInVersion99': true };
+    await browser.worker.evaluate(async (items) => {
+      await chrome.storage.sync.remove(Object.keys(await chrome.storage.sync.get(null)).filter((key) => key === 'settings' || key.startsWith('setting:')));
+      await chrome.storage.sync.set(items);
+    }, newer);
     const options = await openOptions();
     try {
       const takeOver = options.getByRole('button', { name: 'Use them with this version' });
       await expect.poll(() => takeOver.isVisible()).toBe(true);
+      // An edit made meanwhile (Save is off) stays for Save.
+      await options.getByLabel(/shorter side/).fill('40');
       const asked: string[] = [];
       options.once('dialog', (dialog) => {
         asked.push(dialog.message());
         void dialog.accept();
       });
       await takeOver.click();
-      await expect.poll(() => options.locator('#form-status').textContent()).toBe('This version may change the settings again.');
+      await expect.poll(() => options.locator('#form-status').textContent()).toBe('This version may change the settings again. Unsaved changes: Save keeps them.');
       expect(asked).toEqual([expect.stringMatching(/synced/)]);
       expect(await takeOver.isHidden()).toBe(true);
       expect(await options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
-      // What this version read of them stays, now under its own version; what only the newer one knew is left alone.
-      expect(await syncedSettings()).toMatchObject({ version: DEFAULT_SETTINGS.version, profile: 'fast', maxTile: 128, onlyInVersion99: true });
-      await options.getByLabel(/Largest tile side/).fill('256');
+      // Every setting is written as this version read them, under its version; what only the newer one knew is left alone.
+      const items = await browser.worker.evaluate(() => chrome.storage.sync.get(null));
+      expect(items).toEqual({
+        ...settingItems({ ...DEFAULT_SETTINGS, profile: 'fast', maxTile: 1024 }, Object.keys(DEFAULT_SETTINGS) as Array<keyof typeof DEFAULT_SETTINGS>),
+        'setting:onlyInVersion99': true,
+        ...Object.fromEntries(Object.entries(before).filter(([key]) => !key.startsWith('setting:') && key !== 'settings')),
+      });
+      expect(await options.locator('#minSide').inputValue()).toBe('40');
       await options.getByRole('button', { name: 'Save' }).click();
-      await expect.poll(syncedSettings).toMatchObject({ maxTile: 256 });
+      await expect.poll(syncedSettings).toMatchObject({ minSide: 40, maxTile: 1024 });
     } finally {
       // The settings as they were, whatever step failed: later tests must not run under a newer version's.
       await browser.worker.evaluate(async (items) => {
