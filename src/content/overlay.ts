@@ -6,21 +6,14 @@
  * reason it would show over a modal dialog or a fullscreen element that leaves the image behind
  * it: it hides then, as the image is. The page's notice (page-notice.ts) is built the same way.
  */
-const HOST_TAG = 'enhance-overlay';
+import { OVERLAY_TAG } from './overlay-tag';
+import { shadowRootOf } from './page-images';
+
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
 const MESSAGE_MS = 5000;
 const MESSAGE_MS_PER_CHARACTER = 60;
 /** Inline, where `all: initial` would make it an inline box. */
 const SHOWN_DISPLAY = 'block';
-
-/**
- * Whether `node` is one of our rings, messages or notices. The page watch looks past them: a ring redrawn
- * on every progress step would otherwise count as the page adding elements, and start a walk of
- * the whole page each time.
- */
-export function isOverlay(node: Node): boolean {
-  return node instanceof Element && node.localName === HOST_TAG;
-}
 
 const STYLE = `
 :host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none;
@@ -42,7 +35,7 @@ export function readingMs(text: string): number {
 
 /** An empty overlay, shown: its host, in the document and the top layer, and the box its content goes in. */
 export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
-  const host = document.createElement(HOST_TAG);
+  const host = document.createElement(OVERLAY_TAG);
   // A live region from the start: one that appears with its text already in is often not read out.
   host.setAttribute('role', 'status');
   host.popover = 'manual';
@@ -67,9 +60,22 @@ function holds(container: Element, node: Node): boolean {
   return false;
 }
 
+/**
+ * The modal dialog that holds the focus, across shadow roots: `:modal` asked of the document does
+ * not reach a web component's own dialog, and a modal dialog keeps the focus within itself.
+ */
+function focusedModal(): Element[] {
+  let focused = document.activeElement;
+  for (let inner = focused && shadowRootOf(focused)?.activeElement; inner; inner = shadowRootOf(inner)?.activeElement) focused = inner;
+  for (let at: Node | null = focused; at !== null; at = at instanceof ShadowRoot ? at.host : at.parentNode) {
+    if (at instanceof HTMLDialogElement && at.matches(':modal')) return [at];
+  }
+  return [];
+}
+
 /** A modal dialog or a fullscreen element is over the page, and the image is in none of them. */
 function behindTopLayer(img: HTMLImageElement): boolean {
-  const covering = [...document.querySelectorAll(':modal'), ...(document.fullscreenElement ? [document.fullscreenElement] : [])];
+  const covering = [...document.querySelectorAll(':modal'), ...focusedModal(), ...(document.fullscreenElement ? [document.fullscreenElement] : [])];
   return covering.length > 0 && !covering.some((element) => holds(element, img));
 }
 
@@ -97,7 +103,8 @@ export class ImageOverlay {
     }
     window.addEventListener('resize', follow, { signal: this.listening.signal });
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
-    for (const type of ['toggle', 'close', 'fullscreenchange']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });
+    // A dialog in a shadow root keeps its toggle and close there; the focus it takes and gives back is heard everywhere.
+    for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });
   }
 
   /**

@@ -4,7 +4,7 @@
  * still offers our menu and a stretched thumbnail still wants enhancing.
  */
 
-import { isOverlay } from './overlay';
+import { isOverlay } from './overlay-tag';
 
 /** Firefox shows content scripts an element's closed shadow root on the element itself. */
 type FirefoxElement = HTMLElement & { readonly openOrClosedShadowRoot?: ShadowRoot | null };

@@ -4,7 +4,7 @@
  * loads. Our own swaps change the same attributes; they run inside `asOurs` and are never
  * reported. Shadow roots are watched like the document, since web components keep their images there.
  */
-import { isOverlay } from './overlay';
+import { isOverlay } from './overlay-tag';
 import { imagesIn, shadowRootOf, shadowRootsIn } from './page-images';
 
 export interface PageChanges {

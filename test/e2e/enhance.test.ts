@@ -1181,6 +1181,27 @@ describe('bad input', () => {
     await covered.close();
   });
 
+  it("the same behind a web component's own modal dialog, in its shadow root (the page's :modal does not reach it)", async () => {
+    const { opened: covered, outcome } = await openWithSvgMessage(
+      'behind-component.html',
+      `<!doctype html><html><body><img id="behind" src="logo.svg" width="240" height="160">
+<consent-box></consent-box>
+<script>
+customElements.define('consent-box', class extends HTMLElement {
+  constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<dialog><p>We use cookies.</p><button>OK</button></dialog>'; }
+});
+document.querySelector('consent-box').shadowRoot.querySelector('dialog').showModal();
+</script></body></html>`,
+      'behind',
+    );
+    const overlayShown = () => covered.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null);
+    expect(await overlayTexts(covered)).toEqual([outcome.failure?.message]);
+    expect(await overlayShown()).toBe(false);
+    await covered.evaluate(() => document.querySelector('consent-box')!.shadowRoot!.querySelector('dialog')!.close());
+    await expect.poll(overlayShown).toBe(true);
+    await covered.close();
+  });
+
   it("a message shows on a page whose styles hide undefined custom elements and dim popovers' backdrops", async () => {
     // Component libraries hide elements until defined (FOUC); sites dim behind their own popovers.
     const { opened: styled } = await openWithSvgMessage(
