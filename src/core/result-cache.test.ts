@@ -110,20 +110,6 @@ describe('ResultCache', () => {
     expect(store.commits).toBe(commits + 2);
   });
 
-  it('writes the hits\' use order at once when asked (the engine\'s page is closing), and then not again', async () => {
-    const { cache, store, writeHits } = setup();
-    for (const key of ['a', 'b']) await cache.save(key, tenBytes(key), 100);
-    const commits = store.commits;
-    await cache.writeTouches();
-    expect(store.commits).toBe(commits);
-    await cache.lookup('a', 100);
-    await cache.writeTouches();
-    expect(store.commits).toBe(commits + 1);
-    expect((store.savedIndex as { entries: { key: string }[] }).entries.map((entry) => entry.key)).toEqual(['b', 'a']);
-    await writeHits();
-    expect(store.commits).toBe(commits + 1);
-  });
-
   it('trims to a lowered limit at once, least recently used first', async () => {
     const { cache, store } = setup();
     for (const key of ['a', 'b', 'c']) await cache.save(key, tenBytes(key), 100);

@@ -50,8 +50,8 @@ export class ResultCache<V> {
   /**
    * `later` runs the write of the hits' new use order a moment after the first of them: the whole
    * index is written each time (about 100 bytes a result: megabytes in a cache of gigabytes), and
-   * a revisited page hits once an image, so one write a moment covers a page's worth. The engine's
-   * page writes it before it closes (writeTouches); one that crashes loses only that use order.
+   * a revisited page hits once an image, so one write a moment covers a page's worth. A document
+   * closed before it loses only that use order: the results stay listed.
    */
   constructor(
     private readonly store: ResultStore<V>,
@@ -155,21 +155,16 @@ export class ResultCache<V> {
     this.index = undefined;
   }
 
-  /** Writes the hits' use order now where no write has carried it yet: the engine's page is about to close (see releaseWhenIdle). */
-  writeTouches(): Promise<void> {
-    return this.serial('cache write', undefined, async () => {
-      // Any write since carried them (each writes the whole index), and a dropped index took them with it.
-      const index = this.touchesUnsaved ? await this.index : null;
-      if (index) await this.commit({ remove: [], index: index.toJSON() });
-    });
-  }
-
   private writeTouchesLater(): void {
     if (this.touchWriteDue) return;
     this.touchWriteDue = true;
     this.later(() => {
       this.touchWriteDue = false;
-      void this.writeTouches();
+      void this.serial('cache write', undefined, async () => {
+        // Any write since carried them (each writes the whole index), and a dropped index took them with it.
+        const index = this.touchesUnsaved ? await this.index : null;
+        if (index) await this.commit({ remove: [], index: index.toJSON() });
+      });
     });
   }
 

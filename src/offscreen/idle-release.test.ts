@@ -14,76 +14,56 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-/** The worker is told after the hook's promise settles. */
-const settled = () => vi.advanceTimersByTimeAsync(0);
-
 describe('releaseWhenIdle', () => {
-  it('new minutes saved during a job count from its end, not the minutes the job carried', async () => {
+  it('new minutes saved during a job count from its end, not the minutes the job carried', () => {
     const idle = releaseWhenIdle();
     const release = idle.stayAwake();
     idle.retime(1);
     // Not while the job runs, however long.
-    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    vi.advanceTimersByTime(2 * MINUTE);
     expect(asked).not.toHaveBeenCalled();
     release(jobSettings(60));
-    await vi.advanceTimersByTimeAsync(MINUTE);
+    vi.advanceTimersByTime(MINUTE);
     expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
   });
 
-  it('another setting saved (the same minutes) leaves the countdown running as it is', async () => {
+  it('another setting saved (the same minutes) leaves the countdown running as it is', () => {
     const idle = releaseWhenIdle();
     idle.retime(5);
-    await vi.advanceTimersByTimeAsync(4 * MINUTE);
+    vi.advanceTimersByTime(4 * MINUTE);
     idle.retime(5);
-    await vi.advanceTimersByTimeAsync(MINUTE);
+    vi.advanceTimersByTime(MINUTE);
     expect(asked).toHaveBeenCalledTimes(1);
   });
 
-  it('minutes saved while idle count from then', async () => {
+  it('minutes saved while idle count from then', () => {
     const idle = releaseWhenIdle();
     idle.retime(0.5);
-    await vi.advanceTimersByTimeAsync(0.5 * MINUTE);
+    vi.advanceTimersByTime(0.5 * MINUTE);
     expect(asked).toHaveBeenCalledTimes(1);
   });
 
-  it('a document to be replaced (WebGPU lost) asks to close as its busy spell ends, even where the settings keep it loaded', async () => {
+  it('a document to be replaced (WebGPU lost) asks to close as its busy spell ends, even where the settings keep it loaded', () => {
     let lost = false;
     const idle = releaseWhenIdle(() => lost);
     idle.stayAwake()(jobSettings(0));
-    await settled();
     expect(asked).not.toHaveBeenCalled();
     const release = idle.stayAwake();
     lost = true;
-    await settled();
     expect(asked).not.toHaveBeenCalled();
     release(jobSettings(0));
-    await settled();
     expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
     expect(idle.closing()).toBe(true);
   });
 
-  it('a document whose engine broke closes at once, mid-job, and only once', async () => {
+  it('a document whose engine broke closes at once, mid-job, and only once', () => {
     const idle = releaseWhenIdle();
     const release = idle.stayAwake();
     idle.leave();
-    await settled();
     expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
     expect(idle.closing()).toBe(true);
     idle.leave();
     release(jobSettings(0));
-    await settled();
     expect(asked).toHaveBeenCalledTimes(1);
-  });
-
-  it('tells the worker only once the hook before closing is done (the result cache\'s last write)', async () => {
-    let written: () => void = () => undefined;
-    const idle = releaseWhenIdle(undefined, () => new Promise((resolve) => (written = resolve)));
-    idle.leave();
-    await settled();
-    expect(asked).not.toHaveBeenCalled();
-    expect(idle.closing()).toBe(true);
-    written();
-    await settled();
-    expect(asked).toHaveBeenCalledWith({ type: 'engine-idle' });
   });
 });

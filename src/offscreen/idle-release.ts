@@ -19,12 +19,9 @@ import { DEFAULT_SETTINGS } from '../shared/settings';
  * one to close, then starts another): taken, it would be cut off by the close. `replaceNow`, asked
  * at each busy spell's end: true closes the document then (WebGPU lost: a fresh one gets a new device).
  * `leave` closes it at once, busy or not (its engine broke: see engine-service). `busy`: a job is
- * running or waiting now. `beforeClose` runs before the worker is told (the result cache's last write).
+ * running or waiting now.
  */
-export function releaseWhenIdle(
-  replaceNow: () => boolean = () => false,
-  beforeClose: () => Promise<void> = () => Promise.resolve(),
-): {
+export function releaseWhenIdle(replaceNow: () => boolean = () => false): {
   stayAwake: () => (settings: JobSettings) => void;
   closing: () => boolean;
   busy: () => boolean;
@@ -38,15 +35,12 @@ export function releaseWhenIdle(
   let saved: number | undefined;
   const close = () => {
     told = true;
-    // The worker closes this document as soon as it hears, and a write still running would be lost.
-    beforeClose()
-      .then(() => askWorker({ type: 'engine-idle' }))
-      .catch((error: unknown) => {
-        // Not closed after all: take jobs again, and count down anew.
-        told = false;
-        logError('engine idle', error);
-        countDown(DEFAULT_SETTINGS.engineIdleMinutes);
-      });
+    askWorker({ type: 'engine-idle' }).catch((error: unknown) => {
+      // Not closed after all: take jobs again, and count down anew.
+      told = false;
+      logError('engine idle', error);
+      countDown(DEFAULT_SETTINGS.engineIdleMinutes);
+    });
   };
   const countDown = (minutes: number) => {
     clearTimeout(timer);

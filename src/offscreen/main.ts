@@ -12,7 +12,7 @@ import { refererHook } from './image-io';
 import { resultCache } from './result-store';
 import { releaseWhenIdle } from './idle-release';
 
-const idle = releaseWhenIdle(webgpuWorthRetrying, () => resultCache.writeTouches());
+const idle = releaseWhenIdle(webgpuWorthRetrying);
 
 /** The worker holds the declarativeNetRequest API: it sets the rule, and drops it after the request. */
 const withReferer = refererHook(
