@@ -110,8 +110,18 @@ async function adapterInfo(adapter: GPUAdapter): Promise<Partial<GPUAdapterInfo>
 
 const wasmBecause = (reason: string): BackendChoice => ({ backend: 'wasm', reason: `WASM: ${reason}`, device: 'wasm', maxTile: Infinity, shaderF16: false });
 
+/**
+ * ORT made a GPU device in this document (a WebGPU session was created), and whether WebGPU failed
+ * on it. ORT keeps that device, and a pool of the GPU buffers its runs freed, for the document's
+ * life: releasing the sessions gives back their weights alone, and a lost device stays lost.
+ */
+let gpuDeviceMade = false;
+let gpuFailedHere = false;
+
 async function probeWebGPU(): Promise<BackendChoice> {
   if (!webgpuAllowed) return wasmBecause('WebGPU is off in settings');
+  // Switched off and on again after a failure: the device here is the broken one (see fallBackToWasm).
+  if (gpuFailedHere) return wasmBecause('WebGPU failed in this engine page; a new one tries it again');
   if (!('gpu' in navigator) || !navigator.gpu) return wasmBecause('this browser has no WebGPU');
   const failures = await readFailures();
   const now = Date.now();
@@ -181,6 +191,7 @@ function releaseWebGPUSessions(): void {
  * row; after more, a later document tries WebGPU again once the wait of core/webgpu-backoff is over.
  */
 export function fallBackToWasm(reason: string): void {
+  gpuFailedHere = true;
   choice = Promise.resolve(wasmBecause(`WebGPU failed (${reason})`));
   releaseWebGPUSessions();
   void noteWebGPUFailure().catch((error: unknown) => logError('WebGPU failure: not noted', error));
@@ -215,6 +226,15 @@ export function webgpuWorked(): void {
 /** Whether this document fell back to WASM and a fresh one should try WebGPU again. */
 export function webgpuWorthRetrying(): boolean {
   return retryWebGPU && webgpuAllowed;
+}
+
+/**
+ * Whether WebGPU is switched off in the settings while this document holds a GPU device: only
+ * closing the document gives the GPU's memory back (see gpuDeviceMade), which the user may have
+ * switched it off for.
+ */
+export function gpuHeldSwitchedOff(): boolean {
+  return gpuDeviceMade && savedAllowWebGPU === false;
 }
 
 /**
@@ -342,6 +362,7 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
       // The session holds the weights now: the file is read again only for a session made anew.
       if (modelBytes.get(file) === loaded) modelBytes.delete(file);
       if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, { transfersInputs: inWorker, stalled: breakEngine });
+      gpuDeviceMade = true;
       // After the first WebGPU session, the device ORT runs on.
       const device = await ort.env.webgpu.device;
       const lost = device.lost.then((info) => info.message || info.reason);

@@ -6,13 +6,14 @@
 import { askWorker } from '../shared/ask-worker';
 import { fromExtension } from '../shared/extension-sender';
 import { isEngineRequest, isEngineSettingsNotice } from '../shared/protocol';
-import { webgpuSettingSaved, webgpuWorthRetrying } from './backend';
+import { gpuHeldSwitchedOff, webgpuSettingSaved, webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { refererHook } from './image-io';
 import { resultCache } from './result-store';
 import { releaseWhenIdle } from './idle-release';
 
-const idle = releaseWhenIdle(webgpuWorthRetrying);
+// A document whose GPU device is no more wanted (failed, or switched off) is replaced as its busy spell ends.
+const idle = releaseWhenIdle(() => webgpuWorthRetrying() || gpuHeldSwitchedOff());
 
 /** The worker holds the declarativeNetRequest API: it sets the rule, and drops it after the request. */
 const withReferer = refererHook(
@@ -30,6 +31,7 @@ chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) =>
     webgpuSettingSaved(message.allowWebGPU, !idle.busy());
     resultCache.setLimit(message.cacheLimitBytes);
     sendResponse();
+    if (gpuHeldSwitchedOff() && !idle.busy()) idle.leave();
     return false;
   }
   if (!isEngineRequest(message)) return false;

@@ -222,6 +222,21 @@ it('a document that lost WebGPU is replaced once its jobs are done: the next job
   await runOnceOn('webgpu', page, tabId);
 });
 
+it('WebGPU switched off gives the GPU back: the engine page that made a device closes at once (ORT keeps the device and its buffers for the page\'s life), and the next job runs on WASM', async () => {
+  const { page, tabId } = await openIndex();
+  await freshEngine(page, null);
+  await setAllowWebGPU(true);
+  await runOnceOn('webgpu', page, tabId);
+  await setAllowWebGPU(false);
+  await expect.poll(() => browser.worker.evaluate(() => chrome.offscreen.hasDocument()), { timeout: 30_000 }).toBe(false);
+  await runOnceOn('wasm', page, tabId);
+  // A page that made no device stays when the settings are saved again.
+  await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:minSide': 23 }));
+  await runOnceOn('wasm', page, tabId);
+  expect(await browser.worker.evaluate(() => chrome.offscreen.hasDocument())).toBe(true);
+  await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:minSide'));
+});
+
 it('a run during which the GPU reported an error (its output read back finite, and wrong) is not drawn: the job finishes on WASM and says why', async () => {
   // A fresh engine document, kept after its failure to be asked why: WebGPU failed once before
   // (noted after a job done on WebGPU, which ends a run of failures), so it is not replaced.
