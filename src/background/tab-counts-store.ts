@@ -7,8 +7,22 @@ import { oneAtATime } from '../core/one-at-a-time';
 import { TAB_COUNTS_PREFIX, tabCountsKey, type TabCounts } from '../shared/protocol';
 import { isOtherPage, reportedTopDocument, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
-/** Frames of one tab report at the same time: each read-modify-write step waits for the last. */
-const serially = oneAtATime();
+/**
+ * Frames of one tab report at the same time: each read-modify-write step on a tab's record waits for
+ * the last one on it. A chain for each tab: a step that waits on its page (forgetTabIfReloaded asks
+ * the top frame, up to a second where the page is busy) holds up no other tab's counts, which a
+ * content script waits for before its jobs start.
+ */
+const chains = new Map<number, ReturnType<typeof oneAtATime>>();
+
+function serially<T>(tabId: number, step: () => Promise<T>): Promise<T> {
+  let chain = chains.get(tabId);
+  if (!chain) {
+    chain = oneAtATime();
+    chains.set(tabId, chain);
+  }
+  return chain(step);
+}
 
 async function recordOf(tabId: number): Promise<TabRecord | undefined> {
   const key = tabCountsKey(tabId);
@@ -17,7 +31,7 @@ async function recordOf(tabId: number): Promise<TabRecord | undefined> {
 
 /** Stores one frame's report; resolves with the tab's total. */
 export function recordFrameCounts(tabId: number, report: FrameReport): Promise<TabCounts> {
-  return serially(async () => {
+  return serially(tabId, async () => {
     const record = withFrameReport(await recordOf(tabId), report);
     await browser.storage.session.set({ [tabCountsKey(tabId)]: record });
     return tabTotal(record);
@@ -25,12 +39,12 @@ export function recordFrameCounts(tabId: number, report: FrameReport): Promise<T
 }
 
 export function forgetTab(tabId: number): Promise<void> {
-  return serially(() => browser.storage.session.remove(tabCountsKey(tabId)));
+  return serially(tabId, () => browser.storage.session.remove(tabCountsKey(tabId)));
 }
 
 /** Forgets the tab's counts when it shows another page; resolves with whether it did. */
 export function forgetTabIfOtherPage(tabId: number, url: string): Promise<boolean> {
-  return serially(async () => {
+  return serially(tabId, async () => {
     const record = await recordOf(tabId);
     if (record === undefined || !isOtherPage(record, url)) return false;
     await browser.storage.session.remove(tabCountsKey(tabId));
@@ -45,7 +59,7 @@ export function forgetTabIfOtherPage(tabId: number, url: string): Promise<boolea
  * with whether any was above zero (tabs with none need no recount).
  */
 export function forgetTabIfReloaded(tabId: number, topDocumentNow: () => Promise<string | undefined>): Promise<boolean> {
-  return serially(async () => {
+  return serially(tabId, async () => {
     const record = await recordOf(tabId);
     if (record === undefined) return false;
     const reported = reportedTopDocument(record);
@@ -58,13 +72,13 @@ export function forgetTabIfReloaded(tabId: number, topDocumentNow: () => Promise
 
 /** Reads wait for the steps asked for before them: a tab's new URL, heard just now, has been acted on. */
 export function tabCounts(tabId: number): Promise<TabCounts> {
-  return serially(async () => tabTotal(await recordOf(tabId)));
+  return serially(tabId, async () => tabTotal(await recordOf(tabId)));
 }
 
-export function allTabsCounts(): Promise<TabCounts> {
-  return serially(async () => {
-    const stored = await browser.storage.session.get(null);
-    const records = Object.entries(stored).filter(([key]) => key.startsWith(TAB_COUNTS_PREFIX));
-    return sumCounts(records.map(([, record]) => tabTotal(record as TabRecord)));
-  });
+/** Read once the steps asked for before, in every tab, are done. */
+export async function allTabsCounts(): Promise<TabCounts> {
+  await Promise.all([...chains.values()].map((chain) => chain(() => Promise.resolve())));
+  const stored = await browser.storage.session.get(null);
+  const records = Object.entries(stored).filter(([key]) => key.startsWith(TAB_COUNTS_PREFIX));
+  return sumCounts(records.map(([, record]) => tabTotal(record as TabRecord)));
 }

@@ -8,6 +8,8 @@ const fake = vi.hoisted(() => ({
   badges: new Map<number, string>(),
   /** The document each tab's top frame holds now; a tab missing here refuses scripts. */
   topDocuments: new Map<number, string>(),
+  /** Tabs whose page never runs a script (busy, or hung). */
+  hung: new Set<number>(),
 }));
 vi.mock('webextension-polyfill', () => {
   const event = (name: string) => ({ addListener: (listener: (...args: never[]) => void) => (fake.listeners[name] = listener) });
@@ -28,6 +30,7 @@ vi.mock('webextension-polyfill', () => {
       },
       scripting: {
         executeScript: async ({ target }: { target: { tabId: number } }) => {
+          if (fake.hung.has(target.tabId)) return new Promise(() => undefined);
           const documentId = fake.topDocuments.get(target.tabId);
           if (documentId === undefined) throw new Error('Cannot access contents of the page');
           return [{ frameId: 0, documentId, result: true }];
@@ -44,7 +47,7 @@ vi.mock('webextension-polyfill', () => {
 });
 
 const { followTabs } = await import('./tab-life');
-const { allTabsCounts, recordFrameCounts } = await import('./tab-counts-store');
+const { allTabsCounts, recordFrameCounts, tabCounts } = await import('./tab-counts-store');
 
 const counted = (tabId: number, enhanced: number) =>
   recordFrameCounts(tabId, { frameId: 0, documentId: `doc-${tabId}`, tabUrl: `https://site.example/${tabId}`, counts: { enhanced, queued: 0, failed: 0 } });
@@ -57,9 +60,29 @@ beforeEach(() => {
   fake.asked.length = 0;
   fake.badges.clear();
   fake.topDocuments.clear();
+  fake.hung.clear();
 });
 
 describe('followTabs', () => {
+  it("a tab whose page is slow to say which document it holds holds up no other tab's counts", async () => {
+    await counted(1, 3);
+    await counted(2, 2);
+    vi.useFakeTimers();
+    try {
+      fake.hung.add(1);
+      fake.listeners.updated(1 as never, { status: 'complete' } as never);
+      let answered = false;
+      void tabCounts(2).then(() => (answered = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(answered).toBe(true);
+    } finally {
+      // The slow one's second is up: it is forgotten (no document named in time).
+      await vi.advanceTimersByTimeAsync(1000);
+      vi.useRealTimers();
+    }
+    expect(await tabCounts(1)).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+  });
+
   it("drops a replaced tab's counts from the totals and asks the tab that took its place to count", async () => {
     await counted(1, 3);
     await counted(2, 2);
