@@ -15,7 +15,7 @@ import { decodeThumbnail, differentPictures, sameShape, thumbnailOf } from '../c
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
 import { PAGE_FILE_KEPT_BYTES, type EngineInfo, type JobEvent, type JobRequest } from '../shared/protocol';
-import { chooseBackend, fallBackToWasm, wasmInWorker, wasmThreads, webgpuWorked, type BackendChoice } from './backend';
+import { chooseBackend, engineBroken, fallBackToWasm, wasmInWorker, wasmThreads, webgpuWorked, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
 import { bitmapToRgba, decodeImage, encodePng, fetchImageBlob, widerColours, type ColourSpace, type PageContext } from './image-io';
 import { withJobRunner } from './precision-check';
@@ -172,6 +172,9 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
   /** The model 'auto' means on `on`, its cached result or a new one; `mayFallBack`: WebGPU failing moves the job to WASM. */
   const enhanceOn = async (on: BackendChoice, mayFallBack: boolean): Promise<{ result: StoredResult; fromCache: boolean }> => {
     const model = modelForJob(models, job.scale, await decideProfile(job.settings.profile, models, on));
+    // 'auto's device benchmark stalled (ORT's worker hung: see RunnerOptions.stalled): the job's own
+    // session would wait on that worker for its whole limit (minutes), every tab behind it.
+    if (engineBroken()) throw new EnhanceError('engine-unavailable');
     signal.throwIfAborted();
     const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION, pixels.turnedBack);
     const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
