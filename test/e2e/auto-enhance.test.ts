@@ -1244,8 +1244,24 @@ describe('auto-enhance in the content script', () => {
     await grown.close();
   });
 
+  /** A page of `html` whose component `tag` holds bird.png at 96 px and zooms it 2.5x when given the class 'hovered': the result follows the zoom. */
+  async function resultFollowsComponentZoom(file: string, html: string, tag: string): Promise<void> {
+    const grown = await openSwitchedOn(file, html);
+    const behind = () =>
+      grown.evaluate(async (name) => {
+        const img = document.querySelector(name)!.shadowRoot!.querySelector('img')!;
+        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
+        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
+      }, tag);
+    await expect.poll(behind, { timeout: 60_000 }).toBe('result 96');
+    await grown.evaluate((name) => document.querySelector(name)!.classList.add('hovered'), tag);
+    await expect.poll(behind, { timeout: 60_000 }).toBe('result 192');
+    await switchSite(false);
+    await grown.close();
+  }
+
   it('the same for an image in a web component whose host zooms on hover (the transition ends on the host, outside the shadow root)', async () => {
-    const grown = await openSwitchedOn(
+    await resultFollowsComponentZoom(
       'grows-component.html',
       `<!doctype html><style>zoom-card { display: inline-block; margin: 80px; transition: transform 0.2s; } zoom-card.hovered { transform: scale(2.5); }</style>
 <zoom-card></zoom-card>
@@ -1257,22 +1273,12 @@ customElements.define('zoom-card', class extends HTMLElement {
   }
 });
 </script>`,
+      'zoom-card',
     );
-    const behind = () =>
-      grown.evaluate(async () => {
-        const img = document.querySelector('zoom-card')!.shadowRoot!.querySelector('img')!;
-        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
-        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
-      });
-    await expect.poll(behind, { timeout: 60_000 }).toBe('result 96');
-    await grown.evaluate(() => document.querySelector('zoom-card')!.classList.add('hovered'));
-    await expect.poll(behind, { timeout: 60_000 }).toBe('result 192');
-    await switchSite(false);
-    await grown.close();
   });
 
   it("the same where the image zooms inside the component's shadow root (the transition ends there, and does not leave it)", async () => {
-    const grown = await openSwitchedOn(
+    await resultFollowsComponentZoom(
       'grows-inside-component.html',
       `<!doctype html><style>zoom-inside { display: inline-block; margin: 80px; }</style>
 <zoom-inside></zoom-inside>
@@ -1284,18 +1290,8 @@ customElements.define('zoom-inside', class extends HTMLElement {
   }
 });
 </script>`,
+      'zoom-inside',
     );
-    const behind = () =>
-      grown.evaluate(async () => {
-        const img = document.querySelector('zoom-inside')!.shadowRoot!.querySelector('img')!;
-        if (!img.currentSrc.startsWith('blob:')) return img.currentSrc.replace(location.origin, '');
-        return `result ${(await createImageBitmap(await (await fetch(img.currentSrc)).blob())).width}`;
-      });
-    await expect.poll(behind, { timeout: 60_000 }).toBe('result 96');
-    await grown.evaluate(() => document.querySelector('zoom-inside')!.classList.add('hovered'));
-    await expect.poll(behind, { timeout: 60_000 }).toBe('result 192');
-    await switchSite(false);
-    await grown.close();
   });
 
   it("moves an image's progress ring with a scroll inside a shadow root (the scroll event does not leave it)", async () => {

@@ -211,11 +211,17 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   expect((await shownPixels(page, 'small')).data).toEqual(fallenBack.data);
 });
 
-it('a document that lost WebGPU is replaced once its jobs are done: the next job runs on WebGPU again, on a new device', async () => {
+/** The index page, in a fresh engine document with no WebGPU failure on record, that has run a job on WebGPU: it made a device. */
+async function onFreshGpuEngine(): Promise<{ page: Page; tabId: number }> {
   const { page, tabId } = await openIndex();
   await freshEngine(page, null);
   await setAllowWebGPU(true);
   await runOnceOn('webgpu', page, tabId);
+  return { page, tabId };
+}
+
+it('a document that lost WebGPU is replaced once its jobs are done: the next job runs on WebGPU again, on a new device', async () => {
+  const { page, tabId } = await onFreshGpuEngine();
   await loseDeviceInNextJob(page);
   await runOnceOn('wasm', page, tabId);
   await expect.poll(() => browser.worker.evaluate(() => chrome.offscreen.hasDocument()), { timeout: 30_000 }).toBe(false);
@@ -223,10 +229,7 @@ it('a document that lost WebGPU is replaced once its jobs are done: the next job
 });
 
 it('WebGPU switched off gives the GPU back: the engine page that made a device closes at once (ORT keeps the device and its buffers for the page\'s life), and the next job runs on WASM', async () => {
-  const { page, tabId } = await openIndex();
-  await freshEngine(page, null);
-  await setAllowWebGPU(true);
-  await runOnceOn('webgpu', page, tabId);
+  const { page, tabId } = await onFreshGpuEngine();
   await setAllowWebGPU(false);
   await expect.poll(() => browser.worker.evaluate(() => chrome.offscreen.hasDocument()), { timeout: 30_000 }).toBe(false);
   await runOnceOn('wasm', page, tabId);
