@@ -2,7 +2,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { isBackgroundRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
-import { isSettingsKey, loweredCacheLimit } from '../shared/settings';
 import { onSettingsChanged } from '../shared/settings-store';
 import { styleBadge } from './badge';
 import { createMenus, hideEnhancedItemsOnStart, onMenuClick } from './context-menu';
@@ -48,20 +47,11 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   });
 });
 
-onSettingsChanged((settings) => {
+onSettingsChanged((settings, loweredLimit) => {
   tellEngineSettings(settings).catch((error: unknown) => logError('engine settings', error));
-});
-// A cache limit lowered on another device (through sync) frees the space here too, at once: the
-// options page that saved it trims only its own device's cache.
-browser.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'sync' || !Object.keys(changes).some(isSettingsKey)) return;
-  browser.storage.sync
-    .get(null)
-    .then(async (items) => {
-      const limit = loweredCacheLimit(changes, items);
-      if (limit !== null) await trimEngineCache(limit);
-    })
-    .catch((error: unknown) => logError('trim cache', error));
+  // A cache limit lowered on another device (through sync) frees the space here too, at once: the
+  // options page that saved it trims only its own device's cache.
+  if (loweredLimit !== null) trimEngineCache(loweredLimit).catch((error: unknown) => logError('trim cache', error));
 });
 
 followTabs();

@@ -2,7 +2,7 @@
 import browser from 'webextension-polyfill';
 import { logError } from './log';
 import { explainedSyncError } from './site-switches-store';
-import { DEFAULT_SETTINGS, isSettingsKey, readStoredSettings, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, isSettingsKey, loweredCacheLimit, readStoredSettings, settingItems, settingsFromStorage, storedByNewerVersion, validateSettings, type Settings } from './settings';
 
 /**
  * `tell`: log what was wrong with the stored settings. Content scripts read quietly: a web page's
@@ -47,11 +47,14 @@ export async function saveSettings(patch: Partial<Settings>, { overNewer = false
   return next;
 }
 
-/** Calls back with the settings whenever they change in storage: this page, another one, another device. */
-export function onSettingsChanged(listener: (settings: Settings) => void): void {
+/** Calls back with the settings whenever they change in storage (this page, another one, another device), and the cache limit the change lowered (loweredCacheLimit): one read of storage for both. */
+export function onSettingsChanged(listener: (settings: Settings, loweredLimit: number | null) => void): void {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'sync' || !Object.keys(changes).some(isSettingsKey)) return;
-    loadSettings({ tell: false }).then(listener, (error: unknown) => logError('settings', error));
+    browser.storage.sync.get(null).then(
+      (items) => listener(readStoredSettings(settingsFromStorage(items)).settings, loweredCacheLimit(changes, items)),
+      (error: unknown) => logError('settings', error),
+    );
   });
 }
 
