@@ -2,7 +2,7 @@
  * Tabs open when Enhance is updated, reloaded or switched back on keep only the old content
  * script, cut off from the extension, and Chrome gives them no new one: auto-enhance would stop
  * there until the page is used or reloaded. So once per run of the extension (storage.session is
- * emptied on each of those, and when the browser starts) the worker pings every loaded tab whose
+ * emptied on each of those, and when the browser starts) the worker pings every tab whose
  * site has auto-enhance on; where no script answers, sendToContent injects one, and the old copy
  * hands the page back to it. The same goes for a site switched later. Firefox puts its manifest
  * scripts into open tabs itself.

@@ -5,16 +5,16 @@ const on = { 'https://photos.example': true };
 const tab = (id: number, url: string, more: { status?: string; discarded?: boolean } = {}) => ({ id, url, status: 'complete', discarded: false, ...more });
 
 describe('tabsToServe', () => {
-  it('picks loaded tabs on a site switched on, any page of it', () => {
+  it('picks tabs on a site switched on, any page of it', () => {
     expect(tabsToServe([tab(1, 'https://photos.example/a'), tab(2, 'https://photos.example/b?c#d'), tab(3, 'https://other.example/')], on)).toEqual([1, 2]);
   });
 
-  it('leaves loading tabs (the manifest script is on its way) and discarded ones', () => {
-    expect(tabsToServe([tab(1, 'https://photos.example/', { status: 'loading' }), tab(2, 'https://photos.example/', { discarded: true })], on)).toEqual([]);
+  it('picks loading tabs (a page held by a request that never ends) and leaves discarded ones', () => {
+    expect(tabsToServe([tab(1, 'https://photos.example/', { status: 'loading' }), tab(2, 'https://photos.example/', { discarded: true })], on)).toEqual([1]);
   });
 
   it('leaves tabs it may not read or script, and non-web pages', () => {
-    expect(tabsToServe([{ id: 1, status: 'complete' }, { url: 'https://photos.example/', status: 'complete' }, tab(3, 'chrome://extensions/'), tab(4, 'about:blank')], on)).toEqual([]);
+    expect(tabsToServe([{ id: 1 }, { url: 'https://photos.example/' }, tab(3, 'chrome://extensions/'), tab(4, 'about:blank')], on)).toEqual([]);
   });
 
   it('serves nothing when no site is on', () => expect(tabsToServe([tab(1, 'https://photos.example/')], {})).toEqual([]));
@@ -23,8 +23,8 @@ describe('tabsToServe', () => {
 describe('tabsOnSwitchedSites', () => {
   const tabs = [tab(1, 'https://photos.example/a'), tab(2, 'https://other.example/'), tab(3, 'https://photos.example/b', { status: 'loading' })];
 
-  it('picks loaded tabs on the sites whose switch changed, on or off', () => {
-    expect(tabsOnSwitchedSites(tabs, ['autoSite:https://photos.example'])).toEqual([1]);
+  it('picks tabs on the sites whose switch changed, on or off', () => {
+    expect(tabsOnSwitchedSites(tabs, ['autoSite:https://photos.example'])).toEqual([1, 3]);
   });
 
   it('nothing when no switch changed (the settings, say)', () => expect(tabsOnSwitchedSites(tabs, ['settings', 'autoSites'])).toEqual([]));

@@ -2,12 +2,17 @@
 import type { Tabs } from 'webextension-polyfill';
 import { isAutoEnabled, originOf, SITE_KEY_PREFIX, type SiteSwitches } from '../shared/site-switches';
 
-type TabFacts = Pick<Tabs.Tab, 'id' | 'url' | 'status' | 'discarded'>;
+type TabFacts = Pick<Tabs.Tab, 'id' | 'url' | 'discarded'>;
 
-/** Loaded tabs (a loading tab gets the manifest script), not discarded, on a site `wanted` picks. */
-function loadedTabsOn(tabs: readonly TabFacts[], wanted: (origin: string) => boolean): number[] {
+/**
+ * Tabs not discarded (a discarded tab has no page until it is used, and then the manifest script
+ * comes) on a site `wanted` picks. Loading tabs too: one whose page waits on a request that never
+ * ends stays "loading" after the old script started there, and only a new page gets a new one.
+ * Where a new page is on its way, its script answers, or the one put in stops at its twin's mark.
+ */
+function liveTabsOn(tabs: readonly TabFacts[], wanted: (origin: string) => boolean): number[] {
   return tabs.flatMap((tab) => {
-    if (tab.id === undefined || tab.url === undefined || tab.status !== 'complete' || tab.discarded === true) return [];
+    if (tab.id === undefined || tab.url === undefined || tab.discarded === true) return [];
     const origin = originOf(tab.url);
     return origin !== null && wanted(origin) ? [tab.id] : [];
   });
@@ -15,11 +20,11 @@ function loadedTabsOn(tabs: readonly TabFacts[], wanted: (origin: string) => boo
 
 /** The tabs to serve as the extension starts: those on a site switched on. */
 export function tabsToServe(tabs: readonly TabFacts[], switches: SiteSwitches): number[] {
-  return loadedTabsOn(tabs, (origin) => isAutoEnabled(switches, origin));
+  return liveTabsOn(tabs, (origin) => isAutoEnabled(switches, origin));
 }
 
 /** The tabs to serve when sites' switches change (storage keys changed): those on the sites switched, either way. */
 export function tabsOnSwitchedSites(tabs: readonly TabFacts[], changedKeys: readonly string[]): number[] {
   const origins = new Set(changedKeys.flatMap((key) => (key.startsWith(SITE_KEY_PREFIX) ? [key.slice(SITE_KEY_PREFIX.length)] : [])));
-  return origins.size === 0 ? [] : loadedTabsOn(tabs, (origin) => origins.has(origin));
+  return origins.size === 0 ? [] : liveTabsOn(tabs, (origin) => origins.has(origin));
 }

@@ -22,6 +22,9 @@ let browser: ExtensionBrowser;
 let page: Page;
 let helper: SwitchHelper;
 const pageProblems: string[] = [];
+/** Answers held.png, which a page asks for and never gets until the test lets it go. */
+let releaseHeld: () => void = () => undefined;
+const held = new Promise<void>((ok) => (releaseHeld = ok));
 
 /** Set5 x4 inputs (bird 72x72, head 70x70) shown at four times their size: auto-enhance takes them. */
 beforeAll(async () => {
@@ -29,7 +32,8 @@ beforeAll(async () => {
   copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'), join(siteDir, 'bird.png'));
   copyFileSync(join(BENCH, 'Set5/LR_bicubic/X4/headx4.png'), join(siteDir, 'head.png'));
   writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>open tab</title><img id="bird" src="bird.png" style="width: 288px" alt="bird">');
-  site = await serveFolder(siteDir);
+  writeFileSync(join(siteDir, 'held.html'), '<!doctype html><title>held</title><img id="bird" src="bird.png" style="width: 288px" alt="bird"><img src="held.png" alt="">');
+  site = await serveFolder(siteDir, '127.0.0.1', { '/held.png': () => ({ type: 'image/png', body: '', heldUntil: held }) });
   helper = writeSwitchHelper();
   browser = await launchWithExtension({ alsoLoad: [helper.dir] });
   await browser.worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), site.origin);
@@ -39,6 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  releaseHeld();
   await browser?.close();
   await site?.close();
   if (siteDir) rmSync(siteDir, { recursive: true, force: true });
@@ -93,6 +98,29 @@ it('gives such a tab a new content script when its site is switched on later, an
   await page.waitForFunction(() => (window as unknown as { scriptsStarted: number }).scriptsStarted === 1, undefined, { timeout: 30_000 });
   await waitEnhanced('bird');
   expect(await restoreById(worker, page, tabId, 'bird')).toBe(1);
+  expect(pageProblems).toEqual([]);
+});
+
+it('serves a tab that is still loading, its page held by a request that never ends', async () => {
+  const loading = await browser.context.newPage();
+  watchPageProblems(loading, pageProblems);
+  await loading.goto(`${site.origin}/held.html`, { waitUntil: 'domcontentloaded' });
+  await loading.waitForFunction(() => /^(blob|data):/.test((document.getElementById('bird') as HTMLImageElement).currentSrc), undefined, { timeout: 120_000, polling: 250 });
+  let worker = browser.context.serviceWorkers().find(isEnhanceWorker)!;
+  const tabId = await tabIdOf(worker, loading);
+  expect(await worker.evaluate((tab) => chrome.tabs.get(tab).then((facts) => facts.status), tabId)).toBe('loading');
+  await loading.evaluate(() => {
+    const counted = window as unknown as { scriptsStarted: number };
+    counted.scriptsStarted = 0;
+    document.addEventListener('enhance-content-script-started', () => counted.scriptsStarted++);
+  });
+
+  worker = await switchEnhanceOffAndOn(browser);
+  await loading.waitForFunction(() => (window as unknown as { scriptsStarted: number }).scriptsStarted === 1, undefined, { timeout: 30_000 });
+  await loading.waitForFunction(() => /^(blob|data):/.test((document.getElementById('bird') as HTMLImageElement).currentSrc), undefined, { timeout: 120_000, polling: 250 });
+  expect(await restoreById(worker, loading, tabId, 'bird')).toBe(1);
+  releaseHeld();
+  await loading.close();
   expect(pageProblems).toEqual([]);
 });
 
