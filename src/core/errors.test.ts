@@ -30,6 +30,7 @@ describe('memory running out', () => {
     expect(toFailure(new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'), 'fetch-failed')).toEqual(outOfMemory);
     expect(toFailure(EnhanceError.wrapping('model-failed', new Error('failed to call OrtRun(). ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc')))).toEqual(outOfMemory);
     expect(toFailure(EnhanceError.wrapping('model-failed', new Error('Aborted(OOM)')))).toEqual(outOfMemory);
+    expect(toFailure(new DOMException('The ImageBitmap could not be allocated.', 'InvalidStateError'))).toEqual(outOfMemory);
   });
 
   it('takes a typed array of a nonsense length for the bug it is, not memory', () => {

@@ -88,9 +88,15 @@ export function textOf(error: unknown): string {
 /**
  * The words of an allocation that failed: V8's typed arrays (a length in the hundreds of millions:
  * a negative or NaN one is a bug, not memory), WebAssembly memory that cannot grow, ORT's C++ heap
- * (bad_alloc), Emscripten's abort.
+ * (bad_alloc), Emscripten's abort, Chromium's decoded bitmap ("The ImageBitmap could not be
+ * allocated", where a file it cannot read is "could not be decoded").
  */
-const OUT_OF_MEMORY = /allocation failed|invalid typed array length: \d{9,}|out of memory|\bOOM\b|bad_alloc|cannot enlarge memory|(?:could not|cannot|failed to) allocate|maximum memory size exceeded/i;
+const OUT_OF_MEMORY = /allocation failed|invalid typed array length: \d{9,}|out of memory|\bOOM\b|bad_alloc|cannot enlarge memory|(?:could not|cannot|failed to) allocate|could not be allocated|maximum memory size exceeded/i;
+
+/** Whether `error` (or an error's text) says memory ran out. */
+export function isOutOfMemory(error: unknown): boolean {
+  return OUT_OF_MEMORY.test(textOf(error));
+}
 
 /**
  * The failure the user reads; an error that is not an EnhanceError says only its fallback's
@@ -100,7 +106,7 @@ const OUT_OF_MEMORY = /allocation failed|invalid typed array length: \d{9,}|out 
 export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'): Failure {
   // The model's failures carry what failed underneath; an error of ours with another code already says why.
   const underneath = error instanceof EnhanceError ? (error.code === 'model-failed' ? error.underlying : undefined) : textOf(error);
-  if (underneath !== undefined && OUT_OF_MEMORY.test(underneath)) return { code: 'out-of-memory', message: MESSAGES['out-of-memory'] };
+  if (underneath !== undefined && isOutOfMemory(underneath)) return { code: 'out-of-memory', message: MESSAGES['out-of-memory'] };
   if (error instanceof EnhanceError) return { code: error.code, message: error.message };
   return { code: fallback, message: MESSAGES[fallback] };
 }

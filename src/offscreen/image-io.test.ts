@@ -1,7 +1,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchImageBlob, refererHook } from './image-io';
+import { toFailure } from '../core/errors';
+import { decodeFailure, fetchImageBlob, refererHook } from './image-io';
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -132,5 +133,17 @@ describe('refererHook', () => {
     await held;
     await expect(withReferer(url, 'https://one.example/', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     await expect(withReferer(url, 'https://two.example/', () => Promise.resolve(referersFor(url)))).resolves.toEqual(['https://two.example/']);
+  });
+});
+
+describe('decodeFailure', () => {
+  it("names a bitmap Chromium could not allocate for memory, not for the file", () => {
+    expect(toFailure(decodeFailure(new DOMException('The ImageBitmap could not be allocated.', 'InvalidStateError'), 'image/png')).code).toBe('out-of-memory');
+  });
+
+  it('names a file the browser could not decode as not an image, with its type', () => {
+    const failure = toFailure(decodeFailure(new DOMException('The source image could not be decoded.', 'InvalidStateError'), 'image/webp'));
+    expect(failure).toEqual({ code: 'not-an-image', message: 'Enhance could not read this file as an image. (image/webp)' });
+    expect(decodeFailure(new DOMException('The source image could not be decoded.', 'InvalidStateError'), '').message).toContain('(unknown type)');
   });
 });

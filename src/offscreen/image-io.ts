@@ -1,5 +1,5 @@
 /** Bytes in, pixels out, and back: fetching, decoding and encoding images in the engine document. */
-import { EnhanceError } from '../core/errors';
+import { EnhanceError, isOutOfMemory } from '../core/errors';
 import { outsideSrgb } from '../core/gamut';
 import type { RgbaImage } from '../core/image';
 import { logError } from '../shared/log';
@@ -201,9 +201,14 @@ export async function decodeImage(blob: Blob): Promise<ImageBitmap> {
     // Colours as the page shows them: a file's profile (Display P3 from a phone, Adobe RGB, a PNG's
     // gamma) converted to sRGB, which the model was trained on and the PNG result is read as.
     return await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'default' });
-  } catch {
-    throw new EnhanceError('not-an-image', blob.type || 'unknown type');
+  } catch (error) {
+    throw decodeFailure(error, blob.type);
   }
+}
+
+/** Why the browser could not decode a file of `type`: memory short for its pixels (Chromium says which), or a file it cannot read. */
+export function decodeFailure(error: unknown, type: string): EnhanceError {
+  return isOutOfMemory(error) ? EnhanceError.wrapping('out-of-memory', error) : new EnhanceError('not-an-image', type || 'unknown type');
 }
 
 /** The colour spaces pixels go through the model in: sRGB, or Display P3 for wider colours (see core/gamut.ts). */
@@ -236,6 +241,11 @@ export async function encodePng(image: RgbaImage, space: ColourSpace = 'srgb'): 
   const canvas = new OffscreenCanvas(image.width, image.height);
   const ctx = canvas.getContext('2d', { colorSpace: space });
   if (!ctx) throw new EnhanceError('engine-unavailable', undefined, 'no 2D canvas');
-  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height, { colorSpace: space }), 0, 0);
-  return canvas.convertToBlob({ type: 'image/png' });
+  try {
+    ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height, { colorSpace: space }), 0, 0);
+    return await canvas.convertToBlob({ type: 'image/png' });
+  } catch (error) {
+    // Our own pixels, within the size limits: what fails here is memory for the canvas or the file, not the model.
+    throw EnhanceError.wrapping('out-of-memory', error);
+  }
 }
