@@ -187,8 +187,8 @@ function releaseWebGPUSessions(): void {
 /**
  * After WebGPU fails mid-run (device lost, out of memory), every later job of this document runs
  * on WASM: ORT keeps the device it made for the document's life. A fresh document makes a new one,
- * so once its jobs are done this one is replaced (see releaseWhenIdle), after a first failure in a
- * row; after more, a later document tries WebGPU again once the wait of core/webgpu-backoff is over.
+ * so this one is replaced as a busy spell ends (see releaseWhenIdle): the first after a first
+ * failure in a row; after more, the first to end once the wait of core/webgpu-backoff is over.
  */
 export function fallBackToWasm(reason: string): void {
   gpuFailedHere = true;
@@ -199,7 +199,8 @@ export function fallBackToWasm(reason: string): void {
 
 /** The failures in a row, kept across documents and restarts. */
 const WEBGPU_FAILURES = 'webgpu-failures';
-let retryWebGPU = false;
+/** When a fresh document may try WebGPU again, after it failed in this one (see fallBackToWasm). */
+let retryWebGPUAt: number | undefined;
 /** No failure is on record since this document last looked: a job done on WebGPU need not write. */
 let noFailureKnown = false;
 
@@ -212,7 +213,7 @@ async function readFailures(): Promise<WebGPUFailures | null> {
 async function noteWebGPUFailure(): Promise<void> {
   const failures = afterFailure(await readFailures(), Date.now());
   noFailureKnown = false;
-  retryWebGPU = webgpuWaitMs(failures, failures.at) === 0;
+  retryWebGPUAt = failures.at + webgpuWaitMs(failures, failures.at);
   await writeMeta(WEBGPU_FAILURES, failures);
 }
 
@@ -223,9 +224,12 @@ export function webgpuWorked(): void {
   writeMeta(WEBGPU_FAILURES, null).catch((error: unknown) => logError('WebGPU success: not noted', error));
 }
 
-/** Whether this document fell back to WASM and a fresh one should try WebGPU again. */
+/**
+ * Whether this document fell back to WASM and a fresh one should try WebGPU again: asked as each
+ * busy spell ends, so a document kept open (idle minutes 0, or jobs all the time) is replaced too.
+ */
 export function webgpuWorthRetrying(): boolean {
-  return retryWebGPU && webgpuAllowed;
+  return retryWebGPUAt !== undefined && Date.now() >= retryWebGPUAt && webgpuAllowed;
 }
 
 /**

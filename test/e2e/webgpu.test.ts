@@ -228,6 +228,21 @@ it('a document that lost WebGPU is replaced once its jobs are done: the next job
   await runOnceOn('webgpu', page, tabId);
 });
 
+it('a document where WebGPU failed a second time in a row is replaced once the wait is over, though it is never idle: the next job runs on WebGPU again', async () => {
+  const { page, tabId } = await onFreshGpuEngine();
+  await noteWebGPUFailures(page, { at: Date.now() - 60_000, streak: 1 });
+  await loseDeviceInNextJob(page);
+  await runOnceOn('wasm', page, tabId);
+  await runOnceOn('wasm', page, tabId);
+  expect(await browser.worker.evaluate(() => chrome.offscreen.hasDocument())).toBe(true);
+  // 11 minutes pass, for the engine's page, which stays open (its idle minutes have not run out), and for the record of the failures.
+  await evaluateInEngine(page, 'const realNow = Date.now; Date.now = () => realNow() + 11 * 60_000;');
+  await noteWebGPUFailures(page, { at: Date.now() - 11 * 60_000, streak: 2 });
+  await runOnceOn('wasm', page, tabId);
+  await expect.poll(() => browser.worker.evaluate(() => chrome.offscreen.hasDocument()), { timeout: 30_000 }).toBe(false);
+  await runOnceOn('webgpu', page, tabId);
+});
+
 it('WebGPU switched off gives the GPU back: the engine page that made a device closes at once (ORT keeps the device and its buffers for the page\'s life), and the next job runs on WASM', async () => {
   const { page, tabId } = await onFreshGpuEngine();
   await setAllowWebGPU(false);
