@@ -307,6 +307,7 @@ export class PageEnhancer {
     const edited = enhancedImages().filter(inEditedText);
     if (edited.length === 0) return;
     this.watch.asOurs(() => restoreImages(edited));
+    this.stopWatchingIfIdle();
     this.changed();
   }
 
@@ -581,6 +582,8 @@ export class PageEnhancer {
     }
     if (renewed.length > 0) this.stopJobs(noOneWaits);
     for (const img of looked) this.look(img);
+    // A menu result the page replaced with a file of its own may have been the last thing watched for.
+    this.stopWatchingIfIdle();
   }
 
   /** The page gave `img` a new source: one given another shortly before waits until its source settles (SOURCE_SETTLE_MS). */

@@ -522,6 +522,34 @@ describe('auto-enhance in the content script', () => {
     await art.close();
   });
 
+  it('stops watching the page once the page gives an image enhanced from the menu a file of its own, or makes its text editable', async () => {
+    writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
+    const gallery = await openWithSiteSwitch('gallery.html', `<!doctype html><div id="post"><img id="main" src="landscape.png" style="width: 96px; height: 96px"></div>`, false);
+    const tab = await tabIdOf(worker, gallery);
+    const watching = () => worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }).then((answer: { watching: boolean }) => answer.watching), tab);
+    const enhanced = async () => {
+      await expect.poll(() => gallery.evaluate(() => (document.getElementById('main') as HTMLImageElement).complete)).toBe(true);
+      expect(await enhanceById(worker, gallery, tab, 'main', 2)).toMatchObject({ ok: true, images: 1 });
+      expect(await watching()).toBe(true);
+    };
+    // A gallery shows its next photo in the same element.
+    await enhanced();
+    await gallery.evaluate(() => ((document.getElementById('main') as HTMLImageElement).src = 'portrait.png'));
+    await expect.poll(() => fileBehind(gallery, 'main')).toBe('/portrait.png');
+    await expect.poll(watching, { timeout: 10_000 }).toBe(false);
+    // An "Edit" button makes the post editable, and the user goes into it.
+    await enhanced();
+    await gallery.evaluate(() => {
+      const post = document.getElementById('post')!;
+      post.contentEditable = 'true';
+      post.focus();
+    });
+    await expect.poll(() => fileBehind(gallery, 'main')).toBe('/portrait.png');
+    await expect.poll(watching, { timeout: 10_000 }).toBe(false);
+    await gallery.close();
+  });
+
   it("gives back the page's denser file when the screen density rises, for a srcset of one 2x file beside src (src is the 1x)", async () => {
     writePng(join(dir, 'dense.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 192));
     const retina = await openSwitchedOn('retina.html', `<!doctype html><img id="retina" src="bird.png" srcset="dense.png 2x" style="width: 96px; height: 96px">`);
