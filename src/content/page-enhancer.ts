@@ -220,8 +220,9 @@ export class PageEnhancer {
       this.restoredByUser.delete(img);
     }
     // An automatic job running for them alone would hold the engine (one job at a time) for a
-    // result no one takes: the user's job would wait for it.
-    this.stopJobs((job) => job.srcUrl === source && noAutomaticWaiter(job));
+    // result no one takes: the user's job would wait for it. So would a menu job of theirs at the
+    // scale the user no longer wants (x2 asked for, then x4), its ring under the new one's.
+    this.stopJobs((job) => (job.srcUrl === source && noAutomaticWaiter(job)) || job.targets?.some((img) => targets.includes(img)) === true);
     this.changed();
     const job = this.startJob({ srcUrl: source, targets });
     const outcome = await enhanceImages({
@@ -233,7 +234,8 @@ export class PageEnhancer {
     });
     this.running.delete(job);
     for (const img of targets) {
-      this.inManualJob.delete(img);
+      // A later menu job for it, which stopped this one, runs on: the image is still queued.
+      if (![...this.running.values()].some((other) => other.targets?.includes(img))) this.inManualJob.delete(img);
       if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
       // The page moved it on to another file meanwhile (a gallery's next picture), which auto-enhance
       // passed over while the job ran: it looks now, as it would have without the job.

@@ -1098,6 +1098,33 @@ describe('bad input', () => {
     await stopping.close();
   });
 
+  it("Enhance x4 asked while the image's x2 from the menu still runs: the x2 job stops, and x4's ring alone shows until its result lands", async () => {
+    // Each job runs the model: a cached result would end it before the next is asked for.
+    await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0 }));
+    const rescaled = await browser.context.newPage();
+    watchPageProblems(rescaled, pageProblems);
+    await rescaled.goto(`${fixture.origin}/index.html?rescaled`);
+    await imagesSettled(rescaled);
+    const tab = await tabIdOf(browser.worker, rescaled);
+    const src = await currentSrc(rescaled, 'barbara');
+    type Pending = { x2: Promise<EnhanceOutcome>; x4: Promise<EnhanceOutcome> };
+    const start = (scale: 2 | 4) =>
+      browser.worker.evaluate(([t, url, s]) => {
+        (self as unknown as Pending)[`x${s}`] = self.enhance.upscale(t, url, s);
+      }, [tab, src, scale] as const);
+    const landed = (scale: 2 | 4) => browser.worker.evaluate((s) => (self as unknown as Pending)[`x${s}`], scale);
+    await start(2);
+    await expect.poll(() => overlayTexts(rescaled), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+    await start(4);
+    expect((await landed(2)).failure?.code).toBe('restored');
+    await expect.poll(() => overlayTexts(rescaled)).toEqual([expect.stringMatching(/Enhancing/)]);
+    expect(await landed(4)).toMatchObject({ ok: true, images: 1, width: 1440 });
+    expect(await overlayTexts(rescaled)).toEqual([]);
+    expect((await shownPixels(rescaled, 'barbara')).width).toBe(1440);
+    await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:cacheLimitBytes'));
+    await rescaled.close();
+  });
+
   it('a local file, where file access is on (as here): its images are enhanced too', async () => {
     const tabIds = () => browser.worker.evaluate(async () => (await chrome.tabs.query({})).map((tab) => tab.id));
     const before = await tabIds();
