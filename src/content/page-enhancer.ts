@@ -853,14 +853,18 @@ export class PageEnhancer {
   /**
    * The browser keeps the page whole, to show it again on Back (the back/forward cache). Its job
    * ports close, but the page is frozen and never hears it: jobs stop now, quietly, or their rings
-   * would spin on when it comes back, and its images would wait for them forever.
+   * would spin on when it comes back, and its images would wait for them forever. The queue stops
+   * too: the stopped job ends before the page is hidden (pagehide comes first), and the next one
+   * would start as the page freezes, to wait just as long.
    */
   pageKept(): void {
+    this.queue.pause();
     this.stopJobs(() => true);
   }
 
   /** Back from the back/forward cache: the worker forgot the counts, and what a stopped job was for is looked at afresh. */
   pageBack(): Promise<void> {
+    this.setPageHidden(document.hidden);
     for (const img of pageImages()) this.look(img);
     return this.reportCounts();
   }

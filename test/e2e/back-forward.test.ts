@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
 import { openFixtureSite, type FixtureSession } from './fixtures';
 import { tabIdOf } from './harness';
-import { currentSrc, enhanceById, imagesSettled, overlayTexts, toolbarAction } from './page-helpers';
+import { currentSrc, enhanceById, imagesSettled, overlayTexts, toolbarAction, watchPageProblems } from './page-helpers';
 
 let fixture: FixtureSession;
 
@@ -100,5 +100,28 @@ it("Back to a page whose site was switched while it was kept: it follows the swi
   await expect.poll(watching).toBe(true);
   await keepAndSwitch(false);
   await expect.poll(watching).toBe(false);
+  await page.close();
+});
+
+it('Back to a page left while auto-enhance had jobs queued on it: the queue goes on where it stopped, with nothing logged on the page and no ring left spinning', async () => {
+  const { worker, context } = fixture.browser;
+  // Each job runs the model, so the queue is still full when the page is left.
+  await worker.evaluate((origin) => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0, [`autoSite:${origin}`]: true }), fixture.origin);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  watchPageProblems(page, problems);
+  await page.goto(`${fixture.origin}/index.html?queue-kept`);
+  const tabId = await tabIdOf(worker, page);
+  const counts = () => worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId);
+  await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 1 });
+  await page.evaluate(() => ((window as unknown as { keptWhole: boolean }).keptWhole = true));
+  await page.goto(`${fixture.origin}/no-images.html`);
+  await page.goBack({ waitUntil: 'commit' });
+  expect(await page.evaluate(() => (window as unknown as { keptWhole?: boolean }).keptWhole)).toBe(true);
+  await expect.poll(async () => (await counts()).queued, { timeout: 180_000 }).toBe(0);
+  expect((await counts()).enhanced).toBeGreaterThan(1);
+  expect(await overlayTexts(page)).toEqual([]);
+  expect(problems).toEqual([]);
+  await worker.evaluate((origin) => chrome.storage.sync.remove(['setting:cacheLimitBytes', `autoSite:${origin}`]), fixture.origin);
   await page.close();
 });
