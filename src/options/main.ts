@@ -16,6 +16,7 @@ const numberInputs = new Map(NUMBER_FIELDS.map((field) => [field.key, byId<HTMLI
 const formStatus = byId('form-status');
 const cacheUsage = byId('cache-usage');
 const clearCache = byId<HTMLButtonElement>('clear-cache');
+const cacheStatus = byId('cache-status');
 
 /** The settings the form was filled from: what fields outside the form keep. */
 let shown: Settings = { ...DEFAULT_SETTINGS };
@@ -148,12 +149,17 @@ byId('reset').addEventListener('click', () => {
 });
 
 clearCache.addEventListener('click', () => {
-  clearCache.disabled = true;
+  // Not `disabled`: a disabled button drops the focus (to the page's start, for a screen reader).
+  if (clearCache.getAttribute('aria-disabled') === 'true') return;
+  clearCache.setAttribute('aria-disabled', 'true');
+  cacheStatus.textContent = '';
   askWorker({ type: 'clear-cache' })
-    .then(showUsage, (error: unknown) => failed('clear cache', error))
-    .finally(() => {
-      clearCache.disabled = false;
-    });
+    .then((usage) => {
+      showUsage(usage);
+      // Said even where the figures stay as they were (an empty cache cleared), which the usage's live region would not read out.
+      cacheStatus.textContent = 'Cache cleared.';
+    }, (error: unknown) => failed('clear cache', error))
+    .finally(() => clearCache.removeAttribute('aria-disabled'));
 });
 
 const sitesStatus = byId('sites-status');

@@ -744,8 +744,22 @@ describe('options page', () => {
     const options = await openOptions();
     const usage = options.locator('#cache-usage');
     await expect.poll(() => usage.textContent()).toMatch(/^[1-9]\d* images?, [\d.,]+ MB$/);
-    await options.getByRole('button', { name: 'Clear cache' }).click();
+    // From the keyboard: the focus stays on the button, and the result is said, an empty cache cleared again too.
+    await options.evaluate(() => {
+      const said: string[] = [];
+      (window as unknown as { cacheSaid: string[] }).cacheSaid = said;
+      const status = document.getElementById('cache-status')!;
+      new MutationObserver(() => said.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    const timesCleared = () => options.evaluate(() => (window as unknown as { cacheSaid: string[] }).cacheSaid.filter((text) => text === 'Cache cleared.').length);
+    await options.getByRole('button', { name: 'Clear cache' }).focus();
+    await options.keyboard.press('Enter');
     await expect.poll(() => usage.textContent()).toBe('0 images, 0 MB');
+    await expect.poll(timesCleared).toBe(1);
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('clear-cache');
+    await options.keyboard.press('Enter');
+    await expect.poll(timesCleared).toBe(2);
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('clear-cache');
 
     await enhanceBaby();
     // Headless Chromium shows every tab at once: the event the browser fires as the tab comes back, dispatched.
