@@ -329,6 +329,7 @@ export function releaseRunner(model: ModelEntry, backend: Backend, precision: Pr
 /**
  * A WASM session not made in this long counts as made by a dead worker, as a stalled run does
  * (RunnerOptions.stalled): ORT would wait for its answer for good. Sessions take a second or two here.
+ * A WebGPU one, as a GPU that never answers ORT's request for a device: the job moves to WASM.
  */
 const SESSION_LIMIT_MS = 2 * 60_000;
 
@@ -357,7 +358,7 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      const session = await (backend === 'wasm' ? withinSessionLimit(creating) : creating).catch((error: unknown) => {
+      const session = await withinSessionLimit(creating).catch((error: unknown) => {
         // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
         // could not reserve) for the document's life: every later session would fail the same way.
         if (backend === 'wasm') breakEngine(textOf(error));

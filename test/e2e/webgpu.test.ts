@@ -243,6 +243,17 @@ it('a document where WebGPU failed a second time in a row is replaced once the w
   await runOnceOn('webgpu', page, tabId);
 });
 
+it('a WebGPU session that never comes (a GPU that never answers the request for a device) gives way to WASM after the session limit', async () => {
+  const { page, tabId } = await openIndex();
+  // A failure on record, so the document stays after this one to be asked why (see noteWebGPUFailures).
+  await freshEngine(page, { at: Date.now() - 60_000, streak: 1 });
+  await setAllowWebGPU(true);
+  await evaluateInEngine(page, 'GPUAdapter.prototype.requestDevice = () => new Promise(() => undefined);');
+  await runOnceOn('wasm', page, tabId);
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toBe('WASM: WebGPU failed (no session in 120 s)');
+});
+
 it('WebGPU switched off gives the GPU back: the engine page that made a device closes at once (ORT keeps the device and its buffers for the page\'s life), and the next job runs on WASM', async () => {
   const { page, tabId } = await onFreshGpuEngine();
   await setAllowWebGPU(false);
