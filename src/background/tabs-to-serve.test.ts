@@ -9,8 +9,8 @@ describe('tabsToServe', () => {
     expect(tabsToServe([tab(1, 'https://photos.example/a'), tab(2, 'https://photos.example/b?c#d'), tab(3, 'https://other.example/')], on)).toEqual([1, 2]);
   });
 
-  it('picks loading tabs (a page held by a request that never ends) and leaves discarded ones', () => {
-    expect(tabsToServe([tab(1, 'https://photos.example/', { status: 'loading' }), tab(2, 'https://photos.example/', { discarded: true })], on)).toEqual([1]);
+  it('picks loading tabs (a page held by a request that never ends) and leaves discarded and unloaded ones', () => {
+    expect(tabsToServe([tab(1, 'https://photos.example/', { status: 'loading' }), tab(2, 'https://photos.example/', { discarded: true }), tab(3, 'https://photos.example/', { status: 'unloaded' })], on)).toEqual([1]);
   });
 
   it('leaves tabs it may not read or script, and non-web pages', () => {

@@ -2,17 +2,17 @@
 import type { Tabs } from 'webextension-polyfill';
 import { isAutoEnabled, originOf, SITE_KEY_PREFIX, type SiteSwitches } from '../shared/site-switches';
 
-type TabFacts = Pick<Tabs.Tab, 'id' | 'url' | 'discarded'>;
+type TabFacts = Pick<Tabs.Tab, 'id' | 'url' | 'status' | 'discarded'>;
 
 /**
- * Tabs not discarded (a discarded tab has no page until it is used, and then the manifest script
- * comes) on a site `wanted` picks. Loading tabs too: one whose page waits on a request that never
+ * Tabs with a page (a discarded or unloaded tab has none until it is used, and then the manifest
+ * script comes) on a site `wanted` picks. Loading tabs too: one whose page waits on a request that never
  * ends stays "loading" after the old script started there, and only a new page gets a new one.
  * Where a new page is on its way, its script answers, or the one put in stops at its twin's mark.
  */
 function liveTabsOn(tabs: readonly TabFacts[], wanted: (origin: string) => boolean): number[] {
   return tabs.flatMap((tab) => {
-    if (tab.id === undefined || tab.url === undefined || tab.discarded === true) return [];
+    if (tab.id === undefined || tab.url === undefined || tab.discarded === true || tab.status === 'unloaded') return [];
     const origin = originOf(tab.url);
     return origin !== null && wanted(origin) ? [tab.id] : [];
   });
