@@ -227,6 +227,8 @@ export class PageWatch {
   }
 
   private rescanSoon(): void {
+    // Stopped by the handler of the batch that asked (the last result of ours gone): nothing to look for.
+    if (!this.running) return;
     this.rescanTimer ??= window.setTimeout(() => {
       this.rescanTimer = undefined;
       // A chat or a feed left in a background tab changes all day: nothing there is enhanced until
