@@ -199,8 +199,8 @@ export function fallBackToWasm(reason: string): void {
 
 /** The failures in a row, kept across documents and restarts. */
 const WEBGPU_FAILURES = 'webgpu-failures';
-/** When a fresh document may try WebGPU again, after it failed in this one (see fallBackToWasm). */
-let retryWebGPUAt: number | undefined;
+/** WebGPU's failures in a row as this document noted its own (see fallBackToWasm). */
+let failuresNotedHere: WebGPUFailures | undefined;
 /** No failure is on record since this document last looked: a job done on WebGPU need not write. */
 let noFailureKnown = false;
 
@@ -213,7 +213,7 @@ async function readFailures(): Promise<WebGPUFailures | null> {
 async function noteWebGPUFailure(): Promise<void> {
   const failures = afterFailure(await readFailures(), Date.now());
   noFailureKnown = false;
-  retryWebGPUAt = failures.at + webgpuWaitMs(failures, failures.at);
+  failuresNotedHere = failures;
   await writeMeta(WEBGPU_FAILURES, failures);
 }
 
@@ -229,7 +229,7 @@ export function webgpuWorked(): void {
  * busy spell ends, so a document kept open (idle minutes 0, or jobs all the time) is replaced too.
  */
 export function webgpuWorthRetrying(): boolean {
-  return retryWebGPUAt !== undefined && Date.now() >= retryWebGPUAt && webgpuAllowed;
+  return failuresNotedHere !== undefined && webgpuWaitMs(failuresNotedHere, Date.now()) === 0 && webgpuAllowed;
 }
 
 /**
@@ -359,6 +359,13 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         graphOptimizationLevel: 'all',
       });
       const session = await withinSessionLimit(creating).catch((error: unknown) => {
+        // Made after the limit, on a GPU that answered late: its weights go, and the device counts as held (see gpuHeldSwitchedOff).
+        if (backend === 'webgpu') {
+          creating.then((late) => {
+            gpuDeviceMade = true;
+            return late.release();
+          }).catch(() => undefined);
+        }
         // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
         // could not reserve) for the document's life: every later session would fail the same way.
         if (backend === 'wasm') breakEngine(textOf(error));
