@@ -241,11 +241,9 @@ export async function encodePng(image: RgbaImage, space: ColourSpace = 'srgb'): 
   const canvas = new OffscreenCanvas(image.width, image.height);
   const ctx = canvas.getContext('2d', { colorSpace: space });
   if (!ctx) throw new EnhanceError('engine-unavailable', undefined, 'no 2D canvas');
-  try {
-    ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height, { colorSpace: space }), 0, 0);
-    return await canvas.convertToBlob({ type: 'image/png' });
-  } catch (error) {
-    // Our own pixels, within the size limits: what fails here is memory for the canvas or the file, not the model.
+  ctx.putImageData(new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height, { colorSpace: space }), 0, 0);
+  // Our own pixels, within the size limits, on a canvas that took them: what fails here is memory for the file, not the model.
+  return canvas.convertToBlob({ type: 'image/png' }).catch((error: unknown) => {
     throw EnhanceError.wrapping('out-of-memory', error);
-  }
+  });
 }
