@@ -69,8 +69,9 @@ const SOURCE_SETTLE_MS = 2000;
 interface RunningJob {
   /** The page's URL it enhances. */
   srcUrl: string;
-  /** A menu job: the images it was asked for. */
+  /** A menu job: the images it was asked for, and the scale. */
   targets?: HTMLImageElement[];
+  scale?: number;
   /** An automatic job: the images waiting for it now. */
   waiters?: () => HTMLImageElement[];
 }
@@ -220,11 +221,13 @@ export class PageEnhancer {
       this.restoredByUser.delete(img);
     }
     // An automatic job running for them alone would hold the engine (one job at a time) for a
-    // result no one takes: the user's job would wait for it. So would a menu job of theirs at the
-    // scale the user no longer wants (x2 asked for, then x4), its ring under the new one's.
-    this.stopJobs((job) => (job.srcUrl === source && noAutomaticWaiter(job)) || job.targets?.some((img) => targets.includes(img)) === true);
+    // result no one takes: the user's job would wait for it. So would a menu job for them at the
+    // scale the user no longer wants (x2 asked for, then x4), its ring under the new one's. One at
+    // this scale lands, and the new one gets its result from the cache.
+    const replaced = (job: RunningJob) => job.scale !== undefined && job.scale !== scale && job.targets?.every((img) => targets.includes(img)) === true;
+    this.stopJobs((job) => (job.srcUrl === source && noAutomaticWaiter(job)) || replaced(job));
     this.changed();
-    const job = this.startJob({ srcUrl: source, targets });
+    const job = this.startJob({ srcUrl: source, targets, scale });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
@@ -235,7 +238,7 @@ export class PageEnhancer {
     this.running.delete(job);
     for (const img of targets) {
       // A later menu job for it, which stopped this one, runs on: the image is still queued.
-      if (![...this.running.values()].some((other) => other.targets?.includes(img))) this.inManualJob.delete(img);
+      if (![...this.running].some(([other, about]) => !other.signal.aborted && about.targets?.includes(img))) this.inManualJob.delete(img);
       if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
       // The page moved it on to another file meanwhile (a gallery's next picture), which auto-enhance
       // passed over while the job ran: it looks now, as it would have without the job.

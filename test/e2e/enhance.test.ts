@@ -1098,7 +1098,7 @@ describe('bad input', () => {
     await stopping.close();
   });
 
-  it("Enhance x4 asked while the image's x2 from the menu still runs: the x2 job stops, and x4's ring alone shows until its result lands", async () => {
+  it("Enhance x4 asked while the image's x2 from the menu still runs: the x2 job stops, and x4's ring alone shows until its result lands (x2 asked again lets the first land)", async () => {
     // Each job runs the model: a cached result would end it before the next is asked for.
     await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0 }));
     const rescaled = await browser.context.newPage();
@@ -1107,18 +1107,27 @@ describe('bad input', () => {
     await imagesSettled(rescaled);
     const tab = await tabIdOf(browser.worker, rescaled);
     const src = await currentSrc(rescaled, 'barbara');
-    type Pending = { x2: Promise<EnhanceOutcome>; x4: Promise<EnhanceOutcome> };
-    const start = (scale: 2 | 4) =>
-      browser.worker.evaluate(([t, url, s]) => {
-        (self as unknown as Pending)[`x${s}`] = self.enhance.upscale(t, url, s);
-      }, [tab, src, scale] as const);
-    const landed = (scale: 2 | 4) => browser.worker.evaluate((s) => (self as unknown as Pending)[`x${s}`], scale);
-    await start(2);
-    await expect.poll(() => overlayTexts(rescaled), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
-    await start(4);
-    expect((await landed(2)).failure?.code).toBe('restored');
+    type Pending = { jobs: Record<string, Promise<EnhanceOutcome>> };
+    const start = (name: string, scale: 2 | 4) =>
+      browser.worker.evaluate(([t, url, s, key]) => {
+        const pending = self as unknown as Pending;
+        pending.jobs = { ...pending.jobs, [key]: self.enhance.upscale(t, url, s) };
+      }, [tab, src, scale, name] as const);
+    const landed = (name: string) => browser.worker.evaluate((key) => (self as unknown as Pending).jobs[key], name);
+    const ringShown = () => expect.poll(() => overlayTexts(rescaled), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/Enhancing/));
+    // The same scale asked for twice: the first job lands, and the second follows it.
+    await start('x2', 2);
+    await ringShown();
+    await start('x2 again', 2);
+    expect(await landed('x2')).toMatchObject({ ok: true, images: 1, width: 720 });
+    expect(await landed('x2 again')).toMatchObject({ ok: true, images: 1, width: 720 });
+    expect(await restoreById(browser.worker, rescaled, tab, 'barbara')).toBe(1);
+    await start('x2', 2);
+    await ringShown();
+    await start('x4', 4);
+    expect((await landed('x2')).failure?.code).toBe('restored');
     await expect.poll(() => overlayTexts(rescaled)).toEqual([expect.stringMatching(/Enhancing/)]);
-    expect(await landed(4)).toMatchObject({ ok: true, images: 1, width: 1440 });
+    expect(await landed('x4')).toMatchObject({ ok: true, images: 1, width: 1440 });
     expect(await overlayTexts(rescaled)).toEqual([]);
     expect((await shownPixels(rescaled, 'barbara')).width).toBe(1440);
     await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:cacheLimitBytes'));
