@@ -106,7 +106,8 @@ it("Back to a page whose site was switched while it was kept: it follows the swi
 it('Back to a page left while auto-enhance had jobs queued on it: the queue goes on where it stopped, with nothing logged on the page and no ring left spinning', async () => {
   const { worker, context } = fixture.browser;
   // Each job runs the model, so the queue is still full when the page is left.
-  await worker.evaluate((origin) => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0, [`autoSite:${origin}`]: true }), fixture.origin);
+  await worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 0 }));
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), fixture.origin);
   const page = await context.newPage();
   const problems: string[] = [];
   watchPageProblems(page, problems);
@@ -122,6 +123,7 @@ it('Back to a page left while auto-enhance had jobs queued on it: the queue goes
   expect((await counts()).enhanced).toBeGreaterThan(1);
   expect(await overlayTexts(page)).toEqual([]);
   expect(problems).toEqual([]);
-  await worker.evaluate((origin) => chrome.storage.sync.remove(['setting:cacheLimitBytes', `autoSite:${origin}`]), fixture.origin);
+  await worker.evaluate(() => chrome.storage.sync.remove('setting:cacheLimitBytes'));
+  await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), fixture.origin);
   await page.close();
 });
