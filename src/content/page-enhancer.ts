@@ -770,7 +770,12 @@ export class PageEnhancer {
   }
 
   private stopJobs(which: (job: RunningJob) => boolean): void {
-    for (const [job, about] of this.running) if (which(about)) job.abort();
+    for (const [job, about] of this.running) {
+      if (job.signal.aborted || !which(about)) continue;
+      job.abort();
+      // An image asking for its file from now on must not join a run that will swap nothing in.
+      if (about.waiters) this.queue.abandon(about.srcUrl);
+    }
   }
 
   private retryLater(url: string, images: HTMLImageElement[]): void {

@@ -139,14 +139,30 @@ describe('EnhanceQueue', () => {
     expect(queue.size).toBe(0);
   });
 
-  it("keeps an image that left a running job and came back out of that run: it waits for a run of its own", async () => {
+  it('lets an image join a running job every image left (a framework rendering the element anew): no second run', async () => {
     const { queue, runs, add } = harness();
     add('a', 'a.png');
     await settle();
     queue.withdraw('a');
+    expect(runs[0].waiters()).toEqual([]);
+    add('a2', 'a.png');
+    await settle();
+    expect(runs[0].waiters()).toEqual(['a2']);
+    runs[0].finish();
+    await settle();
+    expect(runs).toHaveLength(1);
+    expect(queue.size).toBe(0);
+  });
+
+  it("keeps an image that came back to the URL of a run the caller abandoned (aborted) out of that run: it waits for a run of its own", async () => {
+    const { queue, runs, add } = harness();
     add('a', 'a.png');
     await settle();
-    // The first run is the caller's to stop (no one waits); its end must not take the image along.
+    queue.withdraw('a');
+    queue.abandon('a.png');
+    add('a', 'a.png');
+    await settle();
+    // The first run's end must not take the image along.
     expect(runs[0].waiters()).toEqual([]);
     runs[0].finish();
     await settle();

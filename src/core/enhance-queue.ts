@@ -54,13 +54,21 @@ export class EnhanceQueue<I> {
     return true;
   }
 
-  /** The image stops waiting; a job it waited for alone goes, or, if running, finishes for no one. */
+  /**
+   * The image stops waiting; a pending job it waited for alone goes. A running one runs on for no
+   * one, and an image asking for its URL meanwhile joins it, until the caller aborts it (`abandon`).
+   */
   withdraw(image: I): void {
     const waiter = this.waiting.get(image);
     if (!waiter) return;
     this.jobs.cancel(waiter.url, waiter);
     this.waiting.delete(image);
     this.hooks.changed();
+  }
+
+  /** The caller aborted the run for `url`: an image asking for the URL from now on waits for a run of its own. */
+  abandon(url: string): void {
+    this.jobs.abandon(url);
   }
 
   /** Withdraws the image unless its job has started: that one is nearly done, let it land. */
@@ -109,7 +117,9 @@ export class EnhanceQueue<I> {
       const ofRun = this.jobs.runWaiters(url);
       const waiters = () => ofRun().map((waiter) => waiter.image);
       await this.hooks.run(url, scale, waiters).catch((error: unknown) => this.hooks.error(error));
-      for (const waiter of this.jobs.finish(url)) {
+      this.jobs.finish(url);
+      // This run's waiters, also where it was abandoned (the URL's running job is a later one's, or none).
+      for (const waiter of ofRun()) {
         if (this.waiting.get(waiter.image) === waiter) this.waiting.delete(waiter.image);
       }
       this.hooks.changed();

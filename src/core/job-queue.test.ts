@@ -144,13 +144,33 @@ describe('JobQueue', () => {
       expect(queue.state('a')).toBeNull();
     });
 
-    it('ends a running job no one waits for any more, so the caller aborts it', () => {
+    it('keeps a running job no one waits for any more: a request for its URL joins it (an element rendered anew in place of the one that left)', () => {
       const queue = new JobQueue<string>();
       queue.enqueue('a', 'img1', onScreen());
       queue.next();
+      const waiters = queue.runWaiters('a');
       expect(queue.cancel('a', 'img1')).toEqual(['img1']);
+      expect(queue.state('a')).toBe('running');
+      expect(waiters()).toEqual([]);
+      expect(queue.enqueue('a', 'img2', onScreen())).toBe('joined');
+      expect(waiters()).toEqual(['img2']);
+      expect(queue.finish('a')).toEqual(['img2']);
       expect(queue.state('a')).toBeNull();
+    });
+
+    it('queues a request for the URL of a running job the caller abandoned (aborted) as a job of its own', () => {
+      const queue = new JobQueue<string>();
+      queue.enqueue('a', 'img1', onScreen());
+      queue.next();
+      const waiters = queue.runWaiters('a');
+      queue.cancel('a', 'img1');
+      queue.abandon('a');
+      expect(queue.state('a')).toBeNull();
+      expect(queue.enqueue('a', 'img2', onScreen())).toBe('queued');
+      expect(waiters()).toEqual([]);
+      expect(queue.state('a')).toBe('pending');
       expect(queue.finish('a')).toEqual([]);
+      expect(queue.next()).toBe('a');
     });
 
     it('does nothing for unknown URLs or waiters', () => {

@@ -81,20 +81,24 @@ export class JobQueue<W> {
   }
 
   /**
-   * Withdraws one waiter (an image that left the page), or every waiter when none is given; the
-   * job goes when no one waits. Returns the waiters withdrawn. A running job that goes is the
-   * caller's to abort: `state(url)` turns null.
+   * Withdraws one waiter (an image that left the page), or every waiter when none is given; a
+   * pending job goes when no one waits. Returns the waiters withdrawn. A running job stays, for no
+   * one, until it finishes: the element a page renders anew in place of the one that left (a
+   * framework remounting it) asks for the same URL, and joins it rather than waiting for a run of
+   * its own. The caller that aborts it says so (`abandon`).
    */
   cancel(url: string, waiter?: W): W[] {
     const job = this.pending.get(url) ?? this.running.get(url);
     if (!job) return [];
     const withdrawn = waiter === undefined ? job.waiters : job.waiters.filter((w) => w === waiter);
     job.waiters = job.waiters.filter((w) => !withdrawn.includes(w));
-    if (job.waiters.length === 0) {
-      this.pending.delete(url);
-      this.running.delete(url);
-    }
+    if (job.waiters.length === 0) this.pending.delete(url);
     return withdrawn;
+  }
+
+  /** The running job for `url` was aborted: a request for the URL from now on queues a job of its own. */
+  abandon(url: string): void {
+    this.running.delete(url);
   }
 
   /** Sets a pending job's priority, e.g. after a scroll: the best of the images showing the URL. */
@@ -111,8 +115,8 @@ export class JobQueue<W> {
   }
 
   /**
-   * Who waits for the job now running for `url`, as it changes, bound to that run: once its last
-   * waiter went, a job queued again for the URL is another one, with its own run.
+   * Who waits for the job now running for `url`, as it changes, bound to that run: once it was
+   * abandoned, a job queued again for the URL is another one, with its own run.
    */
   runWaiters(url: string): () => readonly W[] {
     const job = this.running.get(url);

@@ -1213,6 +1213,21 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
+  it('an element a framework renders anew while its job runs (React under a new key) takes that job\'s result: the file is not downloaded and enhanced a second time', async () => {
+    copyFileSync(join(dir, 'bird.png'), join(dir, 'remounted.png'));
+    const downloadsBefore = lateDownloads;
+    const opened = await openSwitchedOn('remount-mid-job.html', '<!doctype html><div id="app"><img id="photo" src="late/remounted.png" style="width: 96px; height: 96px"></div>');
+    // The engine asked for the file (which comes 3 s late): the job runs.
+    await expect.poll(() => lateDownloads, { timeout: 30_000 }).toBe(downloadsBefore + 1);
+    await opened.evaluate(() => {
+      const app = document.getElementById('app')!;
+      app.innerHTML = app.innerHTML;
+    });
+    await expect.poll(() => currentSrc(opened, 'photo'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(lateDownloads).toBe(downloadsBefore + 1);
+    await leave(opened);
+  });
+
   it('measures a transformed image by what the transform does: a turned sharp one stays, one a zoom on hover scales up is enhanced', async () => {
     writePng(join(dir, 'wide-192.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 96));
     const moved = await openSwitchedOn(
