@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# A training burst on a lent GPU (README.md, "A burst on a lent GPU"): continues the two quality models
-# (PLKSR-tiny x2 and x4) from training/checkpoints/ for a few minutes at the paper's batch of 64.
+# A training burst on a lent GPU (README.md, "A burst on a lent GPU"): continues the quality x4 model
+# (PLKSR-tiny x4, the one short of its target) from training/checkpoints/ for a few minutes at the
+# paper's batch of 64, as two runs side by side at two peak learning rates (the GPU is not saturated
+# by one such run, and which peak suits a model already trained at batch 16 is not known).
 #
 #   bash scripts/gpu-burst.sh prepare    here: copy the data in, make the working tree fit
 #   bash scripts/gpu-burst.sh train 8    there (device `run`, carry [".burst"]): train 8 minutes
@@ -41,7 +43,7 @@ restore() {
   echo "restored: models/*.onnx are tracked again"
 }
 
-# Runs there. Each run comes back as $OUT/gpu-MMDD-<model>.tar (best.pt, log.jsonl, and last.pt
+# Runs there. Each run comes back as $OUT/gpu-MMDD-<run name>.tar (best.pt, log.jsonl, and last.pt
 # without weights, their average or the optimizer: what `training.model_card --record-run` reads; a file may be 16 MiB
 # at most), with burst.log, everything the runs printed.
 train() {
@@ -52,28 +54,30 @@ train() {
   prefix=gpu-$(date +%m%d)
   export ENHANCE_DATA=${ENHANCE_DATA:-$PWD/.burst/data} PYTHONUNBUFFERED=1
   "$python" -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")'
-  # model, scale, LR patch: batch 64 as in the paper; x4's LR patch is 64 since BSD's LR at x4 is ~80 pixels high.
-  local runs=("tiny-x4 4 64" "tiny-x2 2 96") spec model scale patch failed=0
+  # run name, checkpoint, scale, LR patch, peak learning rate, seed: batch 64 as in the paper; x4's LR
+  # patch is 64 since BSD's LR at x4 is ~80 pixels high.
+  local runs=("tiny-x4-lr4 tiny-x4 4 64 4e-4 101" "tiny-x4-lr2 tiny-x4 4 64 2e-4 102")
+  local spec name model scale patch lr seed failed=0
   for spec in "${runs[@]}"; do
-    read -r model scale patch <<<"$spec"
+    read -r name model scale patch lr seed <<<"$spec"
     # shellcheck disable=SC2086  # BURST_ARGS is a list of flags
-    "$python" -m training.train --device "$device" --run "$out/$prefix-$model" --scale "$scale" --preset tiny \
-      --init "training/checkpoints/$model.pt" --batch 64 --patch "$patch" --lr 4e-4 --warmup 200 \
+    "$python" -m training.train --device "$device" --run "$out/$prefix-$name" --scale "$scale" --preset tiny \
+      --init "training/checkpoints/$model.pt" --batch 64 --patch "$patch" --lr "$lr" --warmup 200 \
       --clip-grad 0.02 --ema 0.999 --steps 0 --budget-min "$budget" --eval-every 500 --ckpt-min 1000 --threads 4 \
-      --seed 101 ${BURST_ARGS:-} >"$out/$model.out" 2>&1 &
+      --seed "$seed" ${BURST_ARGS:-} >"$out/$name.out" 2>&1 &
   done
   for _ in "${runs[@]}"; do wait -n || failed=1; done
   for spec in "${runs[@]}"; do
-    read -r model _ <<<"$spec"
-    { echo "== $model"; cat "$out/$model.out"; } >>"$out/burst.log"
-    rm "$out/$model.out"
-    [ -f "$out/$prefix-$model/last.pt" ] || continue
+    read -r name _ <<<"$spec"
+    { echo "== $name"; cat "$out/$name.out"; } >>"$out/burst.log"
+    rm "$out/$name.out"
+    [ -f "$out/$prefix-$name/last.pt" ] || continue
     "$python" -c 'import sys, torch
 ckpt = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
 for heavy in ("optimizer", "model", "ema"):  # best.pt holds the weights that ship
     ckpt.pop(heavy, None)
-torch.save(ckpt, sys.argv[1])' "$out/$prefix-$model/last.pt"
-    tar -C "$out" -cf "$out/$prefix-$model.tar" "$prefix-$model" && rm -r "${out:?}/$prefix-$model"
+torch.save(ckpt, sys.argv[1])' "$out/$prefix-$name/last.pt"
+    tar -C "$out" -cf "$out/$prefix-$name.tar" "$prefix-$name" && rm -r "${out:?}/$prefix-$name"
   done
   cat "$out/burst.log"
   return $failed

@@ -658,9 +658,17 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "Urban100 25.298 -> 25.279) and was discarded too. The data is also smaller than DIV2K (491 "
       "images of at most 0.16 megapixels against DIV2K's 800 2K images), which limits what long training could add. "
       "Runs resume to the exact step (`train.py` with the same `--run`), so the next CPU hours continue "
-      "from `training/checkpoints/`; a lent GPU's minutes go to `scripts/gpu-burst.sh`, which continues "
-      "both quality models there at batch 64 with the schedule fitted to the minutes (no GPU has been "
-      "lent so far).")
+      "from `training/checkpoints/`. The first GPU lent (an H200, 2026-12-04) did not help either: "
+      "`scripts/gpu-burst.sh` continued the shipped x4 there at the paper's batch of 64 (LR 64 px, so "
+      "418 images: T91's are too small), as two runs side by side at peaks 4e-4 and 2e-4, each about "
+      "5,000 steps in 6 minutes (14 steps a second each, with a weight average; their cosine was sized "
+      "from the first 200 steps, whose start-up made it a quarter shorter than the 8 minutes held, "
+      "since fixed). Set5 never rose above the shipped 31.61 (best 31.600 and 31.605, then falling "
+      "to 31.577 as the learning rate fell), and in PyTorch their best.pt (both at step 1,000) scored "
+      "25.29 and 25.27 on Urban100 against the shipped weights' 25.30 there, and 28.18 and 28.17 on "
+      "Set14 against 28.18: seven times the pixels per "
+      "step of the CPU runs at batch 16 and 5,000 steps more do not move this model on this data, so the gap to the x4 target is "
+      "not a few GPU minutes away.")
     w("")
     check = _harness_values(eval_paths)
     if check:

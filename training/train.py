@@ -35,10 +35,15 @@ def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def fitted_steps(step: int, start_step: int, elapsed_s: float, budget_s: float) -> int:
-    """The schedule's length once `step - start_step` steps took `elapsed_s`: the steps the rest of the
-    budget holds at that speed, less 5% for the Set5 evaluations on the way; never under `step`."""
-    seconds_per_step = elapsed_s / (step - start_step)
+FIT_TIMED_FROM = 10  # steps into a run before the speed that sizes its schedule is timed (fitted_steps)
+
+
+def fitted_steps(step: int, elapsed_s: float, budget_s: float, timed_from: tuple[int, float]) -> int:
+    """The schedule's length at `step`, `elapsed_s` into the budget: the steps the rest of the budget
+    holds at the speed since `timed_from` (step, elapsed seconds), less 5% for the Set5 evaluations on
+    the way; never under `step`. The speed is timed from a few steps in since a GPU's first steps
+    carry CUDA's start and cuDNN's kernel search: a lent H200 ran the first 50 in 8 s, then 50 in 3.5 s."""
+    seconds_per_step = (elapsed_s - timed_from[1]) / (step - timed_from[0])
     return step + max(0, int(0.95 * (budget_s - elapsed_s) / seconds_per_step))
 
 
@@ -141,7 +146,8 @@ def restore_rng(state: dict, np_rng: np.random.Generator) -> None:
 
 def init_from(model: PLKSR, path: Path) -> None:
     """Start from another run's weights (x4 from x2): every tensor whose shape matches."""
-    source = torch.load(path, map_location="cpu")["model"]
+    # Ours, with floats beside the tensors: torch 1.13's tensors-only loader refuses those, and 2.6+ uses it by default.
+    source = torch.load(path, map_location="cpu", weights_only=False)["model"]
     own = model.state_dict()
     compatible = {k: v for k, v in source.items() if k in own and own[k].shape == v.shape}
     model.load_state_dict(compatible, strict=False)
@@ -209,7 +215,7 @@ def main() -> None:
         # best.pt is written at each evaluation, last.pt every few minutes: a run killed between
         # them left a better best.pt than last.pt knows of, which a worse evaluation would overwrite.
         if best.exists():
-            best_psnr = max(best_psnr, float(torch.load(best, map_location="cpu")["set5_psnr"]))
+            best_psnr = max(best_psnr, float(torch.load(best, map_location="cpu", weights_only=False)["set5_psnr"]))
         if args.steps == 0:
             args.steps = int(ckpt["args"]["steps"])
         print(f"resumed {last} at step {step}", flush=True)
@@ -272,12 +278,15 @@ def main() -> None:
     clock = RunClock()
     signal.signal(signal.SIGCONT, clock.continued)
     last_ckpt, window = 0.0, []
+    timed_from = (start_step, 0.0)  # until the run is FIT_TIMED_FROM steps in
     with log_path.open("a") as log:
         while True:
             elapsed_s = clock.seconds
+            if step == start_step + FIT_TIMED_FROM:
+                timed_from = (step, elapsed_s)
             if step == fit_at:
                 # The learning rate has not started to fall yet, so the cosine can be sized now.
-                args.steps = fitted_steps(step, start_step, elapsed_s, args.budget_min * 60)
+                args.steps = fitted_steps(step, elapsed_s, args.budget_min * 60, timed_from)
                 print(f"schedule fitted to the budget: {args.steps} steps", flush=True)
             if stop_signals or elapsed_s / 60 >= args.budget_min or (args.steps and step >= args.steps) \
                     or (args.max_steps and step >= args.max_steps):

@@ -120,12 +120,14 @@ class Pipeline(unittest.TestCase):
         """--steps 0: after 20 steps the cosine is sized to what the rest of the budget holds."""
         from training.train import fitted_steps
 
-        # 20 steps in 10 s of a 100 s budget: 90 s left, 95% of it at 0.5 s a step.
-        self.assertEqual(fitted_steps(20, 0, 10.0, 100.0), 20 + 171)
-        # Resumed at step 500, 20 more steps in 4 s with 44 s left: 40 s at 0.2 s a step, less 5%.
-        self.assertEqual(fitted_steps(520, 500, 4.0, 44.0), 520 + 190)
+        # 20 steps in 10 s of a 100 s budget, the last 10 in 5 s: 90 s left, 95% of it at 0.5 s a step.
+        self.assertEqual(fitted_steps(20, 10.0, 100.0, (10, 5.0)), 20 + 171)
+        # Slow first steps do not count: 10 in 8 s, then 10 in 2 s: 90 s left at 0.2 s a step, less 5%.
+        self.assertEqual(fitted_steps(20, 10.0, 100.0, (10, 8.0)), 20 + 427)
+        # Resumed at step 500, timed from step 510: 10 steps in 2 s with 44 s left: 40 s at 0.2 s a step.
+        self.assertEqual(fitted_steps(520, 4.0, 44.0, (510, 2.0)), 520 + 190)
         # A budget spent before the fit (a loaded machine): the schedule ends where the run stands.
-        self.assertEqual(fitted_steps(20, 0, 12.0, 10.0), 20)
+        self.assertEqual(fitted_steps(20, 12.0, 10.0, (10, 6.0)), 20)
         # The run itself: a budget the 20 steps fit in even on two busy cores.
         run = self.tmp / "runs" / "fitted"
         train(run, 0, "--steps", "0", "--budget-min", "0.15")
