@@ -5,7 +5,7 @@
  * job.
  */
 import type * as Ort from 'onnxruntime-web';
-import { EnhanceError, textOf } from '../core/errors';
+import { EnhanceError, isOutOfMemory, textOf } from '../core/errors';
 import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
@@ -287,10 +287,16 @@ const sessions: Record<Backend, Map<string, Promise<OrtTileRunner>>> = { webgpu:
 function loadModelBytes(file: string): Promise<ArrayBuffer> {
   let bytes = modelBytes.get(file);
   if (!bytes) {
-    bytes = fetch(chrome.runtime.getURL(`models/${file}`)).then((r) => {
-      if (!r.ok) throw new Error(`model file ${file}: HTTP ${r.status}`);
-      return r.arrayBuffer();
-    });
+    bytes = fetch(chrome.runtime.getURL(`models/${file}`))
+      .then((r) => {
+        if (!r.ok) throw new Error(`model file ${file}: HTTP ${r.status}`);
+        return r.arrayBuffer();
+      })
+      .catch((error: unknown) => {
+        // The package's own file, not read: memory short, or an install damaged. Not the backend's
+        // failure, so the job does not move to WASM for it, nor is WebGPU counted as failed (runnerFor).
+        throw EnhanceError.wrapping(isOutOfMemory(error) ? 'out-of-memory' : 'engine-unavailable', error);
+      });
     modelBytes.set(file, bytes);
     // A read that failed once (memory short) is tried again by the next job, not failed for the document's life.
     bytes.catch(() => {
@@ -382,7 +388,7 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
       return new OrtTileRunner(session, model, ort.Tensor, { lost, gpuErrors: errorScopeOn(device), stalled: () => undefined });
     }).catch((error: unknown) => {
       // The backend's failure (its build would not load, a GPU short of memory, a shader it cannot compile): on WebGPU the job moves to WASM.
-      throw EnhanceError.wrapping('model-failed', error);
+      throw error instanceof EnhanceError ? error : EnhanceError.wrapping('model-failed', error);
     });
     runner.catch(() => sessions[backend].delete(key));
     sessions[backend].set(key, runner);

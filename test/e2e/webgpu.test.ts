@@ -168,6 +168,34 @@ it('a job failing outside the model on WebGPU (no memory for its result) fails a
   await runOnceOn('webgpu', page, tabId);
 });
 
+it('a model file the engine could not read (memory short) fails its job alone, and says so: WebGPU is not counted as failed, and the next job runs on it', async () => {
+  const { page, tabId } = await openIndex();
+  await setAllowWebGPU(true);
+  await runOnceOn('webgpu', page, tabId);
+  // The quality x2 model's file (no job in this file has run x2: no session holds it yet) cannot be read into memory, once.
+  const armed = await evaluateInEngine(
+    page,
+    `(() => {
+      const shipped = globalThis.fetch;
+      globalThis.fetch = (input, init) => shipped(input, init).then((response) => {
+        if (!String(input).endsWith('/models/plksr-tiny-x2.onnx')) return response;
+        globalThis.fetch = shipped;
+        response.arrayBuffer = () => Promise.reject(new RangeError('Array buffer allocation failed'));
+        return response;
+      });
+      return true;
+    })()`,
+  );
+  expect(armed).toBe(true);
+  const failed = await enhanceById(browser.worker, page, tabId, 'small', 2);
+  expect(failed).toMatchObject({ ok: false, failure: { code: 'out-of-memory' } });
+  const engine = await browser.worker.evaluate(async () => (await self.enhance.status()).engine);
+  expect(engine?.reason).toMatch(/^WebGPU: /);
+  const next = await enhanceById(browser.worker, page, tabId, 'small', 2);
+  expect(next, JSON.stringify(next.failure)).toMatchObject({ ok: true, backend: 'webgpu' });
+  expect(await restoreById(browser.worker, page, tabId, 'small')).toBe(1);
+});
+
 it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto picks there, and says why', async () => {
   const { page, tabId } = await openIndex();
   // 'auto' on a GPU that a stored benchmark calls fast means the quality model; measuring it here
