@@ -106,6 +106,10 @@ export class PageEnhancer {
       this.stopWatchingIfIdle();
       this.changed();
     },
+    // A zoom since the run started, say: consider() queues a job at the larger scale where still wanted.
+    outgrew: (images) => {
+      for (const img of images) this.look(img);
+    },
   });
   private readonly watch = new PageWatch({
     added: (img) => {

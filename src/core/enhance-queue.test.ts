@@ -15,6 +15,7 @@ function harness() {
   const priorities = new Map<string, Priority>();
   const runs: Run[] = [];
   const errors: unknown[] = [];
+  const outgrown: string[][] = [];
   let changes = 0;
   const queue = new EnhanceQueue<string>({
     priorityOf: (image) => priorities.get(image) ?? { visible: false, distance: 1e6 },
@@ -24,12 +25,13 @@ function harness() {
       }),
     error: (error) => errors.push(error),
     changed: () => changes++,
+    outgrew: (images) => outgrown.push(images),
   });
   const add = (image: string, url: string, scale = 2, priority: Priority = { visible: true, distance: 0 }) => {
     priorities.set(image, priority);
     return queue.add(image, url, scale, priority);
   };
-  return { queue, priorities, runs, errors, add, changes: () => changes };
+  return { queue, priorities, runs, errors, outgrown, add, changes: () => changes };
 }
 
 /** Lets queued microtasks and settled promises run. */
@@ -152,6 +154,35 @@ describe('EnhanceQueue', () => {
     await settle();
     expect(runs).toHaveLength(1);
     expect(queue.size).toBe(0);
+  });
+
+  it('lets go of the images still waiting for a run the caller abandoned: asking again, they wait for a run of their own', async () => {
+    const { queue, runs, add } = harness();
+    add('a', 'a.png');
+    await settle();
+    queue.abandon('a.png');
+    expect(queue.size).toBe(0);
+    expect(add('a', 'a.png')).toBe(true);
+    runs[0].finish();
+    await settle();
+    expect(runs.map((run) => run.url)).toEqual(['a.png', 'a.png']);
+    expect(runs[1].waiters()).toEqual(['a']);
+    expect(queue.size).toBe(1);
+  });
+
+  it('hands back the images that came to need a larger scale than their run ran at (joined, or asked again, after it started)', async () => {
+    const { runs, outgrown, add } = harness();
+    add('a', 'same.png', 2);
+    add('b', 'same.png', 2);
+    await settle();
+    add('b', 'same.png', 4);
+    add('c', 'same.png', 4);
+    add('d', 'same.png', 2);
+    runs[0].finish();
+    await settle();
+    expect(runs[0].scale).toBe(2);
+    expect(outgrown).toEqual([['b', 'c']]);
+    expect(runs).toHaveLength(1);
   });
 
   it("keeps an image that came back to the URL of a run the caller abandoned (aborted) out of that run: it waits for a run of its own", async () => {

@@ -14,6 +14,11 @@ export interface QueueHooks<I> {
   error(error: unknown): void;
   /** Who waits changed (the counts). */
   changed(): void;
+  /**
+   * Images a run's result may not serve: they came to need a larger scale than it ran at (they
+   * joined it, or asked again, after it started). They wait no more; the caller looks at them again.
+   */
+  outgrew(images: I[]): void;
 }
 
 interface Waiter<I> {
@@ -66,9 +71,14 @@ export class EnhanceQueue<I> {
     this.hooks.changed();
   }
 
-  /** The caller aborted the run for `url`: an image asking for the URL from now on waits for a run of its own. */
+  /**
+   * The caller aborted the run for `url`: an image asking for the URL from now on waits for a run
+   * of its own, those that waited for this one too (a page kept for Back, looked at again when shown).
+   */
   abandon(url: string): void {
-    this.jobs.abandon(url);
+    const left = this.jobs.abandon(url).filter((waiter) => this.waiting.get(waiter.image) === waiter);
+    for (const { image } of left) this.waiting.delete(image);
+    if (left.length > 0) this.hooks.changed();
   }
 
   /** Withdraws the image unless its job has started: that one is nearly done, let it land. */
@@ -118,11 +128,12 @@ export class EnhanceQueue<I> {
       const waiters = () => ofRun().map((waiter) => waiter.image);
       await this.hooks.run(url, scale, waiters).catch((error: unknown) => this.hooks.error(error));
       this.jobs.finish(url);
-      // This run's waiters, also where it was abandoned (the URL's running job is a later one's, or none).
-      for (const waiter of ofRun()) {
-        if (this.waiting.get(waiter.image) === waiter) this.waiting.delete(waiter.image);
-      }
+      // This run's waiters still waiting for it: not those of a later job for the URL, where it was abandoned.
+      const done = ofRun().filter((waiter) => this.waiting.get(waiter.image) === waiter);
+      for (const { image } of done) this.waiting.delete(image);
       this.hooks.changed();
+      const outgrown = done.filter((waiter) => waiter.scale > scale).map(({ image }) => image);
+      if (outgrown.length > 0) this.hooks.outgrew(outgrown);
     }
     this.draining = false;
   }

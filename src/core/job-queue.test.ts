@@ -163,11 +163,13 @@ describe('JobQueue', () => {
       queue.enqueue('a', 'img1', onScreen());
       queue.next();
       const waiters = queue.runWaiters('a');
+      queue.enqueue('a', 'img3', onScreen());
       queue.cancel('a', 'img1');
-      queue.abandon('a');
+      expect(queue.abandon('a')).toEqual(['img3']);
       expect(queue.state('a')).toBeNull();
       expect(queue.enqueue('a', 'img2', onScreen())).toBe('queued');
-      expect(waiters()).toEqual([]);
+      // The abandoned run keeps its own record, without the newcomer.
+      expect(waiters()).toEqual(['img3']);
       expect(queue.state('a')).toBe('pending');
       expect(queue.finish('a')).toEqual([]);
       expect(queue.next()).toBe('a');

@@ -96,9 +96,11 @@ export class JobQueue<W> {
     return withdrawn;
   }
 
-  /** The running job for `url` was aborted: a request for the URL from now on queues a job of its own. */
-  abandon(url: string): void {
+  /** The running job for `url` was aborted: a request for the URL from now on queues a job of its own. Returns who still waited for it. */
+  abandon(url: string): W[] {
+    const job = this.running.get(url);
     this.running.delete(url);
+    return [...(job?.waiters ?? [])];
   }
 
   /** Sets a pending job's priority, e.g. after a scroll: the best of the images showing the URL. */
