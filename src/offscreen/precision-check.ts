@@ -3,6 +3,7 @@
  * matched fp32 on this GPU (core/precision.ts), fp32 everywhere else. The check runs once per
  * model and adapter in each offscreen document: two sessions and one small probe.
  */
+import { EnhanceError } from '../core/errors';
 import type { ModelEntry } from '../core/models';
 import { NonFiniteOutput, type OrtTileRunner } from '../core/ort-runner';
 import { checkFp16, describePrecision, fp16Candidate, type Precision } from '../core/precision';
@@ -37,6 +38,11 @@ function fp16Verdict(model: ModelEntry & { fp16File: string; set14Psnr: number }
     })().catch((error: unknown): Verdict => {
       // fp16 will not run here: its session, where one was made, holds GPU memory for nothing.
       releaseRunner(model, 'webgpu', 'fp16');
+      // A model file not read (memory short: see runnerFor) says nothing of fp16: the job fails, and the next one checks again.
+      if (error instanceof EnhanceError && error.code !== 'model-failed') {
+        verdicts.delete(key);
+        throw error;
+      }
       if (error instanceof NonFiniteOutput) return { precision: 'fp32', note: 'fp32 (fp16 overflowed)' };
       // An fp16 session this GPU cannot create or run: fp32 does the work.
       logError(`fp16 check for ${model.id}`, error);
