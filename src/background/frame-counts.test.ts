@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_COUNTS, type TabCounts } from '../shared/protocol';
-import { badgeText, isOtherPage, pageOf, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
+import { badgeText, dropsSubframes, isOtherPage, pageOf, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
 const counts = (enhanced: number, queued = 0, failed = 0): TabCounts => ({ enhanced, queued, failed });
 const report = (frameId: number, c: TabCounts, documentId = `doc-${frameId}`, tabUrl = 'https://example.com/a'): FrameReport => ({ frameId, documentId, tabUrl, counts: c });
@@ -28,6 +28,16 @@ describe('withFrameReport', () => {
     record = withFrameReport(record, report(3, counts(7)));
     record = withFrameReport(record, report(0, counts(0, 1), 'doc-after-reload'));
     expect(tabTotal(record)).toEqual(counts(0, 1));
+  });
+
+  it("says when a new top document drops subframes' reports, which may be its own frames' (they reported first)", () => {
+    let record = withFrameReport(undefined, report(0, counts(2)));
+    expect(dropsSubframes(record, report(0, counts(1), 'doc-after-reload'))).toBe(false);
+    record = withFrameReport(record, report(3, counts(7), 'frame-of-the-new-page'));
+    expect(dropsSubframes(record, report(0, counts(1)))).toBe(false);
+    expect(dropsSubframes(record, report(3, counts(1), 'frame-again'))).toBe(false);
+    expect(dropsSubframes(record, report(0, counts(1), 'doc-after-reload'))).toBe(true);
+    expect(dropsSubframes(undefined, report(0, counts(1), 'doc-after-reload'))).toBe(false);
   });
 
   it('keeps the other frames when a subframe holds a new document', () => {

@@ -31,11 +31,24 @@ export function pageOf(url: string): string {
  */
 export function withFrameReport(record: TabRecord | undefined, report: FrameReport): TabRecord {
   const page = pageOf(report.tabUrl);
-  const top = record?.frames['0'];
-  const newTopDocument = report.frameId === 0 && top?.documentId !== undefined && top.documentId !== report.documentId;
-  const frames = record === undefined || record.page !== page || newTopDocument ? {} : { ...record.frames };
+  const frames = record === undefined || record.page !== page || isNewTopDocument(record, report) ? {} : { ...record.frames };
   frames[String(report.frameId)] = report.documentId === undefined ? { counts: report.counts } : { documentId: report.documentId, counts: report.counts };
   return { page, frames };
+}
+
+function isNewTopDocument(record: TabRecord, report: FrameReport): boolean {
+  const top = record.frames['0'];
+  return report.frameId === 0 && top?.documentId !== undefined && top.documentId !== report.documentId;
+}
+
+/**
+ * Whether the report of a new top document drops subframes' reports along with the old page's: a
+ * reloaded page's frames may report before its top frame does (an iframe served from the cache while
+ * the page's own scripts still run), and each reports again only when its counts change. They are
+ * asked to (see tab-life's recount).
+ */
+export function dropsSubframes(record: TabRecord | undefined, report: FrameReport): boolean {
+  return record !== undefined && isNewTopDocument(record, report) && Object.keys(record.frames).some((frameId) => frameId !== '0');
 }
 
 /** The document that reported from the tab's top frame; undefined in Firefox (it names no documents) or if that frame never reported. */

@@ -5,6 +5,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { BackgroundRequest, BackgroundResponses, PageKind, TabCounts, TabStatus } from '../shared/protocol';
 import { fromExtension } from '../shared/extension-sender';
+import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
@@ -14,6 +15,7 @@ import { askEngine, askRunningEngine, ensureEngine, releaseEngine, runningEngine
 import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
+import { recount } from './tab-life';
 
 /** Only extension pages (popup and options page, shown as a popup or in a tab) may ask about tabs and the cache. */
 function requireExtensionPage(sender: Runtime.MessageSender, type: BackgroundRequest['type']): void {
@@ -24,8 +26,9 @@ function requireExtensionPage(sender: Runtime.MessageSender, type: BackgroundReq
 async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Promise<void> {
   const tabId = sender.tab?.id;
   if (tabId === undefined || sender.frameId === undefined) throw new Error("'tab-counts' comes from a tab's frame only");
-  const total = await recordFrameCounts(tabId, { frameId: sender.frameId, documentId: sender.documentId, tabUrl: sender.tab?.url ?? '', counts });
+  const { total, askFrames } = await recordFrameCounts(tabId, { frameId: sender.frameId, documentId: sender.documentId, tabUrl: sender.tab?.url ?? '', counts });
   await showCounts(tabId, total);
+  if (askFrames) void recount(tabId).catch((error: unknown) => logError('tab counts', error));
   // Queued images go to the engine over a port of their own: it must be up by the time
   // the content script, which awaits this answer, opens one.
   if (counts.queued > 0) await ensureEngine();

@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import { oneAtATime } from '../core/one-at-a-time';
 import { TAB_COUNTS_PREFIX, tabCountsKey, type TabCounts } from '../shared/protocol';
-import { isOtherPage, reportedTopDocument, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
+import { dropsSubframes, isOtherPage, reportedTopDocument, sumCounts, tabTotal, withFrameReport, type FrameReport, type TabRecord } from './frame-counts';
 
 /**
  * Frames of one tab report at the same time: each read-modify-write step on a tab's record waits for
@@ -29,12 +29,13 @@ async function recordOf(tabId: number): Promise<TabRecord | undefined> {
   return (await browser.storage.session.get(key))[key] as TabRecord | undefined;
 }
 
-/** Stores one frame's report; resolves with the tab's total. */
-export function recordFrameCounts(tabId: number, report: FrameReport): Promise<TabCounts> {
+/** Stores one frame's report; resolves with the tab's total, and whether the frames must report again (dropsSubframes). */
+export function recordFrameCounts(tabId: number, report: FrameReport): Promise<{ total: TabCounts; askFrames: boolean }> {
   return serially(tabId, async () => {
-    const record = withFrameReport(await recordOf(tabId), report);
+    const before = await recordOf(tabId);
+    const record = withFrameReport(before, report);
     await browser.storage.session.set({ [tabCountsKey(tabId)]: record });
-    return tabTotal(record);
+    return { total: tabTotal(record), askFrames: dropsSubframes(before, report) };
   });
 }
 

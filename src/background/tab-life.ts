@@ -11,7 +11,7 @@ import { forgetTab, forgetTabIfOtherPage, forgetTabIfReloaded, tabCounts } from 
  * changed its URL keeps its document and its enhanced images; a reloaded page's frames hold none
  * yet (and report on their own later); a page without our script has nothing to say.
  */
-async function recount(tabId: number): Promise<void> {
+export async function recount(tabId: number): Promise<void> {
   await browser.tabs.sendMessage(tabId, { type: 'report-counts' } satisfies ContentRequest).catch(() => undefined);
   await showCounts(tabId, await tabCounts(tabId));
 }

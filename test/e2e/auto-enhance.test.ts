@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill });
+  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/slow/*': slow, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -83,6 +83,9 @@ const late: Route = (url, headers) => {
   lateDownloads++;
   return { type: 'image/png', body, delayMs: 3000 };
 };
+
+/** An empty script or page under /slow/ (by its extension), 3 s late: it holds the page's parsing, or its load event, that long. */
+const slow: Route = (url) => ({ type: url.pathname.endsWith('.js') ? 'text/javascript' : 'text/html', body: '', delayMs: 3000 });
 
 /** What the engine asked of /flaky.png: its first download fails (HTTP 503, a server's hiccup); the page's own and later ones succeed. */
 const flakyAnswers: number[] = [];
@@ -335,6 +338,22 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(counts, { timeout: 60_000 }).toEqual({ enhanced: 2, queued: 0, failed: 0 });
     await feed.evaluate(() => document.getElementById('post')?.remove());
     await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    await leave(feed);
+  });
+
+  it("counts a reloaded page's frames that reported before its top frame did (the top's first report started the tab's counts over)", async () => {
+    writeFileSync(join(dir, 'framed-early.html'), '<!doctype html><img id="in-post" src="head.png" style="width: 96px; height: 96px">');
+    // The frame's document is ready at once; the top one's waits 3 s for a script, and its load 3 s more for a frame after it.
+    const feed = await openSwitchedOn(
+      'early-frames.html',
+      `<!doctype html><img id="top" src="bird.png" style="width: 96px; height: 96px"><iframe id="post" src="framed-early.html" style="width: 200px; height: 200px"></iframe><script src="slow/parse.js"></script><iframe src="slow/load.html"></iframe>`,
+    );
+    const feedTab = await tabIdOf(worker, feed);
+    const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, feedTab);
+    await expect.poll(counts, { timeout: 60_000 }).toEqual({ enhanced: 2, queued: 0, failed: 0 });
+    await feed.reload();
+    await expect.poll(() => currentSrc(feed, 'top'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(counts, { timeout: 10_000 }).toEqual({ enhanced: 2, queued: 0, failed: 0 });
     await leave(feed);
   });
 
