@@ -288,10 +288,7 @@ export class PageEnhancer {
       this.restoredByUser.delete(img);
       return this.consider(img);
     });
-    const queued = (await Promise.all(looks)).filter(Boolean).length;
-    // Nothing to enhance, nothing loading: the page need not be followed.
-    this.stopWatchingIfIdle();
-    return queued;
+    return (await Promise.all(looks)).filter(Boolean).length;
   }
 
   /** The popup's Restore all: every enhanced image back as the page had it, and nothing left queued. */
@@ -431,13 +428,8 @@ export class PageEnhancer {
     // Images Enhance all asked for that have not loaded yet come back through the watch's 'load'.
     // So do images enhanced from the menu waiting for the file their markup picked (see loaded).
     // Removed images still to be let go of are watched for, should the page put them back first (see letGoSoon).
-    const idle = !this.autoOn && this.running.size === 0 && this.queue.size === 0 && this.menuScaleForNextFile.size === 0 && this.departing.size === 0;
-    if (idle && enhancedImages().length === 0 && !this.forcedWaitingToLoad()) this.watch.stop();
-  }
-
-  /** Whether an image Enhance all asked for has not loaded its file yet (a lazy one far down the page). */
-  private forcedWaitingToLoad(): boolean {
-    return this.forcedAny && pageImages().some((img) => this.forced.has(img) && !img.complete);
+    const idle = !this.autoOn && !this.forcedAny && this.running.size === 0 && this.queue.size === 0 && this.menuScaleForNextFile.size === 0 && this.departing.size === 0;
+    if (idle && enhancedImages().length === 0) this.watch.stop();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {

@@ -527,36 +527,6 @@ describe('auto-enhance in the content script', () => {
     await art.close();
   });
 
-  it('follows the page after Enhance all only while an image it asked for still loads or shows a result: on a page with nothing to enhance, not at all', async () => {
-    writePng(join(dir, 'far-lazy.png'), lrCrop('baby', 48));
-    const open = async (file: string, html: string) => {
-      const opened = await openWithSiteSwitch(file, html, false);
-      const tab = await tabIdOf(worker, opened);
-      const ask = <T>(type: 'ping' | 'enhance-all' | 'restore-all') => worker.evaluate(([t, m]) => chrome.tabs.sendMessage(t, { type: m }, { frameId: 0 }), [tab, type] as const) as Promise<T>;
-      const watching = () => ask<{ watching: boolean }>('ping').then((answer) => answer.watching);
-      await expect.poll(() => opened.evaluate(() => (document.getElementById('sharp') as HTMLImageElement).complete)).toBe(true);
-      return { opened, ask, watching };
-    };
-    const sharpOnly = await open('enhance-all-sharp.html', '<!doctype html><img id="sharp" src="sharp.png">');
-    expect(await sharpOnly.ask('enhance-all')).toEqual({ queued: 0 });
-    expect(await sharpOnly.watching()).toBe(false);
-    await sharpOnly.opened.close();
-
-    // The control: a far lazy image has not loaded, and Enhance all waits for its load.
-    const withLazy = await open(
-      'enhance-all-lazy.html',
-      '<!doctype html><img id="sharp" src="sharp.png"><div style="height: 5000px"></div><img id="lazy" loading="lazy" src="far-lazy.png" style="width: 96px; height: 96px">',
-    );
-    expect(await withLazy.opened.evaluate(() => (document.getElementById('lazy') as HTMLImageElement).complete)).toBe(false);
-    expect(await withLazy.ask('enhance-all')).toEqual({ queued: 0 });
-    expect(await withLazy.watching()).toBe(true);
-    await withLazy.opened.evaluate(() => document.getElementById('lazy')!.scrollIntoView());
-    await expect.poll(() => currentSrc(withLazy.opened, 'lazy'), { timeout: 60_000 }).toMatch(/^blob:/);
-    expect(await withLazy.ask('restore-all')).toEqual({ restored: 1 });
-    expect(await withLazy.watching()).toBe(false);
-    await withLazy.opened.close();
-  });
-
   it('stops watching the page when the file a resize makes a menu image pick fails to load', async () => {
     writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
     const art = await openWithSiteSwitch('art-gone.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="gone.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`, false);
