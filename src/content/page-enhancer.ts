@@ -295,8 +295,9 @@ export class PageEnhancer {
   restoreAll(): number {
     this.forced = new WeakSet();
     this.forcedAny = false;
-    this.stopJobs(() => true);
+    // Before the jobs stop: a stopped automatic job lets go of its images (abandon), which would then be missing here.
     const withdrawn = this.queue.withdrawAll();
+    this.stopJobs(() => true);
     this.menuScaleForNextFile.clear();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
     for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);

@@ -1247,6 +1247,24 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
+  it('Restore all holds for an image whose job was running: looked at again (a setting changed), it is left as put back', async () => {
+    copyFileSync(join(dir, 'bird.png'), join(dir, 'restored-mid-job.png'));
+    const downloadsBefore = lateDownloads;
+    const opened = await openSwitchedOn('restore-all-mid-job.html', '<!doctype html><img id="photo" src="late/restored-mid-job.png" style="width: 96px; height: 96px">');
+    const tab = await tabIdOf(worker, opened);
+    // The engine asked for the file (which comes 3 s late): the job runs.
+    await expect.poll(() => lateDownloads, { timeout: 30_000 }).toBe(downloadsBefore + 1);
+    expect(await worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'restore-all' }, { frameId: 0 }), tab)).toEqual({ restored: 0 });
+    // Every image of the page is looked at again when a setting changes.
+    await worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 64 * 1024 * 1024 }));
+    // Long enough for another job to ask for the file.
+    await opened.waitForTimeout(4000);
+    expect(lateDownloads).toBe(downloadsBefore + 1);
+    expect(await currentSrc(opened, 'photo')).toBe(`${site.origin}/late/restored-mid-job.png`);
+    await worker.evaluate(() => chrome.storage.sync.remove('setting:cacheLimitBytes'));
+    await leave(opened);
+  });
+
   it('measures a transformed image by what the transform does: a turned sharp one stays, one a zoom on hover scales up is enhanced', async () => {
     writePng(join(dir, 'wide-192.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 96));
     const moved = await openSwitchedOn(
