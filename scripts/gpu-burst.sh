@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # A training burst on a lent GPU (README.md, "A burst on a lent GPU"): continues the quality x4 model
 # (PLKSR-tiny x4, the one short of its target) from training/checkpoints/ for a few minutes at the
-# paper's batch of 64, as two runs side by side at two peak learning rates (the GPU is not saturated
-# by one such run, and which peak suits a model already trained at batch 16 is not known).
+# paper's batch of 64, as runs side by side (one run leaves an H200 idle while its batches are cut).
+# The first burst (L1 at peaks 4e-4 and 2e-4, models/MODEL_CARD.md) did not move the model, so this
+# one tries what those runs had not: the MSE loss (what PSNR measures) at low peaks, the last stage of
+# many efficient-SR recipes, and scale augmentation (the images also shrunk by 0.9 and 0.8).
 #
-#   bash scripts/gpu-burst.sh prepare    here: copy the data in, make the working tree fit
+#   bash scripts/gpu-burst.sh prepare [CHECKPOINT]  here: copy the data (and a checkpoint to start from,
+#                                        as .burst/init/<file>) in, make the working tree fit
 #   bash scripts/gpu-burst.sh train 8    there (device `run`, carry [".burst"]): train 8 minutes
 #   bash scripts/gpu-burst.sh restore    here, always, after: undo what prepare did to the index
 #
@@ -19,7 +22,11 @@ MARK='# gpu-burst: until `scripts/gpu-burst.sh restore`'
 prepare() {
   rm -rf .burst
   mkdir -p .burst/data/train .burst/data/bench/Set5
-  cp -r ../shared/data/train/{T91,BSD200,BSDS500_test200} .burst/data/train/
+  # T91's images are under 256 pixels high, too small for x4's LR 64 px patches: an empty folder
+  # stands in for them, which leaves room for a run's checkpoint to start from (prepare CHECKPOINT).
+  mkdir -p .burst/data/train/T91 .burst/init
+  cp -r ../shared/data/train/{BSD200,BSDS500_test200} .burst/data/train/
+  [ $# -eq 0 ] || cp "$@" .burst/init/
   cp -r ../shared/data/bench/Set5/HR .burst/data/bench/Set5/
   grep -qxF '/.burst/' "$EXCLUDE" || echo '/.burst/' >>"$EXCLUDE"
   if ! grep -qxF "$MARK" "$EXCLUDE"; then
@@ -45,7 +52,8 @@ restore() {
 
 # Runs there. Each run comes back as $OUT/gpu-MMDD-<run name>.tar (best.pt, log.jsonl, and last.pt
 # without weights, their average or the optimizer: what `training.model_card --record-run` reads; a file may be 16 MiB
-# at most), with burst.log, everything the runs printed.
+# at most) and gpu-MMDD-<run name>-final.pt (the last weight average), with burst.log, everything the
+# runs printed: 8 files and 64 MiB at most come back, so three runs.
 train() {
   # BURST_DEVICE, BURST_PYTHON and BURST_ARGS (appended, so they win) let a CPU here rehearse it small.
   local budget=${1:-8} device=${BURST_DEVICE:-cuda} python=${BURST_PYTHON:-python3}
@@ -54,17 +62,26 @@ train() {
   prefix=gpu-$(date +%m%d)
   export ENHANCE_DATA=${ENHANCE_DATA:-$PWD/.burst/data} PYTHONUNBUFFERED=1
   "$python" -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")'
-  # run name, checkpoint, scale, LR patch, peak learning rate, seed: batch 64 as in the paper; x4's LR
-  # patch is 64 since BSD's LR at x4 is ~80 pixels high.
-  local runs=("tiny-x4-lr4 tiny-x4 4 64 4e-4 101" "tiny-x4-lr2 tiny-x4 4 64 2e-4 102")
-  local spec name model scale patch lr seed failed=0
+  # run name, checkpoint to start from, scale, LR patch, peak learning rate, seed, loss, shrink factors
+  # (- for none): batch 64 as in the paper. The first burst of 2026-12-04 ran three from the shipped x4
+  # (training/checkpoints/tiny-x4.pt), LR 64 px, seeds 111-113: MSE at 1e-4, MSE at 1e-4 shrunk by
+  # 0.9 and 0.8, and L1 at 2e-4 shrunk so (gpu-1204-l1-rescale, the one that gained); this one goes on
+  # from that run's last weight average (prepare runs/gpu-1204-l1-rescale/final.pt).
+  local init=.burst/init/final.pt
+  local runs=("l1-rescale-lr1 $init 4 64 1e-4 121 l1 0.9,0.8" "l1-rescale-lr2 $init 4 64 2e-4 122 l1 0.9,0.8"
+              "l1-rescale-wide $init 4 48 1e-4 123 l1 0.9,0.8,0.7,0.6")
+  # The shrunk images' LR is made once here, on all the cores, not by each run at once.
+  "$python" -c 'from training.data import load_pairs, train_files
+for factor in (1.0, 0.9, 0.8, 0.7, 0.6): load_pairs(train_files(), 4, factor)'
+  local spec name start scale patch lr seed loss rescale failed=0
   for spec in "${runs[@]}"; do
-    read -r name model scale patch lr seed <<<"$spec"
+    read -r name start scale patch lr seed loss rescale <<<"$spec"
+    [ "$rescale" = - ] && rescale= || rescale="--rescale ${rescale//,/ }"
     # shellcheck disable=SC2086  # BURST_ARGS is a list of flags
     "$python" -m training.train --device "$device" --run "$out/$prefix-$name" --scale "$scale" --preset tiny \
-      --init "training/checkpoints/$model.pt" --batch 64 --patch "$patch" --lr "$lr" --warmup 200 \
-      --clip-grad 0.02 --ema 0.999 --steps 0 --budget-min "$budget" --eval-every 500 --ckpt-min 1000 --threads 4 \
-      --seed "$seed" ${BURST_ARGS:-} >"$out/$name.out" 2>&1 &
+      --init "$start" --batch 64 --patch "$patch" --lr "$lr" --warmup 200 \
+      --clip-grad 0.02 --ema 0.999 --steps 0 --budget-min "$budget" --eval-every 500 --ckpt-min 1000 --threads 3 \
+      --seed "$seed" --loss "$loss" $rescale ${BURST_ARGS:-} >"$out/$name.out" 2>&1 &
   done
   for _ in "${runs[@]}"; do wait -n || failed=1; done
   for spec in "${runs[@]}"; do
@@ -72,11 +89,13 @@ train() {
     { echo "== $name"; cat "$out/$name.out"; } >>"$out/burst.log"
     rm "$out/$name.out"
     [ -f "$out/$prefix-$name/last.pt" ] || continue
+    # The run's final weight average comes back beside best.pt (Set5's pick of five is a noisy one).
     "$python" -c 'import sys, torch
 ckpt = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
-for heavy in ("optimizer", "model", "ema"):  # best.pt holds the weights that ship
+torch.save({"config": ckpt["config"], "model": ckpt["ema"]["model"], "step": ckpt["step"]}, sys.argv[2])
+for heavy in ("optimizer", "model", "ema"):
     ckpt.pop(heavy, None)
-torch.save(ckpt, sys.argv[1])' "$out/$prefix-$name/last.pt"
+torch.save(ckpt, sys.argv[1])' "$out/$prefix-$name/last.pt" "$out/$prefix-$name-final.pt"
     tar -C "$out" -cf "$out/$prefix-$name.tar" "$prefix-$name" && rm -r "${out:?}/$prefix-$name"
   done
   cat "$out/burst.log"
@@ -84,8 +103,8 @@ torch.save(ckpt, sys.argv[1])' "$out/$prefix-$name/last.pt"
 }
 
 case "${1:-}" in
-  prepare) prepare ;;
+  prepare) shift; prepare "$@" ;;
   train) train "${2:-8}" ;;
   restore) restore ;;
-  *) echo "usage: bash scripts/gpu-burst.sh prepare | train MINUTES | restore" >&2; exit 2 ;;
+  *) echo "usage: bash scripts/gpu-burst.sh prepare [CHECKPOINT] | train MINUTES | restore" >&2; exit 2 ;;
 esac

@@ -35,6 +35,8 @@ def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+LOSSES = {"l1": F.l1_loss, "mse": F.mse_loss}
+
 FIT_TIMED_FROM = 10  # steps into a run before the speed that sizes its schedule is timed (fitted_steps)
 
 
@@ -180,6 +182,10 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--ema", type=float, default=0.0,
                     help="also keep a moving average of the weights with this decay (e.g. 0.999); Set5 then scores it, "
                          "and best.pt keeps it (0: off)")
+    ap.add_argument("--loss", default="l1", choices=("l1", "mse"),
+                    help="mse: the loss PSNR measures, for a last fine-tune of weights trained with L1 at a low peak")
+    ap.add_argument("--rescale", type=float, nargs="*", default=[],
+                    help="also train on each image shrunk by these factors (e.g. 0.9 0.8): scale augmentation")
     ap.add_argument("--texture-crops", type=int, default=1,
                     help="draw this many crops (image and position) per patch and keep the busiest (1: uniform crops)")
     return ap.parse_args()
@@ -197,7 +203,7 @@ def main() -> None:
     np_rng = np.random.default_rng(args.seed)
     # Before the model goes to a GPU: making the LR images forks worker processes.
     files = train_files(args.data) if args.data else train_files()
-    pairs = load_pairs(files, args.scale)
+    pairs = [pair for factor in [1.0, *args.rescale] for pair in load_pairs(files, args.scale, factor)]
     device = torch.device(args.device)
     model = PLKSR(cfg).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
@@ -302,7 +308,7 @@ def main() -> None:
                 lr_batch, hr_batch = sampler.batch(np_rng, args.batch)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=not args.no_bf16):
                 out = model(to_tensor(lr_batch, device))
-            loss = F.l1_loss(out.float(), to_tensor(hr_batch, device))
+            loss = LOSSES[args.loss](out.float(), to_tensor(hr_batch, device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if args.clip_grad > 0:

@@ -253,6 +253,20 @@ class Clock(unittest.TestCase):
         self.assertEqual(clock.seconds, 4.5)
 
 
+class Augmented(unittest.TestCase):
+    def test_rescaled_copies_and_the_mse_loss(self):
+        """--rescale 0.5 adds each image shrunk by half (the LR made from the shrunk HR); --loss mse trains."""
+        from training.data import load_pairs, train_files
+
+        files = train_files(synthetic_train_root())
+        (hr, lr), (small_hr, small_lr) = load_pairs(files, 2)[0], load_pairs(files, 2, 0.5)[0]
+        self.assertEqual((hr.shape, lr.shape), ((64, 72, 3), (32, 36, 3)))
+        self.assertEqual((small_hr.shape, small_lr.shape), ((32, 36, 3), (16, 18, 3)))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = train(Path(tmp) / "run", 2, "--rescale", "0.5", "--loss", "mse")
+        self.assertIn(f"{2 * len(files)} images", out)
+
+
 class PairsCache(unittest.TestCase):
     def test_keyed_on_the_downscaler(self):
         from training.data import pairs_cache, train_files
@@ -261,6 +275,7 @@ class PairsCache(unittest.TestCase):
         self.assertEqual(pairs_cache(files, 2), pairs_cache(files, 2, (ROOT / "training" / "imresize.py").read_bytes()))
         self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 2, b"a changed imresize.py"))
         self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 4))
+        self.assertNotEqual(pairs_cache(files, 2), pairs_cache(files, 2, rescale=0.9))
 
     def test_keyed_on_the_images_content_not_their_size(self):
         from training.data import pairs_cache
