@@ -12,6 +12,7 @@ import { NO_COUNTS, tabCountsKey, type TabStatus } from '../shared/protocol';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { loadSettings, saveSettings } from '../shared/settings-store';
 import { setSiteAuto } from '../shared/site-switches-store';
+import { ReadOrder } from './read-order';
 import { backendText, pageControls, pageRequestFailure, placeText, shortcutText, tabIdFromQuery } from './view';
 
 const ui = {
@@ -63,6 +64,9 @@ function sayNoMore(failure: string): void {
 /** The tab is in a private window: the site switch says it is synced all the same. */
 let inPrivateWindow = false;
 
+/** Writes of the switch or the profile under way: a read does not set those controls back meanwhile. */
+let controlWrites = 0;
+
 function render(status: TabStatus, profile: ProfileSetting): void {
   ui.origin.textContent = placeText(status, displayOrigin);
   const controls = pageControls(status);
@@ -72,7 +76,7 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   ui.enhanceAll.disabled = !controls.actions;
   ui.restoreAll.disabled = !controls.actions;
   ui.auto.disabled = !controls.siteSwitch;
-  ui.auto.checked = status.auto;
+  if (controlWrites === 0) ui.auto.checked = status.auto;
   ui.privateNote.hidden = !(inPrivateWindow && controls.siteSwitch);
   // Described by the note only while it shows: a hidden element named here is read out all the same.
   if (ui.privateNote.hidden) ui.auto.removeAttribute('aria-describedby');
@@ -85,7 +89,7 @@ function render(status: TabStatus, profile: ProfileSetting): void {
     if (element.textContent !== String(count)) element.textContent = String(count);
   }
   ui.backend.textContent = backendText(status.engine);
-  ui.profile.value = profile;
+  if (controlWrites === 0) ui.profile.value = profile;
 }
 
 async function targetTabId(): Promise<number | null> {
@@ -109,12 +113,11 @@ async function start(): Promise<void> {
   /** The enhanced count drawn last: a frame's images enhanced from the cache after Enhance all may never show as queued. */
   let enhancedShown = 0;
   let enhancedBeforeEnhanceAll = 0;
-  // Refreshes overlap when storage changes quickly; only the latest one draws.
-  let latest = 0;
+  const reads = new ReadOrder();
   const refresh = async () => {
-    const ticket = ++latest;
+    const ticket = reads.next();
     const [status, settings] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings()]);
-    if (ticket !== latest) return;
+    if (!reads.claim(ticket)) return;
     origin = status.origin;
     enhancedShown = status.counts.enhanced;
     render(status, settings.profile);
@@ -154,25 +157,26 @@ async function start(): Promise<void> {
     if (updatedId === tabId && (change.url !== undefined || change.status !== undefined)) refreshLogged();
   });
 
+  /** Saves the user's change of a control; reads started before it, or while it is written, leave the control alone. */
+  const writeControl = (write: Promise<unknown>, failure: string) => {
+    reads.edited();
+    controlWrites++;
+    write.then(
+      () => {
+        controlWrites--;
+        sayNoMore(failure);
+      },
+      (error: unknown) => {
+        controlWrites--;
+        say(`${failure}: ${textOf(error)}`);
+        refreshLogged();
+      },
+    );
+  };
   ui.auto.addEventListener('change', () => {
-    if (origin === null) return;
-    setSiteAuto(origin, ui.auto.checked).then(
-      () => sayNoMore(SWITCH_FAILED),
-      (error: unknown) => {
-        say(`${SWITCH_FAILED}: ${textOf(error)}`);
-        refreshLogged();
-      },
-    );
+    if (origin !== null) writeControl(setSiteAuto(origin, ui.auto.checked), SWITCH_FAILED);
   });
-  ui.profile.addEventListener('change', () => {
-    saveSettings({ profile: ui.profile.value as ProfileSetting }).then(
-      () => sayNoMore(PROFILE_FAILED),
-      (error: unknown) => {
-        say(`${PROFILE_FAILED}: ${textOf(error)}`);
-        refreshLogged();
-      },
-    );
-  });
+  ui.profile.addEventListener('change', () => writeControl(saveSettings({ profile: ui.profile.value as ProfileSetting }), PROFILE_FAILED));
   ui.enhanceAll.addEventListener('click', () => {
     say('');
     enhancedBeforeEnhanceAll = enhancedShown;
