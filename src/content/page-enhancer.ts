@@ -577,7 +577,8 @@ export class PageEnhancer {
         // The page wins, and keeps the image: enhanced again, it would start the fight again.
         this.restoredByUser.add(img);
       }
-      if (newSource) this.watch.asOurs(() => putBackRetargetedCopy(img));
+      // A copy of an enhanced image given sizes of its own is retargeted too (a zoom's larger pick).
+      if (newSource || !originalOf(img)) this.watch.asOurs(() => putBackRetargetedCopy(img));
       looked.push(img);
       if (newSource) renewed.push(img);
     }

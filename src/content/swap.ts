@@ -402,10 +402,11 @@ interface CopyRecord {
   attributes: Original['attributes'];
   sources: Array<{ srcset: string | null; sizes: string | null }>;
   shownSrcset: string;
+  shownSizes: string;
 }
 
 function copyRecord({ srcUrl, resultUrl, attributes, sources, shown }: Original): CopyRecord {
-  return { srcUrl, resultUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset };
+  return { srcUrl, resultUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, shownSizes: shown.sizes };
 }
 
 /** Blob results freed lately, by URL, oldest first: what copies kept off the page may still point to. */
@@ -426,13 +427,17 @@ export function freedResultOf(img: HTMLImageElement): CopyRecord | undefined {
 
 /**
  * A copy the page made of an image showing our result (cloneNode keeps our srcset), then gave a
- * file of its own (a lightbox's full-size `src`): our srcset, a width descriptor, wins over any
- * src, so the copy would show our upscaled thumbnail. It gets the page's srcset and sizes back;
- * a copy left on the same file keeps showing the result. Returns whether it was put back.
+ * file of its own (a lightbox's full-size `src`) or sizes of its own (a zoom that drops the
+ * thumbnail's `sizes` so that the srcset's largest file is picked): our srcset, a width
+ * descriptor, wins over any src, and holds only our result, so the copy would show our upscaled
+ * thumbnail. It gets the page's srcset (and sizes, where still ours) back; a copy left on the same
+ * file and sizes keeps showing the result. Returns whether it was put back.
  */
 export function putBackRetargetedCopy(img: HTMLImageElement): boolean {
   const copied = copiedImage(img);
-  if (!copied || img.getAttribute('src') === copied[0].getAttribute('src')) return false;
+  if (!copied) return false;
+  const [image, original] = copied;
+  if (img.getAttribute('src') === image.getAttribute('src') && img.getAttribute('sizes') === original.shown.sizes) return false;
   putBackCopy(img, copyRecord(copied[1]));
   return true;
 }
@@ -476,7 +481,8 @@ function putBackCopies(bySrcset: Map<string, CopyRecord>): void {
 
 function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
   setOrRemove(copy, 'srcset', record.attributes.srcset);
-  setOrRemove(copy, 'sizes', record.attributes.sizes);
+  // Sizes the page gave the copy since (a zoom's) are the page's to keep.
+  if (copy.getAttribute('sizes') === record.shownSizes) setOrRemove(copy, 'sizes', record.attributes.sizes);
   // A copy's <source>s stand where the image's did.
   sourcesOf(copy).forEach((source, i) => {
     const own = record.sources[i];

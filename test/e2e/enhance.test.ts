@@ -349,6 +349,41 @@ describe('copies the page makes of an enhanced image', () => {
     expect(await currentSrc(lightbox, 'thumb')).toMatch(/^blob:/);
     await lightbox.close();
   });
+
+  it("a copy given sizes of its own (a zoom that drops the thumbnail's sizes for the srcset's largest file) shows the page's pick, with the page's sizes kept", async () => {
+    writeFileSync(
+      join(dir, 'zoom.html'),
+      '<!doctype html><img id="thumb" src="lr/headx4.png" srcset="lr/headx4.png 70w, lr/birdx4.png 2000w" sizes="70px" style="width: 280px" alt="head"><div id="box"></div>',
+    );
+    const zoom = await browser.context.newPage();
+    watchPageProblems(zoom, pageProblems);
+    await zoom.goto(`${fixture.origin}/zoom.html`);
+    await imagesSettled(zoom);
+    expect(await currentSrc(zoom, 'thumb')).toBe(`${fixture.origin}/lr/headx4.png`);
+    expect(await enhanceById(browser.worker, zoom, await tabIdOf(browser.worker, zoom), 'thumb', 4)).toMatchObject({ ok: true, images: 1 });
+    await zoom.evaluate(() => {
+      const thumb = document.getElementById('thumb') as HTMLImageElement;
+      const box = document.getElementById('box')!;
+      // Its sizes dropped before it goes in, and after it went in: 100vw then picks the 2000w file.
+      const before = Object.assign(thumb.cloneNode() as HTMLImageElement, { id: 'before' });
+      before.removeAttribute('sizes');
+      box.append(before);
+      const after = Object.assign(thumb.cloneNode() as HTMLImageElement, { id: 'after' });
+      box.append(after);
+      setTimeout(() => after.removeAttribute('sizes'), 50);
+    });
+    const full = `${fixture.origin}/lr/birdx4.png`;
+    await expect.poll(() => currentSrc(zoom, 'before')).toBe(full);
+    await expect.poll(() => currentSrc(zoom, 'after')).toBe(full);
+    for (const id of ['before', 'after']) {
+      expect(await zoom.evaluate((copy) => [document.getElementById(copy)!.getAttribute('srcset'), document.getElementById(copy)!.getAttribute('sizes')], id)).toEqual([
+        'lr/headx4.png 70w, lr/birdx4.png 2000w',
+        null,
+      ]);
+    }
+    expect(await currentSrc(zoom, 'thumb')).toMatch(/^blob:/);
+    await zoom.close();
+  });
 });
 
 describe('enhancing a copy of an enhanced image that comes before it in the page', () => {
