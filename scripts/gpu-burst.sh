@@ -63,10 +63,10 @@ train() {
   export ENHANCE_DATA=${ENHANCE_DATA:-$PWD/.burst/data} PYTHONUNBUFFERED=1
   "$python" -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU")'
   # run name, checkpoint to start from, scale, LR patch, peak learning rate, seed, loss, shrink factors
-  # (- for none): batch 64 as in the paper. The first burst of 2026-12-04 ran three from the shipped x4
+  # (- for none): batch 64 as in the paper. The second burst (2026-12-04) ran three from the shipped x4
   # (training/checkpoints/tiny-x4.pt), LR 64 px, seeds 111-113: MSE at 1e-4, MSE at 1e-4 shrunk by
-  # 0.9 and 0.8, and L1 at 2e-4 shrunk so (gpu-1204-l1-rescale, the one that gained); this one goes on
-  # from that run's last weight average (prepare runs/gpu-1204-l1-rescale/final.pt).
+  # 0.9 and 0.8, and L1 at 2e-4 shrunk so (gpu-1204-l1-rescale, the one that gained); the third, these,
+  # went on from that run's last weight average (prepare runs/gpu-1204-l1-rescale/final.pt).
   local init=.burst/init/final.pt
   local runs=("l1-rescale-lr1 $init 4 64 1e-4 121 l1 0.9,0.8" "l1-rescale-lr2 $init 4 64 2e-4 122 l1 0.9,0.8"
               "l1-rescale-wide $init 4 48 1e-4 123 l1 0.9,0.8,0.7,0.6")

@@ -264,7 +264,11 @@ class Augmented(unittest.TestCase):
         self.assertEqual((small_hr.shape, small_lr.shape), ((32, 36, 3), (16, 18, 3)))
         with tempfile.TemporaryDirectory() as tmp:
             out = train(Path(tmp) / "run", 2, "--rescale", "0.5", "--loss", "mse")
+            from training.model_card import summarize_run
+
+            summary = summarize_run(Path(tmp) / "run")
         self.assertIn(f"{2 * len(files)} images", out)
+        self.assertEqual((summary["rescale"], summary["loss"]), ([0.5], "mse"))
 
 
 class PairsCache(unittest.TestCase):
