@@ -7,7 +7,7 @@
 # many efficient-SR recipes, and scale augmentation (the images also shrunk by 0.9 and 0.8).
 #
 #   bash scripts/gpu-burst.sh prepare [CHECKPOINT]  here: copy the data (and a checkpoint to start from,
-#                                        as .burst/init/<file>) in, make the working tree fit
+#                                        as .burst/init/start.pt) in, make the working tree fit
 #   bash scripts/gpu-burst.sh train 8    there (device `run`, carry [".burst"]): train 8 minutes
 #   bash scripts/gpu-burst.sh restore    here, always, after: undo what prepare did to the index
 #
@@ -26,7 +26,7 @@ prepare() {
   # stands in for them, which leaves room for a run's checkpoint to start from (prepare CHECKPOINT).
   mkdir -p .burst/data/train/T91 .burst/init
   cp -r ../shared/data/train/{BSD200,BSDS500_test200} .burst/data/train/
-  [ $# -eq 0 ] || cp "$@" .burst/init/
+  [ $# -eq 0 ] || cp "$1" .burst/init/start.pt
   cp -r ../shared/data/bench/Set5/HR .burst/data/bench/Set5/
   grep -qxF '/.burst/' "$EXCLUDE" || echo '/.burst/' >>"$EXCLUDE"
   if ! grep -qxF "$MARK" "$EXCLUDE"; then
@@ -67,7 +67,7 @@ train() {
   # (training/checkpoints/tiny-x4.pt), LR 64 px, seeds 111-113: MSE at 1e-4, MSE at 1e-4 shrunk by
   # 0.9 and 0.8, and L1 at 2e-4 shrunk so (gpu-1204-l1-rescale, the one that gained); the third, these,
   # went on from that run's last weight average (prepare runs/gpu-1204-l1-rescale/final.pt).
-  local init=.burst/init/final.pt
+  local init=.burst/init/start.pt
   local runs=("l1-rescale-lr1 $init 4 64 1e-4 121 l1 0.9,0.8" "l1-rescale-lr2 $init 4 64 2e-4 122 l1 0.9,0.8"
               "l1-rescale-wide $init 4 48 1e-4 123 l1 0.9,0.8,0.7,0.6")
   # The shrunk images' LR is made once here, on all the cores, not by each run at once.

@@ -57,8 +57,9 @@ def pairs_cache(files: list[Path], scale: int, downscaler: bytes | None = None, 
     (the harness check would pass on them)."""
     code = downscaler if downscaler is not None else (Path(__file__).parent / "imresize.py").read_bytes()
     listing = "\n".join(f"{p}:{hashlib.sha1(p.read_bytes()).hexdigest()}" for p in files).encode()
-    smaller = "" if rescale == 1.0 else f"-r{rescale:g}"
-    return CACHE / f"pairs-x{scale}{smaller}-{hashlib.sha1(code + listing).hexdigest()[:12]}.npz"
+    smaller = b"" if rescale == 1.0 else repr(rescale).encode()  # the name shows it rounded
+    name = "" if rescale == 1.0 else f"-r{rescale:g}"
+    return CACHE / f"pairs-x{scale}{name}-{hashlib.sha1(code + listing + smaller).hexdigest()[:12]}.npz"
 
 
 def load_pairs(files: list[Path], scale: int, rescale: float = 1.0) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -188,7 +188,11 @@ def parse_args() -> argparse.Namespace:
                     help="also train on each image shrunk by these factors (e.g. 0.9 0.8): scale augmentation")
     ap.add_argument("--texture-crops", type=int, default=1,
                     help="draw this many crops (image and position) per patch and keep the busiest (1: uniform crops)")
-    return ap.parse_args()
+    args = ap.parse_args()
+    if any(not 0 < factor < 1 for factor in args.rescale):
+        ap.error("--rescale: factors between 0 and 1 (the images as they are always train)")
+    args.rescale = sorted(set(args.rescale), reverse=True)
+    return args
 
 
 def main() -> None:
@@ -214,6 +218,10 @@ def main() -> None:
         ckpt = torch.load(last, map_location="cpu", weights_only=False)
         if PLKSRConfig(**ckpt["config"]) != cfg:
             raise SystemExit(f"{last} holds a different configuration: {ckpt['config']}")
+        # Other data or another loss would not be the run it resumes (and its record would say the last call's).
+        for key, before in (("loss", "l1"), ("rescale", "[]")):
+            if ckpt["args"].get(key, before) != str(getattr(args, key)):
+                raise SystemExit(f"{last} trained with --{key} {ckpt['args'].get(key, before)}: resume it with the same")
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
         restore_rng(ckpt["rng"], np_rng)

@@ -270,6 +270,18 @@ class Augmented(unittest.TestCase):
         self.assertIn(f"{2 * len(files)} images", out)
         self.assertEqual((summary["rescale"], summary["loss"]), ([0.5], "mse"))
 
+    def test_a_resume_keeps_the_data_and_the_loss(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            train(Path(tmp) / "run", 1, "--rescale", "0.5", "--loss", "mse")
+            for other in (("--rescale", "0.5"), ("--loss", "mse"), ("--rescale", "0.6", "--loss", "mse")):
+                with self.assertRaisesRegex(AssertionError, "resume it with the same"):
+                    train(Path(tmp) / "run", 2, *other)
+            self.assertIn("resumed", train(Path(tmp) / "run", 2, "--rescale", "0.5", "0.5", "--loss", "mse"))
+
+    def test_rescale_factors_shrink(self):
+        with tempfile.TemporaryDirectory() as tmp, self.assertRaisesRegex(AssertionError, "between 0 and 1"):
+            train(Path(tmp) / "run", 1, "--rescale", "1")
+
 
 class PairsCache(unittest.TestCase):
     def test_keyed_on_the_downscaler(self):
