@@ -165,6 +165,8 @@ async function start(): Promise<void> {
       () => {
         controlWrites--;
         sayNoMore(failure);
+        // The reads it dropped are made up for: a write of the value already stored changes no storage.
+        refreshLogged();
       },
       (error: unknown) => {
         controlWrites--;
