@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, type Original } from './swap';
+import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -323,7 +323,7 @@ export class PageEnhancer {
 
   /**
    * A copy (Ctrl+C, the page's own copy button) serializes the selection's markup as it is: an
-   * enhanced image in it would carry our blob: URL, which breaks once this tab is gone, and not the
+   * enhanced image in it (or the page's copy of one) would carry our blob: URL, which breaks once this tab is gone, and not the
    * page's srcset, into wherever it is pasted (an editor keeps srcset). Until the browser has
    * written the clipboard, the selected images have the page's markup; they take their results
    * back before the next frame is drawn (a copy runs no frame in between), so nothing flickers.
@@ -333,7 +333,7 @@ export class PageEnhancer {
   copying(selection: Selection | null): void {
     if (!selection || selection.isCollapsed) return;
     const ranges = Array.from({ length: selection.rangeCount }, (_, i) => selection.getRangeAt(i));
-    const selected = enhancedImages().filter((img) => {
+    const selected = [...enhancedImages(), ...copiesOfEnhanced()].filter((img) => {
       const host = outermostHost(img);
       if (host === img) return selection.containsNode(img, true);
       // A copy takes a web component's shadow tree along (Chromium), but the selection's ends have no

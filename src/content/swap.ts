@@ -28,6 +28,8 @@ export interface Original {
   resultUrl: string;
   /** The srcset and sizes we set on the image and its <source>s. */
   shown: Record<'srcset' | 'sizes', string>;
+  /** Every value `shown.sizes` has had (a resize changes it): a copy the page made before carries an older one, ours all the same. */
+  sizesShown: Set<string>;
   /** The width the image is laid out at by its own pixels, in CSS px: what `sizes` holds. */
   shownWidth: number;
   /** The result's width in pixels: `scale` times the page file's. */
@@ -173,6 +175,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes'), media: element.getAttribute('media'), type: element.getAttribute('type') })),
     resultUrl,
     shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: shownSizes(img.getAttribute('sizes'), shownWidth) },
+    sizesShown: new Set(),
     shownWidth,
     resultWidth,
     auto,
@@ -183,6 +186,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     asStored,
     checks,
   };
+  original.sizesShown.add(original.shown.sizes);
   enhanced.set(img, original);
   // sizes first: a srcset with a width descriptor and no sizes would be laid out at the viewport's width.
   for (const { element } of original.sources) {
@@ -202,6 +206,7 @@ export function layOutAt(img: HTMLImageElement, width: number): void {
   if (!original) return;
   const old = original.shown.sizes;
   original.shown.sizes = shownSizes(original.attributes.sizes, width);
+  original.sizesShown.add(original.shown.sizes);
   original.shownWidth = width;
   for (const element of [...original.sources.map((source) => source.element), img]) {
     if (element.getAttribute('sizes') === old) element.setAttribute('sizes', original.shown.sizes);
@@ -218,11 +223,30 @@ export function lendMarkup(images: HTMLImageElement[]): () => void {
     const original = enhanced.get(img);
     return original ? [{ img, original }] : [];
   });
+  // The page's copies of enhanced images (a carousel's cloned slides) carry our srcset too.
+  const copies = images.flatMap((img) => {
+    const copied = copiedImage(img);
+    if (!copied) return [];
+    const elements = [...sourcesOf(img), img];
+    return [{ img, record: copyRecord(copied[1]), markup: elements.map((element) => [element, element.getAttribute('sizes'), element.getAttribute('srcset')] as const) }];
+  });
   for (const { img, original } of lent) showPageAttributes(img, original, false);
+  for (const { img, record } of copies) putBackCopy(img, record);
   return () => {
     // In the order applyResult writes them, so the markup is the same as before the loan.
     for (const { img, original } of lent) if (enhanced.get(img) === original) putBackResult(img);
+    for (const { markup } of copies) {
+      for (const [element, sizes, srcset] of markup) {
+        setOrRemove(element, 'sizes', sizes);
+        setOrRemove(element, 'srcset', srcset);
+      }
+    }
   };
+}
+
+/** Images on the page that are copies of enhanced ones, showing our result (see copiedImage). */
+export function copiesOfEnhanced(): HTMLImageElement[] {
+  return enhanced.size === 0 ? [] : pageImages().filter((img) => copiedImage(img) !== undefined);
 }
 
 /**
@@ -260,7 +284,7 @@ export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boo
 export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): void {
   const original = enhanced.get(gone);
   if (!original) return;
-  const record: Original = { ...original, attributes: { ...original.attributes }, sources: [], shown: { ...original.shown } };
+  const record: Original = { ...original, attributes: { ...original.attributes }, sources: [], shown: { ...original.shown }, sizesShown: new Set(original.sizesShown) };
   enhanced.set(heir, record);
   putBackShown(heir, record, record.attributes.srcset, record.attributes.sizes);
 }
@@ -402,11 +426,12 @@ interface CopyRecord {
   attributes: Original['attributes'];
   sources: Array<{ srcset: string | null; sizes: string | null }>;
   shownSrcset: string;
-  shownSizes: string;
+  /** Original.sizesShown. */
+  sizesShown: ReadonlySet<string>;
 }
 
-function copyRecord({ srcUrl, resultUrl, attributes, sources, shown }: Original): CopyRecord {
-  return { srcUrl, resultUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, shownSizes: shown.sizes };
+function copyRecord({ srcUrl, resultUrl, attributes, sources, shown, sizesShown }: Original): CopyRecord {
+  return { srcUrl, resultUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, sizesShown };
 }
 
 /** Blob results freed lately, by URL, oldest first: what copies kept off the page may still point to. */
@@ -437,7 +462,7 @@ export function putBackRetargetedCopy(img: HTMLImageElement): boolean {
   const copied = copiedImage(img);
   if (!copied) return false;
   const [image, original] = copied;
-  if (img.getAttribute('src') === image.getAttribute('src') && img.getAttribute('sizes') === original.shown.sizes) return false;
+  if (img.getAttribute('src') === image.getAttribute('src') && original.sizesShown.has(img.getAttribute('sizes') ?? '')) return false;
   putBackCopy(img, copyRecord(copied[1]));
   return true;
 }
@@ -482,7 +507,7 @@ function putBackCopies(bySrcset: Map<string, CopyRecord>): void {
 function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
   setOrRemove(copy, 'srcset', record.attributes.srcset);
   // Sizes the page gave the copy since (a zoom's) are the page's to keep.
-  if (copy.getAttribute('sizes') === record.shownSizes) setOrRemove(copy, 'sizes', record.attributes.sizes);
+  if (record.sizesShown.has(copy.getAttribute('sizes') ?? '')) setOrRemove(copy, 'sizes', record.attributes.sizes);
   // A copy's <source>s stand where the image's did.
   sourcesOf(copy).forEach((source, i) => {
     const own = record.sources[i];
@@ -550,6 +575,7 @@ export function adoptPageSizes(img: HTMLImageElement): Original | undefined {
   // The page's own sizes may have gained or lost its "auto" (see shownSizes).
   const ours = shownSizes(original.attributes.sizes, original.shownWidth);
   original.shown.sizes = ours;
+  original.sizesShown.add(ours);
   if (written !== ours) img.setAttribute('sizes', ours);
   for (const source of original.sources) {
     const value = source.element.getAttribute('sizes');

@@ -664,9 +664,18 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(width).toBe(150);
     expect(await enhanceById(worker, fluid, await tabIdOf(worker, fluid), 'fluid', 2)).toMatchObject({ ok: true, images: 1 });
     expect(await width()).toBe(150);
+    // A copy made before the resize (a carousel's clone, kept aside) carries the sizes we set then.
+    await fluid.evaluate(() => Object.assign(window, { copy: Object.assign(document.getElementById('fluid')!.cloneNode() as HTMLImageElement, { id: 'copy' }) }));
     await fluid.setViewportSize({ width: 1100, height: 900 });
     await expect.poll(width, { timeout: 10_000 }).toBe(100);
     expect(await currentSrc(fluid, 'fluid')).toMatch(/^blob:/);
+    // Put in after it, it is no copy the page gave sizes of its own: it shows the result...
+    await fluid.evaluate(() => document.body.append((window as unknown as { copy: HTMLImageElement }).copy));
+    await expect.poll(() => fluid.evaluate(() => (document.getElementById('copy') as HTMLImageElement).complete)).toBe(true);
+    expect(await currentSrc(fluid, 'copy')).toBe(await currentSrc(fluid, 'fluid'));
+    // ...and a restore gives it the page's markup, sizes too.
+    expect(await restoreById(worker, fluid, await tabIdOf(worker, fluid), 'fluid')).toBe(1);
+    expect(await markup(fluid, 'copy')).toBe('<img id="copy" src="fluid.png" srcset="fluid.png 200w" sizes="(max-width: 1200px) 100px, 150px">');
     await fluid.close();
   });
 

@@ -262,6 +262,10 @@ describe('copying enhanced images', () => {
     expect(await browser.worker.evaluate(([t, u]) => self.enhance.upscale(t, u, 2), [copyingTab, innerUrl] as const)).toMatchObject({ ok: true, images: 1 });
     const innerEnhanced = await inner();
     expect(innerEnhanced).toContain('blob:');
+    // And the page's copy of one (a carousel's cloned slide), at the end, which shows the result under our srcset.
+    await copying.evaluate(() => document.body.append(Object.assign(document.getElementById('head')!.cloneNode() as HTMLImageElement, { id: 'head-copy' })));
+    await expect.poll(() => currentSrc(copying, 'head-copy')).toMatch(/^blob:/);
+    const copyEnhanced = await markup(copying, 'head-copy');
     const enhanced = await Promise.all(ids.map((id) => markup(copying, id)));
     for (const html of enhanced) expect(html).toContain('blob:');
     expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
@@ -272,12 +276,14 @@ describe('copying enhanced images', () => {
     expect(copied.match(/<img[^>]*blob:[^>]*>/g) ?? []).toEqual([]);
     expect(copied).toMatch(/<img id="plain" src="[^"]*lr\/birdx4\.png" alt="bird"/);
     expect(copied).toMatch(/<img id="head" srcset="[^"]*lr\/headx4\.png 1x" sizes="280px"/);
+    expect(copied).toMatch(/<img id="head-copy" srcset="[^"]*lr\/headx4\.png 1x" sizes="280px"/);
     expect(copied).toMatch(/<source srcset="[^"]*lr\/butterflyx4\.png" type="image\/png">/);
     expect(copied).toMatch(/<img id="inner" src="[^"]*lr\/womanx4\.png" alt="woman"/);
     // Back before the next frame: the same markup as before the copy, the result shown, nothing moved.
     await copying.evaluate(() => new Promise(requestAnimationFrame));
     expect(await Promise.all(ids.map((id) => markup(copying, id)))).toEqual(enhanced);
     expect(await inner()).toBe(innerEnhanced);
+    expect(await markup(copying, 'head-copy')).toBe(copyEnhanced);
     for (const id of ids) expect(await currentSrc(copying, id)).toMatch(/^blob:/);
     await copying.evaluate(() => new Promise((ok) => setTimeout(ok, 100)));
     expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
