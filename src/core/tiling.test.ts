@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRgbaImage, type RgbaImage } from './image';
 import { tensorToByte } from './tensor';
-import { planTiles, SeamBlender, seamWeight, type TilePlan } from './tiling';
+import { planTiles, SeamBlender, seamSplit, seamWeight, type TilePlan } from './tiling';
 
 /** The distinct [start, end) spans of the tile grid along one axis, in order. */
 function spans(tiles: TilePlan[], axis: 'x' | 'y'): Array<[number, number]> {
@@ -60,8 +60,7 @@ describe('planTiles', () => {
 describe('seamWeight', () => {
   // Two tiles of a 64-pixel axis sharing 16 pixels: [0, 40) and [24, 64).
   const overlap = 16;
-  const margin = overlap / 4;
-  const ramp = overlap / 2;
+  const { margin, ramp } = seamSplit(overlap);
   const left = (pos: number) => seamWeight(pos, 0, 40, 64, margin, ramp);
   const right = (pos: number) => seamWeight(pos, 24, 40, 64, margin, ramp);
 
@@ -99,7 +98,7 @@ function wholeImageBlend(tiles: TilePlan[], outputs: Float32Array[], width: numb
   const plane = width * height;
   const sum = new Float32Array(plane * 3);
   const weight = new Float32Array(plane);
-  const [margin, ramp] = [overlap / 4, overlap / 2];
+  const { margin, ramp } = seamSplit(overlap);
   tiles.forEach(({ input }, i) => {
     const [x, y, w, h] = [input.x * scale, input.y * scale, input.width * scale, input.height * scale];
     for (let ty = 0; ty < h; ty++) {

@@ -24,7 +24,8 @@ export interface UpscaleOptions {
  * Measured on the shipped models (test/unit/tiling-real-model.test.ts): the better trained, the
  * farther the large kernels reach past the blend ramp. At 16 input pixels the x4 models drifted
  * up to 4/255 from the whole image on Set14 zebra and comic; at 24 the tiny x4 of Set14 28.11 dB
- * drifted 3/255, and at 28 the one of 28.16 dB did; at 30 every model stays within 2/255. The cost,
+ * drifted 3/255, and at 28 the one of 28.16 dB did; at 30 every model stayed within 2/255 until the
+ * one of 28.24 dB, which needed the blend's wider margin too (seamSplit in tiling.ts). The cost,
  * at 256-pixel tiles on a 384x288 input: 119.0% of the image's pixels computed, against 117.7% at
  * 28, 115.1% at 24 and 110% at 16.
  * Below 32, so the smallest tile setting (64) still has room between its overlaps.
@@ -35,9 +36,10 @@ export const DEFAULT_OVERLAP = 30;
  * Goes up with every change to what upscaleImage returns for the same image and model, so results
  * cached by an earlier version are not served. 2: transparent pixels coloured before the model;
  * 3: nearly transparent ones (alpha under 4) too; 4: pictures with colours outside sRGB go through
- * in Display P3, where they were clipped to sRGB (offscreen/engine.ts).
+ * in Display P3, where they were clipped to sRGB (offscreen/engine.ts); 5: tile seams blended
+ * farther from the tiles' edges (seamSplit in tiling.ts).
  */
-export const UPSCALE_VERSION = 4;
+export const UPSCALE_VERSION = 5;
 
 /**
  * Upscales an RGBA image with the model, tile by tile, blending the seams. The model sees RGB
