@@ -70,9 +70,12 @@ train() {
   local init=.burst/init/start.pt
   local runs=("l1-rescale-lr1 $init 4 64 1e-4 121 l1 0.9,0.8" "l1-rescale-lr2 $init 4 64 2e-4 122 l1 0.9,0.8"
               "l1-rescale-wide $init 4 48 1e-4 123 l1 0.9,0.8,0.7,0.6")
-  # The shrunk images' LR is made once here, on all the cores, not by each run at once.
-  "$python" -c 'from training.data import load_pairs, train_files
-for factor in (1.0, 0.9, 0.8, 0.7, 0.6): load_pairs(train_files(), 4, factor)'
+  # The runs' LR images (each scale, as they are and shrunk) are made once here, on all the cores,
+  # not by each run at once.
+  printf '%s\n' "${runs[@]}" | "$python" -c 'import sys; from training.data import load_pairs, train_files
+for spec in sys.stdin:
+    _, _, scale, *_, factors = spec.split()
+    for factor in [1.0] + [float(f) for f in factors.split(",") if f != "-"]: load_pairs(train_files(), int(scale), factor)'
   local spec name start scale patch lr seed loss rescale failed=0
   for spec in "${runs[@]}"; do
     read -r name start scale patch lr seed loss rescale <<<"$spec"

@@ -18,6 +18,7 @@ full evaluations of both files show the variant within 0.02 dB on every benchmar
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import sys
 from pathlib import Path
@@ -96,7 +97,7 @@ def summarize_run(run: Path, checkpoint: str | None = None) -> dict:
         "texture_crops": _arg(args, "texture_crops", int) or 1,
         "loss": _arg(args, "loss") or "l1",
         # The factors each image was also shrunk by (--rescale, stored as a list's repr): [] for none.
-        "rescale": [float(f) for f in (_arg(args, "rescale") or "[]").strip("[]").split(",") if f.strip()],
+        "rescale": ast.literal_eval(_arg(args, "rescale") or "[]"),
         "ema": _arg(args, "ema", float) or None,  # the decay of the weight average best.pt keeps; None: live weights
         "seed": _arg(args, "seed", int),
         "threads": _arg(args, "threads", int),
