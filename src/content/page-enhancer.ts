@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, type Original } from './swap';
+import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, takePageSizes, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -119,6 +119,9 @@ export class PageEnhancer {
     },
     removed: (images, added) => this.forget(images, added),
     sourcesChanged: (changes) => this.onSourcesChanged(changes),
+    sizesRewritten: (written) => {
+      for (const [img, elements] of written) takePageSizes(img, elements);
+    },
     loaded: (img) => this.loaded(img),
     redrawn: (images) => {
       for (const img of images) if (this.near.has(img)) this.look(img);

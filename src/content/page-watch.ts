@@ -20,6 +20,13 @@ export interface PageChanges {
    * `newSource` when src or srcset changed, false when only sizes did.
    */
   sourcesChanged(changes: Map<HTMLImageElement, boolean>): void;
+  /**
+   * The page wrote `sizes` on these images, or on <source>s of their <picture>, with the value it
+   * had: nothing changes on screen, but where that value is one we set, the page made it its own
+   * (a lazy loader sizing the image to its box), for a restore to give back. Reported before the
+   * batch's `sourcesChanged`, which may let go of the image.
+   */
+  sizesRewritten(written: Map<HTMLImageElement, Element[]>): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
   /** A transition or an animation that may have scaled these images ended (a zoom on hover). */
@@ -265,6 +272,7 @@ export class PageWatch {
     const added = new Set<HTMLImageElement>();
     const removed = new Set<HTMLImageElement>();
     const changed = new Map<HTMLImageElement, boolean>();
+    const rewritten = new Map<HTMLImageElement, Element[]>();
     for (const record of records) {
       if (record.type === 'childList') {
         for (const node of record.addedNodes) {
@@ -280,7 +288,9 @@ export class PageWatch {
         if (img && [...record.addedNodes, ...record.removedNodes].some((node) => node instanceof HTMLSourceElement)) changed.set(img, true);
       } else {
         const img = imageOf(record.target);
-        if (img && !wroteSameValue(record)) changed.set(img, changed.get(img) === true || record.attributeName !== 'sizes');
+        if (!img) continue;
+        if (!wroteSameValue(record)) changed.set(img, changed.get(img) === true || record.attributeName !== 'sizes');
+        else if (record.attributeName === 'sizes') rewritten.set(img, [...(rewritten.get(img) ?? []), record.target as Element]);
       }
     }
     // A node moved within the page is removed and added in one batch: it is still connected.
@@ -289,6 +299,7 @@ export class PageWatch {
     if (gone.length > 0) this.on.removed(gone, arrived);
     for (const img of arrived) this.on.added(img);
     for (const img of changed.keys()) if (!img.isConnected) changed.delete(img);
+    if (rewritten.size > 0) this.on.sizesRewritten(rewritten);
     if (changed.size > 0) this.on.sourcesChanged(changed);
     // An image the memory cache serves makes no resource entry: new elements are a reason to look too.
     if (records.some((record) => [...record.addedNodes].some((node) => node instanceof Element && !isOverlay(node)))) this.rescanSoon();

@@ -586,6 +586,20 @@ export function adoptPageSizes(img: HTMLImageElement): Original | undefined {
   return original;
 }
 
+/**
+ * The page wrote on these of an enhanced image's elements (itself, its <source>s) the very `sizes`
+ * shown there: the value is the page's now, the one a restore or a release gives back.
+ */
+export function takePageSizes(img: HTMLImageElement, elements: Element[]): void {
+  const original = enhanced.get(img);
+  if (!original) return;
+  for (const element of elements) {
+    const value = element.getAttribute('sizes');
+    if (element === img) original.attributes.sizes = value;
+    for (const source of original.sources) if (source.element === element) source.sizes = value;
+  }
+}
+
 /** "The page wins": it gave the images new sources, so we let go of them without writing over those; returns those that had our result. */
 export function releaseImages(images: HTMLImageElement[]): HTMLImageElement[] {
   return takeOutAll(images, true);

@@ -701,6 +701,32 @@ describe('auto-enhance in the content script', () => {
     await sized.close();
   });
 
+  it('gives back the sizes a page wrote on an enhanced image when it wrote the very value we had set there (a lazy loader sizing it to its box)', async () => {
+    writePng(join(dir, 'sized-as-ours.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 200, 200));
+    writeFileSync(
+      join(dir, 'sized-as-ours.html'),
+      `<!doctype html><picture><source id="source" srcset="sized-as-ours.png 200w" sizes="(max-width: 1200px) 100px, 150px"><img id="sized" src="sized-as-ours.png" srcset="sized-as-ours.png 200w" sizes="(max-width: 1200px) 100px, 150px"></picture>`,
+    );
+    const sized = await browser.context.newPage();
+    watchPageProblems(sized, pageProblems);
+    await sized.goto(`${site.origin}/sized-as-ours.html`);
+    const tab = await tabIdOf(worker, sized);
+    const width = () => sized.evaluate(() => document.getElementById('sized')!.getBoundingClientRect().width);
+    await expect.poll(width).toBe(150);
+    expect(await enhanceById(worker, sized, tab, 'sized', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await sized.evaluate(() => document.getElementById('sized')!.getAttribute('sizes'))).toBe('150px');
+    // The page sizes the image (and its source) to its box: the value we show, the page's from now on.
+    await sized.evaluate(() => {
+      for (const id of ['sized', 'source']) document.getElementById(id)!.setAttribute('sizes', '150px');
+    });
+    expect(await currentSrc(sized, 'sized')).toMatch(/^blob:/);
+    expect(await restoreById(worker, sized, tab, 'sized')).toBe(1);
+    expect(await markup(sized, 'sized')).toBe(
+      '<picture><source id="source" srcset="sized-as-ours.png 200w" sizes="150px"><img id="sized" src="sized-as-ours.png" srcset="sized-as-ours.png 200w" sizes="150px"></picture>',
+    );
+    await sized.close();
+  });
+
   it('lets go of the result when the page puts its own sizes back whenever it sees ours, and leaves the image to it: no endless tug of war', async () => {
     const enforced = await openSwitchedOn(
       'sizes-enforced.html',
