@@ -66,4 +66,19 @@ describe('releaseWhenIdle', () => {
     release(jobSettings(0));
     expect(asked).toHaveBeenCalledTimes(1);
   });
+
+  it('a close asked mid-job that the worker does not take counts down again only once the job ends', async () => {
+    const idle = releaseWhenIdle();
+    const release = idle.stayAwake();
+    asked.mockRejectedValueOnce(new Error('Could not establish connection'));
+    idle.leave();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(idle.closing()).toBe(false);
+    // The job runs on past the default minutes: no close under it.
+    await vi.advanceTimersByTimeAsync(2 * DEFAULT_SETTINGS.engineIdleMinutes * MINUTE);
+    expect(asked).toHaveBeenCalledTimes(1);
+    release(jobSettings(1));
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(asked).toHaveBeenCalledTimes(2);
+  });
 });

@@ -36,10 +36,11 @@ export function releaseWhenIdle(replaceNow: () => boolean = () => false): {
   const close = () => {
     told = true;
     askWorker({ type: 'engine-idle' }).catch((error: unknown) => {
-      // Not closed after all: take jobs again, and count down anew.
+      // Not closed after all: take jobs again, and count down anew, from the end of a job that
+      // runs now (a broken engine's leave comes mid-job), not under it.
       told = false;
       logError('engine idle', error);
-      countDown(DEFAULT_SETTINGS.engineIdleMinutes);
+      if (!busy) countDown(saved ?? DEFAULT_SETTINGS.engineIdleMinutes);
     });
   };
   const countDown = (minutes: number) => {
