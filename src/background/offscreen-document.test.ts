@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ensureOffscreenDocument } from './offscreen-document';
+import { closeOffscreenDocument, ensureOffscreenDocument } from './offscreen-document';
 
 /** A chrome global whose createDocument finishes when the test says, and which lists the document from the start of its creation (as Chrome may). */
 function stubChrome(sessionRules: Array<{ id: number }> = []) {
@@ -53,5 +53,37 @@ describe('ensureOffscreenDocument', () => {
     // A running engine's rules are its downloads' own.
     await ensureOffscreenDocument();
     expect(chrome.updateSessionRules).toHaveBeenCalledTimes(1);
+  });
+
+  it('a caller that found the document as its idle close began does not send to it: it waits for the close and starts a new one', async () => {
+    let listed = true;
+    let lookups = 0;
+    let answerFirstLookup = () => {};
+    const createDocument = vi.fn(async () => {
+      listed = true;
+    });
+    const closeDocument = vi.fn(async () => {
+      listed = false;
+    });
+    vi.stubGlobal('chrome', {
+      runtime: {
+        ContextType: { OFFSCREEN_DOCUMENT: 'OFFSCREEN_DOCUMENT' },
+        getURL: (path: string) => `chrome-extension://id/${path}`,
+        // The first lookup answers late, with what it saw when asked.
+        getContexts: () => {
+          const seen = listed ? [{}] : [];
+          return ++lookups === 1 ? new Promise((resolve) => (answerFirstLookup = () => resolve(seen))) : Promise.resolve(seen);
+        },
+      },
+      offscreen: { Reason: { WORKERS: 'WORKERS', BLOBS: 'BLOBS' }, createDocument, closeDocument },
+      declarativeNetRequest: { getSessionRules: async () => [], updateSessionRules: async () => undefined },
+    });
+    const ensured = ensureOffscreenDocument();
+    await closeOffscreenDocument();
+    expect(closeDocument).toHaveBeenCalledTimes(1);
+    answerFirstLookup();
+    await ensured;
+    expect(createDocument).toHaveBeenCalledTimes(1);
+    expect(listed).toBe(true);
   });
 });

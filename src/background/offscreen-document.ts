@@ -7,6 +7,8 @@ import { dropRulesLeftBehind } from './page-referer';
 const PATH = 'src/offscreen/offscreen.html';
 let creating: Promise<void> | undefined;
 let closing: Promise<void> | undefined;
+/** Closes begun so far: one begun while a caller looks for the document may take it away under it. */
+let closesBegun = 0;
 
 async function exists(): Promise<boolean> {
   const contexts = await chrome.runtime.getContexts({
@@ -21,7 +23,13 @@ export async function ensureOffscreenDocument(): Promise<void> {
   if (closing) await closing.catch(() => undefined);
   // A document still being created may be listed already, before its engine listens: wait for it.
   if (creating) return creating;
-  if (await exists()) return;
+  const closesBefore = closesBegun;
+  if (await exists()) {
+    // Its idle close began while we looked: the document found is going (and turns messages
+    // away), so wait for the close and look again.
+    if (closesBegun !== closesBefore) return ensureOffscreenDocument();
+    return;
+  }
   creating ??= dropRulesLeftBehind()
     .then(() =>
       chrome.offscreen.createDocument({
@@ -43,6 +51,7 @@ export async function offscreenDocumentExists(): Promise<boolean> {
 /** Gives the engine's memory back; the next job creates the document again. */
 export async function closeOffscreenDocument(): Promise<void> {
   closing ??= (async () => {
+    closesBegun++;
     if (creating) await creating;
     if (await exists()) await chrome.offscreen.closeDocument();
   })().finally(() => {
