@@ -69,9 +69,10 @@ train() {
   # on from that run's last weight average for 3.5 minutes and gained nothing, nor did the fourth: 8
   # minutes from the shipped x4 with that recipe (seeds 131, 132; and the factors down to 0.6 at LR 48
   # px, seed 133) fell on Set5 (31.634-31.637), and averages of such runs' weights scored as the
-  # shipped x4 did. The fifth, these, try patches nearer the paper's LR 96 px (x4 at LR 80 px needs
-  # HR 320, which BSD's 481x321 images just hold, unshrunk; LR 72 px holds the 0.9 shrink): a short
-  # low-rate finish, in case the 64-pixel patches' padding is what holds Urban100 back.
+  # shipped x4 did. The fifth, these, tried patches nearer the paper's LR 96 px (x4 at LR 80 px needs
+  # HR 320, which BSD's 481x321 images just hold, unshrunk; LR 72 px holds the 0.9 shrink) as a short
+  # low-rate finish, in case the 64-pixel patches' padding held Urban100 back: all three lost on
+  # Urban100 and Set14 (models/MODEL_CARD.md).
   local init=.burst/init/start.pt
   local runs=("l1-p80-lr5e5 $init 4 80 5e-5 141 l1 -" "l1-p80-lr1e4 $init 4 80 1e-4 142 l1 -"
               "l1-p72-rescale $init 4 72 1e-4 143 l1 0.9")
