@@ -27,7 +27,7 @@ export async function scriptReaches(tabId: number): Promise<ScriptReach> {
 }
 
 /**
- * Why a loaded web page refuses our script. Chrome names its error page when it refuses ("Frame with
+ * Why a loaded web page refuses our script, if it does. Chrome names its error page when it refuses ("Frame with
  * ID 0 is showing error page"). Firefox says "Missing host permission for the tab" on its error
  * pages and on quarantined domains alike; its error pages (network error, certificate warning,
  * blocked port) show one of Firefox's own icons, a chrome: URL a web page cannot show (measured).
@@ -36,6 +36,9 @@ async function whyUnreached(tabId: number): Promise<ScriptReach> {
   try {
     // At once: only the refusal matters, and a page that starts loading meanwhile must not hold it to its end.
     await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, injectImmediately: true, func: () => true });
+    // It takes scripts: ours missed the ping for another reason (its document going into the
+    // back/forward cache, or being replaced), and the page is reached like any other.
+    return 'reached';
   } catch (error) {
     const refusal = textOf(error);
     if (/error page/i.test(refusal)) return 'error-page';
