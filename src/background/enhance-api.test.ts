@@ -6,12 +6,27 @@ const world = vi.hoisted(() => ({
   readableSites: new Set<string>(),
   badge: [] as string[],
   enginePage: false,
+  incognito: true,
+  /** Why a port to the frame closed, as Chrome tells it (runtime.lastError), and whether it was read. */
+  portError: { message: 'Could not establish connection. Receiving end does not exist.' },
+  portErrorRead: false,
   engineAnswer: (): Promise<unknown> => Promise.reject(new Error('Could not establish connection. Receiving end does not exist.')),
 }));
 vi.mock('webextension-polyfill', () => ({
   default: {
     tabs: {
-      get: async (tabId: number) => ({ id: tabId, incognito: true, url: 'https://example.com/' }),
+      get: async (tabId: number) => ({ id: tabId, incognito: world.incognito, url: 'https://example.com/' }),
+      // A frame gone before the port reached it: Chrome closes the port at once, with lastError set.
+      connect: () => {
+        let onDisconnect = (_port: unknown) => {};
+        const port = {
+          onMessage: { addListener: () => undefined },
+          onDisconnect: { addListener: (listener: (port: unknown) => void) => (onDisconnect = listener) },
+          postMessage: () => setTimeout(() => onDisconnect(port)),
+          disconnect: () => undefined,
+        };
+        return port;
+      },
       sendMessage: async () => {
         if (world.answer instanceof Error) throw world.answer;
         return world.answer;
@@ -41,6 +56,8 @@ const { restore, saveEnhanced, status, upscale } = await import('./enhance-api')
 
 beforeEach(() => {
   world.answer = undefined;
+  world.incognito = true;
+  world.portErrorRead = false;
   world.enginePage = false;
   world.readableSites = new Set(['example.com']);
   world.badge = [];
@@ -57,6 +74,23 @@ describe('a frame where the image shows its original again stays silent', () => 
     await expect(restore(1, 'https://example.com/a.png')).resolves.toEqual({ restored: 0 });
     world.answer = { restored: 2 };
     await expect(restore(1, 'https://example.com/a.png')).resolves.toEqual({ restored: 2 });
+  });
+});
+
+describe('Save from a frame that is gone', () => {
+  it("Save from a frame gone before the port reached it says why, and reads Chrome's lastError (unread, Chrome logs it as unchecked)", async () => {
+    world.incognito = false;
+    vi.stubGlobal('chrome', {
+      runtime: {
+        get lastError() {
+          world.portErrorRead = true;
+          return world.portError;
+        },
+      },
+    });
+    await expect(saveEnhanced(1, 'blob:https://example.com/shown', 3)).rejects.toThrow('the frame that showed it is gone (reloaded or closed)');
+    expect(world.portErrorRead).toBe(true);
+    vi.unstubAllGlobals();
   });
 });
 

@@ -74,8 +74,13 @@ function enhancedImageIn(tabId: number, srcUrl: string, frameId: number): Promis
       resolve({ ...message, dataUrl: message.dataUrl === null ? null : received.joinedWith(message.dataUrl) });
       port.disconnect();
     });
-    // Ours ends with the answer; this one fires only when the frame went, or could not read the result.
-    port.onDisconnect.addListener(() => reject(new Error('the page gave no enhanced image')));
+    // Ours ends with the answer; this one fires only when the frame went, or could not read the
+    // result. A frame gone is an error on the port: Firefox's port.error, Chrome's runtime.lastError,
+    // which Chrome logs as unchecked unless it is read here.
+    port.onDisconnect.addListener((closed) => {
+      const gone = closed.error ?? (typeof chrome === 'undefined' ? undefined : chrome.runtime.lastError);
+      reject(new Error(gone ? 'the frame that showed it is gone (reloaded or closed)' : 'the page gave no enhanced image'));
+    });
     port.postMessage({ type: 'enhanced-image', srcUrl } satisfies SaveRequest);
   });
 }
