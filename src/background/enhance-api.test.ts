@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 /** What the tab's frame answers (undefined: it stayed silent; an Error: it cannot be reached), and the engine page's state. */
 const world = vi.hoisted(() => ({
@@ -7,8 +7,7 @@ const world = vi.hoisted(() => ({
   badge: [] as string[],
   enginePage: false,
   incognito: true,
-  /** Why a port to the frame closed, as Chrome tells it (runtime.lastError), and whether it was read. */
-  portError: { message: 'Could not establish connection. Receiving end does not exist.' },
+  /** Whether Chrome's runtime.lastError was read. */
   portErrorRead: false,
   engineAnswer: (): Promise<unknown> => Promise.reject(new Error('Could not establish connection. Receiving end does not exist.')),
 }));
@@ -78,19 +77,20 @@ describe('a frame where the image shows its original again stays silent', () => 
 });
 
 describe('Save from a frame that is gone', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
   it("Save from a frame gone before the port reached it says why, and reads Chrome's lastError (unread, Chrome logs it as unchecked)", async () => {
     world.incognito = false;
     vi.stubGlobal('chrome', {
       runtime: {
         get lastError() {
           world.portErrorRead = true;
-          return world.portError;
+          return { message: 'Could not establish connection. Receiving end does not exist.' };
         },
       },
     });
     await expect(saveEnhanced(1, 'blob:https://example.com/shown', 3)).rejects.toThrow('the frame that showed it is gone (reloaded or closed)');
     expect(world.portErrorRead).toBe(true);
-    vi.unstubAllGlobals();
   });
 });
 

@@ -27,10 +27,11 @@ export async function scriptReaches(tabId: number): Promise<ScriptReach> {
 }
 
 /**
- * Why a loaded web page refuses our script, if it does. Chrome names its error page when it refuses ("Frame with
- * ID 0 is showing error page"). Firefox says "Missing host permission for the tab" on its error
- * pages and on quarantined domains alike; its error pages (network error, certificate warning,
- * blocked port) show one of Firefox's own icons, a chrome: URL a web page cannot show (measured).
+ * Why a loaded web page refuses our script, if it does. Chrome names its error page when it
+ * refuses ("Frame with ID 0 is showing error page"). Firefox says "Missing host permission for the
+ * tab" on its error pages and on quarantined domains alike; its error pages (network error,
+ * certificate warning, blocked port) show one of Firefox's own icons, a chrome: URL a web page
+ * cannot show (measured).
  */
 async function whyUnreached(tabId: number): Promise<ScriptReach> {
   try {
