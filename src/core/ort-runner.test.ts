@@ -139,6 +139,29 @@ describe('OrtTileRunner', () => {
     expect(stallLimitMs(2000, 1024 * 1024)).toBe(80 * 60_000);
   });
 
+  it("keeps a first run's limit after a run the clock timed at 0 ms (a coarse clock: Firefox's resistFingerprinting rounds it to tens of ms)", async () => {
+    vi.useFakeTimers();
+    try {
+      const tile = 512 * 512;
+      // The 1x1 run answers at once, on the fake clock at 0 ms; the tile takes 60 s, as a quality tile does on one Firefox thread.
+      const session = {
+        run: (feeds: Record<string, Tensor>) => {
+          const output = { output: new Tensor('float32', new Float32Array(feeds.input.dims.reduce((a, b) => a * b)).fill(0.5), feeds.input.dims) };
+          return feeds.input.dims[2] === 1 ? Promise.resolve(output) : new Promise((done) => setTimeout(() => done(output), 60_000));
+        },
+      } as unknown as InferenceSession;
+      const stalled = vi.fn();
+      const runner = new OrtTileRunner(session, model, Tensor, { stalled });
+      await expect(runner.run(new Float32Array(3), 1, 1)).resolves.toHaveLength(3);
+      const running = runner.run(new Float32Array(3 * tile), 512, 512);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await expect(running).resolves.toHaveLength(3 * tile);
+      expect(stalled).not.toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("answers a tile after a session's first run was one slow pixel (the pace it set must not wrap the stall timer)", async () => {
     vi.useFakeTimers();
     try {

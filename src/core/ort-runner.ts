@@ -130,8 +130,10 @@ export class OrtTileRunner implements TileRunner {
     } finally {
       feed.dispose();
     }
-    const pace = (performance.now() - started) / (width * height);
-    this.slowestMsPerPixel = Math.max(this.slowestMsPerPixel ?? 0, pace);
+    // A run the clock saw take no time (a coarse clock, as Firefox's resistFingerprinting makes it,
+    // over a tiny image) tells no pace: taken as 0, it would hold the next large tile to the floor.
+    const elapsed = performance.now() - started;
+    if (elapsed > 0) this.slowestMsPerPixel = Math.max(this.slowestMsPerPixel ?? 0, elapsed / (width * height));
     const gpuError = await gpuErrors?.close();
     if (gpuError !== undefined) throw new EnhanceError('model-failed', undefined, `the GPU reported an error during the run (${gpuError})`);
     const out = outputs[this.model.output];
