@@ -131,24 +131,40 @@ async function probeWebGPU(): Promise<BackendChoice> {
     webgpuWaitEnds = now + wait;
     return wasmBecause(`WebGPU failed ${failures.streak} times in a row; will be tried again in ${waitText(wait)}`);
   }
-  // The choice is kept for every later job: a probe that throws must leave WASM chosen, not a rejection each job would meet.
+  // The choice is kept for every later job: a probe that throws, or never answers, must leave WASM chosen.
   try {
-    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) return wasmBecause('no WebGPU adapter');
-    const info = await adapterInfo(adapter);
-    const software = /swiftshader/i.test([info.vendor, info.architecture, info.description].join(' '));
-    adapterInUse = adapter;
-    const shaderF16 = adapter.features.has('shader-f16');
-    return {
+    const found = await within(webgpuAdapter(), ADAPTER_LIMIT_MS, 'no answer from WebGPU');
+    if (!found) return wasmBecause('no WebGPU adapter');
+    adapterInUse = found.adapter;
+    return found.choice;
+  } catch (error) {
+    return wasmBecause(`WebGPU adapter could not be read (${String(error)})`);
+  }
+}
+
+/**
+ * How long the adapter and its facts may take. Every job waits on the backend choice, and the spec
+ * lets requestAdapter take its time: one that never answered would hold every job, in every tab,
+ * for the document's life. A GPU woken from sleep answers within a second or two.
+ */
+const ADAPTER_LIMIT_MS = 10_000;
+
+async function webgpuAdapter(): Promise<{ adapter: GPUAdapter; choice: BackendChoice } | null> {
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return null;
+  const info = await adapterInfo(adapter);
+  const software = /swiftshader/i.test([info.vendor, info.architecture, info.description].join(' '));
+  const shaderF16 = adapter.features.has('shader-f16');
+  return {
+    adapter,
+    choice: {
       backend: 'webgpu',
       reason: `WebGPU: ${info.vendor || 'adapter'} ${info.architecture || ''}${software ? ' (software)' : ''}`.trim(),
       device: ['webgpu', info.vendor, info.architecture, info.description, shaderF16 ? 'f16' : 'f32'].join('|'),
       maxTile: tileForBufferLimit(adapter.limits.maxStorageBufferBindingSize, Infinity),
       shaderF16,
-    };
-  } catch (error) {
-    return wasmBecause(`WebGPU adapter could not be read (${String(error)})`);
-  }
+    },
+  };
 }
 
 /**
@@ -339,14 +355,15 @@ export function releaseRunner(model: ModelEntry, backend: Backend, precision: Pr
  */
 const SESSION_LIMIT_MS = 2 * 60_000;
 
-function withinSessionLimit<T>(creating: Promise<T>): Promise<T> {
+/** `pending`, or a failure once `ms` pass without its answer (`what` says so). */
+function within<T>(pending: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no session in ${SESSION_LIMIT_MS / 1000} s`)), SESSION_LIMIT_MS);
+    timer = setTimeout(() => reject(new Error(`${what} in ${ms / 1000} s`)), ms);
   });
   // Left behind when late: it must not surface as an unhandled rejection.
-  creating.catch(() => undefined);
-  return Promise.race([creating, late]).finally(() => clearTimeout(timer));
+  pending.catch(() => undefined);
+  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
 }
 
 export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
@@ -364,7 +381,7 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      const session = await withinSessionLimit(creating).catch((error: unknown) => {
+      const session = await within(creating, SESSION_LIMIT_MS, 'no session').catch((error: unknown) => {
         // Made after the limit, on a GPU that answered late: its weights go, and the device counts as held (see gpuHeldSwitchedOff).
         if (backend === 'webgpu') {
           creating.then((late) => {
