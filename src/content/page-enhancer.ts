@@ -114,7 +114,8 @@ export class PageEnhancer {
   private readonly watch = new PageWatch({
     added: (img) => {
       if (this.departing.has(img)) this.letGo([img]);
-      this.watch.asOurs(() => putBackRetargetedCopy(img));
+      // A copy in text being edited (a reply quoting a post) shows the page's file, as images there do.
+      this.watch.asOurs(() => (inEditedText(img) ? putBackCopyAttributes(img) : putBackRetargetedCopy(img)));
       this.observe(img);
     },
     removed: (images, added) => this.forget(images, added),
@@ -317,7 +318,13 @@ export class PageEnhancer {
    * save our blob: URLs into it (see inEditedText).
    */
   editingBegan(): void {
-    const edited = enhancedImages().filter(inEditedText);
+    const enhancedNow = enhancedImages();
+    if (enhancedNow.length === 0) return;
+    // The page's copies of them there too (a quote put in before the text became editable).
+    this.watch.asOurs(() => {
+      for (const img of pageImages()) if (inEditedText(img)) putBackCopyAttributes(img);
+    });
+    const edited = enhancedNow.filter(inEditedText);
     if (edited.length === 0) return;
     this.watch.asOurs(() => restoreImages(edited));
     this.stopWatchingIfIdle();
@@ -690,7 +697,8 @@ export class PageEnhancer {
       const found = this.restoredByUser.has(img) ? unclaimed.findIndex((candidate) => sameMarkup(img, candidate)) : -1;
       if (found >= 0) this.restoredByUser.add(unclaimed.splice(found, 1)[0]);
     }
-    const heirs = added.filter((img) => !originalOf(img));
+    // Not one claimed just now as a put-back image's successor: it stays put back.
+    const heirs = unclaimed.filter((img) => !originalOf(img));
     this.watch.asOurs(() => {
       for (const img of images) {
         const found = heirs.findIndex((candidate) => mayHandOver(img, candidate));

@@ -271,13 +271,16 @@ export function showsPageMarkup(img: HTMLImageElement): boolean {
  * `gone`, an enhanced one (a framework rendering it anew: React remounting it under a new key,
  * htmx or Turbo swapping the HTML), may take over its result (handOver). Outside a <picture> only
  * (its sources would have to match too), and not for `sizes="auto"`, whose file depends on where
- * the element is laid out.
+ * the element is laid out. Or a copy of `gone` as it showed the result: its markup written out and
+ * parsed again (`list.innerHTML += more`, `el.outerHTML = el.outerHTML`), our srcset and all.
  */
 export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
   const original = enhanced.get(gone);
   if (!original || enhanced.has(heir) || original.sources.length > 0 || heir.parentElement instanceof HTMLPictureElement) return false;
+  if (heir.getAttribute('src') !== original.src) return false;
   const { srcset, sizes } = original.attributes;
-  return heir.getAttribute('src') === original.src && heir.getAttribute('srcset') === srcset && heir.getAttribute('sizes') === sizes && !/^\s*auto\b/i.test(sizes ?? '');
+  const pageMarkup = heir.getAttribute('srcset') === srcset && heir.getAttribute('sizes') === sizes && !/^\s*auto\b/i.test(sizes ?? '');
+  return pageMarkup || (heir.getAttribute('srcset') === original.shown.srcset && original.sizesShown.has(heir.getAttribute('sizes') ?? ''));
 }
 
 /** `heir` shows `gone`'s result from now on, with no job, and the result is not freed; asked after mayHandOver. */

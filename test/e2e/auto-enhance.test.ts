@@ -1166,6 +1166,30 @@ describe('auto-enhance in the content script', () => {
     await leave(editing);
   });
 
+  it("gives a copy of an enhanced image the page puts into text being edited (a reply quoting a post) the page's file, so an editor never saves our blob: URL", async () => {
+    const opened = await openSwitchedOn(
+      'quote.html',
+      `<!doctype html><div id="post"><img src="bird.png" style="width: 96px; height: 96px"></div><div id="reply" contenteditable="true"></div><div id="draft"></div>`,
+    );
+    const inner = (id: string) => opened.evaluate((element) => document.getElementById(element)!.innerHTML, id);
+    await expect.poll(() => inner('post'), { timeout: 60_000 }).toContain('blob:');
+    // Quoted into the editor, and into text the page makes editable later (an "Edit" button).
+    await opened.evaluate(() => {
+      const post = document.getElementById('post')!.innerHTML;
+      document.getElementById('reply')!.innerHTML = post;
+      document.getElementById('draft')!.innerHTML = post;
+    });
+    await expect.poll(() => inner('reply')).toBe('<img src="bird.png" style="width: 96px; height: 96px">');
+    await opened.evaluate(() => {
+      const draft = document.getElementById('draft')!;
+      draft.contentEditable = 'true';
+      draft.focus();
+    });
+    await expect.poll(() => inner('draft')).toBe('<img src="bird.png" style="width: 96px; height: 96px">');
+    expect(await inner('post')).toContain('blob:');
+    await leave(opened);
+  });
+
   it('enhances an image that was sharp once the screen density rises (browser zoom, another screen)', async () => {
     const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
     // The blurry one last: images on screen are queued in page order, so a job for the sharp one would have run before its.
@@ -1264,6 +1288,51 @@ describe('auto-enhance in the content script', () => {
     // The result is in the cache: had auto-enhance taken the new element, it would show it within a second.
     await opened.waitForTimeout(3000);
     expect(await currentSrc(opened, 'photo')).toBe(pageFile);
+    await leave(opened);
+  });
+
+  it("Restore original holds for the element a framework renders in place of a restored image, beside an enhanced image of the same file: that one's result stays on its own successor", async () => {
+    const opened = await openSwitchedOn('restore-rerender-pair.html', '<!doctype html><div id="app"><img id="put-back" src="bird.png" style="width: 96px; height: 96px"></div>');
+    await expect.poll(() => currentSrc(opened, 'put-back'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'put-back')).toBe(1);
+    const pageFile = `${site.origin}/bird.png`;
+    await expect.poll(() => currentSrc(opened, 'put-back')).toBe(pageFile);
+    // The same picture shown once more, later: it is enhanced, the one put back is not.
+    await opened.evaluate(() => document.getElementById('app')!.insertAdjacentHTML('beforeend', '<img id="other" src="bird.png" style="width: 96px; height: 96px">'));
+    await expect.poll(() => currentSrc(opened, 'other'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const result = await currentSrc(opened, 'other');
+    // Both rendered anew in one change.
+    await opened.evaluate(() => {
+      const app = document.getElementById('app')!;
+      app.innerHTML = app.innerHTML;
+    });
+    await opened.waitForTimeout(1500);
+    expect({ putBack: await currentSrc(opened, 'put-back'), other: await currentSrc(opened, 'other') }).toEqual({ putBack: pageFile, other: result });
+    await leave(opened);
+  });
+
+  it("keeps the result on an enhanced image the page writes out and parses again (`innerHTML +=`, a plain \"load more\"): shown at once, with no job, and put back to the page's markup", async () => {
+    const opened = await openSwitchedOn(
+      'load-more.html',
+      `<!doctype html><div id="list"><img id="item" src="bird.png" style="width: 96px; height: 96px"></div>
+<script>
+  window.more = () => { document.getElementById('list').innerHTML += '<p>more</p>'; };
+</script>`,
+    );
+    await expect.poll(() => currentSrc(opened, 'item'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // The very result, not one made again (a job, even from the cache, makes a new URL).
+    const result = await currentSrc(opened, 'item');
+    const renewed = await opened.evaluate(() => {
+      const old = document.getElementById('item');
+      (window as unknown as { more(): void }).more();
+      return document.getElementById('item') !== old;
+    });
+    expect(renewed).toBe(true);
+    // Past the task after which the result of an image the page dropped is let go.
+    await opened.waitForTimeout(1500);
+    expect(await currentSrc(opened, 'item')).toBe(result);
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'item')).toBe(1);
+    expect(await markup(opened, 'item')).toBe('<img id="item" src="bird.png" style="width: 96px; height: 96px">');
     await leave(opened);
   });
 
