@@ -3,6 +3,7 @@
  * orientation as a browser shows them (these decoders give the pixels as stored).
  */
 import jpeg from 'jpeg-js';
+import { countFrames } from '../core/discovery';
 import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 import { exifOrientation } from '../core/image-header';
@@ -10,6 +11,8 @@ import { uprightPixels } from '../core/orientation';
 import { decodePng, isPng } from './png';
 
 export function decodeImageFile(bytes: Buffer): RgbaImage {
+  // The decoders give an animated PNG's default image alone, which may not even be a frame of it.
+  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
   const stored = isJpeg(bytes) ? decodeJpeg(bytes) : isPng(bytes) ? decodePng(bytes) : null;
   if (!stored) throw new EnhanceError('not-an-image', 'not a PNG or JPEG file');
   return uprightPixels(stored, exifOrientation(bytes));

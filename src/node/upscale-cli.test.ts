@@ -1,14 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnhanceError } from '../core/errors';
 import { checkImageSize, MAX_INPUT_PIXELS } from '../core/limits';
+import { decodeImageFile } from './image-file';
 import { failureLine, parseUpscaleArgs, UsageError } from './upscale-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'enhance-upscale-cli-'));
 writeFileSync(join(dir, 'in.png'), '');
 writeFileSync(join(dir, 'model.onnx'), '');
+// The input by other names: a symbolic link and a hard link.
+symlinkSync(join(dir, 'in.png'), join(dir, 'link.png'));
+linkSync(join(dir, 'in.png'), join(dir, 'hard.png'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const parse = (...args: string[]) => parseUpscaleArgs(args, dir);
@@ -47,6 +51,8 @@ describe('parseUpscaleArgs', () => {
     [['missing.png', 'out.png'], /there is no file .*missing\.png/],
     [['in.png', 'out.png', '--model', 'none.onnx'], /there is no file .*none\.onnx/],
     [['in.png', 'in.png'], /would overwrite the input/],
+    [['in.png', 'link.png'], /would overwrite the input/],
+    [['in.png', 'hard.png'], /would overwrite the input/],
     [['in.png', 'photo.x2.jpg'], /the output is a PNG file: name it photo\.x2\.png$/],
     [['in.png', 'no-folder/out.png'], /cannot write into .*no-folder/],
     [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
@@ -77,5 +83,11 @@ describe('failureLine', () => {
     expect(failureLine(new EnhanceError('model-failed', undefined, 'output has 5 values'))).toBe('The upscaling model failed on this image. (output has 5 values)');
     expect(failureLine(new EnhanceError('not-an-image', 'not a PNG file'))).toBe('Enhance could not read this file as an image. (not a PNG file)');
     expect(failureLine(new RangeError('model.onnx upscales x2, not x4'))).toBe('model.onnx upscales x2, not x4');
+  });
+});
+
+describe('decodeImageFile', () => {
+  it('refuses an animated PNG, as the extension does, rather than upscale one frame of it as the picture', () => {
+    expect(() => decodeImageFile(readFileSync(new URL('../core/__fixtures__/animated.png', import.meta.url)))).toThrow(expect.objectContaining({ code: 'animated' }));
   });
 });

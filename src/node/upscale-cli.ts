@@ -67,7 +67,8 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     if (!found) throw new UsageError(`there is no file ${file}`);
     if (!found.isFile()) throw new UsageError(`${file} is not a file`);
   }
-  if (input === output) throw new UsageError('the output would overwrite the input: give it another name');
+  // The same file by another name too (a link; a case-insensitive disk's other spelling): it would be lost.
+  if (input === output || sameFile(input, output)) throw new UsageError('the output would overwrite the input: give it another name');
   // Written as a PNG whatever its name says: a JPEG of the result would blur what the model sharpened.
   if (!/\.png$/i.test(output)) throw new UsageError(`the output is a PNG file: name it ${basename(output).replace(/\.[^.]*$/, '')}.png`);
   const folder = dirname(output);
@@ -79,6 +80,18 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     throw new UsageError(`cannot write into ${folder}: ${textOf(error)}`);
   }
   return { input, output, scale, profile: values.profile, modelFile, tile };
+}
+
+/** Whether both paths name one file that exists; a path that cannot be looked at (its folder is a file) names none. */
+function sameFile(a: string, b: string): boolean {
+  const [first, second] = [a, b].map((path) => {
+    try {
+      return statSync(path, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  });
+  return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
 }
 
 /**
