@@ -2,6 +2,7 @@
  * Which images on a page are worth enhancing, from facts the content script reads off the DOM.
  * Pure, so the rules are tested without a browser and the glue only measures.
  */
+import { gifImageDescriptors } from './gif-blocks';
 import { MAX_OUTPUT_SIDE } from './limits';
 import { SHIPPED_SCALES } from './models';
 import { isoBrands, walkIsoBoxes } from './iso-boxes';
@@ -155,7 +156,8 @@ export function countFrames(bytes: Uint8Array): number {
   const ascii = (offset: number, length: number): string =>
     offset + length <= bytes.length ? String.fromCharCode(...bytes.subarray(offset, offset + length)) : '';
   const signature = ascii(0, 6);
-  if (signature === 'GIF87a' || signature === 'GIF89a') return Math.max(1, gifImageCount(bytes));
+  // Each image descriptor is one frame (a graphic control extension alone is not).
+  if (signature === 'GIF87a' || signature === 'GIF89a') return Math.max(1, [...gifImageDescriptors(bytes)].length);
   if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return Math.max(1, apngFrameCount(view, ascii));
   if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return Math.max(1, webpFrameCount(view, ascii));
   if (isoBrands(view).includes('avis')) return Math.max(1, isoSampleCount(view));
@@ -176,30 +178,6 @@ function isoSampleCount(view: DataView): number {
     if ((type === 'stsz' || type === 'stz2') && start + 12 <= end) samples = Math.max(samples, view.getUint32(start + 8));
   });
   return samples;
-}
-
-/** Image descriptors in a GIF: each is one frame (a graphic control extension alone is not). */
-function gifImageCount(bytes: Uint8Array): number {
-  const colorTableSize = (flags: number): number => (flags & 0x80 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
-  const skipSubBlocks = (at: number): number => {
-    while (at < bytes.length && bytes[at] !== 0) at += bytes[at] + 1;
-    return at + 1;
-  };
-  let at = 13 + colorTableSize(bytes[10]);
-  let images = 0;
-  while (at < bytes.length) {
-    const block = bytes[at];
-    if (block === 0x2c) {
-      images++;
-      // 10-byte descriptor, local color table, LZW code size byte, then the data sub-blocks.
-      at = skipSubBlocks(at + 10 + colorTableSize(bytes[at + 9]) + 1);
-    } else if (block === 0x21) {
-      at = skipSubBlocks(at + 2);
-    } else {
-      break; // 0x3b trailer, or bytes that are not GIF blocks
-    }
-  }
-  return images;
 }
 
 /** `num_frames` of the acTL chunk, which APNG requires before the first IDAT; plain PNGs have none. */

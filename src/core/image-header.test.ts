@@ -14,6 +14,24 @@ describe('headerSize', () => {
     },
   );
 
+  it("a GIF whose logical screen is smaller than its first image (0 x 0, as some encoders write): the image's extent, as browsers draw it", () => {
+    const gif = fixture('size-13x7.gif');
+    const screen = new DataView(gif.buffer);
+    screen.setUint16(6, 0, true);
+    screen.setUint16(8, 0, true);
+    expect(headerSize(gif)).toEqual({ width: 13, height: 7 });
+    // A screen of 1 x 1 before a large first image, set off from the corner.
+    // The first descriptor follows the 13-byte header and the global colour table (PIL writes no extension before it).
+    const first = 13 + (gif[10] & 0x80 ? 3 * 2 ** ((gif[10] & 0x07) + 1) : 0);
+    expect(gif[first]).toBe(0x2c);
+    screen.setUint16(6, 1, true);
+    screen.setUint16(8, 1, true);
+    screen.setUint16(first + 1, 5, true);
+    screen.setUint16(first + 5, 20000, true);
+    screen.setUint16(first + 7, 30000, true);
+    expect(headerSize(gif)).toEqual({ width: 20005, height: 30000 });
+  });
+
   it('an AVIF made of a grid of tiles: the whole picture, not a tile', () => {
     expect(headerSize(fixture('size-200x140-grid.avif'))).toEqual({ width: 200, height: 140 });
   });

@@ -4,6 +4,7 @@
  * any limit could say no, and end in a crashed engine or a misleading "not an image".
  */
 import type { Size } from './image-geometry';
+import { gifImageDescriptors } from './gif-blocks';
 import { isoBrands, walkIsoBoxes } from './iso-boxes';
 
 /** JPEG start-of-frame markers (baseline, progressive, lossless, arithmetic): the ones that state the size. */
@@ -22,13 +23,30 @@ export function headerSize(bytes: Uint8Array): Size | null {
     offset + length <= bytes.length ? String.fromCharCode(...bytes.subarray(offset, offset + length)) : '';
   const fits = (end: number) => end <= bytes.length;
   if (ascii(0, 8) === '\x89PNG\r\n\x1a\n' && ascii(12, 4) === 'IHDR' && fits(24)) return { width: view.getUint32(16), height: view.getUint32(20) };
-  if ((ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') && fits(10)) return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  if ((ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') && fits(10)) return gifSize(bytes, view);
   if (ascii(0, 2) === 'BM') return bmpSize(view);
   if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') return webpSize(view, ascii(12, 4));
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegSize(view);
   const brands = isoBrands(view);
   if (brands.includes('avif') || brands.includes('avis')) return avifSize(view);
   return null;
+}
+
+/**
+ * The logical screen, grown to hold the first image where that reaches past it, as browsers draw
+ * a GIF: some encoders write a screen of 0 x 0, which would read as an image with no pixels, and
+ * a 1 x 1 screen could hide a first image far too large to decode.
+ */
+function gifSize(bytes: Uint8Array, view: DataView): Size {
+  const screen = { width: view.getUint16(6, true), height: view.getUint16(8, true) };
+  const first = gifImageDescriptors(bytes).next();
+  // The descriptor: 0x2c, then left, top, width and height.
+  if (first.done || first.value + 9 > bytes.length) return screen;
+  const at = first.value;
+  return {
+    width: Math.max(screen.width, view.getUint16(at + 1, true) + view.getUint16(at + 5, true)),
+    height: Math.max(screen.height, view.getUint16(at + 3, true) + view.getUint16(at + 7, true)),
+  };
 }
 
 /** The boxes on the way from the file to its items' properties (meta/iprp/ipco). */
