@@ -112,7 +112,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),
     pixelated: style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges',
-    blurred: filterBlurs(style.filter),
+    blurred: drawnBlurred(img, style),
     type: typeFromUrl(img.currentSrc),
     // The bytes are the engine's to read: it turns animated files away itself.
     frameCount: null,
@@ -146,7 +146,7 @@ function drawnSize(img: HTMLImageElement, insets: Insets): Size {
  */
 function transformsOn(img: HTMLImageElement): DOMMatrix | null {
   let all = new DOMMatrix();
-  for (let element: Element | null = img; element; element = element.assignedSlot ?? element.parentElement ?? hostOf(element)) {
+  for (let element: Element | null = img; element; element = flatParent(element)) {
     const { rotate, scale, transform } = getComputedStyle(element);
     const own = [
       rotate && rotate !== 'none' && !/[xyz]/.test(rotate) ? `rotate(${rotate})` : '',
@@ -163,7 +163,20 @@ function transformsOn(img: HTMLImageElement): DOMMatrix | null {
   return all.isIdentity ? null : all;
 }
 
-function hostOf(element: Element): Element | null {
+/**
+ * Drawn through a blur: the image's own filter, or an ancestor's, which blurs all it holds (a
+ * cover's blurred copy wrapped in the box that is blurred, behind a player or an article's header).
+ */
+function drawnBlurred(img: HTMLImageElement, style: CSSStyleDeclaration): boolean {
+  if (filterBlurs(style.filter)) return true;
+  for (let element = flatParent(img); element; element = flatParent(element)) if (filterBlurs(getComputedStyle(element).filter)) return true;
+  return false;
+}
+
+/** The element's parent as it is drawn: its slot, its parent, or its shadow root's host. */
+function flatParent(element: Element): Element | null {
+  if (element.assignedSlot) return element.assignedSlot;
+  if (element.parentElement) return element.parentElement;
   const root = element.getRootNode();
   return root instanceof ShadowRoot ? root.host : null;
 }

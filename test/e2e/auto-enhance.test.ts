@@ -890,15 +890,17 @@ describe('auto-enhance in the content script', () => {
     await pooled.close();
   });
 
-  it('leaves an image the page draws blurred alone (a soft copy of a cover behind the content)', async () => {
+  it('leaves an image the page draws blurred alone, by its own filter or a box around it (a soft copy of a cover behind the content)', async () => {
     const soft = await openSwitchedOn(
       'blurred.html',
-      `<!doctype html><img id="backdrop" src="head.png" style="width: 96px; height: 96px; filter: blur(8px)"><img id="cover" src="bird.png" style="width: 96px; height: 96px">`,
+      `<!doctype html><img id="backdrop" src="head.png" style="width: 96px; height: 96px; filter: blur(8px)">
+<div style="filter: blur(12px)"><img id="in-blurred-box" src="butterfly.png" style="width: 96px; height: 96px"></div><img id="cover" src="bird.png" style="width: 96px; height: 96px">`,
     );
     await expect.poll(() => currentSrc(soft, 'cover'), { timeout: 60_000 }).toMatch(/^blob:/);
-    // The blurred one was looked at first (page order): had it been queued, it would be enhanced by now.
+    // The blurred ones were looked at first (page order): had one been queued, it would be enhanced by now.
     await soft.waitForTimeout(1000);
     expect(await currentSrc(soft, 'backdrop')).toBe(`${site.origin}/head.png`);
+    expect(await currentSrc(soft, 'in-blurred-box')).toBe(`${site.origin}/butterfly.png`);
     const tab = await tabIdOf(worker, soft);
     expect(await worker.evaluate(async (id) => (await self.enhance.status(id)).counts, tab)).toEqual({ enhanced: 1, queued: 0, failed: 0 });
     await leave(soft);
