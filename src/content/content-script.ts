@@ -7,7 +7,7 @@ import { giveDragsPageFiles } from './drag-data';
 import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
-import { followPointer, imagesChanged, menuTargetEnhanced } from './menu-state';
+import { followPointer, imagesChanged, menuTargetEnhanced, pointedImage } from './menu-state';
 import { showPageNotice } from './page-notice';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
@@ -87,7 +87,7 @@ window.addEventListener('pageshow', (event) => {
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {
   switch (request.type) {
     case 'enhance':
-      return enhancer.enhance(request.srcUrl, request.scale, request.settings);
+      return enhancer.enhance(request.srcUrl, request.scale, request.settings, pointedImage());
     case 'restore':
       return { restored: enhancer.restore(request.srcUrl) };
     case 'enhance-all':

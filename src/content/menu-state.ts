@@ -105,3 +105,11 @@ export function imagesChanged(): void {
 export function menuTargetEnhanced(): boolean {
   return isEnhanced(menuTarget);
 }
+
+/**
+ * The image a menu item or the shortcut is about, of those showing its file: the one under the
+ * pointer, or the one the last context menu here was opened on (a menu may take the pointer off it).
+ */
+export function pointedImage(): HTMLImageElement | null {
+  return hovered ?? menuTarget;
+}

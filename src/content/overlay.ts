@@ -7,7 +7,7 @@
  * it: it hides then, as the image is. The page's notice (page-notice.ts) is built the same way.
  */
 import { OVERLAY_TAG } from './overlay-tag';
-import { shadowRootOf } from './page-images';
+import { inWindow, shadowRootOf } from './page-images';
 
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
 const MESSAGE_MS = 5000;
@@ -116,8 +116,7 @@ export class ImageOverlay {
    */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
-    const inView = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
-    const shown = this.img.isConnected && inView && !behindTopLayer(this.img);
+    const shown = this.img.isConnected && inWindow(rect) && !behindTopLayer(this.img);
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     if (!shown) return;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;

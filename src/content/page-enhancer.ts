@@ -17,7 +17,7 @@ import { CountsReport } from './counts-report';
 import { enhanceImages, turnedAway } from './enhance-images';
 import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
-import { inEditedText, outermostHost, pageImages } from './page-images';
+import { inEditedText, inWindow, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
 import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, takePageSizes, type Original } from './swap';
 
@@ -86,6 +86,18 @@ const noOneWaits = (job: RunningJob): boolean =>
 
 /** An automatic job whose images all left its queue (taken by the menu, put back by the user): asked of one file's jobs. */
 const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
+
+/**
+ * The image a menu job's ring and messages go on, of those showing its file: the one the user
+ * pointed at, while in view (a menu opened long ago, then a scroll), else one in view, else one
+ * loaded. Copies of a file can be far apart (an avatar on every post, a looping carousel's clone
+ * of a slide): on the first in the page, scrolled away, the ring and any failure would be hidden,
+ * and a lazy copy may have no pixels yet.
+ */
+function ringAnchor(targets: HTMLImageElement[], pointed: HTMLImageElement | null): HTMLImageElement | undefined {
+  const inView = targets.filter((img) => hasPixels(img) && inWindow(img.getBoundingClientRect()));
+  return (pointed && inView.includes(pointed) ? pointed : inView[0]) ?? targets.find(hasPixels) ?? targets[0];
+}
 
 /** Whether two images name the same files, one as the other. */
 const sameMarkup = (a: HTMLImageElement, b: HTMLImageElement): boolean => ['src', 'srcset', 'sizes'].every((name) => a.getAttribute(name) === b.getAttribute(name));
@@ -208,14 +220,13 @@ export class PageEnhancer {
     else this.queue.resume();
   }
 
-  /** The context menu's job: every image showing `srcUrl`, at the scale the user chose. */
-  async enhance(srcUrl: string, scale: number, settings: JobSettings): Promise<EnhanceOutcome> {
+  /** The context menu's job: every image showing `srcUrl`, at the scale the user chose; `pointed`: the image the user pointed at (see ringAnchor). */
+  async enhance(srcUrl: string, scale: number, settings: JobSettings, pointed: HTMLImageElement | null = null): Promise<EnhanceOutcome> {
     // Handed back (Firefox reloads Enhance in a moment to update it): a result now would be left behind.
     if (this.retired) return { ok: false, images: 0, failure: toFailure(new EnhanceError('engine-unavailable')) };
     const showing = imagesShowing(srcUrl);
     const targets = showing.filter((img) => !inEditedText(img));
-    // The ring goes on an image the user can see: the one right-clicked is loaded, a lazy copy may not be.
-    const anchor = targets.find(hasPixels) ?? targets[0];
+    const anchor = ringAnchor(targets, pointed);
     if (!anchor) return showing.length > 0 ? turnedAway(showing[0], 'editable') : { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     // Enhancing an enhanced image starts again from the page's original, not from our blob, and
     // so does a copy the page made of one (met first when it comes before the image in the page).

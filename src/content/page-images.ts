@@ -75,6 +75,11 @@ export function inEditedText(element: Element): boolean {
   return (element instanceof HTMLElement && element.isContentEditable) || element.ownerDocument.designMode === 'on';
 }
 
+/** Whether a box (a getBoundingClientRect) is laid out and at least partly inside the window. */
+export function inWindow(rect: DOMRect): boolean {
+  return rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
+}
+
 export function pageImages(): HTMLImageElement[] {
   return imagesIn(document);
 }

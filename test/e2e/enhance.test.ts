@@ -1242,6 +1242,44 @@ describe('bad input', () => {
     await viewer.close();
   });
 
+  it('a message goes on the copy of the file the user pointed at, or on one in view: not on the first copy in the page, scrolled away', async () => {
+    const copies = '<img id="first" src="logo.svg" width="120" height="80"><img id="beside" src="logo.svg" width="120" height="80"><div style="height: 3000px"></div><img id="below" src="logo.svg" width="120" height="80">';
+    writeFileSync(join(dir, 'copies.html'), `<!doctype html><html><body style="margin: 0">${copies}</body></html>`);
+    const opened = await browser.context.newPage();
+    watchPageProblems(opened, pageProblems);
+    await opened.goto(`${fixture.origin}/copies.html`);
+    await imagesSettled(opened);
+    const tab = await tabIdOf(browser.worker, opened);
+    /** The image whose box holds the message's top left corner, if one does and the message shows. */
+    const messageOn = () =>
+      opened.evaluate(() => {
+        const host = document.querySelector('enhance-overlay')!;
+        if (!host.checkVisibility()) return 'hidden';
+        const box = host.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+        const under = [...document.images].find((img) => {
+          const r = img.getBoundingClientRect();
+          return box.left >= r.left && box.left < r.right && box.top >= r.top && box.top < r.bottom;
+        });
+        return under?.id ?? null;
+      });
+    const messageGone = () => opened.waitForFunction(() => document.querySelector('enhance-overlay') === null, undefined, { timeout: 20_000 });
+
+    // Right-clicked (the native menu itself cannot be clicked here): the second of two side by side.
+    const beside = await box(opened, 'beside');
+    await opened.mouse.click(beside.x + 20, beside.y + 20, { button: 'right' });
+    expect((await enhanceById(browser.worker, opened, tab, 'beside', 2)).failure?.code).toBe('svg');
+    expect(await messageOn()).toBe('beside');
+    await messageGone();
+
+    // Scrolled to the last copy, the pointer off every image.
+    await opened.mouse.move(600, 10);
+    await opened.evaluate(() => document.getElementById('below')!.scrollIntoView());
+    await opened.mouse.move(600, 12);
+    expect((await enhanceById(browser.worker, opened, tab, 'below', 2)).failure?.code).toBe('svg');
+    expect(await messageOn()).toBe('below');
+    await opened.close();
+  });
+
   it('a message on an image behind a modal dialog hides while the dialog is open, and shows once it closes', async () => {
     const { opened: covered, outcome } = await openWithSvgMessage(
       'behind.html',
