@@ -85,10 +85,22 @@ export class ImageOverlay {
   private timer: number | undefined;
   private frame: number | undefined;
   private readonly listening = new AbortController();
+  /**
+   * Whether the boxes around the image clip all of it away (a scrolled chat list, a carousel's track
+   * with the slide out of it) while it is still inside the window: the overlay, in the top layer,
+   * would float over whatever is drawn there (the page's header, its compose box). The browser's
+   * own intersection follows every clipping box, and every frame the image is in.
+   */
+  private clippedOut = false;
+  private readonly clipping = new IntersectionObserver((entries) => {
+    this.clippedOut = !entries[entries.length - 1].isIntersecting;
+    this.place();
+  });
 
   constructor(private readonly img: HTMLImageElement) {
     ({ host: this.host, box: this.box } = overlayHost());
     this.place();
+    this.clipping.observe(img);
     // The image moves with every scroll (of the page or of a box it sits in) and resize: the ring follows.
     const follow = () => {
       this.frame ??= requestAnimationFrame(() => {
@@ -110,13 +122,13 @@ export class ImageOverlay {
   /**
    * Over the image's corner, but never past the viewport's right edge: a box sticking out there
    * would widen the page and give it a horizontal scrollbar. Hidden while the image is gone, not
-   * laid out, out of view, or behind a modal dialog or a fullscreen element: placed there it would
-   * cover something else, or lengthen the page.
+   * laid out, out of view (the window's, or a clipping box's: clippedOut), or behind a modal dialog
+   * or a fullscreen element: placed there it would cover something else, or lengthen the page.
    * Called after the content is set.
    */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
-    const shown = this.img.isConnected && inWindow(rect) && !behindTopLayer(this.img);
+    const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && !behindTopLayer(this.img);
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     if (!shown) return;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
@@ -154,6 +166,7 @@ export class ImageOverlay {
     window.clearTimeout(this.timer);
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.listening.abort();
+    this.clipping.disconnect();
     this.host.remove();
   }
 }

@@ -1296,6 +1296,25 @@ describe('bad input', () => {
     await covered.close();
   });
 
+  it('a message on an image scrolled out of the box that clips it (a chat list) hides, though the image is still inside the window, and shows once it is back', async () => {
+    const { opened: chat } = await openWithSvgMessage(
+      'clipped.html',
+      `<!doctype html><html><body style="margin: 0"><div style="height: 300px"></div>
+<div id="list" style="height: 200px; overflow: auto"><img id="in-list" src="logo.svg" width="120" height="80"><div style="height: 1000px"></div></div></body></html>`,
+      'in-list',
+    );
+    const overlayShown = () => chat.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null);
+    const scrollListTo = (top: number) => chat.evaluate((y) => (document.getElementById('list')!.scrollTop = y), top);
+    expect(await overlayShown()).toBe(true);
+    await scrollListTo(300);
+    // Above the list's visible part, and still inside the window.
+    expect(await chat.evaluate(() => document.getElementById('in-list')!.getBoundingClientRect().bottom)).toBe(80);
+    await expect.poll(overlayShown).toBe(false);
+    await scrollListTo(0);
+    await expect.poll(overlayShown).toBe(true);
+    await chat.close();
+  });
+
   it("the same behind a web component's own modal dialog, in its shadow root (the page's :modal does not reach it)", async () => {
     const { opened: covered, outcome } = await openWithSvgMessage(
       'behind-component.html',
