@@ -18,12 +18,16 @@ from .plksr import PLKSR, PLKSRConfig, count_parameters
 INPUT, OUTPUT = "input", "output"
 
 
-def load_model(checkpoint: Path) -> PLKSR:
-    """The weights the checkpoint would ship: a run's last.pt holds the live weights and, with --ema,
+def shipped_weights(ckpt: dict) -> dict:
+    """The weights a checkpoint would ship: a run's last.pt holds the live weights and, with --ema,
     their average beside them, which is what best.pt keeps and the model card names."""
+    return ckpt["ema"]["model"] if "ema" in ckpt else ckpt["model"]
+
+
+def load_model(checkpoint: Path) -> PLKSR:
     ckpt = torch.load(checkpoint, map_location="cpu")
     model = PLKSR(PLKSRConfig(**ckpt["config"]))
-    model.load_state_dict(ckpt["ema"]["model"] if "ema" in ckpt else ckpt["model"])
+    model.load_state_dict(shipped_weights(ckpt))
     return model.eval()
 
 

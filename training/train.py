@@ -23,6 +23,7 @@ import torch
 from torch.nn import functional as F
 
 from .data import PatchSampler, bench_pairs, load_pairs, train_files
+from .export import shipped_weights
 from .metrics import psnr_y
 from .plksr import PLKSR, PLKSRConfig, count_parameters, preset
 
@@ -147,9 +148,10 @@ def restore_rng(state: dict, np_rng: np.random.Generator) -> None:
 
 
 def init_from(model: PLKSR, path: Path) -> None:
-    """Start from another run's weights (x4 from x2): every tensor whose shape matches."""
+    """Start from another run's weights (x4 from x2): every tensor whose shape matches. Those it would
+    ship: from a last.pt, the weight average beside the live weights, as export and evaluate take it."""
     # Ours, with floats beside the tensors: torch 1.13's tensors-only loader refuses those, and 2.6+ uses it by default.
-    source = torch.load(path, map_location="cpu", weights_only=False)["model"]
+    source = shipped_weights(torch.load(path, map_location="cpu", weights_only=False))
     own = model.state_dict()
     compatible = {k: v for k, v in source.items() if k in own and own[k].shape == v.shape}
     model.load_state_dict(compatible, strict=False)

@@ -40,3 +40,26 @@ class Architecture(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WarmStart(unittest.TestCase):
+    def test_init_from_a_last_checkpoint_takes_the_weight_average_it_would_ship(self):
+        """A last.pt holds the live weights and their average beside them: export ships the average,
+        so a run started from it (--init) must start from the average too."""
+        import tempfile
+        from pathlib import Path
+
+        from training.train import init_from
+
+        cfg = preset("fast", 2)
+        live, average = PLKSR(cfg).state_dict(), PLKSR(cfg).state_dict()
+        for value in live.values():
+            value.fill_(0.25)
+        for value in average.values():
+            value.fill_(0.5)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "last.pt"
+            torch.save({"config": cfg.to_dict(), "model": live, "ema": {"model": average, "decay": 0.999}}, path)
+            model = PLKSR(cfg)
+            init_from(model, path)
+        self.assertTrue(all(torch.equal(value, torch.full_like(value, 0.5)) for value in model.state_dict().values()))
