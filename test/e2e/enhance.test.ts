@@ -12,6 +12,7 @@ import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
 import { pngChunk } from '../../src/node/colour-chunks';
 import { encodePng, readPng } from '../../src/node/png';
+import { evaluateInEngine } from './engine-document';
 import { BENCH, GOOD, openFixtureSite, openIndexPage, type FixtureSession } from './fixtures';
 import type { EnhanceOutcome } from '../../src/shared/protocol';
 import { DIST, serveFolder, tabIdOf, type ExtensionBrowser } from './harness';
@@ -473,7 +474,7 @@ describe('other images naming the same file', () => {
 });
 
 describe('images the page made itself', () => {
-  // Chromium's engine could fetch the page's blob: URL itself; Firefox's cannot (firefox.test.ts fails so without the bytes).
+  // Chromium's engine can fetch the page's blob: URL itself; Firefox's cannot. Here its fetch is made to refuse, as Firefox's does.
   it('a blob: URL, which belongs to the page, is enhanced from the bytes its content script sends', async () => {
     writeFileSync(
       join(dir, 'blob.html'),
@@ -489,9 +490,26 @@ describe('images the page made itself', () => {
     await made.goto(`${fixture.origin}/blob.html`);
     await made.waitForFunction(() => (document.getElementById('made') as HTMLImageElement).naturalWidth > 0);
     expect(await currentSrc(made, 'made')).toMatch(/^blob:/);
-    const outcome = await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'made', 4);
-    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 280 });
-    expect((await shownPixels(made, 'made')).width).toBe(280);
+    const tab = await tabIdOf(browser.worker, made);
+    // A first job starts the engine, whose document the refusal goes into.
+    expect(await enhanceById(browser.worker, made, tab, 'made', 4)).toMatchObject({ ok: true });
+    expect(await restoreById(browser.worker, made, tab, 'made')).toBe(1);
+    const refusing = await evaluateInEngine(
+      made,
+      `(() => {
+        self.ownFetch = fetch;
+        self.fetch = (input, init) => (String(input instanceof Request ? input.url : input).startsWith('blob:') ? Promise.reject(new TypeError('Failed to fetch')) : self.ownFetch(input, init));
+        return true;
+      })()`,
+    );
+    expect(refusing).toBe(true);
+    try {
+      const outcome = await enhanceById(browser.worker, made, tab, 'made', 4);
+      expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: 280 });
+      expect((await shownPixels(made, 'made')).width).toBe(280);
+    } finally {
+      await evaluateInEngine(made, '(() => { self.fetch = self.ownFetch; return true; })()');
+    }
     await made.close();
   });
 
@@ -1001,13 +1019,31 @@ describe('bad input', () => {
     ['empty', 'empty-image'],
     ['huge', 'too-large'],
   ])('%s: a clear message on the image, the page left as it was', async (id, code) => {
-    const before = await markup(page, id);
-    const outcome = await enhanceById(browser.worker, page, tabId, id, 2);
-    expect(outcome.ok).toBe(false);
-    expect(outcome.failure?.code).toBe(code);
-    expect(await markup(page, id)).toBe(before);
-    const texts = await overlayTexts(page);
-    expect(texts.some((text) => text === outcome.failure?.message)).toBe(true);
+    // In view, as the user who right-clicked it sees it: a message is shown only there.
+    await page.evaluate((imgId) => document.getElementById(imgId)!.scrollIntoView({ block: 'center' }), id);
+    try {
+      const before = await markup(page, id);
+      const outcome = await enhanceById(browser.worker, page, tabId, id, 2);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.failure?.code).toBe(code);
+      expect(await markup(page, id)).toBe(before);
+      const texts = await overlayTexts(page);
+      expect(texts.some((text) => text === outcome.failure?.message)).toBe(true);
+      // Shown, over the image's corner.
+      const shownOnImage = await page.evaluate(
+        ([imgId, message]) => {
+          const host = [...document.querySelectorAll('enhance-overlay')].find((h) => h.shadowRoot?.querySelector('.box')?.textContent === message);
+          if (!host?.checkVisibility()) return false;
+          const box = host.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+          const img = document.getElementById(imgId)!.getBoundingClientRect();
+          return box.left >= img.left && box.left < img.right && box.top >= img.top && box.top < img.bottom;
+        },
+        [id, outcome.failure?.message] as const,
+      );
+      expect(shownOnImage).toBe(true);
+    } finally {
+      await page.evaluate(() => scrollTo(0, 0));
+    }
   });
 
   it('a page the browser keeps extensions out of: the tab\'s badge and tooltip say why', async () => {
