@@ -10,9 +10,13 @@ import type { BackendChoice } from './backend';
 import { runnerForJob } from './precision-check';
 import { readMeta, writeMeta } from './engine-db';
 
-const KEY = 'device-benchmark';
+/**
+ * One record per device: a document that fell back to WASM (its GPU lost) would otherwise overwrite
+ * the GPU's benchmark, and the next document, on the GPU again, measure it again.
+ */
+const keyFor = (device: string): string => `device-benchmark:${device}`;
 
-let known: Promise<DeviceBenchmark | null> | undefined;
+const known = new Map<string, Promise<DeviceBenchmark | null>>();
 /** The benchmark the last 'auto' job used, for engineInfo(), which answers synchronously. */
 let lastUsed: DeviceBenchmark | null = null;
 
@@ -31,19 +35,24 @@ async function measure(model: ModelEntry, choice: BackendChoice): Promise<Device
 }
 
 async function benchmarkFor(registry: ModelRegistry, choice: BackendChoice): Promise<DeviceBenchmark> {
-  known ??= readMeta(KEY).then(parseBenchmark, (error: unknown) => {
-    logError('device benchmark: stored value unreadable', error);
-    return null;
-  });
+  const key = keyFor(choice.device);
+  let reading = known.get(key);
+  if (!reading) {
+    reading = readMeta(key).then(parseBenchmark, (error: unknown) => {
+      logError('device benchmark: stored value unreadable', error);
+      return null;
+    });
+    known.set(key, reading);
+  }
   // The smallest scale: the cheapest run of the network the quality profile would run, in the
   // precision its jobs will run in.
   const model = modelForJob(registry, availableScales(registry)[0], 'quality');
-  const stored = await known;
+  const stored = await reading;
   if (stored && !benchmarkIsStale(stored, choice.device, model.sha256)) return stored;
   const fresh = await measure(model, choice);
-  known = Promise.resolve(fresh);
+  known.set(key, Promise.resolve(fresh));
   // Unsaved, it is measured again in the next document: slower, never wrong.
-  await writeMeta(KEY, fresh).catch((error: unknown) => logError('device benchmark: not saved', error));
+  await writeMeta(key, fresh).catch((error: unknown) => logError('device benchmark: not saved', error));
   return fresh;
 }
 

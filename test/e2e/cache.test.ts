@@ -150,9 +150,10 @@ describe('the result cache', () => {
       });
       await new Promise<void>((resolve, reject) => {
         const meta = db.transaction('meta', 'readwrite').objectStore('meta');
-        const read = meta.get('device-benchmark');
+        // The benchmark of the device the job ran on: WASM here.
+        const read = meta.get('device-benchmark:wasm');
         read.onsuccess = () => {
-          meta.put({ ...read.result, modelSha256: 'the quality model before the update' }, 'device-benchmark').onsuccess = () => resolve();
+          meta.put({ ...read.result, modelSha256: 'the quality model before the update' }, 'device-benchmark:wasm').onsuccess = () => resolve();
         };
         read.onerror = () => reject(read.error);
       });

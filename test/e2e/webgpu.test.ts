@@ -200,17 +200,22 @@ it('finishes on WASM when the WebGPU device is lost mid-run, with the model auto
   const { page, tabId } = await openIndex();
   // 'auto' on a GPU that a stored benchmark calls fast means the quality model; measuring it here
   // would take minutes on software WebGPU.
+  // This adapter, as the engine names the device a benchmark timed (BackendChoice.device), and the key of that device's benchmark.
+  const device = (await evaluateInEngine(
+    page,
+    `(async () => {
+      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+      const info = adapter.info;
+      return ['webgpu', info.vendor, info.architecture, info.description, adapter.features.has('shader-f16') ? 'f16' : 'f32'].join('|');
+    })()`,
+  )) as string;
   await putEngineMeta(
     page,
-    'device-benchmark',
+    `device-benchmark:${device}`,
     `(async () => {
       const { models } = await (await fetch(chrome.runtime.getURL('models/models.json'))).json();
       const quality = models.filter((m) => m.profile === 'quality').sort((a, b) => a.scale - b.scale)[0];
-      // This adapter, as the engine names the device a benchmark timed (BackendChoice.device).
-      const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-      const info = adapter.info;
-      const device = ['webgpu', info.vendor, info.architecture, info.description, adapter.features.has('shader-f16') ? 'f16' : 'f32'].join('|');
-      return { backend: 'webgpu', device, modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() };
+      return { backend: 'webgpu', device: ${JSON.stringify(device)}, modelSha256: quality.sha256, msPerMegapixelQuality: 100, measuredAt: Date.now() };
     })()`,
   );
   await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:allowWebGPU': true, 'setting:profile': 'auto', 'setting:cacheLimitBytes': 0 }));
