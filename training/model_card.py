@@ -712,7 +712,12 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "the same recipe and copies, 5,000 steps, 44 min on one thread beside other work; best.pt is the "
       "weight average at step 3,500): Set5 37.548 -> 37.629, Set14 33.070 -> 33.101 (+0.0313 dB per "
       "image, standard error 0.0137), BSD100 31.964 -> 31.980, Urban100 30.836 -> 30.861; it is the "
-      "fast x2 shipped now. The quality x2 has not had the augmentation yet.")
+      "fast x2 shipped now. The quality x2 had the same augmentation on 2026-12-04 (tiny43-x2: from the "
+      "shipped quality x2, batch 16, LR 48 px, peak 2e-4, the images also shrunk by 0.9 and 0.8, a "
+      "schedule of 4,028 steps fitted to 95 minutes, stopped by that budget at step 3,006 on two "
+      "threads beside other work; best.pt is the weight average at step 2,250), and training.promote "
+      "kept it: Set5 37.602 -> 37.701, Set14 33.124 -> 33.175 (+0.0515 dB per image, standard error "
+      "0.0247), BSD100 31.971 -> 32.000, Urban100 30.942 -> 31.006; it is the quality x2 shipped now.")
     w("")
     check = _harness_values(eval_paths)
     if check:
