@@ -78,15 +78,9 @@ type Failed = Extract<Final, { type: 'failed' }>;
  */
 const FROM_THE_PAGE: ReadonlySet<FailureCode> = new Set(['changed-on-server', 'download-refused']);
 
-/** A GIF going by its URL (its name, or a CDN's format parameter), most likely animated: the pixels shown would be one frame of it. */
-function looksLikeGif(url: string): boolean {
-  const { pathname, searchParams } = new URL(url);
-  return /\.gif$/i.test(pathname) || [searchParams.get('format'), searchParams.get('fm')].some((format) => format?.toLowerCase() === 'gif');
-}
-
-/** The job again with the pixels the page shows, where it may read them and they are no GIF's; `failed` stands otherwise. */
+/** The job again with the pixels the page shows, where it may read them (withShownPixels); `failed` stands otherwise. */
 async function fromThePage(asked: JobRequest, anchor: HTMLImageElement, failed: Failed, run: (job: JobRequest) => Promise<Final>): Promise<Final> {
-  const pixels = looksLikeGif(asked.srcUrl) ? null : await withShownPixels(asked, anchor);
+  const pixels = await withShownPixels(asked, anchor);
   return pixels ? run(pixels) : failed;
 }
 

@@ -119,13 +119,20 @@ function standInOf(shown: HTMLImageElement, srcUrl: string): Blob | null {
 
 /**
  * The job again with the pixels `shown` shows, where the engine could not use its own download
- * (another picture, a refusal): null when they cannot be read now. (The file itself, from the
- * page's HTTP cache, would tell an animated one, but a fetch that misses the cache is logged in
- * the page's console.)
+ * (another picture, a refusal, a site Enhance may not read): null when they cannot be read now, or
+ * are most likely one frame of an animated GIF, which a swap would freeze. (The file itself, from
+ * the page's HTTP cache, would tell an animated one, but a fetch that misses the cache is logged
+ * in the page's console.)
  */
 export async function withShownPixels({ shownThumbnail: _, ...request }: JobRequest, shown: HTMLImageElement): Promise<JobRequest | null> {
-  const pixels = shown.currentSrc === request.srcUrl ? await shownPixels(shown) : null;
+  const pixels = shown.currentSrc === request.srcUrl && !looksLikeGif(request.srcUrl) ? await shownPixels(shown) : null;
   return pixels && { ...request, pageBytes: await blobToDataUrl(pixels) };
+}
+
+/** A GIF going by its URL (its name, or a CDN's format parameter), most likely animated. */
+function looksLikeGif(url: string): boolean {
+  const { pathname, searchParams } = new URL(url);
+  return /\.gif$/i.test(pathname) || [searchParams.get('format'), searchParams.get('fm')].some((format) => format?.toLowerCase() === 'gif');
 }
 
 /**

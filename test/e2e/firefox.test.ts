@@ -4,7 +4,7 @@
  * models, from a second origin too, and restored; a site switched to auto-enhance gets its
  * low-res images swapped as it loads; the popup shows the tab; nothing is printed on the page.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,7 @@ beforeAll(async () => {
   site = await serveFixtureSite();
   dir = site.dir;
   buildAutoPage(dir);
+  copyFileSync(join(import.meta.dirname, 'files/animated.gif'), join(dir, 'animated.gif'));
   // The clipboard readable without a prompt, for the copy test; a quarantined host, for the popup's test there.
   firefox = await launchFirefoxWithExtension({
     'dom.events.testing.asyncClipboard': true,
@@ -472,6 +473,20 @@ describe('Firefox', () => {
       message: "Enhance may not read images from the site this one comes from: add that site to Enhance's site access in the browser's extension settings. (localhost)",
     });
     expect(await firefox.bidi.evaluate<string>(partialTab, "return document.getElementById('woman').currentSrc;")).toBe(`${site.secondOrigin}/lr/womanx4.png`);
+    // Pixels the page may read (its origin has CORS there) but Enhance, refused by CORS, may not
+    // download: what the page shows is enhanced, but not a GIF's, whose one frame a swap would freeze.
+    const readable = `${site.secondOrigin}/shared-with-pages/lr/headx4.png`;
+    const readableGif = `${site.secondOrigin}/shared-with-pages/animated.gif`;
+    await firefox.bidi.evaluate(
+      partialTab,
+      "const imgs = args.map((src) => Object.assign(new Image(), { crossOrigin: 'anonymous', src, style: 'display: block; width: 192px' })); document.body.prepend(...imgs); await Promise.all(imgs.map((img) => img.decode()));",
+      [readable, readableGif],
+    );
+    const fromPixels = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [partialTabId, readable]);
+    expect(fromPixels, JSON.stringify(fromPixels.failure)).toMatchObject({ ok: true, images: 1 });
+    const gif = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [partialTabId, readableGif]);
+    expect(gif.failure?.code).toBe('image-site-withheld');
+    expect(await firefox.bidi.evaluate<string[]>(partialTab, 'return [...document.images].slice(0, 2).map((img) => img.currentSrc);')).toEqual([expect.stringMatching(/^blob:/), readableGif]);
   });
 
   it('printed nothing on the pages it worked on', async () => {

@@ -155,7 +155,13 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   const pageGuarded: Route = (url, headers) => (headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/page-guarded/'.length)) : signIn);
   // A misconfigured host that labels its images as HTML: browsers go by the bytes.
   const mislabelled: Route = (url) => ({ type: 'text/html', body: readFileSync(join(dir, url.pathname.slice('/mislabelled/'.length))) });
-  const second = await serveFolder(dir, 'localhost', { '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
+  // Files the first origin's pages may read (CORS for that origin alone): pixels a page may read that Enhance, refused by CORS, may not download.
+  const sharedWithPages: Route = (url, headers) => {
+    const path = url.pathname.slice('/shared-with-pages/'.length);
+    const cors = headers.origin === pagesOrigin ? { 'access-control-allow-origin': pagesOrigin } : undefined;
+    return { type: path.endsWith('.gif') ? 'image/gif' : 'image/png', body: readFileSync(join(dir, path)), headers: cors };
+  };
+  const second = await serveFolder(dir, 'localhost', { '/shared-with-pages/*': sharedWithPages, '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
   buildFixtureSite(dir, second.origin);
   // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
   // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
