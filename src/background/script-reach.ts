@@ -1,6 +1,7 @@
 import browser, { type Tabs } from 'webextension-polyfill';
 import { textOf } from '../core/errors';
-import { sendToContent, within } from '../shared/content-messaging';
+import { within } from '../core/time-limit';
+import { sendToContent } from '../shared/content-messaging';
 
 /**
  * How long the popup's status and the shortcut wait for the page's script; one that refuses it may
@@ -23,7 +24,7 @@ export async function scriptReaches(tabId: number): Promise<ScriptReach> {
   );
   // A script put there now may take seconds to listen on a busy page (sendToContent waits up to 10 s):
   // the popup and the shortcut do not wait that long, and take a slow page for one they reach.
-  return (await within(answered, SCRIPT_ANSWER_MS, true)) ? 'reached' : whyUnreached(tabId);
+  return (await within(answered, SCRIPT_ANSWER_MS, () => true)) ? 'reached' : whyUnreached(tabId);
 }
 
 /**

@@ -10,6 +10,7 @@ import { tileForBufferLimit } from '../core/limits';
 import type { ModelEntry } from '../core/models';
 import { OrtTileRunner, type GpuErrorScope } from '../core/ort-runner';
 import type { Precision } from '../core/precision';
+import { timedOut, within } from '../core/time-limit';
 import { afterFailure, parseFailures, waitText, webgpuWaitMs, type WebGPUFailures } from '../core/webgpu-backoff';
 import { logError } from '../shared/log';
 import type { Backend } from '../shared/protocol';
@@ -133,7 +134,7 @@ async function probeWebGPU(): Promise<BackendChoice> {
   }
   // The choice is kept for every later job: a probe that throws, or never answers, must leave WASM chosen.
   try {
-    const found = await within(webgpuAdapter(), ADAPTER_LIMIT_MS, 'no answer from WebGPU');
+    const found = await within(webgpuAdapter(), ADAPTER_LIMIT_MS, timedOut('no answer from WebGPU', ADAPTER_LIMIT_MS));
     if (!found) return wasmBecause('no WebGPU adapter');
     adapterInUse = found.adapter;
     return found.choice;
@@ -355,17 +356,6 @@ export function releaseRunner(model: ModelEntry, backend: Backend, precision: Pr
  */
 const SESSION_LIMIT_MS = 2 * 60_000;
 
-/** `pending`, or a failure once `ms` pass without its answer (`what` says so). */
-function within<T>(pending: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} in ${ms / 1000} s`)), ms);
-  });
-  // Left behind when late: it must not surface as an unhandled rejection.
-  pending.catch(() => undefined);
-  return Promise.race([pending, late]).finally(() => clearTimeout(timer));
-}
-
 export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
   const file = precision === 'fp16' ? model.fp16File : model.file;
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
@@ -381,7 +371,7 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      const session = await within(creating, SESSION_LIMIT_MS, 'no session').catch((error: unknown) => {
+      const session = await within(creating, SESSION_LIMIT_MS, timedOut('no session', SESSION_LIMIT_MS)).catch((error: unknown) => {
         // Made after the limit, on a GPU that answered late: its weights go, and the device counts as held (see gpuHeldSwitchedOff).
         if (backend === 'webgpu') {
           creating.then((late) => {

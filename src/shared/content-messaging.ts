@@ -5,6 +5,7 @@
  * "Receiving end does not exist". Such a tab gets the script injected, and the request is sent again.
  */
 import browser from 'webextension-polyfill';
+import { within } from '../core/time-limit';
 import { isNoReceiver } from './no-receiver';
 import type { ContentRequest, ContentResponses } from './protocol';
 
@@ -24,15 +25,6 @@ function contentScriptFiles(manifest: ManifestScripts): string[] {
 /** How long listing a tab's frames, and making sure of their scripts, may hold a request to all of them. */
 const FRAMES_WAIT_MS = 2000;
 
-/** Resolves to `fallback` once `ms` pass, if `promise` has not settled by then. */
-export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
 /**
  * The tab's frames our scripts may run in (frames the browser keeps them out of are left out);
  * none when the page refuses scripts, or when its frames do not answer in time. At once, not when
@@ -43,13 +35,13 @@ export function framesOf(tabId: number): Promise<number[]> {
     (results) => results.map((result) => result.frameId),
     () => [],
   );
-  return within(listed, FRAMES_WAIT_MS, []);
+  return within(listed, FRAMES_WAIT_MS, () => []);
 }
 
 /** Every frame of the tab with a live script, as far as it takes FRAMES_WAIT_MS: one put in where none answers. */
 async function scriptInEveryFrame(tabId: number): Promise<void> {
   const pinged = framesOf(tabId).then((frames) => Promise.all(frames.map((frame) => sendToContent(tabId, { type: 'ping' }, frame).catch(() => undefined))));
-  await within(pinged, FRAMES_WAIT_MS, []);
+  await within(pinged, FRAMES_WAIT_MS, () => []);
 }
 
 /**
