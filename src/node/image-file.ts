@@ -6,7 +6,7 @@ import jpeg from 'jpeg-js';
 import { countFrames } from '../core/discovery';
 import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
-import { exifOrientation } from '../core/image-header';
+import { exifOrientation, JPEG_SOF, jpegSegments } from '../core/image-header';
 import { uprightPixels } from '../core/orientation';
 import { decodePng, isPng } from './png';
 
@@ -25,9 +25,30 @@ export function isJpeg(bytes: Buffer): boolean {
 /** The library's words mean nothing to a user: a damaged file says so, with them for the log line. */
 function decodeJpeg(bytes: Buffer): RgbaImage {
   try {
-    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...(storesRgb(bytes) && { colorTransform: false }) });
     return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
   } catch (error) {
     throw new EnhanceError('not-an-image', 'a damaged or cut-short JPEG', textOf(error));
   }
+}
+
+/**
+ * Whether a three-channel JPEG stores RGB, not YCbCr, by libjpeg's rules, which browsers follow: a
+ * JFIF marker means YCbCr; else Adobe's marker says, by its transform (0: none, so RGB); else
+ * channels named 'R', 'G', 'B' mean RGB. The library reads Adobe's transform 0 as YCbCr (Photoshop
+ * saves RGB JPEGs so): every colour would come out wrong.
+ */
+function storesRgb(bytes: Buffer): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = (at: number, length: number) => bytes.subarray(at, at + length).toString('latin1');
+  let adobeTransform: number | undefined;
+  for (const { marker, at } of jpegSegments(view)) {
+    const body = at + 4;
+    if (marker === 0xe0 && text(body, 5) === 'JFIF\0') return false;
+    if (marker === 0xee && text(body, 5) === 'Adobe' && body + 11 < bytes.length) adobeTransform = bytes[body + 11];
+    if (JPEG_SOF.has(marker) && body + 6 + 3 * 3 <= bytes.length && bytes[body + 5] === 3) {
+      return adobeTransform === undefined ? text(body + 6, 1) + text(body + 9, 1) + text(body + 12, 1) === 'RGB' : adobeTransform === 0;
+    }
+  }
+  return false;
 }

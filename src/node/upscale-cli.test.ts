@@ -90,4 +90,24 @@ describe('decodeImageFile', () => {
   it('refuses an animated PNG, as the extension does, rather than upscale one frame of it as the picture', () => {
     expect(() => decodeImageFile(readFileSync(new URL('../core/__fixtures__/animated.png', import.meta.url)))).toThrow(expect.objectContaining({ code: 'animated' }));
   });
+
+  it('reads a JPEG stored as RGB (Adobe marker, transform 0; or channels named R, G, B) in its colours, as browsers do, not as YCbCr', () => {
+    // Red (220, 30, 30) on the left half, blue (30, 30, 220) on the right (make_fixtures.py, cjpeg -rgb).
+    const file = readFileSync(new URL('../core/__fixtures__/rgb-adobe.jpg', import.meta.url));
+    // Without Adobe's marker (its 16 bytes right after the start), the channels' names, 'R', 'G', 'B', say RGB.
+    expect(file.subarray(2, 4)).toEqual(Buffer.from([0xff, 0xee]));
+    for (const bytes of [file, Buffer.concat([file.subarray(0, 2), file.subarray(18)])]) {
+      const { width, data } = decodeImageFile(bytes);
+      const pixel = (x: number) => [...data.subarray(4 * x, 4 * x + 3)];
+      for (const [x, colour] of [[0, [220, 30, 30]], [width - 1, [30, 30, 220]]] as const) {
+        for (const [channel, value] of pixel(x).entries()) expect(Math.abs(value - colour[channel])).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it('reads a YCbCr JPEG (the usual) in its colours too', () => {
+    // The 13 x 7 teal (0, 128, 128) of make_fixtures.py, saved by PIL (a JFIF file).
+    const { data } = decodeImageFile(readFileSync(new URL('../core/__fixtures__/size-13x7.jpg', import.meta.url)));
+    for (const [channel, value] of [...data.subarray(0, 3)].entries()) expect(Math.abs(value - [0, 128, 128][channel])).toBeLessThanOrEqual(2);
+  });
 });

@@ -1,7 +1,9 @@
 """Writes the real-file fixtures for countFrames (discovery.test.ts): tiny still and animated
 GIF, PNG/APNG and WebP files; and for headerSize (image-header.test.ts): one 13 x 7 picture in
 every format and flavour the header reader knows. Made by encoders other than our own test helpers
-(PIL, and avifenc for AVIF: apt-get install libavif-bin).
+(PIL, avifenc for AVIF: apt-get install libavif-bin, and cjpeg for a JPEG stored as RGB:
+apt-get install libjpeg-turbo-progs). And for the command line's JPEG reader
+(src/node/upscale-cli.test.ts): a JPEG that stores RGB, not YCbCr (Adobe's marker, transform 0).
 
     /usr/bin/python3 src/core/__fixtures__/make_fixtures.py
 """
@@ -42,6 +44,12 @@ def main() -> None:
             png = Path(tmp) / f'{name}.png'
             image.save(png)
             subprocess.run(['avifenc', '--speed', '10', *options, str(png), str(HERE / f'{name}.avif')], check=True, capture_output=True)
+        # Red on the left, blue on the right: read as YCbCr, they come out other colours.
+        halves = Image.new('RGB', (16, 8), (220, 30, 30))
+        halves.paste((30, 30, 220), (8, 0, 16, 8))
+        ppm = Path(tmp) / 'halves.ppm'
+        halves.save(ppm)
+        subprocess.run(['cjpeg', '-rgb', '-quality', '100', '-outfile', str(HERE / 'rgb-adobe.jpg'), str(ppm)], check=True, capture_output=True)
 
 
 if __name__ == '__main__':
