@@ -77,7 +77,11 @@ interface Pixels {
  * P3 where the file has colours sRGB would clip.
  */
 async function decodeChecked(blob: Blob, bytes: Uint8Array, job: JobRequest): Promise<Pixels> {
-  const bitmap = await decodeImage(blob);
+  const bitmap = await decodeImage(blob).catch((error: unknown) => {
+    // The page shows a picture from this URL: no picture at all (no bytes, or none an image decoder reads) was not its file.
+    if (job.shownSize && error instanceof EnhanceError && (error.code === 'empty-image' || error.code === 'not-an-image')) throw new AnotherShape();
+    throw error;
+  });
   try {
     if (job.shownSize && !sameShape(job.shownSize, bitmap)) throw new AnotherShape();
     checkImageSize(bitmap.width, bitmap.height, job.scale, job.settings.maxInputPixels);
@@ -105,10 +109,11 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   // No decoding for a page gone as the last bytes came.
   signal.throwIfAborted();
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  // The model sees one frame: an animated image would come back still.
-  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
-  // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   const declared = headerSize(bytes);
+  // The model sees one frame: an animated image would come back still. Unless it is not the page's
+  // picture (a host's animated "no hotlinking" banner, of another shape).
+  if (countFrames(bytes) > 1) throw job.shownSize && declared && !sameShape(job.shownSize, declared) ? new AnotherShape() : new EnhanceError('animated');
+  // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
   return { blob, bytes, pixels: await decodeChecked(blob, bytes, job) };
 }

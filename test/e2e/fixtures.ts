@@ -86,6 +86,8 @@ export function buildFixtureSite(dir: string, secondOrigin: string): void {
   writePng(join(dir, 'lr/not-the-head.png'), cropTo(readPng(join(dir, 'lr/babyx4.png')), head.width, head.height));
   // What a host sends other sites' requests in place of its files: a "no hotlinking" banner.
   writePng(join(dir, 'placeholder.png'), cropTo(readPng(join(dir, 'lr/babyx4.png')), 120, 40));
+  // An animated "no hotlinking" banner, 88 x 31 (made by PIL).
+  writeFileSync(join(dir, 'banner.gif'), readFileSync(join(import.meta.dirname, 'files/banner.gif')));
   hugePng(join(dir, 'huge.png'), 2100, 2000);
   emptyPng(join(dir, 'empty.png'));
   writeFileSync(join(dir, 'not-an-image.png'), 'this is text, not pixels\n');
@@ -149,6 +151,10 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   const file = (path: string) => ({ type: 'image/png', body: readFileSync(join(dir, path)) });
   // The same with a placeholder, not a refusal, for other requests; and a host that sends its file to <img> requests alone.
   const placeholderGuarded: Route = (url, headers) => file(headers.referer?.startsWith(`${pagesOrigin}/`) ? url.pathname.slice('/placeholder-guarded/'.length) : 'placeholder.png');
+  // Hosts whose placeholder is no still picture: an animated banner, or nothing at all (200 OK, no body).
+  const bannerGuarded: Route = (url, headers) =>
+    headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/banner-guarded/'.length)) : { type: 'image/gif', body: readFileSync(join(dir, 'banner.gif')) };
+  const emptyGuarded: Route = (url, headers) => (headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/empty-guarded/'.length)) : { type: 'image/png', body: Buffer.alloc(0) });
   const placeholderAlways: Route = (url, headers) => file(headers['sec-fetch-dest'] === 'image' ? url.pathname.slice('/placeholder-always/'.length) : 'placeholder.png');
   // A sign-in page (200 OK, HTML) for requests from elsewhere, as hosts of private or hotlink-guarded files answer.
   const signIn = { type: 'text/html; charset=utf-8', body: '<!doctype html><title>Sign in</title><form><input name="user"></form>' };
@@ -161,7 +167,7 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
     const cors = headers.origin === pagesOrigin ? { 'access-control-allow-origin': pagesOrigin } : undefined;
     return { type: path.endsWith('.gif') ? 'image/gif' : 'image/png', body: readFileSync(join(dir, path)), headers: cors };
   };
-  const second = await serveFolder(dir, 'localhost', { '/shared-with-pages/*': sharedWithPages, '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
+  const second = await serveFolder(dir, 'localhost', { '/shared-with-pages/*': sharedWithPages, '/banner-guarded/*': bannerGuarded, '/empty-guarded/*': emptyGuarded, '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
   buildFixtureSite(dir, second.origin);
   // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
   // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
