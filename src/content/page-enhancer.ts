@@ -156,9 +156,11 @@ export class PageEnhancer {
   private forced = new WeakSet<HTMLImageElement>();
   /**
    * Put back by the user, or by a page that fought us over their sizes or markup (see mayAnswerPage):
-   * auto-enhance leaves them be until the page gives them a new source.
+   * auto-enhance leaves them be until the page gives them a new source, or the site is switched
+   * off: that puts back all it took, and switched on again it takes every low-res image, as its
+   * switch says. (Put back while the site was off, an image stays so when it is switched on.)
    */
-  private readonly restoredByUser = new WeakSet<HTMLImageElement>();
+  private restoredByUser = new WeakSet<HTMLImageElement>();
   /**
    * Images enhanced from the menu whose markup picked another file after a resize or zoom: the
    * scale the user chose, for that file once it loads (auto-enhance, where on, would not hold to it).
@@ -432,6 +434,7 @@ export class PageEnhancer {
     this.resized = null;
     this.near = new WeakSet();
     this.forced = new WeakSet();
+    this.restoredByUser = new WeakSet();
     this.forcedAny = false;
     this.stopRecheckingHidden();
     this.stopJobs((job) => job.waiters !== undefined);

@@ -1353,6 +1353,20 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
+  it('the site switched off and on again enhances the images the user had put back while it was on (Restore all): the switch says on', async () => {
+    const opened = await openSwitchedOn('switched-again.html', '<!doctype html><img id="photo" src="bird.png" style="width: 96px; height: 96px">');
+    const tab = await tabIdOf(worker, opened);
+    await expect.poll(() => currentSrc(opened, 'photo'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'restore-all' }, { frameId: 0 }), tab)).toEqual({ restored: 1 });
+    expect(await currentSrc(opened, 'photo')).toBe(`${site.origin}/bird.png`);
+    await switchSite(false);
+    // Time for the page's script to hear it (nothing on the page shows it).
+    await opened.waitForTimeout(1000);
+    await switchSite(true);
+    await expect.poll(() => currentSrc(opened, 'photo'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await leave(opened);
+  });
+
   it('Restore all holds for an image whose job was running: looked at again (a setting changed), it is left as put back', async () => {
     copyFileSync(join(dir, 'bird.png'), join(dir, 'restored-mid-job.png'));
     const downloadsBefore = lateDownloads;
