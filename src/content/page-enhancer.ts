@@ -19,7 +19,7 @@ import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, inWindow, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
-import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, takePageSizes, type Original } from './swap';
+import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedResultOf, handOver, hasPixels, imagesShowing, isOurResult, layOutAt, lendMarkup, mayHandOver, originalOf, pageFileOf, pageFileSize, putBackCopyAttributes, putBackFreedCopy, putBackResult, putBackRetargetedCopy, releaseImages, restoreImage, restoreImages, showKeptFile, showsPageMarkup, sourcesOf, takePageSizes, type Original } from './swap';
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
@@ -101,6 +101,11 @@ function ringAnchor(targets: HTMLImageElement[], pointed: HTMLImageElement | nul
 
 /** Whether two images name the same files, one as the other. */
 const sameMarkup = (a: HTMLImageElement, b: HTMLImageElement): boolean => ['src', 'srcset', 'sizes'].every((name) => a.getAttribute(name) === b.getAttribute(name));
+
+/** The attributes that choose an image's file, its <picture>'s sources' too, as one string: what the page wrote. */
+function markupOf(img: HTMLImageElement): string {
+  return JSON.stringify([img, ...sourcesOf(img)].map((element) => ['src', 'srcset', 'sizes'].map((name) => element.getAttribute(name))));
+}
 
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'blurred', 'zero-size', 'not-loaded']);
@@ -677,17 +682,21 @@ export class PageEnhancer {
 
   /**
    * A page whose script puts its own `sizes` or markup back whenever it sees ours would write, and
-   * we answer, without end: past a few writes a second, the page wins, as with any other source change.
+   * we answer, without end: past a few writes a second of the same markup, the page wins, as with
+   * any other source change. Only the same markup counts: such a script writes its one value back
+   * each time, where a sizer following the image's box through a window drag (a ResizeObserver)
+   * writes a new width each time, and its image keeps its result.
    */
   private mayAnswerPage(img: HTMLImageElement): boolean {
     const now = performance.now();
-    const recent = (this.pageWrites.get(img) ?? []).filter((time) => now - time < PAGE_WRITES_WINDOW_MS);
-    recent.push(now);
+    const markup = markupOf(img);
+    const recent = (this.pageWrites.get(img) ?? []).filter(({ time }) => now - time < PAGE_WRITES_WINDOW_MS);
+    recent.push({ time: now, markup });
     this.pageWrites.set(img, recent);
-    return recent.length <= PAGE_WRITES_ANSWERED;
+    return recent.filter((write) => write.markup === markup).length <= PAGE_WRITES_ANSWERED;
   }
 
-  private readonly pageWrites = new WeakMap<HTMLImageElement, number[]>();
+  private readonly pageWrites = new WeakMap<HTMLImageElement, Array<{ time: number; markup: string }>>();
 
   /** Whether `heir` may take over `gone`'s result: counted as one of the page's writes on it, after `gone`'s. */
   private inherit(gone: HTMLImageElement, heir: HTMLImageElement): boolean {

@@ -127,7 +127,8 @@ export function setOrRemove(element: Element, name: string, value: string | null
   else element.setAttribute(name, value);
 }
 
-function sourcesOf(img: HTMLImageElement): HTMLSourceElement[] {
+/** The <source> elements of the image's <picture>, if it is in one. */
+export function sourcesOf(img: HTMLImageElement): HTMLSourceElement[] {
   const picture = img.parentElement instanceof HTMLPictureElement ? img.parentElement : null;
   return picture ? ([...picture.querySelectorAll(':scope > source')] as HTMLSourceElement[]) : [];
 }

@@ -757,6 +757,34 @@ describe('auto-enhance in the content script', () => {
     await leave(enforced);
   });
 
+  it('keeps the result through a sizer that writes a new width many times a second (a ResizeObserver through a window drag): no tug of war', async () => {
+    const resized = await openSwitchedOn(
+      'sizes-followed.html',
+      `<!doctype html><img id="followed" src="bird.png" srcset="bird.png 48w" sizes="96px">
+<script>
+  // What a sizer does through a drag of the window's edge: the box's width, one frame after another
+  // (narrower: a wider one would want x4, a new result).
+  window.drag = async () => {
+    const img = document.getElementById('followed');
+    for (let width = 95; width > 85; width--) {
+      img.sizes = width + 'px';
+      await new Promise((done) => setTimeout(done, 30));
+    }
+  };
+</script>`,
+    );
+    await expect.poll(() => currentSrc(resized, 'followed'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // The very result throughout, not one made again (a job, even from the cache, makes a new URL).
+    const result = await currentSrc(resized, 'followed');
+    await resized.evaluate(() => (window as unknown as { drag(): Promise<void> }).drag());
+    const width = () => resized.evaluate(() => document.getElementById('followed')!.getBoundingClientRect().width);
+    await expect.poll(width, { timeout: 10_000 }).toBe(86);
+    // Time for a release and a job to show (a cached result would be back within one second).
+    await resized.waitForTimeout(1500);
+    expect(await currentSrc(resized, 'followed')).toBe(result);
+    await leave(resized);
+  });
+
   it('keeps the result through a page that puts its own markup back on every update (morphdom, Livewire polling), before it is drawn and with no job', async () => {
     const morphed = await openSwitchedOn(
       'morphed.html',
