@@ -60,6 +60,12 @@ function holds(container: Element, node: Node): boolean {
   return false;
 }
 
+/** The element that holds `element` in the layout: its parent, or its shadow root's host. */
+function parentAcrossShadow(element: Element): Element | null {
+  const parent = element.parentNode;
+  return parent instanceof ShadowRoot ? parent.host : parent instanceof Element ? parent : null;
+}
+
 /**
  * The modal dialog that holds the focus, across shadow roots: `:modal` asked of the document does
  * not reach a web component's own dialog, and a modal dialog keeps the focus within itself.
@@ -96,6 +102,12 @@ export class ImageOverlay {
     this.clippedOut = !entries[entries.length - 1].isIntersecting;
     this.place();
   });
+  /**
+   * The boxes around the image, across shadow roots: one that changes size (an ad or a cookie
+   * banner loaded above the image, a list growing) may have moved the image, with no scroll or
+   * resize of the window to say so.
+   */
+  private readonly reflow: ResizeObserver;
 
   constructor(private readonly img: HTMLImageElement) {
     ({ host: this.host, box: this.box } = overlayHost());
@@ -114,6 +126,8 @@ export class ImageOverlay {
       root.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
     }
     window.addEventListener('resize', follow, { signal: this.listening.signal });
+    this.reflow = new ResizeObserver(follow);
+    for (let at = parentAcrossShadow(img); at !== null; at = parentAcrossShadow(at)) this.reflow.observe(at);
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
     // A dialog in a shadow root keeps its toggle and close there; the focus it takes and gives back is heard everywhere.
     for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });
@@ -167,6 +181,7 @@ export class ImageOverlay {
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.listening.abort();
     this.clipping.disconnect();
+    this.reflow.disconnect();
     this.host.remove();
   }
 }

@@ -1276,6 +1276,25 @@ describe('bad input', () => {
     return { opened, outcome };
   }
 
+  it('a message follows its image when the page moves it, with no scroll or resize (a banner loaded above it)', async () => {
+    const { opened: shifting } = await openWithSvgMessage(
+      'shifted.html',
+      `<!doctype html><html><body style="margin: 0"><div id="banner"></div><div><img id="shifted" src="logo.svg" width="240" height="160"></div></body></html>`,
+      'shifted',
+    );
+    /** How far the message's top left corner is from the image's. */
+    const offset = () =>
+      shifting.evaluate(() => {
+        const box = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+        const img = document.getElementById('shifted')!.getBoundingClientRect();
+        return { x: Math.round(box.left - img.left), y: Math.round(box.top - img.top) };
+      });
+    const before = await offset();
+    await shifting.evaluate(() => (document.getElementById('banner')!.style.height = '200px'));
+    await expect.poll(offset).toEqual(before);
+    await shifting.close();
+  });
+
   it('a message on an image in a modal dialog shows above the dialog, as the user sees the screen', async () => {
     const { opened: viewer } = await openWithSvgMessage(
       'dialog.html',
