@@ -88,9 +88,9 @@ const noOneWaits = (job: RunningJob): boolean =>
 const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
 
 /**
- * The image a menu job's ring and messages go on, of those showing its file: the one the user
- * pointed at, while in view (a menu opened long ago, then a scroll), else one in view, else one
- * loaded. Copies of a file can be far apart (an avatar on every post, a looping carousel's clone
+ * The image a job's ring and messages go on, of those showing its file: the one the user pointed
+ * at (a menu job's) while in view (a menu opened long ago, then a scroll), else one in view, else
+ * one loaded. Copies of a file can be far apart (an avatar on every post, a looping carousel's clone
  * of a slide): on the first in the page, scrolled away, the ring and any failure would be hidden,
  * and a lazy copy may have no pixels yet.
  */
@@ -779,7 +779,7 @@ export class PageEnhancer {
     if (this.orphaned()) return;
     // The worker starts the engine when it hears of queued work: it must have heard before the port opens.
     await this.report.flush();
-    const anchor = waiters()[0];
+    const anchor = ringAnchor(waiters(), null);
     if (!anchor) return;
     // Known by now: consider() read it before queueing.
     const pixels = await this.fileSize(url, anchor);

@@ -1522,6 +1522,32 @@ customElements.define('zoom-inside', class extends HTMLElement {
     );
   });
 
+  it('puts the progress ring on a copy of the file in view, not on the first in the page, scrolled away', async () => {
+    copyFileSync(join(dir, 'bird.png'), join(dir, 'copied-bird.png'));
+    const copies = await openSwitchedOn(
+      'ring-on-copy.html',
+      `<!doctype html><body style="margin: 0"><img id="top" src="late/copied-bird.png" style="width: 96px; height: 96px; display: block"><div style="height: 1200px"></div>
+<img id="bottom" src="late/copied-bird.png" style="width: 96px; height: 96px; display: block"><div style="height: 200px"></div></body>
+<script>scrollTo(0, document.body.scrollHeight)</script>`,
+    );
+    // The top copy is out of view, but near enough to be queued with the other.
+    expect(await copies.evaluate(() => document.getElementById('top')!.getBoundingClientRect().bottom < 0)).toBe(true);
+    /** The image under the ring's top left corner, while the ring shows. */
+    const ringOn = () =>
+      copies.evaluate(() => {
+        const host = document.querySelector('enhance-overlay');
+        if (!host?.checkVisibility()) return null;
+        const ring = host.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+        return [...document.images].find((img) => {
+          const r = img.getBoundingClientRect();
+          return ring.left >= r.left && ring.left < r.right && ring.top >= r.top && ring.top < r.bottom;
+        })?.id ?? 'none';
+      });
+    // The engine's download comes 3 s late: the ring shows after 1 s.
+    await expect.poll(ringOn, { timeout: 10_000 }).toBe('bottom');
+    await leave(copies);
+  });
+
   it("moves an image's progress ring with a scroll inside a shadow root (the scroll event does not leave it)", async () => {
     copyFileSync(join(dir, 'bird.png'), join(dir, 'scrolled-bird.png'));
     const scrolled = await openSwitchedOn(
