@@ -60,10 +60,19 @@ function holds(container: Element, node: Node): boolean {
   return false;
 }
 
-/** The element that holds `element` in the layout: its parent, or its shadow root's host. */
-function parentAcrossShadow(element: Element): Element | null {
-  const parent = element.parentNode;
-  return parent instanceof ShadowRoot ? parent.host : parent instanceof Element ? parent : null;
+/**
+ * The elements that hold `img` in the layout, innermost first: the slot it is assigned to, the
+ * parent, or the shadow root's host. (A closed root does not give its slots away.)
+ */
+function boxesAround(img: HTMLImageElement): Element[] {
+  const boxes: Element[] = [];
+  for (let at: Element = img; ; ) {
+    const parent = at.assignedSlot ?? at.parentNode;
+    const next = parent instanceof ShadowRoot ? parent.host : parent instanceof Element ? parent : null;
+    if (next === null) return boxes;
+    boxes.push(next);
+    at = next;
+  }
 }
 
 /**
@@ -121,13 +130,15 @@ export class ImageOverlay {
       });
     };
     window.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
-    // A box's scroll does not leave its shadow root (a carousel inside a web component): each root above the image is listened to as well.
-    for (let root = img.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
-      root.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
+    const around = boxesAround(img);
+    // A box's scroll does not leave its shadow root (a carousel inside a web component, the image
+    // slotted into it or its own): each root the boxes around the image are in is listened to as well.
+    for (const root of new Set([img, ...around].map((element) => element.getRootNode()))) {
+      if (root instanceof ShadowRoot) root.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
     }
     window.addEventListener('resize', follow, { signal: this.listening.signal });
     this.reflow = new ResizeObserver(follow);
-    for (let at = parentAcrossShadow(img); at !== null; at = parentAcrossShadow(at)) this.reflow.observe(at);
+    for (const box of around) this.reflow.observe(box);
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
     // A dialog in a shadow root keeps its toggle and close there; the focus it takes and gives back is heard everywhere.
     for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });

@@ -1573,6 +1573,31 @@ customElements.define('scroll-card', class extends HTMLElement {
     await leave(scrolled);
   });
 
+  it("moves an image's progress ring with a scroll inside the shadow root of a component the image is slotted into", async () => {
+    copyFileSync(join(dir, 'bird.png'), join(dir, 'slotted-bird.png'));
+    const slotted = await openSwitchedOn(
+      'scrolls-around-slot.html',
+      `<!doctype html><slot-card><img src="late/slotted-bird.png" style="width: 96px; height: 96px; display: block"></slot-card>
+<script>
+customElements.define('slot-card', class extends HTMLElement {
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' }).innerHTML = '<div id="scroller" style="height: 300px; overflow: auto"><div style="height: 100px"></div><slot></slot><div style="height: 1000px"></div></div>';
+  }
+});
+</script>`,
+    );
+    const ringTop = () => slotted.evaluate(() => document.querySelector('enhance-overlay')?.getBoundingClientRect().top ?? null);
+    // The engine's download comes 3 s late: the ring shows after 1 s.
+    await expect.poll(ringTop, { timeout: 10_000 }).not.toBeNull();
+    const before = (await ringTop())!;
+    await slotted.evaluate(() => {
+      document.querySelector('slot-card')!.shadowRoot!.getElementById('scroller')!.scrollTop = 60;
+    });
+    await expect.poll(ringTop).toBe(before - 60);
+    await leave(slotted);
+  });
+
   it('gives an image that joins a running job for a smaller scale the scale it needs once that job ends', async () => {
     // 400 px of a photo: seconds of work at x2 on these cores, time for another image to join.
     writePng(join(dir, 'joins.png'), cropTo(readPng(join(BENCH, 'Urban100/HR/img_020.png')), 400, 400));
