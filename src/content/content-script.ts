@@ -5,6 +5,7 @@ import { postParts } from '../shared/message-parts';
 import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { giveDragsPageFiles } from './drag-data';
 import { enhancedDataUrl, saveHere } from './enhanced-data-url';
+import { removeOverlays } from './overlay';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
 import { followPointer, imagesChanged, menuTargetEnhanced, pointedImage } from './menu-state';
@@ -38,6 +39,7 @@ function retire(): void {
   // First: cut off, its moves would meet the extension gone on every event.
   stopFollowingPointer();
   enhancer.retire();
+  removeOverlays();
 }
 document.dispatchEvent(new Event(STARTED_EVENT));
 for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 'keydown']) {

@@ -54,6 +54,14 @@ export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
   return { host, box };
 }
 
+/**
+ * Takes every overlay off the page: a script that hands the page back before Firefox unloads it
+ * (an update) would leave its rings and messages there for good, their timers gone with it.
+ */
+export function removeOverlays(): void {
+  for (const host of document.querySelectorAll(OVERLAY_TAG)) host.remove();
+}
+
 /** Whether `node` is inside `container`, across shadow roots. */
 function holds(container: Element, node: Node): boolean {
   for (let at: Node | null = node; at !== null; at = at instanceof ShadowRoot ? at.host : at.parentNode) if (at === container) return true;

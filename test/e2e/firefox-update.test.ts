@@ -2,8 +2,8 @@
  * Firefox unloads an add-on's content scripts when it updates, leaving their pages as they are.
  * Enhance holds the update back (background/update.ts) and asks each tab to hand its page back,
  * then reloads; here the reload is runtime.reload(), which applies an update the same way. A tab
- * asked to retire shows the page's own markup again, takes no result until the reload, and gets
- * the new script; a control tab that was not asked keeps our result, which nothing can restore any
+ * asked to retire shows the page's own markup again, with no message of ours left on it, takes no
+ * result until the reload, and gets the new script; a control tab that was not asked keeps our result, which nothing can restore any
  * more: what an update did before. (That the update event sends the request and reloads is
  * src/background/update.test.ts: Firefox fires onUpdateAvailable only for a real update.)
  */
@@ -45,8 +45,16 @@ it('a page asked to retire before the reload is the page again, and the new scri
     expect((await bird(name)).src).toMatch(/^blob:/);
   }
 
+  // A message on the page (an SVG it will not enhance), there for seconds yet.
+  const overlays = () => firefox.bidi.evaluate<number>(tabs.handedBack, "return document.querySelectorAll('enhance-overlay').length;");
+  const svg = await firefox.bidi.evaluate<string>(tabs.handedBack, "const svg = document.getElementById('svg'); svg.scrollIntoView(); return svg.currentSrc;");
+  expect(await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [tabIds.handedBack, svg])).toMatchObject({ ok: false, failure: { code: 'svg' } });
+  expect(await overlays()).toBe(1);
+
   await firefox.inExtension("await browser.tabs.sendMessage(args[0], { type: 'retire' });", [tabIds.handedBack]);
   expect(await bird('handedBack')).toEqual(original);
+  // Its timer goes with the script Firefox unloads: the message goes now.
+  expect(await overlays()).toBe(0);
   // Until the reload, the menu puts nothing on the page handed back: it would be left behind.
   expect(await upscaleBird('handedBack')).toMatchObject({ ok: false, failure: { code: 'engine-unavailable' } });
   expect(await bird('handedBack')).toEqual(original);
