@@ -96,10 +96,13 @@ function focusedModal(): Element[] {
   return [];
 }
 
-/** A modal dialog or a fullscreen element is over the page, and the image is in none of them. */
-function behindTopLayer(img: HTMLImageElement): boolean {
+/**
+ * The modal dialogs and the fullscreen element over the page, and those of them that hold the
+ * image: where some cover the page and none holds it, the image is behind them.
+ */
+function topLayerAround(img: HTMLImageElement): { covering: Element[]; holding: Element[] } {
   const covering = [...document.querySelectorAll(':modal'), ...focusedModal(), ...(document.fullscreenElement ? [document.fullscreenElement] : [])];
-  return covering.length > 0 && !covering.some((element) => holds(element, img));
+  return { covering, holding: covering.filter((element) => holds(element, img)) };
 }
 
 export class ImageOverlay {
@@ -126,8 +129,17 @@ export class ImageOverlay {
    */
   private readonly reflow: ResizeObserver;
 
+  /**
+   * The dialogs and fullscreen element holding the image that the overlay was shown over. The top
+   * layer paints in the order elements entered it: one that holds the image and came after the
+   * overlay (a gallery put into fullscreen, a lightbox's dialog opened while the ring turns) would
+   * cover it, so the overlay enters again, last.
+   */
+  private shownOver: Element[];
+
   constructor(private readonly img: HTMLImageElement) {
     ({ host: this.host, box: this.box } = overlayHost());
+    this.shownOver = topLayerAround(img).holding;
     this.place();
     this.clipping.observe(img);
     // The image moves with every scroll (of the page or of a box it sits in) and resize: the ring follows.
@@ -161,9 +173,15 @@ export class ImageOverlay {
    */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
-    const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && !behindTopLayer(this.img);
+    const { covering, holding } = topLayerAround(this.img);
+    const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     if (!shown) return;
+    if (holding.some((element) => !this.shownOver.includes(element))) {
+      this.host.hidePopover();
+      this.host.showPopover();
+    }
+    this.shownOver = holding;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;
     this.host.style.top = `${Math.max(0, rect.top) + window.scrollY + 6}px`;

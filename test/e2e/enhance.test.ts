@@ -1313,6 +1313,28 @@ describe('bad input', () => {
     await viewer.close();
   });
 
+  it('a message on an image shows above a modal dialog opened after it, that takes the image in (a lightbox)', async () => {
+    const { opened: lightbox } = await openWithSvgMessage(
+      'dialog-later.html',
+      `<!doctype html><html><body><dialog id="viewer"></dialog><img id="later" src="logo.svg" width="240" height="160"></body></html>`,
+      'later',
+    );
+    const box = await lightbox.evaluate(async () => {
+      const viewer = document.getElementById('viewer') as HTMLDialogElement;
+      viewer.append(document.getElementById('later')!);
+      viewer.showModal();
+      // The message follows the image into the dialog at the next frame.
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+      return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
+    });
+    // The message's dark red, not the dialog's white or the picture, on the screen at its place.
+    const shot = PNG.sync.read(await lightbox.screenshot({ clip: { ...box, width: 1, height: 1 } }));
+    const [r, g, b] = shot.data;
+    expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
+    await lightbox.close();
+  });
+
   it('a message goes on the copy of the file the user pointed at, or on one in view: not on the first copy in the page, scrolled away', async () => {
     const copies = '<img id="first" src="logo.svg" width="120" height="80"><img id="beside" src="logo.svg" width="120" height="80"><div style="height: 3000px"></div><img id="below" src="logo.svg" width="120" height="80">';
     writeFileSync(join(dir, 'copies.html'), `<!doctype html><html><body style="margin: 0">${copies}</body></html>`);
