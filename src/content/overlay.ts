@@ -165,11 +165,12 @@ export class ImageOverlay {
   }
 
   /**
-   * Over the image's corner, but never past the viewport's right edge: a box sticking out there
-   * would widen the page and give it a horizontal scrollbar. Hidden while the image is gone, not
-   * laid out, out of view (the window's, or a clipping box's: clippedOut), or behind a modal dialog
-   * or a fullscreen element: placed there it would cover something else, or lengthen the page.
-   * Called after the content is set.
+   * Over the image's corner, but never past the viewport's right or bottom edge: a box sticking out
+   * there would widen or lengthen the page and give it a scrollbar (an app whose list scrolls
+   * inside a page that fits the window). Hidden while the image is gone, not laid out, out of view
+   * (the window's, or a clipping box's: clippedOut), or behind a modal dialog or a fullscreen
+   * element: placed there it would cover something else, or lengthen the page. Called after the
+   * content is set.
    */
   private place(): void {
     const rect = this.img.getBoundingClientRect();
@@ -183,8 +184,9 @@ export class ImageOverlay {
     }
     this.shownOver = holding;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
+    const bottom = document.documentElement.clientHeight - this.host.offsetHeight;
     this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;
-    this.host.style.top = `${Math.max(0, rect.top) + window.scrollY + 6}px`;
+    this.host.style.top = `${Math.max(0, Math.min(Math.max(0, rect.top) + 6, bottom)) + window.scrollY}px`;
   }
 
   /** `fraction` of the job done, 0 to 1. */

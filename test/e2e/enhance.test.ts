@@ -1313,6 +1313,17 @@ describe('bad input', () => {
     await viewer.close();
   });
 
+  it('a message on an image at the bottom of the window does not lengthen a page that fits it (an app whose list scrolls inside)', async () => {
+    const { opened: app } = await openWithSvgMessage(
+      'app-list.html',
+      `<!doctype html><html><body style="margin: 0"><div style="height: 100vh; overflow: auto"><div style="height: calc(100vh - 20px)"></div><img id="last" src="logo.svg" width="240" height="160"></div></body></html>`,
+      'last',
+    );
+    const shown = await app.evaluate(() => ({ message: document.querySelector('enhance-overlay')!.checkVisibility(), scrollable: document.documentElement.scrollHeight - innerHeight }));
+    expect(shown).toEqual({ message: true, scrollable: 0 });
+    await app.close();
+  });
+
   it('a message on an image shows above a modal dialog opened after it, that takes the image in (a lightbox)', async () => {
     const { opened: lightbox } = await openWithSvgMessage(
       'dialog-later.html',
