@@ -64,3 +64,28 @@ describe('the shortcut\'s notice on the badge', () => {
     expect(shown.get(TAB + 1)?.text).toBe('2');
   });
 });
+
+describe('a failure on the badge', () => {
+  // A tab of its own: the badge's module keeps the notices above for their tab.
+  const FAILED = 9;
+
+  it("holds while a busy page's frames report the same number enhanced, and goes once the number moves on", async () => {
+    await showCounts(FAILED, counts(2));
+    await showFailure(FAILED, 'Enhance may not read the site of the frame this image is in.');
+    await showCounts(FAILED, { enhanced: 2, queued: 1, failed: 0 });
+    await showCounts(FAILED, { enhanced: 2, queued: 0, failed: 1 });
+    expect(shown.get(FAILED)).toEqual({ text: '!', title: 'Enhance: Enhance may not read the site of the frame this image is in.' });
+
+    await showCounts(FAILED, counts(3));
+    expect(shown.get(FAILED)).toEqual({ text: '3', title: 'Enhance' });
+    // Gone for good: the counts draw as before.
+    await showCounts(FAILED, counts(2));
+    expect(shown.get(FAILED)?.text).toBe('2');
+  });
+
+  it('holds only its own tab', async () => {
+    await showFailure(FAILED, 'The Enhance engine could not start.');
+    await showCounts(FAILED + 1, counts(2));
+    expect(shown.get(FAILED + 1)?.text).toBe('2');
+  });
+});

@@ -24,12 +24,28 @@ const DEFAULT_TITLE = browser.runtime.getManifest().action?.default_title ?? 'En
 
 /** Tabs whose badge holds a notice (showNotice), and until when: counts wait for it to end. */
 const noticeUntil = new Map<number, number>();
+/** The counts' text each tab's badge showed last. */
+const countsShown = new Map<number, string>();
+/** Tabs whose badge holds a failure (showFailure), and the counts' text it took the place of. */
+const failedOver = new Map<number, string>();
 
 export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
   // Auto-enhance switched on by the shortcut reports its first counts at once: they would take
   // the "on" away before anyone read it. The notice's end draws the counts as they are then.
   if ((noticeUntil.get(tabId) ?? 0) > Date.now()) return;
-  await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text: badgeText(counts) }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
+  const text = badgeText(counts);
+  // A busy page's frames report every moment, images queued and done: the counts move on, and
+  // take a failure's "!" away, only once they show another number.
+  if (failedOver.get(tabId) === text) return;
+  failedOver.delete(tabId);
+  countsShown.set(tabId, text);
+  await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
+}
+
+/** The tab closed, or shows another page: a failure there was about the page it left. */
+export function forgetBadge(tabId: number): void {
+  countsShown.delete(tabId);
+  failedOver.delete(tabId);
 }
 
 /**
@@ -38,6 +54,7 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
  */
 export async function showFailure(tabId: number, message: string): Promise<void> {
   noticeUntil.delete(tabId);
+  failedOver.set(tabId, countsShown.get(tabId) ?? '');
   await setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );

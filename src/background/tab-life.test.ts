@@ -111,6 +111,16 @@ describe('followTabs', () => {
     expect(await allTabsCounts()).toEqual({ enhanced: 0, queued: 0, failed: 0 });
   });
 
+  it('takes a failure\'s "!" off a tab that shows another page (a single-page app\'s, whose badge the browser keeps): it was about the page left', async () => {
+    const { showFailure } = await import('./badge');
+    await counted(4, 0);
+    await showFailure(4, 'The frame this image was in is gone.');
+    expect(fake.badges.get(4)).toBe('!');
+    fake.listeners.updated(4 as never, { url: 'https://site.example/elsewhere' } as never);
+    await settled();
+    expect(fake.badges.get(4)).toBe('');
+  });
+
   it('keeps the counts when a load completes and the top frame holds the document that reported (only a frame in it loaded)', async () => {
     await counted(1, 3);
     fake.topDocuments.set(1, 'doc-1');

@@ -2,7 +2,7 @@
 import browser, { type Tabs } from 'webextension-polyfill';
 import type { ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
-import { showCounts } from './badge';
+import { forgetBadge, showCounts } from './badge';
 import { inFirefox } from './browser-kind';
 import { forgetTab, forgetTabIfOtherPage, forgetTabIfReloaded, tabCounts } from './tab-counts-store';
 
@@ -36,12 +36,14 @@ const logged = (step: Promise<unknown>) => step.catch((error: unknown) => logErr
 
 export function followTabs(): void {
   browser.tabs.onRemoved.addListener((tabId) => {
+    forgetBadge(tabId);
     void logged(forgetTab(tabId));
   });
   // Chrome swaps in a tab it loaded out of sight (a prerendered page) under a new id: the old id
   // closes without onRemoved, and its counts would stay in the popup's totals for the session.
   // The new tab's frames counted themselves under the id they had then: they say it again.
   browser.tabs.onReplaced.addListener((addedTabId, removedTabId) => {
+    forgetBadge(removedTabId);
     void logged(forgetTab(removedTabId).then(() => recount(addedTabId)));
   });
   const onUpdated = (tabId: number, changeInfo: Tabs.OnUpdatedChangeInfoType) => {
@@ -53,7 +55,13 @@ export function followTabs(): void {
         : changeInfo.status === 'complete'
           ? forgetTabIfReloaded(tabId, () => topDocumentNow(tabId))
           : undefined;
-    if (forgetting) void logged(forgetting.then((forgotten) => (forgotten ? recount(tabId) : undefined)));
+    if (!forgetting) return;
+    const recounted = forgetting.then((forgotten) => {
+      if (!forgotten) return undefined;
+      forgetBadge(tabId);
+      return recount(tabId);
+    });
+    void logged(recounted);
   };
   // Firefox wakes its suspended background page for every event it listens to: a tab whose title
   // ticks each second (a chat, a timer) would keep it up for good. There only the changes read here
