@@ -6,8 +6,9 @@
 # one tries what those runs had not: the MSE loss (what PSNR measures) at low peaks, the last stage of
 # many efficient-SR recipes, and scale augmentation (the images also shrunk by 0.9 and 0.8).
 #
-#   bash scripts/gpu-burst.sh prepare [CHECKPOINT]  here: copy the data (and a checkpoint to start from,
-#                                        as .burst/init/start.pt) in, make the working tree fit
+#   bash scripts/gpu-burst.sh prepare [CHECKPOINT]  here: copy the data and a checkpoint to start from
+#                                        (.burst/init/start.pt; the shipped tiny-x4.pt unless named) in,
+#                                        and say whether the working tree fits
 #   bash scripts/gpu-burst.sh train 8    there (device `run`, carry [".burst"]): train 8 minutes
 #   bash scripts/gpu-burst.sh restore    here, always, after: undo what prepare did to the index
 #
@@ -23,10 +24,10 @@ prepare() {
   rm -rf .burst
   mkdir -p .burst/data/train .burst/data/bench/Set5
   # T91's images are under 256 pixels high, too small for x4's LR 64 px patches: an empty folder
-  # stands in for them, which leaves room for a run's checkpoint to start from (prepare CHECKPOINT).
+  # stands in for them, which leaves room for the checkpoint to start from.
   mkdir -p .burst/data/train/T91 .burst/init
   cp -r ../shared/data/train/{BSD200,BSDS500_test200} .burst/data/train/
-  [ $# -eq 0 ] || cp "$1" .burst/init/start.pt
+  cp "${1:-training/checkpoints/tiny-x4.pt}" .burst/init/start.pt
   cp -r ../shared/data/bench/Set5/HR .burst/data/bench/Set5/
   grep -qxF '/.burst/' "$EXCLUDE" || echo '/.burst/' >>"$EXCLUDE"
   if ! grep -qxF "$MARK" "$EXCLUDE"; then
