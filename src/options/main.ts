@@ -32,7 +32,9 @@ for (const field of NUMBER_FIELDS) {
 function show(values: FormValues): void {
   profile.value = values.profile;
   allowWebGPU.checked = values.allowWebGPU;
-  for (const [key, input] of numberInputs) input.value = values[key];
+  // Only where it changes: a number being typed reads as less than its text ("0." as "0"), and
+  // writing that back would take the rest away under the user's fingers.
+  for (const [key, input] of numberInputs) if (input.value !== values[key]) input.value = values[key];
 }
 
 /** Whether the form was filled from storage: until then its empty fields are no edit. */
@@ -84,13 +86,14 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
   fill(saved);
   formStatus.textContent = done;
   // A lowered limit frees the space now, not at the next job; other changes leave the engine be
-  // (asking it starts it). The settings are saved whatever the trim's fate: it says so on its own.
+  // (asking it starts it). The settings are saved whatever the trim's fate: it says so on its own,
+  // beside the cache, as the trim may end after later edits (whose "Unsaved changes" stays).
   if (saved.cacheLimitBytes >= limitBefore) return;
   try {
     showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
   } catch (error) {
     logError('trim cache', error);
-    formStatus.textContent = `${done} The cache could not be trimmed to the new limit now (${textOf(error)}); the next enhanced image trims it.`;
+    cacheStatus.textContent = `The cache could not be trimmed to the new limit now (${textOf(error)}); the next enhanced image trims it.`;
   }
 }
 
@@ -154,11 +157,18 @@ clearCache.addEventListener('click', () => {
   clearCache.setAttribute('aria-disabled', 'true');
   cacheStatus.textContent = '';
   askWorker({ type: 'clear-cache' })
-    .then((usage) => {
-      showUsage(usage);
-      // Said even where the figures stay as they were (an empty cache cleared), which the usage's live region would not read out.
-      cacheStatus.textContent = 'Cache cleared.';
-    }, (error: unknown) => failed('clear cache', error))
+    .then(
+      (usage) => {
+        showUsage(usage);
+        // Said even where the figures stay as they were (an empty cache cleared), which the usage's live region would not read out.
+        cacheStatus.textContent = 'Cache cleared.';
+      },
+      (error: unknown) => {
+        // Beside the button, not the form's line: that one holds the form's own state (unsaved edits, a newer version's notice).
+        logError('clear cache', error);
+        cacheStatus.textContent = `The cache could not be cleared: ${textOf(error)}`;
+      },
+    )
     .finally(() => clearCache.removeAttribute('aria-disabled'));
 });
 
@@ -174,8 +184,9 @@ async function checkNewerSettings(): Promise<void> {
   const newer = await newerSettingsStored();
   for (const button of saveButtons) button.disabled = newer;
   takeOver.hidden = !newer;
-  if (newer) formStatus.textContent = NEWER_SETTINGS;
-  else if (formStatus.textContent === NEWER_SETTINGS) formStatus.textContent = '';
+  // Written only when it changes, as each change of the settings asks again: a live region is read out at each write.
+  if (newer && formStatus.textContent !== NEWER_SETTINGS) formStatus.textContent = NEWER_SETTINGS;
+  else if (!newer && formStatus.textContent === NEWER_SETTINGS) formStatus.textContent = '';
 }
 
 // The way out where that newer version is gone for good (rolled back, or tried on one device and removed).
@@ -217,7 +228,8 @@ function readUsage(ifRunning: boolean): void {
     },
     (error: unknown) => {
       logError('cache usage', error);
-      cacheUsage.textContent = 'unknown';
+      // Read again each time the page comes back into view: said once, as showUsage does.
+      if (cacheUsage.textContent !== 'unknown') cacheUsage.textContent = 'unknown';
     },
   );
 }

@@ -613,6 +613,19 @@ describe('options page', () => {
     await options.close();
   });
 
+  it('leaves a number half typed as it is when a setting changes elsewhere meanwhile ("0." on the way to 0.5)', async () => {
+    const options = await openOptions();
+    const cache = options.getByLabel(/Keep enhanced images/);
+    await cache.fill('');
+    await cache.pressSequentially('0.');
+    await browser.worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'fast' }));
+    await expect.poll(() => options.getByLabel('Profile').inputValue()).toBe('fast');
+    await cache.pressSequentially('5');
+    expect(await cache.inputValue()).toBe('0.5');
+    await browser.worker.evaluate(() => chrome.storage.sync.remove('setting:profile'));
+    await options.close();
+  });
+
   it('refuses an invalid value with a message, and saves none of the form', async () => {
     const options = await openOptions();
     const before = await syncedSettings();
