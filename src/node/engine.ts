@@ -14,7 +14,7 @@ import { OrtTileRunner } from '../core/ort-runner';
 import { resolveProfile } from '../core/scale-choice';
 import { DEFAULT_OVERLAP, upscaleImage } from '../core/upscale';
 import { DEFAULT_SETTINGS } from '../shared/settings';
-import { decodeImageFile } from './image-file';
+import { checkReadable, decodeImageFile } from './image-file';
 
 export const MODELS_DIR = resolve(import.meta.dirname, '../../models');
 
@@ -83,11 +83,14 @@ async function modelFor(options: NodeUpscaleOptions): Promise<ModelEntry> {
  * before it is decoded, as the extension's engine does: a small file can hold a picture of gigabytes.
  */
 export async function upscaleFile(bytes: Buffer, options: NodeUpscaleOptions): Promise<{ image: RgbaImage; model: ModelEntry }> {
+  checkReadable(bytes);
   const model = await modelFor(options);
-  // A file whose header is cut short has no size to check, and no pixels either: the decoder refuses it.
   const size = headerSize(bytes);
   if (size) checkImageSize(size.width, size.height, model.scale, MAX_INPUT_PIXELS);
   const image = decodeImageFile(bytes);
+  // Once more on the pixels: a JPEG whose segments the header reader cannot walk (one segment's
+  // length a byte too long, which the decoder mends) gave no size above.
+  checkImageSize(image.width, image.height, model.scale, MAX_INPUT_PIXELS);
   const runner = await createRunner(model, options.modelFile ? resolve(options.modelFile) : undefined);
   const out = await upscaleImage(image, runner, { maxTile: options.maxTile ?? DEFAULT_SETTINGS.maxTile, overlap: DEFAULT_OVERLAP });
   return { image: out, model };

@@ -10,12 +10,19 @@ import { exifOrientation, JPEG_SOF, jpegSegments } from '../core/image-header';
 import { uprightPixels } from '../core/orientation';
 import { decodePng, isPng } from './png';
 
-export function decodeImageFile(bytes: Buffer): RgbaImage {
+/**
+ * Turns away a file these decoders do not read, before any model is loaded or the size is judged:
+ * advice to upscale a WebP x2 would only lead to this refusal.
+ */
+export function checkReadable(bytes: Buffer): void {
   // The decoders give an animated PNG's default image alone, which may not even be a frame of it.
   if (countFrames(bytes) > 1) throw new EnhanceError('animated');
-  const stored = isJpeg(bytes) ? decodeJpeg(bytes) : isPng(bytes) ? decodePng(bytes) : null;
-  if (!stored) throw new EnhanceError('not-an-image', 'not a PNG or JPEG file');
-  return uprightPixels(stored, exifOrientation(bytes));
+  if (!isJpeg(bytes) && !isPng(bytes)) throw new EnhanceError('not-an-image', 'not a PNG or JPEG file');
+}
+
+export function decodeImageFile(bytes: Buffer): RgbaImage {
+  checkReadable(bytes);
+  return uprightPixels(isJpeg(bytes) ? decodeJpeg(bytes) : decodePng(bytes), exifOrientation(bytes));
 }
 
 export function isJpeg(bytes: Buffer): boolean {

@@ -1,4 +1,4 @@
-import { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ writeFileSync(join(dir, 'model.onnx'), '');
 // The input by other names: a symbolic link and a hard link.
 symlinkSync(join(dir, 'in.png'), join(dir, 'link.png'));
 linkSync(join(dir, 'in.png'), join(dir, 'hard.png'));
+// A folder where the output would go.
+mkdirSync(join(dir, 'taken.png'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const parse = (...args: string[]) => parseUpscaleArgs(args, dir);
@@ -57,6 +59,7 @@ describe('parseUpscaleArgs', () => {
     [['in.png', 'no-folder/out.png'], /cannot write into .*no-folder/],
     [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
     [['.', 'out.png'], /is not a file/],
+    [['in.png', 'taken.png'], /taken\.png is a folder: name the output file$/],
   ])('refuses %j', (args, message) => {
     expect(refusal(...args)).toMatch(message);
   });

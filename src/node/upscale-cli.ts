@@ -79,6 +79,14 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot write into ${folder}: ${textOf(error)}`);
   }
+  // The output itself too, where it exists (it is then replaced), not after minutes of work.
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) throw new UsageError(`${output} is a folder: name the output file`);
+  try {
+    if (existing) accessSync(output, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${textOf(error)}`);
+  }
   return { input, output, scale, profile: values.profile, modelFile, tile };
 }
 

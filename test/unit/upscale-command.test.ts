@@ -39,6 +39,27 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   return header;
 }
 
+/** A GIF's header stating `width` x `height`. */
+function gifHeaderOnly(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.write('GIF89a', 0, 'latin1');
+  header.writeUInt16LE(width, 6);
+  header.writeUInt16LE(height, 8);
+  return header;
+}
+
+/**
+ * A flat grey JPEG of `width` x `height` with a comment just before its frame header whose length
+ * says one byte more than it holds: it swallows the frame marker's first byte, which the decoder
+ * (jpeg-js, as libjpeg) takes back, where a reader walking the segments stops.
+ */
+function jpegWithLongComment(width: number, height: number): Buffer {
+  const encoded = Buffer.from(jpeg.encode({ width, height, data: Buffer.alloc(width * height * 4, 128) }, 10).data);
+  const frame = encoded.indexOf(Buffer.from([0xff, 0xc0]));
+  const comment = Buffer.from([0xff, 0xfe, 0x00, 0x05, 0x41, 0x42]);
+  return Buffer.concat([encoded.subarray(0, frame), comment, encoded.subarray(frame)]);
+}
+
 describe('npm run upscale', () => {
   it('upscales a PNG named from the folder the command was typed in', () => {
     const run = upscale('small.png', 'small-x2.png', '--scale', '2', '--profile', 'fast');
@@ -54,6 +75,10 @@ describe('npm run upscale', () => {
     ['a JPEG cut short', () => writeFileSync(join(dir, 'cut.jpg'), readFileSync(join(ROOT, 'test/e2e/files/exif-orientation-6.jpg')).subarray(0, 600)), ['cut.jpg', 'out.png'], expect.stringMatching(/^upscale: Enhance could not read this file as an image\. \(a damaged or cut-short JPEG\)/)],
     // Refused on its header: decoding first would ask for gigabytes.
     ['a PNG stating 20000x20000 pixels', () => writeFileSync(join(dir, 'huge.png'), pngHeaderOnly(20000, 20000)), ['huge.png', 'out.png'], 'upscale: the image is too large: 20000x20000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)'],
+    // Not judged by its size first: the advice to upscale it x2 would only lead to this refusal.
+    ['a GIF stating 1500x1500 pixels', () => writeFileSync(join(dir, 'big.gif'), gifHeaderOnly(1500, 1500)), ['big.gif', 'out.png'], 'upscale: Enhance could not read this file as an image. (not a PNG or JPEG file)'],
+    // Its header gives no size: refused on its pixels, not upscaled past the output limit.
+    ['a JPEG of 1500x1500 whose segments the header reader cannot walk', () => writeFileSync(join(dir, 'long-comment.jpg'), jpegWithLongComment(1500, 1500)), ['long-comment.jpg', 'out.png'], 'upscale: x4 of 1500x1500 would exceed 16,777,216 output pixels: an x2 upscale fits it'],
     ['a model file and a --scale it does not have', () => undefined, ['small.png', 'out.png', '--model', join(ROOT, 'models/plksr-fast-x2.onnx'), '--scale', '4'], 'upscale: plksr-fast-x2.onnx upscales x2, not x4'],
   ])('%s: exit 1 and one line saying why', (_, make, args, line) => {
     make();
