@@ -42,7 +42,7 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
     const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
-    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }), ...asStored(shown) } };
+    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }), ...asStored(shown), ...withCookies(shown, request.srcUrl) } };
   }
   let blob: Blob;
   let revoked = false;
@@ -104,6 +104,18 @@ async function asShownBefore(request: JobRequest, original: Original | undefined
   if (original?.srcUrl !== request.srcUrl) return request;
   const laidOut = original.asStored ? { ...request, asStored: true } : request;
   return original.pageFile ? { ...laidOut, pageBytes: await blobToDataUrl(original.pageFile) } : { ...laidOut, ...original.checks };
+}
+
+/**
+ * The request's `withCookies` where the page may read the file itself: its own origin's, or one it
+ * asked for by CORS with its credentials (`crossorigin="use-credentials"`) and got. Going by the
+ * URL and the markup, as the browser does for the page's requests: an anonymous CORS request went
+ * without the cookies, and what they unlock is not the page's to read.
+ */
+function withCookies(shown: HTMLImageElement, srcUrl: string): Pick<JobRequest, 'withCookies'> {
+  const loaded = shown.complete && shown.naturalWidth > 0;
+  const readable = new URL(srcUrl).origin === self.origin || (shown.crossOrigin === 'use-credentials' && loaded);
+  return readable ? { withCookies: true } : {};
 }
 
 /** The request's `asStored` where the page shows the file so. */

@@ -100,7 +100,7 @@ async function decodeChecked(blob: Blob, bytes: Uint8Array, job: JobRequest): Pr
 
 /** The job's file as the engine gets it; `asPage`: asked for with the page's Referer. */
 export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separateCookies }: JobSource, asPage: boolean): Promise<Blob> {
-  return fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, separateCookies });
+  return fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, withoutCookies: separateCookies || job.withCookies !== true });
 }
 
 /** The file's bytes and checked pixels. */

@@ -86,11 +86,12 @@ export interface FetchOptions {
   /** Aborts when the job's page is gone. */
   jobGone?: AbortSignal;
   /**
-   * The tab keeps cookies of its own (a private window, a Firefox container), which the engine's
-   * requests cannot carry: they go without any, and past the HTTP cache, rather than with the
-   * main cookie jar, which would tie the two identities together.
+   * The download goes without cookies, and past the HTTP cache (where a copy fetched with them may
+   * wait): for a tab that keeps cookies of its own (a private window, a Firefox container), which
+   * the engine's requests cannot carry, rather than with the main cookie jar, which would tie the
+   * two identities together; and for an image the page may not read (JobRequest.withCookies).
    */
-  separateCookies?: boolean;
+  withoutCookies?: boolean;
   /** How long the download may go without a byte (tests shorten it). */
   stallMs?: number;
 }
@@ -114,7 +115,7 @@ function stallWatch(ms: number): { signal: AbortSignal; progress(): void; end():
  * script sent. A host that refuses the engine, or sends it a web page in the image's place, is
  * asked once more with the page's Referer (`asPage`: at once).
  */
-export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage = false, jobGone, separateCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
+export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage = false, jobGone, withoutCookies = false, stallMs = DOWNLOAD_STALL_MS }: FetchOptions = {}): Promise<Blob> {
   const stall = stallWatch(stallMs);
   const longest = AbortSignal.timeout(DOWNLOAD_MAX_MS);
   const signal = AbortSignal.any([stall.signal, longest, ...(jobGone ? [jobGone] : [])]);
@@ -122,7 +123,7 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
     // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
     // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
-    if (separateCookies) return fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
+    if (withoutCookies) return fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
     return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
   };
   // The HTTP cache does not key on the Referer: asked as the page, the server answers.

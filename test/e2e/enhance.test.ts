@@ -770,6 +770,36 @@ describe('images a host guards against hotlinking', () => {
     await guarded.close();
   });
 
+  it("downloads an image the page may not read (another origin's, no CORS) without the user's cookies: its result goes into the page, whose script can read it", async () => {
+    // A host that notes the cookies each of the engine's downloads carried (the page's <img> asks for an image).
+    const carried: Array<string | null> = [];
+    const host = await serveFolder(dir, 'localhost', {
+      '/recorded/*': (url, headers) => {
+        if (headers['sec-fetch-dest'] !== 'image') carried.push(headers.cookie ?? null);
+        return { type: 'image/png', body: readFileSync(join(dir, 'lr', url.pathname.slice('/recorded/'.length))) };
+      },
+    });
+    await browser.context.addCookies([{ name: 'login', value: 'user', domain: 'localhost', path: '/' }]);
+    try {
+      const image = (file: string) => `<img id="private" src="${host.origin}/recorded/${file}" style="width: 256px">`;
+      writeFileSync(join(dir, 'embeds-private.html'), `<!doctype html>${image('babyx4.png')}`);
+      // The control: the host's own page, which may read its image, and whose download carries the cookie.
+      writeFileSync(join(dir, 'own-private.html'), `<!doctype html>${image('headx4.png')}`);
+      for (const url of [`${fixture.origin}/embeds-private.html`, `${host.origin}/own-private.html`]) {
+        const opened = await browser.context.newPage();
+        await opened.goto(url);
+        await opened.waitForFunction(() => (document.getElementById('private') as HTMLImageElement).naturalWidth > 0);
+        const outcome = await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), 'private', 2);
+        expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+        await opened.close();
+      }
+      expect(carried).toEqual([null, 'login=user']);
+    } finally {
+      await browser.context.clearCookies();
+      await host.close();
+    }
+  });
+
   it("is not asked again with the page's Referer where the page sends none (referrerpolicy=\"no-referrer\"): the image is not enhanced, and the host learns nothing", async () => {
     // A host that gives the page its image (its request asks for an image) and refuses the engine without a Referer, noting each Referer the engine sent.
     const sent: Array<string | null> = [];
