@@ -83,6 +83,22 @@ describe('a failure on the badge', () => {
     expect(shown.get(FAILED)?.text).toBe('2');
   });
 
+  it('holds through a worker that started afresh (a menu click woke it): the badge itself says which number it took the place of', async () => {
+    // What the browser kept on the badge while the worker was stopped.
+    shown.set(FAILED + 2, { text: '2', title: 'Enhance' });
+    await showFailure(FAILED + 2, 'The Enhance engine could not start.');
+    await showCounts(FAILED + 2, { enhanced: 2, queued: 1, failed: 0 });
+    expect(shown.get(FAILED + 2)?.text).toBe('!');
+  });
+
+  it("gives way to the shortcut's notice, whose end draws the counts", async () => {
+    await showCounts(FAILED + 3, counts(2));
+    await showFailure(FAILED + 3, 'The Enhance engine could not start.');
+    await showNotice(FAILED + 3, 'off', 'Enhance: auto-enhance off for example.com', async () => counts(2));
+    await vi.runAllTimersAsync();
+    expect(shown.get(FAILED + 3)).toEqual({ text: '2', title: 'Enhance' });
+  });
+
   it('holds only its own tab', async () => {
     await showFailure(FAILED, 'The Enhance engine could not start.');
     await showCounts(FAILED + 1, counts(2));

@@ -54,7 +54,8 @@ export function forgetBadge(tabId: number): void {
  */
 export async function showFailure(tabId: number, message: string): Promise<void> {
   noticeUntil.delete(tabId);
-  failedOver.set(tabId, countsShown.get(tabId) ?? '');
+  // The worker may have started afresh (a menu click wakes it): the badge itself still says.
+  failedOver.set(tabId, countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => '')));
   await setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );
@@ -70,6 +71,8 @@ const NOTICE_MS = 2500;
 export async function showNotice(tabId: number, text: string, title: string, counts: () => Promise<TabCounts>): Promise<void> {
   const until = Date.now() + NOTICE_MS;
   noticeUntil.set(tabId, until);
+  // In a failure's place: its end draws the counts, whatever they are.
+  failedOver.delete(tabId);
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title })]));
   setTimeout(() => {
     if (noticeUntil.get(tabId) !== until) return;

@@ -18,6 +18,7 @@ vi.mock('webextension-polyfill', () => {
       runtime: { getManifest: () => ({ action: { default_title: 'Enhance' } }) },
       action: {
         setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void fake.badges.set(tabId, text),
+        getBadgeText: async ({ tabId }: { tabId: number }) => fake.badges.get(tabId) ?? '',
         setTitle: async () => undefined,
       },
       storage: {
