@@ -123,8 +123,15 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
     // The extension's host permission lets this read cross-origin bytes that a page canvas could not.
     // The HTTP cache's own rules: a copy kept from an earlier job may be stale, and a file the server
     // replaced under the same URL would be enhanced (and its result cached) from the old bytes.
-    if (withoutCookies) return fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
-    return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal });
+    const withoutThem = () => fetch(pageBytes ?? srcUrl, { credentials: 'omit', cache: 'no-store', signal });
+    if (withoutCookies) return withoutThem();
+    return fetch(pageBytes ?? srcUrl, { credentials: 'include', cache, signal }).then((response) => {
+      // Sent on to another origin (a redirect the page's own URL answers with): what the cookies
+      // unlock there is no more the page's to read than that origin's image itself.
+      if (!response.redirected || new URL(response.url).origin === new URL(srcUrl).origin) return response;
+      void response.body?.cancel().catch(() => undefined);
+      return withoutThem();
+    });
   };
   // The HTTP cache does not key on the Referer: asked as the page, the server answers.
   // Its turn may wait for another job's download of the URL (refererHook), which is no stall of this

@@ -800,6 +800,36 @@ describe('images a host guards against hotlinking', () => {
     }
   });
 
+  it("nor an image the page's own URL redirects to another origin: that origin's cookies unlock nothing the page may read", async () => {
+    // A host that gives its photo to the page's <img> (the user sees it) and to the engine with its login cookie alone.
+    const other = await serveFolder(dir, '127.0.0.1', {
+      '/recorded/*': (url, headers) => {
+        if (headers['sec-fetch-dest'] !== 'image' && !headers.cookie?.includes('login=user')) return { type: 'text/plain', body: 'sign in first', status: 403 };
+        return { type: 'image/png', body: readFileSync(join(dir, 'lr', url.pathname.slice('/recorded/'.length))) };
+      },
+    });
+    // The page's own origin, whose URL sends any request on to that host.
+    const host = await serveFolder(dir, 'localhost', {
+      '/bounce/*': (url) => ({ type: 'text/plain', body: '', status: 302, headers: { location: `${other.origin}/recorded/${url.pathname.slice('/bounce/'.length)}` } }),
+    });
+    await browser.context.addCookies([{ name: 'login', value: 'user', domain: '127.0.0.1', path: '/' }]);
+    try {
+      writeFileSync(join(dir, 'bounces.html'), '<!doctype html><img id="bounced" src="bounce/babyx4.png" style="width: 256px">');
+      const opened = await browser.context.newPage();
+      await opened.goto(`${host.origin}/bounces.html`);
+      await opened.waitForFunction(() => (document.getElementById('bounced') as HTMLImageElement).naturalWidth > 0);
+      const before = await markup(opened, 'bounced');
+      const outcome = await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), 'bounced', 2);
+      expect(outcome.failure?.code).toBe('download-refused');
+      expect(await markup(opened, 'bounced')).toBe(before);
+      await opened.close();
+    } finally {
+      await browser.context.clearCookies();
+      await host.close();
+      await other.close();
+    }
+  });
+
   it("is not asked again with the page's Referer where the page sends none (referrerpolicy=\"no-referrer\"): the image is not enhanced, and the host learns nothing", async () => {
     // A host that gives the page its image (its request asks for an image) and refuses the engine without a Referer, noting each Referer the engine sent.
     const sent: Array<string | null> = [];
