@@ -253,19 +253,27 @@ export function copiesOfEnhanced(): HTMLImageElement[] {
 
 /**
  * Whether an enhanced image shows the page's own markup again, as at the swap: src, srcset and
- * sizes on it, and on its <source>s those and the media and type that pick them. Morphing updates (morphdom, idiomorph, Livewire, Turbo) set every
- * attribute to the server's markup, which drops ours and picks the very file we enhanced.
+ * sizes on it, and on its <source>s those and the media and type that pick them. Morphing updates
+ * (morphdom, idiomorph, Livewire, Turbo) set every attribute to the server's markup, which drops
+ * ours and picks the very file we enhanced. A script that writes back, or takes out, the srcset
+ * alone (a load listener copying its data-srcset, an observer removing any srcset) leaves our
+ * sizes: that too is the page's file, picked again.
  */
 export function showsPageMarkup(img: HTMLImageElement): boolean {
   const original = enhanced.get(img);
   if (!original || img.getAttribute('src') !== original.src) return false;
-  const same = (element: Element, srcset: string | null, sizes: string | null) => element.getAttribute('srcset') === srcset && element.getAttribute('sizes') === sizes;
   const sources = sourcesOf(img);
   return (
-    same(img, original.attributes.srcset, original.attributes.sizes) &&
+    showsPageFile(img, original, original.attributes.srcset, original.attributes.sizes) &&
     sources.length === original.sources.length &&
-    original.sources.every(({ element, srcset, sizes, media, type }, i) => sources[i] === element && same(element, srcset, sizes) && element.getAttribute('media') === media && element.getAttribute('type') === type)
+    original.sources.every(({ element, srcset, sizes, media, type }, i) => sources[i] === element && showsPageFile(element, original, srcset, sizes) && element.getAttribute('media') === media && element.getAttribute('type') === type)
   );
+}
+
+/** Whether `element` has the page's `srcset` again, with the page's `sizes` or ours. */
+function showsPageFile(element: Element, original: Original, srcset: string | null, sizes: string | null): boolean {
+  const shownSizes = element.getAttribute('sizes');
+  return element.getAttribute('srcset') === srcset && (shownSizes === sizes || shownSizes === original.shown.sizes);
 }
 
 /**
@@ -304,7 +312,7 @@ export function putBackResult(img: HTMLImageElement): void {
 
 /** Our srcset and sizes on `element`, unless the page changed them from `srcset` and `sizes` meanwhile. */
 function putBackShown(element: Element, original: Original, srcset: string | null, sizes: string | null): void {
-  if (element.getAttribute('srcset') !== srcset || element.getAttribute('sizes') !== sizes) return;
+  if (!showsPageFile(element, original, srcset, sizes)) return;
   element.setAttribute('sizes', original.shown.sizes);
   element.setAttribute('srcset', original.shown.srcset);
 }
