@@ -173,6 +173,11 @@ export class ImageOverlay {
    * content is set.
    */
   private place(): void {
+    // Taken out (by the page, or a script handing the page back): it cannot show again.
+    if (!this.host.isConnected) {
+      this.remove();
+      return;
+    }
     const rect = this.img.getBoundingClientRect();
     const { covering, holding } = topLayerAround(this.img);
     const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
