@@ -14,8 +14,10 @@ import { failureLine, parseUpscaleArgs, UsageError, USAGE } from '../src/node/up
 
 // npm runs scripts from the package's root; INIT_CWD is where the user typed the command.
 const cwd = process.env.INIT_CWD ?? process.cwd();
+let withModelFile = false;
 try {
   const job = parseUpscaleArgs(process.argv.slice(2), cwd);
+  withModelFile = job.modelFile !== undefined;
   const started = performance.now();
   const bytes = readFileSync(job.input);
   const { image, model } = await upscaleFile(bytes, { scale: job.scale, profile: job.profile, modelFile: job.modelFile, maxTile: job.tile });
@@ -24,7 +26,7 @@ try {
   const [input, output] = [job.input, job.output].map((path) => relative(cwd, path));
   console.log(`${input} -> ${output}: ${image.width}x${image.height} with ${model.name} in ${Math.round(performance.now() - started)} ms`);
 } catch (error) {
-  console.error(`upscale: ${failureLine(error)}`);
+  console.error(`upscale: ${failureLine(error, withModelFile)}`);
   if (error instanceof UsageError) console.error(USAGE);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }

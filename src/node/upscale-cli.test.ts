@@ -60,17 +60,18 @@ describe('parseUpscaleArgs', () => {
     [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
     [['.', 'out.png'], /is not a file/],
     [['in.png', 'taken.png'], /taken\.png is a folder: name the output file$/],
+    [['in.png', 'out.png', '--model', 'model.onnx', '--profile', 'fast'], /--profile chooses a shipped model: leave it out with --model$/],
   ])('refuses %j', (args, message) => {
     expect(refusal(...args)).toMatch(message);
   });
 });
 
 describe('failureLine', () => {
-  const sizeFailure = (width: number, height: number, scale: number) => {
+  const sizeFailure = (width: number, height: number, scale: number, withModelFile = false) => {
     try {
       checkImageSize(width, height, scale, MAX_INPUT_PIXELS);
     } catch (error) {
-      return failureLine(error);
+      return failureLine(error, withModelFile);
     }
     throw new Error('within the limits');
   };
@@ -80,6 +81,10 @@ describe('failureLine', () => {
     expect(sizeFailure(2000, 2000, 4)).toBe('x4 of 2000x2000 would exceed 16,777,216 output pixels: an x2 upscale fits it');
     expect(sizeFailure(9000, 10, 4)).toBe("x4 of 9000x10 would be over 32767 pixels on a side: more than browsers can draw, where Enhance's results go; an x2 upscale fits it");
     expect(sizeFailure(20000, 10, 2)).toMatch(/^x2 of 20000x10 would be over 32767 pixels on a side: more than browsers can draw, where Enhance's results go$/);
+  });
+
+  it("with a model file of the user's, points to a shipped x2 model, not to --scale 2, which that file would refuse", () => {
+    expect(sizeFailure(2000, 2000, 4, true)).toBe('x4 of 2000x2000 would exceed 16,777,216 output pixels: a shipped x2 model fits it (leave out --model, give --scale 2)');
   });
 
   it("gives the engine's message with what failed underneath", () => {

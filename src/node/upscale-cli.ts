@@ -44,14 +44,17 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { scale: { type: 'string' }, profile: { type: 'string', default: 'quality' }, model: { type: 'string' }, tile: { type: 'string' } },
+      options: { scale: { type: 'string' }, profile: { type: 'string' }, model: { type: 'string' }, tile: { type: 'string' } },
     });
   } catch (error) {
     throw new UsageError(textOf(error));
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UsageError(`expected an input and an output file, got ${positionals.length} name${positionals.length === 1 ? '' : 's'}`);
-  if (values.profile !== 'quality' && values.profile !== 'fast') throw new UsageError(`--profile is quality or fast, not "${values.profile}"`);
+  const profile = values.profile ?? 'quality';
+  if (profile !== 'quality' && profile !== 'fast') throw new UsageError(`--profile is quality or fast, not "${profile}"`);
+  // It chooses among the shipped models: beside a model file of the user's it would go unheard.
+  if (values.profile !== undefined && values.model !== undefined) throw new UsageError('--profile chooses a shipped model: leave it out with --model');
   // x4 by default; a model file has a scale of its own, which --scale, if given, must match.
   const scale = values.scale === undefined ? (values.model === undefined ? 4 : undefined) : integer(values.scale, 'scale');
   if (scale !== undefined && values.model === undefined && !SHIPPED_SCALES.includes(scale)) {
@@ -87,7 +90,7 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
   } catch (error) {
     throw new UsageError(`cannot write ${output}: ${textOf(error)}`);
   }
-  return { input, output, scale, profile: values.profile, modelFile, tile };
+  return { input, output, scale, profile, modelFile, tile };
 }
 
 /** Whether both paths name one file that exists; a path that cannot be looked at (its folder is a file) names none. */
@@ -105,19 +108,21 @@ function sameFile(a: string, b: string): boolean {
 /**
  * The line printed for a failure: the size limits in terms of the file, the engine's message for
  * the rest, with what failed underneath. The input limit is x2's output limit, so an image the
- * output limit turns away at x4 always fits at x2.
+ * output limit turns away at x4 always fits at x2: with a shipped x2 model, which a model file of
+ * the user's (`withModelFile`) is not.
  */
-export function failureLine(error: unknown): string {
+export function failureLine(error: unknown, withModelFile = false): string {
   if (!(error instanceof EnhanceError)) return textOf(error);
+  const x2Fits = withModelFile ? 'a shipped x2 model fits it (leave out --model, give --scale 2)' : 'an x2 upscale fits it';
   switch (error.code) {
     case 'too-large':
       return `the image is too large: ${error.detail} (x2 of it would be over ${MAX_OUTPUT_PIXELS.toLocaleString('en')} pixels)`;
     case 'too-large-for-scale':
-      return `${error.underlying}: an x2 upscale fits it`;
+      return `${error.underlying}: ${x2Fits}`;
     case 'too-long':
       return `${error.underlying}: more than browsers can draw, where Enhance's results go`;
     case 'too-long-for-scale':
-      return `${error.underlying}: more than browsers can draw, where Enhance's results go; an x2 upscale fits it`;
+      return `${error.underlying}: more than browsers can draw, where Enhance's results go; ${x2Fits}`;
     default:
       return error.underlying === undefined ? error.message : `${error.message} (${error.underlying})`;
   }
