@@ -1355,6 +1355,17 @@ describe('bad input', () => {
     await shifting.close();
   });
 
+  /** The message's dark red, not a dialog's white or the picture, on the screen at its place: nothing covers it. */
+  async function expectMessageOnScreen(opened: Page): Promise<void> {
+    const box = await opened.evaluate(() => {
+      const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+      return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
+    });
+    const shot = PNG.sync.read(await opened.screenshot({ clip: { ...box, width: 1, height: 1 } }));
+    const [r, g, b] = shot.data;
+    expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
+  }
+
   it('a message on an image in a modal dialog shows above the dialog, as the user sees the screen', async () => {
     const { opened: viewer } = await openWithSvgMessage(
       'dialog.html',
@@ -1362,14 +1373,7 @@ describe('bad input', () => {
 <script>document.getElementById('viewer').showModal();</script></body></html>`,
       'in-dialog',
     );
-    const box = await viewer.evaluate(() => {
-      const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
-      return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
-    });
-    // The message's dark red, not the dialog's white or the picture, on the screen at its place.
-    const shot = PNG.sync.read(await viewer.screenshot({ clip: { ...box, width: 1, height: 1 } }));
-    const [r, g, b] = shot.data;
-    expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
+    await expectMessageOnScreen(viewer);
     await viewer.close();
   });
 
@@ -1390,19 +1394,14 @@ describe('bad input', () => {
       `<!doctype html><html><body><dialog id="viewer"></dialog><img id="later" src="logo.svg" width="240" height="160"></body></html>`,
       'later',
     );
-    const box = await lightbox.evaluate(async () => {
+    await lightbox.evaluate(async () => {
       const viewer = document.getElementById('viewer') as HTMLDialogElement;
       viewer.append(document.getElementById('later')!);
       viewer.showModal();
       // The message follows the image into the dialog at the next frame.
       await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-      const rect = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
-      return { x: Math.round(rect.left + 4), y: Math.round(rect.top + rect.height / 2) };
     });
-    // The message's dark red, not the dialog's white or the picture, on the screen at its place.
-    const shot = PNG.sync.read(await lightbox.screenshot({ clip: { ...box, width: 1, height: 1 } }));
-    const [r, g, b] = shot.data;
-    expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
+    await expectMessageOnScreen(lightbox);
     await lightbox.close();
   });
 
