@@ -58,7 +58,7 @@ export async function enhanceImages({ request, anchor, swapInto, stop }: Enhance
       return fail(toFailure(new EnhanceError('restored')));
     }
     const pageFile = result.pageFile === undefined ? undefined : dataUrlToBlob(result.pageFile);
-    const checks = { shownSize: asked.shownSize, shownThumbnail: asked.shownThumbnail, withCookies: asked.withCookies };
+    const checks = { shownSize: asked.shownSize, shownThumbnail: asked.shownThumbnail };
     const images = swapInto(url, { width: result.width, height: result.height }, { standIn, pageFile, checks, ...(asked.asStored && { asStored: true }) });
     if (images === 0) URL.revokeObjectURL(url);
     indicator.ended();

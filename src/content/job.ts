@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { EnhanceError, toFailure } from '../core/errors';
 import { askWorker } from '../shared/ask-worker';
 import type { RgbaImage } from '../core/image';
+import { fileTooLarge, MAX_IMAGE_BYTES } from '../core/limits';
 import { metaPolicy, sendsNoReferer } from '../core/referrer-policy';
 import { encodeThumbnail, thumbnailOf } from '../core/thumbnail';
 import { blobToDataUrl } from '../shared/data-url';
@@ -42,7 +43,7 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
     // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
     const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
-    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }), ...asStored(shown), ...withCookies(shown, request.srcUrl) } };
+    return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }), ...asStored(shown) } };
   }
   let blob: Blob;
   let revoked = false;
@@ -54,6 +55,9 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
     blob = pixels;
     revoked = true;
   }
+  // Sent on in parts, and held whole, in the engine's page: a blob the page padded out to
+  // hundreds of megabytes, in frame after frame, would run it out of memory.
+  if (blob.size > MAX_IMAGE_BYTES) throw fileTooLarge();
   // The pixels the page shows are upright whatever its style (createImageBitmap: measured), and a PNG of them has no orientation to leave out.
   return { request: { ...asked, pageBytes: await blobToDataUrl(blob), ...(!revoked && asStored(shown)) }, ...(revoked && { standIn: blob }) };
 }
@@ -104,18 +108,6 @@ async function asShownBefore(request: JobRequest, original: Original | undefined
   if (original?.srcUrl !== request.srcUrl) return request;
   const laidOut = original.asStored ? { ...request, asStored: true } : request;
   return original.pageFile ? { ...laidOut, pageBytes: await blobToDataUrl(original.pageFile) } : { ...laidOut, ...original.checks };
-}
-
-/**
- * The request's `withCookies` where the page may read the file itself: its own origin's, or one it
- * asked for by CORS with its credentials (`crossorigin="use-credentials"`) and got. Going by the
- * URL and the markup, as the browser does for the page's requests: an anonymous CORS request went
- * without the cookies, and what they unlock is not the page's to read.
- */
-function withCookies(shown: HTMLImageElement, srcUrl: string): Pick<JobRequest, 'withCookies'> {
-  const loaded = shown.complete && shown.naturalWidth > 0;
-  const readable = new URL(srcUrl).origin === self.origin || (shown.crossOrigin === 'use-credentials' && loaded);
-  return readable ? { withCookies: true } : {};
 }
 
 /** The request's `asStored` where the page shows the file so. */

@@ -58,12 +58,11 @@ export interface Original {
    */
   pageFile?: Blob;
   /**
-   * What the engine checked its download against (JobRequest.shownSize and shownThumbnail), and
-   * whether it went with the cookies (withCookies), read while the image showed the page's file: a
-   * job at another scale, asked while it shows our result, goes by them too where no pageFile was
-   * kept to enhance again (job.ts asShownBefore).
+   * What the engine checked its download against (JobRequest.shownSize and shownThumbnail), read
+   * while the image showed the page's file: a job at another scale, asked while it shows our
+   * result, goes by them too where no pageFile was kept to enhance again (job.ts asShownBefore).
    */
-  checks?: Pick<JobRequest, 'shownSize' | 'shownThumbnail' | 'withCookies'>;
+  checks?: Pick<JobRequest, 'shownSize' | 'shownThumbnail'>;
 }
 
 /**

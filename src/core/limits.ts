@@ -14,6 +14,20 @@ export const MAX_OUTPUT_SIDE = 32767;
 /** The largest input any job can take: the smallest shipped scale's result at MAX_OUTPUT_PIXELS. */
 export const MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS / SHIPPED_SCALES[0] ** 2;
 
+/**
+ * The largest image file a job takes, in bytes, however it comes (downloaded, or read from the
+ * page's blob: URL). More than any file within the size limits needs (the largest input, 4.2
+ * megapixels, is 34 MB as 16-bit RGBA before compression): a response still growing past it is
+ * no image Enhance can take (an endless stream, a server that never stops), nor is a blob the
+ * page padded out, and the engine's page would hold it whole.
+ */
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+
+/** The refusal of a file over MAX_IMAGE_BYTES. */
+export function fileTooLarge(): EnhanceError {
+  return new EnhanceError('fetch-failed', `the file is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
+}
+
 /** Widest activation PLKSR-tiny keeps per pixel (the channel mixer's 2 x 64 channels). */
 const WIDEST_CHANNELS = 128;
 

@@ -38,8 +38,8 @@ export interface JobHooks {
   withReferer: WithReferer;
 }
 
-/** The Referer the page that opened the port sent for its images, by the default policy: its origin. */
-function refererOf(sender: chrome.runtime.MessageSender | undefined): string | undefined {
+/** The web origin of the page (the frame) that opened the port; undefined for any other. */
+function originOf(sender: chrome.runtime.MessageSender | undefined): string | undefined {
   let origin = sender?.origin;
   if (origin === undefined && sender?.url !== undefined) {
     try {
@@ -48,7 +48,7 @@ function refererOf(sender: chrome.runtime.MessageSender | undefined): string | u
       return undefined;
     }
   }
-  return origin?.startsWith('http') ? `${origin}/` : undefined;
+  return origin?.startsWith('http') ? origin : undefined;
 }
 
 /** Firefox's default cookie store; other ones are containers' (contextual identities) or private windows'. */
@@ -78,8 +78,9 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
       }
     };
     const received = new PartsReceived();
-    const referer = refererOf(port.sender);
-    const source = { page: referer === undefined ? undefined : { referer, withReferer }, ...tabPrivacy(port.sender?.tab) };
+    // The Referer the page sent for its images, by the default policy: its origin.
+    const pageOrigin = originOf(port.sender);
+    const source = { pageOrigin, page: pageOrigin === undefined ? undefined : { referer: `${pageOrigin}/`, withReferer }, ...tabPrivacy(port.sender?.tab) };
     port.onMessage.addListener((raw: unknown) => {
       if (isMessagePart(raw)) {
         received.add(raw);

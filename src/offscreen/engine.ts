@@ -98,9 +98,18 @@ async function decodeChecked(blob: Blob, bytes: Uint8Array, job: JobRequest): Pr
   }
 }
 
+function originOfUrl(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The job's file as the engine gets it; `asPage`: asked for with the page's Referer. */
-export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separateCookies }: JobSource, asPage: boolean): Promise<Blob> {
-  return fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, withoutCookies: separateCookies || job.withCookies !== true });
+export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separateCookies, pageOrigin }: JobSource, asPage: boolean): Promise<Blob> {
+  const pagesOwn = pageOrigin !== undefined && originOfUrl(job.srcUrl) === pageOrigin;
+  return fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, withoutCookies: separateCookies || !pagesOwn });
 }
 
 /** The file's bytes and checked pixels. */
@@ -148,6 +157,15 @@ export interface JobSource {
   privateTab: boolean;
   /** The tab keeps cookies of its own: a private window, or a Firefox container (see FetchOptions). */
   separateCookies: boolean;
+  /**
+   * The web origin of the page that asked, as the browser names the port's sender, not as the
+   * page says. Only an image of that origin, which the page may read itself, is downloaded with
+   * the user's cookies: the result goes into the page, whose script can read it, and made with
+   * them, another site's image they unlock (a private photo the page embeds) would be read by a
+   * page the browser keeps from reading it. A CORS image the page may read goes without them too,
+   * and where refused, is enhanced from the pixels the page shows.
+   */
+  pageOrigin: string | undefined;
   /** The cache's clears when the job arrived (`ResultCache.clearsSoFar`): after a clear since, its result is not kept. */
   cacheClearsBefore: number;
 }

@@ -2,6 +2,7 @@
 import { EnhanceError, isOutOfMemory } from '../core/errors';
 import { outsideSrgb } from '../core/gamut';
 import type { RgbaImage } from '../core/image';
+import { fileTooLarge, MAX_IMAGE_BYTES } from '../core/limits';
 import { logError } from '../shared/log';
 
 /**
@@ -49,12 +50,6 @@ export interface PageContext {
 const REFUSED = new Set([401, 403]);
 
 /**
- * More than any file within the size limits needs (the largest input, 4.2 megapixels, is 34 MB as
- * 16-bit RGBA before compression): a response still growing past it is no image Enhance can take
- * (an endless stream, a server that never stops), and the engine stops reading it.
- */
-const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
-/**
  * A download that sent nothing for this long has stalled: the engine runs one job at a time, and
  * every tab waits behind it. One that keeps sending goes on however long it takes (a 30 MB file
  * takes minutes on a slow link).
@@ -89,7 +84,7 @@ export interface FetchOptions {
    * The download goes without cookies, and past the HTTP cache (where a copy fetched with them may
    * wait): for a tab that keeps cookies of its own (a private window, a Firefox container), which
    * the engine's requests cannot carry, rather than with the main cookie jar, which would tie the
-   * two identities together; and for an image the page may not read (JobRequest.withCookies).
+   * two identities together; and for an image of another origin than the page's (JobSource.pageOrigin).
    */
   withoutCookies?: boolean;
   /** How long the download may go without a byte (tests shorten it). */
@@ -175,10 +170,9 @@ export async function fetchImageBlob(srcUrl: string, { pageBytes, page, asPage =
 
 /** The body, up to MAX_IMAGE_BYTES: a response that announces or sends more is cut off there. */
 async function readCapped(response: Response, type: string, progress: () => void): Promise<Blob> {
-  const tooLarge = () => new EnhanceError('fetch-failed', `the file is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB`);
   if (Number(response.headers.get('content-length')) > MAX_IMAGE_BYTES) {
     void response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
+    throw fileTooLarge();
   }
   if (!response.body) return response.blob();
   const reader = response.body.getReader();
@@ -190,7 +184,7 @@ async function readCapped(response: Response, type: string, progress: () => void
     size += value.byteLength;
     if (size > MAX_IMAGE_BYTES) {
       void reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      throw fileTooLarge();
     }
     chunks.push(value);
   }

@@ -283,14 +283,6 @@ export interface JobRequest {
    * asked again with the page's, which would tell it what the page chose not to.
    */
   noReferer?: boolean;
-  /**
-   * The page may read the image itself (its own origin's file, or one CORS gave it): the engine
-   * downloads it with the user's cookies, as the page's request went. Otherwise it goes without
-   * them. The result is put into the page, whose script can read it: made from a download with the
-   * cookies, another site's image that they unlock (a private photo the page embeds) would be read
-   * by a page the browser keeps from reading it.
-   */
-  withCookies?: boolean;
 }
 
 /**
@@ -442,7 +434,7 @@ export function isMessagePart(message: unknown): message is MessagePart {
 
 export function isJobRequest(message: unknown): message is JobRequest {
   if (typeof message !== 'object' || message === null) return false;
-  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize, asStored, noReferer, withCookies } = message as Partial<JobRequest>;
+  const { type, srcUrl, scale, settings, auto, pageBytes, shownThumbnail, shownSize, asStored, noReferer } = message as Partial<JobRequest>;
   return (
     type === 'job' &&
     typeof srcUrl === 'string' &&
@@ -453,7 +445,6 @@ export function isJobRequest(message: unknown): message is JobRequest {
     (shownThumbnail === undefined || decodeThumbnail(shownThumbnail) !== null) &&
     (shownSize === undefined || isPixelSize(shownSize)) &&
     (asStored === undefined || typeof asStored === 'boolean') &&
-    (noReferer === undefined || typeof noReferer === 'boolean') &&
-    (withCookies === undefined || typeof withCookies === 'boolean')
+    (noReferer === undefined || typeof noReferer === 'boolean')
   );
 }
