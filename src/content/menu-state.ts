@@ -45,6 +45,9 @@ export function followPointer(): () => void {
     document.addEventListener(
       type,
       (event) => {
+        // The user's pointer only: the page's own events (synthetic, untrusted) would set the menu
+        // of the whole browser, a message each, from any tab.
+        if (!event.isTrusted) return;
         // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
         hovered = imageUnder(event);
         // A right button's press: Firefox sends the page no contextmenu for Shift+right-click, and its menu asks after this image.

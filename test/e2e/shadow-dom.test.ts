@@ -259,6 +259,26 @@ describe('images in shadow roots', () => {
     await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const), false);
   });
 
+  it("a page's own pointer events over an enhanced image leave the menu alone: it is one for the whole browser, and the user's pointer is elsewhere", async () => {
+    await spyOnMenu();
+    // The user's pointer on a plain image: the menu hides Restore and Save.
+    const { box } = await shown('open');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.waitForTimeout(500);
+    type Updates = { menuUpdates: Array<{ visible?: boolean }> };
+    await worker.evaluate(() => (globalThis as unknown as Updates).menuUpdates.splice(0));
+    const shownSince = () => worker.evaluate(() => (globalThis as unknown as Updates).menuUpdates.filter((call) => call.visible === true).length);
+    await page.evaluate((key) => {
+      const img = (window as unknown as PageGlobals).cardImages[key];
+      const rect = img.getBoundingClientRect();
+      const at = { clientX: rect.x + rect.width / 2, clientY: rect.y + rect.height / 2, bubbles: true, composed: true };
+      for (const type of ['pointermove', 'pointerdown']) img.dispatchEvent(new PointerEvent(type, at));
+    }, 'closed' satisfies Key);
+    // Time for a word to reach the worker, as the user's moves do within a frame or two.
+    await page.waitForTimeout(1000);
+    expect(await shownSince()).toBe(0);
+  });
+
   it('a hidden tab leaves the menu alone when the image under its resting pointer is enhanced (another tab has the menu now)', async () => {
     const src = (await shown('open')).src;
     const box = (await shown('open')).box;
