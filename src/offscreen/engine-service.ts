@@ -11,6 +11,7 @@ import { HeadStarts } from '../core/head-start';
 import { TurnLine } from '../core/turn-line';
 import { logError } from '../shared/log';
 import { PartsReceived, postParts } from '../shared/message-parts';
+import { originOf } from '../shared/site-switches';
 import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineBroken, replaceBrokenEngine } from './backend';
 import { engineInfo, fetchJobFile, runJob, type JobSource } from './engine';
@@ -39,16 +40,9 @@ export interface JobHooks {
 }
 
 /** The web origin of the page (the frame) that opened the port; undefined for any other. */
-function originOf(sender: chrome.runtime.MessageSender | undefined): string | undefined {
-  let origin = sender?.origin;
-  if (origin === undefined && sender?.url !== undefined) {
-    try {
-      origin = new URL(sender.url).origin;
-    } catch {
-      return undefined;
-    }
-  }
-  return origin?.startsWith('http') ? origin : undefined;
+function pageOriginOf(sender: chrome.runtime.MessageSender | undefined): string | undefined {
+  const named = sender?.origin ?? sender?.url;
+  return (named === undefined ? null : originOf(named)) ?? undefined;
 }
 
 /** Firefox's default cookie store; other ones are containers' (contextual identities) or private windows'. */
@@ -79,7 +73,7 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
     };
     const received = new PartsReceived();
     // The Referer the page sent for its images, by the default policy: its origin.
-    const pageOrigin = originOf(port.sender);
+    const pageOrigin = pageOriginOf(port.sender);
     const source = { pageOrigin, page: pageOrigin === undefined ? undefined : { referer: `${pageOrigin}/`, withReferer }, ...tabPrivacy(port.sender?.tab) };
     port.onMessage.addListener((raw: unknown) => {
       if (isMessagePart(raw)) {

@@ -14,6 +14,7 @@ import { resolveProfile } from '../core/scale-choice';
 import { decodeThumbnail, differentPictures, sameShape, thumbnailOf } from '../core/thumbnail';
 import { DEFAULT_OVERLAP, UPSCALE_VERSION, upscaleImage } from '../core/upscale';
 import { blobToDataUrl } from '../shared/data-url';
+import { originOf } from '../shared/site-switches';
 import { PAGE_FILE_KEPT_BYTES, type EngineInfo, type JobEvent, type JobRequest } from '../shared/protocol';
 import { chooseBackend, engineBroken, fallBackToWasm, wasmInWorker, wasmThreads, webgpuWorked, type BackendChoice } from './backend';
 import { benchmarkInUse, decideProfile } from './device-profile';
@@ -98,17 +99,9 @@ async function decodeChecked(blob: Blob, bytes: Uint8Array, job: JobRequest): Pr
   }
 }
 
-function originOfUrl(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The job's file as the engine gets it; `asPage`: asked for with the page's Referer. */
 export function fetchJobFile(job: JobRequest, signal: AbortSignal, { page, separateCookies, pageOrigin }: JobSource, asPage: boolean): Promise<Blob> {
-  const pagesOwn = pageOrigin !== undefined && originOfUrl(job.srcUrl) === pageOrigin;
+  const pagesOwn = pageOrigin !== undefined && originOf(job.srcUrl) === pageOrigin;
   return fetchImageBlob(job.srcUrl, { pageBytes: job.pageBytes, page, asPage, jobGone: signal, withoutCookies: separateCookies || !pagesOwn });
 }
 
