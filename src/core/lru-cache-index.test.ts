@@ -3,22 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { cacheKey, LruCacheIndex, sha256Hex } from './lru-cache-index';
 
 describe('cacheKey', () => {
-  it('differs when the bytes, the model file, the overlap, the pixel path version or the way up differ', () => {
-    const key = cacheKey('ab12', 'model-a', 30, 2);
-    // As before files could be read as stored: the results cached then are served still.
-    expect(key).toBe('["ab12","model-a",30,2]');
-    expect(cacheKey('ab13', 'model-a', 30, 2)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-b', 30, 2)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-a', 28, 2)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-a', 30, 3)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-a', 30, 2, true)).not.toBe(key);
-    expect(cacheKey('ab12', 'model-a', 30, 2)).toBe(key);
-    expect(cacheKey('ab12', 'model-a', 30, 2, false)).toBe(key);
+  const site = 'https://a.example';
+  it('differs when the site, the bytes, the model file, the overlap, the pixel path version or the way up differ', () => {
+    const key = cacheKey(site, 'ab12', 'model-a', 30, 2);
+    expect(cacheKey('https://b.example', 'ab12', 'model-a', 30, 2)).not.toBe(key);
+    expect(cacheKey(site, 'ab13', 'model-a', 30, 2)).not.toBe(key);
+    expect(cacheKey(site, 'ab12', 'model-b', 30, 2)).not.toBe(key);
+    expect(cacheKey(site, 'ab12', 'model-a', 28, 2)).not.toBe(key);
+    expect(cacheKey(site, 'ab12', 'model-a', 30, 3)).not.toBe(key);
+    expect(cacheKey(site, 'ab12', 'model-a', 30, 2, true)).not.toBe(key);
+    expect(cacheKey(site, 'ab12', 'model-a', 30, 2)).toBe(key);
+    expect(cacheKey(site, 'ab12', 'model-a', 30, 2, false)).toBe(key);
   });
 
   it('cannot be forged by separators inside a part', () => {
-    expect(cacheKey('h","m', 'x', 30, 2)).not.toBe(cacheKey('h', 'm","x', 30, 2));
-    expect(cacheKey('a|b', 'c', 30, 2)).not.toBe(cacheKey('a', 'b|c', 30, 2));
+    expect(cacheKey(site, 'h","m', 'x', 30, 2)).not.toBe(cacheKey(site, 'h', 'm","x', 30, 2));
+    expect(cacheKey(site, 'a|b', 'c', 30, 2)).not.toBe(cacheKey(site, 'a', 'b|c', 30, 2));
+    expect(cacheKey('https://a.example","ab12', 'x', 'm', 30, 2)).not.toBe(cacheKey(site, 'ab12","x', 'm', 30, 2));
   });
 });
 

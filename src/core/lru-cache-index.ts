@@ -10,11 +10,15 @@
  * an update that changes any of them never serves results of the old one. Not the URL: the same
  * URL can serve new bytes, and the same bytes come under new URLs (blob: URLs made on each load,
  * signed CDN links that expire).
+ *
+ * `partition` (the page's origin) comes first: a result found in the cache swaps in far sooner
+ * than one computed, so a cache shared by every site would let any page time its own image's
+ * swap to learn whether the user had enhanced the same file on another site, as browsers
+ * partition their HTTP cache for the same reason.
  */
-export function cacheKey(bytesHash: string, modelSha256: string, overlap: number, pipelineVersion: number, asStored = false): string {
-  // A file turned back to the way it is stored (its EXIF orientation left out: JobRequest.asStored)
-  // gives another result; every other key stays as it was, so the cache's results stay served.
-  return JSON.stringify([bytesHash, modelSha256, overlap, pipelineVersion, ...(asStored ? ['as-stored'] : [])]);
+export function cacheKey(partition: string, bytesHash: string, modelSha256: string, overlap: number, pipelineVersion: number, asStored = false): string {
+  // A file turned back to the way it is stored (its EXIF orientation left out: JobRequest.asStored) gives another result.
+  return JSON.stringify([partition, bytesHash, modelSha256, overlap, pipelineVersion, ...(asStored ? ['as-stored'] : [])]);
 }
 
 /** `Uint8Array<ArrayBuffer>`: digest() refuses views of a SharedArrayBuffer. */

@@ -14,7 +14,7 @@ import { PartsReceived, postParts } from '../shared/message-parts';
 import { originOf } from '../shared/site-switches';
 import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineBroken, replaceBrokenEngine } from './backend';
-import { engineInfo, fetchJobFile, runJob, type JobSource } from './engine';
+import { engineInfo, fetchJobFile, runJob } from './engine';
 import type { WithReferer } from './image-io';
 import { resultCache } from './result-store';
 
@@ -48,10 +48,20 @@ function pageOriginOf(sender: chrome.runtime.MessageSender | undefined): string 
 /** Firefox's default cookie store; other ones are containers' (contextual identities) or private windows'. */
 const DEFAULT_COOKIE_STORE = 'firefox-default';
 
-/** How the engine treats a tab's images: a private window's stay out of the cache; a container's or private window's go without the main cookies. */
-function tabPrivacy(tab: (chrome.tabs.Tab & { cookieStoreId?: string }) | undefined): Pick<JobSource, 'privateTab' | 'separateCookies'> {
-  const privateTab = tab?.incognito === true;
-  return { privateTab, separateCookies: privateTab || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE) };
+/**
+ * Which part of the result cache a frame's jobs use (JobSource.cachePartition): its origin; a local
+ * file's page, which has none to name, the one part all local files share; none for a private
+ * window's tab or a frame of no origin (a sandboxed one, which could otherwise time any site's results).
+ */
+function cachePartitionOf(sender: chrome.runtime.MessageSender | undefined, pageOrigin: string | undefined): string | undefined {
+  if (sender?.tab?.incognito === true) return undefined;
+  if (pageOrigin !== undefined) return pageOrigin;
+  return sender?.url?.startsWith('file:') && (sender.origin === undefined || sender.origin === 'file://') ? 'file:' : undefined;
+}
+
+/** How the engine treats a tab's images: a container's or private window's go without the main cookies. */
+function separateCookies(tab: (chrome.tabs.Tab & { cookieStoreId?: string }) | undefined): boolean {
+  return tab?.incognito === true || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE);
 }
 
 export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHooks): void {
@@ -74,7 +84,12 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
     const received = new PartsReceived();
     // The Referer the page sent for its images, by the default policy: its origin.
     const pageOrigin = pageOriginOf(port.sender);
-    const source = { pageOrigin, page: pageOrigin === undefined ? undefined : { referer: `${pageOrigin}/`, withReferer }, ...tabPrivacy(port.sender?.tab) };
+    const source = {
+      pageOrigin,
+      page: pageOrigin === undefined ? undefined : { referer: `${pageOrigin}/`, withReferer },
+      cachePartition: cachePartitionOf(port.sender, pageOrigin),
+      separateCookies: separateCookies(port.sender?.tab),
+    };
     port.onMessage.addListener((raw: unknown) => {
       if (isMessagePart(raw)) {
         received.add(raw);

@@ -143,11 +143,12 @@ export interface JobSource {
   /** The page that asked, whose Referer a host that refuses the engine is asked with again. */
   page?: PageContext;
   /**
-   * A private (incognito) window's tab: its images and results stay out of the result cache, which
-   * is on disk and outlives the private session, and is not read for it either (a read marks the
-   * entry as used, which is written too).
+   * Which part of the result cache the job reads and fills: the page's origin (cachePartitionOf).
+   * Undefined keeps it out of the cache: a private (incognito) window's tab, whose results must not
+   * outlive the private session on disk, nor be read for it (a read marks the entry as used, which
+   * is written too), and a frame with no origin to name (a sandboxed one).
    */
-  privateTab: boolean;
+  cachePartition: string | undefined;
   /** The tab keeps cookies of its own: a private window, or a Firefox container (see FetchOptions). */
   separateCookies: boolean;
   /**
@@ -168,7 +169,7 @@ export interface JobSource {
  * its download (fetchJobFile), begun while it waited its turn.
  */
 export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, signal: AbortSignal, source: JobSource, file: Promise<Blob>): Promise<Extract<JobEvent, { type: 'done' }>> {
-  const { page, privateTab, cacheClearsBefore } = source;
+  const { page, cachePartition, cacheClearsBefore } = source;
   const started = performance.now();
   const { blob, bytes, pixels } = await checkedFile(job, signal, file).catch((error: unknown) => {
     // A host that keeps its files for its own pages may answer others with another picture (a
@@ -192,8 +193,8 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     // session would wait on that worker for its whole limit (minutes), every tab behind it.
     if (engineBroken()) throw new EnhanceError('engine-unavailable');
     signal.throwIfAborted();
-    const key = cacheKey(imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION, pixels.turnedBack);
-    const cached = privateTab ? undefined : await resultCache.lookup(key, limit);
+    const key = cachePartition === undefined ? undefined : cacheKey(cachePartition, imageHash, model.sha256, DEFAULT_OVERLAP, UPSCALE_VERSION, pixels.turnedBack);
+    const cached = key === undefined ? undefined : await resultCache.lookup(key, limit);
     if (cached) {
       // A page gone while the cache was read gets nothing: the job ends here, as before a tile.
       signal.throwIfAborted();
@@ -212,7 +213,7 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
     }
     if (on.backend === 'webgpu') webgpuWorked();
     const result = { png: await encodePng(output, pixels.space), width: output.width, height: output.height, backend: on.backend };
-    if (!privateTab) await resultCache.save(key, result, limit, cacheClearsBefore);
+    if (key !== undefined) await resultCache.save(key, result, limit, cacheClearsBefore);
     return { result, fromCache: false };
   };
   const { result, fromCache } = await enhanceOn(await chooseBackend(job.settings.allowWebGPU), true);

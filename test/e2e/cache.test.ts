@@ -269,6 +269,29 @@ describe('the same bytes under another URL', () => {
     expect(await engine()).toMatchObject({ inferences: before.inferences, cacheHits: before.cacheHits + 1 });
     await other.close();
   });
+
+  it("are computed again for another site's page: a result served from the cache would tell that page, by its speed, what the user enhanced elsewhere", async () => {
+    await enhanceBird();
+    const otherSite = await serveFolder(siteDir, 'localhost');
+    try {
+      const other = await live().context.newPage();
+      await other.goto(`${otherSite.origin}/index.html`);
+      await imagesSettled(other);
+      const otherTab = await tabIdOf(live().worker, other);
+      const before = await engine();
+      const first = await enhanceById(live().worker, other, otherTab, 'bird', 4);
+      expect(first, JSON.stringify(first.failure)).toMatchObject({ ok: true, width: 288 });
+      expect(await engine()).toMatchObject({ inferences: before.inferences + 1, cacheHits: before.cacheHits });
+      // That site's own revisit is served from its part of the cache.
+      await restoreById(live().worker, other, otherTab, 'bird');
+      const again = await enhanceById(live().worker, other, otherTab, 'bird', 4);
+      expect(again, JSON.stringify(again.failure)).toMatchObject({ ok: true, width: 288 });
+      expect(await engine()).toMatchObject({ inferences: before.inferences + 1, cacheHits: before.cacheHits + 1 });
+      await other.close();
+    } finally {
+      await otherSite.close();
+    }
+  });
 });
 
 describe('the options page', () => {
