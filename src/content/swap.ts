@@ -12,6 +12,7 @@
  */
 import { keepNewestWithin } from '../core/bounded';
 import { storedSize, type Size } from '../core/image-geometry';
+import { rebaseSrcset, rebaseUrl } from '../core/rebase-urls';
 import type { JobRequest } from '../shared/protocol';
 import { showsAsStored } from './image-facts';
 import { pageImages } from './page-images';
@@ -20,8 +21,13 @@ export interface Original {
   /** The URL the engine enhanced: the image's currentSrc at the time. */
   srcUrl: string;
   attributes: Record<'srcset' | 'sizes', string | null>;
-  /** The image's src at the swap, which we never change: with the rest, the page's own markup. */
+  /**
+   * The image's src at the swap: with the rest, the page's own markup. We change it only where the
+   * page's document URL has moved since (keepPageUrls).
+   */
   src: string | null;
+  /** `document.baseURI` at the swap: what the page's relative URLs resolved against. */
+  baseUrl: string;
   /** Each <source>'s srcset and sizes, which we change, and media and type, which pick it: the page's markup, with `src`. */
   sources: Array<{ element: HTMLSourceElement; srcset: string | null; sizes: string | null; media: string | null; type: string | null }>;
   /** The blob URL now shown, revoked on restore. */
@@ -173,6 +179,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
     srcUrl,
     attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },
     src: img.getAttribute('src'),
+    baseUrl: document.baseURI,
     sources: sourcesOf(img).map((element) => ({ element, srcset: element.getAttribute('srcset'), sizes: element.getAttribute('sizes'), media: element.getAttribute('media'), type: element.getAttribute('type') })),
     resultUrl,
     shown: { srcset: `${resultUrl} ${resultWidth}w`, sizes: shownSizes(img.getAttribute('sizes'), shownWidth) },
@@ -338,6 +345,7 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Or
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
+  keepPageUrls(img, original);
   if (standIn && !showStandIn(img, original) && original.pageFile) keepFile(img, original, original.pageFile);
   selectAgain(img);
   return original;
@@ -409,6 +417,28 @@ function showPageAttributes(img: HTMLImageElement, original: Original, onlyOurs:
   }
   putBack(img, 'srcset', original.attributes.srcset);
   putBack(img, 'sizes', original.attributes.sizes);
+}
+
+/**
+ * The page's relative URLs as they resolved at the swap, where its document URL has moved since (an
+ * app's router, a feed naming the article in view: history.pushState to a deeper path). The page's
+ * image kept what it had loaded; our srcset taken out, the browser would read its markup again,
+ * against the new URL, and load nothing. Only values the page had at the swap: one it wrote since
+ * is its own, meant for its new URL.
+ */
+function keepPageUrls(img: HTMLImageElement, original: Original): void {
+  const from = original.baseUrl;
+  const to = document.baseURI;
+  if (from === to) return;
+  const rebase = (element: Element, name: 'src' | 'srcset', had: string | null) => {
+    const value = element.getAttribute(name);
+    if (value === null || value !== had) return;
+    const rebased = name === 'src' ? rebaseUrl(value, from, to) : rebaseSrcset(value, from, to);
+    if (rebased !== value) element.setAttribute(name, rebased);
+  };
+  rebase(img, 'src', original.src);
+  rebase(img, 'srcset', original.attributes.srcset);
+  for (const { element, srcset } of original.sources) rebase(element, 'srcset', srcset);
 }
 
 /**

@@ -719,6 +719,29 @@ describe('a page after Enhance and Restore original from the menu', () => {
   });
 });
 
+describe('a page that moves to another path (history.pushState) after the swap', () => {
+  it('restores its images by relative URLs as they were, not resolved again against the new path', async () => {
+    writeFileSync(join(dir, 'moving.html'), '<!doctype html><img id="plain" src="lr/small.png" style="width: 96px"><img id="listed" srcset="lr/small.png?listed 1x" style="width: 96px">');
+    const moving = await browser.context.newPage();
+    watchPageProblems(moving, pageProblems);
+    await moving.goto(`${fixture.origin}/moving.html`);
+    await imagesSettled(moving);
+    const movingTab = await tabIdOf(browser.worker, moving);
+    for (const id of ['plain', 'listed']) expect(await enhanceById(browser.worker, moving, movingTab, id, 4)).toMatchObject({ ok: true, images: 1 });
+    // An app's router (or a feed naming the article in view) moves the page's URL deeper.
+    await moving.evaluate(() => history.pushState({}, '', 'articles/2026/12/story'));
+    for (const id of ['plain', 'listed']) expect(await restoreById(browser.worker, moving, movingTab, id)).toBe(1);
+    await imagesSettled(moving);
+    const shown = (id: string) => moving.evaluate((imgId) => {
+      const img = document.getElementById(imgId) as HTMLImageElement;
+      return { src: img.currentSrc, width: img.naturalWidth };
+    }, id);
+    expect(await shown('plain')).toEqual({ src: `${fixture.origin}/lr/small.png`, width: 24 });
+    expect(await shown('listed')).toEqual({ src: `${fixture.origin}/lr/small.png?listed`, width: 24 });
+    await moving.close();
+  });
+});
+
 describe('files too large for one extension message', () => {
   it('a blob: image of 56 MiB (metadata a decoder skips) reaches the engine whole, in parts under Chrome\'s 64 MiB message cap', async () => {
     // A small picture with a private chunk of 56 MiB: as a data: URL (base64) it is 75 MiB, which

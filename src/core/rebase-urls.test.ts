@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { rebaseSrcset, rebaseUrl } from './rebase-urls';
+
+const FROM = 'https://site.example/gallery/index.html';
+const TO = 'https://site.example/gallery/articles/2026/story';
+
+describe('rebaseUrl', () => {
+  it('gives a path-relative URL the absolute URL it had under the old base', () => {
+    expect(rebaseUrl('img/a.png', FROM, TO)).toBe('https://site.example/gallery/img/a.png');
+    expect(rebaseUrl('../a.png?x=1#f', FROM, TO)).toBe('https://site.example/a.png?x=1#f');
+  });
+
+  it("keeps the page's own text where both bases resolve it alike", () => {
+    for (const url of ['/img/a.png', 'https://cdn.example/a.png', '//cdn.example/a.png', 'data:image/png;base64,AAAA', 'blob:https://site.example/1234']) {
+      expect(rebaseUrl(url, FROM, TO)).toBe(url);
+    }
+    expect(rebaseUrl('img/a.png', FROM, FROM)).toBe('img/a.png');
+  });
+
+  it('keeps what no base resolves', () => {
+    expect(rebaseUrl('http://[bad', FROM, TO)).toBe('http://[bad');
+  });
+});
+
+describe('rebaseSrcset', () => {
+  it('rewrites each relative candidate and keeps descriptors and separators as written', () => {
+    expect(rebaseSrcset('a.png 1x,  b.png 2x', FROM, TO)).toBe('https://site.example/gallery/a.png 1x,  https://site.example/gallery/b.png 2x');
+    expect(rebaseSrcset(' a.png 400w,\n/b.png 800w ', FROM, TO)).toBe(' https://site.example/gallery/a.png 400w,\n/b.png 800w ');
+  });
+
+  it('splits candidates as the HTML parser does: trailing commas end a URL, a data: URL keeps its own', () => {
+    expect(rebaseSrcset('a.png, b.png 2x', FROM, TO)).toBe('https://site.example/gallery/a.png, https://site.example/gallery/b.png 2x');
+    // No whitespace after the comma: one URL, commas and all.
+    expect(rebaseSrcset('a.png,b.png 2x', FROM, TO)).toBe('https://site.example/gallery/a.png,b.png 2x');
+    expect(rebaseSrcset('data:image/png;base64,AA== 1x, c.png 2x', FROM, TO)).toBe('data:image/png;base64,AA== 1x, https://site.example/gallery/c.png 2x');
+    expect(rebaseSrcset('a.png 1x (x, y), b.png 2x', FROM, TO)).toBe('https://site.example/gallery/a.png 1x (x, y), https://site.example/gallery/b.png 2x');
+  });
+
+  it('leaves a srcset whose URLs resolve alike untouched, and an empty one empty', () => {
+    const srcset = '/a.png 1x, https://cdn.example/b.png 2x';
+    expect(rebaseSrcset(srcset, FROM, TO)).toBe(srcset);
+    expect(rebaseSrcset('', FROM, TO)).toBe('');
+    expect(rebaseSrcset(' , ', FROM, TO)).toBe(' , ');
+  });
+});
