@@ -69,21 +69,6 @@ function holds(container: Element, node: Node): boolean {
 }
 
 /**
- * The elements that hold `img` in the layout, innermost first: the slot it is assigned to, the
- * parent, or the shadow root's host. (A closed root does not give its slots away.)
- */
-function boxesAround(img: HTMLImageElement): Element[] {
-  const boxes: Element[] = [];
-  for (let at: Element = img; ; ) {
-    const parent = at.assignedSlot ?? at.parentNode;
-    const next = parent instanceof ShadowRoot ? parent.host : parent instanceof Element ? parent : null;
-    if (next === null) return boxes;
-    boxes.push(next);
-    at = next;
-  }
-}
-
-/**
  * The modal dialog that holds the focus, across shadow roots: `:modal` asked of the document does
  * not reach a web component's own dialog, and a modal dialog keeps the focus within itself.
  */
@@ -105,11 +90,22 @@ function topLayerAround(img: HTMLImageElement): { covering: Element[]; holding: 
   return { covering, holding: covering.filter((element) => holds(element, img)) };
 }
 
+function rectKey({ left, top, width, height }: DOMRect): string {
+  return `${left} ${top} ${width} ${height}`;
+}
+
 export class ImageOverlay {
   private readonly host: HTMLElement;
   private readonly box: HTMLDivElement;
   private timer: number | undefined;
   private frame: number | undefined;
+  /** Where the image was, as placed last (rectKey): a frame that finds it elsewhere places the overlay again. */
+  private placedAt = '';
+  /**
+   * Something besides the image's place changed since the last frame (a dialog or fullscreen
+   * element came or went, the window's size): the next frame places the overlay again.
+   */
+  private mustPlace = false;
   private readonly listening = new AbortController();
   /**
    * Whether the boxes around the image clip all of it away (a scrolled chat list, a carousel's track
@@ -122,12 +118,6 @@ export class ImageOverlay {
     this.clippedOut = !entries[entries.length - 1].isIntersecting;
     this.place();
   });
-  /**
-   * The boxes around the image, across shadow roots: one that changes size (an ad or a cookie
-   * banner loaded above the image, a list growing) may have moved the image, with no scroll or
-   * resize of the window to say so.
-   */
-  private readonly reflow: ResizeObserver;
 
   /**
    * The dialogs and fullscreen element holding the image that the overlay was shown over. The top
@@ -142,26 +132,20 @@ export class ImageOverlay {
     this.shownOver = topLayerAround(img).holding;
     this.place();
     this.clipping.observe(img);
-    // The image moves with every scroll (of the page or of a box it sits in) and resize: the ring follows.
+    // The image's place is read at every frame while the overlay lives (a few seconds): it moves
+    // with scrolls of the page or of any box, in shadow roots too, with a banner loaded above it,
+    // a carousel's slide (a transform, which no event or observer reports), a box it is moved into.
     const follow = () => {
-      this.frame ??= requestAnimationFrame(() => {
-        this.frame = undefined;
-        this.place();
-      });
+      this.frame = requestAnimationFrame(follow);
+      const rect = this.img.getBoundingClientRect();
+      if (this.mustPlace || rectKey(rect) !== this.placedAt) this.place(rect);
     };
-    window.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
-    const around = boxesAround(img);
-    // A box's scroll does not leave its shadow root (a carousel inside a web component, the image
-    // slotted into it or its own): each root the boxes around the image are in is listened to as well.
-    for (const root of new Set([img, ...around].map((element) => element.getRootNode()))) {
-      if (root instanceof ShadowRoot) root.addEventListener('scroll', follow, { capture: true, passive: true, signal: this.listening.signal });
-    }
-    window.addEventListener('resize', follow, { signal: this.listening.signal });
-    this.reflow = new ResizeObserver(follow);
-    for (const box of around) this.reflow.observe(box);
+    this.frame = requestAnimationFrame(follow);
+    // The window's size moves the edges the overlay keeps within, where the image stays.
+    window.addEventListener('resize', () => (this.mustPlace = true), { signal: this.listening.signal });
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
     // A dialog in a shadow root keeps its toggle and close there; the focus it takes and gives back is heard everywhere.
-    for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, follow, { capture: true, signal: this.listening.signal });
+    for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, () => (this.mustPlace = true), { capture: true, signal: this.listening.signal });
   }
 
   /**
@@ -172,13 +156,14 @@ export class ImageOverlay {
    * element: placed there it would cover something else, or lengthen the page. Called after the
    * content is set.
    */
-  private place(): void {
+  private place(rect = this.img.getBoundingClientRect()): void {
     // Taken out (by the page, or a script handing the page back): it cannot show again.
     if (!this.host.isConnected) {
       this.remove();
       return;
     }
-    const rect = this.img.getBoundingClientRect();
+    this.placedAt = rectKey(rect);
+    this.mustPlace = false;
     const { covering, holding } = topLayerAround(this.img);
     const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
@@ -225,7 +210,6 @@ export class ImageOverlay {
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.listening.abort();
     this.clipping.disconnect();
-    this.reflow.disconnect();
     this.host.remove();
   }
 }

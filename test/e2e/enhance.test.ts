@@ -1359,23 +1359,39 @@ describe('bad input', () => {
     return { opened, outcome };
   }
 
+  /** How far the message's top left corner is from the image's, and where the image is. */
+  function messageOffset(opened: Page, id: string): Promise<{ x: number; y: number; imageLeft: number }> {
+    return opened.evaluate((imgId) => {
+      const box = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
+      const img = document.getElementById(imgId)!.getBoundingClientRect();
+      return { x: Math.round(box.left - img.left), y: Math.round(box.top - img.top), imageLeft: Math.round(img.left) };
+    }, id);
+  }
+
   it('a message follows its image when the page moves it, with no scroll or resize (a banner loaded above it)', async () => {
     const { opened: shifting } = await openWithSvgMessage(
       'shifted.html',
       `<!doctype html><html><body style="margin: 0"><div id="banner"></div><div><img id="shifted" src="logo.svg" width="240" height="160"></div></body></html>`,
       'shifted',
     );
-    /** How far the message's top left corner is from the image's. */
-    const offset = () =>
-      shifting.evaluate(() => {
-        const box = document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect();
-        const img = document.getElementById('shifted')!.getBoundingClientRect();
-        return { x: Math.round(box.left - img.left), y: Math.round(box.top - img.top) };
-      });
+    const offset = () => messageOffset(shifting, 'shifted');
     const before = await offset();
     await shifting.evaluate(() => (document.getElementById('banner')!.style.height = '200px'));
     await expect.poll(offset).toEqual(before);
     await shifting.close();
+  });
+
+  it("a message follows its image as a carousel slides it within its fixed-size track (a transform: no scroll, and no box changes size)", async () => {
+    const { opened: sliding } = await openWithSvgMessage(
+      'sliding.html',
+      `<!doctype html><html><body style="margin: 0"><div style="width: 600px; height: 200px; overflow: hidden"><div id="track" style="width: 1200px; height: 200px"><img id="slid" src="logo.svg" width="240" height="160"></div></div></body></html>`,
+      'slid',
+    );
+    const offset = () => messageOffset(sliding, 'slid');
+    const before = await offset();
+    await sliding.evaluate(() => (document.getElementById('track')!.style.transform = 'translateX(300px)'));
+    await expect.poll(offset).toEqual({ ...before, imageLeft: before.imageLeft + 300 });
+    await sliding.close();
   });
 
   /** The message's dark red, not a dialog's white or the picture, on the screen at its place: nothing covers it. */
