@@ -7,7 +7,7 @@
  */
 import { browserKnowsSizesAuto, resolvedSizes } from '../core/auto-sizes';
 import { storedSize } from '../core/image-geometry';
-import { setOrRemove, type Original } from './swap';
+import { pageRebasing, setOrRemove, type Original } from './swap';
 
 /**
  * Whether the page's markup may answer a new viewport differently: more than one file to pick
@@ -45,21 +45,23 @@ export async function pageChoice(img: HTMLImageElement, original: Original): Pro
   };
   copy(img, probe, ['crossorigin', 'referrerpolicy']);
   const sizes = (value: string | null) => resolvedSizes(value, img.loading === 'lazy' && SIZES_AUTO, contentWidth(img));
-  setOrRemove(probe, 'srcset', original.attributes.srcset);
+  // The probe is in the page's document: relative URLs written for the page's URL before a pushState would name other files.
+  const rebase = pageRebasing(original);
+  setOrRemove(probe, 'srcset', rebase.srcset(original.attributes.srcset));
   setOrRemove(probe, 'sizes', sizes(original.attributes.sizes));
   if (original.sources.length > 0) {
     const picture = document.createElement('picture');
     for (const { element, srcset, sizes: sourceSizes } of original.sources) {
       const source = document.createElement('source');
       copy(element, source, ['media', 'type']);
-      setOrRemove(source, 'srcset', srcset);
+      setOrRemove(source, 'srcset', rebase.srcset(srcset));
       setOrRemove(source, 'sizes', sizes(sourceSizes));
       picture.append(source);
     }
     picture.append(probe);
   }
   // src last: with everything else in place, one selection runs.
-  setOrRemove(probe, 'src', img.getAttribute('src'));
+  setOrRemove(probe, 'src', rebase.url(img.getAttribute('src')));
   // The browser selects the candidate in a task of its own after the markup changes.
   await new Promise((resolve) => setTimeout(resolve, 0));
   const url = probe.currentSrc;

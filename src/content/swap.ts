@@ -12,7 +12,7 @@
  */
 import { keepNewestWithin } from '../core/bounded';
 import { storedSize, type Size } from '../core/image-geometry';
-import { rebaseSrcset, rebaseUrl } from '../core/rebase-urls';
+import { baseNaming, rebasing, type Rebasing } from '../core/rebase-urls';
 import type { JobRequest } from '../shared/protocol';
 import { showsAsStored } from './image-facts';
 import { pageImages } from './page-images';
@@ -419,26 +419,43 @@ function showPageAttributes(img: HTMLImageElement, original: Original, onlyOurs:
   putBack(img, 'sizes', original.attributes.sizes);
 }
 
+/** The document's URL when it loaded: the base of the markup it came with, where history.pushState has moved it since. */
+function loadedAt(): string {
+  return performance.getEntriesByType('navigation')[0]?.name ?? document.URL;
+}
+
 /**
- * The page's relative URLs as they resolved at the swap, where its document URL has moved since (an
- * app's router, a feed naming the article in view: history.pushState to a deeper path). The page's
- * image kept what it had loaded; our srcset taken out, the browser would read its markup again,
- * against the new URL, and load nothing. Only values the page had at the swap: one it wrote since
- * is its own, meant for its new URL.
+ * The page's relative URLs in `record`'s markup, as they resolved for the file the image showed,
+ * where the document's URL has moved since (an app's router, a feed naming the article in view:
+ * history.pushState to another path): the image kept what it had loaded, but once our srcset is
+ * taken out, the browser reads its markup again, against the URL of now, and would load nothing.
+ * The base the markup was written for is found among those the document had (now, at the swap,
+ * when it loaded) by the file it names; none is rebased where the base of now names it.
  */
+export function pageRebasing(record: Pick<Original, 'srcUrl' | 'src' | 'baseUrl' | 'attributes'> & { sources: ReadonlyArray<{ srcset: string | null }> }): Rebasing {
+  const now = document.baseURI;
+  const markup = { src: record.src, srcsets: [record.attributes.srcset, ...record.sources.map(({ srcset }) => srcset)] };
+  const from = baseNaming(record.srcUrl, markup, [now, record.baseUrl, loadedAt()]);
+  return rebasing(from === now ? null : from, now);
+}
+
+/**
+ * The page's values of `names` on `element`, rebased (pageRebasing), where they still are the
+ * ones it had at the swap: one the page wrote since is its own, meant for its URL of now.
+ */
+function keepUrls(element: Element, rebase: Rebasing, had: Partial<Record<'src' | 'srcset', string | null>>): void {
+  for (const name of ['src', 'srcset'] as const) {
+    const value = had[name];
+    if (value === undefined || value === null || element.getAttribute(name) !== value) continue;
+    const rebased = name === 'src' ? rebase.url(value) : rebase.srcset(value);
+    if (rebased !== null && rebased !== value) element.setAttribute(name, rebased);
+  }
+}
+
 function keepPageUrls(img: HTMLImageElement, original: Original): void {
-  const from = original.baseUrl;
-  const to = document.baseURI;
-  if (from === to) return;
-  const rebase = (element: Element, name: 'src' | 'srcset', had: string | null) => {
-    const value = element.getAttribute(name);
-    if (value === null || value !== had) return;
-    const rebased = name === 'src' ? rebaseUrl(value, from, to) : rebaseSrcset(value, from, to);
-    if (rebased !== value) element.setAttribute(name, rebased);
-  };
-  rebase(img, 'src', original.src);
-  rebase(img, 'srcset', original.attributes.srcset);
-  for (const { element, srcset } of original.sources) rebase(element, 'srcset', srcset);
+  const rebase = pageRebasing(original);
+  keepUrls(img, rebase, { src: original.src, srcset: original.attributes.srcset });
+  for (const { element, srcset } of original.sources) keepUrls(element, rebase, { srcset });
 }
 
 /**
@@ -465,6 +482,8 @@ function free(taken: Original[]): void {
 interface CopyRecord {
   srcUrl: string;
   resultUrl: string;
+  src: Original['src'];
+  baseUrl: string;
   attributes: Original['attributes'];
   sources: Array<{ srcset: string | null; sizes: string | null }>;
   shownSrcset: string;
@@ -472,8 +491,8 @@ interface CopyRecord {
   sizesShown: ReadonlySet<string>;
 }
 
-function copyRecord({ srcUrl, resultUrl, attributes, sources, shown, sizesShown }: Original): CopyRecord {
-  return { srcUrl, resultUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, sizesShown };
+function copyRecord({ srcUrl, resultUrl, src, baseUrl, attributes, sources, shown, sizesShown }: Original): CopyRecord {
+  return { srcUrl, resultUrl, src, baseUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, sizesShown };
 }
 
 /** Blob results freed lately, by URL, oldest first: what copies kept off the page may still point to. */
@@ -547,7 +566,9 @@ function putBackCopies(bySrcset: Map<string, CopyRecord>): void {
 }
 
 function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
+  const rebase = pageRebasing(record);
   setOrRemove(copy, 'srcset', record.attributes.srcset);
+  keepUrls(copy, rebase, { src: record.src, srcset: record.attributes.srcset });
   // Sizes the page gave the copy since (a zoom's) are the page's to keep.
   if (record.sizesShown.has(copy.getAttribute('sizes') ?? '')) setOrRemove(copy, 'sizes', record.attributes.sizes);
   // A copy's <source>s stand where the image's did.
@@ -555,6 +576,7 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
     const own = record.sources[i];
     if (!own || source.getAttribute('srcset') !== record.shownSrcset) return;
     setOrRemove(source, 'srcset', own.srcset);
+    keepUrls(source, rebase, { srcset: own.srcset });
     setOrRemove(source, 'sizes', own.sizes);
   });
 }

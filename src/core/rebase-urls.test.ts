@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rebaseSrcset, rebaseUrl } from './rebase-urls';
+import { baseNaming, rebaseSrcset, rebaseUrl, rebasing } from './rebase-urls';
 
 const FROM = 'https://site.example/gallery/index.html';
 const TO = 'https://site.example/gallery/articles/2026/story';
@@ -15,6 +15,10 @@ describe('rebaseUrl', () => {
       expect(rebaseUrl(url, FROM, TO)).toBe(url);
     }
     expect(rebaseUrl('img/a.png', FROM, FROM)).toBe('img/a.png');
+  });
+
+  it('keeps an empty or fragment-only value, which names the document, not a file', () => {
+    for (const url of ['', '  ', '#top']) expect(rebaseUrl(url, FROM, TO)).toBe(url);
   });
 
   it('keeps what no base resolves', () => {
@@ -41,5 +45,33 @@ describe('rebaseSrcset', () => {
     expect(rebaseSrcset(srcset, FROM, TO)).toBe(srcset);
     expect(rebaseSrcset('', FROM, TO)).toBe('');
     expect(rebaseSrcset(' , ', FROM, TO)).toBe(' , ');
+  });
+});
+
+describe('baseNaming', () => {
+  const LOADED = 'https://site.example/gallery/';
+  const file = 'https://site.example/gallery/thumbs/1.jpg';
+
+  it('finds the first base under which the src or a srcset candidate names the file', () => {
+    expect(baseNaming(file, { src: 'thumbs/1.jpg', srcsets: [] }, [TO, FROM, LOADED])).toBe(FROM);
+    expect(baseNaming(file, { src: 'thumbs/1.jpg', srcsets: [] }, [LOADED, TO])).toBe(LOADED);
+    expect(baseNaming(file, { src: null, srcsets: [null, 'thumbs/2.jpg 2x, thumbs/1.jpg 1x'] }, [TO, FROM])).toBe(FROM);
+  });
+
+  it('finds none where the markup names other files under every base, or nothing but the document', () => {
+    expect(baseNaming(file, { src: 'thumbs/9.jpg', srcsets: ['thumbs/8.jpg 2x'] }, [TO, FROM])).toBeNull();
+    expect(baseNaming(FROM, { src: '', srcsets: [] }, [FROM])).toBeNull();
+  });
+});
+
+describe('rebasing', () => {
+  it('rebases src and srcset values from one base to another, and leaves them be without a base to rebase from', () => {
+    const rebase = rebasing(FROM, TO);
+    expect(rebase.url('a.png')).toBe('https://site.example/gallery/a.png');
+    expect(rebase.srcset('a.png 2x')).toBe('https://site.example/gallery/a.png 2x');
+    expect(rebase.url(null)).toBeNull();
+    const none = rebasing(null, TO);
+    expect(none.url('a.png')).toBe('a.png');
+    expect(none.srcset('a.png 2x')).toBe('a.png 2x');
   });
 });

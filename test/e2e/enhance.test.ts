@@ -719,26 +719,68 @@ describe('a page after Enhance and Restore original from the menu', () => {
   });
 });
 
-describe('a page that moves to another path (history.pushState) after the swap', () => {
-  it('restores its images by relative URLs as they were, not resolved again against the new path', async () => {
-    writeFileSync(join(dir, 'moving.html'), '<!doctype html><img id="plain" src="lr/small.png" style="width: 96px"><img id="listed" srcset="lr/small.png?listed 1x" style="width: 96px">');
-    const moving = await browser.context.newPage();
-    watchPageProblems(moving, pageProblems);
-    await moving.goto(`${fixture.origin}/moving.html`);
-    await imagesSettled(moving);
-    const movingTab = await tabIdOf(browser.worker, moving);
-    for (const id of ['plain', 'listed']) expect(await enhanceById(browser.worker, moving, movingTab, id, 4)).toMatchObject({ ok: true, images: 1 });
-    // An app's router (or a feed naming the article in view) moves the page's URL deeper.
-    await moving.evaluate(() => history.pushState({}, '', 'articles/2026/12/story'));
-    for (const id of ['plain', 'listed']) expect(await restoreById(browser.worker, moving, movingTab, id)).toBe(1);
-    await imagesSettled(moving);
-    const shown = (id: string) => moving.evaluate((imgId) => {
+describe('a page that moves to another path (history.pushState)', () => {
+  let moving: Page;
+  let movingTab: number;
+  const shown = (id: string) =>
+    moving.evaluate((imgId) => {
       const img = document.getElementById(imgId) as HTMLImageElement;
       return { src: img.currentSrc, width: img.naturalWidth };
     }, id);
+  const moveTo = (path: string) => moving.evaluate((to) => history.pushState({}, '', to), path);
+
+  beforeAll(async () => {
+    writeFileSync(
+      join(dir, 'moving.html'),
+      `<!doctype html><img id="plain" src="lr/small.png" style="width: 96px"><img id="listed" srcset="lr/small.png?listed 1x" style="width: 96px">
+<img id="later" src="lr/small.png?later" style="width: 96px"><img id="back" src="lr/small.png?back" style="width: 96px">
+<img id="chosen" srcset="lr/small.png?chosen 1x" style="width: 96px">
+<picture><source media="(max-width: 700px)" srcset="lr/small.png?narrow"><img id="picked" src="lr/small.png?wide" style="width: 96px"></picture>`,
+    );
+    moving = await browser.context.newPage();
+    watchPageProblems(moving, pageProblems);
+    await moving.goto(`${fixture.origin}/moving.html`);
+    await imagesSettled(moving);
+    movingTab = await tabIdOf(browser.worker, moving);
+  });
+
+  afterAll(() => moving?.close());
+
+  it('restores its images by relative URLs as they were, not resolved again against the new path', async () => {
+    for (const id of ['plain', 'listed']) expect(await enhanceById(browser.worker, moving, movingTab, id, 4)).toMatchObject({ ok: true, images: 1 });
+    // An app's router (or a feed naming the article in view) moves the page's URL deeper.
+    await moveTo('articles/2026/12/story');
+    // One enhanced after the move: its markup was still written for the URL the page loaded at.
+    expect(await enhanceById(browser.worker, moving, movingTab, 'later', 4)).toMatchObject({ ok: true, images: 1 });
+    for (const id of ['plain', 'listed', 'later']) expect(await restoreById(browser.worker, moving, movingTab, id)).toBe(1);
+    await imagesSettled(moving);
     expect(await shown('plain')).toEqual({ src: `${fixture.origin}/lr/small.png`, width: 24 });
     expect(await shown('listed')).toEqual({ src: `${fixture.origin}/lr/small.png?listed`, width: 24 });
-    await moving.close();
+    expect(await shown('later')).toEqual({ src: `${fixture.origin}/lr/small.png?later`, width: 24 });
+    expect(await moving.evaluate(() => document.getElementById('plain')!.getAttribute('src'))).toBe(`${fixture.origin}/lr/small.png`);
+  });
+
+  it('leaves the markup as the page wrote it once the page is back at the URL it was written for', async () => {
+    expect(await enhanceById(browser.worker, moving, movingTab, 'back', 4)).toMatchObject({ ok: true, images: 1 });
+    await moving.evaluate(() => new Promise((resolve) => {
+      addEventListener('popstate', resolve, { once: true });
+      history.back();
+    }));
+    expect(await moving.evaluate(() => location.pathname)).toBe('/moving.html');
+    expect(await restoreById(browser.worker, moving, movingTab, 'back')).toBe(1);
+    await imagesSettled(moving);
+    expect(await shown('back')).toEqual({ src: `${fixture.origin}/lr/small.png?back`, width: 24 });
+    expect(await moving.evaluate(() => document.getElementById('back')!.getAttribute('src'))).toBe('lr/small.png?back');
+  });
+
+  it('keeps a result through a resize where the markup still picks its file: read against the URL it was written for', async () => {
+    // 'chosen' first, then the control: a resize reads the page's choice of each in that order.
+    for (const id of ['chosen', 'picked']) expect(await enhanceById(browser.worker, moving, movingTab, id, 4)).toMatchObject({ ok: true, images: 1 });
+    await moveTo('articles/2026/12/story');
+    await moving.setViewportSize({ width: 600, height: 900 });
+    // The control: its <source> answers the narrow window, so the page's choice wins there.
+    await expect.poll(() => shown('picked')).toEqual({ src: `${fixture.origin}/lr/small.png?narrow`, width: 24 });
+    expect((await shown('chosen')).src).toMatch(/^blob:/);
   });
 });
 
@@ -1536,6 +1578,23 @@ document.querySelector('consent-box').shadowRoot.querySelector('dialog').showMod
     await covered.evaluate(() => document.querySelector('consent-box')!.shadowRoot!.querySelector('dialog')!.close());
     await expect.poll(overlayShown).toBe(true);
     await covered.close();
+  });
+
+  it("shows on an image the page slots into a web component's own modal dialog (a lightbox whose dialog is in its shadow root)", async () => {
+    const { opened: boxed, outcome } = await openWithSvgMessage(
+      'slotted-dialog.html',
+      `<!doctype html><html><body><light-box><img id="slotted" src="logo.svg" width="240" height="160"></light-box>
+<script>
+customElements.define('light-box', class extends HTMLElement {
+  constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<dialog><slot></slot></dialog>'; }
+});
+document.querySelector('light-box').shadowRoot.querySelector('dialog').showModal();
+</script></body></html>`,
+      'slotted',
+    );
+    expect(await overlayTexts(boxed)).toEqual([outcome.failure?.message]);
+    await expect.poll(() => boxed.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null)).toBe(true);
+    await boxed.close();
   });
 
   it("a message shows on a page whose styles hide undefined custom elements and dim popovers' backdrops", async () => {
