@@ -62,9 +62,14 @@ export function removeOverlays(): void {
   for (const host of document.querySelectorAll(OVERLAY_TAG)) host.remove();
 }
 
-/** Whether `node` is inside `container`, across shadow roots. */
+/**
+ * Whether `node` is inside `container` as laid out, across shadow roots: an element slotted into a
+ * web component is inside the slot it is assigned to (a lightbox's dialog in its own shadow root).
+ */
 function holds(container: Element, node: Node): boolean {
-  for (let at: Node | null = node; at !== null; at = at instanceof ShadowRoot ? at.host : at.parentNode) if (at === container) return true;
+  for (let at: Node | null = node; at !== null; at = (at instanceof Element && at.assignedSlot) || (at instanceof ShadowRoot ? at.host : at.parentNode)) {
+    if (at === container) return true;
+  }
   return false;
 }
 
@@ -132,20 +137,37 @@ export class ImageOverlay {
     this.shownOver = topLayerAround(img).holding;
     this.place();
     this.clipping.observe(img);
-    // The image's place is read at every frame while the overlay lives (a few seconds): it moves
-    // with scrolls of the page or of any box, in shadow roots too, with a banner loaded above it,
-    // a carousel's slide (a transform, which no event or observer reports), a box it is moved into.
-    const follow = () => {
-      this.frame = requestAnimationFrame(follow);
-      const rect = this.img.getBoundingClientRect();
-      if (this.mustPlace || rectKey(rect) !== this.placedAt) this.place(rect);
+    const placeAgain = () => {
+      this.mustPlace = true;
+      this.following(true);
     };
-    this.frame = requestAnimationFrame(follow);
     // The window's size moves the edges the overlay keeps within, where the image stays.
-    window.addEventListener('resize', () => (this.mustPlace = true), { signal: this.listening.signal });
+    window.addEventListener('resize', placeAgain, { signal: this.listening.signal });
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
     // A dialog in a shadow root keeps its toggle and close there; the focus it takes and gives back is heard everywhere.
-    for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, () => (this.mustPlace = true), { capture: true, signal: this.listening.signal });
+    for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, placeAgain, { capture: true, signal: this.listening.signal });
+  }
+
+  /**
+   * The image's place is read at every frame while the overlay shows: it moves with scrolls of the
+   * page or of any box, in shadow roots too, with a banner loaded above it, a carousel's slide (a
+   * transform, which no event or observer reports), a box it is moved into. Not while hidden (a job
+   * waiting its turn for minutes with the image scrolled away): the intersection observer says when
+   * the image comes into view again, the events above when a dialog or fullscreen element goes.
+   */
+  private readonly follow = (): void => {
+    this.frame = undefined;
+    const rect = this.img.getBoundingClientRect();
+    if (this.mustPlace || rectKey(rect) !== this.placedAt) this.place(rect);
+    else this.following(true);
+  };
+
+  private following(on: boolean): void {
+    if (on && this.frame === undefined) this.frame = requestAnimationFrame(this.follow);
+    if (!on && this.frame !== undefined) {
+      cancelAnimationFrame(this.frame);
+      this.frame = undefined;
+    }
   }
 
   /**
@@ -167,6 +189,7 @@ export class ImageOverlay {
     const { covering, holding } = topLayerAround(this.img);
     const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
+    this.following(shown);
     if (!shown) return;
     if (holding.some((element) => !this.shownOver.includes(element))) {
       this.host.hidePopover();
