@@ -8,20 +8,24 @@
  */
 import { EnhanceError, toFailure } from '../core/errors';
 import { HeadStarts } from '../core/head-start';
+import { MAX_IMAGE_BYTES } from '../core/limits';
 import { TurnLine } from '../core/turn-line';
 import { logError } from '../shared/log';
 import { PartsReceived, postParts } from '../shared/message-parts';
-import { originOf } from '../shared/site-switches';
 import { isJobRequest, isMessagePart, JOB_PORT, type EngineInfo, type EngineRequest, type EngineResponses, type JobEvent, type JobSettings } from '../shared/protocol';
 import { engineBroken, replaceBrokenEngine } from './backend';
 import { engineInfo, fetchJobFile, runJob } from './engine';
 import type { WithReferer } from './image-io';
+import { cachePartitionOf, pageOriginOf, separateCookies } from './job-sender';
 import { resultCache } from './result-store';
 
 // Whatever escapes one job must not stop the jobs behind it: they would wait, unanswered, for good.
 const line = new TurnLine((error) => logError('job queue', error));
 /** Two files downloaded ahead, in the order the jobs came: the next job's is in by the time the model is free. */
 const headStarts = new HeadStarts(2);
+
+/** The most a job's parts hold: the data URL of the largest file a job takes (base64: 4 characters for 3 bytes), and room for its header. */
+const MAX_JOB_PARTS_CHARS = Math.ceil(MAX_IMAGE_BYTES / 3) * 4 + 1024 * 1024;
 
 /** How the engine's host takes part in its jobs. */
 export interface JobHooks {
@@ -37,31 +41,6 @@ export interface JobHooks {
   leave?: () => void;
   /** Sends a page's Referer on the engine's requests for a URL (declarativeNetRequest, which only the extension's background has). */
   withReferer: WithReferer;
-}
-
-/** The web origin of the page (the frame) that opened the port; undefined for any other. */
-function pageOriginOf(sender: chrome.runtime.MessageSender | undefined): string | undefined {
-  const named = sender?.origin ?? sender?.url;
-  return (named === undefined ? null : originOf(named)) ?? undefined;
-}
-
-/** Firefox's default cookie store; other ones are containers' (contextual identities) or private windows'. */
-const DEFAULT_COOKIE_STORE = 'firefox-default';
-
-/**
- * Which part of the result cache a frame's jobs use (JobSource.cachePartition): its origin; a local
- * file's page, which has none to name, the one part all local files share; none for a private
- * window's tab or a frame of no origin (a sandboxed one, which could otherwise time any site's results).
- */
-function cachePartitionOf(sender: chrome.runtime.MessageSender | undefined, pageOrigin: string | undefined): string | undefined {
-  if (sender?.tab?.incognito === true) return undefined;
-  if (pageOrigin !== undefined) return pageOrigin;
-  return sender?.url?.startsWith('file:') && (sender.origin === undefined || sender.origin === 'file://') ? 'file:' : undefined;
-}
-
-/** How the engine treats a tab's images: a container's or private window's go without the main cookies. */
-function separateCookies(tab: (chrome.tabs.Tab & { cookieStoreId?: string }) | undefined): boolean {
-  return tab?.incognito === true || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE);
 }
 
 export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHooks): void {
@@ -81,18 +60,21 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
         gone.abort();
       }
     };
-    const received = new PartsReceived();
+    const received = new PartsReceived(MAX_JOB_PARTS_CHARS);
     // The Referer the page sent for its images, by the default policy: its origin.
     const pageOrigin = pageOriginOf(port.sender);
     const source = {
       pageOrigin,
       page: pageOrigin === undefined ? undefined : { referer: `${pageOrigin}/`, withReferer },
-      cachePartition: cachePartitionOf(port.sender, pageOrigin),
+      cachePartition: cachePartitionOf(port.sender),
       separateCookies: separateCookies(port.sender?.tab),
     };
     port.onMessage.addListener((raw: unknown) => {
       if (isMessagePart(raw)) {
-        received.add(raw);
+        if (received.add(raw)) return;
+        logError('job', 'a page sent more for a job than any image file takes');
+        gone.abort();
+        port.disconnect();
         return;
       }
       const pageBytes = (raw as { pageBytes?: unknown } | null)?.pageBytes;

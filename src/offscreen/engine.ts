@@ -212,6 +212,9 @@ export async function runJob(job: JobRequest, emit: (event: JobEvent) => void, s
       return enhanceOn(await chooseBackend(job.settings.allowWebGPU), false);
     }
     if (on.backend === 'webgpu') webgpuWorked();
+    // A page gone during the last tile gets no PNG encoding, cache write or data URLs (seconds for a
+    // large result), which would hold up the tabs behind it, and nothing kept, as after any tile.
+    signal.throwIfAborted();
     const result = { png: await encodePng(output, pixels.space), width: output.width, height: output.height, backend: on.backend };
     if (key !== undefined) await resultCache.save(key, result, limit, cacheClearsBefore);
     return { result, fromCache: false };

@@ -40,6 +40,17 @@ describe('PartsReceived', () => {
     expect(received.joinedWith(rest)).toBe(text);
     expect(received.joinedWith('data:x')).toBe('data:x');
   });
+
+  it('refuses parts past its bound, and keeps none of them', () => {
+    const received = new PartsReceived(10);
+    expect(received.add({ type: 'part', text: 'abcdef' })).toBe(true);
+    expect(received.add({ type: 'part', text: 'ghij' })).toBe(true);
+    expect(received.add({ type: 'part', text: 'k' })).toBe(false);
+    expect(received.joinedWith('')).toBe('');
+    // A new message starts afresh.
+    expect(received.add({ type: 'part', text: 'abcdefghij' })).toBe(true);
+    expect(received.joinedWith('!')).toBe('abcdefghij!');
+  });
 });
 
 describe('isMessagePart', () => {

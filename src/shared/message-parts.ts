@@ -16,18 +16,34 @@ export function postParts(post: (part: MessagePart) => void, text: string, partC
   return text.slice(start);
 }
 
-/** The parts a port received before the message that ends them, joined with that message's rest. */
+/**
+ * The parts a port received before the message that ends them, joined with that message's rest.
+ * `maxChars` bounds what is held: the engine takes parts from pages' content scripts, and a page
+ * whose renderer is compromised could send parts without end and run the engine's page (every
+ * tab's jobs) out of memory.
+ */
 export class PartsReceived {
   private texts: string[] = [];
+  private chars = 0;
 
-  add(part: MessagePart): void {
+  constructor(private readonly maxChars = Number.POSITIVE_INFINITY) {}
+
+  /** Returns false, and keeps nothing, where the parts would pass `maxChars`. */
+  add(part: MessagePart): boolean {
+    this.chars += part.text.length;
+    if (this.chars > this.maxChars) {
+      this.texts = [];
+      return false;
+    }
     this.texts.push(part.text);
+    return true;
   }
 
   /** The whole string; the parts are used up. */
   joinedWith(rest: string): string {
     const whole = this.texts.join('') + rest;
     this.texts = [];
+    this.chars = 0;
     return whole;
   }
 }
