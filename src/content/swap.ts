@@ -359,8 +359,25 @@ function showsBySrc(img: HTMLImageElement, srcUrl: string): boolean {
 /** The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL again; returns whether it did. */
 function showStandIn(img: HTMLImageElement, { standIn, srcUrl }: Original): boolean {
   if (standIn === undefined || !showsBySrc(img, srcUrl)) return false;
-  img.setAttribute('src', URL.createObjectURL(standIn));
+  showAsSrc(img, standIn);
   return true;
+}
+
+/**
+ * `file` as the image's `src`, from a URL of ours that is freed once the image has loaded it (or
+ * failed to), as the page freed its own: the image keeps its pixels, and a URL kept would hold
+ * its file for the page's life, one more at each restore of a long feed.
+ */
+function showAsSrc(img: HTMLImageElement, file: Blob): void {
+  const url = URL.createObjectURL(file);
+  const loaded = new AbortController();
+  const free = () => {
+    URL.revokeObjectURL(url);
+    loaded.abort();
+  };
+  img.addEventListener('load', free, { signal: loaded.signal });
+  img.addEventListener('error', free, { signal: loaded.signal });
+  img.setAttribute('src', url);
 }
 
 /**
@@ -394,11 +411,12 @@ export function showKeptFile(img: HTMLImageElement): boolean {
   if (!kept || enhanced.has(img) || img.currentSrc !== kept.srcUrl) return false;
   keptFiles.delete(img);
   if (!img.isConnected) return false;
-  const url = URL.createObjectURL(kept.file);
   if (showsBySrc(img, kept.srcUrl)) {
-    img.setAttribute('src', url);
+    showAsSrc(img, kept.file);
     return true;
   }
+  // Not freed: a resize selects from the srcset again, and would find it gone.
+  const url = URL.createObjectURL(kept.file);
   for (const element of [...sourcesOf(img), img]) {
     element.setAttribute('sizes', kept.sizes);
     element.setAttribute('srcset', `${url} ${kept.width}w`);

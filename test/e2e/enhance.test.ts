@@ -562,6 +562,36 @@ describe('images the page made itself', () => {
     await restoresToThePagesPixels();
     await made.close();
   });
+
+  it("frees the URL it shows the page's pixels from once they are shown again: a long feed would hold one file per restore", async () => {
+    writeFileSync(
+      join(dir, 'revoked-once.html'),
+      `<!doctype html><html><body>
+<img id="once" style="width: 280px">
+<script>
+  fetch('lr/headx4.png').then((r) => r.blob()).then((b) => {
+    const img = document.getElementById('once');
+    img.onload = () => { URL.revokeObjectURL(img.src); img.onload = null; img.dataset.revoked = 'yes'; };
+    img.src = URL.createObjectURL(b);
+  });
+</script>
+</body></html>`,
+    );
+    const made = await browser.context.newPage();
+    watchPageProblems(made, pageProblems);
+    await made.goto(`${fixture.origin}/revoked-once.html`);
+    await made.waitForFunction(() => (document.getElementById('once') as HTMLImageElement).dataset.revoked === 'yes');
+    const madeTab = await tabIdOf(browser.worker, made);
+    expect(await enhanceById(browser.worker, made, madeTab, 'once', 2)).toMatchObject({ ok: true, images: 1 });
+    expect(await restoreById(browser.worker, made, madeTab, 'once')).toBe(1);
+    const shownNow = () => made.evaluate(() => {
+      const img = document.getElementById('once') as HTMLImageElement;
+      return { blob: img.currentSrc.startsWith('blob:'), loaded: img.complete && img.naturalWidth > 0 };
+    });
+    await expect.poll(shownNow).toEqual({ blob: true, loaded: true });
+    await expect.poll(() => made.evaluate(() => fetch((document.getElementById('once') as HTMLImageElement).src).then(() => 'read', () => 'freed'))).toBe('freed');
+    await made.close();
+  });
 });
 
 describe('jobs waiting their turn', () => {
