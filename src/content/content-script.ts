@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
 import { postParts } from '../shared/message-parts';
 import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
+import { followBases } from './document-bases';
 import { giveDragsPageFiles } from './drag-data';
 import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { removeOverlays } from './overlay';
@@ -41,6 +42,7 @@ function retire(): void {
   enhancer.retire();
   removeOverlays();
 }
+followBases(orphanCheck.signal);
 document.dispatchEvent(new Event(STARTED_EVENT));
 for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 'keydown']) {
   document.addEventListener(type, retireIfOrphaned, { capture: true, passive: true, signal: orphanCheck.signal });

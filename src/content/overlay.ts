@@ -67,10 +67,17 @@ export function removeOverlays(): void {
  * web component is inside the slot it is assigned to (a lightbox's dialog in its own shadow root).
  */
 function holds(container: Element, node: Node): boolean {
-  for (let at: Node | null = node; at !== null; at = (at instanceof Element && at.assignedSlot) || (at instanceof ShadowRoot ? at.host : at.parentNode)) {
+  for (let at: Node | null = node; at !== null; at = (at instanceof Element && slotOf(at)) || (at instanceof ShadowRoot ? at.host : at.parentNode)) {
     if (at === container) return true;
   }
   return false;
+}
+
+/** The slot `element` is assigned to; in a closed root too, where `assignedSlot` gives none away and the extension's reach does. */
+function slotOf(element: Element): HTMLSlotElement | null {
+  if (element.assignedSlot) return element.assignedSlot;
+  const root = element.parentElement && shadowRootOf(element.parentElement);
+  return root ? ([...root.querySelectorAll('slot')].find((slot) => slot.assignedElements().includes(element)) ?? null) : null;
 }
 
 /**
@@ -111,6 +118,8 @@ export class ImageOverlay {
    * element came or went, the window's size): the next frame places the overlay again.
    */
   private mustPlace = false;
+  /** Whether the last placing showed the overlay. */
+  private shown = false;
   private readonly listening = new AbortController();
   /**
    * Whether the boxes around the image clip all of it away (a scrolled chat list, a carousel's track
@@ -149,16 +158,18 @@ export class ImageOverlay {
   }
 
   /**
-   * The image's place is read at every frame while the overlay shows: it moves with scrolls of the
+   * The image's place is read at every frame while it is in view: it moves with scrolls of the
    * page or of any box, in shadow roots too, with a banner loaded above it, a carousel's slide (a
-   * transform, which no event or observer reports), a box it is moved into. Not while hidden (a job
-   * waiting its turn for minutes with the image scrolled away): the intersection observer says when
-   * the image comes into view again, the events above when a dialog or fullscreen element goes.
+   * transform, which no event or observer reports), a box it is moved into. Hidden in view (behind
+   * a modal dialog, which a page may take out with no event; at the window's very edge, which the
+   * observer counts as in view), it is placed again at every frame. Not while out of view (a job
+   * waiting its turn for minutes with the image scrolled away): the intersection observer says
+   * when it comes back.
    */
   private readonly follow = (): void => {
     this.frame = undefined;
     const rect = this.img.getBoundingClientRect();
-    if (this.mustPlace || rectKey(rect) !== this.placedAt) this.place(rect);
+    if (this.mustPlace || !this.shown || rectKey(rect) !== this.placedAt) this.place(rect);
     else this.following(true);
   };
 
@@ -189,7 +200,8 @@ export class ImageOverlay {
     const { covering, holding } = topLayerAround(this.img);
     const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
-    this.following(shown);
+    this.shown = shown;
+    this.following(shown || !this.clippedOut);
     if (!shown) return;
     if (holding.some((element) => !this.shownOver.includes(element))) {
       this.host.hidePopover();

@@ -4,6 +4,7 @@
  * loads. Our own swaps change the same attributes; they run inside `asOurs` and are never
  * reported. Shadow roots are watched like the document, since web components keep their images there.
  */
+import { noteBase } from './document-bases';
 import { isOverlay } from './overlay-tag';
 import { imagesIn, shadowRootOf, shadowRootsIn } from './page-images';
 
@@ -269,6 +270,8 @@ export class PageWatch {
   };
 
   private dispatch(records: MutationRecord[]): void {
+    // Images the page adds now are written for its URL of now, which a pushState may have moved.
+    noteBase();
     const added = new Set<HTMLImageElement>();
     const removed = new Set<HTMLImageElement>();
     const changed = new Map<HTMLImageElement, boolean>();

@@ -14,6 +14,7 @@ import { keepNewestWithin } from '../core/bounded';
 import { storedSize, type Size } from '../core/image-geometry';
 import { baseNaming, rebasing, type Rebasing } from '../core/rebase-urls';
 import type { JobRequest } from '../shared/protocol';
+import { basesSeen, noteBase } from './document-bases';
 import { showsAsStored } from './image-facts';
 import { pageImages } from './page-images';
 
@@ -175,6 +176,7 @@ export function applyResult(img: HTMLImageElement, srcUrl: string, resultUrl: st
   if (previous) takeOutAll([img], false, false);
   // Right after a restore the browser may not have laid the original out again: the record knows its width.
   const shownWidth = previous?.shownWidth ?? ownWidth(img, { width: resultWidth, height: resultPixels / resultWidth });
+  noteBase();
   const original: Original = {
     srcUrl,
     attributes: { srcset: img.getAttribute('srcset'), sizes: img.getAttribute('sizes') },
@@ -239,7 +241,8 @@ export function lendMarkup(images: HTMLImageElement[]): () => void {
     return [{ img, record: copyRecord(copied[1]), markup: elements.map((element) => [element, element.getAttribute('sizes'), element.getAttribute('srcset')] as const) }];
   });
   for (const { img, original } of lent) showPageAttributes(img, original, false);
-  for (const { img, record } of copies) putBackCopy(img, record);
+  // The page's markup as it wrote it: a copy's src rebased would stay so after the loan.
+  for (const { img, record } of copies) putBackCopy(img, record, false);
   return () => {
     // In the order applyResult writes them, so the markup is the same as before the loan.
     for (const { img, original } of lent) if (enhanced.get(img) === original) putBackResult(img);
@@ -337,15 +340,16 @@ function selectAgain(img: HTMLImageElement): void {
 /**
  * Takes our result out of the image, and returns what it had held. `onlyOurs` leaves every
  * attribute the page has changed since the swap as the page set it: writing the old value back
- * would undo the page's own update. `standIn` shows the stand-in where there is one (not when
- * another result goes in at once).
+ * would undo the page's own update. `standIn` shows the stand-in where there is one, and keeps the
+ * page's URLs to the files they named (keepPageUrls); not when another result goes in at once,
+ * where no page file loads and the page's markup stays as it wrote it.
  */
 function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Original | null {
   const original = enhanced.get(img);
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
-  keepPageUrls(img, original);
+  if (standIn) keepPageUrls(img, original);
   if (standIn && !showStandIn(img, original) && original.pageFile) keepFile(img, original, original.pageFile);
   selectAgain(img);
   return original;
@@ -372,6 +376,8 @@ function showAsSrc(img: HTMLImageElement, file: Blob): void {
   const url = URL.createObjectURL(file);
   const loaded = new AbortController();
   const free = () => {
+    // A load or error of the request before ours (queued as our srcset came out) is not ours.
+    if (img.currentSrc !== url && img.getAttribute('src') === url) return;
     URL.revokeObjectURL(url);
     loaded.abort();
   };
@@ -411,12 +417,13 @@ export function showKeptFile(img: HTMLImageElement): boolean {
   if (!kept || enhanced.has(img) || img.currentSrc !== kept.srcUrl) return false;
   keptFiles.delete(img);
   if (!img.isConnected) return false;
+  // Not freed, unlike a stand-in: the page's own URL for the file is dead here, not given up by the
+  // page, whose script may show the image's URL again (a lightbox opening the thumbnail's src).
+  const url = URL.createObjectURL(kept.file);
   if (showsBySrc(img, kept.srcUrl)) {
-    showAsSrc(img, kept.file);
+    img.setAttribute('src', url);
     return true;
   }
-  // Not freed: a resize selects from the srcset again, and would find it gone.
-  const url = URL.createObjectURL(kept.file);
   for (const element of [...sourcesOf(img), img]) {
     element.setAttribute('sizes', kept.sizes);
     element.setAttribute('srcset', `${url} ${kept.width}w`);
@@ -437,23 +444,19 @@ function showPageAttributes(img: HTMLImageElement, original: Original, onlyOurs:
   putBack(img, 'sizes', original.attributes.sizes);
 }
 
-/** The document's URL when it loaded: the base of the markup it came with, where history.pushState has moved it since. */
-function loadedAt(): string {
-  return performance.getEntriesByType('navigation')[0]?.name ?? document.URL;
-}
-
 /**
  * The page's relative URLs in `record`'s markup, as they resolved for the file the image showed,
  * where the document's URL has moved since (an app's router, a feed naming the article in view:
  * history.pushState to another path): the image kept what it had loaded, but once our srcset is
  * taken out, the browser reads its markup again, against the URL of now, and would load nothing.
  * The base the markup was written for is found among those the document had (now, at the swap,
- * when it loaded) by the file it names; none is rebased where the base of now names it.
+ * those seen since this script started, newest first, and when it loaded) by the file it names;
+ * none is rebased where the base of now names it.
  */
 export function pageRebasing(record: Pick<Original, 'srcUrl' | 'src' | 'baseUrl' | 'attributes'> & { sources: ReadonlyArray<{ srcset: string | null }> }): Rebasing {
   const now = document.baseURI;
   const markup = { src: record.src, srcsets: [record.attributes.srcset, ...record.sources.map(({ srcset }) => srcset)] };
-  const from = baseNaming(record.srcUrl, markup, [now, record.baseUrl, loadedAt()]);
+  const from = baseNaming(record.srcUrl, markup, [now, record.baseUrl, ...basesSeen()]);
   return rebasing(from === now ? null : from, now);
 }
 
@@ -583,10 +586,11 @@ function putBackCopies(bySrcset: Map<string, CopyRecord>): void {
   }
 }
 
-function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
-  const rebase = pageRebasing(record);
+/** `rebase`: the page's relative URLs are kept to the files they named (pageRebasing). */
+function putBackCopy(copy: HTMLImageElement, record: CopyRecord, rebase = true): void {
+  const rebasing = rebase ? pageRebasing(record) : undefined;
   setOrRemove(copy, 'srcset', record.attributes.srcset);
-  keepUrls(copy, rebase, { src: record.src, srcset: record.attributes.srcset });
+  if (rebasing) keepUrls(copy, rebasing, { src: record.src, srcset: record.attributes.srcset });
   // Sizes the page gave the copy since (a zoom's) are the page's to keep.
   if (record.sizesShown.has(copy.getAttribute('sizes') ?? '')) setOrRemove(copy, 'sizes', record.attributes.sizes);
   // A copy's <source>s stand where the image's did.
@@ -594,7 +598,7 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord): void {
     const own = record.sources[i];
     if (!own || source.getAttribute('srcset') !== record.shownSrcset) return;
     setOrRemove(source, 'srcset', own.srcset);
-    keepUrls(source, rebase, { srcset: own.srcset });
+    if (rebasing) keepUrls(source, rebasing, { srcset: own.srcset });
     setOrRemove(source, 'sizes', own.sizes);
   });
 }

@@ -8,7 +8,7 @@
  */
 import { EnhanceError, toFailure } from '../core/errors';
 import { HeadStarts } from '../core/head-start';
-import { MAX_IMAGE_BYTES } from '../core/limits';
+import { fileTooLarge, MAX_IMAGE_BYTES } from '../core/limits';
 import { TurnLine } from '../core/turn-line';
 import { logError } from '../shared/log';
 import { PartsReceived, postParts } from '../shared/message-parts';
@@ -72,7 +72,8 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
     port.onMessage.addListener((raw: unknown) => {
       if (isMessagePart(raw)) {
         if (received.add(raw)) return;
-        logError('job', 'a page sent more for a job than any image file takes');
+        // Answered, then cut off: a page that heard nothing would ask a new engine and send it all again.
+        emit({ type: 'failed', failure: toFailure(fileTooLarge()) });
         gone.abort();
         port.disconnect();
         return;
