@@ -2,7 +2,7 @@
  * Issue 2, end to end: the built extension in real Chromium enhances real benchmark images in
  * place through `self.enhance` (what the context menu calls), with the real ONNX models.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -807,10 +807,27 @@ describe('a page that moves to another path (history.pushState)', () => {
     // 'chosen' first, then the control: a resize reads the page's choice of each in that order.
     for (const id of ['chosen', 'picked']) expect(await enhanceById(browser.worker, moving, movingTab, id, 4)).toMatchObject({ ok: true, images: 1 });
     await moveTo('articles/2026/12/story');
+    const pickedResult = (await shown('picked')).src;
     await moving.setViewportSize({ width: 600, height: 900 });
-    // The control: its <source> answers the narrow window, so the page's choice wins there.
-    await expect.poll(() => shown('picked')).toEqual({ src: `${fixture.origin}/lr/small.png?narrow`, width: 24 });
+    // The control: its <source> answers the narrow window, so the page's choice wins there (and,
+    // enhanced from the menu, the file it picks is enhanced at the same scale).
+    await expect.poll(async () => (await shown('picked')).src, { timeout: 10_000 }).not.toBe(pickedResult);
     expect((await shown('chosen')).src).toMatch(/^blob:/);
+  });
+
+  it('restores an image the page added at a URL it has since left twice (a feed naming each article as it scrolls by)', async () => {
+    mkdirSync(join(dir, 'p/b/lr'), { recursive: true });
+    copyFileSync(join(dir, 'lr/small.png'), join(dir, 'p/b/lr/small.png'));
+    await moveTo('/p/b/x');
+    await moving.evaluate(() => document.body.append(Object.assign(new Image(), { id: 'mid', src: 'lr/small.png?mid', style: 'width: 96px' })));
+    await imagesSettled(moving);
+    expect(await shown('mid')).toEqual({ src: `${fixture.origin}/p/b/lr/small.png?mid`, width: 24 });
+    await moveTo('/q/c/d');
+    expect(await enhanceById(browser.worker, moving, movingTab, 'mid', 4)).toMatchObject({ ok: true, images: 1 });
+    await moveTo('/r/x');
+    expect(await restoreById(browser.worker, moving, movingTab, 'mid')).toBe(1);
+    await imagesSettled(moving);
+    expect(await shown('mid')).toEqual({ src: `${fixture.origin}/p/b/lr/small.png?mid`, width: 24 });
   });
 });
 
@@ -1610,15 +1627,29 @@ document.querySelector('consent-box').shadowRoot.querySelector('dialog').showMod
     await covered.close();
   });
 
-  it("shows on an image the page slots into a web component's own modal dialog (a lightbox whose dialog is in its shadow root)", async () => {
+  it('shows again when the page takes the modal dialog that hid it out of the document (no close event)', async () => {
+    const { opened: covered } = await openWithSvgMessage(
+      'dialog-removed.html',
+      `<!doctype html><html><body><img id="uncovered" src="logo.svg" width="240" height="160"><dialog id="modal"><p>Sign in</p></dialog>
+<script>document.getElementById('modal').showModal();</script></body></html>`,
+      'uncovered',
+    );
+    const overlayShown = () => covered.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null);
+    expect(await overlayShown()).toBe(false);
+    await covered.evaluate(() => document.getElementById('modal')!.remove());
+    await expect.poll(overlayShown).toBe(true);
+    await covered.close();
+  });
+
+  it.each(['open', 'closed'])("shows on an image the page slots into a web component's own modal dialog (a lightbox whose dialog is in its %s shadow root)", async (mode) => {
     const { opened: boxed, outcome } = await openWithSvgMessage(
-      'slotted-dialog.html',
+      `slotted-dialog-${mode}.html`,
       `<!doctype html><html><body><light-box><img id="slotted" src="logo.svg" width="240" height="160"></light-box>
 <script>
 customElements.define('light-box', class extends HTMLElement {
-  constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<dialog><slot></slot></dialog>'; }
+  constructor() { super(); this.root = this.attachShadow({ mode: '${mode}' }); this.root.innerHTML = '<dialog><slot></slot></dialog>'; }
+  connectedCallback() { this.root.querySelector('dialog').showModal(); }
 });
-document.querySelector('light-box').shadowRoot.querySelector('dialog').showModal();
 </script></body></html>`,
       'slotted',
     );
