@@ -11,7 +11,7 @@
 import { askWorker } from '../shared/ask-worker';
 import { logError } from '../shared/log';
 import { imageUnder } from './page-images';
-import { originalOf } from './swap';
+import { isOurResult, originalOf } from './swap';
 
 /** What this frame last told the worker: the menu's items are one state for the whole browser. */
 let told = false;
@@ -30,8 +30,9 @@ function isFrame(target: EventTarget): boolean {
   return target instanceof HTMLIFrameElement || target instanceof HTMLFrameElement || target instanceof HTMLObjectElement || target instanceof HTMLEmbedElement;
 }
 
+/** An image of ours, or the page's copy of one that shows our result (a lightbox's clone): Restore and Save find the image it copies. */
 function isEnhanced(img: HTMLImageElement | null): boolean {
-  return img !== null && originalOf(img) !== undefined;
+  return img !== null && (originalOf(img) !== undefined || isOurResult(img.currentSrc));
 }
 
 /** Starts following the pointer; the function it returns stops it (a retired copy of this script). */
@@ -90,6 +91,8 @@ export function followPointer(): () => void {
   document.addEventListener(
     'contextmenu',
     (event) => {
+      // The page's own (a touch shim's long press, a component forwarding it) opens no menu.
+      if (!event.isTrusted) return;
       const target = imageUnder(event);
       menuTarget = target;
       if (target) tell(isEnhanced(target), true);

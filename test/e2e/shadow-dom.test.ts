@@ -259,7 +259,25 @@ describe('images in shadow roots', () => {
     await menuAfter(() => worker.evaluate(([tab, url]) => self.enhance.restore(tab, url), [tabId, src] as const), false);
   });
 
-  it("a page's own pointer events over an enhanced image leave the menu alone: it is one for the whole browser, and the user's pointer is elsewhere", async () => {
+  it("the menu offers Restore and Save on the page's copy of an enhanced image, which shows the result too (a lightbox's clone)", async () => {
+    const menuAfter = await spyOnMenu();
+    const { box } = await shown('open');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    const copyCentre = await page.evaluate((key) => {
+      const copy = (window as unknown as PageGlobals).cardImages[key].cloneNode() as HTMLImageElement;
+      copy.id = 'lightbox-copy';
+      copy.style.cssText = 'position: fixed; right: 0; bottom: 0; width: 96px; height: 96px';
+      document.body.append(copy);
+      const rect = copy.getBoundingClientRect();
+      return [rect.x + rect.width / 2, rect.y + rect.height / 2] as const;
+    }, 'added' satisfies Key);
+    await page.waitForFunction(() => (document.getElementById('lightbox-copy') as HTMLImageElement).currentSrc.startsWith('blob:'));
+    await menuAfter(() => page.mouse.move(...copyCentre, { steps: 5 }), true);
+    await menuAfter(() => page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 }), false);
+    await page.evaluate(() => document.getElementById('lightbox-copy')!.remove());
+  });
+
+  it("a page's own pointer and contextmenu events over an enhanced image leave the menu alone: it is one for the whole browser, and the user's pointer is elsewhere", async () => {
     await spyOnMenu();
     // The user's pointer on a plain image: the menu hides Restore and Save.
     const { box } = await shown('open');
@@ -273,6 +291,8 @@ describe('images in shadow roots', () => {
       const rect = img.getBoundingClientRect();
       const at = { clientX: rect.x + rect.width / 2, clientY: rect.y + rect.height / 2, bubbles: true, composed: true };
       for (const type of ['pointermove', 'pointerdown']) img.dispatchEvent(new PointerEvent(type, at));
+      // A touch shim's long press, or a component forwarding the event.
+      img.dispatchEvent(new MouseEvent('contextmenu', { ...at, button: 2, cancelable: true }));
     }, 'closed' satisfies Key);
     // Time for a word to reach the worker, as the user's moves do within a frame or two.
     await page.waitForTimeout(1000);
