@@ -31,6 +31,9 @@ export interface EnhanceJob {
 
 export async function enhanceImages({ request, anchor, swapInto, stop }: EnhanceJob): Promise<EnhanceOutcome> {
   const indicator = new JobIndicator(anchor, request.auto === true);
+  // At once, not when the step under way settles: a quiet job's ring would appear meanwhile, even
+  // after the script handed the page back (and in Firefox stay, its timers gone with the script).
+  stop.addEventListener('abort', () => indicator.ended(), { once: true });
   const fail = (failure: Failure): EnhanceOutcome => {
     if (stop.aborted) indicator.ended();
     else indicator.failed(failure.message);

@@ -35,12 +35,19 @@ export interface SiteSwitchFollower {
 }
 
 export function followSiteSwitch(enhancer: PageEnhancer): SiteSwitchFollower {
-  const site = siteOfTab();
+  // Asked once, and again after a failure (a frame that asks the worker, before it can answer):
+  // kept, a failed answer would leave the frame without auto-enhance until it reloads.
+  let asked: Promise<string | null> | undefined;
+  const site = () =>
+    (asked ??= siteOfTab().catch((error: unknown) => {
+      asked = undefined;
+      throw error;
+    }));
   // Reads overlap when storage changes quickly; only the latest one applies.
   let latest = 0;
   const read = async () => {
     const ticket = ++latest;
-    const [settings, switches, origin] = await Promise.all([loadSettings({ tell: false }), loadSiteSwitches(), site]);
+    const [settings, switches, origin] = await Promise.all([loadSettings({ tell: false }), loadSiteSwitches(), site()]);
     if (ticket === latest) enhancer.configure(settings, origin !== null && isAutoEnabled(switches, origin));
   };
   const readLogged = () => read().catch((error: unknown) => logError('auto-enhance settings', error));
@@ -48,7 +55,7 @@ export function followSiteSwitch(enhancer: PageEnhancer): SiteSwitchFollower {
     if (area !== 'sync') return;
     const keys = Object.keys(changes);
     if (keys.some(isSettingsKey)) void readLogged();
-    else site.then((origin) => (switchesSite(keys, origin) ? readLogged() : undefined)).catch((error: unknown) => logError('auto-enhance settings', error));
+    else site().then((origin) => (switchesSite(keys, origin) ? readLogged() : undefined)).catch((error: unknown) => logError('auto-enhance settings', error));
   });
   return { read: readLogged(), reread: readLogged };
 }
