@@ -39,16 +39,20 @@ function isEnhanced(img: HTMLImageElement | null): boolean {
 export function followPointer(): () => void {
   const listening = new AbortController();
   const { signal } = listening;
-  // Moves, not 'pointerover': between two images of one shadow root, 'pointerover' stays inside the
-  // root (its target and related target are the same host outside it) and the document never hears.
-  // And presses: a touch's long press, which opens the menu, comes with no move before it.
-  for (const type of ['pointermove', 'pointerdown'] as const) {
+  // Moves, not 'pointerover' alone: between two images of one shadow root, 'pointerover' stays inside
+  // the root (its target and related target are the same host outside it) and the document never
+  // hears. And 'pointerover' too: a scroll (the wheel, the pointer resting) brings another element
+  // under the pointer with no move. And presses: a touch's long press, which opens the menu, comes
+  // with no move before it.
+  for (const type of ['pointermove', 'pointerdown', 'pointerover'] as const) {
     document.addEventListener(
       type,
       (event) => {
         // The user's pointer only: the page's own events (synthetic, untrusted) would set the menu
         // of the whole browser, a message each, from any tab.
         if (!event.isTrusted) return;
+        // Entering the frame: the one left said "not enhanced" (see 'pointerout').
+        if (event.type === 'pointerover' && event.relatedTarget === null) told = false;
         // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
         hovered = imageUnder(event);
         // A right button's press: Firefox sends the page no contextmenu for Shift+right-click, and its menu asks after this image.
@@ -67,13 +71,6 @@ export function followPointer(): () => void {
       if (event.relatedTarget !== null && !isFrame(event.relatedTarget)) return;
       hovered = null;
       tell(false);
-    },
-    { capture: true, passive: true, signal },
-  );
-  document.addEventListener(
-    'pointerover',
-    (event) => {
-      if (event.relatedTarget === null) told = false;
     },
     { capture: true, passive: true, signal },
   );

@@ -277,6 +277,27 @@ describe('images in shadow roots', () => {
     await page.evaluate(() => document.getElementById('lightbox-copy')!.remove());
   });
 
+  it('the menu follows the image a scroll brings under the resting pointer (the wheel: no pointer move)', async () => {
+    const menuAfter = await spyOnMenu();
+    // Both at their own size (sharp): auto-enhance, on for this site, leaves them be.
+    writeFileSync(
+      join(dir, 'scrolled.html'),
+      `<!doctype html><body style="margin: 0"><img id="plain" src="${FILES.open}.png" style="display: block; width: 48px; height: 48px">
+<div style="height: 200px"></div><img id="below" src="${FILES.closed}.png" style="display: block; width: 48px; height: 48px"><div style="height: 2000px"></div></body>`,
+    );
+    const scrolled = await browser.context.newPage();
+    watchPageProblems(scrolled, pageProblems);
+    await scrolled.goto(`${site.origin}/scrolled.html`);
+    await scrolled.waitForFunction(() => [...document.images].every((img) => img.complete));
+    const scrolledTab = await tabIdOf(worker, scrolled);
+    const below = await scrolled.evaluate(() => (document.getElementById('below') as HTMLImageElement).currentSrc);
+    expect(await worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [scrolledTab, below] as const)).toMatchObject({ ok: true, images: 1 });
+    // Resting on the plain image (the menu was told nothing: this frame's word is "not enhanced").
+    await scrolled.mouse.move(24, 24, { steps: 5 });
+    await menuAfter(() => scrolled.mouse.wheel(0, 248), true);
+    await scrolled.close();
+  });
+
   it("a page's own pointer and contextmenu events over an enhanced image leave the menu alone: it is one for the whole browser, and the user's pointer is elsewhere", async () => {
     await spyOnMenu();
     // The user's pointer on a plain image: the menu hides Restore and Save.
