@@ -7,11 +7,14 @@
  * it: it hides then, as the image is. The page's notice (page-notice.ts) is built the same way.
  */
 import { OVERLAY_TAG } from './overlay-tag';
-import { inWindow, shadowRootOf } from './page-images';
+import { imageAt, inWindow, shadowRootOf } from './page-images';
 
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
 const MESSAGE_MS = 5000;
 const MESSAGE_MS_PER_CHARACTER = 60;
+/** How far below the image's visible top a header over it is looked past (clearTop), in steps of the second: at most 16 hit tests. */
+const CLEAR_TOP_SEARCH_PX = 160;
+const CLEAR_TOP_STEP_PX = 10;
 /** Inline, where `all: initial` would make it an inline box. */
 const SHOWN_DISPLAY = 'block';
 
@@ -210,8 +213,23 @@ export class ImageOverlay {
     this.shownOver = holding;
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     const bottom = document.documentElement.clientHeight - this.host.offsetHeight;
-    this.host.style.left = `${Math.max(0, Math.min(rect.left + 6, right)) + window.scrollX}px`;
-    this.host.style.top = `${Math.max(0, Math.min(Math.max(0, rect.top) + 6, bottom)) + window.scrollY}px`;
+    const left = Math.max(0, Math.min(rect.left + 6, right));
+    this.host.style.left = `${left + window.scrollX}px`;
+    this.host.style.top = `${Math.max(0, Math.min(this.clearTop(rect, left) + 6, bottom)) + window.scrollY}px`;
+  }
+
+  /**
+   * The top of the image's part the user sees, at the overlay's left edge: below a sticky header
+   * (most news sites' and shops') over the image's top, which the overlay, in the top layer,
+   * would cover. Looked for a little way down only; where the image is not found (the page lays a
+   * transparent link or a caption over it), the top of its part in the window.
+   */
+  private clearTop(rect: DOMRect, left: number): number {
+    const top = Math.max(0, rect.top);
+    const x = Math.min(left + 6, window.innerWidth - 1);
+    const end = Math.min(rect.bottom, top + CLEAR_TOP_SEARCH_PX, window.innerHeight);
+    for (let y = top; y < end; y += CLEAR_TOP_STEP_PX) if (imageAt(x, y + 6) === this.img) return y;
+    return top;
   }
 
   /** `fraction` of the job done, 0 to 1. */

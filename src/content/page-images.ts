@@ -90,9 +90,19 @@ export function pageImages(): HTMLImageElement[] {
  * root at the event's point.
  */
 export function imageUnder(event: MouseEvent): HTMLImageElement | null {
-  let target = event.composedPath()[0];
+  return imageFrom(event.composedPath()[0], event.clientX, event.clientY);
+}
+
+/** The image the user sees at (x, y) in the window, in shadow roots too; null where something else is on top. */
+export function imageAt(x: number, y: number): HTMLImageElement | null {
+  return imageFrom(document.elementFromPoint(x, y), x, y);
+}
+
+/** `start`, or the element at (x, y) in the shadow roots it hosts, where that is an image. */
+function imageFrom(start: EventTarget | null | undefined, x: number, y: number): HTMLImageElement | null {
+  let target = start;
   while (target instanceof Element && !(target instanceof HTMLImageElement)) {
-    const inner = shadowRootOf(target)?.elementFromPoint(event.clientX, event.clientY);
+    const inner = shadowRootOf(target)?.elementFromPoint(x, y);
     if (!inner || inner === target) break;
     target = inner;
   }

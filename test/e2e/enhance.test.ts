@@ -1483,6 +1483,27 @@ describe('bad input', () => {
     await sliding.close();
   });
 
+  it("a message on an image scrolled up under the page's sticky header shows below the header, not over it", async () => {
+    const { opened: news } = await openWithSvgMessage(
+      'sticky.html',
+      `<!doctype html><html><body style="margin: 0"><header style="position: sticky; top: 0; height: 80px; background: #036; z-index: 1"></header>
+<div style="height: 300px"></div><img id="tall" src="logo.svg" width="240" height="600"><div style="height: 2000px"></div></body></html>`,
+      'tall',
+    );
+    // The image's top 100 px scrolled under the header.
+    await news.evaluate(() => window.scrollTo(0, 480));
+    const placed = () =>
+      news.evaluate(() => ({
+        message: Math.round(document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect().top),
+        image: Math.round(document.getElementById('tall')!.getBoundingClientRect().top),
+      }));
+    await expect.poll(placed).toEqual({ message: 86, image: -100 });
+    // Scrolled back, the image's top is clear of the header again: the message sits at its corner.
+    await news.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(placed).toEqual({ message: 386, image: 380 });
+    await news.close();
+  });
+
   /** The message's dark red, not a dialog's white or the picture, on the screen at its place: nothing covers it. */
   async function expectMessageOnScreen(opened: Page): Promise<void> {
     const box = await opened.evaluate(() => {
