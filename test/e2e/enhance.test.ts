@@ -513,15 +513,19 @@ describe('images the page made itself', () => {
     await made.close();
   });
 
-  it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows, and restored to them', async () => {
+  /**
+   * A page showing a file from a blob: URL it revokes once the image has loaded it (an upload
+   * preview): `always`, whatever URL the image loads later, ours too; else its own only.
+   */
+  async function openRevokingPage(id: string, always: boolean): Promise<Page> {
     writeFileSync(
-      join(dir, 'revoked.html'),
+      join(dir, `${id}.html`),
       `<!doctype html><html><body>
-<img id="revoked" style="width: 280px">
+<img id="${id}" style="width: 280px">
 <script>
   fetch('lr/headx4.png').then((r) => r.blob()).then((b) => {
-    const img = document.getElementById('revoked');
-    img.onload = () => { URL.revokeObjectURL(img.src); img.dataset.revoked = 'yes'; };
+    const img = document.getElementById('${id}');
+    img.onload = () => { URL.revokeObjectURL(img.src); ${always ? '' : 'img.onload = null; '}img.dataset.revoked = 'yes'; };
     img.src = URL.createObjectURL(b);
   });
 </script>
@@ -529,8 +533,13 @@ describe('images the page made itself', () => {
     );
     const made = await browser.context.newPage();
     watchPageProblems(made, pageProblems);
-    await made.goto(`${fixture.origin}/revoked.html`);
-    await made.waitForFunction(() => (document.getElementById('revoked') as HTMLImageElement).dataset.revoked === 'yes');
+    await made.goto(`${fixture.origin}/${id}.html`);
+    await made.waitForFunction((imgId) => (document.getElementById(imgId) as HTMLImageElement).dataset.revoked === 'yes', id);
+    return made;
+  }
+
+  it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows, and restored to them', async () => {
+    const made = await openRevokingPage('revoked', true);
     // The control: the URL is dead for any new request.
     expect(await made.evaluate((id) => fetch((document.getElementById(id) as HTMLImageElement).src).then(() => 'read', () => 'dead'), 'revoked')).toBe('dead');
     // x2 first, then x4 over it: the second job starts from the page's pixels again, not from our x2.
@@ -564,23 +573,7 @@ describe('images the page made itself', () => {
   });
 
   it("frees the URL it shows the page's pixels from once they are shown again: a long feed would hold one file per restore", async () => {
-    writeFileSync(
-      join(dir, 'revoked-once.html'),
-      `<!doctype html><html><body>
-<img id="once" style="width: 280px">
-<script>
-  fetch('lr/headx4.png').then((r) => r.blob()).then((b) => {
-    const img = document.getElementById('once');
-    img.onload = () => { URL.revokeObjectURL(img.src); img.onload = null; img.dataset.revoked = 'yes'; };
-    img.src = URL.createObjectURL(b);
-  });
-</script>
-</body></html>`,
-    );
-    const made = await browser.context.newPage();
-    watchPageProblems(made, pageProblems);
-    await made.goto(`${fixture.origin}/revoked-once.html`);
-    await made.waitForFunction(() => (document.getElementById('once') as HTMLImageElement).dataset.revoked === 'yes');
+    const made = await openRevokingPage('once', false);
     const madeTab = await tabIdOf(browser.worker, made);
     expect(await enhanceById(browser.worker, made, madeTab, 'once', 2)).toMatchObject({ ok: true, images: 1 });
     expect(await restoreById(browser.worker, made, madeTab, 'once')).toBe(1);
