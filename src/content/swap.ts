@@ -349,8 +349,10 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Or
   if (!original) return null;
   enhanced.delete(img);
   showPageAttributes(img, original, onlyOurs);
-  if (standIn) keepPageUrls(img, original);
-  if (standIn && !showStandIn(img, original) && original.pageFile) keepFile(img, original, original.pageFile);
+  if (standIn) {
+    keepPageUrls(img, original);
+    if (!showStandIn(img, original) && original.pageFile) keepFile(img, original, original.pageFile);
+  }
   selectAgain(img);
   return original;
 }

@@ -143,10 +143,9 @@ export interface JobSource {
   /** The page that asked, whose Referer a host that refuses the engine is asked with again. */
   page?: PageContext;
   /**
-   * Which part of the result cache the job reads and fills: the page's origin (cachePartitionOf).
-   * Undefined keeps it out of the cache: a private (incognito) window's tab, whose results must not
-   * outlive the private session on disk, nor be read for it (a read marks the entry as used, which
-   * is written too), and a frame with no origin to name (a sandboxed one).
+   * Which part of the result cache the job reads and fills (cachePartitionOf: the tab's site, the
+   * frame's origin, the container). Undefined keeps it out of the cache: a private window's tab, a
+   * frame or tab with no origin to name.
    */
   cachePartition: string | undefined;
   /** The tab keeps cookies of its own: a private window, or a Firefox container (see FetchOptions). */
