@@ -89,6 +89,8 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
   // (asking it starts it). The settings are saved whatever the trim's fate: it says so on its own,
   // beside the cache, as the trim may end after later edits (whose "Unsaved changes" stays).
   if (saved.cacheLimitBytes >= limitBefore) return;
+  // The line beside the cache said how the last trim or clear went: this trim's fate replaces it.
+  cacheStatus.textContent = '';
   try {
     showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
   } catch (error) {
@@ -100,7 +102,10 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
 function showUsage(usage: CacheUsage): void {
   const text = `${usage.entries} ${usage.entries === 1 ? 'image' : 'images'}, ${formatBytes(usage.bytes)}`;
   // Written only when it changes: the figures are read again each time the page comes back into view, and the live region would be read out each time.
-  if (cacheUsage.textContent !== text) cacheUsage.textContent = text;
+  if (cacheUsage.textContent === text) return;
+  cacheUsage.textContent = text;
+  // Beside figures that have grown again since (images enhanced in other tabs), "Cache cleared." would read as the state now.
+  if (cacheStatus.textContent === CACHE_CLEARED) cacheStatus.textContent = '';
 }
 
 function failed(where: string, error: unknown): void {
@@ -151,6 +156,8 @@ byId('reset').addEventListener('click', () => {
   save({ ...DEFAULT_SETTINGS }, 'Defaults restored.').catch((error: unknown) => failed('options reset', error));
 });
 
+const CACHE_CLEARED = 'Cache cleared.';
+
 clearCache.addEventListener('click', () => {
   // Not `disabled`: a disabled button drops the focus (to the page's start, for a screen reader).
   if (clearCache.getAttribute('aria-disabled') === 'true') return;
@@ -161,7 +168,7 @@ clearCache.addEventListener('click', () => {
       (usage) => {
         showUsage(usage);
         // Said even where the figures stay as they were (an empty cache cleared), which the usage's live region would not read out.
-        cacheStatus.textContent = 'Cache cleared.';
+        cacheStatus.textContent = CACHE_CLEARED;
       },
       (error: unknown) => {
         // Beside the button, not the form's line: that one holds the form's own state (unsaved edits, a newer version's notice).
@@ -186,7 +193,8 @@ async function checkNewerSettings(): Promise<void> {
   takeOver.hidden = !newer;
   // Written only when it changes, as each change of the settings asks again: a live region is read out at each write.
   if (newer && formStatus.textContent !== NEWER_SETTINGS) formStatus.textContent = NEWER_SETTINGS;
-  else if (!newer && formStatus.textContent === NEWER_SETTINGS) formStatus.textContent = '';
+  // Edits made while it showed are still to save.
+  else if (!newer && formStatus.textContent === NEWER_SETTINGS) formStatus.textContent = edited() ? UNSAVED : '';
 }
 
 // The way out where that newer version is gone for good (rolled back, or tried on one device and removed).

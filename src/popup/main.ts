@@ -64,8 +64,8 @@ function sayNoMore(failure: string): void {
 /** The tab is in a private window: the site switch says it is synced all the same. */
 let inPrivateWindow = false;
 
-/** Writes of the switch or the profile under way: a read does not set those controls back meanwhile. */
-let controlWrites = 0;
+/** The tab's reads, in the order they may be drawn; writes of the switch or the profile under way, which no read sets back. */
+const reads = new ReadOrder();
 
 function render(status: TabStatus, profile: ProfileSetting): void {
   ui.origin.textContent = placeText(status, displayOrigin);
@@ -76,7 +76,7 @@ function render(status: TabStatus, profile: ProfileSetting): void {
   ui.enhanceAll.disabled = !controls.actions;
   ui.restoreAll.disabled = !controls.actions;
   ui.auto.disabled = !controls.siteSwitch;
-  if (controlWrites === 0) ui.auto.checked = status.auto;
+  if (!reads.controlsBusy) ui.auto.checked = status.auto;
   ui.privateNote.hidden = !(inPrivateWindow && controls.siteSwitch);
   // Described by the note only while it shows: a hidden element named here is read out all the same.
   if (ui.privateNote.hidden) ui.auto.removeAttribute('aria-describedby');
@@ -89,7 +89,7 @@ function render(status: TabStatus, profile: ProfileSetting): void {
     if (element.textContent !== String(count)) element.textContent = String(count);
   }
   ui.backend.textContent = backendText(status.engine);
-  if (controlWrites === 0) ui.profile.value = profile;
+  if (!reads.controlsBusy) ui.profile.value = profile;
 }
 
 async function targetTabId(): Promise<number | null> {
@@ -113,7 +113,6 @@ async function start(): Promise<void> {
   /** The enhanced count drawn last: a frame's images enhanced from the cache after Enhance all may never show as queued. */
   let enhancedShown = 0;
   let enhancedBeforeEnhanceAll = 0;
-  const reads = new ReadOrder();
   const refresh = async () => {
     const ticket = reads.next();
     const [status, settings] = await Promise.all([askWorker({ type: 'tab-status', tabId }), loadSettings()]);
@@ -159,17 +158,16 @@ async function start(): Promise<void> {
 
   /** Saves the user's change of a control; reads started before it, or while it is written, leave the control alone. */
   const writeControl = (write: Promise<unknown>, failure: string) => {
-    reads.edited();
-    controlWrites++;
+    const settled = reads.writing();
     write.then(
       () => {
-        controlWrites--;
+        settled();
         sayNoMore(failure);
         // The reads it dropped are made up for: a write of the value already stored changes no storage.
         refreshLogged();
       },
       (error: unknown) => {
-        controlWrites--;
+        settled();
         say(`${failure}: ${textOf(error)}`);
         refreshLogged();
       },

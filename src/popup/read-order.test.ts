@@ -26,9 +26,24 @@ describe('ReadOrder', () => {
   it('drops reads that started before the user changed a control, and draws those after', () => {
     const order = new ReadOrder();
     const before = order.next();
-    order.edited();
+    order.writing();
     const after = order.next();
     expect(order.claim(before)).toBe(false);
+    expect(order.claim(after)).toBe(true);
+  });
+
+  it('drops reads that started while a write was under way, once it settled: they may hold the value it replaced', () => {
+    const order = new ReadOrder();
+    const settled = order.writing();
+    expect(order.controlsBusy).toBe(true);
+    const drawnDuring = order.next();
+    const answersAfter = order.next();
+    // Answered while the write is still going: its counts are drawn, its controls left alone.
+    expect(order.claim(drawnDuring)).toBe(true);
+    settled();
+    expect(order.controlsBusy).toBe(false);
+    const after = order.next();
+    expect(order.claim(answersAfter)).toBe(false);
     expect(order.claim(after)).toBe(true);
   });
 });

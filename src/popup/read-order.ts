@@ -8,6 +8,7 @@ export class ReadOrder {
   private issued = 0;
   private drawn = 0;
   private editedAt = 0;
+  private writes = 0;
 
   /** A ticket for a read about to start. */
   next(): number {
@@ -25,8 +26,22 @@ export class ReadOrder {
     return true;
   }
 
-  /** The user changed a control: the reads under way are older than that change. */
-  edited(): void {
+  /**
+   * The user changed a control, and its write begins: the reads under way are older than that
+   * change. The function returned is called once the write has settled, stored or refused: the
+   * reads started meanwhile may have read storage before it, and are dropped too.
+   */
+  writing(): () => void {
     this.editedAt = this.issued;
+    this.writes++;
+    return () => {
+      this.editedAt = this.issued;
+      this.writes--;
+    };
+  }
+
+  /** Whether a write of a control is under way: an answer drawn meanwhile leaves the controls as the user set them. */
+  get controlsBusy(): boolean {
+    return this.writes > 0;
   }
 }

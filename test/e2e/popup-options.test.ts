@@ -192,10 +192,13 @@ describe('popup', () => {
     // The settings this version knows are the user's, not defaults (WebGPU off, no cache, stay off).
     await expect.poll(() => options.locator('#maxTile').inputValue()).toBe('128');
     expect(await options.locator('#profile').inputValue()).toBe('fast');
+    // An edit made meanwhile: the notice holds the line, Save being off.
+    await options.locator('#maxTile').fill('512');
     await browser.worker.evaluate((items) => chrome.storage.sync.remove(Object.keys(items)), newer);
-    // Gone (that device's Enhance went back, say): they work again.
+    // Gone (that device's Enhance went back, say): they work again, and the edit is still to save.
     await expect.poll(() => options.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
-    expect(await options.locator('#form-status').textContent()).toBe('');
+    expect(await options.locator('#maxTile').inputValue()).toBe('512');
+    expect(await options.locator('#form-status').textContent()).toBe('Unsaved changes: Save keeps them.');
     expect(await options.locator('#take-over').isHidden()).toBe(true);
     await options.close();
     await popup.close();
@@ -778,6 +781,8 @@ describe('options page', () => {
     // Headless Chromium shows every tab at once: the event the browser fires as the tab comes back, dispatched.
     await options.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await expect.poll(() => usage.textContent()).toMatch(/^1 image, [\d.,]+ MB$/);
+    // "Cache cleared." beside figures that grew since would read as the state now.
+    expect(await options.locator('#cache-status').textContent()).toBe('');
 
     // The same figures again are not written again: a screen reader reads the live region out at each write.
     await options.evaluate(() => {
