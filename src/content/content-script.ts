@@ -76,6 +76,9 @@ window.addEventListener('copy', () => enhancer.copying(document.getSelection()),
 // Bubbling on the window: after the page's own handlers, whose data (a gallery's setData) is mended
 // too, and which still read the browser's (Firefox lets a page read data a content script set only on drop).
 window.addEventListener('dragstart', giveDragsPageFiles, { passive: true });
+// And capturing, before them, for a page that stops the event on its way (a sortable list's
+// handler): the bubbling pass never comes, and the browser's data would carry our blob: URL.
+window.addEventListener('dragstart', giveDragsPageFiles, { capture: true, passive: true });
 enhancer.listenForFailedLoads(document);
 // Left for, and back from, the back/forward cache (see pageKept).
 window.addEventListener('pagehide', (event) => {

@@ -326,6 +326,34 @@ target.addEventListener('drop', (event) => {
     expect(await markup(dragging, 'dragged')).toBe(enhanced);
     await dragging.close();
   });
+
+  it("the drop gets the page's own file where the page stops the drag's event at the image (a sortable list's handler)", async () => {
+    writeFileSync(
+      join(dir, 'dragging-stopped.html'),
+      `<!doctype html><img id="dragged" src="lr/headx4.png" alt="head"><div id="target" contenteditable style="width: 300px; height: 100px">Drop here</div>
+<script>
+window.dropped = null;
+document.getElementById('dragged').addEventListener('dragstart', (event) => event.stopPropagation());
+const target = document.getElementById('target');
+target.addEventListener('dragover', (event) => event.preventDefault());
+target.addEventListener('drop', (event) => {
+  event.preventDefault();
+  window.dropped = { html: event.dataTransfer.getData('text/html'), uri: event.dataTransfer.getData('text/uri-list') };
+});
+</script>`,
+    );
+    const dragging = await browser.context.newPage();
+    watchPageProblems(dragging, pageProblems);
+    await dragging.goto(`${fixture.origin}/dragging-stopped.html`);
+    await imagesSettled(dragging);
+    expect(await enhanceById(browser.worker, dragging, await tabIdOf(browser.worker, dragging), 'dragged', 2)).toMatchObject({ ok: true, images: 1 });
+    await dragging.dragAndDrop('#dragged', '#target');
+    const dropped = await dragging.evaluate(() => (window as unknown as { dropped: { html: string; uri: string } | null }).dropped);
+    expect(dropped?.uri).toBe(`${fixture.origin}/lr/headx4.png`);
+    expect(dropped?.html).toMatch(/^<img id="dragged" src="[^"]*lr\/headx4\.png" alt="head"/);
+    expect(dropped?.html).not.toContain('blob:');
+    await dragging.close();
+  });
 });
 
 describe('copies the page makes of an enhanced image', () => {
