@@ -104,7 +104,8 @@ async function timeInput(live: Live, input: string, warmup: number, runs: number
   }
   if (!timing) return;
   const msPerMP = msPerOutputMP({ ...timing, ms });
-  result.timings.push({ ...timing, ms, input, msPerMP });
+  // The untimed runs before the first timed one: each call after it asked for none.
+  result.timings.push({ ...timing, ms, input, msPerMP, warmup });
   log(`${config.id} ${input}: ${ms.map((m) => m.toFixed(0)).join(', ')} ms -> ${msPerMP.toFixed(0)} ms/MP`);
 }
 

@@ -27,7 +27,10 @@ import { BENCH_DATA } from './lib/images';
 const TILES = [96, 128, 192, 256, 384];
 /** Ratios are against the shipped default, so the table reads as "what changing it would cost". */
 const BASE = DEFAULT_SETTINGS.maxTile;
-/** A 384x288 crop of an Urban100 photo: big enough that every tile size above tiles it. */
+/**
+ * A 384x288 crop of an Urban100 photo: every tile size above but the largest tiles it; at 384 it
+ * is one tile with no overlap, that size's best case (the README says so).
+ */
 const INPUT = { file: 'Urban100/HR/img_002.png', width: 384, height: 288 };
 
 interface Measured {

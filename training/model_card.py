@@ -526,6 +526,10 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
             [(k, v) for k, v in rows.items() if k != "bicubic"]
         for row_id, row in ordered:
             label = "bicubic (ours, MATLAB imresize)" if row_id == "bicubic" else f"{row['label']} (ours, ONNX)"
+            # Scored on the CPU, which runs the fp16 file's activations in float32 (see the fp16
+            # section): the row measures its weights' rounding, not a GPU's f16 arithmetic.
+            if row_id.endswith(".fp16"):
+                label = f"{row['label']} (ours, ONNX; fp16 weights, run in float32 on the CPU)"
             if row.get("kind") == "onnx" and row.get("sha256") != hashes.get(row_id):
                 label += " **stale: evaluated a different file**"
                 warnings.append(f"x{scale} {row_id}: evaluation is of a different ONNX file than models/ holds")

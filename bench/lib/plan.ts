@@ -14,6 +14,9 @@
  *    median of fewer runs is not reported.
  */
 import type { ModelEntry, ModelRegistry } from '../../src/core/models';
+import { planTiles } from '../../src/core/tiling';
+import { DEFAULT_OVERLAP } from '../../src/core/upscale';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import type { Method, PeerModel } from './protocol';
 
 export interface WebGpuAdapter {
@@ -49,8 +52,12 @@ export const PEERS: readonly PeerModel[] = ['esrgan-slim', 'esrgan-medium', 'esr
 export const RUNS = 5;
 /** The smallest Set14 image (62x90 at x4): cheap enough to score on every WASM config. */
 export const CROSS_CHECK_IMAGE = 'comic';
-/** Input pixels of each timing input, relative to 128x128: 1024x768 with its tile overlap (20 tiles of 218x204). */
-export const INPUT_UNITS: Record<string, number> = { '256': 4, '1024x768': (20 * 218 * 204) / (128 * 128) };
+/** The pixels the network computes on a width x height input, overlaps included, as the engine tiles it. */
+function computedPixels(width: number, height: number): number {
+  return planTiles(width, height, DEFAULT_SETTINGS.maxTile, DEFAULT_OVERLAP).reduce((sum, { input }) => sum + input.width * input.height, 0);
+}
+/** Input pixels of each timing input, relative to 128x128: 1024x768 with its tile overlap (20 tiles of 229x215 at overlap 30). */
+export const INPUT_UNITS: Record<string, number> = { '256': 4, '1024x768': computedPixels(1024, 768) / (128 * 128) };
 const UNIT_PIXELS = 128 * 128;
 
 export function planConfigs(registry: ModelRegistry, webgpu: WebGpuAdapter | null, quick: boolean): Config[] {

@@ -20,9 +20,9 @@ describe('allocate', () => {
   it('prices a cell at RUNS timed runs and the slower untimed one before them; a tiled input, whose first tile alone meets a new shape, at its untimed run once', () => {
     const e = estimate('plksr-fast-x4/wasm-2t', 100);
     expect(cellCost(e, '256')).toBe(4 * 100 * (RUNS + 2));
-    expect(cellCost(e, '1024x768')).toBeCloseTo(((20 * 218 * 204) / (128 * 128)) * 100 * (RUNS + 1), 6);
+    expect(cellCost(e, '1024x768')).toBeCloseTo(((20 * 229 * 215) / (128 * 128)) * 100 * (RUNS + 1), 6);
     // A peer's patches come in several shapes: its untimed run counts twice there too.
-    expect(cellCost(estimate('esrgan-medium/wasm-2t', 100), '1024x768')).toBeCloseTo(((20 * 218 * 204) / (128 * 128)) * 100 * (RUNS + 2), 6);
+    expect(cellCost(estimate('esrgan-medium/wasm-2t', 100), '1024x768')).toBeCloseTo(((20 * 229 * 215) / (128 * 128)) * 100 * (RUNS + 2), 6);
   });
 
   it("spends on the issue's 2-thread comparisons before the 1-thread configs", () => {
