@@ -10,6 +10,7 @@ type ShownListener = (info: { contexts: string[]; menuIds: string[]; frameId?: n
 const browserCalls = vi.hoisted(() => ({
   onStartup: [] as Array<() => void>,
   onShown: [] as ShownListener[],
+  onHidden: [] as Array<() => void>,
   updates: [] as Array<[string, object] | 'refresh'>,
   asked: [] as Array<[number, unknown, unknown]>,
   answer: (): Promise<unknown> => Promise.resolve({ enhanced: true }),
@@ -21,6 +22,7 @@ vi.mock('webextension-polyfill', () => ({
       update: async (id: string, change: object) => void browserCalls.updates.push([id, change]),
       refresh: async () => void browserCalls.updates.push('refresh'),
       onShown: { addListener: (listener: ShownListener) => browserCalls.onShown.push(listener) },
+      onHidden: { addListener: (listener: () => void) => browserCalls.onHidden.push(listener) },
     },
     tabs: {
       sendMessage: (tabId: number, message: unknown, options: unknown) => {
@@ -98,6 +100,20 @@ describe('Firefox: the menu shown on an image', () => {
     show(['enhance-x2', 'enhance-x4', 'restore-original', 'save-enhanced']);
     await vi.waitFor(() => expect(browserCalls.updates).toContain('refresh'));
     expect(browserCalls.updates).toEqual([['restore-original', { visible: false }], ['save-enhanced', { visible: false }], 'refresh']);
+  });
+
+  it('is left as it is when the answer comes after the menu was closed, and another opened (refresh would redraw that one)', async () => {
+    let answerLate: (answer: { enhanced: boolean }) => void = () => undefined;
+    browserCalls.answer = () => new Promise((resolve) => (answerLate = resolve));
+    show(['enhance-x2', 'enhance-x4']);
+    for (const listener of browserCalls.onHidden) listener();
+    browserCalls.answer = () => Promise.resolve({ enhanced: false });
+    show(['enhance-x2', 'enhance-x4']);
+    answerLate({ enhanced: true });
+    await settled();
+    await settled();
+    expect(browserCalls.asked).toHaveLength(2);
+    expect(browserCalls.updates).toEqual([]);
   });
 
   it('is left as it is when it already matches, when no script answers (none of our images there), and off images', async () => {

@@ -43,8 +43,14 @@ export async function showEnhancedItems(enhanced: boolean): Promise<void> {
  * background page asleep, a busy page); Chrome has neither event nor redraw.
  */
 export function settleEnhancedItemsWhenShown(): void {
+  // Counts the menus shown and hidden: an answer that comes once its menu has gone would redraw
+  // the one open now (menus.refresh redraws whichever is), another image's perhaps.
+  let menuInstance = 0;
+  browser.contextMenus.onHidden.addListener(() => void menuInstance++);
   browser.contextMenus.onShown.addListener((info, tab) => {
-    if (!info.contexts.includes('image') || tab.id === undefined) return;
+    const instance = ++menuInstance;
+    // No tab for a menu in an extension page of ours (the popup).
+    if (!info.contexts.includes('image') || tab?.id === undefined) return;
     // Firefox gives the frame (its types leave it out).
     const { frameId = 0 } = info as { frameId?: number };
     const shownEnhanced = info.menuIds.includes(RESTORE);
@@ -53,7 +59,7 @@ export function settleEnhancedItemsWhenShown(): void {
     asked
       .catch(() => ({ enhanced: false }))
       .then(async ({ enhanced }) => {
-        if (enhanced === shownEnhanced) return;
+        if (enhanced === shownEnhanced || instance !== menuInstance) return;
         await showEnhancedItems(enhanced);
         await browser.contextMenus.refresh();
       })
