@@ -22,7 +22,7 @@ vi.mock('./stay-awake', () => ({
   },
 }));
 
-const { downloadBlob } = await import('./blob-download');
+const { downloadBlob, downloadsLetGo } = await import('./blob-download');
 
 const changed = (id: number, current: string) => [...world.listeners].forEach((listener) => listener({ id, state: { current } }));
 let revoked: string[] = [];
@@ -70,6 +70,27 @@ describe('downloadBlob', () => {
     vi.advanceTimersByTime(60_000);
     expect([world.released, revoked.length, world.listeners.size]).toEqual([1, 1, 0]);
     vi.useRealTimers();
+  });
+
+  it('lets go of a download left in its Save As dialog (download() never answers) after half an hour', async () => {
+    vi.useFakeTimers();
+    world.download = () => new Promise<number>(() => undefined);
+    void downloadBlob(new Blob(['png']), 'a-enhanced.png', false);
+    vi.advanceTimersByTime(30 * 60_000);
+    expect([world.released, revoked.length, world.listeners.size]).toEqual([1, 1, 0]);
+    vi.useRealTimers();
+  });
+
+  it('says when no download holds a URL any more: an update waits for that before it reloads the page', async () => {
+    world.download = async () => 5;
+    await downloadBlob(new Blob(['png']), 'a-enhanced.png', false);
+    let letGo = false;
+    const waiting = downloadsLetGo().then(() => (letGo = true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(letGo).toBe(false);
+    changed(5, 'complete');
+    await waiting;
+    expect(letGo).toBe(true);
   });
 
   it('lets go of an interrupted download too', async () => {

@@ -13,19 +13,33 @@ import { holdAwake } from './stay-awake';
  */
 const HOLD_AT_MOST_MS = 30 * 60_000;
 
+/** The downloads whose URL is still held, each settling when it is let go of. */
+const held = new Set<Promise<void>>();
+
+/** Resolves once no download holds a URL of this page: a reload (an update) would take it from the browser mid-download. */
+export async function downloadsLetGo(): Promise<void> {
+  while (held.size > 0) await Promise.all(held);
+}
+
 /** Resolves once the download has started (the user picked a file, where asked); rejects when it was refused or cancelled. */
 export async function downloadBlob(blob: Blob, filename: string, incognito: boolean): Promise<void> {
   const url = URL.createObjectURL(blob);
   const release = holdAwake();
   let id: number | undefined;
   const ended = new Set<number>();
-  let giveUp: ReturnType<typeof setTimeout> | undefined;
+  let letGo = () => {};
+  const holding = new Promise<void>((resolve) => (letGo = resolve));
+  held.add(holding);
   const done = () => {
     clearTimeout(giveUp);
     browser.downloads.onChanged.removeListener(changed);
     URL.revokeObjectURL(url);
     release();
+    held.delete(holding);
+    letGo();
   };
+  // From the start: download() answers only once a Save As dialog is closed.
+  const giveUp = setTimeout(done, HOLD_AT_MOST_MS);
   // Listening before the download starts: a small file can be complete before download() answers.
   const changed = (delta: Downloads.OnChangedDownloadDeltaType) => {
     const state = delta.state?.current;
@@ -42,5 +56,4 @@ export async function downloadBlob(blob: Blob, filename: string, incognito: bool
     throw error;
   }
   if (ended.has(id)) done();
-  else giveUp = setTimeout(done, HOLD_AT_MOST_MS);
 }
