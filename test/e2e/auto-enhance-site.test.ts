@@ -75,6 +75,11 @@ async function boxes(on: Page): Promise<Record<string, Box>> {
   return Object.fromEntries(entries);
 }
 
+/** Each image's markup: what switching the site off must give back. */
+function markup(on: Page): Promise<Record<string, string>> {
+  return on.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, document.getElementById(id)!.outerHTML])), ALL_IDS);
+}
+
 interface Counters {
   inferences: number;
   cacheHits: number;
@@ -93,6 +98,7 @@ function setSiteAuto(worker: Worker, origin: string, on: boolean): Promise<void>
 
 describe('auto-enhance on a site', () => {
   let before: Record<string, Box>;
+  let pageMarkup: Record<string, string>;
 
   it('touches nothing while the site is switched off', async () => {
     before = await boxes(page);
@@ -102,6 +108,7 @@ describe('auto-enhance on a site', () => {
     // Nothing was even queued: the engine starts with the first queued job, and a tab's counts count them.
     const status = await browser.worker.evaluate((t) => self.enhance.status(t), await tabIdOf(browser.worker, page));
     expect(status).toMatchObject({ offscreen: false, inferences: 0, counts: { enhanced: 0, queued: 0, failed: 0 } });
+    pageMarkup = await markup(page);
   });
 
   it('enhances the low-res images on screen once switched on, and only those', async () => {
@@ -151,6 +158,17 @@ describe('auto-enhance on a site', () => {
     await setSiteAuto(browser.worker, site.origin, false);
     await page.waitForFunction((ids) => ids.every((id) => !/^(blob|data):/.test((document.getElementById(id) as HTMLImageElement).currentSrc)), ALL_LOW_RES);
     expect(await boxes(page)).toEqual(before);
+    // The page's own markup, as it was before the site was switched on, showing the file it names, loaded.
+    expect(await markup(page)).toEqual(pageMarkup);
+    await page.waitForFunction((ids) => ids.every((id) => (document.getElementById(id) as HTMLImageElement).complete), ALL_LOW_RES);
+    const notShowingTheirFile = await page.evaluate(
+      (ids) => ids.filter((id) => {
+        const img = document.getElementById(id) as HTMLImageElement;
+        return img.currentSrc !== img.src || img.naturalWidth === 0;
+      }),
+      ALL_LOW_RES,
+    );
+    expect(notShowingTheirFile).toEqual([]);
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
