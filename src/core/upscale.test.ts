@@ -210,26 +210,33 @@ describe('transparent images', () => {
 });
 
 describe('memory of a transparent image', () => {
-  it('makes no plane of the result for its alpha: it is upscaled into the result itself', async () => {
-    const image = smoothImage(64, 48, 5);
-    for (let p = 0; p < 64 * 8; p++) image.data[p * 4 + 3] = 0;
+  it('makes no plane of the result for its alpha, of any number type: it is upscaled into the result itself', async () => {
+    const image = smoothImage(96, 64, 5);
+    for (let p = 0; p < 96 * 8; p++) image.data[p * 4 + 3] = 0;
     const lengths: number[] = [];
-    const Original = Uint8ClampedArray;
-    // Every typed array of bytes made while the image is upscaled, by its length.
-    const Recording = new Proxy(Original, {
-      construct(target, args: [number]) {
-        if (typeof args[0] === 'number') lengths.push(args[0]);
-        return new target(...args);
-      },
+    const kinds = ['Uint8ClampedArray', 'Uint8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array'] as const;
+    const originals = kinds.map((kind) => globalThis[kind]);
+    // Every typed array made while the image is upscaled, by its number of elements, however made:
+    // by a length, or from another array or a buffer.
+    kinds.forEach((kind, i) => {
+      const Original = originals[i] as unknown as new (...args: unknown[]) => ArrayLike<number>;
+      (globalThis as Record<string, unknown>)[kind] = new Proxy(Original, {
+        construct(target, args: unknown[]) {
+          const made = new target(...args);
+          lengths.push(made.length);
+          return made;
+        },
+      });
     });
-    globalThis.Uint8ClampedArray = Recording;
     try {
-      await upscaleImage(image, new BoxBlurRunner(), { maxTile: 32, overlap: 8 });
+      // At x3: at x2 a result plane has as many elements as the input's RGBA bytes, which are copied (alpha-bleed.ts).
+      await upscaleImage(image, Object.assign(new BoxBlurRunner(), { scale: 3 }), { maxTile: 32, overlap: 8 });
     } finally {
-      globalThis.Uint8ClampedArray = Original;
+      kinds.forEach((kind, i) => ((globalThis as Record<string, unknown>)[kind] = originals[i]));
     }
-    const resultPixels = 128 * 96;
-    expect(lengths).toContain(resultPixels * 4);
-    expect(lengths.filter((length) => length >= resultPixels && length < resultPixels * 4)).toEqual([]);
+    const resultPixels = 288 * 192;
+    // The result itself, once; nothing else as large as one of its planes (tiles and the seam blend's rows are smaller).
+    expect(lengths.filter((length) => length === resultPixels * 4)).toHaveLength(1);
+    expect(lengths.filter((length) => length >= resultPixels && length !== resultPixels * 4)).toEqual([]);
   });
 });
