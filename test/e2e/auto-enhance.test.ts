@@ -1653,12 +1653,28 @@ customElements.define('${tag}', class extends HTMLElement {
     await opened.goto(`${own}/slow-job.html`);
     const openedTab = await tabIdOf(worker, opened);
     const inferences = async () => (await worker.evaluate(() => self.enhance.status())).engine?.inferences ?? 0;
-    // Its automatic job has started: its ring shows.
-    await expect.poll(() => overlayTexts(opened), { timeout: 60_000 }).not.toEqual([]);
+    // Its automatic job is under way: its ring shows its first tile done (of four).
+    await expect.poll(() => overlayTexts(opened), { timeout: 60_000 }).toContain('Enhancing 25%');
+    // Each text the rings show from now on, as it changes.
+    await opened.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { ringTexts: string[] }).ringTexts = seen;
+      const sample = () => {
+        const text = [...document.querySelectorAll('enhance-overlay')].map((host) => host.shadowRoot?.querySelector('.box')?.textContent ?? '').join(' | ');
+        if (text !== '' && text !== seen.at(-1)) seen.push(text);
+        requestAnimationFrame(sample);
+      };
+      sample();
+    });
     const before = await inferences();
     const outcome = await enhanceById(worker, opened, openedTab, 'slow', 2);
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
     expect((await inferences()) - before).toBe(1);
+    // The user's job ran from its first tile: a job that joined the automatic one would have gone on from where it was.
+    const texts = await opened.evaluate(() => (window as unknown as { ringTexts: string[] }).ringTexts);
+    const restarted = texts.indexOf('Enhancing 0%');
+    expect(restarted, texts.join(', ')).toBeGreaterThanOrEqual(0);
+    expect(texts.slice(restarted), texts.join(', ')).toContain('Enhancing 25%');
     await switchSite(false);
     await worker.evaluate(() => chrome.storage.sync.remove(['setting:profile', 'setting:cacheLimitBytes']));
     await opened.close();
