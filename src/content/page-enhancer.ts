@@ -81,8 +81,15 @@ interface RunningJob {
  * source), and no image on the page shows its file: one the page re-rendered (a framework
  * remounting the element, a lazy loader setting the same source again) would still take it.
  */
-const noOneWaits = (job: RunningJob): boolean =>
-  job.waiters?.().length === 0 && !pageImages().some((img) => img.currentSrc === job.srcUrl || img.src === job.srcUrl);
+const noOneWaits = (job: RunningJob): boolean => job.waiters?.().length === 0 && !pageImages().some((img) => showsFile(img, job.srcUrl));
+
+/**
+ * Whether the image shows the page's file at `url`, or will: as its current source, as the file
+ * behind our result (an upgrade's job, x2 to x4), or by its `src` while it has picked none yet (an
+ * element just rendered). Not by a `src` its <picture> or srcset has picked away from.
+ */
+const showsFile = (img: HTMLImageElement, url: string): boolean =>
+  img.currentSrc === url || originalOf(img)?.srcUrl === url || (img.currentSrc === '' && img.src === url);
 
 /** An automatic job whose images all left its queue (taken by the menu, put back by the user): asked of one file's jobs. */
 const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
@@ -532,9 +539,15 @@ export class PageEnhancer {
     const scale = verdict.enhance ? chooseScale(verdict.need, SHIPPED_SCALES, facts.naturalWidth, facts.naturalHeight) : undefined;
     if (scale === undefined || scale <= (originalOf(img)?.scale ?? 0) || this.givenUp.has(url)) {
       this.queue.withdraw(img);
+      this.stopJobs(noOneWaits);
       return false;
     }
-    return this.queue.add(img, url, scale, priorityOf(img));
+    const queued = this.queue.add(img, url, scale, priorityOf(img));
+    // The image may have left a running job for another file (a <picture> or srcset picking anew
+    // after a resize): one that no image waits for or shows any more would hold the engine, and
+    // every job behind it, for a result no one takes.
+    this.stopJobs(noOneWaits);
+    return queued;
   }
 
   /**

@@ -512,6 +512,33 @@ describe('auto-enhance in the content script', () => {
     await leave(art);
   });
 
+  it("stops the automatic job for the file a resize made a <picture> leave: the engine goes on to the file it picked, with no run for a result no one takes", async () => {
+    // A job of seconds (the quality model, x2, on 360 x 288), and no cache: each run is an inference.
+    await worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }));
+    await switchSite(false);
+    await expect.poll(async () => (await worker.evaluate(() => self.enhance.status())).counts.queued, { timeout: 120_000 }).toBe(0);
+    const barbara = readPng(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'));
+    writePng(join(dir, 'wide-slow.png'), barbara);
+    writePng(join(dir, 'narrow-quick.png'), cropTo(barbara, 120, 96));
+    writeFileSync(join(dir, 'art-slow.html'), '<!doctype html><picture><source media="(max-width: 700px)" srcset="narrow-quick.png"><img id="art" src="wide-slow.png" style="width: 720px"></picture>');
+    // On a site of its own (the same server under another name): the engine's count of inferences is for every tab.
+    const own = site.origin.replace('127.0.0.1', 'localhost');
+    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), own);
+    const inferences = async () => (await worker.evaluate(() => self.enhance.status())).engine?.inferences ?? 0;
+    const before = await inferences();
+    const art = await browser.context.newPage();
+    watchPageProblems(art, pageProblems);
+    await art.goto(`${own}/art-slow.html`);
+    // The wide file's job runs: its ring shows.
+    await expect.poll(() => overlayTexts(art), { timeout: 60_000 }).not.toEqual([]);
+    await art.setViewportSize({ width: 600, height: 900 });
+    await expect.poll(() => fileBehind(art, 'art'), { timeout: 120_000 }).toBe('result 480'); // narrow, 120 px, x4
+    expect((await inferences()) - before).toBe(1);
+    await art.setViewportSize({ width: 1280, height: 900 });
+    await worker.evaluate(() => chrome.storage.sync.remove(['setting:profile', 'setting:cacheLimitBytes']));
+    await leave(art);
+  });
+
   it('enhances the file a resize makes a <picture> pick at the scale the user chose from the menu, with auto-enhance off there', async () => {
     writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
     writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
