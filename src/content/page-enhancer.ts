@@ -537,12 +537,9 @@ export class PageEnhancer {
     const facts = readFacts(img, pixels);
     const verdict = needsEnhancing(facts, this.settings);
     const scale = verdict.enhance ? chooseScale(verdict.need, SHIPPED_SCALES, facts.naturalWidth, facts.naturalHeight) : undefined;
-    if (scale === undefined || scale <= (originalOf(img)?.scale ?? 0) || this.givenUp.has(url)) {
-      this.queue.withdraw(img);
-      this.stopJobs(noOneWaits);
-      return false;
-    }
-    const queued = this.queue.add(img, url, scale, priorityOf(img));
+    let queued = false;
+    if (scale !== undefined && scale > (originalOf(img)?.scale ?? 0) && !this.givenUp.has(url)) queued = this.queue.add(img, url, scale, priorityOf(img));
+    else this.queue.withdraw(img);
     // The image may have left a running job for another file (a <picture> or srcset picking anew
     // after a resize): one that no image waits for or shows any more would hold the engine, and
     // every job behind it, for a result no one takes.

@@ -17,6 +17,7 @@ const formStatus = byId('form-status');
 const cacheUsage = byId('cache-usage');
 const clearCache = byId<HTMLButtonElement>('clear-cache');
 const cacheStatus = byId('cache-status');
+const CACHE_CLEARED = 'Cache cleared.';
 
 /** The settings the form was filled from: what fields outside the form keep. */
 let shown: Settings = { ...DEFAULT_SETTINGS };
@@ -155,8 +156,6 @@ byId('reset').addEventListener('click', () => {
   if (!window.confirm('Reset every setting to its default? They are synced: this resets them on your other devices too.')) return;
   save({ ...DEFAULT_SETTINGS }, 'Defaults restored.').catch((error: unknown) => failed('options reset', error));
 });
-
-const CACHE_CLEARED = 'Cache cleared.';
 
 clearCache.addEventListener('click', () => {
   // Not `disabled`: a disabled button drops the focus (to the page's start, for a screen reader).

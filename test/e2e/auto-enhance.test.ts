@@ -172,6 +172,35 @@ async function leave(opened: Page): Promise<void> {
   await opened.close();
 }
 
+/** The engine's inferences so far, for every tab. */
+function inferences(): Promise<number> {
+  return worker.evaluate(async () => (await self.enhance.status()).inferences);
+}
+
+/**
+ * A page of `html` where jobs take seconds (the quality model) and each run is an inference (no
+ * cache), on a site of its own (the same server under another name) switched on, once the other
+ * tabs' work is done: the engine's count of inferences is for all of them. `leave` ends it.
+ */
+async function openCountingInferences(file: string, html: string): Promise<Page> {
+  await worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }));
+  await switchSite(false);
+  await expect.poll(async () => (await worker.evaluate(() => self.enhance.status())).counts.queued, { timeout: 120_000 }).toBe(0);
+  writeFileSync(join(dir, file), html);
+  const own = site.origin.replace('127.0.0.1', 'localhost');
+  await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), own);
+  const opened = await browser.context.newPage();
+  watchPageProblems(opened, pageProblems);
+  await opened.goto(`${own}/${file}`);
+  return opened;
+}
+
+/** Ends a page of openCountingInferences: its site off, the settings back. */
+async function leaveCounting(opened: Page): Promise<void> {
+  await worker.evaluate(() => chrome.storage.sync.remove(['setting:profile', 'setting:cacheLimitBytes']));
+  await leave(opened);
+}
+
 function tabCounts(): Promise<TabCounts> {
   return worker.evaluate(async (tab) => (await self.enhance.status(tab)).counts, tabId);
 }
@@ -513,30 +542,22 @@ describe('auto-enhance in the content script', () => {
   });
 
   it("stops the automatic job for the file a resize made a <picture> leave: the engine goes on to the file it picked, with no run for a result no one takes", async () => {
-    // A job of seconds (the quality model, x2, on 360 x 288), and no cache: each run is an inference.
-    await worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }));
-    await switchSite(false);
-    await expect.poll(async () => (await worker.evaluate(() => self.enhance.status())).counts.queued, { timeout: 120_000 }).toBe(0);
+    // The wide file's job takes seconds (x2 on 360 x 288).
     const barbara = readPng(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'));
     writePng(join(dir, 'wide-slow.png'), barbara);
     writePng(join(dir, 'narrow-quick.png'), cropTo(barbara, 120, 96));
-    writeFileSync(join(dir, 'art-slow.html'), '<!doctype html><picture><source media="(max-width: 700px)" srcset="narrow-quick.png"><img id="art" src="wide-slow.png" style="width: 720px"></picture>');
-    // On a site of its own (the same server under another name): the engine's count of inferences is for every tab.
-    const own = site.origin.replace('127.0.0.1', 'localhost');
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), own);
-    const inferences = async () => (await worker.evaluate(() => self.enhance.status())).engine?.inferences ?? 0;
     const before = await inferences();
-    const art = await browser.context.newPage();
-    watchPageProblems(art, pageProblems);
-    await art.goto(`${own}/art-slow.html`);
+    const art = await openCountingInferences(
+      'art-slow.html',
+      '<!doctype html><picture><source media="(max-width: 700px)" srcset="narrow-quick.png"><img id="art" src="wide-slow.png" style="width: 720px"></picture>',
+    );
     // The wide file's job runs: its ring shows.
     await expect.poll(() => overlayTexts(art), { timeout: 60_000 }).not.toEqual([]);
     await art.setViewportSize({ width: 600, height: 900 });
     await expect.poll(() => fileBehind(art, 'art'), { timeout: 120_000 }).toBe('result 480'); // narrow, 120 px, x4
     expect((await inferences()) - before).toBe(1);
     await art.setViewportSize({ width: 1280, height: 900 });
-    await worker.evaluate(() => chrome.storage.sync.remove(['setting:profile', 'setting:cacheLimitBytes']));
-    await leave(art);
+    await leaveCounting(art);
   });
 
   it('enhances the file a resize makes a <picture> pick at the scale the user chose from the menu, with auto-enhance off there', async () => {
@@ -1081,7 +1102,6 @@ describe('auto-enhance in the content script', () => {
     writeFileSync(join(dir, 'feed.html'), `<!doctype html><img id="big" src="big.png" style="width: 2048px; display: block"><img id="next" src="baby40.png" style="width: 80px; height: 80px">`);
     // On an origin of its own, so that only this page's images count.
     const feedSite = await serveFolder(dir, 'localhost');
-    const inferences = () => worker.evaluate(async () => (await self.enhance.status()).inferences);
     const before = await inferences();
     await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), feedSite.origin);
     const feed = await browser.context.newPage();
@@ -1665,21 +1685,10 @@ customElements.define('${tag}', class extends HTMLElement {
   });
 
   it("Enhance from the menu on an image whose automatic job runs stops that job: the user's does not wait for it, and it is not run twice", async () => {
-    // A job of seconds (the quality model, x2, on 360 x 288), and no cache: a second run is a second inference.
-    await worker.evaluate(() => chrome.storage.sync.set({ 'setting:profile': 'quality', 'setting:cacheLimitBytes': 0 }));
-    // On a site of its own (the same server under another name), after the other tabs' work: the
-    // engine's count of inferences is for all of them.
-    await switchSite(false);
-    await expect.poll(async () => (await worker.evaluate(() => self.enhance.status())).counts.queued, { timeout: 120_000 }).toBe(0);
+    // A job of seconds (x2 on 360 x 288): a second run is a second inference.
     copyFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'), join(dir, 'slow.png'));
-    writeFileSync(join(dir, 'slow-job.html'), '<!doctype html><img id="slow" src="slow.png" style="width: 720px" alt="slow">');
-    const own = site.origin.replace('127.0.0.1', 'localhost');
-    await worker.evaluate((origin) => chrome.storage.sync.set({ autoSites: { [origin]: true } }), own);
-    const opened = await browser.context.newPage();
-    watchPageProblems(opened, pageProblems);
-    await opened.goto(`${own}/slow-job.html`);
+    const opened = await openCountingInferences('slow-job.html', '<!doctype html><img id="slow" src="slow.png" style="width: 720px" alt="slow">');
     const openedTab = await tabIdOf(worker, opened);
-    const inferences = async () => (await worker.evaluate(() => self.enhance.status())).engine?.inferences ?? 0;
     // Its automatic job is under way: its ring shows its first tile done (of four).
     await expect.poll(() => overlayTexts(opened), { timeout: 60_000 }).toContain('Enhancing 25%');
     // Each text the rings show from now on, as it changes.
@@ -1702,9 +1711,7 @@ customElements.define('${tag}', class extends HTMLElement {
     const restarted = texts.indexOf('Enhancing 0%');
     expect(restarted, texts.join(', ')).toBeGreaterThanOrEqual(0);
     expect(texts.slice(restarted), texts.join(', ')).toContain('Enhancing 25%');
-    await switchSite(false);
-    await worker.evaluate(() => chrome.storage.sync.remove(['setting:profile', 'setting:cacheLimitBytes']));
-    await opened.close();
+    await leaveCounting(opened);
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
