@@ -11,6 +11,7 @@ import type { JobEvent, JobRequest } from '../shared/protocol';
 import { PartsReceived, postParts } from '../shared/message-parts';
 import { JOB_PORT } from '../shared/protocol';
 import { mayReadPixels, pixelSizeOf, showsAsStored } from './image-facts';
+import { isRevoked, noteRevoked } from './revoked-urls';
 import { hasPixels, originalOf, type Original } from './swap';
 
 type Final = Extract<JobEvent, { type: 'done' | 'failed' }>;
@@ -48,8 +49,11 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   let blob: Blob;
   let revoked = false;
   try {
+    if (isRevoked(asked.srcUrl)) throw new Error('The page has revoked this blob: URL.');
     blob = await (await fetch(asked.srcUrl)).blob();
   } catch (error) {
+    // Only a revoked blob: URL of this page fails to load: never to load again.
+    noteRevoked(asked.srcUrl);
     const pixels = showsIt ? await shownPixels(shown) : standInOf(shown, asked.srcUrl);
     if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;

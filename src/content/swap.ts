@@ -17,6 +17,7 @@ import type { JobRequest } from '../shared/protocol';
 import { basesSeen, noteBase } from './document-bases';
 import { showsAsStored } from './image-facts';
 import { pageImages } from './page-images';
+import { noteRevoked } from './revoked-urls';
 
 export interface Original {
   /** The URL the engine enhanced: the image's currentSrc at the time. */
@@ -381,6 +382,7 @@ function showAsSrc(img: HTMLImageElement, file: Blob): void {
     // A load or error of the request before ours (queued as our srcset came out) is not ours.
     if (img.currentSrc !== url && img.getAttribute('src') === url) return;
     URL.revokeObjectURL(url);
+    noteRevoked(url);
     loaded.abort();
   };
   img.addEventListener('load', free, { signal: loaded.signal });

@@ -568,8 +568,14 @@ describe('images the page made itself', () => {
 
   it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows, and restored to them', async () => {
     const made = await openRevokingPage('revoked', true);
-    // The control: the URL is dead for any new request.
-    expect(await made.evaluate((id) => fetch((document.getElementById(id) as HTMLImageElement).src).then(() => 'read', () => 'dead'), 'revoked')).toBe('dead');
+    const deadLoads: string[] = [];
+    made.on('console', (message) => {
+      if (message.text().startsWith('Failed to load resource') && message.location().url.startsWith('blob:')) deadLoads.push(message.location().url);
+    });
+    const pageUrl = await made.evaluate((id) => (document.getElementById(id) as HTMLImageElement).src, 'revoked');
+    // The control: the URL is dead for any new request, and the page's console says so.
+    expect(await made.evaluate((url) => fetch(url).then(() => 'read', () => 'dead'), pageUrl)).toBe('dead');
+    await expect.poll(() => deadLoads).toEqual([pageUrl]);
     // x2 first, then x4 over it: the second job starts from the page's pixels again, not from our x2.
     expect(await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 2)).toMatchObject({ ok: true, images: 1 });
     const outcome = await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 4);
@@ -597,6 +603,8 @@ describe('images the page made itself', () => {
     // The page revokes whatever its image loads, our URL for its pixels too: enhanced and restored again, it still shows them.
     expect(await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked', 2)).toMatchObject({ ok: true, images: 1 });
     await restoresToThePagesPixels();
+    // The first job found the page's URL dead, once; no job asked for it again, nor for ours the page revoked.
+    expect(deadLoads).toEqual([pageUrl, pageUrl]);
     await made.close();
   });
 
