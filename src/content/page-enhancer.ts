@@ -787,13 +787,23 @@ export class PageEnhancer {
   private async runAutomatic(url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
     // A job could only fail now; the page gets its images back instead.
     if (this.orphaned()) return;
+    // Listed before its first wait: a switch-off, or its images leaving, stops it from then on.
+    const job = this.startJob({ srcUrl: url, waiters });
+    try {
+      await this.runStarted(job, url, scale, waiters);
+    } finally {
+      this.running.delete(job);
+    }
+  }
+
+  private async runStarted(job: AbortController, url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
     // The worker starts the engine when it hears of queued work: it must have heard before the port opens.
     await this.report.flush();
     const anchor = ringAnchor(waiters(), null);
-    if (!anchor) return;
+    if (!anchor || job.signal.aborted) return;
     // Known by now: consider() read it before queueing.
     const pixels = await this.fileSize(url, anchor);
-    const job = this.startJob({ srcUrl: url, waiters });
+    if (job.signal.aborted) return;
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
@@ -804,7 +814,6 @@ export class PageEnhancer {
       },
       stop: job.signal,
     });
-    this.running.delete(job);
     if (!outcome.failure || job.signal.aborted) return;
     const { code } = outcome.failure;
     this.givenUp.set(url, code);
