@@ -105,8 +105,13 @@ function topLayerAround(img: HTMLImageElement): { covering: Element[]; holding: 
   return { covering, holding: covering.filter((element) => holds(element, img)) };
 }
 
+/**
+ * The image's box in the window, and the page's scroll: the overlay is placed in the page's
+ * coordinates, so it scrolls with the page, and an image that does not (fixed, or stuck by
+ * `position: sticky`) keeps its box while the overlay would slide off it.
+ */
 function rectKey({ left, top, width, height }: DOMRect): string {
-  return `${left} ${top} ${width} ${height}`;
+  return `${left} ${top} ${width} ${height} ${window.scrollX} ${window.scrollY}`;
 }
 
 export class ImageOverlay {
@@ -114,7 +119,7 @@ export class ImageOverlay {
   private readonly box: HTMLDivElement;
   private timer: number | undefined;
   private frame: number | undefined;
-  /** Where the image was, as placed last (rectKey): a frame that finds it elsewhere places the overlay again. */
+  /** Where the image was, and the page's scroll, as placed last (rectKey): a frame that finds either moved places the overlay again. */
   private placedAt = '';
   /**
    * Something besides the image's place changed since the last frame (a dialog or fullscreen

@@ -1628,6 +1628,34 @@ customElements.define('${tag}', class extends HTMLElement {
     await leave(scrolled);
   });
 
+  it.each([
+    ['fixed', 'position: fixed; top: 120px; left: 40px'],
+    ['sticky', 'position: sticky; top: 120px; margin-top: 120px'],
+  ])("keeps an image's progress ring on it when the page scrolls and the image, %s, stays in place", async (kind, style) => {
+    // A file of its own each time: a cached result would come back before any ring shows.
+    const file = `${kind}-bird.png`;
+    copyFileSync(join(dir, 'bird.png'), join(dir, file));
+    const page = await openSwitchedOn(
+      `stays-${kind}.html`,
+      `<!doctype html><body style="margin: 0"><img id="stays" src="late/${file}" style="${style}; width: 96px; height: 96px; display: block"><div style="height: 3000px"></div></body>`,
+    );
+    const ringFromImage = () =>
+      page.evaluate(() => {
+        const ring = document.querySelector('enhance-overlay')?.getBoundingClientRect();
+        const img = document.getElementById('stays')!.getBoundingClientRect();
+        return ring ? { top: ring.top - img.top, left: ring.left - img.left } : null;
+      });
+    // The engine's download comes 3 s late: the ring shows after 1 s.
+    await expect.poll(ringFromImage, { timeout: 10_000 }).not.toBeNull();
+    const before = (await ringFromImage())!;
+    await page.evaluate(() => window.scrollTo(0, 400));
+    // A frame or two for the ring to follow, had it to move.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await page.evaluate(() => document.getElementById('stays')!.getBoundingClientRect().top)).toBe(120);
+    expect(await ringFromImage()).toEqual(before);
+    await leave(page);
+  });
+
   it('gives an image that joins a running job for a smaller scale the scale it needs once that job ends', async () => {
     // 400 px of a photo: seconds of work at x2 on these cores, time for another image to join.
     writePng(join(dir, 'joins.png'), cropTo(readPng(join(BENCH, 'Urban100/HR/img_020.png')), 400, 400));
