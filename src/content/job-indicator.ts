@@ -9,6 +9,17 @@ import { advanceRing, RING_START, type RingProgress } from './ring-progress';
 /** Long enough that a cached result or a small image is in before any ring appears. */
 const QUIET_DELAY_MS = 1000;
 
+/**
+ * The failure message each image shows, until it goes by itself: a later job's ring on the image
+ * takes it away, for it sat under the ring, and spoke of a job that is over.
+ */
+const messages = new WeakMap<HTMLImageElement, ImageOverlay>();
+
+function takeMessage(img: HTMLImageElement): void {
+  messages.get(img)?.remove();
+  messages.delete(img);
+}
+
 export class JobIndicator {
   private overlay: ImageOverlay | null = null;
   private ring: RingProgress = RING_START;
@@ -24,6 +35,7 @@ export class JobIndicator {
 
   private show(): void {
     if (!this.img.isConnected) return;
+    takeMessage(this.img);
     this.overlay = new ImageOverlay(this.img);
     this.overlay.progress(this.ring.shown);
   }
@@ -41,7 +53,13 @@ export class JobIndicator {
 
   failed(message: string): void {
     window.clearTimeout(this.timer);
-    if (this.quiet) this.overlay?.remove();
-    else (this.overlay ?? new ImageOverlay(this.img)).message(message);
+    if (this.quiet) {
+      this.overlay?.remove();
+      return;
+    }
+    if (!this.overlay) takeMessage(this.img);
+    const overlay = this.overlay ?? new ImageOverlay(this.img);
+    overlay.message(message);
+    messages.set(this.img, overlay);
   }
 }

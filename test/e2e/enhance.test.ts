@@ -1263,6 +1263,26 @@ describe('bad input', () => {
     }
   });
 
+  it("a new job on an image takes away the failure message an earlier one left there: the new ring would sit over it", async () => {
+    // 9000 x 8: x4 would be wider than browsers draw, x2 is not.
+    const long: RgbaImage = { width: 9000, height: 8, data: new Uint8ClampedArray(9000 * 8 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 251)) };
+    writeFileSync(join(dir, 'long.png'), encodePng(long));
+    writeFileSync(join(dir, 'long.html'), '<!doctype html><body><img id="long" src="long.png" style="width: 900px; height: 8px; display: block" alt="long"></body>');
+    const made = await browser.context.newPage();
+    watchPageProblems(made, pageProblems);
+    await made.goto(`${fixture.origin}/long.html`);
+    await imagesSettled(made);
+    const madeTab = await tabIdOf(browser.worker, made);
+    const failed = await enhanceById(browser.worker, made, madeTab, 'long', 4);
+    expect(failed.failure?.code).toBe('too-long-for-scale');
+    expect(await overlayTexts(made)).toEqual([failed.failure?.message]);
+    const second = browser.worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [madeTab, await currentSrc(made, 'long')] as const);
+    await expect.poll(() => overlayTexts(made)).toEqual([expect.stringMatching(/^Enhancing \d+%$/)]);
+    expect(await second).toMatchObject({ ok: true, images: 1, width: 18000 });
+    expect(await overlayTexts(made)).toEqual([]);
+    await made.close();
+  });
+
   it('a page the browser keeps extensions out of: the tab\'s badge and tooltip say why', async () => {
     const closed = await browser.context.newPage();
     await closed.goto(`${fixture.origin}/index.html?to-be-closed`);
