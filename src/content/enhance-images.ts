@@ -12,7 +12,7 @@ import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { forEngine, runEngineJob, withShownPixels } from './job';
 import { JobIndicator } from './job-indicator';
 import { resultUrlFor } from './result-url';
-import type { Original } from './swap';
+import { originalOf, type Original } from './swap';
 
 export interface EnhanceJob {
   request: JobRequest;
@@ -30,7 +30,7 @@ export interface EnhanceJob {
 }
 
 export async function enhanceImages({ request, anchor, swapInto, stop }: EnhanceJob): Promise<EnhanceOutcome> {
-  const indicator = new JobIndicator(anchor, request.auto === true);
+  const indicator = new JobIndicator(anchor, request.auto === true, () => anchor.currentSrc === request.srcUrl || originalOf(anchor)?.srcUrl === request.srcUrl);
   // At once, not when the step under way settles: a quiet job's ring would appear meanwhile, even
   // after the script handed the page back (and in Firefox stay, its timers gone with the script).
   stop.addEventListener('abort', () => indicator.ended(), { once: true });
@@ -95,6 +95,6 @@ function maySiteBeRead(url: string): Promise<boolean> {
 /** A job the content script turns away itself: its message shows on the image, as the engine's failures do. */
 export function turnedAway(img: HTMLImageElement, code: FailureCode): EnhanceOutcome {
   const failure = toFailure(new EnhanceError(code));
-  new JobIndicator(img, false).failed(failure.message);
+  new JobIndicator(img, false, () => true).failed(failure.message);
   return { ok: false, images: 0, failure };
 }

@@ -24,17 +24,33 @@ export class JobIndicator {
   private overlay: ImageOverlay | null = null;
   private ring: RingProgress = RING_START;
   private readonly timer: number | undefined;
+  /** The image went on to another file (a slideshow's next picture): the job is not about what it shows now. */
+  private movedOn = false;
+  private readonly listening = new AbortController();
 
+  /** `showsJobFile`: whether `img` still shows the job's file, asked once it loads another one. */
   constructor(
     private readonly img: HTMLImageElement,
     private readonly quiet: boolean,
+    showsJobFile: () => boolean,
   ) {
+    // What it shows at the start counts as the job's: a copy of our result, enhanced again, shows neither the page's file nor a record of it.
+    const shownAtStart = img.currentSrc;
+    img.addEventListener(
+      'load',
+      () => {
+        if (img.currentSrc === shownAtStart || showsJobFile()) return;
+        this.movedOn = true;
+        this.ended();
+      },
+      { signal: this.listening.signal },
+    );
     if (quiet) this.timer = window.setTimeout(() => this.show(), QUIET_DELAY_MS);
     else this.show();
   }
 
   private show(): void {
-    if (!this.img.isConnected) return;
+    if (!this.img.isConnected || this.movedOn) return;
     takeMessage(this.img);
     this.overlay = new ImageOverlay(this.img);
     this.overlay.progress(this.ring.shown);
@@ -48,15 +64,19 @@ export class JobIndicator {
   /** The job succeeded, or the user put the image back before it was done: the ring goes, saying nothing. */
   ended(): void {
     window.clearTimeout(this.timer);
+    this.listening.abort();
     this.overlay?.remove();
+    this.overlay = null;
   }
 
+  /** Shown on the image, unless the job was quiet or the image has gone on to another picture, which it would not be about. */
   failed(message: string): void {
-    window.clearTimeout(this.timer);
-    if (this.quiet) {
-      this.overlay?.remove();
+    if (this.quiet || this.movedOn) {
+      this.ended();
       return;
     }
+    window.clearTimeout(this.timer);
+    this.listening.abort();
     if (!this.overlay) takeMessage(this.img);
     const overlay = this.overlay ?? new ImageOverlay(this.img);
     overlay.message(message);

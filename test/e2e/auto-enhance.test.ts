@@ -420,10 +420,16 @@ describe('auto-enhance in the content script', () => {
     const galleryTab = await tabIdOf(worker, gallery);
     const downloadsBefore = lateDownloads;
     const job = enhanceById(worker, gallery, galleryTab, 'gallery', 4);
+    let jobEnded = false;
+    void job.then(() => (jobEnded = true));
     // The engine is downloading the file (3 s): the user switches the site on, and the page shows its next picture.
     await expect.poll(() => lateDownloads).toBe(downloadsBefore + 1);
     await switchSite(true);
+    expect(await overlayTexts(gallery)).toEqual([expect.stringMatching(/^Enhancing/)]);
     await gallery.evaluate(() => ((document.getElementById('gallery') as HTMLImageElement).src = 'gallery-b.png'));
+    // The menu job's ring goes with the picture it was for: it would sit over the next one until the job ends.
+    await expect.poll(() => overlayTexts(gallery)).toEqual([]);
+    expect(jobEnded).toBe(false);
     expect(await job).toMatchObject({ ok: true, images: 0 });
     await expect.poll(() => fileBehind(gallery, 'gallery'), { timeout: 60_000 }).toBe('result 192');
     await leave(gallery);
