@@ -112,9 +112,11 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   signal.throwIfAborted();
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const declared = headerSize(bytes);
-  // The model sees one frame: an animated image would come back still. Unless it is not the page's
-  // picture (a host's animated "no hotlinking" banner, of another shape).
-  if (countFrames(bytes) > 1) throw job.shownSize && declared && !sameShape(job.shownSize, declared) ? new AnotherShape() : new EnhanceError('animated');
+  // Not the page's picture (a host's "no hotlinking" banner, animated or over the size limits): its
+  // limits and frames are not the page's file's, which is asked for again.
+  if (job.shownSize && declared && !sameShape(job.shownSize, declared)) throw new AnotherShape();
+  // The model sees one frame: an animated image would come back still.
+  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
   return { blob, bytes, pixels: await decodeChecked(blob, bytes, job) };

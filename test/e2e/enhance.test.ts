@@ -1043,12 +1043,14 @@ describe('images a host guards against hotlinking', () => {
     await page.close();
   });
 
-  it("is enhanced: a host whose placeholder for the engine is an animated banner, or nothing (200 OK), is asked again with the page's Referer", async () => {
-    for (const path of ['banner-guarded/lr/headx4.png', 'empty-guarded/lr/headx4.png']) {
+  it("is enhanced: a host whose placeholder for the engine is an animated banner, nothing (200 OK), or a picture over the size limits, is asked again with the page's Referer", async () => {
+    const placeholders: Record<string, string | null> = { banner: 'banner.gif', empty: null, huge: 'huge.png' };
+    for (const [kind, placeholder] of Object.entries(placeholders)) {
+      const path = `${kind}-guarded/lr/headx4.png`;
       const { page, url } = await openCrossOrigin(path);
       try {
-        // The control: without the page's Referer the host sends its animated GIF, or no bytes.
-        expect(await browser.worker.evaluate((u) => fetch(u).then(async (r) => (await r.arrayBuffer()).byteLength), url)).toBe(path.startsWith('banner') ? readFileSync(join(dir, 'banner.gif')).length : 0);
+        // The control: without the page's Referer the host sends its placeholder, or no bytes.
+        expect(await browser.worker.evaluate((u) => fetch(u).then(async (r) => (await r.arrayBuffer()).byteLength), url)).toBe(placeholder ? readFileSync(join(dir, placeholder)).length : 0);
         const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'hosted', 2);
         const width = readPng(join(dir, 'lr/headx4.png')).width * 2;
         expect(outcome, `${path}: ${JSON.stringify(outcome.failure)}`).toMatchObject({ ok: true, images: 1, width });

@@ -154,6 +154,8 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
   // Hosts whose placeholder is no still picture: an animated banner, or nothing at all (200 OK, no body).
   const bannerGuarded: Route = (url, headers) =>
     headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/banner-guarded/'.length)) : { type: 'image/gif', body: readFileSync(join(dir, 'banner.gif')) };
+  // And a host whose placeholder is over Enhance's size limits (2100 x 2000 pixels): another shape all the same.
+  const hugeGuarded: Route = (url, headers) => file(headers.referer?.startsWith(`${pagesOrigin}/`) ? url.pathname.slice('/huge-guarded/'.length) : 'huge.png');
   const emptyGuarded: Route = (url, headers) => (headers.referer?.startsWith(`${pagesOrigin}/`) ? file(url.pathname.slice('/empty-guarded/'.length)) : { type: 'image/png', body: Buffer.alloc(0) });
   const placeholderAlways: Route = (url, headers) => file(headers['sec-fetch-dest'] === 'image' ? url.pathname.slice('/placeholder-always/'.length) : 'placeholder.png');
   // A sign-in page (200 OK, HTML) for requests from elsewhere, as hosts of private or hotlink-guarded files answer.
@@ -167,7 +169,7 @@ export async function serveFixtureSite(): Promise<FixtureSite> {
     const cors = headers.origin === pagesOrigin ? { 'access-control-allow-origin': pagesOrigin } : undefined;
     return { type: path.endsWith('.gif') ? 'image/gif' : 'image/png', body: readFileSync(join(dir, path)), headers: cors };
   };
-  const second = await serveFolder(dir, 'localhost', { '/shared-with-pages/*': sharedWithPages, '/banner-guarded/*': bannerGuarded, '/empty-guarded/*': emptyGuarded, '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
+  const second = await serveFolder(dir, 'localhost', { '/shared-with-pages/*': sharedWithPages, '/banner-guarded/*': bannerGuarded, '/huge-guarded/*': hugeGuarded, '/empty-guarded/*': emptyGuarded, '/guarded/*': guarded, '/placeholder-guarded/*': placeholderGuarded, '/placeholder-always/*': placeholderAlways, '/page-guarded/*': pageGuarded, '/mislabelled/*': mislabelled });
   buildFixtureSite(dir, second.origin);
   // Responses with no end: a camera's live picture (Motion JPEG, 10 frames a second), and a file
   // that never stops coming to the engine (the page's <img> gets the photo, so the page stays calm).
