@@ -9,7 +9,7 @@ import { enhancedDataUrl, saveHere } from './enhanced-data-url';
 import { removeOverlays } from './overlay';
 import { PageEnhancer } from './page-enhancer';
 import { inEditedText } from './page-images';
-import { followPointer, imagesChanged, menuTargetEnhanced, pointedImage } from './menu-state';
+import { followPointer, imagesChanged, menuTargetEnhanced, pointedImages } from './menu-state';
 import { showPageNotice } from './page-notice';
 import { followSiteSwitch } from './site-switch';
 import { imagesShowing } from './swap';
@@ -94,7 +94,7 @@ window.addEventListener('pageshow', (event) => {
 async function handle(request: ContentRequest): Promise<ContentResponses[ContentRequest['type']]> {
   switch (request.type) {
     case 'enhance':
-      return enhancer.enhance(request.srcUrl, request.scale, request.settings, pointedImage());
+      return enhancer.enhance(request.srcUrl, request.scale, request.settings, pointedImages());
     case 'restore':
       return { restored: enhancer.restore(request.srcUrl) };
     case 'enhance-all':

@@ -110,9 +110,10 @@ export function menuTargetEnhanced(): boolean {
 }
 
 /**
- * The image a menu item or the shortcut is about, of those showing its file: the one under the
- * pointer, or the one the last context menu here was opened on (a menu may take the pointer off it).
+ * The images a menu item may be about, best first: the one the last context menu here was opened
+ * on, then the one under the pointer (which may have moved on to another copy of the file while
+ * the job was sent). ringAnchor takes the first that shows the job's file.
  */
-export function pointedImage(): HTMLImageElement | null {
-  return hovered ?? menuTarget;
+export function pointedImages(): HTMLImageElement[] {
+  return [menuTarget, hovered].filter((img) => img !== null);
 }

@@ -95,15 +95,15 @@ const showsFile = (img: HTMLImageElement, url: string): boolean =>
 const noAutomaticWaiter = (job: RunningJob): boolean => job.waiters?.().length === 0;
 
 /**
- * The image a job's ring and messages go on, of those showing its file: the one the user pointed
- * at (a menu job's) while in view (a menu opened long ago, then a scroll), else one in view, else
+ * The image a job's ring and messages go on, of those showing its file: the first the user pointed
+ * at (a menu job's: pointedImages) while in view (a menu opened long ago, then a scroll), else one in view, else
  * one loaded. Copies of a file can be far apart (an avatar on every post, a looping carousel's clone
  * of a slide): on the first in the page, scrolled away, the ring and any failure would be hidden,
  * and a lazy copy may have no pixels yet.
  */
-function ringAnchor(targets: HTMLImageElement[], pointed: HTMLImageElement | null): HTMLImageElement | undefined {
+function ringAnchor(targets: HTMLImageElement[], pointed: HTMLImageElement[]): HTMLImageElement | undefined {
   const inView = targets.filter((img) => hasPixels(img) && inWindow(img.getBoundingClientRect()));
-  return (pointed && inView.includes(pointed) ? pointed : inView[0]) ?? targets.find(hasPixels) ?? targets[0];
+  return (pointed.find((img) => inView.includes(img)) ?? inView[0]) ?? targets.find(hasPixels) ?? targets[0];
 }
 
 /** Whether two images name the same files, one as the other. */
@@ -234,8 +234,8 @@ export class PageEnhancer {
     else this.queue.resume();
   }
 
-  /** The context menu's job: every image showing `srcUrl`, at the scale the user chose; `pointed`: the image the user pointed at (see ringAnchor). */
-  async enhance(srcUrl: string, scale: number, settings: JobSettings, pointed: HTMLImageElement | null = null): Promise<EnhanceOutcome> {
+  /** The context menu's job: every image showing `srcUrl`, at the scale the user chose; `pointed`: the images the user pointed at, best first (see ringAnchor). */
+  async enhance(srcUrl: string, scale: number, settings: JobSettings, pointed: HTMLImageElement[] = []): Promise<EnhanceOutcome> {
     // Handed back (Firefox reloads Enhance in a moment to update it): a result now would be left behind.
     if (this.retired) return { ok: false, images: 0, failure: toFailure(new EnhanceError('engine-unavailable')) };
     const showing = imagesShowing(srcUrl);
@@ -799,7 +799,7 @@ export class PageEnhancer {
   private async runStarted(job: AbortController, url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
     // The worker starts the engine when it hears of queued work: it must have heard before the port opens.
     await this.report.flush();
-    const anchor = ringAnchor(waiters(), null);
+    const anchor = ringAnchor(waiters(), []);
     if (!anchor || job.signal.aborted) return;
     // Known by now: consider() read it before queueing.
     const pixels = await this.fileSize(url, anchor);
