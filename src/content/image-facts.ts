@@ -105,6 +105,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     naturalHeight: natural.height,
     renderedWidth: drawn.width,
     renderedHeight: drawn.height,
+    stretch: drawn.stretch,
     objectFit: style.objectFit,
     // The element's natural size is the file's over its srcset density.
     density: pixels && img.naturalWidth > 0 ? pixels.width / img.naturalWidth : 1,
@@ -126,16 +127,18 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
  * box stretched as the transforms stretch it, since a turned image's box on screen is its turned
  * bounding box, larger than the picture (see transformStretch).
  */
-function drawnSize(img: HTMLImageElement, insets: Insets): Size {
+function drawnSize(img: HTMLImageElement, insets: Insets): Size & Pick<ImageFacts, 'stretch'> {
   const rect = img.getBoundingClientRect();
   const moved = Math.abs(rect.width - img.offsetWidth) > 1 || Math.abs(rect.height - img.offsetHeight) > 1;
-  const transform = moved ? transformsOn(img) : null;
-  if (!transform) return contentBoxSize(rect, insets);
+  if (!moved) return { ...contentBoxSize(rect, insets), stretch: 1 };
   // The laid-out box leaves CSS zoom out (an ancestor's `zoom: 2`); the box on screen has it.
-  const zoom = img.currentCSSZoom ?? 1;
   const laidOut = contentBoxSize({ width: img.offsetWidth, height: img.offsetHeight }, insets);
-  const stretch = transformStretch(transform);
-  return { width: laidOut.width * stretch.width * zoom, height: laidOut.height * stretch.height * zoom };
+  const transform = transformsOn(img);
+  const zoom = img.currentCSSZoom ?? 1;
+  const stretched = transform ? transformStretch(transform) : null;
+  const drawn = stretched ? { width: laidOut.width * stretched.width * zoom, height: laidOut.height * stretched.height * zoom } : contentBoxSize(rect, insets);
+  const stretch = laidOut.width > 0 && laidOut.height > 0 ? Math.max(drawn.width / laidOut.width, drawn.height / laidOut.height) : 1;
+  return { ...drawn, stretch };
 }
 
 /**

@@ -11,6 +11,7 @@ function facts(overrides: Partial<ImageFacts> = {}): ImageFacts {
     naturalHeight: 100,
     renderedWidth: 400,
     renderedHeight: 200,
+    stretch: 1,
     objectFit: 'fill',
     density: 1,
     devicePixelRatio: 1,
@@ -54,6 +55,11 @@ describe('needsEnhancing', () => {
     expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none', devicePixelRatio: 2, density: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
     expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'scale-down', devicePixelRatio: 2, density: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
     expect(needsEnhancing(facts({ renderedWidth: 800, renderedHeight: 800, objectFit: 'none', devicePixelRatio: 2, density: 0.5 }), rules)).toEqual({ enhance: true, need: 4 });
+    // A zoom or a transform drawing the box twice as large draws the picture at twice its own size, in either fit.
+    expect(needsEnhancing(facts({ renderedWidth: 1600, renderedHeight: 1600, objectFit: 'none', stretch: 2 }), rules)).toEqual({ enhance: true, need: 2 });
+    expect(needsEnhancing(facts({ renderedWidth: 1600, renderedHeight: 1600, objectFit: 'scale-down', stretch: 2 }), rules)).toEqual({ enhance: true, need: 2 });
+    // Scaled down into a box smaller than its own size, stretched back: the box, not its own size, bounds it.
+    expect(needsEnhancing(facts({ renderedWidth: 200, renderedHeight: 200, objectFit: 'scale-down', stretch: 2 }), rules)).toEqual({ enhance: false, reason: 'sharp-enough' });
   });
 
   it('enhances from exactly the minimum factor up', () => {

@@ -13,6 +13,12 @@ export interface ImageFacts {
   /** The box the image is drawn in, in CSS pixels. */
   renderedWidth: number;
   renderedHeight: number;
+  /**
+   * How many times the transforms and CSS `zoom` on the image and its ancestors draw its laid-out
+   * box larger, on the axis they stretch the most: 1 without them. `object-fit: none` and
+   * `scale-down` size the picture by its own size inside that box, and so draw it this much larger.
+   */
+  stretch: number;
   /** CSS `object-fit`: how the picture fills that box, which decides how large it is drawn. */
   objectFit: string;
   /**
@@ -94,13 +100,13 @@ export function needsEnhancing(facts: ImageFacts, rules: DiscoveryRules): Verdic
 /**
  * How many CSS pixels the picture is drawn per pixel of its file, on the axis stretched the most.
  * `contain` letterboxes the picture inside the box and `cover` fills it, both at one scale for
- * both axes; `none` draws it at its own size (the file's pixels over its density) and `scale-down`
- * never larger; `fill`, the default, stretches each axis.
+ * both axes; `none` draws it at its own size (the file's pixels over its density, as transforms
+ * and zoom stretch its box) and `scale-down` never larger; `fill`, the default, stretches each axis.
  */
 function drawnScale(facts: ImageFacts): number {
   const across = facts.renderedWidth / facts.naturalWidth;
   const down = facts.renderedHeight / facts.naturalHeight;
-  const ownSize = 1 / facts.density;
+  const ownSize = facts.stretch / facts.density;
   switch (facts.objectFit) {
     case 'contain':
       return Math.min(across, down);

@@ -1511,6 +1511,19 @@ describe('auto-enhance in the content script', () => {
     await leave(drawn);
   });
 
+  it('measures a picture that object-fit draws at its own size (none, scale-down) by the CSS zoom and transforms around it', async () => {
+    writePng(join(dir, 'fit-none.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'fit-down.png'), lrCrop('head', 48));
+    const drawn = await openSwitchedOn(
+      'fit-stretched.html',
+      `<!doctype html><div style="zoom: 2"><img id="none" src="fit-none.png" style="width: 48px; height: 48px; object-fit: none; display: block"></div>
+<div style="transform: scale(2); transform-origin: 0 0; margin-top: 20px"><img id="down" src="fit-down.png" style="width: 100px; height: 100px; object-fit: scale-down; display: block"></div>`,
+    );
+    // Each file's 48 pixels are drawn at 96 CSS px on a 1x screen: x2.
+    for (const id of ['none', 'down']) await expect.poll(() => fileBehind(drawn, id), { timeout: 60_000 }).toBe('result 96');
+    await leave(drawn);
+  });
+
   it('gives an image it enhanced a larger scale when a zoom on hover needs one, and puts the page\'s file back on switching off', async () => {
     const grown = await openSwitchedOn(
       'grows.html',
