@@ -109,7 +109,8 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     objectFit: style.objectFit,
     // The element's natural size is the file's over its srcset density.
     density: pixels && img.naturalWidth > 0 ? pixels.width / img.naturalWidth : 1,
-    devicePixelRatio: window.devicePixelRatio || 1,
+    // A pinch zoom (a trackpad's, a touch screen's) draws the page larger without changing devicePixelRatio.
+    devicePixelRatio: (window.devicePixelRatio || 1) * (window.visualViewport?.scale ?? 1),
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),
     pixelated: style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges',

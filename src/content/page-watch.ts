@@ -73,9 +73,9 @@ const VIEWPORT_SETTLE_MS = 300;
 const RESCAN_DELAY_MS = 200;
 const RESCAN_DELAY_MAX_MS = 3200;
 
-/** The viewport's size and density: what a resize changes. */
+/** The viewport's size and density, and a pinch zoom's scale: what a resize changes. */
 function viewportNow(): string {
-  return `${window.innerWidth}x${window.innerHeight}@${window.devicePixelRatio}`;
+  return `${window.innerWidth}x${window.innerHeight}@${window.devicePixelRatio}x${window.visualViewport?.scale ?? 1}`;
 }
 
 /** The image whose file `target` helps pick: itself, or the <img> of its <picture> (for the picture or one of its <source>s). */
@@ -123,6 +123,8 @@ export class PageWatch {
     this.loads.observe({ type: 'resource' });
     this.viewport = viewportNow();
     window.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
+    // A pinch zoom resizes the visual viewport alone: the window keeps its size and density.
+    window.visualViewport?.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
   }

@@ -1524,6 +1524,22 @@ describe('auto-enhance in the content script', () => {
     await leave(drawn);
   });
 
+  it('looks at the images again after a pinch zoom, which draws them larger with the same window and density', async () => {
+    writePng(join(dir, 'pinched.png'), lrCrop('butterfly', 96));
+    const pinched = await openSwitchedOn('pinched.html', `<!doctype html><img id="pinched" src="pinched.png" style="width: 96px; height: 96px; display: block"><img id="control" src="bird.png" style="width: 96px; height: 96px; display: block">`);
+    await expect.poll(() => currentSrc(pinched, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // One pixel to a pixel: left as it is.
+    expect(await currentSrc(pinched, 'pinched')).toBe(`${site.origin}/pinched.png`);
+    // A pinch to 3x (the page's scale, as a trackpad's pinch sets it): 96 pixels drawn at 288 device pixels need x4.
+    const cdp = await pinched.context().newCDPSession(pinched);
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 3 });
+    expect(await pinched.evaluate(() => [visualViewport!.scale, devicePixelRatio, innerWidth > 300])).toEqual([3, 1, true]);
+    await expect.poll(() => fileBehind(pinched, 'pinched'), { timeout: 60_000 }).toBe('result 384');
+    await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1 });
+    await cdp.detach();
+    await leave(pinched);
+  });
+
   it('gives an image it enhanced a larger scale when a zoom on hover needs one, and puts the page\'s file back on switching off', async () => {
     const grown = await openSwitchedOn(
       'grows.html',
