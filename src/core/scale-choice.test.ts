@@ -12,7 +12,10 @@ describe('chooseScale', () => {
   it.each([
     [1.5, 2],
     [2, 2],
-    [2.01, 4],
+    // A pixel or two short of twice its width (a fluid column): x2 drawn 0.5% to 4.5% larger.
+    [2.01, 2],
+    [2.09, 2],
+    [2.12, 4],
     [3, 4],
     [4, 4],
     [7, 4],

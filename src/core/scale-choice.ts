@@ -8,14 +8,22 @@ export type Backend = 'webgpu' | 'wasm';
 export type ProfileSetting = 'auto' | Profile;
 
 /**
- * The smallest shipped scale that covers `need`; the largest when none does (closest we can get).
- * Only scales whose result can be made count (the engine refuses the others: a 1100x1100 image
- * shown at 2500 pixels gets x2, not a refused x4; so does a 10000x100 banner); undefined when none does.
+ * How much larger than its pixels a result may be drawn and still count as covering the need: a
+ * file in a fluid column a pixel wider than twice its width (need 2.005) gets x2, which looks the
+ * same and is the x2 model's own scale, not x4, four times the pixels, time and memory.
+ */
+export const SCALE_SLACK = 1.05;
+
+/**
+ * The smallest shipped scale that covers `need` (within SCALE_SLACK); the largest when none does
+ * (closest we can get). Only scales whose result can be made count (the engine refuses the others:
+ * a 1100x1100 image shown at 2500 pixels gets x2, not a refused x4; so does a 10000x100 banner);
+ * undefined when none does.
  */
 export function chooseScale(need: number, shipped: readonly number[], width: number, height: number): number | undefined {
   if (shipped.length === 0) throw new RangeError('no shipped scales');
   const fitting = [...shipped].sort((a, b) => a - b).filter((scale) => resultFits(width, height, scale));
-  return fitting.find((scale) => scale >= need) ?? fitting.at(-1);
+  return fitting.find((scale) => scale * SCALE_SLACK >= need) ?? fitting.at(-1);
 }
 
 /** A one-time measurement of the quality model on this device, stored and re-run on a backend or model change. */
