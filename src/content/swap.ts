@@ -300,7 +300,17 @@ export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boo
   if (heir.getAttribute('src') !== original.src) return false;
   const { srcset, sizes } = original.attributes;
   const pageMarkup = heir.getAttribute('srcset') === srcset && heir.getAttribute('sizes') === sizes && !/^\s*auto\b/i.test(sizes ?? '');
-  return pageMarkup || (heir.getAttribute('srcset') === original.shown.srcset && original.sizesShown.has(heir.getAttribute('sizes') ?? ''));
+  return (pageMarkup && namesSameFiles(original)) || (heir.getAttribute('srcset') === original.shown.srcset && original.sizesShown.has(heir.getAttribute('sizes') ?? ''));
+}
+
+/**
+ * Whether the page's markup in `original` names the files it named at the swap: not where its
+ * relative URLs resolve elsewhere now (an app's router moved the document's URL to another path,
+ * whose view has the same `src="shot.png"` for another picture).
+ */
+function namesSameFiles(original: Original): boolean {
+  const rebase = pageRebasing(original);
+  return rebase.url(original.src) === original.src && rebase.srcset(original.attributes.srcset) === original.attributes.srcset;
 }
 
 /** `heir` shows `gone`'s result from now on, with no job, and the result is not freed; asked after mayHandOver. */

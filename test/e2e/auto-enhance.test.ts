@@ -4,7 +4,7 @@
  * script-inserted images, the page's own source changes winning over ours, the frame's counts,
  * switching off, and the popup's Enhance all / Restore all.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CDPSession, Page, Worker } from 'playwright-core';
@@ -895,6 +895,38 @@ describe('auto-enhance in the content script', () => {
     expect(await restoreById(worker, rendered, tab, 'card')).toBe(1);
     expect(await markup(rendered, 'card')).toBe('<img id="card" src="bird.png" style="width: 96px; height: 96px">');
     await leave(rendered);
+  });
+
+  it("a new element with the same relative markup, rendered after the app's router moved the page to another path, shows that path's file, not the old result", async () => {
+    for (const [route, name] of [['a', 'bird'], ['b', 'head']]) {
+      mkdirSync(join(dir, `routed/${route}`), { recursive: true });
+      writePng(join(dir, `routed/${route}/shot.png`), lrCrop(name, 48));
+    }
+    const routed = await openSwitchedOn(
+      'routed/a/index.html',
+      `<!doctype html><div id="box"><img id="card" src="shot.png" style="width: 96px; height: 96px"></div>
+<script>
+  // A router going to the next page: its address first, then its view, with the same markup.
+  window.route = () => {
+    history.pushState(null, '', '/routed/b/');
+    document.getElementById('box').innerHTML = '<img id="card" src="shot.png" style="width: 96px; height: 96px">';
+  };
+</script>`,
+    );
+    await expect.poll(() => currentSrc(routed, 'card'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const result = await currentSrc(routed, 'card');
+    const drawn = await routed.evaluate(async () => {
+      (window as unknown as { route(): void }).route();
+      await new Promise(requestAnimationFrame);
+      return (document.getElementById('card') as HTMLImageElement).currentSrc;
+    });
+    expect(drawn).not.toBe(result);
+    // Enhanced for itself, from its own file.
+    await expect.poll(() => currentSrc(routed, 'card'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await currentSrc(routed, 'card')).not.toBe(result);
+    expect(await restoreById(worker, routed, await tabIdOf(worker, routed), 'card')).toBe(1);
+    expect(await fileBehind(routed, 'card')).toBe('/routed/b/shot.png');
+    await leave(routed);
   });
 
   it('a page that renders an image anew whenever one of its attributes changes settles: we stop writing, it stops rendering', async () => {
