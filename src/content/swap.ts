@@ -370,10 +370,14 @@ function takeOut(img: HTMLImageElement, onlyOurs: boolean, standIn: boolean): Or
 
 /** Whether the page's markup shows `srcUrl` by the image's `src` alone: what a file of ours given as `src` replaces. */
 function showsBySrc(img: HTMLImageElement, srcUrl: string): boolean {
-  return img.isConnected && sourcesOf(img).length === 0 && !img.hasAttribute('srcset') && img.src === srcUrl;
+  return sourcesOf(img).length === 0 && !img.hasAttribute('srcset') && img.src === srcUrl;
 }
 
-/** The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL again; returns whether it did. */
+/**
+ * The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL
+ * again; returns whether it did. An image the page took out too (a virtual list): it loads all the
+ * same, and would come back broken.
+ */
 function showStandIn(img: HTMLImageElement, { standIn, srcUrl }: Original): boolean {
   if (standIn === undefined || !showsBySrc(img, srcUrl)) return false;
   showAsSrc(img, standIn);

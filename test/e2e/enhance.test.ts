@@ -608,6 +608,31 @@ describe('images the page made itself', () => {
     await made.close();
   });
 
+  it("lets go of an image the page took out (a virtual list) without asking again for the page's dead URL, and the image shows the page's pixels if it comes back", async () => {
+    const made = await openRevokingPage('dropped', false);
+    const deadLoads: string[] = [];
+    made.on('console', (message) => {
+      if (message.text().startsWith('Failed to load resource') && message.location().url.startsWith('blob:')) deadLoads.push(message.location().url);
+    });
+    const pageUrl = await made.evaluate(() => (document.getElementById('dropped') as HTMLImageElement).src);
+    expect(await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'dropped', 2)).toMatchObject({ ok: true, images: 1 });
+    // The job found the page's URL dead: the one request for it.
+    await expect.poll(() => deadLoads).toEqual([pageUrl]);
+    const loaded = await made.evaluate(async () => {
+      const img = document.getElementById('dropped') as HTMLImageElement;
+      img.remove();
+      // Let go a task later; then the page puts it back, as a virtual list scrolled back does.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      document.body.append(img);
+      await img.decode().catch(() => undefined);
+      return { blobSrc: img.getAttribute('src') === img.src && img.src.startsWith('blob:'), width: img.naturalWidth };
+    });
+    expect(loaded).toEqual({ blobSrc: true, width: readPng(join(dir, 'lr/headx4.png')).width });
+    await made.waitForTimeout(300);
+    expect(deadLoads).toEqual([pageUrl]);
+    await made.close();
+  });
+
   it("frees the URL it shows the page's pixels from once they are shown again: a long feed would hold one file per restore", async () => {
     const made = await openRevokingPage('once', false);
     const madeTab = await tabIdOf(browser.worker, made);
