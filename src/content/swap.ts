@@ -577,12 +577,19 @@ export function putBackCopyAttributes(img: HTMLImageElement): boolean {
   return copied !== undefined;
 }
 
-/** The enhanced image `img` is a copy of (it carries that image's srcset, ours), and its record. */
+/**
+ * The enhanced image `img` is a copy of (it carries that image's srcset, ours), and its record. One
+ * result goes into every image showing its file, each with markup of its own (a hero, and a
+ * carousel's slide with a srcset): the copy is of the one whose `src`, `sizes` and <picture> it has.
+ */
 function copiedImage(img: HTMLImageElement): [HTMLImageElement, Original] | undefined {
   const srcset = img.getAttribute('srcset');
   if (srcset === null || enhanced.has(img)) return undefined;
-  for (const entry of enhanced) if (entry[1].shown.srcset === srcset) return entry;
-  return undefined;
+  const alike = [...enhanced].filter(([, original]) => original.shown.srcset === srcset);
+  const inPicture = img.parentElement instanceof HTMLPictureElement;
+  const sameMarkup = ([, original]: [HTMLImageElement, Original]) =>
+    original.src === img.getAttribute('src') && original.sizesShown.has(img.getAttribute('sizes') ?? '') && (original.sources.length > 0) === inPicture;
+  return alike.find(sameMarkup) ?? alike[0];
 }
 
 /** Gives such a copy the page's own file back. */

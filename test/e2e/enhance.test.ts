@@ -290,6 +290,26 @@ describe('copying enhanced images', () => {
     expect(await Promise.all(ids.map((id) => box(copying, id)))).toEqual(boxes);
     await copying.close();
   });
+
+  it("a copy of one of two images that show the same file with markups of their own (a hero, a carousel's slide) keeps the markup of the one it copies", async () => {
+    // One result goes into both, each with its own sizes: the hero's 560 px, the slide's 140 px.
+    writeFileSync(
+      join(dir, 'hero-slide.html'),
+      `<!doctype html><img id="hero" src="lr/headx4.png" style="width: 560px; display: block"><img id="slide" srcset="lr/headx4.png 70w" sizes="140px" src="lr/headx4.png" alt="slide">`,
+    );
+    const shared = await browser.context.newPage();
+    watchPageProblems(shared, pageProblems);
+    await shared.goto(`${fixture.origin}/hero-slide.html`);
+    await imagesSettled(shared);
+    expect(await enhanceById(browser.worker, shared, await tabIdOf(browser.worker, shared), 'slide', 2)).toMatchObject({ ok: true, images: 2 });
+    const slide = await box(shared, 'slide');
+    // A loop carousel clones its slide.
+    await shared.evaluate(() => document.body.append(Object.assign(document.getElementById('slide')!.cloneNode() as HTMLImageElement, { id: 'clone' })));
+    await shared.evaluate(() => new Promise((ok) => setTimeout(ok, 100)));
+    expect(await currentSrc(shared, 'clone')).toBe(await currentSrc(shared, 'slide'));
+    expect((await box(shared, 'clone')).width).toBe(slide.width);
+    await shared.close();
+  });
 });
 
 describe('dragging an enhanced image', () => {
