@@ -30,7 +30,7 @@ export interface PageChanges {
   sizesRewritten(written: Map<HTMLImageElement, Element[]>): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
-  /** A transition or an animation that may have scaled these images ended (a zoom on hover). */
+  /** A transition or an animation that may have scaled these images ended (a zoom on hover), or the pointer rested on them. */
   redrawn(images: HTMLImageElement[]): void;
   /** The window was resized or zoomed, moved to a screen of another density, or its color scheme changed, and has settled. */
   viewportChanged(): void;
@@ -62,6 +62,9 @@ function wroteSameValue(record: MutationRecord): boolean {
 
 /** How long a resize must have settled for: dragging a window's edge resizes it many times a second. */
 const VIEWPORT_SETTLE_MS = 300;
+
+/** How long the pointer must have rested, or the wheel stopped, before the images there are measured. */
+const POINTER_SETTLE_MS = 150;
 
 /**
  * How long a burst of page changes may go before we look for shadow roots that appeared without a
@@ -100,6 +103,9 @@ export class PageWatch {
   private viewport = '';
   /** The media queries followed since start() (see followMedia). */
   private followedMedia = new Set<string>();
+  /** Where the pointer went last, over what, until it has rested there (onPointerRested). */
+  private pointed: { target: Element; x: number; y: number } | null = null;
+  private pointedTimer: number | undefined;
 
   constructor(private readonly on: PageChanges) {}
 
@@ -123,6 +129,9 @@ export class PageWatch {
     this.loads.observe({ type: 'resource' });
     this.viewport = viewportNow();
     window.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
+    // A zoom on hover with no transition, or a viewer's zoom by the wheel, scales an image with no
+    // event of its own: where the pointer rests, the images are measured again.
+    for (const type of ['pointerover', 'wheel']) document.addEventListener(type, this.onPointed, { capture: true, passive: true, signal: this.listeners.signal });
     // A pinch zoom resizes the visual viewport alone: the window keeps its size and density.
     window.visualViewport?.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
@@ -158,6 +167,31 @@ export class PageWatch {
       matchMedia(query).addEventListener('change', this.onViewport, { signal });
     }
   }
+
+  private readonly onPointed = (event: Event): void => {
+    const target = event.composedPath()[0];
+    if (!(target instanceof Element) || !(event instanceof MouseEvent)) return;
+    this.pointed = { target, x: event.clientX, y: event.clientY };
+    window.clearTimeout(this.pointedTimer);
+    this.pointedTimer = window.setTimeout(this.onPointerRested, POINTER_SETTLE_MS);
+  };
+
+  /**
+   * The images under the pointer, and in what it went over (a card zooming its image on hover),
+   * once it has rested: the page's hover styles are drawn by then. Not those a transition or an
+   * animation is still scaling: measured halfway, they would get a smaller scale first, then the
+   * one they need when it ends (onTransformEnd).
+   */
+  private readonly onPointerRested = (): void => {
+    const pointed = this.pointed;
+    this.pointed = null;
+    if (!pointed) return;
+    const under = document.elementsFromPoint(pointed.x, pointed.y).filter((element) => element instanceof HTMLImageElement);
+    const holds = pointed.target instanceof HTMLImageElement || pointed.target.querySelector('img') !== null;
+    const moving = document.getAnimations().flatMap(({ effect, playState }) => (playState === 'running' && effect instanceof KeyframeEffect && effect.target ? [effect.target] : []));
+    const images = [...new Set([...under, ...(holds ? imagesIn(pointed.target) : [])])].filter((img) => !moving.some((element) => element.contains(img)));
+    if (images.length > 0) this.on.redrawn(images);
+  };
 
   private readonly onTransformEnd = (event: Event): void => {
     if (event instanceof TransitionEvent && !TRANSFORM_PROPERTIES.has(event.propertyName)) return;
@@ -200,6 +234,8 @@ export class PageWatch {
     this.listeners = null;
     window.clearTimeout(this.rescanTimer);
     this.rescanTimer = undefined;
+    window.clearTimeout(this.pointedTimer);
+    this.pointed = null;
     this.rescanWhenShown = false;
     window.clearTimeout(this.viewportTimer);
     this.rescanDelay = RESCAN_DELAY_MS;

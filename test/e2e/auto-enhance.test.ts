@@ -1519,6 +1519,21 @@ describe('auto-enhance in the content script', () => {
     await leave(moved);
   });
 
+  it('measures an image a zoom on hover with no transition scales up (no transitionend says so) once the pointer rests on it', async () => {
+    copyFileSync(join(dir, 'sharp.png'), join(dir, 'sharp-hover.png'));
+    const hovered = await openSwitchedOn(
+      'hover-instant.html',
+      `<!doctype html><style>#zoom:hover { transform: scale(2.5); }</style><img id="zoom" src="sharp-hover.png" style="width: 96px; height: 96px; margin: 120px; display: block"><img id="control" src="bird.png" style="width: 96px; height: 96px">`,
+    );
+    await expect.poll(() => currentSrc(hovered, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await currentSrc(hovered, 'zoom')).toBe(`${site.origin}/sharp-hover.png`);
+    const zoom = await box(hovered, 'zoom');
+    await hovered.mouse.move(zoom.x + zoom.width / 2, zoom.y + zoom.height / 2);
+    await expect.poll(() => currentSrc(hovered, 'zoom'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await hovered.mouse.move(0, 0);
+    await leave(hovered);
+  });
+
   it('measures an image by the transforms of the shadow tree that slots it, and by CSS zoom under a transform', async () => {
     writePng(join(dir, 'wide-192-slotted.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X2/babyx2.png')), 192, 96));
     const drawn = await openSwitchedOn(
