@@ -376,10 +376,11 @@ function showsBySrc(img: HTMLImageElement, srcUrl: string): boolean {
 /**
  * The stand-in as `src` (see Original.standIn), where the page's markup would show its revoked URL
  * again; returns whether it did. An image the page took out too (a virtual list): it loads all the
- * same, and would come back broken.
+ * same, and would come back broken. Not a lazy one taken out, which loads nothing (Chromium,
+ * measured): our URL, freed once loaded, would be held for the page's life.
  */
 function showStandIn(img: HTMLImageElement, { standIn, srcUrl }: Original): boolean {
-  if (standIn === undefined || !showsBySrc(img, srcUrl)) return false;
+  if (standIn === undefined || !showsBySrc(img, srcUrl) || (!img.isConnected && img.loading === 'lazy')) return false;
   showAsSrc(img, standIn);
   return true;
 }
@@ -505,11 +506,12 @@ function keepPageUrls(img: HTMLImageElement, original: Original): void {
 function free(taken: Original[]): void {
   const unused = taken.filter((original) => !isOurResult(original.resultUrl));
   if (unused.length === 0) return;
-  putBackCopies(new Map(unused.map((original) => [original.shown.srcset, copyRecord(original)])));
-  for (const original of unused) {
-    URL.revokeObjectURL(original.resultUrl);
+  const records = unused.map(copyRecord);
+  putBackCopies(records);
+  for (const record of records) {
+    URL.revokeObjectURL(record.resultUrl);
     // A data: URL (a page whose policy refuses blob:) never stops loading, and can be megabytes.
-    if (original.resultUrl.startsWith('blob:')) freedLately.set(original.resultUrl, copyRecord(original));
+    if (record.resultUrl.startsWith('blob:')) freedLately.set(record.resultUrl, [...(freedLately.get(record.resultUrl) ?? []), record]);
   }
   for (const url of freedLately.keys()) {
     if (freedLately.size <= FREED_KEPT) break;
@@ -534,8 +536,34 @@ function copyRecord({ srcUrl, resultUrl, src, baseUrl, attributes, sources, show
   return { srcUrl, resultUrl, src, baseUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, sizesShown };
 }
 
-/** Blob results freed lately, by URL, oldest first: what copies kept off the page may still point to. */
-const freedLately = new Map<string, CopyRecord>();
+/**
+ * Of the records of images that showed the result `copy` shows (by our srcset), the one whose
+ * markup it was copied from. One result goes into every image showing its file, each with markup
+ * of its own (a hero, and a carousel's slide with a srcset): the copy carries its `src`, its sizes
+ * as we showed it, and its <picture> or none.
+ */
+function copiedRecord<T>(copy: Element, records: Iterable<T>, markup: (record: T) => Pick<CopyRecord, 'shownSrcset' | 'src' | 'sizesShown'> & { inPicture: boolean }): T | undefined {
+  const srcset = copy.getAttribute('srcset');
+  const alike = [...records].filter((record) => markup(record).shownSrcset === srcset);
+  const inPicture = copy.parentElement instanceof HTMLPictureElement;
+  const sameMarkup = (record: T) => {
+    const { src, sizesShown, inPicture: itsPicture } = markup(record);
+    return src === copy.getAttribute('src') && sizesShown.has(copy.getAttribute('sizes') ?? '') && itsPicture === inPicture;
+  };
+  return alike.find(sameMarkup) ?? alike[0];
+}
+
+const recordMarkup = ({ shownSrcset, src, sizesShown, sources }: CopyRecord) => ({ shownSrcset, src, sizesShown, inPicture: sources.length > 0 });
+
+/** `records` by the srcset we gave their images: a page's images are matched against those showing their srcset alone. */
+function bySrcset(records: CopyRecord[]): Map<string, CopyRecord[]> {
+  const grouped = new Map<string, CopyRecord[]>();
+  for (const record of records) grouped.set(record.shownSrcset, [...(grouped.get(record.shownSrcset) ?? []), record]);
+  return grouped;
+}
+
+/** Blob results freed lately, by URL, oldest first, with the records of the images that showed each: what copies kept off the page may still point to. */
+const freedLately = new Map<string, CopyRecord[]>();
 /** Records of a few hundred bytes each (URLs and attributes); a copy older than this many frees is not put back. */
 const FREED_KEPT = 500;
 
@@ -547,7 +575,8 @@ const FREED_KEPT = 500;
  */
 export function freedResultOf(img: HTMLImageElement): CopyRecord | undefined {
   if (freedLately.size === 0) return undefined;
-  return freedLately.get(img.currentSrc) ?? freedLately.get(img.getAttribute('src') ?? '');
+  const records = freedLately.get(img.currentSrc) ?? freedLately.get(img.getAttribute('src') ?? '');
+  return records && (copiedRecord(img, records, recordMarkup) ?? records[0]);
 }
 
 /**
@@ -583,13 +612,8 @@ export function putBackCopyAttributes(img: HTMLImageElement): boolean {
  * carousel's slide with a srcset): the copy is of the one whose `src`, `sizes` and <picture> it has.
  */
 function copiedImage(img: HTMLImageElement): [HTMLImageElement, Original] | undefined {
-  const srcset = img.getAttribute('srcset');
-  if (srcset === null || enhanced.has(img)) return undefined;
-  const alike = [...enhanced].filter(([, original]) => original.shown.srcset === srcset);
-  const inPicture = img.parentElement instanceof HTMLPictureElement;
-  const sameMarkup = ([, original]: [HTMLImageElement, Original]) =>
-    original.src === img.getAttribute('src') && original.sizesShown.has(img.getAttribute('sizes') ?? '') && (original.sources.length > 0) === inPicture;
-  return alike.find(sameMarkup) ?? alike[0];
+  if (!img.hasAttribute('srcset') || enhanced.has(img)) return undefined;
+  return copiedRecord(img, enhanced, ([, original]) => ({ shownSrcset: original.shown.srcset, src: original.src, sizesShown: original.sizesShown, inPicture: original.sources.length > 0 }));
 }
 
 /** Gives such a copy the page's own file back. */
@@ -602,12 +626,13 @@ export function putBackFreedCopy(img: HTMLImageElement, freed: CopyRecord): void
  * Copies the page made of an image while it showed our result (see isOurResult) would be left on
  * a revoked URL, broken: they get the image's own attributes back, as the image did, and so do
  * the <source>s of a copied <picture> (a carousel's cloned slide), which the browser prefers.
- * `bySrcset`: the results to put back, by the srcset we gave their images.
+ * `records`: those of the images whose results are put back.
  */
-function putBackCopies(bySrcset: Map<string, CopyRecord>): void {
+function putBackCopies(records: CopyRecord[]): void {
+  const grouped = bySrcset(records);
   for (const copy of pageImages()) {
-    const original = bySrcset.get(copy.getAttribute('srcset') ?? '');
-    if (original) putBackCopy(copy, original);
+    const record = copiedRecord(copy, grouped.get(copy.getAttribute('srcset') ?? '') ?? [], recordMarkup);
+    if (record) putBackCopy(copy, record);
   }
 }
 
@@ -641,9 +666,9 @@ export function pageDragData(type: string, data: string): string | null {
   // Parsed inert: a template's content loads no image and runs no script.
   const template = document.createElement('template');
   template.innerHTML = data;
-  const bySrcset = new Map(ours.map((original) => [original.shown.srcset, copyRecord(original)]));
+  const grouped = bySrcset(ours.map(copyRecord));
   for (const img of template.content.querySelectorAll('img')) {
-    const record = bySrcset.get(img.getAttribute('srcset') ?? '');
+    const record = copiedRecord(img, grouped.get(img.getAttribute('srcset') ?? '') ?? [], recordMarkup);
     if (record) putBackCopy(img, record);
   }
   // Whatever still names a result (a copy given our URL as its src) names the page's file.

@@ -303,10 +303,17 @@ describe('copying enhanced images', () => {
     await imagesSettled(shared);
     expect(await enhanceById(browser.worker, shared, await tabIdOf(browser.worker, shared), 'slide', 2)).toMatchObject({ ok: true, images: 2 });
     const slide = await box(shared, 'slide');
-    // A loop carousel clones its slide.
-    await shared.evaluate(() => document.body.append(Object.assign(document.getElementById('slide')!.cloneNode() as HTMLImageElement, { id: 'clone' })));
+    // A loop carousel clones its slide; a lightbox, the hero.
+    await shared.evaluate(() => {
+      for (const [id, clone] of [['slide', 'clone'], ['hero', 'hero-clone']]) document.body.append(Object.assign(document.getElementById(id)!.cloneNode() as HTMLImageElement, { id: clone }));
+    });
     await shared.evaluate(() => new Promise((ok) => setTimeout(ok, 100)));
     expect(await currentSrc(shared, 'clone')).toBe(await currentSrc(shared, 'slide'));
+    expect((await box(shared, 'clone')).width).toBe(slide.width);
+    // Restored (both images, then the result is freed), the clone gets the slide's markup back too.
+    expect(await restoreById(browser.worker, shared, await tabIdOf(browser.worker, shared), 'slide')).toBe(2);
+    expect(await markup(shared, 'clone')).toBe('<img id="clone" srcset="lr/headx4.png 70w" sizes="140px" src="lr/headx4.png" alt="slide">');
+    expect(await markup(shared, 'hero-clone')).toBe('<img id="hero-clone" src="lr/headx4.png" style="width: 560px; display: block">');
     expect((await box(shared, 'clone')).width).toBe(slide.width);
     await shared.close();
   });
