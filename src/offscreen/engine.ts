@@ -112,13 +112,18 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   signal.throwIfAborted();
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const declared = headerSize(bytes);
-  // Not the page's picture (a host's "no hotlinking" banner, animated or over the size limits): its
-  // limits and frames are not the page's file's, which is asked for again.
-  if (job.shownSize && declared && !sameShape(job.shownSize, declared)) throw new AnotherShape();
+  // A header of another shape than the page's file: a host's "no hotlinking" banner, whose frames
+  // and size are not the page's file's, which is asked for again. Only where they would fail the
+  // job: a header may not give the shape drawn (an AVIF's crop), which decodeChecked compares.
+  const anotherShape = job.shownSize !== undefined && declared !== null && !sameShape(job.shownSize, declared);
   // The model sees one frame: an animated image would come back still.
-  if (countFrames(bytes) > 1) throw new EnhanceError('animated');
+  if (countFrames(bytes) > 1) throw anotherShape ? new AnotherShape() : new EnhanceError('animated');
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
-  if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
+  try {
+    if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);
+  } catch (error) {
+    throw anotherShape ? new AnotherShape() : error;
+  }
   return { blob, bytes, pixels: await decodeChecked(blob, bytes, job) };
 }
 
