@@ -109,8 +109,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     objectFit: style.objectFit,
     // The element's natural size is the file's over its srcset density.
     density: pixels && img.naturalWidth > 0 ? pixels.width / img.naturalWidth : 1,
-    // A pinch zoom (a trackpad's, a touch screen's) draws the page larger without changing devicePixelRatio.
-    devicePixelRatio: (window.devicePixelRatio || 1) * (window.visualViewport?.scale ?? 1),
+    devicePixelRatio: (window.devicePixelRatio || 1) * pinchScale(img),
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),
     pixelated: style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges',
@@ -120,6 +119,22 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     frameCount: null,
     currentSrc: img.currentSrc,
   };
+}
+
+/**
+ * How much larger a pinch zoom (a trackpad's, a touch screen's) draws the image, which changes
+ * neither devicePixelRatio nor the window's size: its scale where the image is in the part of the
+ * page it shows, else 1. The rest of the page is not drawn larger until panned to (PageWatch
+ * looks again then), and a pinch at one picture would have every image near the window enhanced
+ * at the largest scale.
+ */
+function pinchScale(img: HTMLImageElement): number {
+  const viewport = window.visualViewport;
+  if (!viewport || viewport.scale === 1) return 1;
+  const rect = img.getBoundingClientRect();
+  const inPinch =
+    rect.right > viewport.offsetLeft && rect.left < viewport.offsetLeft + viewport.width && rect.bottom > viewport.offsetTop && rect.top < viewport.offsetTop + viewport.height;
+  return inPinch ? viewport.scale : 1;
 }
 
 /**

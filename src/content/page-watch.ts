@@ -66,6 +66,27 @@ const VIEWPORT_SETTLE_MS = 300;
 /** How long the pointer must have rested, or the wheel stopped, before the images there are measured. */
 const POINTER_SETTLE_MS = 150;
 
+/** The most images in what the pointer went over that are measured: more, and it is a page's or a list's frame, not a card. */
+const POINTED_IMAGES_MAX = 4;
+
+/** The properties whose keyframes may scale what they animate. */
+const SCALING_KEYFRAMES = ['transform', 'scale', 'rotate', 'zoom', 'width', 'height'];
+
+/** Whether a running transition or animation on the image, or on a box around it, may be scaling it now. */
+function beingScaled(img: HTMLImageElement): boolean {
+  for (let element: Element | null = img; element; element = element.parentElement ?? (element.parentNode instanceof ShadowRoot ? element.parentNode.host : null)) {
+    for (const animation of element.getAnimations()) {
+      if (animation.playState !== 'running') continue;
+      if (animation instanceof CSSTransition ? TRANSFORM_PROPERTIES.has(animation.transitionProperty) : scalingKeyframes(animation.effect)) return true;
+    }
+  }
+  return false;
+}
+
+function scalingKeyframes(effect: AnimationEffect | null): boolean {
+  return effect instanceof KeyframeEffect && effect.getKeyframes().some((keyframe) => SCALING_KEYFRAMES.some((property) => property in keyframe));
+}
+
 /**
  * How long a burst of page changes may go before we look for shadow roots that appeared without a
  * record: short enough to catch images as they load, long enough to walk the page once per burst.
@@ -132,8 +153,10 @@ export class PageWatch {
     // A zoom on hover with no transition, or a viewer's zoom by the wheel, scales an image with no
     // event of its own: where the pointer rests, the images are measured again.
     for (const type of ['pointerover', 'wheel']) document.addEventListener(type, this.onPointed, { capture: true, passive: true, signal: this.listeners.signal });
-    // A pinch zoom resizes the visual viewport alone: the window keeps its size and density.
+    // A pinch zoom resizes the visual viewport alone: the window keeps its size and density. Once
+    // pinched, a pan brings other images into what it draws larger (image-facts pinchScale).
     window.visualViewport?.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
+    window.visualViewport?.addEventListener('scroll', this.onPinchPanned, { signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
   }
@@ -186,10 +209,11 @@ export class PageWatch {
     const pointed = this.pointed;
     this.pointed = null;
     if (!pointed) return;
-    const under = document.elementsFromPoint(pointed.x, pointed.y).filter((element) => element instanceof HTMLImageElement);
-    const holds = pointed.target instanceof HTMLImageElement || pointed.target.querySelector('img') !== null;
-    const moving = document.getAnimations().flatMap(({ effect, playState }) => (playState === 'running' && effect instanceof KeyframeEffect && effect.target ? [effect.target] : []));
-    const images = [...new Set([...under, ...(holds ? imagesIn(pointed.target) : [])])].filter((img) => !moving.some((element) => element.contains(img)));
+    const { target, x, y } = pointed;
+    const under = document.elementsFromPoint(x, y).filter((element) => element instanceof HTMLImageElement);
+    // A card's few images, the pointer on its caption; not a page's or a list's, which a pointer resting on the page's margin would have measured each time.
+    const held = target === document.documentElement || target === document.body ? [] : [...target.getElementsByTagName('img')];
+    const images = [...new Set([...under, ...(held.length <= POINTED_IMAGES_MAX ? held : [])])].filter((img) => !beingScaled(img));
     if (images.length > 0) this.on.redrawn(images);
   };
 
@@ -206,6 +230,10 @@ export class PageWatch {
     if (document.hidden || !this.rescanWhenShown) return;
     this.rescanWhenShown = false;
     this.rescanSoon();
+  };
+
+  private readonly onPinchPanned = (): void => {
+    if (window.visualViewport?.scale !== 1) this.onViewport();
   };
 
   /** Scripts send 'resize' to make widgets lay themselves out again, the window's size unchanged: such a one is no change. */

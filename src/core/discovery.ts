@@ -26,7 +26,7 @@ export interface ImageFacts {
    * without a srcset density (or when unknown). `object-fit: none` draws the picture at that size.
    */
   density: number;
-  /** Device pixels per CSS pixel, as the screen draws the page now: a pinch zoom's scale included. */
+  /** Device pixels per CSS pixel, as the screen draws the image now: a pinch zoom's scale included where it shows the image. */
   devicePixelRatio: number;
   /** In the layout and not hidden by CSS (display, visibility, opacity 0). */
   visible: boolean;

@@ -1573,7 +1573,13 @@ describe('auto-enhance in the content script', () => {
 
   it('looks at the images again after a pinch zoom, which draws them larger with the same window and density', async () => {
     writePng(join(dir, 'pinched.png'), lrCrop('butterfly', 96));
-    const pinched = await openSwitchedOn('pinched.html', `<!doctype html><img id="pinched" src="pinched.png" style="width: 96px; height: 96px; display: block"><img id="control" src="bird.png" style="width: 96px; height: 96px; display: block">`);
+    writePng(join(dir, 'pinched-aside.png'), lrCrop('baby', 96));
+    // Beside: in the window, out of what the pinch shows (its top left third).
+    const pinched = await openSwitchedOn(
+      'pinched.html',
+      `<!doctype html><body style="margin: 0"><img id="pinched" src="pinched.png" style="width: 96px; height: 96px; display: block"><img id="control" src="bird.png" style="width: 96px; height: 96px; display: block">
+<img id="beside" src="pinched-aside.png" style="width: 96px; height: 96px; position: absolute; left: 900px; top: 0"></body>`,
+    );
     await expect.poll(() => currentSrc(pinched, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
     // One pixel to a pixel: left as it is.
     expect(await currentSrc(pinched, 'pinched')).toBe(`${site.origin}/pinched.png`);
@@ -1582,6 +1588,10 @@ describe('auto-enhance in the content script', () => {
     await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 3 });
     expect(await pinched.evaluate(() => [visualViewport!.scale, devicePixelRatio, innerWidth > 300])).toEqual([3, 1, true]);
     await expect.poll(() => fileBehind(pinched, 'pinched'), { timeout: 60_000 }).toBe('result 384');
+    // Nothing left waiting: the image beside, which the pinch does not show, was not wanted.
+    const tab = await tabIdOf(worker, pinched);
+    await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts.queued, tab), { timeout: 60_000 }).toBe(0);
+    expect(await fileBehind(pinched, 'beside')).toBe('/pinched-aside.png');
     await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1 });
     await cdp.detach();
     await leave(pinched);
