@@ -504,18 +504,35 @@ function keepPageUrls(img: HTMLImageElement, original: Original): void {
  * all, would otherwise walk the whole page, shadow roots and all, once per image.
  */
 function free(taken: Original[]): void {
-  const unused = taken.filter((original) => !isOurResult(original.resultUrl));
-  if (unused.length === 0) return;
-  const records = unused.map(copyRecord);
+  const records: CopyRecord[] = [];
+  for (const original of taken) {
+    // Still shown by another image of the file: its copies are put back when that one lets go, by this record too.
+    if (isOurResult(original.resultUrl)) addRecord(takenStillShown, copyRecord(original));
+    else records.push(copyRecord(original), ...(takenStillShown.get(original.resultUrl) ?? []));
+  }
+  if (records.length === 0) return;
   putBackCopies(records);
   for (const record of records) {
+    takenStillShown.delete(record.resultUrl);
     URL.revokeObjectURL(record.resultUrl);
     // A data: URL (a page whose policy refuses blob:) never stops loading, and can be megabytes.
-    if (record.resultUrl.startsWith('blob:')) freedLately.set(record.resultUrl, [...(freedLately.get(record.resultUrl) ?? []), record]);
+    if (record.resultUrl.startsWith('blob:')) addRecord(freedLately, record);
   }
-  for (const url of freedLately.keys()) {
-    if (freedLately.size <= FREED_KEPT) break;
-    freedLately.delete(url);
+}
+
+/**
+ * Adds `record` to the records kept for its result, unless one with the same markup is there (a
+ * feed's avatar shown by hundreds of images): at most FREED_KEPT results, the oldest let go.
+ */
+function addRecord(kept: Map<string, CopyRecord[]>, record: CopyRecord): void {
+  const records = kept.get(record.resultUrl) ?? [];
+  const markup = (r: CopyRecord) => JSON.stringify([r.src, r.attributes.srcset, r.attributes.sizes, r.sources]);
+  if (!records.some((other) => markup(other) === markup(record))) records.push(record);
+  kept.delete(record.resultUrl);
+  kept.set(record.resultUrl, records);
+  for (const url of kept.keys()) {
+    if (kept.size <= FREED_KEPT) break;
+    kept.delete(url);
   }
 }
 
@@ -564,6 +581,8 @@ function bySrcset(records: CopyRecord[]): Map<string, CopyRecord[]> {
 
 /** Blob results freed lately, by URL, oldest first, with the records of the images that showed each: what copies kept off the page may still point to. */
 const freedLately = new Map<string, CopyRecord[]>();
+/** Records of images taken out of a result other images still show, by its URL: its copies may be of them (a hero restored, its slide still enhanced). */
+const takenStillShown = new Map<string, CopyRecord[]>();
 /** Records of a few hundred bytes each (URLs and attributes); a copy older than this many frees is not put back. */
 const FREED_KEPT = 500;
 
