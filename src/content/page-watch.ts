@@ -72,9 +72,24 @@ const POINTED_IMAGES_MAX = 4;
 /** The properties whose keyframes may scale what they animate. */
 const SCALING_KEYFRAMES = ['transform', 'scale', 'rotate', 'zoom', 'width', 'height'];
 
-/** Whether a running transition or animation on the image, or on a box around it, may be scaling it now. */
+/** The most elements in what the pointer went over whose images are looked for: a card's, not a page's. */
+const POINTED_ELEMENTS_MAX = 200;
+
+/**
+ * The images of what the pointer went over: itself, one in a shadow root too (which the page's
+ * hit test reports as its host), or a card's few, the pointer on its caption. Not a page's or a
+ * list's, which a pointer resting on the page's margin would have measured each time.
+ */
+function heldBy(target: Element): HTMLImageElement[] {
+  if (target instanceof HTMLImageElement) return [target];
+  if (target.getElementsByTagName('*').length > POINTED_ELEMENTS_MAX) return [];
+  const images = imagesIn(target);
+  return images.length <= POINTED_IMAGES_MAX ? images : [];
+}
+
+/** Whether a running transition or animation on the image, or on a box around it as drawn (a slot's too), may be scaling it now. */
 function beingScaled(img: HTMLImageElement): boolean {
-  for (let element: Element | null = img; element; element = element.parentElement ?? (element.parentNode instanceof ShadowRoot ? element.parentNode.host : null)) {
+  for (let element: Element | null = img; element; element = element.assignedSlot ?? element.parentElement ?? (element.parentNode instanceof ShadowRoot ? element.parentNode.host : null)) {
     for (const animation of element.getAnimations()) {
       if (animation.playState !== 'running') continue;
       if (animation instanceof CSSTransition ? TRANSFORM_PROPERTIES.has(animation.transitionProperty) : scalingKeyframes(animation.effect)) return true;
@@ -157,6 +172,8 @@ export class PageWatch {
     // pinched, a pan brings other images into what it draws larger (image-facts pinchScale).
     window.visualViewport?.addEventListener('resize', this.onResize, { signal: this.listeners.signal });
     window.visualViewport?.addEventListener('scroll', this.onPinchPanned, { signal: this.listeners.signal });
+    // Past the layout viewport's edge, a pan while pinched scrolls the page itself, which the visual viewport does not report.
+    window.addEventListener('scroll', this.onPinchPanned, { passive: true, signal: this.listeners.signal });
     document.addEventListener('visibilitychange', this.onVisibility, { signal: this.listeners.signal });
     this.followDensity();
   }
@@ -211,9 +228,7 @@ export class PageWatch {
     if (!pointed) return;
     const { target, x, y } = pointed;
     const under = document.elementsFromPoint(x, y).filter((element) => element instanceof HTMLImageElement);
-    // A card's few images, the pointer on its caption; not a page's or a list's, which a pointer resting on the page's margin would have measured each time.
-    const held = target === document.documentElement || target === document.body ? [] : [...target.getElementsByTagName('img')];
-    const images = [...new Set([...under, ...(held.length <= POINTED_IMAGES_MAX ? held : [])])].filter((img) => !beingScaled(img));
+    const images = [...new Set([...under, ...heldBy(target)])].filter((img) => !beingScaled(img));
     if (images.length > 0) this.on.redrawn(images);
   };
 

@@ -1521,15 +1521,31 @@ describe('auto-enhance in the content script', () => {
 
   it('measures an image a zoom on hover with no transition scales up (no transitionend says so) once the pointer rests on it', async () => {
     copyFileSync(join(dir, 'sharp.png'), join(dir, 'sharp-hover.png'));
+    copyFileSync(join(dir, 'sharp.png'), join(dir, 'sharp-hover-shadow.png'));
     const hovered = await openSwitchedOn(
       'hover-instant.html',
-      `<!doctype html><style>#zoom:hover { transform: scale(2.5); }</style><img id="zoom" src="sharp-hover.png" style="width: 96px; height: 96px; margin: 120px; display: block"><img id="control" src="bird.png" style="width: 96px; height: 96px">`,
+      `<!doctype html><style>#zoom:hover { transform: scale(2.5); }</style><img id="zoom" src="sharp-hover.png" style="width: 96px; height: 96px; margin: 120px; display: block"><img id="control" src="bird.png" style="width: 96px; height: 96px">
+<x-zoom style="display: block; margin: 120px"></x-zoom>
+<script>
+  // A component zooming its own image, in its shadow root (the page's hit test reports the host).
+  customElements.define('x-zoom', class extends HTMLElement {
+    constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<style>img:hover { transform: scale(2.5); }</style><img src="sharp-hover-shadow.png" style="width: 96px; height: 96px; display: block">'; }
+  });
+</script>`,
     );
     await expect.poll(() => currentSrc(hovered, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await currentSrc(hovered, 'zoom')).toBe(`${site.origin}/sharp-hover.png`);
     const zoom = await box(hovered, 'zoom');
     await hovered.mouse.move(zoom.x + zoom.width / 2, zoom.y + zoom.height / 2);
     await expect.poll(() => currentSrc(hovered, 'zoom'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const inShadow = () => hovered.evaluate(() => document.querySelector('x-zoom')!.shadowRoot!.querySelector('img')!.currentSrc);
+    expect(await inShadow()).toBe(`${site.origin}/sharp-hover-shadow.png`);
+    const host = await hovered.evaluate(() => {
+      const r = document.querySelector('x-zoom')!.shadowRoot!.querySelector('img')!.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await hovered.mouse.move(host.x, host.y);
+    await expect.poll(inShadow, { timeout: 60_000 }).toMatch(/^blob:/);
     await hovered.mouse.move(0, 0);
     await leave(hovered);
   });
