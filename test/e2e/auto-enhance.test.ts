@@ -172,6 +172,11 @@ async function leave(opened: Page): Promise<void> {
   await opened.close();
 }
 
+/** The images queued on the tab now, in all its frames. */
+function queuedOn(tab: number): Promise<number> {
+  return worker.evaluate(async (t) => (await self.enhance.status(t)).counts.queued, tab);
+}
+
 /** The engine's inferences so far, for every tab. */
 function inferences(): Promise<number> {
   return worker.evaluate(async () => (await self.enhance.status()).inferences);
@@ -1568,7 +1573,7 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(() => currentSrc(drawn, 'control'), { timeout: 60_000 }).toMatch(/^blob:/);
     // Nothing left waiting: had the slotted image been wanted, its job would have run by now.
     const tab = await tabIdOf(worker, drawn);
-    await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts.queued, tab), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => queuedOn(tab), { timeout: 60_000 }).toBe(0);
     // Turned a quarter by its slot's parent: one pixel to a pixel, as without the turn.
     expect(await currentSrc(drawn, 'slotted')).toBe(`${site.origin}/wide-192-slotted.png`);
     await leave(drawn);
@@ -1606,7 +1611,7 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(() => fileBehind(pinched, 'pinched'), { timeout: 60_000 }).toBe('result 384');
     // Nothing left waiting: the image beside, which the pinch does not show, was not wanted.
     const tab = await tabIdOf(worker, pinched);
-    await expect.poll(() => worker.evaluate(async (t) => (await self.enhance.status(t)).counts.queued, tab), { timeout: 60_000 }).toBe(0);
+    await expect.poll(() => queuedOn(tab), { timeout: 60_000 }).toBe(0);
     expect(await fileBehind(pinched, 'beside')).toBe('/pinched-aside.png');
     await cdp.send('Emulation.setPageScaleFactor', { pageScaleFactor: 1 });
     await cdp.detach();
