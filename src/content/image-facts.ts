@@ -193,7 +193,7 @@ function drawnBlurred(img: HTMLImageElement, style: CSSStyleDeclaration): boolea
 }
 
 /** The element's parent as it is drawn: its slot, its parent, or its shadow root's host. */
-function flatParent(element: Element): Element | null {
+export function flatParent(element: Element): Element | null {
   if (element.assignedSlot) return element.assignedSlot;
   if (element.parentElement) return element.parentElement;
   const root = element.getRootNode();

@@ -5,6 +5,7 @@
  * reported. Shadow roots are watched like the document, since web components keep their images there.
  */
 import { noteBase } from './document-bases';
+import { flatParent } from './image-facts';
 import { isOverlay } from './overlay-tag';
 import { imagesIn, shadowRootOf, shadowRootsIn } from './page-images';
 
@@ -89,7 +90,7 @@ function heldBy(target: Element): HTMLImageElement[] {
 
 /** Whether a running transition or animation on the image, or on a box around it as drawn (a slot's too), may be scaling it now. */
 function beingScaled(img: HTMLImageElement): boolean {
-  for (let element: Element | null = img; element; element = element.assignedSlot ?? element.parentElement ?? (element.parentNode instanceof ShadowRoot ? element.parentNode.host : null)) {
+  for (let element: Element | null = img; element; element = flatParent(element)) {
     for (const animation of element.getAnimations()) {
       if (animation.playState !== 'running') continue;
       if (animation instanceof CSSTransition ? TRANSFORM_PROPERTIES.has(animation.transitionProperty) : scalingKeyframes(animation.effect)) return true;
