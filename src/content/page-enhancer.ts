@@ -525,7 +525,8 @@ export class PageEnhancer {
     const url = fileOf(img);
     const first = needsEnhancing(readFacts(img), this.settings);
     // Hidden or blurred for now, often until the page's own load handler (a fade-in, a blur-up) changes a class we do not watch.
-    this.recheckWhileHidden(img, !first.enhance && (first.reason === 'hidden' || first.reason === 'blurred'));
+    // Only near ones: Enhance all's far ones (a gallery's closed slides) are looked at when they come near.
+    this.recheckWhileHidden(img, !first.enhance && (first.reason === 'hidden' || first.reason === 'blurred') && this.near.has(img));
     // Images not loaded yet come back here on their load event.
     if (!first.enhance && DECIDED_BY_ELEMENT.has(first.reason)) {
       this.queue.withdraw(img);
@@ -568,8 +569,8 @@ export class PageEnhancer {
       // A tab in the background starts no job (setPageHidden): measuring its images each second would be for nothing.
       if (document.hidden) return;
       for (const waiting of this.hidden) {
-        // Gone, far away or taken since: consider() would not look, so it would never leave the set.
-        if (this.wants(waiting)) this.look(waiting);
+        // Gone, taken or gone far since: one that would not be looked at would never leave the set.
+        if (this.wants(waiting) && this.near.has(waiting)) this.look(waiting);
         else this.hidden.delete(waiting);
       }
       if (this.hidden.size === 0) this.stopRecheckingHidden();

@@ -488,6 +488,44 @@ describe('auto-enhance in the content script', () => {
     await leave(fading);
   });
 
+  it('looks again each second at the hidden images near the window only, not at every hidden image Enhance all marked', async () => {
+    // A gallery's closed slides far down the page: measuring all of them each second, for as long as
+    // the page is open, is a CPU kept busy for nothing; they are looked at when they come near.
+    const far = Array.from({ length: 30 }, (_, i) => `<div class="fade"><img src="head.png?slide=${i}" style="width: 96px; height: 96px"></div>`).join('');
+    const gallery = await openSwitchedOn('hidden-gallery.html', `<!doctype html><style>.fade { opacity: 0 }</style>
+<div class="fade"><img id="near" src="head.png" style="width: 96px; height: 96px"></div><div style="height: 8000px"></div>${far}`);
+    await gallery.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));
+    const galleryTab = await tabIdOf(worker, gallery);
+    await expect.poll(() => worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'enhance-all' }, { frameId: 0 }), galleryTab)).toEqual({ queued: 0 });
+    // The content script's measures of each image (getBoundingClientRect, in its own world) over a few seconds.
+    const cdp = await gallery.context().newCDPSession(gallery);
+    const worlds: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+    await cdp.send('Runtime.enable');
+    const ours = worlds.filter((w) => w.auxData?.type === 'isolated' && w.name === 'Enhance');
+    expect(ours).toHaveLength(1);
+    const measured = (expression: string) => cdp.send('Runtime.evaluate', { expression, contextId: ours[0].id, returnByValue: true });
+    await measured(`{
+      const measure = Element.prototype.getBoundingClientRect;
+      globalThis.measuredNear = 0;
+      globalThis.measuredFar = 0;
+      Element.prototype.getBoundingClientRect = function () {
+        if (this.id === 'near') globalThis.measuredNear++;
+        else if (this instanceof HTMLImageElement && this.src.includes('slide=')) globalThis.measuredFar++;
+        return measure.call(this);
+      };
+    }`);
+    await gallery.waitForTimeout(3500);
+    // Three or four ticks of the recheck: the near image each time, the thirty far ones never.
+    const { result } = await measured('[globalThis.measuredNear, globalThis.measuredFar]');
+    const [near, farMeasures] = result.value as [number, number];
+    expect(near).toBeGreaterThanOrEqual(2);
+    expect(farMeasures).toBe(0);
+    await cdp.detach();
+    expect(await currentSrc(gallery, 'near')).toBe(`${site.origin}/head.png`);
+    await leave(gallery);
+  });
+
   it('leaves an image whose source the page changes every moment (a webcam still) until its source settles, then enhances it', async () => {
     writePng(join(dir, 'cam.png'), lrCrop('bird', 48));
     const watching = await openSwitchedOn('cam.html', `<!doctype html><img id="cam" src="cam.png?t=0" style="width: 96px; height: 96px">
