@@ -59,6 +59,13 @@ export async function trimEngineCache(limitBytes: number): Promise<CacheUsage> {
   return usage;
 }
 
+/** Empties the results cache; a refusal of the browser's storage is the options page's error to show. */
+export async function clearEngineCache(): Promise<CacheUsage> {
+  const usage = await askEngine({ target: 'offscreen', type: 'clear-cache' });
+  if (usage === null) throw new Error("the browser's storage refused (it may be full or damaged), and the results are still there. Try again, or restart the browser.");
+  return usage;
+}
+
 /** The cache lives with the engine, so only the engine can answer for it. */
 export async function askEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
   await host.ensure();

@@ -11,7 +11,7 @@ import { isSiteAuto } from '../shared/site-switches-store';
 import { showCounts } from './badge';
 import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, askRunningEngine, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
+import { askEngine, askRunningEngine, clearEngineCache, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
@@ -81,7 +81,7 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
       return request.ifRunning === true ? askRunningEngine({ target: 'offscreen', type: 'cache-usage' }) : askEngine({ target: 'offscreen', type: 'cache-usage' });
     case 'clear-cache':
       requireExtensionPage(sender, request.type);
-      return askEngine({ target: 'offscreen', type: 'clear-cache' });
+      return clearEngineCache();
     case 'trim-cache':
       requireExtensionPage(sender, request.type);
       return trimEngineCache(request.limitBytes);

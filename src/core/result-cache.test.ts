@@ -9,6 +9,7 @@ class MemoryStore implements ResultStore<string> {
   failCommits = false;
   failReads = false;
   failOpen = false;
+  failClear = false;
   commits = 0;
 
   async loadIndex(): Promise<unknown> {
@@ -34,6 +35,7 @@ class MemoryStore implements ResultStore<string> {
   }
 
   async clear(): Promise<void> {
+    if (this.failClear) throw new Error('clear failed');
     this.values.clear();
     this.savedIndex = undefined;
   }
@@ -251,6 +253,16 @@ describe('ResultCache', () => {
     expect(await cache.clear()).toEqual({ entries: 0, bytes: 0 });
     expect(store.values.size).toBe(0);
     expect(await cache.lookup('a', 100)).toBeUndefined();
+  });
+
+  it('says so where the store refused to clear (null), and still serves what it holds', async () => {
+    const { cache, store, errors } = setup();
+    await cache.save('a', tenBytes('a'), 100);
+    store.failClear = true;
+    expect(await cache.clear()).toBeNull();
+    expect(errors).toContain('cache clear');
+    store.failClear = false;
+    expect(await cache.usage()).toEqual({ entries: 1, bytes: 10 });
   });
 
   it('runs overlapping calls one at a time, in call order', async () => {

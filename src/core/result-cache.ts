@@ -135,18 +135,22 @@ export class ResultCache<V> {
     return this.serial('cache usage', { entries: 0, bytes: 0 }, async () => usageOf(await this.loaded()));
   }
 
-  /** Empties the cache; the usage after clearing (not zero only when the store refused). */
-  clear(): Promise<CacheUsage> {
+  /**
+   * Empties the cache; the usage after clearing, or null where the store refused (the user must
+   * hear it: what they meant to erase is still there, and would be served again).
+   */
+  clear(): Promise<CacheUsage | null> {
     this.clears++;
-    return this.serial('cache clear', { entries: 0, bytes: 0 }, async () => {
+    return this.serial('cache clear', null, async () => {
       try {
         await this.store.clear();
-        this.index = Promise.resolve(new LruCacheIndex());
       } catch (error) {
         this.onError('cache clear', error);
         this.index = undefined;
+        return null;
       }
-      return usageOf(await this.loaded());
+      this.index = Promise.resolve(new LruCacheIndex());
+      return usageOf(await this.index);
     });
   }
 

@@ -360,7 +360,8 @@ export type EngineRequest =
 export interface EngineResponses {
   'engine-info': EngineInfo;
   'cache-usage': CacheUsage;
-  'clear-cache': CacheUsage;
+  /** null: the browser's storage refused, and the results are still there. */
+  'clear-cache': CacheUsage | null;
   'trim-cache': CacheUsage;
 }
 
