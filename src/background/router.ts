@@ -8,6 +8,7 @@ import { fromExtension } from '../shared/extension-sender';
 import { logError } from '../shared/log';
 import { originOf } from '../shared/site-switches';
 import { isSiteAuto } from '../shared/site-switches-store';
+import { loadSettings } from '../shared/settings-store';
 import { showCounts } from './badge';
 import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
@@ -90,6 +91,9 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'engine-idle':
       requireExtensionPage(sender, request.type);
       return releaseEngine();
+    case 'cache-limit':
+      requireExtensionPage(sender, request.type);
+      return (await loadSettings()).cacheLimitBytes;
     case 'add-referer-rule':
       requireExtensionPage(sender, request.type);
       return addRefererRule(request.url, request.referer);

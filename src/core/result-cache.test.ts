@@ -66,8 +66,9 @@ describe('ResultCache', () => {
     expect([...store.values.keys()]).toEqual(['a']);
   });
 
-  it('evicts the least recently used results to stay within the limit', async () => {
+  it("evicts the least recently used results to stay within the user's limit", async () => {
     const { cache, store } = setup();
+    cache.setLimit(25);
     await cache.save('a', tenBytes('a'), 25);
     await cache.save('b', tenBytes('b'), 25);
     // A hit makes 'a' the most recent, so 'b' goes when 'c' arrives.
@@ -77,21 +78,39 @@ describe('ResultCache', () => {
     expect(await cache.usage()).toEqual({ entries: 2, bytes: 20 });
   });
 
-  it('with a limit of 0 stores nothing, serves nothing, and trims what was kept before', async () => {
+  it("with a job's limit of 0 stores nothing and serves nothing, and evicts nothing: only the user's limit does", async () => {
     const { cache, store } = setup();
     await cache.save('a', tenBytes('a'), 100);
     expect(await cache.lookup('a', 0)).toBeUndefined();
-    await cache.save('a', tenBytes('a'), 0);
+    await cache.save('b', tenBytes('b'), 0);
+    expect([...store.values.keys()]).toEqual(['a']);
+    cache.setLimit(0);
+    await cache.save('b', tenBytes('b'), 100);
     expect(store.values.size).toBe(0);
     expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
   });
 
-  it('does not store a result larger than the limit, but trims the rest to a lowered limit', async () => {
+  it("does not store a result larger than the job's limit or the user's, and trims the rest to the user's lowered limit", async () => {
     const { cache, store } = setup();
     await cache.save('a', tenBytes('a'), 100);
     await cache.save('b', tenBytes('b'), 100);
     await cache.save('big', 'x'.repeat(50), 15);
+    expect([...store.values.keys()]).toEqual(['a', 'b']);
+    cache.setLimit(15);
+    await cache.save('big', 'x'.repeat(50), 100);
     expect([...store.values.keys()]).toEqual(['b']);
+  });
+
+  it("takes the limit the engine asked for at its start only where no newer one came first", async () => {
+    const { cache, store } = setup();
+    cache.learnLimit(10);
+    await cache.save('a', tenBytes('a'), 100);
+    await cache.save('b', tenBytes('b'), 100);
+    expect([...store.values.keys()]).toEqual(['b']);
+    cache.setLimit(100);
+    cache.learnLimit(10);
+    await cache.save('c', tenBytes('c'), 100);
+    expect([...store.values.keys()]).toEqual(['b', 'c']);
   });
 
   it('writes the use order of a run of hits once, a moment after the first; a write meanwhile carries it', async () => {
@@ -144,9 +163,10 @@ describe('ResultCache', () => {
     // The slow job's settings were read while the limit was 100 before the trim.
     await cache.save('a', tenBytes('a'), 100);
     expect([...store.values.keys()].sort()).toEqual(['a', 'd', 'e']);
-    // A job whose settings predate the raise keeps to the limit it read, the lower one.
+    // A job whose settings predate the raise (or a page's made-up one) stores only what fits its own limit, and evicts nothing.
     await cache.save('f', tenBytes('f'), 25);
-    expect(await cache.usage()).toEqual({ entries: 2, bytes: 20 });
+    await cache.save('g', 'x'.repeat(30), 25);
+    expect(await cache.usage()).toEqual({ entries: 4, bytes: 40 });
   });
 
   it("a clear while a job ran holds for that job's result: the user cleared what Enhance had seen", async () => {
@@ -178,6 +198,7 @@ describe('ResultCache', () => {
     await first.cache.lookup('a', 25);
     await first.writeHits();
     const second = setup(first.store);
+    second.cache.learnLimit(25);
     expect(await second.cache.usage()).toEqual({ entries: 2, bytes: 20 });
     await second.cache.save('c', tenBytes('c'), 25);
     expect([...first.store.values.keys()].sort()).toEqual(['a', 'c']);

@@ -35,12 +35,15 @@ export class ResultCache<V> {
   /** Jobs and the options page's questions can overlap: one operation at a time keeps index and store in step. */
   private tail: Promise<unknown> = Promise.resolve();
   /**
-   * The limit the user set last, as the engine heard of it (a trim, a settings notice): a job's
-   * settings were read when its page asked, and a limit lowered since binds its result too. Raises
-   * are heard as well, so a limit lowered and raised again binds no more. Infinity until the engine
-   * hears of one.
+   * The limit the user set last, as the engine heard of it from the extension (asked at its start,
+   * a trim, a settings notice): the only one that evicts. A job's settings come from a page's
+   * content script, which a compromised page drives: its limit binds that job's result alone, or
+   * one page could empty every site's results, or grow the cache past the user's limit. Infinity
+   * until the engine hears of one.
    */
   private limitNow = Infinity;
+  /** Whether a trim or a settings notice set limitNow: the answer to the engine's question at its start may come after them, older. */
+  private limitHeard = false;
   /** How many clears were asked for: a job's image predates a clear made while it ran. */
   private clears = 0;
   /** Hits marked in the index in memory since it was last written, and whether a write of them is due. */
@@ -61,7 +64,7 @@ export class ResultCache<V> {
     private readonly later: (write: () => void) => void = (write) => setTimeout(write, TOUCH_WRITE_DELAY_MS),
   ) {}
 
-  /** The stored result for `key`, marked as just used; undefined on a miss. A limit of 0 turns the cache off. */
+  /** The stored result for `key`, marked as just used; undefined on a miss. A limit of 0 (the job's or the user's) turns the cache off. */
   lookup(key: string, limitBytes: number): Promise<V | undefined> {
     return this.serial('cache lookup', undefined, async () => {
       if (this.limitFor(limitBytes) <= 0) return undefined;
@@ -90,23 +93,30 @@ export class ResultCache<V> {
   /** The limit the user set, heard of outside a trim (a raised one frees nothing). */
   setLimit(limitBytes: number): void {
     this.limitNow = limitBytes;
+    this.limitHeard = true;
+  }
+
+  /** The limit the user had set when the engine started, unless a newer one was heard meanwhile. */
+  learnLimit(limitBytes: number): void {
+    if (!this.limitHeard) this.limitNow = limitBytes;
   }
 
   /**
-   * Stores a fresh result and evicts the least recently used ones until the total fits
-   * `limitBytes`; a result larger than the limit is not stored, but the rest is still trimmed to it.
-   * A job passes the mark it took when it started (`clearsSoFar`): after a clear since, its result
-   * is not stored: the user cleared what Enhance had seen until then, this image among it.
+   * Stores a fresh result and evicts the least recently used ones until the total fits the user's
+   * limit; a result larger than it, or than the job's own `limitBytes`, is not stored, but the
+   * rest is still trimmed to the user's limit. A job passes the mark it took when it started
+   * (`clearsSoFar`): after a clear since, its result is not stored: the user cleared what Enhance
+   * had seen until then, this image among it.
    */
   save(key: string, value: V, limitBytes: number, clearsBefore = this.clears): Promise<void> {
     if (clearsBefore < this.clears) return Promise.resolve();
     return this.serial('cache save', undefined, async () => {
       const index = await this.loaded();
       if (!index) return;
-      const limit = this.limitFor(limitBytes);
+      const limit = Math.max(0, this.limitNow);
       const bytes = this.sizeOf(value);
       const hadKey = index.remove(key);
-      const evictions = index.evictionsFor(bytes, limit);
+      const evictions = bytes <= limitBytes ? index.evictionsFor(bytes, limit) : null;
       const fits = evictions !== null;
       const remove = evictions ?? index.evictionsFor(0, limit) ?? [];
       for (const evicted of remove) index.remove(evicted);
@@ -119,7 +129,7 @@ export class ResultCache<V> {
 
   /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
   trim(limitBytes: number): Promise<CacheUsage> {
-    this.limitNow = limitBytes;
+    this.setLimit(limitBytes);
     return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
       const index = await this.loaded();
       const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];

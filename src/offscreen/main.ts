@@ -5,6 +5,7 @@
  */
 import { askWorker } from '../shared/ask-worker';
 import { fromExtension } from '../shared/extension-sender';
+import { logError } from '../shared/log';
 import { isEngineRequest, isEngineSettingsNotice } from '../shared/protocol';
 import { gpuHeldSwitchedOff, webgpuSettingSaved, webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
@@ -22,6 +23,13 @@ const withReferer = refererHook(
 );
 
 listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, leave: idle.leave, withReferer });
+
+// Only the user's limit evicts results, and jobs' settings come from pages: the worker says it. A job
+// that ends before the answer (there is none within milliseconds) stores its result and evicts nothing.
+askWorker({ type: 'cache-limit' }).then(
+  (limitBytes) => resultCache.learnLimit(limitBytes),
+  (error: unknown) => logError('cache limit', error),
+);
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   // A content script's message reaches this page too: the worker answers its jobs' messages, not this.

@@ -149,6 +149,8 @@ export type BackgroundRequest =
   | { type: 'start-engine' }
   /** Chrome's engine document: no job for the settings' idle minutes; the worker closes it. */
   | { type: 'engine-idle' }
+  /** The engine's page, as it starts: the user's cache limit (its jobs' settings come from pages, and may say anything). */
+  | { type: 'cache-limit' }
   /**
    * Chrome's engine document, refused an image (HTTP 401/403): send the page's Referer on its
    * requests for `url`, as the page did (hotlink protection), until the rule is dropped.
@@ -189,6 +191,7 @@ export interface BackgroundResponses {
   'trim-cache': CacheUsage;
   'start-engine': void;
   'engine-idle': void;
+  'cache-limit': number;
   'add-referer-rule': number;
   'drop-referer-rule': void;
 }
@@ -234,6 +237,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'clear-cache':
     case 'start-engine':
     case 'engine-idle':
+    case 'cache-limit':
       return true;
     default:
       return false;

@@ -188,6 +188,44 @@ describe('the result cache', () => {
     expect(await askEngine('cache-usage')).toEqual(usage);
   });
 
+  it("keeps to the user's limit whatever a content script's job says: a page can neither empty the cache nor grow it past the limit", async () => {
+    // A job sent from this tab's content-script world, as a compromised page could, with a cache limit of its own.
+    const jobFromPage = (cacheLimitBytes: number) => {
+      const job = { type: 'job', srcUrl: `${site.origin}/bird.png`, scale: 2, settings: { ...DEFAULT_SETTINGS, cacheLimitBytes } };
+      return live().worker.evaluate(async ([tab, sent]) => {
+        const [{ result }] = await chrome.scripting.executeScript({
+          target: { tabId: tab, frameIds: [0] },
+          func: async (request: object) => {
+            await chrome.runtime.sendMessage({ type: 'start-engine' });
+            return new Promise<string>((resolve) => {
+              const port = chrome.runtime.connect({ name: 'enhance-job' });
+              port.onMessage.addListener((event: { type: string }) => {
+                if (event.type === 'done' || event.type === 'failed') resolve(event.type);
+              });
+              port.onDisconnect.addListener(() => resolve('disconnected'));
+              port.postMessage(request);
+            });
+          },
+          args: [sent],
+        });
+        return result;
+      }, [tabId, job] as const);
+    };
+    const usage = await askEngine('cache-usage');
+    expect(usage.entries).toBeGreaterThan(0);
+    // A limit of 0 would have evicted every site's results.
+    expect(await jobFromPage(0)).toBe('done');
+    expect(await askEngine('cache-usage')).toEqual(usage);
+    // A limit of one byte, saved (the cache trimmed to nothing), then a fresh engine: a page's job
+    // saying a terabyte must not have its result stored.
+    await setSettings({ cacheLimitBytes: 1 });
+    await expect.poll(() => askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await live().worker.evaluate(() => chrome.offscreen.closeDocument());
+    expect(await jobFromPage(1e12)).toBe('done');
+    expect(await askEngine('cache-usage')).toEqual({ entries: 0, bytes: 0 });
+    await setSettings({});
+  });
+
   it('a damaged stored result (cut short, or not a PNG) is computed again, not shown broken on the page', async () => {
     for (const damage of ['cut short', 'not a PNG'] as const) {
       // The engine's database as a crash mid-write or a disk cleaner leaves it: the entry listed, its bytes wrong.
