@@ -57,6 +57,9 @@ async function tabStatus(tabId: number): Promise<TabStatus> {
     const reach = await scriptReaches(tabId);
     if (reach !== 'reached') page = reach;
   }
+  // The click that opened the popup lets Enhance into this tab (site access "on click"): its script
+  // runs now, but no later visit would start it, so a switch turned on here would seem to do nothing.
+  if (page === 'web' && tab.url !== undefined && !(await maySiteBeRead(tab.url))) page = 'click-only';
   const [auto, counts, info] = await Promise.all([origin === null ? false : isSiteAuto(origin), tabCounts(tabId), runningEngineInfo()]);
   return { origin, page, auto, counts, engine: info };
 }

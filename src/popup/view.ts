@@ -20,11 +20,16 @@ export interface PageControls {
 const WITHHELD_NOTE =
   "Enhance may not read this page. If it is a web site, allow Enhance there in the browser's Extensions menu (the toolbar's puzzle-piece button); the browser's own pages stay closed to extensions.";
 
+const CLICK_ONLY_NOTE =
+  "Enhance may read this site only when you click its button. To have it enhance images here by itself on your next visits, allow Enhance on this site in the browser's Extensions menu (the toolbar's puzzle-piece button).";
+
 /** Which of the page's controls work on this tab, and why the others do not. */
 export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {
   switch (status.page) {
     case 'web':
       return { actions: true, siteSwitch: true, note: null };
+    case 'click-only':
+      return { actions: true, siteSwitch: true, note: CLICK_ONLY_NOTE };
     case 'file':
       return { actions: true, siteSwitch: false, note: 'Auto-enhance is switched on per web site. On a local file, Enhance all works.' };
     case 'file-closed':

@@ -168,8 +168,10 @@ export type BackgroundRequest =
  * pages nothing.
  * 'hidden': a page whose URL Chrome hides from Enhance while file access is off, a browser page or
  * a local file (the two look the same from here).
+ * 'click-only': a web page Enhance reads only because the user clicked its button there (site access
+ * "on click", or granted to other sites only): all works on it now, but not by itself on a later visit.
  */
-export type PageKind = 'web' | 'error-page' | 'file' | 'file-closed' | 'withheld' | 'kept-out' | 'hidden' | 'other';
+export type PageKind = 'web' | 'click-only' | 'error-page' | 'file' | 'file-closed' | 'withheld' | 'kept-out' | 'hidden' | 'other';
 
 export interface TabStatus {
   origin: string | null;
