@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
-import type { CacheUsage, EngineInfo, EngineRequest, EngineResponses, EngineSettingsNotice } from '../shared/protocol';
+import type { CacheUsage, EngineInfo, EngineRequest, EngineResponses, EngineSettings, EngineSettingsNotice } from '../shared/protocol';
 import { loadSettings } from '../shared/settings-store';
 import type { Settings } from '../shared/settings';
 import { closeOffscreenDocument, ensureOffscreenDocument, offscreenDocumentExists } from './offscreen-document';
@@ -43,9 +43,13 @@ export function releaseEngine(): Promise<void> {
  * job on the backend they allow, and keeps results within the new cache limit, not after its next
  * job's settings (the jobs in its line read theirs before).
  */
-export async function tellEngineSettings({ engineIdleMinutes, allowWebGPU, cacheLimitBytes }: Settings): Promise<void> {
+export async function tellEngineSettings(settings: Settings): Promise<void> {
   if (!(await host.exists())) return;
-  await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-settings', idleMinutes: engineIdleMinutes, allowWebGPU, cacheLimitBytes } satisfies EngineSettingsNotice);
+  await browser.runtime.sendMessage({ target: 'offscreen', type: 'engine-settings', ...engineSettingsOf(settings) } satisfies EngineSettingsNotice);
+}
+
+export function engineSettingsOf({ engineIdleMinutes, allowWebGPU, cacheLimitBytes }: Settings): EngineSettings {
+  return { idleMinutes: engineIdleMinutes, allowWebGPU, cacheLimitBytes };
 }
 
 /**

@@ -12,7 +12,7 @@ import { loadSettings } from '../shared/settings-store';
 import { showCounts } from './badge';
 import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, askRunningEngine, clearEngineCache, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
+import { askEngine, askRunningEngine, clearEngineCache, engineSettingsOf, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
@@ -94,9 +94,9 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
     case 'engine-idle':
       requireExtensionPage(sender, request.type);
       return releaseEngine();
-    case 'cache-limit':
+    case 'engine-settings':
       requireExtensionPage(sender, request.type);
-      return (await loadSettings()).cacheLimitBytes;
+      return engineSettingsOf(await loadSettings());
     case 'add-referer-rule':
       requireExtensionPage(sender, request.type);
       return addRefererRule(request.url, request.referer);

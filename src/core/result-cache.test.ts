@@ -101,18 +101,6 @@ describe('ResultCache', () => {
     expect([...store.values.keys()]).toEqual(['b']);
   });
 
-  it("takes the limit the engine asked for at its start only where no newer one came first", async () => {
-    const { cache, store } = setup();
-    cache.learnLimit(10);
-    await cache.save('a', tenBytes('a'), 100);
-    await cache.save('b', tenBytes('b'), 100);
-    expect([...store.values.keys()]).toEqual(['b']);
-    cache.setLimit(100);
-    cache.learnLimit(10);
-    await cache.save('c', tenBytes('c'), 100);
-    expect([...store.values.keys()]).toEqual(['b', 'c']);
-  });
-
   it('writes the use order of a run of hits once, a moment after the first; a write meanwhile carries it', async () => {
     const { cache, store, later, writeHits } = setup();
     for (const key of ['a', 'b', 'c']) await cache.save(key, tenBytes(key), 100);
@@ -198,7 +186,7 @@ describe('ResultCache', () => {
     await first.cache.lookup('a', 25);
     await first.writeHits();
     const second = setup(first.store);
-    second.cache.learnLimit(25);
+    second.cache.setLimit(25);
     expect(await second.cache.usage()).toEqual({ entries: 2, bytes: 20 });
     await second.cache.save('c', tenBytes('c'), 25);
     expect([...first.store.values.keys()].sort()).toEqual(['a', 'c']);

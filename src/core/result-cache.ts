@@ -42,8 +42,7 @@ export class ResultCache<V> {
    * until the engine hears of one.
    */
   private limitNow = Infinity;
-  /** Whether a trim or a settings notice set limitNow: the answer to the engine's question at its start may come after them, older. */
-  private limitHeard = false;
+
   /** How many clears were asked for: a job's image predates a clear made while it ran. */
   private clears = 0;
   /** Hits marked in the index in memory since it was last written, and whether a write of them is due. */
@@ -93,12 +92,6 @@ export class ResultCache<V> {
   /** The limit the user set, heard of outside a trim (a raised one frees nothing). */
   setLimit(limitBytes: number): void {
     this.limitNow = limitBytes;
-    this.limitHeard = true;
-  }
-
-  /** The limit the user had set when the engine started, unless a newer one was heard meanwhile. */
-  learnLimit(limitBytes: number): void {
-    if (!this.limitHeard) this.limitNow = limitBytes;
   }
 
   /**
@@ -129,7 +122,7 @@ export class ResultCache<V> {
 
   /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
   trim(limitBytes: number): Promise<CacheUsage> {
-    this.setLimit(limitBytes);
+    this.limitNow = limitBytes;
     return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
       const index = await this.loaded();
       const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];

@@ -6,7 +6,7 @@
 import { askWorker } from '../shared/ask-worker';
 import { fromExtension } from '../shared/extension-sender';
 import { logError } from '../shared/log';
-import { isEngineRequest, isEngineSettingsNotice } from '../shared/protocol';
+import { isEngineRequest, isEngineSettingsNotice, type EngineSettings } from '../shared/protocol';
 import { gpuHeldSwitchedOff, webgpuSettingSaved, webgpuWorthRetrying } from './backend';
 import { answerEngineRequest, listenForJobs } from './engine-service';
 import { refererHook } from './image-io';
@@ -24,22 +24,33 @@ const withReferer = refererHook(
 
 listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, leave: idle.leave, withReferer });
 
-// Only the user's limit evicts results, and jobs' settings come from pages: the worker says it. A job
-// that ends before the answer (there is none within milliseconds) stores its result and evicts nothing.
-askWorker({ type: 'cache-limit' }).then(
-  (limitBytes) => resultCache.learnLimit(limitBytes),
-  (error: unknown) => logError('cache limit', error),
+/** A settings notice came: newer than the answer to the question asked at the start, which may come after it. */
+let settingsHeard = false;
+
+function actOn(settings: EngineSettings): void {
+  idle.retime(settings.idleMinutes);
+  webgpuSettingSaved(settings.allowWebGPU, !idle.busy());
+  resultCache.setLimit(settings.cacheLimitBytes);
+  if (gpuHeldSwitchedOff() && !idle.busy()) idle.leave();
+}
+
+// Jobs' settings come from pages (a compromised one could say anything), and a page started for a
+// question has had none: the cache's limit and the idle minutes are the extension's, asked now. A
+// job that ends before the answer (within milliseconds) stores its result and evicts nothing.
+askWorker({ type: 'engine-settings' }).then(
+  (settings) => {
+    if (!settingsHeard) actOn(settings);
+  },
+  (error: unknown) => logError('engine settings', error),
 );
 
 chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   // A content script's message reaches this page too: the worker answers its jobs' messages, not this.
   if (!fromExtension(sender, chrome.runtime.getURL(''))) return false;
   if (isEngineSettingsNotice(message)) {
-    idle.retime(message.idleMinutes);
-    webgpuSettingSaved(message.allowWebGPU, !idle.busy());
-    resultCache.setLimit(message.cacheLimitBytes);
+    settingsHeard = true;
     sendResponse();
-    if (gpuHeldSwitchedOff() && !idle.busy()) idle.leave();
+    actOn(message);
     return false;
   }
   if (!isEngineRequest(message)) return false;

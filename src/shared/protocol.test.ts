@@ -27,7 +27,7 @@ describe('isBackgroundRequest', () => {
     { type: 'trim-cache', limitBytes: 0 },
     { type: 'start-engine' },
     { type: 'engine-idle' },
-    { type: 'cache-limit' },
+    { type: 'engine-settings' },
     { type: 'add-referer-rule', url: 'https://img.example/a.png', referer: 'https://site.example/' },
     { type: 'drop-referer-rule', ruleId: 3 },
   ])('accepts a $type message', (message) => expect(isBackgroundRequest(message)).toBe(true));

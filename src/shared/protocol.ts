@@ -149,8 +149,8 @@ export type BackgroundRequest =
   | { type: 'start-engine' }
   /** Chrome's engine document: no job for the settings' idle minutes; the worker closes it. */
   | { type: 'engine-idle' }
-  /** The engine's page, as it starts: the user's cache limit (its jobs' settings come from pages, and may say anything). */
-  | { type: 'cache-limit' }
+  /** The engine's page, as it starts: the settings it acts on outside any one job (see EngineSettings). */
+  | { type: 'engine-settings' }
   /**
    * Chrome's engine document, refused an image (HTTP 401/403): send the page's Referer on its
    * requests for `url`, as the page did (hotlink protection), until the rule is dropped.
@@ -193,7 +193,7 @@ export interface BackgroundResponses {
   'trim-cache': CacheUsage;
   'start-engine': void;
   'engine-idle': void;
-  'cache-limit': number;
+  'engine-settings': EngineSettings;
   'add-referer-rule': number;
   'drop-referer-rule': void;
 }
@@ -239,7 +239,7 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
     case 'clear-cache':
     case 'start-engine':
     case 'engine-idle':
-    case 'cache-limit':
+    case 'engine-settings':
       return true;
     default:
       return false;
@@ -373,16 +373,20 @@ export interface EngineResponses {
 
 /**
  * For the engine's page: the settings it acts on outside any one job, as last saved (an offscreen
- * document has no storage API to read them). Newer than the settings of the jobs waiting in its
- * line, read when each was sent, and than the last job's, which its idle countdown ran with.
+ * document has no storage API to read them), asked for as it starts and told of each save. Newer
+ * than the settings of the jobs waiting in its line, read when each was sent, and than the last
+ * job's, which its idle countdown ran with; and the extension's, where jobs' come from pages.
  */
-export interface EngineSettingsNotice {
-  target: 'offscreen';
-  type: 'engine-settings';
+export interface EngineSettings {
   idleMinutes: number;
   allowWebGPU: boolean;
-  /** The results cache's limit: a job read its own when its page asked, maybe before this one was set. */
+  /** The results cache's limit, the only one that evicts: a job read its own when its page asked, maybe before this one was set. */
   cacheLimitBytes: number;
+}
+
+export interface EngineSettingsNotice extends EngineSettings {
+  target: 'offscreen';
+  type: 'engine-settings';
 }
 
 export function isEngineSettingsNotice(message: unknown): message is EngineSettingsNotice {

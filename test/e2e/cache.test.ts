@@ -430,6 +430,16 @@ describe("the engine's memory", () => {
     await setSettings({});
   });
 
+  it('an engine started with no job (a page asking for one ahead) keeps to the saved minutes too, not the default five', async () => {
+    await live().worker.evaluate(() => chrome.offscreen.closeDocument().catch(() => undefined));
+    // Saved with no engine to tell: the new one must ask.
+    await setSettings({ engineIdleMinutes: 0.02 });
+    await live().worker.evaluate((tab) => chrome.scripting.executeScript({ target: { tabId: tab, frameIds: [0] }, func: () => chrome.runtime.sendMessage({ type: 'start-engine' }) }), tabId);
+    expect(await engineRunning()).toBe(true);
+    await expect.poll(engineRunning, { timeout: 20_000 }).toBe(false);
+    await setSettings({});
+  });
+
   it('a job whose port finds no engine (closed after the worker last saw it) starts it and runs', async () => {
     await enhanceBird();
     // The race made certain: the document is gone, and the worker's next look still sees it.
