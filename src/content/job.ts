@@ -54,7 +54,8 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   } catch (error) {
     // Only a revoked blob: URL of this page fails to load: never to load again.
     noteRevoked(asked.srcUrl);
-    const pixels = showsIt ? await shownPixels(shown) : standInOf(shown, asked.srcUrl);
+    // Upright (see withShownPixels): not for an image the page shows as stored.
+    const pixels = showsIt ? (showsAsStored(shown) ? null : await shownPixels(shown)) : standInOf(shown, asked.srcUrl);
     if (!pixels) throw EnhanceError.wrapping('fetch-failed', error);
     blob = pixels;
     revoked = true;
@@ -62,7 +63,7 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   // Sent on in parts, and held whole, in the engine's page: a blob the page padded out to
   // hundreds of megabytes, in frame after frame, would run it out of memory.
   if (blob.size > MAX_IMAGE_BYTES) throw fileTooLarge();
-  // The pixels the page shows are upright whatever its style (createImageBitmap: measured), and a PNG of them has no orientation to leave out.
+  // The pixels the page shows are upright whatever its style (createImageBitmap, drawImage, with any imageOrientation: measured), and a PNG of them has no orientation to leave out.
   return { request: { ...asked, pageBytes: await blobToDataUrl(blob), ...(!revoked && asStored(shown)) }, ...(revoked && { standIn: blob }) };
 }
 
@@ -133,6 +134,9 @@ function standInOf(shown: HTMLImageElement, srcUrl: string): Blob | null {
  * in the page's console.)
  */
 export async function withShownPixels({ shownThumbnail: _, ...request }: JobRequest, shown: HTMLImageElement): Promise<JobRequest | null> {
+  // Shown as stored, a file with an EXIF orientation would come back turned: the pixels a page may
+  // read are upright whatever its style, and only the file says how it is stored.
+  if (request.asStored) return null;
   const pixels = shown.currentSrc === request.srcUrl && !looksLikeGif(request.srcUrl) ? await shownPixels(shown) : null;
   return pixels && { ...request, pageBytes: await blobToDataUrl(pixels) };
 }

@@ -731,6 +731,22 @@ describe('an image the engine may not download', () => {
     await page.close();
   });
 
+  it("is left as it is when the page shows it as stored (image-orientation: none), with the site's refusal said: the pixels a page may read are upright", async () => {
+    // A JPEG stored sideways (EXIF 6), 86 x 57 on the page; every way to read its pixels gives them turned upright (Chromium: measured).
+    writeFileSync(join(dir, 'img-only-as-stored.html'), '<!doctype html><img id="only" src="img-only/exif-orientation-6.jpg" style="image-orientation: none">');
+    const page = await browser.context.newPage();
+    watchPageProblems(page, pageProblems);
+    await page.goto(`${fixture.origin}/img-only-as-stored.html`);
+    await imagesSettled(page);
+    const [before, laidOut] = [await markup(page, 'only'), await box(page, 'only')];
+    expect([laidOut.width, laidOut.height]).toEqual([86, 57]);
+    const outcome = await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'only', 2);
+    expect(outcome.failure?.code).toBe('download-refused');
+    expect(await markup(page, 'only')).toBe(before);
+    expect(await box(page, 'only')).toEqual(laidOut);
+    await page.close();
+  });
+
   it("is left as it is when a GIF, with the site's refusal said: its pixels would be one frame of it", async () => {
     copyFileSync(join(import.meta.dirname, 'files/animated.gif'), join(dir, 'animated.gif'));
     const { page, tabId, consoleLines } = await openImgOnly('animated.gif', 192);
