@@ -2,7 +2,7 @@
 import browser from 'webextension-polyfill';
 import { logError } from '../shared/log';
 import { postParts } from '../shared/message-parts';
-import { isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
+import { INJECTED_MARK, isContentRequest, isSaveRequest, SAVE_PORT, type ContentRequest, type ContentResponses } from '../shared/protocol';
 import { followBases } from './document-bases';
 import { giveDragsPageFiles } from './drag-data';
 import { enhancedDataUrl, saveHere } from './enhanced-data-url';
@@ -43,7 +43,9 @@ function retire(): void {
   removeOverlays();
 }
 followBases(orphanCheck.signal);
-document.dispatchEvent(new Event(STARTED_EVENT));
+// Only a copy the worker put in (INJECTED_MARK) may find an older one here: a page loaded with the
+// manifest's script holds no other, and an event on its document would tell every page Enhance is installed.
+if ((globalThis as Record<string, unknown>)[INJECTED_MARK] === true) document.dispatchEvent(new Event(STARTED_EVENT));
 for (const type of [STARTED_EVENT, 'visibilitychange', 'pointermove', 'scroll', 'keydown']) {
   document.addEventListener(type, retireIfOrphaned, { capture: true, passive: true, signal: orphanCheck.signal });
 }

@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import { within } from '../core/time-limit';
 import { isNoReceiver } from './no-receiver';
-import type { ContentRequest, ContentResponses } from './protocol';
+import { INJECTED_MARK, type ContentRequest, type ContentResponses } from './protocol';
 
 /** How long an injected script may take to start listening: a 70 kB script parsed and run on a busy page's thread, 10 s at most. */
 const START_TRIES = 200;
@@ -57,11 +57,11 @@ export async function sendToContent<T extends ContentRequest>(tabId: number, req
   } catch (error) {
     if (!isNoReceiver(error)) throw error;
     // Pages no extension may script (the browser's own, the extension stores) refuse: the first error tells it best.
+    const target = frameId === undefined ? { tabId, allFrames: true } : { tabId, frameIds: [frameId] };
     const injected = await browser.scripting
-      .executeScript({
-        target: frameId === undefined ? { tabId, allFrames: true } : { tabId, frameIds: [frameId] },
-        files: contentScriptFiles(browser.runtime.getManifest()),
-      })
+      // Marked first, in the script's own world: this copy announces itself to an older one cut off there.
+      .executeScript({ target, func: (mark: string) => void Object.assign(globalThis, { [mark]: true }), args: [INJECTED_MARK] })
+      .then(() => browser.scripting.executeScript({ target, files: contentScriptFiles(browser.runtime.getManifest()) }))
       .then(
         () => true,
         () => false,

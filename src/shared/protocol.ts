@@ -249,6 +249,13 @@ export function isBackgroundRequest(message: unknown): message is BackgroundRequ
 // ---- content script <-> offscreen engine (runtime.connect port named JOB_PORT) ----
 export const JOB_PORT = 'enhance-job';
 
+/**
+ * The global the worker sets in a frame's extension world before it puts the content script there
+ * (a tab opened before Enhance was updated or switched back on), which may hold an older copy cut
+ * off from the extension: only such a copy announces itself on the page's document.
+ */
+export const INJECTED_MARK = 'enhanceInjectedByWorker';
+
 export interface JobRequest {
   type: 'job';
   srcUrl: string;

@@ -41,6 +41,21 @@ afterAll(async () => {
   helper?.remove();
 });
 
+it("tells a page it loads into nothing: no event on the page's document says Enhance is installed (a script put into a tab opened before announces itself to the old copy there)", async () => {
+  const plain = await browser.context.newPage();
+  await plain.addInitScript(() => {
+    const page = window as unknown as { heard: string[] };
+    page.heard = [];
+    document.addEventListener('enhance-content-script-started', (event) => page.heard.push(event.type), true);
+  });
+  await plain.goto(`${site.origin}/index.html`);
+  const plainTab = await tabIdOf(browser.worker, plain);
+  // Its script answers: it has started.
+  await expect.poll(() => browser.worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }, { frameId: 0 }).catch(() => null), plainTab)).toMatchObject({ alive: true });
+  expect(await plain.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual([]);
+  await plain.close();
+});
+
 it('serves a tab opened before Enhance was switched off and on, and the old script hands the page back', async () => {
   const original = await currentSrc(page, 'bird');
   expect(await enhanceById(browser.worker, page, tabId, 'bird', 4)).toMatchObject({ ok: true, images: 1 });
