@@ -240,7 +240,12 @@ function attempt(request: JobRequest, onProgress: (done: number, total: number) 
       else if (event.type === 'done') finish({ ...event, dataUrl: received.joinedWith(event.dataUrl) });
       else finish(event);
     });
-    port.onDisconnect.addListener(() => finish(heard ? ENGINE_STOPPED : 'no-engine'));
+    port.onDisconnect.addListener(() => {
+      // Read, or Chrome logs "Receiving end does not exist" in the page's console as unchecked: no
+      // engine to connect to is expected here (an idle one closed), and the next try starts one.
+      void (typeof chrome === 'undefined' ? undefined : chrome.runtime.lastError);
+      finish(heard ? ENGINE_STOPPED : 'no-engine');
+    });
     const post = (message: unknown) => port.postMessage(message);
     post(request.pageBytes === undefined ? request : { ...request, pageBytes: postParts(post, request.pageBytes) });
   });

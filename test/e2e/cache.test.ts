@@ -440,8 +440,11 @@ describe("the engine's memory", () => {
     await setSettings({});
   });
 
-  it('a job whose port finds no engine (closed after the worker last saw it) starts it and runs', async () => {
+  it('a job whose port finds no engine (closed after the worker last saw it) starts it and runs, with no line in the page\'s console', async () => {
     await enhanceBird();
+    const consoleLines: string[] = [];
+    const heard = (message: { text(): string }) => consoleLines.push(message.text());
+    page.on('console', heard);
     // The race made certain: the document is gone, and the worker's next look still sees it.
     await live().worker.evaluate(async () => {
       await chrome.offscreen.closeDocument();
@@ -452,6 +455,8 @@ describe("the engine's memory", () => {
     });
     await enhanceBird();
     expect(await engineRunning()).toBe(true);
+    page.off('console', heard);
+    expect(consoleLines).toEqual([]);
   });
 
   it('a job that arrives while the idle engine is being closed runs on a new one, not cut off', async () => {

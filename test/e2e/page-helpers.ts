@@ -74,10 +74,13 @@ export async function imagesSettled(page: Page): Promise<void> {
   await page.waitForFunction(() => [...document.images].every((img) => img.complete));
 }
 
-/** Collects what a web page must never show because of Enhance: uncaught errors, and console lines naming it. */
+/**
+ * Collects what a web page must never show because of Enhance: uncaught errors, console lines naming
+ * it, and Chrome's own lines about an extension API error the content script left unread.
+ */
 export function watchPageProblems(page: Page, into: string[]): void {
   page.on('pageerror', (error) => into.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.text().includes('Enhance')) into.push(`console ${message.type()}: ${message.text()}`);
+    if (/Enhance|runtime\.lastError/.test(message.text())) into.push(`console ${message.type()}: ${message.text()}`);
   });
 }
