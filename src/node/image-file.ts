@@ -8,6 +8,7 @@ import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 import { exifOrientation, JPEG_SOF, jpegSegments } from '../core/image-header';
 import { uprightPixels } from '../core/orientation';
+import { halvedColour, smoothColourToRgb } from './jpeg-colour';
 import { decodePng, isPng } from './png';
 
 /**
@@ -32,8 +33,13 @@ export function isJpeg(bytes: Buffer): boolean {
 /** The library's words mean nothing to a user: a damaged file says so, with them for the log line. */
 function decodeJpeg(bytes: Buffer): RgbaImage {
   try {
-    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...(storesRgb(bytes) && { colorTransform: false }) });
-    return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
+    const rgb = storesRgb(bytes);
+    // Colour stored at half the resolution comes as stored (Y, Cb, Cr), to be smoothed here.
+    const halved = rgb ? null : halvedColour(bytes);
+    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...((rgb || halved) && { colorTransform: false }) });
+    const image = { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
+    if (halved) smoothColourToRgb(image, halved);
+    return image;
   } catch (error) {
     throw new EnhanceError('not-an-image', 'a damaged or cut-short JPEG', textOf(error));
   }

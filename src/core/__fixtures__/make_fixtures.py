@@ -3,7 +3,9 @@ GIF, PNG/APNG and WebP files; and for headerSize (image-header.test.ts): one 13 
 every format and flavour the header reader knows. Made by encoders other than our own test helpers
 (PIL, avifenc for AVIF: apt-get install libavif-bin, and cjpeg for a JPEG stored as RGB:
 apt-get install libjpeg-turbo-progs). And for the command line's JPEG reader
-(src/node/upscale-cli.test.ts): a JPEG that stores RGB, not YCbCr (Adobe's marker, transform 0).
+(src/node/upscale-cli.test.ts): a JPEG that stores RGB, not YCbCr (Adobe's marker, transform 0),
+and one whose colour is stored at half the resolution (4:2:0, the usual), with the pixels libjpeg
+gives of it (smooth colour upsampling, as browsers decode it).
 
     /usr/bin/python3 src/core/__fixtures__/make_fixtures.py
 """
@@ -50,6 +52,17 @@ def main() -> None:
         ppm = Path(tmp) / 'halves.ppm'
         halves.save(ppm)
         subprocess.run(['cjpeg', '-rgb', '-quality', '100', '-outfile', str(HERE / 'rgb-adobe.jpg'), str(ppm)], check=True, capture_output=True)
+
+    chroma_edges()
+
+
+def chroma_edges() -> None:
+    """Red, blue and green fields meeting at an odd column and row (mid-pair of the halved colour)."""
+    fields = Image.new('RGB', (33, 17), (30, 200, 30))
+    fields.paste((220, 30, 30), (0, 0, 13, 9))
+    fields.paste((30, 30, 220), (13, 0, 33, 9))
+    fields.save(HERE / 'chroma-420.jpg', quality=95, subsampling=2)
+    Image.open(HERE / 'chroma-420.jpg').convert('RGB').save(HERE / 'chroma-420-libjpeg.png')
 
 
 if __name__ == '__main__':
