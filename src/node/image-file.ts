@@ -8,7 +8,7 @@ import { EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
 import { exifOrientation, JPEG_SOF, jpegSegments } from '../core/image-header';
 import { uprightPixels } from '../core/orientation';
-import { halvedColour, smoothColourToRgb } from './jpeg-colour';
+import { halvedColour, samplesAsStored, smoothColourToRgb } from './jpeg-colour';
 import { decodePng, isPng } from './png';
 
 /**
@@ -36,7 +36,7 @@ function decodeJpeg(bytes: Buffer): RgbaImage {
     const rgb = storesRgb(bytes);
     // Colour stored at half the resolution comes as stored (Y, Cb, Cr), to be smoothed here.
     const halved = rgb ? null : halvedColour(bytes);
-    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...((rgb || halved) && { colorTransform: false }) });
+    const { width, height, data } = jpeg.decode(halved ? samplesAsStored(bytes) : bytes, { useTArray: true, formatAsRGBA: true, ...((rgb || halved) && { colorTransform: false }) });
     const image = { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
     if (halved) smoothColourToRgb(image, halved);
     return image;

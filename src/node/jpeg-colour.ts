@@ -36,6 +36,23 @@ export function halvedColour(bytes: Buffer): HalvedColour | null {
 }
 
 /**
+ * The file with an Adobe marker's colour transform, where one says YCbCr (Photoshop's files), set to
+ * none, for the decoder to give the samples as stored: it lets that marker override its caller.
+ * The same bytes where there is none.
+ */
+export function samplesAsStored(bytes: Buffer): Buffer {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const { marker, at } of jpegSegments(view)) {
+    const body = at + 4;
+    if (marker !== 0xee || bytes.subarray(body, body + 5).toString('latin1') !== 'Adobe' || body + 11 >= bytes.length || bytes[body + 11] === 0) continue;
+    const copy = Buffer.from(bytes);
+    copy[body + 11] = 0;
+    return copy;
+  }
+  return bytes;
+}
+
+/**
  * Turns `image`, decoded as Y, Cb, Cr with each colour sample repeated over the pixels it covers
  * (jpeg-js without its colour transform), into RGB with the colour smoothly upsampled, in place.
  */
