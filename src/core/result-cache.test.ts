@@ -101,6 +101,18 @@ describe('ResultCache', () => {
     expect([...store.values.keys()]).toEqual(['b']);
   });
 
+  it('takes the limit the engine asked for at its start only where no newer one came first (a settings notice, a trim)', async () => {
+    const { cache, store } = setup();
+    cache.learnLimit(10);
+    await cache.save('a', tenBytes('a'), 100);
+    await cache.save('b', tenBytes('b'), 100);
+    expect([...store.values.keys()]).toEqual(['b']);
+    await cache.trim(0);
+    cache.learnLimit(100);
+    await cache.save('c', tenBytes('c'), 100);
+    expect(store.values.size).toBe(0);
+  });
+
   it('writes the use order of a run of hits once, a moment after the first; a write meanwhile carries it', async () => {
     const { cache, store, later, writeHits } = setup();
     for (const key of ['a', 'b', 'c']) await cache.save(key, tenBytes(key), 100);

@@ -42,6 +42,8 @@ export class ResultCache<V> {
    * until the engine hears of one.
    */
   private limitNow = Infinity;
+  /** Whether a trim or a settings notice set limitNow: the answer to the engine's question at its start may come after them, older. */
+  private limitHeard = false;
 
   /** How many clears were asked for: a job's image predates a clear made while it ran. */
   private clears = 0;
@@ -92,6 +94,12 @@ export class ResultCache<V> {
   /** The limit the user set, heard of outside a trim (a raised one frees nothing). */
   setLimit(limitBytes: number): void {
     this.limitNow = limitBytes;
+    this.limitHeard = true;
+  }
+
+  /** The limit the user had set when the engine started, unless a newer one was heard meanwhile (setLimit, trim). */
+  learnLimit(limitBytes: number): void {
+    if (!this.limitHeard) this.limitNow = limitBytes;
   }
 
   /**
@@ -122,7 +130,7 @@ export class ResultCache<V> {
 
   /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
   trim(limitBytes: number): Promise<CacheUsage> {
-    this.limitNow = limitBytes;
+    this.setLimit(limitBytes);
     return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
       const index = await this.loaded();
       const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];

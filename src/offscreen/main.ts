@@ -27,10 +27,12 @@ listenForJobs({ stayAwake: idle.stayAwake, closing: idle.closing, leave: idle.le
 /** A settings notice came: newer than the answer to the question asked at the start, which may come after it. */
 let settingsHeard = false;
 
-function actOn(settings: EngineSettings): void {
+/** `asked`: the answer to the question at the start, which a trim since (the options page's) outdates for the cache. */
+function actOn(settings: EngineSettings, asked = false): void {
   idle.retime(settings.idleMinutes);
   webgpuSettingSaved(settings.allowWebGPU, !idle.busy());
-  resultCache.setLimit(settings.cacheLimitBytes);
+  if (asked) resultCache.learnLimit(settings.cacheLimitBytes);
+  else resultCache.setLimit(settings.cacheLimitBytes);
   if (gpuHeldSwitchedOff() && !idle.busy()) idle.leave();
 }
 
@@ -39,7 +41,7 @@ function actOn(settings: EngineSettings): void {
 // job that ends before the answer (within milliseconds) stores its result and evicts nothing.
 askWorker({ type: 'engine-settings' }).then(
   (settings) => {
-    if (!settingsHeard) actOn(settings);
+    if (!settingsHeard) actOn(settings, true);
   },
   (error: unknown) => logError('engine settings', error),
 );
