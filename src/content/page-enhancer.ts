@@ -525,8 +525,7 @@ export class PageEnhancer {
     const url = fileOf(img);
     const first = needsEnhancing(readFacts(img), this.settings);
     // Hidden or blurred for now, often until the page's own load handler (a fade-in, a blur-up) changes a class we do not watch.
-    // Only near ones: Enhance all's far ones (a gallery's closed slides) are looked at when they come near.
-    this.recheckWhileHidden(img, !first.enhance && (first.reason === 'hidden' || first.reason === 'blurred') && this.near.has(img));
+    this.recheckWhileHidden(img, !first.enhance && (first.reason === 'hidden' || first.reason === 'blurred'));
     // Images not loaded yet come back here on their load event.
     if (!first.enhance && DECIDED_BY_ELEMENT.has(first.reason)) {
       this.queue.withdraw(img);
@@ -569,12 +568,24 @@ export class PageEnhancer {
       // A tab in the background starts no job (setPageHidden): measuring its images each second would be for nothing.
       if (document.hidden) return;
       for (const waiting of this.hidden) {
-        // Gone, taken or gone far since: one that would not be looked at would never leave the set.
-        if (this.wants(waiting) && this.near.has(waiting)) this.look(waiting);
-        else this.hidden.delete(waiting);
+        // Gone or taken since: consider() would not look, so it would never leave the set.
+        if (!this.wants(waiting)) this.hidden.delete(waiting);
+        // Only near ones are measured: Enhance all's far ones (a gallery's closed slides) wait until they come near.
+        else if (this.isNear(waiting)) this.look(waiting);
       }
       if (this.hidden.size === 0) this.stopRecheckingHidden();
     }, HIDDEN_RECHECK_MS);
+  }
+
+  /**
+   * Near the window, as auto-enhance's observer reports it; with the site's switch off (Enhance all
+   * alone) there is no observer, and the image's box says: none (not rendered: a closed tab panel's)
+   * is as far as the observer would find it.
+   */
+  private isNear(img: HTMLImageElement): boolean {
+    if (this.viewport) return this.near.has(img);
+    const { top, bottom, left, right, width, height } = img.getBoundingClientRect();
+    return (width > 0 || height > 0) && bottom >= -NEAR_VIEWPORT_PX && top <= window.innerHeight + NEAR_VIEWPORT_PX && right >= -NEAR_VIEWPORT_PX && left <= window.innerWidth + NEAR_VIEWPORT_PX;
   }
 
   private stopRecheckingHidden(): void {

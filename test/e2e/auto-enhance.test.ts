@@ -488,6 +488,23 @@ describe('auto-enhance in the content script', () => {
     await leave(fading);
   });
 
+  it("enhances what Enhance all found hidden once the page fades it in, with the site off: near the window, and far once scrolled to", async () => {
+    const fading = await openWithSiteSwitch('fade-all.html', `<!doctype html><style>.fade { opacity: 0 } .fade.in { opacity: 1 }</style>
+<div id="near-box" class="fade"><img id="near" src="head.png" style="width: 96px; height: 96px"></div><div style="height: 6000px"></div>
+<div id="far-box" class="fade"><img id="far" src="bird.png" style="width: 96px; height: 96px"></div>`, false);
+    await fading.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));
+    const fadingTab = await tabIdOf(worker, fading);
+    await expect.poll(() => worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'enhance-all' }, { frameId: 0 }), fadingTab)).toEqual({ queued: 0 });
+    await fading.evaluate(() => document.getElementById('near-box')!.classList.add('in'));
+    await expect.poll(() => currentSrc(fading, 'near'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await fading.evaluate(() => {
+      document.getElementById('far')!.scrollIntoView();
+      document.getElementById('far-box')!.classList.add('in');
+    });
+    await expect.poll(() => currentSrc(fading, 'far'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await fading.close();
+  });
+
   it('looks again each second at the hidden images near the window only, not at every hidden image Enhance all marked', async () => {
     // A gallery's closed slides far down the page: measuring all of them each second, for as long as
     // the page is open, is a CPU kept busy for nothing; they are looked at when they come near.
