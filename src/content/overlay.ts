@@ -36,6 +36,12 @@ export function readingMs(text: string): number {
   return Math.max(MESSAGE_MS, text.length * MESSAGE_MS_PER_CHARACTER);
 }
 
+/**
+ * Between a live region's arrival and its first text: a screen reader that has not yet seen the
+ * region lets the change go unread.
+ */
+export const LIVE_REGION_SETTLE_MS = 100;
+
 /** An empty overlay, shown: its host, in the document and the top layer, and the box its content goes in. */
 export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
   const host = document.createElement(OVERLAY_TAG);
@@ -149,8 +155,14 @@ export class ImageOverlay {
    */
   private shownOver: Element[];
 
+  /** Until the run that made the overlay ends: what it is given meanwhile arrives with the live region. */
+  private arriving = true;
+
   constructor(private readonly img: HTMLImageElement) {
     ({ host: this.host, box: this.box } = overlayHost());
+    queueMicrotask(() => {
+      this.arriving = false;
+    });
     this.shownOver = topLayerAround(img).holding;
     this.place();
     this.clipping.observe(img);
@@ -253,8 +265,18 @@ export class ImageOverlay {
     this.place();
   }
 
-  /** Shows a failure for a few seconds, then goes away by itself. */
+  /**
+   * Shows a failure for a few seconds, then goes away by itself. One for an overlay that arrives
+   * with it (a job turned away at once: an image in text being edited) waits for the live region
+   * to settle, or a screen reader would not read it out.
+   */
   message(text: string): void {
+    window.clearTimeout(this.timer);
+    if (this.arriving) this.timer = window.setTimeout(() => this.showMessage(text), LIVE_REGION_SETTLE_MS);
+    else this.showMessage(text);
+  }
+
+  private showMessage(text: string): void {
     this.box.className = 'box error';
     this.box.removeAttribute('aria-hidden');
     this.box.textContent = text;

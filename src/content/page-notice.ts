@@ -3,13 +3,7 @@
  * keyboard shortcut's answer, whose other answer, the toolbar button's badge, is out of sight
  * where the button is not pinned (the default in Chrome and Firefox) and is not read out.
  */
-import { overlayHost, readingMs } from './overlay';
-
-/**
- * Between a live region's arrival and its first text: a screen reader that has not yet seen the
- * region lets the change go unread.
- */
-const LIVE_REGION_SETTLE_MS = 100;
+import { LIVE_REGION_SETTLE_MS, overlayHost, readingMs } from './overlay';
 /** Room between the notice and the viewport's corner. */
 const NOTICE_INSET = '12px';
 

@@ -1326,10 +1326,21 @@ describe('auto-enhance in the content script', () => {
     expect(await saved('editor')).not.toContain('blob:');
 
     // Asked for from the menu, it is turned away with a message, and the editor's text stays as it was.
+    // The message comes into a live region (role=status) already there, or a screen reader would not read it out.
+    await editing.evaluate(() => {
+      const arrived: string[] = [];
+      (window as unknown as { arrivedWith: string[] }).arrivedWith = arrived;
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((record) => [...record.addedNodes])) {
+          if (node instanceof Element && node.localName === 'enhance-overlay') arrived.push(node.getAttribute('role') + ': ' + (node.shadowRoot?.querySelector('.box:not([aria-hidden])')?.textContent ?? ''));
+        }
+      }).observe(document.documentElement, { childList: true });
+    });
     const editingTab = await tabIdOf(worker, editing);
     const outcome = await enhanceById(worker, editing, editingTab, 'in-editor', 2);
     expect(outcome).toMatchObject({ ok: false, failure: { code: 'editable' } });
-    expect(await overlayTexts(editing)).toContain(outcome.failure!.message);
+    await expect.poll(() => overlayTexts(editing)).toContain(outcome.failure!.message);
+    expect(await editing.evaluate(() => (window as unknown as { arrivedWith: string[] }).arrivedWith)).toEqual(['status: ']);
     expect(await saved('editor')).not.toContain('blob:');
 
     // The page makes enhanced text editable (an "Edit" button): once the user is in it, its images are the page's again.
