@@ -34,9 +34,14 @@ const PAGE_WRITES_WINDOW_MS = 1000;
 /**
  * How often images near the viewport but hidden are looked at again. Pages fade images in (lazy
  * loaders, carousels, a body faded in on load) by changing a class or a style, which none of our
- * observers reports.
+ * observers reports: mostly as the page loads, or as a scroll reveals them. Each look at one still
+ * hidden waits twice as long before the next, up to HIDDEN_RECHECK_MAX_MS, until a scroll (of the
+ * page or of any box) starts them again from a second: a shop's hover images, a fade carousel's
+ * other slides, a blurred backdrop stay so for as long as a page is open and read (a hover, a
+ * transition's end, a pointer at rest are looked at by their own events).
  */
 const HIDDEN_RECHECK_MS = 1000;
+const HIDDEN_RECHECK_MAX_MS = 16_000;
 
 /**
  * Failures another try need not repeat: the engine's page was closed or crashed, or the download
@@ -161,9 +166,10 @@ export class PageEnhancer {
    */
   private resized: ResizeObserver | null = null;
   private near = new WeakSet<HTMLImageElement>();
-  /** Wanted images turned away only for being hidden or blurred: looked at again while they stay so. */
-  private readonly hidden = new Set<HTMLImageElement>();
+  /** Wanted images turned away only for being hidden or blurred, looked at again while they stay so: when next, and the wait after. */
+  private readonly hidden = new Map<HTMLImageElement, { due: number; wait: number }>();
   private hiddenTimer: number | undefined;
+  private hiddenScrolls: AbortController | undefined;
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
   /**
@@ -563,15 +569,32 @@ export class PageEnhancer {
       this.hidden.delete(img);
       return;
     }
-    this.hidden.add(img);
-    this.hiddenTimer ??= window.setInterval(() => {
-      // A tab in the background starts no job (setPageHidden): measuring its images each second would be for nothing.
+    // Looked at again by another event meanwhile (a load, a resize), it keeps its turn.
+    if (!this.hidden.has(img)) this.hidden.set(img, { due: performance.now() + HIDDEN_RECHECK_MS, wait: HIDDEN_RECHECK_MS });
+    if (this.hiddenTimer !== undefined) return;
+    this.hiddenScrolls = new AbortController();
+    const scrolled = () => {
+      const due = performance.now() + HIDDEN_RECHECK_MS;
+      for (const turn of this.hidden.values()) {
+        turn.wait = HIDDEN_RECHECK_MS;
+        turn.due = Math.min(turn.due, due);
+      }
+    };
+    // Capturing: a box's scroll does not bubble.
+    window.addEventListener('scroll', scrolled, { capture: true, passive: true, signal: this.hiddenScrolls.signal });
+    this.hiddenTimer = window.setInterval(() => {
+      // A tab in the background starts no job (setPageHidden): measuring its images would be for nothing.
       if (document.hidden) return;
-      for (const waiting of this.hidden) {
+      const now = performance.now();
+      for (const [waiting, turn] of this.hidden) {
         // Gone or taken since: consider() would not look, so it would never leave the set.
         if (!this.wants(waiting)) this.hidden.delete(waiting);
         // Only near ones are measured: Enhance all's far ones (a gallery's closed slides) wait until they come near.
-        else if (this.isNear(waiting)) this.look(waiting);
+        else if (now >= turn.due && this.isNear(waiting)) {
+          turn.wait = Math.min(2 * turn.wait, HIDDEN_RECHECK_MAX_MS);
+          turn.due = now + turn.wait;
+          this.look(waiting);
+        }
       }
       if (this.hidden.size === 0) this.stopRecheckingHidden();
     }, HIDDEN_RECHECK_MS);
@@ -592,6 +615,7 @@ export class PageEnhancer {
     this.hidden.clear();
     window.clearInterval(this.hiddenTimer);
     this.hiddenTimer = undefined;
+    this.hiddenScrolls?.abort();
   }
 
   /**
