@@ -169,6 +169,8 @@ export class PageEnhancer {
   /** Wanted images turned away only for being hidden or blurred, looked at again while they stay so: when next, and the wait after. */
   private readonly hidden = new Map<HTMLImageElement, { due: number; wait: number }>();
   private hiddenTimer: number | undefined;
+  /** A check for jobs no image waits for any more is due (stopAbandonedJobsSoon). */
+  private abandonedCheckDue = false;
   private hiddenScrolls: AbortController | undefined;
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
@@ -549,8 +551,21 @@ export class PageEnhancer {
     // The image may have left a running job for another file (a <picture> or srcset picking anew
     // after a resize): one that no image waits for or shows any more would hold the engine, and
     // every job behind it, for a result no one takes.
-    this.stopJobs(noOneWaits);
+    this.stopAbandonedJobsSoon();
     return queued;
+  }
+
+  /**
+   * stopJobs(noOneWaits), once for a burst of looks (a zoom looks at every near image): while a job
+   * no image waits for runs, each check walks the whole page for an image showing its file.
+   */
+  private stopAbandonedJobsSoon(): void {
+    if (this.abandonedCheckDue) return;
+    this.abandonedCheckDue = true;
+    window.setTimeout(() => {
+      this.abandonedCheckDue = false;
+      this.stopJobs(noOneWaits);
+    });
   }
 
   /**

@@ -1931,6 +1931,39 @@ customElements.define('${tag}', class extends HTMLElement {
     await leaveCounting(opened);
   });
 
+  it('walks the page once for a burst of looks while a job no image waits for runs, not once per image', async () => {
+    // A job of seconds (x2 on 360 x 288) whose image stops needing it (drawn at its own size): it
+    // still shows the file, so the job goes on. Then forty sharp images are looked at (resized).
+    copyFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'), join(dir, 'left-slow.png'));
+    const sharp = Array.from({ length: 40 }, (_, i) => `<img class="sharp" src="head.png?i=${i}" style="width: 40px; height: 40px">`).join('');
+    const opened = await openCountingInferences('left-job.html', `<!doctype html><img id="left" src="left-slow.png" style="width: 720px">${sharp}`);
+    await expect.poll(() => overlayTexts(opened), { timeout: 60_000 }).toContain('Enhancing 25%');
+    await opened.evaluate(() => (document.getElementById('left')!.style.width = '360px'));
+    // The content script's walks of the page (each starts a tree walker, in its own world).
+    const cdp = await opened.context().newCDPSession(opened);
+    const worlds: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+    await cdp.send('Runtime.enable');
+    const ours = worlds.filter((w) => w.auxData?.type === 'isolated' && w.name === 'Enhance');
+    expect(ours).toHaveLength(1);
+    const inOurWorld = (expression: string) => cdp.send('Runtime.evaluate', { expression, contextId: ours[0].id, returnByValue: true });
+    await opened.waitForTimeout(500);
+    await inOurWorld(`{
+      const walker = Document.prototype.createTreeWalker;
+      globalThis.walks = 0;
+      Document.prototype.createTreeWalker = function (...args) {
+        globalThis.walks++;
+        return walker.apply(this, args);
+      };
+    }`);
+    await opened.evaluate(() => document.querySelectorAll<HTMLImageElement>('.sharp').forEach((img) => (img.style.width = img.style.height = '44px')));
+    await opened.waitForTimeout(1000);
+    const { result } = await inOurWorld('globalThis.walks');
+    expect(result.value).toBeLessThanOrEqual(5);
+    await cdp.detach();
+    await leaveCounting(opened);
+  });
+
   it('left no unhandled errors or Enhance console noise on the page', () => {
     expect(pageProblems).toEqual([]);
   });
