@@ -22,7 +22,7 @@ describe('toFailure', () => {
 });
 
 describe('memory running out', () => {
-  const outOfMemory = { code: 'out-of-memory', message: 'The browser ran out of memory enhancing this image: a smaller scale needs less, and closing other tabs frees some.' };
+  const outOfMemory = { code: 'out-of-memory', message: 'The browser ran out of memory enhancing this image: a smaller scale, or a smaller largest tile side in Enhance settings, needs less, and closing other tabs frees some.' };
 
   it("says so, wherever it ran out: the result's pixels, WebAssembly memory, ORT's heap", () => {
     expect(toFailure(new RangeError('Array buffer allocation failed'))).toEqual(outOfMemory);

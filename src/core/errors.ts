@@ -42,7 +42,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'too-long': 'This image is too long and thin to enhance: the result would be wider or taller than browsers can draw.',
   'too-long-for-scale': 'At this scale the enhanced image would be wider or taller than browsers can draw: Enhance x2 works for it.',
   'model-failed': 'The upscaling model failed on this image.',
-  'out-of-memory': 'The browser ran out of memory enhancing this image: a smaller scale needs less, and closing other tabs frees some.',
+  'out-of-memory': 'The browser ran out of memory enhancing this image: a smaller scale, or a smaller largest tile side in Enhance settings, needs less, and closing other tabs frees some.',
   'image-gone': 'The image is no longer on the page.',
   editable: 'Enhance leaves images in text being edited as they are: the editor would save the enhanced copy, which lasts only while this tab is open.',
   restored: 'The image was put back before its enhancement was ready.',
