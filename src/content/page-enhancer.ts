@@ -71,14 +71,23 @@ const URLS_KEPT = 500;
  */
 const SOURCE_SETTLE_MS = 2000;
 
+/**
+ * A slideshow that moved an image on before the image's automatic job ended (a job of seconds on a
+ * CPU) would start a job for every slide and stop each at the next, the CPU busy for as long as it
+ * plays: its next slides are looked at once one holds this many times as long as that job had run
+ * (paused on hover, as most pause), unless the user just moved it on (a click on "next").
+ */
+const CUT_SHORT_HOLD = 1.5;
+
 interface RunningJob {
   /** The page's URL it enhances. */
   srcUrl: string;
   /** A menu job: the images it was asked for, and the scale. */
   targets?: HTMLImageElement[];
   scale?: number;
-  /** An automatic job: the images waiting for it now. */
+  /** An automatic job: the images waiting for it now, and when it started (performance.now). */
   waiters?: () => HTMLImageElement[];
+  startedAt?: number;
 }
 
 /**
@@ -197,6 +206,8 @@ export class PageEnhancer {
    * result lands after the user put the image back, and the engine moves on to work still wanted.
    */
   private readonly running = new Map<AbortController, RunningJob>();
+  /** Images the page moved on while their automatic job ran: how long it had run (see CUT_SHORT_HOLD). */
+  private readonly cutShort = new WeakMap<HTMLImageElement, number>();
   private readonly failed = new Set<HTMLImageElement>();
   /** When the page last gave each image a new source (see SOURCE_SETTLE_MS). */
   private readonly sourceChangedAt = new WeakMap<HTMLImageElement, number>();
@@ -673,7 +684,10 @@ export class PageEnhancer {
       if (newSource) renewed.push(img);
     }
     if (this.watch.asOurs(() => releaseImages(looked)).length > 0) this.changed();
+    const now = performance.now();
     for (const img of renewed) {
+      const left = [...this.running.values()].find((about) => about.startedAt !== undefined && about.waiters?.().includes(img));
+      if (left?.startedAt !== undefined) this.cutShort.set(img, now - left.startedAt);
       this.queue.withdraw(img);
       this.lookOnceSettledIfChanging(img);
       this.restoredByUser.delete(img);
@@ -692,14 +706,19 @@ export class PageEnhancer {
     const now = performance.now();
     const before = this.sourceChangedAt.get(img);
     this.sourceChangedAt.set(img, now);
-    if (before === undefined || now - before >= SOURCE_SETTLE_MS) return;
+    const cut = this.cutShort.get(img);
+    // Transient activation: a click or a key in the page a moment ago.
+    const byUser = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive === true;
+    const hold = cut !== undefined && !byUser ? Math.max(SOURCE_SETTLE_MS, CUT_SHORT_HOLD * cut) : before !== undefined && now - before < SOURCE_SETTLE_MS ? SOURCE_SETTLE_MS : 0;
     window.clearTimeout(this.settling.get(img));
+    this.settling.delete(img);
+    if (hold === 0) return;
     this.settling.set(
       img,
       window.setTimeout(() => {
         this.settling.delete(img);
         this.look(img);
-      }, SOURCE_SETTLE_MS),
+      }, hold),
     );
   }
 
@@ -839,7 +858,7 @@ export class PageEnhancer {
     // A job could only fail now; the page gets its images back instead.
     if (this.orphaned()) return;
     // Listed before its first wait: a switch-off, or its images leaving, stops it from then on.
-    const job = this.startJob({ srcUrl: url, waiters });
+    const job = this.startJob({ srcUrl: url, waiters, startedAt: performance.now() });
     try {
       await this.runStarted(job, url, scale, waiters);
     } finally {
@@ -859,7 +878,9 @@ export class PageEnhancer {
       request: { type: 'job', srcUrl: url, scale, settings: this.settings, auto: true },
       anchor,
       swapInto: (resultUrl, result, kept) => {
-        const swapped = this.swap(this.takersOf(url, scale, pixels, waiters()), url, resultUrl, result, { auto: true, scale, ...kept });
+        const takers = this.takersOf(url, scale, pixels, waiters());
+        for (const img of takers) this.cutShort.delete(img);
+        const swapped = this.swap(takers, url, resultUrl, result, { auto: true, scale, ...kept });
         this.keepFarResultsWithinBudget();
         return swapped;
       },

@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/slow/*': slow, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill });
+  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/slow/*': slow, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill, '/slide/*': slide });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -109,6 +109,13 @@ let camDownloads = 0;
 const camStill: Route = (_url, headers) => {
   if (headers['sec-fetch-dest'] !== 'image') camDownloads++;
   return { type: 'image/png', body: readFileSync(join(dir, 'cam.png')) };
+};
+
+/** A slideshow's slides at /slide/NAME (slides/NAME); counts the engine's downloads of them, one per job started. */
+let slideDownloads = 0;
+const slide: Route = (url, headers) => {
+  if (headers['sec-fetch-dest'] !== 'image') slideDownloads++;
+  return { type: 'image/png', body: readFileSync(join(dir, 'slides', url.pathname.slice('/slide/'.length))) };
 };
 
 /** An SVG at a URL that does not say so: only its bytes tell. */
@@ -1962,6 +1969,29 @@ customElements.define('${tag}', class extends HTMLElement {
     expect(result.value).toBeLessThanOrEqual(5);
     await cdp.detach();
     await leaveCounting(opened);
+  });
+
+  it('leaves a slideshow whose slides change before their jobs end, once one was cut short, until a slide holds (paused on hover), then enhances it', async () => {
+    // Jobs of seconds (x2 on about 360 x 288, the quality model), slides of 3 s: each slide would start a job the next one stopped.
+    mkdirSync(join(dir, 'slides'), { recursive: true });
+    const barbara = readPng(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'));
+    for (const i of [0, 1, 2]) writePng(join(dir, 'slides', `s${i}.png`), cropTo(barbara, 360 - 8 * i, 288 - 8 * i));
+    const show = await openCountingInferences(
+      'slideshow.html',
+      `<!doctype html><img id="slide" src="slide/s0.png" style="width: 720px">
+<script>
+  let shown = 0;
+  window.slideTimer = setInterval(() => { document.getElementById('slide').src = 'slide/s' + (++shown % 3) + '.png'; }, 3000);
+</script>`,
+    );
+    await expect.poll(() => slideDownloads, { timeout: 30_000 }).toBeGreaterThan(0);
+    const before = slideDownloads;
+    await show.waitForTimeout(12_000);
+    // Four slides on: the first job's, cut short, and at most one more (one cut after running only briefly).
+    expect(slideDownloads - before).toBeLessThanOrEqual(1);
+    await show.evaluate(() => clearInterval((window as unknown as { slideTimer: number }).slideTimer));
+    await expect.poll(() => currentSrc(show, 'slide'), { timeout: 120_000 }).toMatch(/^blob:/);
+    await leaveCounting(show);
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
