@@ -74,10 +74,13 @@ const SOURCE_SETTLE_MS = 2000;
 /**
  * A slideshow that moved an image on before the image's automatic job ended (a job of seconds on a
  * CPU) would start a job for every slide and stop each at the next, the CPU busy for as long as it
- * plays: its next slides are looked at once one holds this many times as long as that job had run
- * (paused on hover, as most pause), unless the user just moved it on (a click on "next").
+ * plays: its next slides are looked at once one holds this many times as long as the slide that
+ * cut the job short was shown (so a slideshow's regular beat never lets one through; paused on
+ * hover, as most pause, it does), at least SOURCE_SETTLE_MS and at most CUT_SHORT_HOLD_MAX_MS,
+ * unless the user just moved it on (a click on "next").
  */
-const CUT_SHORT_HOLD = 1.5;
+const CUT_SHORT_HOLD = 1.25;
+const CUT_SHORT_HOLD_MAX_MS = 10_000;
 
 interface RunningJob {
   /** The page's URL it enhances. */
@@ -85,9 +88,8 @@ interface RunningJob {
   /** A menu job: the images it was asked for, and the scale. */
   targets?: HTMLImageElement[];
   scale?: number;
-  /** An automatic job: the images waiting for it now, and when it started (performance.now). */
+  /** An automatic job: the images waiting for it now. */
   waiters?: () => HTMLImageElement[];
-  startedAt?: number;
 }
 
 /**
@@ -206,8 +208,8 @@ export class PageEnhancer {
    * result lands after the user put the image back, and the engine moves on to work still wanted.
    */
   private readonly running = new Map<AbortController, RunningJob>();
-  /** Images the page moved on while their automatic job ran: how long it had run (see CUT_SHORT_HOLD). */
-  private readonly cutShort = new WeakMap<HTMLImageElement, number>();
+  /** Images the page moved on while their automatic job ran, until one of their jobs ends in a result (see CUT_SHORT_HOLD). */
+  private readonly cutShort = new WeakSet<HTMLImageElement>();
   private readonly failed = new Set<HTMLImageElement>();
   /** When the page last gave each image a new source (see SOURCE_SETTLE_MS). */
   private readonly sourceChangedAt = new WeakMap<HTMLImageElement, number>();
@@ -439,6 +441,7 @@ export class PageEnhancer {
    */
   retire(): void {
     if (this.autoOn) this.switchOff();
+    this.stopRecheckingHidden();
     this.restoreAll();
     this.retired = true;
   }
@@ -615,11 +618,11 @@ export class PageEnhancer {
       for (const [waiting, turn] of this.hidden) {
         // Gone or taken since: consider() would not look, so it would never leave the set.
         if (!this.wants(waiting)) this.hidden.delete(waiting);
-        // Only near ones are measured: Enhance all's far ones (a gallery's closed slides) wait until they come near.
-        else if (now >= turn.due && this.isNear(waiting)) {
+        else if (now >= turn.due) {
           turn.wait = Math.min(2 * turn.wait, HIDDEN_RECHECK_MAX_MS);
           turn.due = now + turn.wait;
-          this.look(waiting);
+          // Only near ones are measured: Enhance all's far ones (a gallery's closed slides) wait until they come near (a scroll starts their turns again).
+          if (this.isNear(waiting)) this.look(waiting);
         }
       }
       if (this.hidden.size === 0) this.stopRecheckingHidden();
@@ -684,10 +687,8 @@ export class PageEnhancer {
       if (newSource) renewed.push(img);
     }
     if (this.watch.asOurs(() => releaseImages(looked)).length > 0) this.changed();
-    const now = performance.now();
     for (const img of renewed) {
-      const left = [...this.running.values()].find((about) => about.startedAt !== undefined && about.waiters?.().includes(img));
-      if (left?.startedAt !== undefined) this.cutShort.set(img, now - left.startedAt);
+      if ([...this.running.values()].some((about) => about.waiters?.().includes(img))) this.cutShort.add(img);
       this.queue.withdraw(img);
       this.lookOnceSettledIfChanging(img);
       this.restoredByUser.delete(img);
@@ -706,10 +707,11 @@ export class PageEnhancer {
     const now = performance.now();
     const before = this.sourceChangedAt.get(img);
     this.sourceChangedAt.set(img, now);
-    const cut = this.cutShort.get(img);
+    const shown = before === undefined ? Infinity : now - before;
     // Transient activation: a click or a key in the page a moment ago.
     const byUser = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive === true;
-    const hold = cut !== undefined && !byUser ? Math.max(SOURCE_SETTLE_MS, CUT_SHORT_HOLD * cut) : before !== undefined && now - before < SOURCE_SETTLE_MS ? SOURCE_SETTLE_MS : 0;
+    const slideshow = this.cutShort.has(img) && !byUser && shown !== Infinity;
+    const hold = slideshow ? Math.min(Math.max(SOURCE_SETTLE_MS, CUT_SHORT_HOLD * shown), CUT_SHORT_HOLD_MAX_MS) : shown < SOURCE_SETTLE_MS ? SOURCE_SETTLE_MS : 0;
     window.clearTimeout(this.settling.get(img));
     this.settling.delete(img);
     if (hold === 0) return;
@@ -858,7 +860,7 @@ export class PageEnhancer {
     // A job could only fail now; the page gets its images back instead.
     if (this.orphaned()) return;
     // Listed before its first wait: a switch-off, or its images leaving, stops it from then on.
-    const job = this.startJob({ srcUrl: url, waiters, startedAt: performance.now() });
+    const job = this.startJob({ srcUrl: url, waiters });
     try {
       await this.runStarted(job, url, scale, waiters);
     } finally {
