@@ -733,7 +733,15 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "schedule of 4,028 steps fitted to 95 minutes, stopped by that budget at step 3,006 on two "
       "threads beside other work; best.pt is the weight average at step 2,250), and training.promote "
       "kept it: Set5 37.602 -> 37.701, Set14 33.124 -> 33.175 (+0.0515 dB per image, standard error "
-      "0.0247), BSD100 31.971 -> 32.000, Urban100 30.942 -> 31.006; it is the quality x2 shipped now.")
+      "0.0247), BSD100 31.971 -> 32.000, Urban100 30.942 -> 31.006; it is the quality x2 shipped now. "
+      "The same CPU recipe at x4 from the shipped quality x4 (tiny47-x4, 2026-12-05: batch 16, LR 48 px, "
+      "peak 1.5e-4 with gradient-norm clipping at 0.02, copies shrunk by 0.9 and 0.8, a weight average, "
+      "one thread beside other work; a schedule of 3,627 steps fitted to 140 minutes, stopped at step "
+      "2,241 after 1 h 40 min of training; best.pt is the weight average at that step, Set5 31.701 in "
+      "PyTorch) rose on every set, the most on Urban100, but not beyond the rule's noise on Set14: Set5 "
+      "31.679 -> 31.701, Set14 28.236 -> 28.245 (+0.0093 dB per image, standard error 0.0092), BSD100 "
+      "27.393 -> 27.403, Urban100 25.355 -> 25.381, still 0.019 dB short of its target, so "
+      "`training.promote` discarded it; its checkpoint stayed in that machine's runs/ folder.")
     w("")
     check = _harness_values(eval_paths)
     if check:
