@@ -173,6 +173,24 @@ async function zoomTo200(opened: Page): Promise<CDPSession> {
   return cdp;
 }
 
+/**
+ * Evaluates expressions in the content script's own world (Chrome's isolated world named after
+ * the extension), through CDP: what a test puts there (a counting wrapper of a DOM method) sees
+ * the content script's calls alone, none of the page's.
+ */
+async function inEnhanceWorld(opened: Page): Promise<{ evaluate: (expression: string) => Promise<{ result: { value?: unknown } }>; detach: () => Promise<void> }> {
+  const cdp = await opened.context().newCDPSession(opened);
+  const worlds: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
+  cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+  await cdp.send('Runtime.enable');
+  const ours = worlds.filter((w) => w.auxData?.type === 'isolated' && w.name === 'Enhance');
+  expect(ours).toHaveLength(1);
+  return {
+    evaluate: (expression) => cdp.send('Runtime.evaluate', { expression, contextId: ours[0].id, returnByValue: true }),
+    detach: () => cdp.detach(),
+  };
+}
+
 /** Closes a page of openSwitchedOn and switches the site off again. */
 async function leave(opened: Page): Promise<void> {
   await switchSite(false);
@@ -523,13 +541,7 @@ describe('auto-enhance in the content script', () => {
     const galleryTab = await tabIdOf(worker, gallery);
     await expect.poll(() => worker.evaluate((tab) => chrome.tabs.sendMessage(tab, { type: 'enhance-all' }, { frameId: 0 }), galleryTab)).toEqual({ queued: 0 });
     // The content script's measures of each image (getBoundingClientRect, in its own world), as times.
-    const cdp = await gallery.context().newCDPSession(gallery);
-    const worlds: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
-    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
-    await cdp.send('Runtime.enable');
-    const ours = worlds.filter((w) => w.auxData?.type === 'isolated' && w.name === 'Enhance');
-    expect(ours).toHaveLength(1);
-    const measured = (expression: string) => cdp.send('Runtime.evaluate', { expression, contextId: ours[0].id, returnByValue: true });
+    const { evaluate: measured, detach } = await inEnhanceWorld(gallery);
     await measured(`{
       const measure = Element.prototype.getBoundingClientRect;
       globalThis.measuredNear = [];
@@ -557,7 +569,7 @@ describe('auto-enhance in the content script', () => {
     await gallery.waitForTimeout(2500);
     const { result: afterScroll } = await measured('globalThis.measuredNear.length');
     expect(afterScroll.value).toBeGreaterThan(0);
-    await cdp.detach();
+    await detach();
     expect(await currentSrc(gallery, 'near')).toBe(`${site.origin}/head.png`);
     await leave(gallery);
   });
@@ -1949,13 +1961,7 @@ customElements.define('${tag}', class extends HTMLElement {
     await expect.poll(() => overlayTexts(opened), { timeout: 60_000 }).toContain('Enhancing 25%');
     await opened.evaluate(() => (document.getElementById('left')!.style.width = '360px'));
     // The content script's walks of the page (each starts a tree walker, in its own world).
-    const cdp = await opened.context().newCDPSession(opened);
-    const worlds: Array<{ id: number; name: string; auxData?: { type?: string } }> = [];
-    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
-    await cdp.send('Runtime.enable');
-    const ours = worlds.filter((w) => w.auxData?.type === 'isolated' && w.name === 'Enhance');
-    expect(ours).toHaveLength(1);
-    const inOurWorld = (expression: string) => cdp.send('Runtime.evaluate', { expression, contextId: ours[0].id, returnByValue: true });
+    const { evaluate: inOurWorld, detach } = await inEnhanceWorld(opened);
     await opened.waitForTimeout(500);
     await inOurWorld(`{
       const walker = Document.prototype.createTreeWalker;
@@ -1969,7 +1975,7 @@ customElements.define('${tag}', class extends HTMLElement {
     await opened.waitForTimeout(1000);
     const { result } = await inOurWorld('globalThis.walks');
     expect(result.value).toBeLessThanOrEqual(5);
-    await cdp.detach();
+    await detach();
     await leaveCounting(opened);
   });
 
