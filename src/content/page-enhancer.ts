@@ -180,9 +180,9 @@ export class PageEnhancer {
   /** Wanted images turned away only for being hidden or blurred, looked at again while they stay so: when next, and the wait after. */
   private readonly hidden = new Map<HTMLImageElement, { due: number; wait: number }>();
   private hiddenTimer: number | undefined;
+  private hiddenScrolls: AbortController | undefined;
   /** A check for jobs no image waits for any more is due (stopAbandonedJobsSoon). */
   private abandonedCheckDue = false;
-  private hiddenScrolls: AbortController | undefined;
   /** Asked for by Enhance all: taken whether the site is on or not, and however far away. */
   private forced = new WeakSet<HTMLImageElement>();
   /**
@@ -635,9 +635,7 @@ export class PageEnhancer {
    * is as far as the observer would find it.
    */
   private isNear(img: HTMLImageElement): boolean {
-    if (this.viewport) return this.near.has(img);
-    const { top, bottom, left, right, width, height } = img.getBoundingClientRect();
-    return (width > 0 || height > 0) && bottom >= -NEAR_VIEWPORT_PX && top <= window.innerHeight + NEAR_VIEWPORT_PX && right >= -NEAR_VIEWPORT_PX && left <= window.innerWidth + NEAR_VIEWPORT_PX;
+    return this.viewport ? this.near.has(img) : inWindow(img.getBoundingClientRect(), NEAR_VIEWPORT_PX);
   }
 
   private stopRecheckingHidden(): void {

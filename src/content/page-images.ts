@@ -75,9 +75,9 @@ export function inEditedText(element: Element): boolean {
   return (element instanceof HTMLElement && element.isContentEditable) || element.ownerDocument.designMode === 'on';
 }
 
-/** Whether a box (a getBoundingClientRect) is laid out and at least partly inside the window. */
-export function inWindow(rect: DOMRect): boolean {
-  return rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < window.innerHeight && rect.left < window.innerWidth;
+/** Whether a box (a getBoundingClientRect) is laid out and at least partly inside the window, or within `margin` px of it. */
+export function inWindow(rect: DOMRect, margin = 0): boolean {
+  return rect.width > 0 && rect.height > 0 && rect.bottom > -margin && rect.right > -margin && rect.top < window.innerHeight + margin && rect.left < window.innerWidth + margin;
 }
 
 export function pageImages(): HTMLImageElement[] {
