@@ -5,10 +5,10 @@ import { oneAtATime } from '../core/one-at-a-time';
 import { TOGGLE_AUTO } from '../shared/commands';
 import { displayHost } from '../shared/display-origin';
 import type { ContentRequest } from '../shared/protocol';
-import { originOf } from '../shared/site-switches';
+import { CLICK_ONLY_NOTE, originOf } from '../shared/site-switches';
 import { isSiteAuto, setSiteAuto } from '../shared/site-switches-store';
 import { showFailure, showNotice } from './badge';
-import { keptOut, siteWithheld } from './browser-kind';
+import { keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { scriptReaches } from './script-reach';
 import { tabCounts } from './tab-counts-store';
 
@@ -19,11 +19,13 @@ const NOT_A_SITE = 'Auto-enhance is switched per web site, and this page is not 
 
 /**
  * The toolbar button's words for a switch the shortcut turned. In a private window they say what
- * the popup says under its switch there: the site's switch is kept and synced like any other.
+ * the popup says under its switch there: the site's switch is kept and synced like any other. On a
+ * site read only on a click or the shortcut (`clickOnly`), that a switch on there starts nothing by itself.
  */
-export function switchedTitle(on: boolean, host: string, incognito: boolean): string {
-  const title = `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${host}`;
-  return incognito ? `${title} in every window, private ones included, and synced with your browser account` : title;
+export function switchedTitle(on: boolean, host: string, incognito: boolean, clickOnly = false): string {
+  let title = `Enhance: auto-enhance ${on ? 'on' : 'off'} for ${host}`;
+  if (incognito) title += ' in every window, private ones included, and synced with your browser account';
+  return on && clickOnly ? `${title}. ${CLICK_ONLY_NOTE}` : title;
 }
 
 export async function onCommand(command: string, tab: Tabs.Tab | undefined): Promise<void> {
@@ -67,7 +69,9 @@ export async function toggleSiteAuto(tabId: number): Promise<boolean | null> {
     await Promise.all([showFailure(tabId, why), sayOnPage(tabId, `Enhance: ${why}`)]);
     return null;
   }
-  const title = switchedTitle(on, displayHost(origin), incognito);
+  // The shortcut let Enhance into this tab (site access "on click"), as the popup's click does: the
+  // page is enhanced now, but no later visit would start by itself (see the popup's 'click-only').
+  const title = switchedTitle(on, displayHost(origin), incognito, on && !(await maySiteBeRead(url)));
   await Promise.all([showNotice(tabId, on ? 'on' : 'off', title, () => tabCounts(tabId)), sayOnPage(tabId, title)]);
   return on;
 }

@@ -15,7 +15,7 @@ describe('pageControls', () => {
   it('gives a local file the page actions, not the site switch, and says why', () =>
     expect(pageControls({ page: 'file' })).toMatchObject({ actions: true, siteSwitch: false, note: expect.stringMatching(/per web site/) }));
   it('on a site Enhance may read only when clicked, keeps every control and says why auto-enhance would not start by itself next time', () =>
-    expect(pageControls({ page: 'click-only' })).toEqual({ actions: true, siteSwitch: true, note: expect.stringMatching(/only when you click its button\. To have it enhance images here by itself on your next visits, allow Enhance on this site/) }));
+    expect(pageControls({ page: 'click-only' })).toEqual({ actions: true, siteSwitch: true, note: expect.stringMatching(/only when you click its button or press its shortcut\. To have it enhance images here by itself on your next visits, allow Enhance on this site/) }));
 
   it('tells how to allow a site the user withheld, and that a browser page (which looks the same) stays closed', () =>
     expect(pageControls({ page: 'withheld' })).toMatchObject({ actions: false, siteSwitch: false, note: expect.stringMatching(/may not read this page\. If it is a web site, allow .*browser's own pages stay closed/) }));

@@ -2,6 +2,7 @@
 import { isPageLeft, messageOf, textOf } from '../core/errors';
 import { isNoReceiver } from '../shared/no-receiver';
 import type { EngineInfo, TabStatus } from '../shared/protocol';
+import { CLICK_ONLY_NOTE } from '../shared/site-switches';
 
 /** The backend in use and why, e.g. "WASM: no WebGPU adapter" (the engine's reason names it). */
 export function backendText(engine: EngineInfo | null): string {
@@ -19,9 +20,6 @@ export interface PageControls {
 
 const WITHHELD_NOTE =
   "Enhance may not read this page. If it is a web site, allow Enhance there in the browser's Extensions menu (the toolbar's puzzle-piece button); the browser's own pages stay closed to extensions.";
-
-const CLICK_ONLY_NOTE =
-  "Enhance may read this site only when you click its button. To have it enhance images here by itself on your next visits, allow Enhance on this site in the browser's Extensions menu (the toolbar's puzzle-piece button).";
 
 /** Which of the page's controls work on this tab, and why the others do not. */
 export function pageControls(status: Pick<TabStatus, 'page'>): PageControls {

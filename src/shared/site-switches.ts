@@ -18,6 +18,13 @@ export const SITE_KEY_PREFIX = 'autoSite:';
  */
 export const LEGACY_SITE_SWITCHES_KEY = 'autoSites';
 
+/**
+ * A site Enhance reads only on the user's click or shortcut there (site access "on click"): a switch
+ * turned on there starts nothing on the next visit, which the popup and the shortcut say.
+ */
+export const CLICK_ONLY_NOTE =
+  "Enhance may read this site only when you click its button or press its shortcut. To have it enhance images here by itself on your next visits, allow Enhance on this site in the browser's Extensions menu (the toolbar's puzzle-piece button).";
+
 export const siteKey = (origin: string): string => `${SITE_KEY_PREFIX}${origin}`;
 
 /** Whether a storage.sync change touches the site switches. */
