@@ -289,18 +289,27 @@ function showsPageFile(element: Element, original: Original, srcset: string | nu
 /**
  * Whether `heir`, an image the page put in with the same markup in the change that took out
  * `gone`, an enhanced one (a framework rendering it anew: React remounting it under a new key,
- * htmx or Turbo swapping the HTML), may take over its result (handOver). Outside a <picture> only
- * (its sources would have to match too), and not for `sizes="auto"`, whose file depends on where
- * the element is laid out. Or a copy of `gone` as it showed the result: its markup written out and
+ * htmx or Turbo swapping the HTML), may take over its result (handOver). In a <picture>, its
+ * sources' markup too; not for `sizes="auto"`, whose file depends on where the element is laid
+ * out. Or, outside a <picture>, a copy of `gone` as it showed the result: its markup written out and
  * parsed again (`list.innerHTML += more`, `el.outerHTML = el.outerHTML`), our srcset and all.
  */
 export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boolean {
   const original = enhanced.get(gone);
-  if (!original || enhanced.has(heir) || original.sources.length > 0 || heir.parentElement instanceof HTMLPictureElement) return false;
-  if (heir.getAttribute('src') !== original.src) return false;
+  if (!original || enhanced.has(heir) || heir.getAttribute('src') !== original.src) return false;
+  const sources = sourcesOf(heir);
+  if (sources.length !== original.sources.length || (original.sources.length > 0) !== (heir.parentElement instanceof HTMLPictureElement)) return false;
   const { srcset, sizes } = original.attributes;
-  const pageMarkup = heir.getAttribute('srcset') === srcset && heir.getAttribute('sizes') === sizes && !/^\s*auto\b/i.test(sizes ?? '');
-  return (pageMarkup && namesSameFiles(original)) || (heir.getAttribute('srcset') === original.shown.srcset && original.sizesShown.has(heir.getAttribute('sizes') ?? ''));
+  const pageMarkup =
+    heir.getAttribute('srcset') === srcset &&
+    heir.getAttribute('sizes') === sizes &&
+    ![sizes, ...original.sources.map((source) => source.sizes)].some((value) => /^\s*auto\b/i.test(value ?? '')) &&
+    original.sources.every(({ srcset, sizes, media, type }, i) => {
+      const source = sources[i] as HTMLSourceElement;
+      return source.getAttribute('srcset') === srcset && source.getAttribute('sizes') === sizes && source.getAttribute('media') === media && source.getAttribute('type') === type;
+    });
+  if (pageMarkup && namesSameFiles(original)) return true;
+  return sources.length === 0 && heir.getAttribute('srcset') === original.shown.srcset && original.sizesShown.has(heir.getAttribute('sizes') ?? '');
 }
 
 /**
@@ -310,16 +319,19 @@ export function mayHandOver(gone: HTMLImageElement, heir: HTMLImageElement): boo
  */
 function namesSameFiles(original: Original): boolean {
   const rebase = pageRebasing(original);
-  return rebase.url(original.src) === original.src && rebase.srcset(original.attributes.srcset) === original.attributes.srcset;
+  const srcsets = [original.attributes.srcset, ...original.sources.map((source) => source.srcset)];
+  return rebase.url(original.src) === original.src && srcsets.every((srcset) => rebase.srcset(srcset) === srcset);
 }
 
 /** `heir` shows `gone`'s result from now on, with no job, and the result is not freed; asked after mayHandOver. */
 export function handOver(gone: HTMLImageElement, heir: HTMLImageElement): void {
   const original = enhanced.get(gone);
   if (!original) return;
-  const record: Original = { ...original, attributes: { ...original.attributes }, sources: [], shown: { ...original.shown }, sizesShown: new Set(original.sizesShown) };
+  // The heir's sources in place of the old ones, whose markup they have (mayHandOver).
+  const sources = sourcesOf(heir).map((element, i) => ({ ...(original.sources[i] as Original['sources'][number]), element }));
+  const record: Original = { ...original, attributes: { ...original.attributes }, sources, shown: { ...original.shown }, sizesShown: new Set(original.sizesShown) };
   enhanced.set(heir, record);
-  putBackShown(heir, record, record.attributes.srcset, record.attributes.sizes);
+  putBackResult(heir);
 }
 
 /** Our result back on an image that shows the page's own markup again (see showsPageMarkup), as applyResult put it. */

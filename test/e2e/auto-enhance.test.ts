@@ -988,6 +988,30 @@ describe('auto-enhance in the content script', () => {
     await leave(rendered);
   });
 
+  it('a <picture> the page renders anew with the same markup takes its result too: shown at once, with no job, and restored to the page\'s sources', async () => {
+    const html = '<picture id="frame"><source srcset="bird.png" type="image/png"><img id="card" src="bird.png" style="width: 96px; height: 96px"></picture>';
+    const rendered = await openSwitchedOn(
+      'rerendered-picture.html',
+      `<!doctype html><div id="box">${html}</div>
+<script>window.render = () => { document.getElementById('box').innerHTML = ${JSON.stringify(html)}; };</script>`,
+    );
+    await expect.poll(() => currentSrc(rendered, 'card'), { timeout: 60_000 }).toMatch(/^blob:/);
+    const result = await currentSrc(rendered, 'card');
+    const drawn = await rendered.evaluate(async () => {
+      const old = document.getElementById('card');
+      (window as unknown as { render(): void }).render();
+      await new Promise(requestAnimationFrame);
+      const card = document.getElementById('card') as HTMLImageElement;
+      return { renewed: card !== old, shown: card.currentSrc };
+    });
+    expect(drawn).toEqual({ renewed: true, shown: result });
+    await rendered.waitForTimeout(500);
+    expect(await currentSrc(rendered, 'card')).toBe(result);
+    expect(await restoreById(worker, rendered, await tabIdOf(worker, rendered), 'card')).toBe(1);
+    expect(await markup(rendered, 'frame')).toBe(html);
+    await leave(rendered);
+  });
+
   it("a new element with the same relative markup, rendered after the app's router moved the page to another path, shows that path's file, not the old result", async () => {
     for (const [route, name] of [['a', 'bird'], ['b', 'head']]) {
       mkdirSync(join(dir, `routed/${route}`), { recursive: true });
