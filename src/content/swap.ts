@@ -682,6 +682,8 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord, rebase = true):
     if (rebasing) keepUrls(source, rebasing, { srcset: own.srcset });
     setOrRemove(source, 'sizes', own.sizes);
   });
+  // The page's file again, laid out by its own density, as on the image it copies (see selectAgain).
+  selectAgain(copy);
 }
 
 /**

@@ -291,6 +291,27 @@ describe('copying enhanced images', () => {
     await copying.close();
   });
 
+  it('a copy the page made of an enhanced image, unsized, is laid out at its own size again once restored', async () => {
+    writeFileSync(join(dir, 'copy-restored.html'), '<!doctype html><img id="slide" src="lr/babyx4.png" alt="baby"><div id="track"></div>');
+    const page = await browser.context.newPage();
+    watchPageProblems(page, pageProblems);
+    await page.goto(`${fixture.origin}/copy-restored.html`);
+    await imagesSettled(page);
+    const before = await box(page, 'slide');
+    const tabId = await tabIdOf(browser.worker, page);
+    expect(await enhanceById(browser.worker, page, tabId, 'slide', 2)).toMatchObject({ ok: true, images: 1 });
+    // A carousel's clone of the slide, which shows the result under our srcset.
+    await page.evaluate(() => document.getElementById('track')!.append(Object.assign(document.getElementById('slide')!.cloneNode() as HTMLImageElement, { id: 'slide-copy' })));
+    await expect.poll(() => currentSrc(page, 'slide-copy')).toMatch(/^blob:/);
+    expect(await restoreById(browser.worker, page, tabId, 'slide')).toBe(1);
+    await expect.poll(() => currentSrc(page, 'slide-copy')).toBe(`${fixture.origin}/lr/babyx4.png`);
+    await page.evaluate(() => new Promise((ok) => setTimeout(ok, 200)));
+    const sizes = async (id: string) => ({ width: (await box(page, id)).width, height: (await box(page, id)).height });
+    expect(await sizes('slide')).toEqual({ width: before.width, height: before.height });
+    expect(await sizes('slide-copy')).toEqual({ width: before.width, height: before.height });
+    await page.close();
+  });
+
   it("a copy of one of two images that show the same file with markups of their own (a hero, a carousel's slide) keeps the markup of the one it copies", async () => {
     // One result goes into both, each with its own sizes: the hero's 560 px, the slide's 140 px.
     writeFileSync(
