@@ -559,10 +559,12 @@ interface CopyRecord {
   shownSrcset: string;
   /** Original.sizesShown. */
   sizesShown: ReadonlySet<string>;
+  /** Original.standIn: a copy of an upload preview, put back, would show the page's revoked URL. */
+  standIn?: Blob;
 }
 
-function copyRecord({ srcUrl, resultUrl, src, baseUrl, attributes, sources, shown, sizesShown }: Original): CopyRecord {
-  return { srcUrl, resultUrl, src, baseUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, sizesShown };
+function copyRecord({ srcUrl, resultUrl, src, baseUrl, attributes, sources, shown, sizesShown, standIn }: Original): CopyRecord {
+  return { srcUrl, resultUrl, src, baseUrl, attributes, sources: sources.map(({ srcset, sizes }) => ({ srcset, sizes })), shownSrcset: shown.srcset, sizesShown, standIn };
 }
 
 /**
@@ -684,6 +686,8 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord, rebase = true):
   });
   // The page's file again, laid out by its own density, as on the image it copies (see selectAgain).
   selectAgain(copy);
+  // For good, not lent: the page's pixels where its own URL loads nothing any more, as on the image it copies (showStandIn).
+  if (rebase && record.standIn !== undefined && showsBySrc(copy, record.srcUrl)) showAsSrc(copy, record.standIn);
 }
 
 /**

@@ -617,6 +617,25 @@ describe('images the page made itself', () => {
     return made;
   }
 
+  it("a copy the page made of such an image (a lightbox's clone of an upload preview) shows the page's pixels too once restored, not its revoked URL", async () => {
+    const made = await openRevokingPage('revoked-copied', false);
+    const tabId = await tabIdOf(browser.worker, made);
+    expect(await enhanceById(browser.worker, made, tabId, 'revoked-copied', 2)).toMatchObject({ ok: true, images: 1 });
+    await made.evaluate(() => document.body.append(Object.assign(document.getElementById('revoked-copied')!.cloneNode() as HTMLImageElement, { id: 'copy' })));
+    await expect.poll(() => currentSrc(made, 'copy')).toMatch(/^blob:/);
+    expect(await restoreById(browser.worker, made, tabId, 'revoked-copied')).toBe(1);
+    const loaded = (id: string) =>
+      made.evaluate(async (imgId) => {
+        const img = document.getElementById(imgId) as HTMLImageElement;
+        await img.decode().catch(() => undefined);
+        return [img.naturalWidth, img.naturalHeight];
+      }, id);
+    const lr = readPng(join(dir, 'lr/headx4.png'));
+    expect(await loaded('revoked-copied')).toEqual([lr.width, lr.height]);
+    expect(await loaded('copy')).toEqual([lr.width, lr.height]);
+    await made.close();
+  });
+
   it('a blob: URL the page revoked once its image loaded is enhanced from the pixels the page shows, and restored to them', async () => {
     const made = await openRevokingPage('revoked', true);
     const deadLoads: string[] = [];
