@@ -421,8 +421,8 @@ function showAsSrc(img: HTMLImageElement, file: Blob): void {
  * Restored images and the page's file each showed before (Original.pageFile), until their URL fails
  * to load, with what shows it at the same size by a srcset: its width in pixels and the `sizes` the
  * result had. Newest first kept within KEPT_FILES_BYTES: a long feed restores (or lets go of, far
- * from view) many images, and their files would add up outside the results' memory budget. Images
- * the page took out go at the next restore.
+ * from view) many images, and their files would add up outside the results' memory budget. Not for
+ * images the page took out (see keepFile); one kept while shown, then taken out, goes at the next restore.
  */
 const keptFiles = new Map<HTMLImageElement, { srcUrl: string; file: Blob; width: number; sizes: string }>();
 
@@ -432,6 +432,9 @@ const KEPT_FILES_BYTES = 32 * 1024 * 1024;
 function keepFile(img: HTMLImageElement, original: Original, file: Blob): void {
   for (const kept of keptFiles.keys()) if (!kept.isConnected) keptFiles.delete(kept);
   keptFiles.delete(img);
+  // One the page dropped (let go of, see releaseImages) would hold what the page dropped with it, a
+  // single-page app's whole last view, until the next restore.
+  if (!img.isConnected) return;
   keptFiles.set(img, { srcUrl: original.srcUrl, file, width: original.resultWidth / original.scale, sizes: original.shown.sizes });
   keepNewestWithin(keptFiles, KEPT_FILES_BYTES, ({ file: kept }) => kept.size);
 }

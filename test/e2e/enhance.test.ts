@@ -312,6 +312,28 @@ describe('copying enhanced images', () => {
     await page.close();
   });
 
+  it("lets go of an enhanced image the page dropped, with the view around it (a single-page app's last page), for the garbage collector", async () => {
+    writeFileSync(join(dir, 'dropped-view.html'), '<!doctype html><main><section id="view"><img id="shot" src="lr/babyx4.png" style="width: 256px"></section></main>');
+    const page = await browser.context.newPage();
+    watchPageProblems(page, pageProblems);
+    await page.goto(`${fixture.origin}/dropped-view.html`);
+    await imagesSettled(page);
+    expect(await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'shot', 2)).toMatchObject({ ok: true, images: 1 });
+    // The app moves to its next page: the view goes, and only a weak reference of the test's is left.
+    await page.evaluate(() => {
+      const view = document.getElementById('view')!;
+      (window as unknown as { dropped: WeakRef<Element> }).dropped = new WeakRef(view);
+      view.remove();
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const kept = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return page.evaluate(() => (window as unknown as { dropped: WeakRef<Element> }).dropped.deref() !== undefined);
+    };
+    await expect.poll(kept, { timeout: 10_000 }).toBe(false);
+    await page.close();
+  });
+
   it("a copy of one of two images that show the same file with markups of their own (a hero, a carousel's slide) keeps the markup of the one it copies", async () => {
     // One result goes into both, each with its own sizes: the hero's 560 px, the slide's 140 px.
     writeFileSync(
