@@ -3,6 +3,7 @@ import { keepNewest } from '../core/bounded';
 import { filterBlurs, typeFromUrl, type ImageFacts } from '../core/discovery';
 import { contentBoxSize, storedSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
 import type { Priority } from '../core/job-queue';
+import { slotOf } from './page-images';
 
 const px = (value: string): number => Number.parseFloat(value) || 0;
 
@@ -192,9 +193,10 @@ function drawnBlurred(img: HTMLImageElement, style: CSSStyleDeclaration): boolea
   return false;
 }
 
-/** The element's parent as it is drawn: its slot, its parent, or its shadow root's host. */
+/** The element's parent as it is drawn: its slot (in a closed root too), its parent, or its shadow root's host. */
 export function flatParent(element: Element): Element | null {
-  if (element.assignedSlot) return element.assignedSlot;
+  const slot = slotOf(element);
+  if (slot) return slot;
   if (element.parentElement) return element.parentElement;
   const root = element.getRootNode();
   return root instanceof ShadowRoot ? root.host : null;

@@ -7,7 +7,7 @@
  * it: it hides then, as the image is. The page's notice (page-notice.ts) is built the same way.
  */
 import { OVERLAY_TAG } from './overlay-tag';
-import { imageAt, inWindow, shadowRootOf } from './page-images';
+import { imageAt, inWindow, shadowRootOf, slotOf } from './page-images';
 
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
 const MESSAGE_MS = 5000;
@@ -80,13 +80,6 @@ function holds(container: Element, node: Node): boolean {
     if (at === container) return true;
   }
   return false;
-}
-
-/** The slot `element` is assigned to; in a closed root too, where `assignedSlot` gives none away and the extension's reach does. */
-function slotOf(element: Element): HTMLSlotElement | null {
-  if (element.assignedSlot) return element.assignedSlot;
-  const root = element.parentElement && shadowRootOf(element.parentElement);
-  return root ? ([...root.querySelectorAll('slot')].find((slot) => slot.assignedElements().includes(element)) ?? null) : null;
 }
 
 /**

@@ -31,6 +31,13 @@ export function shadowRootOf(element: Element): ShadowRoot | null {
   }
 }
 
+/** The slot `element` is assigned to; in a closed root too, where `assignedSlot` gives none away and the extension's reach does. */
+export function slotOf(element: Element): HTMLSlotElement | null {
+  if (element.assignedSlot) return element.assignedSlot;
+  const root = element.parentElement && shadowRootOf(element.parentElement);
+  return root ? ([...root.querySelectorAll('slot')].find((slot) => slot.assignedElements().includes(element)) ?? null) : null;
+}
+
 /** Every shadow root in the tree of `node`, `node`'s own included when it is one, nested roots too. */
 export function shadowRootsIn(node: Node): ShadowRoot[] {
   const roots: ShadowRoot[] = [];

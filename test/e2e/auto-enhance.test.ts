@@ -1138,6 +1138,28 @@ describe('auto-enhance in the content script', () => {
     await leave(soft);
   });
 
+  it("leaves alone an image slotted into a web component's blurred box, in an open or a closed shadow root", async () => {
+    const soft = await openSwitchedOn(
+      'blurred-slot.html',
+      `<!doctype html><soft-backdrop mode="open"><img id="in-open" src="head.png" style="width: 96px; height: 96px"></soft-backdrop>
+<soft-backdrop mode="closed"><img id="in-closed" src="butterfly.png" style="width: 96px; height: 96px"></soft-backdrop><img id="cover" src="bird.png" style="width: 96px; height: 96px">
+<script>
+  customElements.define('soft-backdrop', class extends HTMLElement {
+    constructor() {
+      super();
+      this.attachShadow({ mode: this.getAttribute('mode') }).innerHTML = '<div style="filter: blur(12px)"><slot></slot></div>';
+    }
+  });
+</script>`,
+    );
+    await expect.poll(() => currentSrc(soft, 'cover'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Looked at first (page order): had one been queued, it would be enhanced by now.
+    await soft.waitForTimeout(1000);
+    expect(await currentSrc(soft, 'in-open')).toBe(`${site.origin}/head.png`);
+    expect(await currentSrc(soft, 'in-closed')).toBe(`${site.origin}/butterfly.png`);
+    await leave(soft);
+  });
+
   it("asks the page's server for an image once where the element alone tells its size: no second download of a no-store captcha or counter", async () => {
     const fresh = await openSwitchedOn(
       'no-store.html',
