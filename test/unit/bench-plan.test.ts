@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allocate, cellCost, planConfigs, RUNS, singleThreaded, type Estimate } from '../../bench/lib/plan';
-import { sharedPsnr } from '../../bench/lib/report';
+import { bestPeer, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
 import { parseRegistry } from '../../src/core/models';
 
 const registry = parseRegistry(JSON.parse(readFileSync('models/models.json', 'utf8')));
@@ -79,5 +79,27 @@ describe('sharedPsnr', () => {
 
   it('has nothing to compare when no image was scored by both', () => {
     expect(sharedPsnr(result([['comic', 1]]), result([['lenna', 2]]))).toBeUndefined();
+  });
+});
+
+describe('bestPeer', () => {
+  const scored = (id: string, images: Array<[string, number]>): ConfigResult => ({
+    ...configs.find((c) => c.id === id)!,
+    backend: '',
+    setupMs: 0,
+    timings: [],
+    skipped: [],
+    memory: null,
+    quality: { scale: 4, images: images.map(([name, psnr]) => ({ name, psnr, ssim: 0 })), psnr: images.reduce((sum, [, psnr]) => sum + psnr, 0) / images.length, ssim: NaN },
+  });
+
+  it('ranks the peers over the images all of them scored: the slowest, cut to the hardest images, is not ranked by those alone', () => {
+    const thick = scored('esrgan-thick/wasm-2t', [['baboon', 22], ['barbara', 24], ['bridge', 23]]);
+    const medium = scored('esrgan-medium/wasm-2t', [['baboon', 21.5], ['barbara', 23.5], ['bridge', 22.5], ['comic', 24], ['lenna', 31]]);
+    expect(bestPeer([medium, thick])?.id).toBe('esrgan-thick/wasm-2t');
+    // Their means say the opposite: medium's two easy images lift it above thick's three hard ones.
+    expect(medium.quality!.psnr).toBeGreaterThan(thick.quality!.psnr);
+    const better = scored('esrgan-medium/wasm-2t', [['baboon', 22.5], ['barbara', 24.5], ['bridge', 23.5]]);
+    expect(bestPeer([thick, better])?.id).toBe('esrgan-medium/wasm-2t');
   });
 });
