@@ -23,6 +23,7 @@ import { loadRegistry, MODELS_DIR } from '../src/node/engine';
 import { readPng } from '../src/node/png';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { BENCH_DATA } from './lib/images';
+import { median } from './lib/measure';
 
 const TILES = [96, 128, 192, 256, 384];
 /** Ratios are against the shipped default, so the table reads as "what changing it would cost". */
@@ -52,9 +53,8 @@ async function measure(model: ModelEntry, tile: number, runs: number): Promise<M
     await upscaleImage(image, runner, options);
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
   const outputMP = (image.width * image.height * model.scale ** 2) / 1e6;
-  return { msPerMP: times[Math.floor(times.length / 2)] / outputMP, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20 };
+  return { msPerMP: median(times) / outputMP, peakRssMB: (process.resourceUsage().maxRSS * 1024) / 2 ** 20 };
 }
 
 /** Pixels the network computes, over the image's: the overlap's cost at this tile size. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allocate, cellCost, planConfigs, RUNS, singleThreaded, type Estimate } from '../../bench/lib/plan';
+import { median } from '../../bench/lib/measure';
 import { bestPeer, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
 import { parseRegistry } from '../../src/core/models';
 
@@ -101,5 +102,12 @@ describe('bestPeer', () => {
     expect(medium.quality!.psnr).toBeGreaterThan(thick.quality!.psnr);
     const better = scored('esrgan-medium/wasm-2t', [['baboon', 22.5], ['barbara', 24.5], ['bridge', 23.5]]);
     expect(bestPeer([thick, better])?.id).toBe('esrgan-medium/wasm-2t');
+  });
+});
+
+describe('median', () => {
+  it('is the middle run of an odd count, and the mean of the two middle ones of an even count (bench:tiles --runs 4)', () => {
+    expect(median([30, 10, 20])).toBe(20);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });
