@@ -3,7 +3,10 @@
  *
  *   npm run bench                     # full: writes bench/results.{md,json,png}
  *   npm run bench -- --quick          # 1 run per config on 128x128, 1 Set14 image: bench/work/
- *   npm run bench -- --only thick     # only configs whose id contains "thick"
+ *   npm run bench -- --only thick     # only configs whose id contains "thick": bench/work/
+ *
+ * A run cut short by an error writes what it measured to bench/work/ too (--out: anywhere), and a
+ * run where any method failed exits 1 after writing its table.
  *   npm run bench -- --budget-min 30  # the time budget of the whole command (default 14)
  *   npm run bench -- --render bench/results.json  # only re-render results.md and .png from the JSON
  *
@@ -25,6 +28,7 @@ import { median } from './lib/measure';
 import { allocate, CROSS_CHECK_IMAGE, firstRuns, planConfigs, RUNS, type Allowance, type Config, type Estimate, type WebGpuAdapter } from './lib/plan';
 import type { TimingResult } from './lib/protocol';
 import { renderMarkdown, renderPlotSvg, renderSummary, type BenchResults, type ConfigResult } from './lib/report';
+import { resultsFolder } from './lib/results-folder';
 import { openNodeRunner, openPageRunner, type ClosableRunner } from './lib/runners';
 import { serveBench } from './lib/server';
 import { versions } from './lib/versions';
@@ -184,7 +188,6 @@ async function main(): Promise<void> {
     return;
   }
   const quick = values.quick ?? false;
-  const outDir = resolve(values.out ?? (quick ? join(ROOT, 'bench/work') : join(ROOT, 'bench')));
   const budgetMin = Number(values['budget-min']);
   if (!(budgetMin > 0)) throw new Error('--budget-min must be a positive number of minutes');
   const deadline = started + budgetMin * 60_000 - REPORT_RESERVE_MS;
@@ -198,6 +201,7 @@ async function main(): Promise<void> {
   const lives: Live[] = [];
   let webgpu: WebGpuAdapter | null = null;
   let allowances = new Map<string, Allowance>();
+  let finished = false;
   try {
     webgpu = await probeWebGPU(browser, server.origin);
     log(`WebGPU adapter: ${webgpu ? `${webgpu.name}${webgpu.software ? ' (software)' : ''}` : 'none'}`);
@@ -223,6 +227,7 @@ async function main(): Promise<void> {
       const reserve = lives.slice(i + 1).filter((l) => l.runner).length * CLOSE_MS;
       await secondPass(live, allowances.get(live.config.id), deadline - reserve);
     }
+    finished = true;
   } finally {
     for (const live of lives) await live.runner?.close().catch(() => undefined);
     const chromiumVersion = browser.version();
@@ -244,11 +249,18 @@ async function main(): Promise<void> {
       webgpu,
       configs: lives.map((l) => l.result),
     };
+    // A quick, partial or broken run leaves the committed results as they are.
+    const outDir = resultsFolder(ROOT, { quick, only: values.only, out: values.out, finished });
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(bench, null, 1)}\n`);
     await writeReport(bench, outDir);
     console.log(renderSummary(bench));
     log(`wrote ${join(outDir, 'results.md')}, results.json, results.png; total ${elapsed()}`);
+    const failed = bench.configs.filter((c) => c.error !== undefined);
+    if (failed.length) {
+      log(`${failed.length} of ${bench.configs.length} methods failed: ${failed.map((c) => c.id).join(', ')}`);
+      process.exitCode = 1;
+    }
   }
 }
 

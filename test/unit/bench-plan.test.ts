@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { allocate, cellCost, planConfigs, RUNS, singleThreaded, type Estimate } from '../../bench/lib/plan';
 import { median } from '../../bench/lib/measure';
 import { bestPeer, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
+import { resultsFolder } from '../../bench/lib/results-folder';
 import { parseRegistry } from '../../src/core/models';
 
 const registry = parseRegistry(JSON.parse(readFileSync('models/models.json', 'utf8')));
@@ -109,5 +110,15 @@ describe('median', () => {
   it('is the middle run of an odd count, and the mean of the two middle ones of an even count (bench:tiles --runs 4)', () => {
     expect(median([30, 10, 20])).toBe(20);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('resultsFolder', () => {
+  it('writes into bench/ only a full run that finished; a quick, filtered or broken one goes to bench/work/, --out anywhere', () => {
+    expect(resultsFolder('/r', { quick: false, finished: true })).toBe('/r/bench');
+    expect(resultsFolder('/r', { quick: true, finished: true })).toBe('/r/bench/work');
+    expect(resultsFolder('/r', { quick: false, only: 'thick', finished: true })).toBe('/r/bench/work');
+    expect(resultsFolder('/r', { quick: false, finished: false })).toBe('/r/bench/work');
+    expect(resultsFolder('/r', { quick: false, only: 'thick', out: '/elsewhere', finished: false })).toBe('/elsewhere');
   });
 });
