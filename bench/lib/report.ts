@@ -128,7 +128,7 @@ type Obstacle = 'wasm-simd' | 'training' | 'small-model-overhead';
 
 const OBSTACLES: Record<Obstacle, string> = {
   'wasm-simd':
-    "**WASM vs native.** Convolutions are nearly all of the time, and ORT's WebAssembly build runs them on MLAS's 128-bit SIMD GEMM, while native ORT on this CPU uses AVX-512 kernels and NCHWc-blocked convolutions that the WASM build lacks. The gap is in ORT's kernels, not in our glue: PLKSR-tiny x4 on one 128x128 input, one thread, the ONNX file alone, took 2,742 ms in onnxruntime-web's WASM, 610 ms in onnxruntime-node with graph optimizations up to 'extended' (no NCHWc layout: 4.5x, the kernels themselves) and 490 ms with 'all', which adds the NCHWc layout (x86 only; another 1.25x). Single convolutions of the model's shapes show the same (3x3 64->128: 115 vs 40 ms; 13x13 16->16: 57 vs 15 ms). Those numbers were measured once by hand on this machine, 2026-11-30, outside this benchmark, which does not reproduce them. Both rows run the same tiling, tensor conversion and blending (src/core/upscale.ts) around the two ORT builds, so the ratio is the inference engines'. Closing it needs wider SIMD in WebAssembly or another backend: WebGPU on real hardware (the extension uses it when an adapter exists) or WebNN.",
+    "**WASM vs native.** Convolutions are nearly all of the time, and ORT's WebAssembly build runs them on MLAS's 128-bit SIMD GEMM, while native ORT uses the CPU's widest kernels (AVX-512 on the x86 machine measured below) and, on x86, NCHWc-blocked convolutions that the WASM build lacks. The gap is in ORT's kernels, not in our glue: on that machine (2026-11-30, by hand, outside this benchmark, which does not reproduce these numbers), PLKSR-tiny x4 on one 128x128 input, one thread, the ONNX file alone, took 2,742 ms in onnxruntime-web's WASM, 610 ms in onnxruntime-node with graph optimizations up to 'extended' (no NCHWc layout: 4.5x, the kernels themselves) and 490 ms with 'all', which adds the NCHWc layout (another 1.25x). Single convolutions of the model's shapes showed the same (3x3 64->128: 115 vs 40 ms; 13x13 16->16: 57 vs 15 ms). Both rows run the same tiling, tensor conversion and blending (src/core/upscale.ts) around the two ORT builds, so the ratio is the inference engines'. Closing it needs wider SIMD in WebAssembly or another backend: WebGPU on real hardware (the extension uses it when an adapter exists) or WebNN.",
   training:
     '**Quality.** Our models are short CPU trainings (see models/MODEL_CARD.md: minutes to two hours on 2 cores, against the paper\'s 450k steps at batch 64 on DIV2K); the paper\'s PLKSR-tiny reaches Set14 28.67 dB at x4. More training is the way, and it resumes from training/checkpoints/.',
   'small-model-overhead':
@@ -250,9 +250,9 @@ export function targets(bench: BenchResults): { ratios: string[]; table: Target[
   const qualityX4 = ours(bench, registryModel(bench, 4, 'quality'), 'ort-web', 2);
   const fastModel = registryModel(bench, 4, 'fast');
   const fastX4 = ours(bench, fastModel, 'ort-web', 2);
-  table.push(psnrTarget('quality x4 Set14 PSNR vs best UpscalerJS', qualityX4, best, 1, bench.configs), speedTarget('quality x4 time vs esrgan-thick', qualityX4, thick, 1, 'wasm-simd'));
+  table.push(psnrTarget('quality x4 Set14 PSNR vs best UpscalerJS', qualityX4, best, 1, bench.configs), speedTarget('quality x4 time vs esrgan-thick', qualityX4, thick));
   if (fastModel) {
-    table.push(psnrTarget('fast x4 Set14 PSNR vs esrgan-medium', fastX4, medium, 1, bench.configs), speedTarget('fast x4 time vs esrgan-medium', fastX4, medium, 1, 'wasm-simd'));
+    table.push(psnrTarget('fast x4 Set14 PSNR vs esrgan-medium', fastX4, medium, 1, bench.configs), speedTarget('fast x4 time vs esrgan-medium', fastX4, medium));
   } else {
     table.push({ what: 'fast x4 vs esrgan-medium (+1 dB, no slower)', measured: 'no fast x4 model in models/models.json yet', target: '+1 dB, <= 1x', status: '–' });
   }
