@@ -30,8 +30,29 @@ export function isJpeg(bytes: Buffer): boolean {
   return bytes[0] === 0xff && bytes[1] === 0xd8;
 }
 
+/**
+ * What the library cannot read in a sound file, said as such rather than as damage: it decodes a
+ * 12-bit JPEG as if 8-bit (saturated noise, no error), and a four-channel one only with Adobe's
+ * marker, which tells CMYK from YCCK.
+ */
+function unsupportedJpeg(bytes: Buffer): string | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let adobe = false;
+  for (const { marker, at } of jpegSegments(view)) {
+    if (marker === 0xee && bytes.subarray(at + 4, at + 9).toString('latin1') === 'Adobe') adobe = true;
+    if (!JPEG_SOF.has(marker) || at + 10 > bytes.length) continue;
+    const precision = bytes[at + 4];
+    if (precision !== 8) return `a ${precision}-bit JPEG: only 8-bit JPEGs are read`;
+    if (bytes[at + 9] === 4 && !adobe) return 'a four-channel (CMYK) JPEG without the Adobe marker that says how its colours are stored';
+    return null;
+  }
+  return null;
+}
+
 /** The library's words mean nothing to a user: a damaged file says so, with them for the log line. */
 function decodeJpeg(bytes: Buffer): RgbaImage {
+  const unsupported = unsupportedJpeg(bytes);
+  if (unsupported !== null) throw new EnhanceError('not-an-image', unsupported);
   try {
     const rgb = storesRgb(bytes);
     // Colour stored at half the resolution comes as stored (Y, Cb, Cr), to be smoothed here.

@@ -53,6 +53,24 @@ function gifHeaderOnly(width: number, height: number): Buffer {
  * says one byte more than it holds: it swallows the frame marker's first byte, which the decoder
  * (jpeg-js, as libjpeg) takes back, where a reader walking the segments stops.
  */
+/** An 8 x 8 grey baseline JPEG, as jpeg-js writes it. */
+function baselineJpeg(): Buffer {
+  return Buffer.from(jpeg.encode({ width: 8, height: 8, data: Buffer.alloc(8 * 8 * 4, 128) }, 90).data);
+}
+
+/** `file` with its frame header (SOF0, from its marker on) changed by `change`. */
+function withFrameHeader(file: Buffer, change: (sof: Buffer) => void): Buffer {
+  const at = file.indexOf(Buffer.from([0xff, 0xc0]));
+  change(file.subarray(at));
+  return file;
+}
+
+/** The start of a JPEG whose frame has four channels and no Adobe marker before it: all a reader looks at first. */
+function cmykFrameOnly(): Buffer {
+  const components = [1, 2, 3, 4].flatMap((id) => [id, 0x11, 0]);
+  return Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 8 + components.length, 8, 0, 8, 0, 8, 4, ...components, 0xff, 0xd9]);
+}
+
 function jpegWithLongComment(width: number, height: number): Buffer {
   const encoded = Buffer.from(jpeg.encode({ width, height, data: Buffer.alloc(width * height * 4, 128) }, 10).data);
   const frame = encoded.indexOf(Buffer.from([0xff, 0xc0]));
@@ -73,6 +91,9 @@ describe('npm run upscale', () => {
   it.each([
     ['a file that is not a PNG or JPEG', () => writeFileSync(join(dir, 'notes.png'), 'just text'), ['notes.png', 'out.png'], 'upscale: Enhance could not read this file as an image. (not a PNG or JPEG file)'],
     ['a JPEG cut short', () => writeFileSync(join(dir, 'cut.jpg'), readFileSync(join(ROOT, 'test/e2e/files/exif-orientation-6.jpg')).subarray(0, 600)), ['cut.jpg', 'out.png'], expect.stringMatching(/^upscale: Enhance could not read this file as an image\. \(a damaged or cut-short JPEG\)/)],
+    // Sound files the decoder cannot read: said so, not called damaged, nor decoded into noise (a 12-bit one was).
+    ['a 12-bit JPEG', () => writeFileSync(join(dir, 'deep.jpg'), withFrameHeader(baselineJpeg(), (sof) => (sof[4] = 12))), ['deep.jpg', 'out.png'], 'upscale: Enhance could not read this file as an image. (a 12-bit JPEG: only 8-bit JPEGs are read)'],
+    ['a CMYK JPEG with no Adobe marker', () => writeFileSync(join(dir, 'cmyk.jpg'), cmykFrameOnly()), ['cmyk.jpg', 'out.png'], 'upscale: Enhance could not read this file as an image. (a four-channel (CMYK) JPEG without the Adobe marker that says how its colours are stored)'],
     // Refused on its header: decoding first would ask for gigabytes.
     ['a PNG stating 20000x20000 pixels', () => writeFileSync(join(dir, 'huge.png'), pngHeaderOnly(20000, 20000)), ['huge.png', 'out.png'], 'upscale: the image is too large: 20000x20000 is over 4,194,304 pixels (x2 of it would be over 16,777,216 pixels)'],
     // Not judged by its size first: the advice to upscale it x2 would only lead to this refusal.
