@@ -260,7 +260,12 @@ export class PageEnhancer {
     // Handed back (Firefox reloads Enhance in a moment to update it): a result now would be left behind.
     if (this.retired) return { ok: false, images: 0, failure: toFailure(new EnhanceError('engine-unavailable')) };
     const showing = imagesShowing(srcUrl);
-    const targets = showing.filter((img) => !inEditedText(img));
+    const editable = showing.filter((img) => !inEditedText(img));
+    // A larger copy of the file (a hero beside its thumbnail) keeps the larger result it has: the
+    // scale is the user's choice for the image pointed at. Unless every one has such a result.
+    const keepsMore = (img: HTMLImageElement) => !pointed.includes(img) && (originalOf(img)?.scale ?? 0) > scale;
+    const lower = editable.filter((img) => !keepsMore(img));
+    const targets = lower.length > 0 ? lower : editable;
     const anchor = ringAnchor(targets, pointed);
     if (!anchor) return showing.length > 0 ? turnedAway(showing[0], 'editable') : { ok: false, images: 0, failure: toFailure(new EnhanceError('image-gone')) };
     // Enhancing an enhanced image starts again from the page's original, not from our blob, and
@@ -286,7 +291,10 @@ export class PageEnhancer {
       request: { type: 'job', srcUrl: source, scale, settings },
       anchor,
       // Not into a copy the user put back meanwhile (it shows the page's file again).
-      swapInto: (resultUrl, result, kept) => this.swap(imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img)), source, resultUrl, result, { auto: false, scale, ...kept }),
+      swapInto: (resultUrl, result, kept) => {
+        const into = imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img) && (targets.includes(img) || !keepsMore(img)));
+        return this.swap(into, source, resultUrl, result, { auto: false, scale, ...kept });
+      },
       stop: job.signal,
     });
     this.running.delete(job);

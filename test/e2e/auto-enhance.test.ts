@@ -1968,6 +1968,19 @@ customElements.define('${tag}', class extends HTMLElement {
     await leave(feed);
   });
 
+  it('Enhance x2 from the menu on a thumbnail leaves a larger copy of its file (a hero) on its x4 result', async () => {
+    const opened = await openSwitchedOn('hero-thumb.html', '<!doctype html><img id="hero" src="bird.png" style="width: 192px; height: 192px"><img id="thumb" src="bird.png" style="width: 60px; height: 60px">');
+    await expect.poll(() => fileBehind(opened, 'hero'), { timeout: 60_000 }).toBe('result 192');
+    // Shown at 1.25 times its pixels, the thumbnail is left to the user, who asks for x2 on it.
+    expect(await fileBehind(opened, 'thumb')).toBe('/bird.png');
+    await opened.hover('#thumb');
+    const outcome = await enhanceById(worker, opened, await tabIdOf(worker, opened), 'thumb', 2);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+    expect(await fileBehind(opened, 'thumb')).toBe('result 96');
+    expect(await fileBehind(opened, 'hero')).toBe('result 192');
+    await leave(opened);
+  });
+
   it("Enhance from the menu on an image whose automatic job runs stops that job: the user's does not wait for it, and it is not run twice", async () => {
     // A job of seconds (x2 on 360 x 288): a second run is a second inference.
     copyFileSync(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'), join(dir, 'slow.png'));
