@@ -286,6 +286,7 @@ export class PageEnhancer {
     const replaced = (job: RunningJob) => job.scale !== undefined && job.scale !== scale && job.targets?.every((img) => targets.includes(img)) === true;
     this.stopJobs((job) => (job.srcUrl === source && noAutomaticWaiter(job)) || replaced(job));
     this.changed();
+    const markupBefore = new Map(targets.map((img) => [img, markupOf(img)]));
     const job = this.startJob({ srcUrl: source, targets, scale });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
@@ -302,9 +303,13 @@ export class PageEnhancer {
       // A later menu job for it, which stopped this one, runs on: the image is still queued.
       if (![...this.running].some(([other, about]) => !other.signal.aborted && about.targets?.includes(img))) this.inManualJob.delete(img);
       if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
-      // The page moved it on to another file meanwhile (a gallery's next picture), which auto-enhance
-      // passed over while the job ran: it looks now, as it would have without the job.
-      if (!originalOf(img) && img.currentSrc !== source) this.look(img);
+      if (originalOf(img) || img.currentSrc === source) continue;
+      // Its own markup picked another file meanwhile (a resize across a <picture>'s breakpoint): that
+      // file gets the scale the user chose, as after a swap (followPageChoice).
+      if (!job.signal.aborted && markupOf(img) === markupBefore.get(img)) this.enhanceNextFile(img, scale, settings);
+      // The page moved it on to another file (a gallery's next picture), which auto-enhance passed
+      // over while the job ran: it looks now, as it would have without the job.
+      else this.look(img);
     }
     this.stopWatchingIfIdle();
     this.changed();
@@ -533,6 +538,15 @@ export class PageEnhancer {
     if (this.retired || !img.isConnected || this.inManualJob.has(img) || inEditedText(img)) return false;
     // One the user put back stays so, Enhance all's mark or not, until the page gives it a new source.
     return !this.restoredByUser.has(img) && (this.forced.has(img) || (this.autoOn && this.near.has(img)));
+  }
+
+  /** The file the image's markup picked instead of the one the user enhanced, at the user's scale: now if loaded, else once it is (loaded). */
+  private enhanceNextFile(img: HTMLImageElement, scale: number, settings: JobSettings): void {
+    if (!hasPixels(img)) {
+      this.menuScaleForNextFile.set(img, scale);
+      return;
+    }
+    this.enhance(img.currentSrc, scale, settings).catch((error: unknown) => logError('page choice', error));
   }
 
   /** An image loaded a file: one the user enhanced from the menu before its markup picked this file gets it enhanced too. */

@@ -672,6 +672,21 @@ describe('auto-enhance in the content script', () => {
     await art.close();
   });
 
+  it("enhances at the user's scale the file a resize makes a <picture> pick while the menu's job for its old file runs, with auto-enhance off there", async () => {
+    writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
+    // The engine gets the old file 3 s late (/late/): the resize comes while its job runs.
+    const art = await openWithSiteSwitch('art-mid-job.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="portrait.png"><img id="art" src="late/landscape.png" style="width: 96px; height: 96px"></picture>`, false);
+    const tab = await tabIdOf(worker, art);
+    await expect.poll(() => art.evaluate(() => (document.getElementById('art') as HTMLImageElement).complete)).toBe(true);
+    const url = await currentSrc(art, 'art');
+    await worker.evaluate(([t, u]) => void self.enhance.upscale(t, u, 4), [tab, url] as const);
+    await expect.poll(() => overlayTexts(art)).not.toEqual([]);
+    await art.setViewportSize({ width: 600, height: 900 });
+    await expect.poll(() => fileBehind(art, 'art'), { timeout: 60_000 }).toBe('result 128');
+    await art.close();
+  });
+
   it('stops watching the page when the file a resize makes a menu image pick fails to load', async () => {
     writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
     const art = await openWithSiteSwitch('art-gone.html', `<!doctype html><picture><source media="(max-width: 700px)" srcset="gone.png"><img id="art" src="landscape.png" style="width: 96px; height: 96px"></picture>`, false);
