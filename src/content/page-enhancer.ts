@@ -165,7 +165,7 @@ export class PageEnhancer {
     },
     loaded: (img) => this.loaded(img),
     redrawn: (images) => {
-      for (const img of images) if (this.near.has(img)) this.look(img);
+      for (const img of images) if (this.worthALook(img)) this.look(img);
     },
     viewportChanged: () => this.viewportChanged(),
   });
@@ -660,6 +660,14 @@ export class PageEnhancer {
     return this.viewport ? this.near.has(img) : inWindow(img.getBoundingClientRect(), NEAR_VIEWPORT_PX);
   }
 
+  /**
+   * Whether a zoom, a resize or a redraw is worth a look at the image: near the window, and with
+   * the site's switch off, one Enhance all asked for (no other is wanted: no box is measured for it).
+   */
+  private worthALook(img: HTMLImageElement): boolean {
+    return this.viewport ? this.near.has(img) : this.forced.has(img) && this.isNear(img);
+  }
+
   private stopRecheckingHidden(): void {
     this.hidden.clear();
     window.clearInterval(this.hiddenTimer);
@@ -751,7 +759,7 @@ export class PageEnhancer {
    */
   private viewportChanged(): void {
     this.followPageChoices().catch((error: unknown) => logError('page choice', error));
-    for (const img of pageImages()) if (this.near.has(img)) this.look(img);
+    for (const img of pageImages()) if (this.worthALook(img)) this.look(img);
   }
 
   /**

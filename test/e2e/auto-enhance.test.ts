@@ -1485,6 +1485,20 @@ describe('auto-enhance in the content script', () => {
     await leave(zoomed);
   });
 
+  it("Enhance all with the site off enhances an image that was sharp once the screen density rises, as auto-enhance does", async () => {
+    const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
+    const zoomed = await openWithSiteSwitch('density-all.html', `<!doctype html>${sized('crisp', 'sharp.png')}${sized('blurry', 'bird.png')}`, false);
+    await zoomed.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));
+    const tab = await tabIdOf(worker, zoomed);
+    expect(await worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'enhance-all' }, { frameId: 0 }), tab)).toEqual({ queued: 1 });
+    await expect.poll(() => currentSrc(zoomed, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await currentSrc(zoomed, 'crisp')).toBe(`${site.origin}/sharp.png`);
+    const cdp = await zoomTo200(zoomed);
+    await expect.poll(() => currentSrc(zoomed, 'crisp'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await cdp.detach();
+    await leave(zoomed);
+  });
+
   // A shadow root's image errors never reach the document: each root that showed a result is listened to.
   it.each(['document', 'shadow root'])("gives a copy the page kept as markup (htmx's history snapshot for Back) in the %s its own file back once our result was freed", async (where) => {
     const app = '<div id="place"><div id="app"><img id="snap" src="bird.png" style="width: 96px; height: 96px"></div></div>';
