@@ -17,8 +17,9 @@ import { isOurResult, originalOf } from './swap';
 let told = false;
 /** The image under the pointer, while it is on one. */
 let hovered: HTMLImageElement | null = null;
-/** The image the last context menu in this frame was opened on. */
-let menuTarget: HTMLImageElement | null = null;
+/** The image the last context menu in this frame was opened on: weakly, as one the page drops may hold what it dropped (a single-page app's last view). */
+let menuTarget: WeakRef<HTMLImageElement> | null = null;
+const aim = (img: HTMLImageElement | null) => (menuTarget = img && new WeakRef(img));
 
 function tell(enhanced: boolean, always = false): void {
   if (enhanced === told && !always) return;
@@ -56,7 +57,7 @@ export function followPointer(): () => void {
         // On a page with nothing enhanced, the most, this sends nothing: the state stays "not enhanced".
         hovered = imageUnder(event);
         // A right button's press: Firefox sends the page no contextmenu for Shift+right-click, and its menu asks after this image.
-        if (event.type === 'pointerdown' && event.button === 2) menuTarget = hovered;
+        if (event.type === 'pointerdown' && event.button === 2) aim(hovered);
         tell(isEnhanced(hovered));
       },
       { capture: true, passive: true, signal },
@@ -91,7 +92,7 @@ export function followPointer(): () => void {
       // The page's own (a touch shim's long press, a component forwarding it) opens no menu.
       if (!event.isTrusted) return;
       const target = imageUnder(event);
-      menuTarget = target;
+      aim(target);
       if (target) tell(isEnhanced(target), true);
     },
     { capture: true, signal },
@@ -106,7 +107,7 @@ export function imagesChanged(): void {
 
 /** Firefox asks once the menu shows (see the 'menu-target' request): is its image one of ours? */
 export function menuTargetEnhanced(): boolean {
-  return isEnhanced(menuTarget);
+  return isEnhanced(menuTarget?.deref() ?? null);
 }
 
 /**
@@ -115,5 +116,5 @@ export function menuTargetEnhanced(): boolean {
  * the job was sent). ringAnchor takes the first that shows the job's file.
  */
 export function pointedImages(): HTMLImageElement[] {
-  return [menuTarget, hovered].filter((img) => img !== null);
+  return [menuTarget?.deref(), hovered].filter((img) => img != null);
 }

@@ -313,12 +313,17 @@ describe('copying enhanced images', () => {
   });
 
   it("lets go of an enhanced image the page dropped, with the view around it (a single-page app's last page), for the garbage collector", async () => {
-    writeFileSync(join(dir, 'dropped-view.html'), '<!doctype html><main><section id="view"><img id="shot" src="lr/babyx4.png" style="width: 256px"></section></main>');
+    // The app's own menu in place of the browser's (which would hold its target itself).
+    writeFileSync(join(dir, 'dropped-view.html'), '<!doctype html><main><section id="view"><img id="shot" src="lr/babyx4.png" style="width: 256px"></section></main><script>document.addEventListener("contextmenu", (e) => e.preventDefault());</script>');
     const page = await browser.context.newPage();
     watchPageProblems(page, pageProblems);
     await page.goto(`${fixture.origin}/dropped-view.html`);
     await imagesSettled(page);
     expect(await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'shot', 2)).toMatchObject({ ok: true, images: 1 });
+    // The user's last right-click was on it (Firefox asks after that image once its menu shows).
+    const shot = await box(page, 'shot');
+    await page.mouse.click(shot.x + 20, shot.y + 20, { button: 'right' });
+    await page.mouse.move(shot.x + shot.width + 40, shot.y);
     // The app moves to its next page: the view goes, and only a weak reference of the test's is left.
     await page.evaluate(() => {
       const view = document.getElementById('view')!;
