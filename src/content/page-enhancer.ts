@@ -286,7 +286,7 @@ export class PageEnhancer {
     const replaced = (job: RunningJob) => job.scale !== undefined && job.scale !== scale && job.targets?.every((img) => targets.includes(img)) === true;
     this.stopJobs((job) => (job.srcUrl === source && noAutomaticWaiter(job)) || replaced(job));
     this.changed();
-    const markupBefore = new Map(targets.map((img) => [img, markupOf(img)]));
+    const before = new Map(targets.map((img) => [img, { markup: markupOf(img), file: img.currentSrc }]));
     const job = this.startJob({ srcUrl: source, targets, scale });
     const outcome = await enhanceImages({
       request: { type: 'job', srcUrl: source, scale, settings },
@@ -299,14 +299,19 @@ export class PageEnhancer {
       stop: job.signal,
     });
     this.running.delete(job);
+    const nextFiles = new Set<string>();
     for (const img of targets) {
       // A later menu job for it, which stopped this one, runs on: the image is still queued.
       if (![...this.running].some(([other, about]) => !other.signal.aborted && about.targets?.includes(img))) this.inManualJob.delete(img);
       if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
       if (originalOf(img) || img.currentSrc === source) continue;
       // Its own markup picked another file meanwhile (a resize across a <picture>'s breakpoint): that
-      // file gets the scale the user chose, as after a swap (followPageChoice).
-      if (!job.signal.aborted && markupOf(img) === markupBefore.get(img)) this.enhanceNextFile(img, scale, settings);
+      // file gets the scale the user chose, as after a swap (followPageChoice); once for all its images.
+      const was = before.get(img);
+      if (!job.signal.aborted && was !== undefined && img.currentSrc !== was.file && markupOf(img) === was.markup) {
+        if (!nextFiles.has(img.currentSrc)) this.enhanceNextFile(img, scale, settings);
+        nextFiles.add(img.currentSrc);
+      }
       // The page moved it on to another file (a gallery's next picture), which auto-enhance passed
       // over while the job ran: it looks now, as it would have without the job.
       else this.look(img);

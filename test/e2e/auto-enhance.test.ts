@@ -606,9 +606,12 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(preview).toMatch(/^blob:/);
     const revoked = await preview();
     await expect.poll(preview, { timeout: 60_000 }).not.toBe(revoked);
-    expect(await preview()).toMatch(/^blob:/);
-    // Switched off, the page's picture comes back, though its own URL loads nothing now.
+    const result = await preview();
+    expect(result).toMatch(/^blob:/);
+    // Switched off, the page's picture comes back, though its own URL loads nothing now (not the
+    // result decoded before the switch reached the page).
     await switchSite(false);
+    await expect.poll(preview).not.toBe(result);
     const shown = () => previewing.evaluate(() => (document.getElementById('preview') as HTMLImageElement).decode().then(() => 'shows', () => 'broken'));
     await expect.poll(shown).toBe('shows');
     expect(await previewing.evaluate(() => (document.getElementById('preview') as HTMLImageElement).naturalWidth)).toBe(readPng(join(dir, 'butterfly.png')).width);
@@ -974,15 +977,13 @@ describe('auto-enhance in the content script', () => {
     await leave(morphed);
   });
 
-  it('a new element the page renders in place of an enhanced one, with the same markup, takes its result: shown at once, with no job', async () => {
-    const rendered = await openSwitchedOn(
-      'rerendered.html',
-      `<!doctype html><div id="box"><img id="card" src="bird.png" style="width: 96px; height: 96px"></div>
-<script>
-  // What a framework's render does (React under a new key, htmx swapping HTML): a new element, the same markup.
-  window.render = () => { document.getElementById('box').innerHTML = '<img id="card" src="bird.png" style="width: 96px; height: 96px">'; };
-</script>`,
-    );
+  it.each([
+    ['an <img>', 'img', '<img id="card" src="bird.png" style="width: 96px; height: 96px">'],
+    ['a <picture>, with the same sources', 'picture', '<picture><source srcset="bird.png" type="image/png"><img id="card" src="bird.png" style="width: 96px; height: 96px"></picture>'],
+  ])('a new element the page renders in place of an enhanced one (%s), with the same markup, takes its result: shown at once, with no job', async (_, kind, html) => {
+    // What a framework's render does (React under a new key, htmx swapping HTML): a new element, the same markup.
+    const rendered = await openSwitchedOn(`rerendered-${kind}.html`, `<!doctype html><div id="box">${html}</div>
+<script>window.render = () => { document.getElementById('box').innerHTML = ${JSON.stringify(html)}; };</script>`);
     await expect.poll(() => currentSrc(rendered, 'card'), { timeout: 60_000 }).toMatch(/^blob:/);
     // The very result, not one made again (a job, even from the cache, makes a new URL).
     const result = await currentSrc(rendered, 'card');
@@ -999,31 +1000,7 @@ describe('auto-enhance in the content script', () => {
     // Restored, it is the page's own markup.
     const tab = await tabIdOf(worker, rendered);
     expect(await restoreById(worker, rendered, tab, 'card')).toBe(1);
-    expect(await markup(rendered, 'card')).toBe('<img id="card" src="bird.png" style="width: 96px; height: 96px">');
-    await leave(rendered);
-  });
-
-  it('a <picture> the page renders anew with the same markup takes its result too: shown at once, with no job, and restored to the page\'s sources', async () => {
-    const html = '<picture id="frame"><source srcset="bird.png" type="image/png"><img id="card" src="bird.png" style="width: 96px; height: 96px"></picture>';
-    const rendered = await openSwitchedOn(
-      'rerendered-picture.html',
-      `<!doctype html><div id="box">${html}</div>
-<script>window.render = () => { document.getElementById('box').innerHTML = ${JSON.stringify(html)}; };</script>`,
-    );
-    await expect.poll(() => currentSrc(rendered, 'card'), { timeout: 60_000 }).toMatch(/^blob:/);
-    const result = await currentSrc(rendered, 'card');
-    const drawn = await rendered.evaluate(async () => {
-      const old = document.getElementById('card');
-      (window as unknown as { render(): void }).render();
-      await new Promise(requestAnimationFrame);
-      const card = document.getElementById('card') as HTMLImageElement;
-      return { renewed: card !== old, shown: card.currentSrc };
-    });
-    expect(drawn).toEqual({ renewed: true, shown: result });
-    await rendered.waitForTimeout(500);
-    expect(await currentSrc(rendered, 'card')).toBe(result);
-    expect(await restoreById(worker, rendered, await tabIdOf(worker, rendered), 'card')).toBe(1);
-    expect(await markup(rendered, 'frame')).toBe(html);
+    expect(await markup(rendered, 'card')).toBe(html);
     await leave(rendered);
   });
 
@@ -1471,28 +1448,22 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
-  it('enhances an image that was sharp once the screen density rises (browser zoom, another screen)', async () => {
+  it.each([
+    ['auto-enhance', true],
+    ['Enhance all with the site off', false],
+  ])('%s: enhances an image that was sharp once the screen density rises (browser zoom, another screen)', async (_, on) => {
     const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
     // The blurry one last: images on screen are queued in page order, so a job for the sharp one would have run before its.
-    const zoomed = await openSwitchedOn('density.html', `<!doctype html>${sized('crisp', 'sharp.png')}${sized('blurry', 'bird.png')}`);
+    const zoomed = await openWithSiteSwitch(`density-${on ? 'on' : 'off'}.html`, `<!doctype html>${sized('crisp', 'sharp.png')}${sized('blurry', 'bird.png')}`, on);
+    if (!on) {
+      await zoomed.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));
+      const tab = await tabIdOf(worker, zoomed);
+      expect(await worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'enhance-all' }, { frameId: 0 }), tab)).toEqual({ queued: 1 });
+    }
     await expect.poll(() => currentSrc(zoomed, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
     expect(await currentSrc(zoomed, 'crisp')).toBe(`${site.origin}/sharp.png`);
 
     // Two device pixels to the CSS pixel: the 96-pixel file now covers half the pixels it is drawn on.
-    const cdp = await zoomTo200(zoomed);
-    await expect.poll(() => currentSrc(zoomed, 'crisp'), { timeout: 60_000 }).toMatch(/^blob:/);
-    await cdp.detach();
-    await leave(zoomed);
-  });
-
-  it("Enhance all with the site off enhances an image that was sharp once the screen density rises, as auto-enhance does", async () => {
-    const sized = (id: string, file: string) => `<img id="${id}" src="${file}" style="width: 96px; height: 96px">`;
-    const zoomed = await openWithSiteSwitch('density-all.html', `<!doctype html>${sized('crisp', 'sharp.png')}${sized('blurry', 'bird.png')}`, false);
-    await zoomed.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));
-    const tab = await tabIdOf(worker, zoomed);
-    expect(await worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'enhance-all' }, { frameId: 0 }), tab)).toEqual({ queued: 1 });
-    await expect.poll(() => currentSrc(zoomed, 'blurry'), { timeout: 60_000 }).toMatch(/^blob:/);
-    expect(await currentSrc(zoomed, 'crisp')).toBe(`${site.origin}/sharp.png`);
     const cdp = await zoomTo200(zoomed);
     await expect.poll(() => currentSrc(zoomed, 'crisp'), { timeout: 60_000 }).toMatch(/^blob:/);
     await cdp.detach();
@@ -2006,6 +1977,22 @@ customElements.define('${tag}', class extends HTMLElement {
     const outcome = await enhanceById(worker, opened, await tabIdOf(worker, opened), 'thumb', 2);
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
     expect(await fileBehind(opened, 'thumb')).toBe('result 96');
+    expect(await fileBehind(opened, 'hero')).toBe('result 192');
+    await leave(opened);
+  });
+
+  it("Enhance x2 from the menu on the page's copy of a hero's x4 result (a lightbox given our URL as its src) runs its one job, not one after another", async () => {
+    const opened = await openSwitchedOn('hero-lightbox.html', '<!doctype html><img id="hero" src="bird.png" style="width: 192px; height: 192px"><img id="zoom" style="width: 60px; height: 60px">');
+    await expect.poll(() => fileBehind(opened, 'hero'), { timeout: 60_000 }).toBe('result 192');
+    await opened.evaluate(() => ((document.getElementById('zoom') as HTMLImageElement).src = (document.getElementById('hero') as HTMLImageElement).currentSrc));
+    await expect.poll(() => opened.evaluate(() => (document.getElementById('zoom') as HTMLImageElement).complete)).toBe(true);
+    const jobsRun = async () => (await worker.evaluate(() => self.enhance.status())).engine?.jobsRun ?? 0;
+    await opened.hover('#zoom');
+    const outcome = await enhanceById(worker, opened, await tabIdOf(worker, opened), 'zoom', 2);
+    expect(outcome.ok, JSON.stringify(outcome.failure)).toBe(true);
+    const ran = await jobsRun();
+    await opened.waitForTimeout(3000);
+    expect(await jobsRun()).toBe(ran);
     expect(await fileBehind(opened, 'hero')).toBe('result 192');
     await leave(opened);
   });
