@@ -689,8 +689,9 @@ function putBackCopy(copy: HTMLImageElement, record: CopyRecord, rebase = true):
   });
   // The page's file again, laid out by its own density, as on the image it copies (see selectAgain).
   selectAgain(copy);
-  // For good, not lent: the page's pixels where its own URL loads nothing any more, as on the image it copies (showStandIn).
-  if (rebase && record.standIn !== undefined && showsBySrc(copy, record.srcUrl)) showAsSrc(copy, record.standIn);
+  // For good, not lent, and on the page (not in drag data's markup, which loads nothing): the page's
+  // pixels where its own URL loads nothing any more, as on the image it copies (showStandIn).
+  if (rebase && copy.isConnected && record.standIn !== undefined && showsBySrc(copy, record.srcUrl)) showAsSrc(copy, record.standIn);
 }
 
 /**

@@ -33,6 +33,16 @@ beforeAll(async () => {
 
 afterAll(() => fixture?.close());
 
+/** A page of `html`, written to the fixture site as `file`, opened with its images loaded. */
+async function openWritten(file: string, html: string): Promise<Page> {
+  writeFileSync(join(dir, file), html);
+  const opened = await browser.context.newPage();
+  watchPageProblems(opened, pageProblems);
+  await opened.goto(`${fixture.origin}/${file}`);
+  await imagesSettled(opened);
+  return opened;
+}
+
 /** Where a PNG's first chunk after its header (IHDR) starts. */
 const AFTER_PNG_HEADER = 8 + 8 + 13 + 4;
 
@@ -292,11 +302,7 @@ describe('copying enhanced images', () => {
   });
 
   it('a copy the page made of an enhanced image, unsized, is laid out at its own size again once restored', async () => {
-    writeFileSync(join(dir, 'copy-restored.html'), '<!doctype html><img id="slide" src="lr/babyx4.png" alt="baby"><div id="track"></div>');
-    const page = await browser.context.newPage();
-    watchPageProblems(page, pageProblems);
-    await page.goto(`${fixture.origin}/copy-restored.html`);
-    await imagesSettled(page);
+    const page = await openWritten('copy-restored.html', '<!doctype html><img id="slide" src="lr/babyx4.png" alt="baby"><div id="track"></div>');
     const before = await box(page, 'slide');
     const tabId = await tabIdOf(browser.worker, page);
     expect(await enhanceById(browser.worker, page, tabId, 'slide', 2)).toMatchObject({ ok: true, images: 1 });
@@ -314,11 +320,10 @@ describe('copying enhanced images', () => {
 
   it("lets go of an enhanced image the page dropped, with the view around it (a single-page app's last page), for the garbage collector", async () => {
     // The app's own menu in place of the browser's (which would hold its target itself).
-    writeFileSync(join(dir, 'dropped-view.html'), '<!doctype html><main><section id="view"><img id="shot" src="lr/babyx4.png" style="width: 256px"></section></main><script>document.addEventListener("contextmenu", (e) => e.preventDefault());</script>');
-    const page = await browser.context.newPage();
-    watchPageProblems(page, pageProblems);
-    await page.goto(`${fixture.origin}/dropped-view.html`);
-    await imagesSettled(page);
+    const page = await openWritten(
+      'dropped-view.html',
+      '<!doctype html><main><section id="view"><img id="shot" src="lr/babyx4.png" style="width: 256px"></section></main><script>document.addEventListener("contextmenu", (e) => e.preventDefault());</script>',
+    );
     expect(await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'shot', 2)).toMatchObject({ ok: true, images: 1 });
     // The user's last right-click was on it (Firefox asks after that image once its menu shows).
     const shot = await box(page, 'shot');
@@ -660,6 +665,30 @@ describe('images the page made itself', () => {
     const lr = readPng(join(dir, 'lr/headx4.png'));
     expect(await loaded('revoked-copied')).toEqual([lr.width, lr.height]);
     expect(await loaded('copy')).toEqual([lr.width, lr.height]);
+    await made.close();
+  });
+
+  it("a drag of such a copy carries the page's own markup, not a URL of ours for the page's pixels", async () => {
+    const made = await openRevokingPage('revoked-dragged', false);
+    const pageUrl = await made.evaluate(() => (document.getElementById('revoked-dragged') as HTMLImageElement).src);
+    expect(await enhanceById(browser.worker, made, await tabIdOf(browser.worker, made), 'revoked-dragged', 2)).toMatchObject({ ok: true, images: 1 });
+    await made.evaluate(() => {
+      document.body.append(Object.assign(document.getElementById('revoked-dragged')!.cloneNode() as HTMLImageElement, { id: 'copy' }));
+      const target = Object.assign(document.createElement('div'), { id: 'target', contentEditable: 'true', textContent: 'Drop here' });
+      target.style.cssText = 'width: 300px; height: 100px';
+      target.addEventListener('dragover', (event) => event.preventDefault());
+      target.addEventListener('drop', (event) => {
+        event.preventDefault();
+        (window as unknown as { dropped: string }).dropped = event.dataTransfer!.getData('text/html');
+      });
+      document.body.append(target);
+    });
+    await expect.poll(() => currentSrc(made, 'copy')).not.toBe(pageUrl);
+    await made.dragAndDrop('#copy', '#target');
+    const dropped = await made.evaluate(() => (window as unknown as { dropped?: string }).dropped);
+    expect(dropped).toMatch(/^<img id="copy"/);
+    expect(dropped).toContain(`src="${pageUrl}"`);
+    expect(dropped?.match(/blob:[^"\s]*/g)).toEqual([pageUrl]);
     await made.close();
   });
 
@@ -1220,11 +1249,7 @@ describe('images a host guards against hotlinking', () => {
   });
 
   it('is enhanced from the pixels the page shows where the host sends the engine its sign-in page however it asks', async () => {
-    writeFileSync(join(dir, 'sign-in.html'), '<!doctype html><img id="private" src="sign-in/lr/birdx4.png" style="width: 288px">');
-    const opened = await browser.context.newPage();
-    watchPageProblems(opened, pageProblems);
-    await opened.goto(`${fixture.origin}/sign-in.html`);
-    await imagesSettled(opened);
+    const opened = await openWritten('sign-in.html', '<!doctype html><img id="private" src="sign-in/lr/birdx4.png" style="width: 288px">');
     const outcome = await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), 'private', 2);
     const lr = readPng(join(dir, 'lr/birdx4.png'));
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 2 });
