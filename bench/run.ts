@@ -4,11 +4,11 @@
  *   npm run bench                     # full: writes bench/results.{md,json,png}
  *   npm run bench -- --quick          # 1 run per config on 128x128, 1 Set14 image: bench/work/
  *   npm run bench -- --only thick     # only configs whose id contains "thick": bench/work/
+ *   npm run bench -- --budget-min 30  # the time budget of the whole command (default 14)
+ *   npm run bench -- --render bench/results.json  # only re-render results.md and .png from the JSON
  *
  * A run cut short by an error writes what it measured to bench/work/ too (--out: anywhere), and a
  * run where any method failed exits 1 after writing its table.
- *   npm run bench -- --budget-min 30  # the time budget of the whole command (default 14)
- *   npm run bench -- --render bench/results.json  # only re-render results.md and .png from the JSON
  *
  * Methods: our models (models/models.json) in headless Chromium through the extension's own ORT
  * backend module and upscale loop, on WASM at 1 and 2 threads and on WebGPU when an adapter exists;

@@ -48,11 +48,6 @@ function gifHeaderOnly(width: number, height: number): Buffer {
   return header;
 }
 
-/**
- * A flat grey JPEG of `width` x `height` with a comment just before its frame header whose length
- * says one byte more than it holds: it swallows the frame marker's first byte, which the decoder
- * (jpeg-js, as libjpeg) takes back, where a reader walking the segments stops.
- */
 /** An 8 x 8 grey baseline JPEG, as jpeg-js writes it. */
 function baselineJpeg(): Buffer {
   return Buffer.from(jpeg.encode({ width: 8, height: 8, data: Buffer.alloc(8 * 8 * 4, 128) }, 90).data);
@@ -71,6 +66,11 @@ function cmykFrameOnly(): Buffer {
   return Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 8 + components.length, 8, 0, 8, 0, 8, 4, ...components, 0xff, 0xd9]);
 }
 
+/**
+ * A flat grey JPEG of `width` x `height` with a comment just before its frame header whose length
+ * says one byte more than it holds: it swallows the frame marker's first byte, which the decoder
+ * (jpeg-js, as libjpeg) takes back, where a reader walking the segments stops.
+ */
 function jpegWithLongComment(width: number, height: number): Buffer {
   const encoded = Buffer.from(jpeg.encode({ width, height, data: Buffer.alloc(width * height * 4, 128) }, 10).data);
   const frame = encoded.indexOf(Buffer.from([0xff, 0xc0]));
