@@ -741,7 +741,11 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "PyTorch) rose on every set, the most on Urban100, but not beyond the rule's noise on Set14: Set5 "
       "31.679 -> 31.701, Set14 28.236 -> 28.245 (+0.0093 dB per image, standard error 0.0092), BSD100 "
       "27.393 -> 27.403, Urban100 25.355 -> 25.381, still 0.019 dB short of its target, so "
-      "`training.promote` discarded it; its checkpoint stayed in that machine's runs/ folder.")
+      "`training.promote` discarded it; its checkpoint stayed in that machine's runs/ folder. Resumed there "
+      "on 2026-12-05 to the end of its schedule (step 3,627, 2 h 30 min of training in all), its last weight "
+      "average scored lower than at step 2,241 (Set5 31.687 in PyTorch): Set5 31.679 -> 31.687, Set14 28.236 "
+      "-> 28.237 (+0.0014 dB per image, standard error 0.0086), BSD100 27.393 -> 27.400, Urban100 25.355 -> "
+      "25.369, and `training.promote` discarded it too: the rest of the schedule lost part of what the first 2,241 steps had gained.")
     w("")
     check = _harness_values(eval_paths)
     if check:
