@@ -422,20 +422,26 @@ function showAsSrc(img: HTMLImageElement, file: Blob): void {
  * to load, with what shows it at the same size by a srcset: its width in pixels and the `sizes` the
  * result had. Newest first kept within KEPT_FILES_BYTES: a long feed restores (or lets go of, far
  * from view) many images, and their files would add up outside the results' memory budget. Not for
- * images the page took out (see keepFile); one kept while shown, then taken out, goes at the next restore.
+ * images the page took out (see keepFile); the images weakly, as the page may drop one later with no
+ * word to us (nothing of ours left to watch for), and with it a single-page app's whole last view.
  */
-const keptFiles = new Map<HTMLImageElement, { srcUrl: string; file: Blob; width: number; sizes: string }>();
+const keptFiles = new Map<WeakRef<HTMLImageElement>, { srcUrl: string; file: Blob; width: number; sizes: string }>();
 
 /** At most 16 files at the largest the engine sends back (PAGE_FILE_KEPT_BYTES); hundreds of the usual low-resolution ones. */
 const KEPT_FILES_BYTES = 32 * 1024 * 1024;
 
+function keptRefOf(img: HTMLImageElement): WeakRef<HTMLImageElement> | undefined {
+  for (const ref of keptFiles.keys()) if (ref.deref() === img) return ref;
+  return undefined;
+}
+
 function keepFile(img: HTMLImageElement, original: Original, file: Blob): void {
-  for (const kept of keptFiles.keys()) if (!kept.isConnected) keptFiles.delete(kept);
-  keptFiles.delete(img);
-  // One the page dropped (let go of, see releaseImages) would hold what the page dropped with it, a
-  // single-page app's whole last view, until the next restore.
+  for (const ref of keptFiles.keys()) if (ref.deref()?.isConnected !== true) keptFiles.delete(ref);
+  const own = keptRefOf(img);
+  if (own) keptFiles.delete(own);
+  // One the page dropped (let go of, see releaseImages) has no use for it.
   if (!img.isConnected) return;
-  keptFiles.set(img, { srcUrl: original.srcUrl, file, width: original.resultWidth / original.scale, sizes: original.shown.sizes });
+  keptFiles.set(new WeakRef(img), { srcUrl: original.srcUrl, file, width: original.resultWidth / original.scale, sizes: original.shown.sizes });
   keepNewestWithin(keptFiles, KEPT_FILES_BYTES, ({ file: kept }) => kept.size);
 }
 
@@ -447,9 +453,10 @@ function keepFile(img: HTMLImageElement, original: Original, file: Blob): void {
  * image on to another file.
  */
 export function showKeptFile(img: HTMLImageElement): boolean {
-  const kept = keptFiles.get(img);
-  if (!kept || enhanced.has(img) || img.currentSrc !== kept.srcUrl) return false;
-  keptFiles.delete(img);
+  const ref = keptRefOf(img);
+  const kept = ref && keptFiles.get(ref);
+  if (!ref || !kept || enhanced.has(img) || img.currentSrc !== kept.srcUrl) return false;
+  keptFiles.delete(ref);
   if (!img.isConnected) return false;
   // Not freed, unlike a stand-in: the page's own URL for the file is dead here, not given up by the
   // page, whose script may show the image's URL again (a lightbox opening the thumbnail's src).

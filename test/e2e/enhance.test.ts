@@ -318,13 +318,16 @@ describe('copying enhanced images', () => {
     await page.close();
   });
 
-  it("lets go of an enhanced image the page dropped, with the view around it (a single-page app's last page), for the garbage collector", async () => {
+  it.each(['enhanced', 'put back by the user'])("lets go of an image %s that the page dropped, with the view around it (a single-page app's last page), for the garbage collector", async (state) => {
     // The app's own menu in place of the browser's (which would hold its target itself).
     const page = await openWritten(
-      'dropped-view.html',
+      `dropped-view-${state.length}.html`,
       '<!doctype html><main><section id="view"><img id="shot" src="lr/babyx4.png" style="width: 256px"></section></main><script>document.addEventListener("contextmenu", (e) => e.preventDefault());</script>',
     );
-    expect(await enhanceById(browser.worker, page, await tabIdOf(browser.worker, page), 'shot', 2)).toMatchObject({ ok: true, images: 1 });
+    const tab = await tabIdOf(browser.worker, page);
+    expect(await enhanceById(browser.worker, page, tab, 'shot', 2)).toMatchObject({ ok: true, images: 1 });
+    // Put back, it keeps the page's file at hand, should its URL fail to load later.
+    if (state !== 'enhanced') expect(await restoreById(browser.worker, page, tab, 'shot')).toBe(1);
     // The user's last right-click was on it (Firefox asks after that image once its menu shows).
     const shot = await box(page, 'shot');
     await page.mouse.click(shot.x + 20, shot.y + 20, { button: 'right' });
