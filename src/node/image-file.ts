@@ -32,8 +32,8 @@ export function isJpeg(bytes: Buffer): boolean {
 
 /**
  * What the library cannot read in a sound file, said as such rather than as damage: it decodes a
- * 12-bit JPEG as if 8-bit (saturated noise, no error), and a four-channel one only with Adobe's
- * marker, which tells CMYK from YCCK.
+ * 12-bit JPEG as if 8-bit (saturated noise, no error), a four-channel one only with Adobe's
+ * marker, which tells CMYK from YCCK, and no lossless or arithmetic-coded one.
  */
 function unsupportedJpeg(bytes: Buffer): string | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -41,6 +41,8 @@ function unsupportedJpeg(bytes: Buffer): string | null {
   for (const { marker, at } of jpegSegments(view)) {
     if (marker === 0xee && bytes.subarray(at + 4, at + 9).toString('latin1') === 'Adobe') adobe = true;
     if (!JPEG_SOF.has(marker) || at + 10 > bytes.length) continue;
+    // Huffman-coded baseline, extended and progressive frames only (SOF0-2): the library knows no lossless or arithmetic coding.
+    if (marker > 0xc2) return 'a lossless or arithmetic-coded JPEG: only baseline and progressive JPEGs are read';
     const precision = bytes[at + 4];
     if (precision !== 8) return `a ${precision}-bit JPEG: only 8-bit JPEGs are read`;
     if (bytes[at + 9] === 4 && !adobe) return 'a four-channel (CMYK) JPEG without the Adobe marker that says how its colours are stored';
