@@ -670,7 +670,7 @@ export class PageEnhancer {
    * the site's switch off, one Enhance all asked for (no other is wanted: no box is measured for it).
    */
   private worthALook(img: HTMLImageElement): boolean {
-    return this.viewport ? this.near.has(img) : this.forced.has(img) && this.isNear(img);
+    return (this.viewport !== null || this.forced.has(img)) && this.isNear(img);
   }
 
   private stopRecheckingHidden(): void {
