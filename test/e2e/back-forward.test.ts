@@ -97,9 +97,9 @@ it("Back to a page whose site was switched while it was kept: it follows the swi
   };
   expect(await watching()).toBe(false);
   await keepAndSwitch(true);
-  await expect.poll(watching).toBe(true);
+  await expect.poll(watching, { timeout: 10_000 }).toBe(true);
   await keepAndSwitch(false);
-  await expect.poll(watching).toBe(false);
+  await expect.poll(watching, { timeout: 10_000 }).toBe(false);
   await page.close();
 });
 
