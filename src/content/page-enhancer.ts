@@ -130,6 +130,11 @@ function markupOf(img: HTMLImageElement): string {
   return JSON.stringify([img, ...sourcesOf(img)].map((element) => ['src', 'srcset', 'sizes'].map((name) => element.getAttribute(name))));
 }
 
+/** The attributes whose change gives an image a new source (the watch's `newSource`): sizes alone does not. */
+function sourceOf(img: HTMLImageElement): string {
+  return JSON.stringify([img, ...sourcesOf(img)].map((element) => ['src', 'srcset', 'media', 'type'].map((name) => element.getAttribute(name))));
+}
+
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
 const DECIDED_BY_ELEMENT = new Set<SkipReason>(['no-source', 'svg', 'hidden', 'pixel-art', 'blurred', 'zero-size', 'not-loaded']);
 
@@ -190,8 +195,10 @@ export class PageEnhancer {
    * auto-enhance leaves them be until the page gives them a new source, or the site is switched
    * off: that puts back all it took, and switched on again it takes every low-res image, as its
    * switch says. (Put back while the site was off, an image stays so when it is switched on.)
+   * Each with its source when put back: a new one the page gave it while nothing watched (the
+   * site off, no result left on the page) is seen by the next look (isPutBack).
    */
-  private restoredByUser = new WeakSet<HTMLImageElement>();
+  private restoredByUser = new WeakMap<HTMLImageElement, string>();
   /**
    * Images enhanced from the menu whose markup picked another file after a resize or zoom: the
    * scale the user chose, for that file once it loads (auto-enhance, where on, would not hold to it).
@@ -293,7 +300,7 @@ export class PageEnhancer {
       anchor,
       // Not into a copy the user put back meanwhile (it shows the page's file again).
       swapInto: (resultUrl, result, kept) => {
-        const into = imagesShowing(source).filter((img) => hasPixels(img) && !this.restoredByUser.has(img) && (targets.includes(img) || !keepsMore(img)));
+        const into = imagesShowing(source).filter((img) => hasPixels(img) && !this.isPutBack(img) && (targets.includes(img) || !keepsMore(img)));
         return this.swap(into, source, resultUrl, result, { auto: false, scale, ...kept });
       },
       stop: job.signal,
@@ -334,7 +341,7 @@ export class PageEnhancer {
     const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     // With the page's copies showing the result (a carousel's cloned slide), which go back to the
     // page's file with it: the user put the picture back, wherever the page shows it.
-    for (const img of [...putBack, ...restored]) this.restoredByUser.add(img);
+    for (const img of [...putBack, ...restored]) this.putBackByUser(img);
     this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
@@ -368,7 +375,7 @@ export class PageEnhancer {
     this.stopJobs(() => true);
     this.menuScaleForNextFile.clear();
     const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
-    for (const img of [...withdrawn, ...restored]) this.restoredByUser.add(img);
+    for (const img of [...withdrawn, ...restored]) this.putBackByUser(img);
     // Now, not a task later: a script that lost its extension (retire) may not run again.
     this.letGo([...this.departing]);
     this.stopWatchingIfIdle();
@@ -486,7 +493,7 @@ export class PageEnhancer {
     this.resized = null;
     this.near = new WeakSet();
     this.forced = new WeakSet();
-    this.restoredByUser = new WeakSet();
+    this.restoredByUser = new WeakMap();
     this.forcedAny = false;
     this.stopRecheckingHidden();
     this.stopJobs((job) => job.waiters !== undefined);
@@ -542,7 +549,17 @@ export class PageEnhancer {
     if (original ? !original.auto : isOurResult(img.currentSrc)) return false;
     if (this.retired || !img.isConnected || this.inManualJob.has(img) || inEditedText(img)) return false;
     // One the user put back stays so, Enhance all's mark or not, until the page gives it a new source.
-    return !this.restoredByUser.has(img) && (this.forced.has(img) || (this.autoOn && this.near.has(img)));
+    return !this.isPutBack(img) && (this.forced.has(img) || (this.autoOn && this.near.has(img)));
+  }
+
+  /** Remembers `img` as put back (restoredByUser), with the source it has now. */
+  private putBackByUser(img: HTMLImageElement): void {
+    this.restoredByUser.set(img, sourceOf(img));
+  }
+
+  /** Whether `img` was put back and the page has given it no new source since, watched or not. */
+  private isPutBack(img: HTMLImageElement): boolean {
+    return this.restoredByUser.get(img) === sourceOf(img);
   }
 
   /** The file the image's markup picked instead of the one the user enhanced, at the user's scale: now if loaded, else once it is (loaded). */
@@ -692,6 +709,8 @@ export class PageEnhancer {
   private onSourcesChanged(changes: Map<HTMLImageElement, boolean>): void {
     const looked: HTMLImageElement[] = [];
     const renewed: HTMLImageElement[] = [];
+    // Put back once released: their source as the page has it then (isPutBack), not ours.
+    const pageWon: HTMLImageElement[] = [];
     for (const [img, newSource] of changes) {
       if (newSource && showsPageMarkup(img)) {
         // The page put its own markup back (a morphing update): the same file, so the result goes
@@ -701,7 +720,7 @@ export class PageEnhancer {
           this.watch.asOurs(() => putBackResult(img));
           continue;
         }
-        this.restoredByUser.add(img);
+        pageWon.push(img);
         looked.push(img);
         continue;
       }
@@ -712,7 +731,7 @@ export class PageEnhancer {
           continue;
         }
         // The page wins, and keeps the image: enhanced again, it would start the fight again.
-        this.restoredByUser.add(img);
+        pageWon.push(img);
       }
       // A copy of an enhanced image given sizes of its own is retargeted too (a zoom's larger pick).
       if (newSource || !originalOf(img)) this.watch.asOurs(() => putBackRetargetedCopy(img));
@@ -720,6 +739,7 @@ export class PageEnhancer {
       if (newSource) renewed.push(img);
     }
     if (this.watch.asOurs(() => releaseImages(looked)).length > 0) this.changed();
+    for (const img of pageWon) this.putBackByUser(img);
     for (const img of renewed) {
       if ([...this.running.values()].some((about) => about.waiters?.().includes(img))) this.cutShort.add(img);
       this.queue.withdraw(img);
@@ -832,8 +852,8 @@ export class PageEnhancer {
     // key), stays put back: the new element is the same picture to the user.
     const unclaimed = [...added];
     for (const img of images) {
-      const found = this.restoredByUser.has(img) ? unclaimed.findIndex((candidate) => sameMarkup(img, candidate)) : -1;
-      if (found >= 0) this.restoredByUser.add(unclaimed.splice(found, 1)[0]);
+      const found = this.isPutBack(img) ? unclaimed.findIndex((candidate) => sameMarkup(img, candidate)) : -1;
+      if (found >= 0) this.putBackByUser(unclaimed.splice(found, 1)[0]);
     }
     // Not one claimed just now as a put-back image's successor: it stays put back.
     const heirs = unclaimed.filter((img) => !originalOf(img));
@@ -846,7 +866,7 @@ export class PageEnhancer {
         // whenever an attribute changes would otherwise get a new heir, and we a new write, without
         // end. Past a few a second the page wins, as over any element, and keeps the new one.
         if (this.inherit(img, heir)) handOver(img, heir);
-        else this.restoredByUser.add(heir);
+        else this.putBackByUser(heir);
       }
     });
     this.letGoSoon(images);
@@ -968,7 +988,7 @@ export class PageEnhancer {
         (original ? original.auto && original.srcUrl === url && original.scale < scale : img.currentSrc === url) &&
         hasPixels(img) &&
         !this.inManualJob.has(img) &&
-        !this.restoredByUser.has(img) &&
+        !this.isPutBack(img) &&
         (waiters.includes(img) || needsEnhancing(readFacts(img, pixels), this.settings).enhance)
       );
     });

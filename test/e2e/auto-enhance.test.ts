@@ -14,7 +14,7 @@ import { readPng, writePng } from '../../src/node/png';
 import type { ContentResponses, TabCounts } from '../../src/shared/protocol';
 import { BENCH } from './fixtures';
 import { launchWithExtension, serveFolder, tabIdOf, type ExtensionBrowser, type FixtureServer, type Route } from './harness';
-import { box, currentSrc, enhanceById, markup, overlayTexts, restoreById, watchPageProblems } from './page-helpers';
+import { box, currentSrc, enhanceById, imagesSettled, markup, overlayTexts, restoreById, watchPageProblems } from './page-helpers';
 
 /**
  * 48x48 crops shown at 96 CSS px (x2 wanted), a 96x96 one shown at its own size (sharp), one
@@ -730,6 +730,28 @@ describe('auto-enhance in the content script', () => {
     await expect.poll(() => fileBehind(gallery, 'main')).toBe('/portrait.png');
     await expect.poll(watching, { timeout: 10_000 }).toBe(false);
     await gallery.close();
+  });
+
+  it('takes, once the site is switched on, an image the user put back that the page gave a new file while nothing was watched, and leaves one still showing its file', async () => {
+    writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
+    writePng(join(dir, 'kept.png'), lrCrop('baby', 48));
+    writePng(join(dir, 'portrait.png'), lrCrop('head', 32));
+    const gallery = await openWithSiteSwitch('put-back-gallery.html', `<!doctype html><img id="main" src="landscape.png" style="width: 96px; height: 96px"><img id="kept" src="kept.png" style="width: 96px; height: 96px">`, false);
+    const tab = await tabIdOf(worker, gallery);
+    const watching = () => worker.evaluate((t) => chrome.tabs.sendMessage(t, { type: 'ping' }).then((answer: { watching: boolean }) => answer.watching), tab);
+    await imagesSettled(gallery);
+    for (const id of ['main', 'kept']) {
+      expect(await enhanceById(worker, gallery, tab, id, 2)).toMatchObject({ ok: true, images: 1 });
+      expect(await restoreById(worker, gallery, tab, id)).toBe(1);
+    }
+    await expect.poll(watching, { timeout: 10_000 }).toBe(false);
+    // The gallery's next photo, in the same element, with no one watching.
+    await gallery.evaluate(() => ((document.getElementById('main') as HTMLImageElement).src = 'portrait.png'));
+    await imagesSettled(gallery);
+    await switchSite(true);
+    await expect.poll(() => fileBehind(gallery, 'main'), { timeout: 60_000 }).toBe('result 128'); // 32 px shown at 96: x4
+    expect(await fileBehind(gallery, 'kept')).toBe('/kept.png');
+    await leave(gallery);
   });
 
   it("gives back the page's denser file when the screen density rises, for a srcset of one 2x file beside src (src is the 1x)", async () => {
