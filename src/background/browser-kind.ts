@@ -30,9 +30,11 @@ export async function siteWithheld(tabUrl: string | undefined): Promise<boolean>
 /**
  * Whether Enhance may read `url`'s site, for the engine's download of an image there: a user who
  * allows Enhance on some sites only leaves images from every other site (a CDN) unreadable, even
- * on a page that is allowed. Match patterns have no port: the permission is the host's.
+ * on a page that is allowed. Chrome's match patterns may name a port, and one that names none asks
+ * for every port: a site allowed on its port alone (localhost:3000) is asked for with it. Firefox's
+ * name none (one that does is invalid): the permission is the host's.
  */
 export async function maySiteBeRead(url: string): Promise<boolean> {
   const parsed = webUrl(url);
-  return parsed === null || browser.permissions.contains({ origins: [`${parsed.protocol}//${parsed.hostname}/*`] });
+  return parsed === null || browser.permissions.contains({ origins: [`${inFirefox() ? `${parsed.protocol}//${parsed.hostname}` : parsed.origin}/*`] });
 }
