@@ -1,4 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import type { ModelEntry } from '../core/models';
 
 // The engine's database holds WebGPU's failures in a row: none here.
 vi.mock('./engine-db', () => ({ readMeta: async () => null, writeMeta: async () => undefined }));
@@ -35,5 +40,53 @@ describe('chooseBackend', () => {
   it('chooses WASM where there is no adapter', async () => {
     const { chooseBackend } = await backendWith(async () => null);
     await expect(chooseBackend(true)).resolves.toMatchObject({ backend: 'wasm', reason: 'WASM: no WebGPU adapter' });
+  });
+});
+
+/**
+ * The module fresh, with a stand-in for ORT's WebGPU build (a file of its own, as the package ships
+ * ORT) whose InferenceSession.create is `create`; model files read as a few bytes.
+ */
+async function backendWithOrt(create: () => Promise<unknown>) {
+  const folder = mkdtempSync(join(tmpdir(), 'fake-ort-'));
+  onTestFinished(() => rmSync(folder, { recursive: true, force: true }));
+  mkdirSync(join(folder, 'ort'));
+  writeFileSync(
+    join(folder, 'ort', 'ort.min.mjs'),
+    'export const env = { wasm: {}, webgpu: {}, versions: {} };\nexport class Tensor {}\nexport const InferenceSession = { create: () => globalThis.fakeOrtCreate() };\n',
+  );
+  vi.stubGlobal('fakeOrtCreate', create);
+  vi.stubGlobal('chrome', { runtime: { getURL: (path: string) => pathToFileURL(join(folder, path)).href } });
+  vi.stubGlobal('fetch', async () => ({ ok: true, arrayBuffer: async () => new ArrayBuffer(8) }));
+  return backendWith(async () => null);
+}
+
+describe('runnerFor', () => {
+  const model = { id: 'plksr-tiny-x2', file: 'plksr-tiny-x2.onnx' } as ModelEntry;
+
+  it('fails the next WebGPU sessions at once after one was not made in time (a GPU that never answers), until that one is made', async () => {
+    vi.useFakeTimers();
+    let answer: (session: { release: () => Promise<void> }) => void = () => undefined;
+    const create = vi.fn(() => new Promise((resolve) => (answer = resolve)));
+    const { runnerFor } = await backendWithOrt(create);
+    const first = runnerFor(model, 'webgpu').catch((error: unknown) => error);
+    // Once the build is imported (a file read, not a timer) and the session asked for.
+    await vi.waitFor(() => expect(create).toHaveBeenCalled());
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    expect(await first).toMatchObject({ code: 'model-failed' });
+    // The fp16 check's fp32 fallback, the device benchmark's session: no second wait of minutes.
+    let next: unknown = 'still waiting';
+    runnerFor(model, 'webgpu').catch((error: unknown) => (next = error));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(next).toMatchObject({ code: 'model-failed' });
+    expect(create).toHaveBeenCalledTimes(1);
+    // The GPU answers at last: the late session is let go, and the next one is made.
+    const late = { release: vi.fn(async () => undefined) };
+    answer(late);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(late.release).toHaveBeenCalled();
+    void runnerFor(model, 'webgpu').catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(create).toHaveBeenCalledTimes(2);
   });
 });

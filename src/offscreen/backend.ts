@@ -356,9 +356,18 @@ export function releaseRunner(model: ModelEntry, backend: Backend, precision: Pr
  */
 const SESSION_LIMIT_MS = 2 * 60_000;
 
+/**
+ * A WebGPU session not made within SESSION_LIMIT_MS, until it is made late: the GPU has not
+ * answered, and another session would wait for the same answer. So the next ones (the fp16 check's
+ * other variant, its fp32 fallback, the device benchmark's) fail at once, and the job moves to WASM
+ * after one wait, not one per session.
+ */
+let gpuUnanswered: EnhanceError | undefined;
+
 export function runnerFor(model: ModelEntry, backend: Backend, precision: Precision = 'fp32'): Promise<OrtTileRunner> {
   const file = precision === 'fp16' ? model.fp16File : model.file;
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
+  if (backend === 'webgpu' && gpuUnanswered) return Promise.reject(gpuUnanswered);
   const key = `${model.id}:${precision}`;
   let runner = sessions[backend].get(key);
   if (!runner) {
@@ -371,12 +380,19 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
       });
-      const session = await within(creating, SESSION_LIMIT_MS, timedOut('no session', SESSION_LIMIT_MS)).catch((error: unknown) => {
-        // Made after the limit, on a GPU that answered late: its weights go, and the device counts as held (see gpuHeldSwitchedOff).
+      let late = false;
+      const session = await within(creating, SESSION_LIMIT_MS, () => {
+        late = true;
+        return timedOut('no session', SESSION_LIMIT_MS)();
+      }).catch((error: unknown) => {
+        // Made after the limit, on a GPU that answered late: its weights go, the device counts as held (see gpuHeldSwitchedOff), and the next session may be made.
         if (backend === 'webgpu') {
-          creating.then((late) => {
+          const unanswered = late ? EnhanceError.wrapping('model-failed', error) : undefined;
+          if (unanswered) gpuUnanswered = unanswered;
+          creating.then((made) => {
             gpuDeviceMade = true;
-            return late.release();
+            if (unanswered && gpuUnanswered === unanswered) gpuUnanswered = undefined;
+            return made.release();
           }).catch(() => undefined);
         }
         // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
