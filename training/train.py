@@ -37,6 +37,7 @@ def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
 
 
 LOSSES = {"l1": F.l1_loss, "mse": F.mse_loss}
+LOG_EVERY = 50  # steps between log lines, each with the mean loss of its steps
 
 FIT_TIMED_FROM = 10  # steps into a run before the speed that sizes its schedule is timed (fitted_steps)
 
@@ -194,6 +195,9 @@ def parse_args() -> argparse.Namespace:
     if any(not 0 < factor < 1 for factor in args.rescale):
         ap.error("--rescale: factors between 0 and 1 (the images as they are always train)")
     args.rescale = sorted(set(args.rescale), reverse=True)
+    # Scored with the log line it belongs to: any other interval would be rounded up to one.
+    if args.eval_every <= 0 or args.eval_every % LOG_EVERY:
+        ap.error(f"--eval-every: a multiple of {LOG_EVERY}, the steps between log lines")
     return args
 
 
@@ -220,8 +224,11 @@ def main() -> None:
         ckpt = torch.load(last, map_location="cpu", weights_only=False)
         if PLKSRConfig(**ckpt["config"]) != cfg:
             raise SystemExit(f"{last} holds a different configuration: {ckpt['config']}")
-        # Other data or another loss would not be the run it resumes (and its record would say the last call's).
-        for key, before in (("loss", "l1"), ("rescale", "[]")):
+        # Other data, crops, batches, a loss or weight average would not be the run it resumes (and its
+        # record would say the last call's); a run resumed without its --ema would drop the average.
+        # The values are those of checkpoints older than the flag.
+        for key, before in (("loss", "l1"), ("rescale", "[]"), ("data", "None"), ("patch", None), ("batch", None),
+                            ("texture_crops", "1"), ("ema", "0.0")):
             if ckpt["args"].get(key, before) != str(getattr(args, key)):
                 raise SystemExit(f"{last} trained with --{key} {ckpt['args'].get(key, before)}: resume it with the same")
         model.load_state_dict(ckpt["model"])
@@ -327,9 +334,9 @@ def main() -> None:
             if ema:
                 ema.update(model)
             step += 1
-            window.append(loss.detach())  # read back every 50 steps, not each one: a GPU runs ahead meanwhile
+            window.append(loss.detach())  # read back every LOG_EVERY steps, not each one: a GPU runs ahead meanwhile
             # Read back before the lap: the wait for a GPU's queued steps is training time.
-            mean_loss = float(torch.stack(window).mean()) if step % 50 == 0 else None
+            mean_loss = float(torch.stack(window).mean()) if step % LOG_EVERY == 0 else None
             trained_s += clock.lap()
 
             if mean_loss is not None:

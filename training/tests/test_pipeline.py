@@ -270,10 +270,12 @@ class Augmented(unittest.TestCase):
         self.assertIn(f"{2 * len(files)} images", out)
         self.assertEqual((summary["rescale"], summary["loss"]), ([0.5], "mse"))
 
-    def test_a_resume_keeps_the_data_and_the_loss(self):
+    def test_a_resume_keeps_the_data_the_crops_the_loss_and_the_average(self):
         with tempfile.TemporaryDirectory() as tmp:
             train(Path(tmp) / "run", 1, "--rescale", "0.5", "--loss", "mse")
-            for other in (("--rescale", "0.5"), ("--loss", "mse"), ("--rescale", "0.6", "--loss", "mse")):
+            for other in (("--rescale", "0.5"), ("--loss", "mse"), ("--rescale", "0.6", "--loss", "mse"),
+                          ("--rescale", "0.5", "--loss", "mse", "--patch", "12"),
+                          ("--rescale", "0.5", "--loss", "mse", "--ema", "0.9")):
                 with self.assertRaisesRegex(AssertionError, "resume it with the same"):
                     train(Path(tmp) / "run", 2, *other)
             self.assertIn("resumed", train(Path(tmp) / "run", 2, "--rescale", "0.5", "0.5", "--loss", "mse"))
@@ -281,6 +283,10 @@ class Augmented(unittest.TestCase):
     def test_rescale_factors_shrink(self):
         with tempfile.TemporaryDirectory() as tmp, self.assertRaisesRegex(AssertionError, "between 0 and 1"):
             train(Path(tmp) / "run", 1, "--rescale", "1")
+
+    def test_evaluations_fall_on_log_lines(self):
+        with tempfile.TemporaryDirectory() as tmp, self.assertRaisesRegex(AssertionError, "a multiple of 50"):
+            train(Path(tmp) / "run", 1, "--eval-every", "120")
 
 
 class PairsCache(unittest.TestCase):
