@@ -133,16 +133,25 @@ def _init_run(init: str | None, recorded: dict) -> str | None:
     return path.parent.name
 
 
-def record_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | None = None) -> dict:
+def checked_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | None = None) -> tuple[dict, dict]:
+    """models.json's entry for `model_id` and the run's summary, once the run is one that can be
+    recorded for it (its last.pt there, its scale and size the entry's); SystemExit saying why not."""
     registry = {m["id"]: m for m in _load_json(models_dir / "models.json", {"models": []})["models"]}
     if model_id not in registry:
         raise SystemExit(f"{model_id} is not in {models_dir / 'models.json'}")
     entry = registry[model_id]
+    if not (run / "last.pt").exists():
+        raise SystemExit(f"{run} has no last.pt, which its record is read from: resume the run to write one")
     summary = summarize_run(run, checkpoint)
     if summary["config"]["scale"] != entry["scale"]:
         raise SystemExit(f"{run} trains x{summary['config']['scale']}, {model_id} is x{entry['scale']}")
     if summary["params"] != entry["params"]:
         raise SystemExit(f"{run} has {summary['params']:,} params, models.json says {entry['params']:,} for {model_id}")
+    return entry, summary
+
+
+def record_run(run: Path, model_id: str, models_dir: Path, checkpoint: str | None = None) -> dict:
+    entry, summary = checked_run(run, model_id, models_dir, checkpoint)
     onnx = models_dir / entry["file"]
     summary["onnx_sha256"] = sha256(onnx) if onnx.exists() else None
     path = models_dir / "training.json"

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .data import BENCH_SETS, CACHE, ROOT
 from .fp16 import fp16_name
-from .model_card import DECIDING_SET, FALL_TOLERANCE_DB, GUARDED_SET, NOISE_MULTIPLE, TARGETS
+from .model_card import DECIDING_SET, FALL_TOLERANCE_DB, GUARDED_SET, NOISE_MULTIPLE, TARGETS, checked_run
 
 MODELS = ROOT / "models"
 WORK = CACHE / "promote"
@@ -119,10 +119,9 @@ def main() -> None:
     ap.add_argument("--checkpoint", default="best.pt", help="checkpoint in the run folder (default best.pt)")
     args = ap.parse_args()
 
-    registry = {m["id"]: m for m in json.loads((MODELS / "models.json").read_text())["models"]}
-    if args.model_id not in registry:
-        raise SystemExit(f"{args.model_id} is not in models/models.json")
-    entry = registry[args.model_id]
+    # Before minutes of export and scoring, and before anything is copied: a run whose record
+    # cannot be written would leave models/ half replaced at the end.
+    entry, _ = checked_run(args.run, args.model_id, MODELS, args.checkpoint)
     file, scale = entry["file"], entry["scale"]
     checkpoint = args.run / args.checkpoint
     if not (MODELS / file).exists():

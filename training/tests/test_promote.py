@@ -2,9 +2,13 @@
 not fall, no other set falls by more than 0.01 dB and no target the shipped file met is lost, and
 compares it with the shipped file's own full evaluation."""
 import json
+import subprocess
+import sys
 import tempfile
 import unittest
 from pathlib import Path
+
+from training.data import ROOT
 
 from training.promote import decide, gain, onnx_row, shipped_evaluation
 
@@ -108,6 +112,21 @@ class ShippedEvaluation(unittest.TestCase):
                 shipped_evaluation("m.onnx", folder)
             with self.assertRaises(SystemExit):
                 onnx_row(both)
+
+
+class Refusal(unittest.TestCase):
+    def test_a_run_with_no_last_pt_is_refused_before_anything_is_made(self):
+        # A GPU burst cut short by its time limit leaves best.pt alone: its record could not be written
+        # once the files had replaced the shipped ones.
+        with tempfile.TemporaryDirectory() as tmp:
+            run = Path(tmp) / "burst"
+            run.mkdir()
+            (run / "best.pt").write_bytes(b"")
+            proc = subprocess.run([sys.executable, "-m", "training.promote", str(run), "plksr-fast-x2"],
+                                  cwd=ROOT, capture_output=True, text=True)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("has no last.pt", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
 
 
 if __name__ == "__main__":
