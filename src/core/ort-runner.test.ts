@@ -49,6 +49,20 @@ describe('OrtTileRunner', () => {
     expect(first.deref()).toBeUndefined();
   });
 
+  it("starts a run at once when the session is free, so the GPU or ORT's worker runs the next tile while the caller blends the last", async () => {
+    const run = vi.fn(async (feeds: Record<string, Tensor>) => ({ output: new Tensor('float32', new Float32Array(feeds.input.data as Float32Array), feeds.input.dims) }));
+    const runner = new OrtTileRunner({ run } as unknown as InferenceSession, model, Tensor);
+    await runner.run(new Float32Array(12), 2, 2);
+    const next = runner.run(new Float32Array(12), 2, 2);
+    // Before any await: what upscaleImage does next is blend, synchronously.
+    expect(run).toHaveBeenCalledTimes(2);
+    // A run asked for while one runs still waits for it (ORT rejects concurrent runs on a session).
+    const after = runner.run(new Float32Array(12), 2, 2);
+    expect(run).toHaveBeenCalledTimes(2);
+    await Promise.all([next, after]);
+    expect(run).toHaveBeenCalledTimes(3);
+  });
+
   it('fails a run, pending or new, once the device is lost', async () => {
     let lose!: (reason: string) => void;
     const hanging = { run: () => new Promise(() => undefined) } as unknown as InferenceSession;

@@ -74,6 +74,8 @@ export class OrtTileRunner implements TileRunner {
   readonly scale: number;
   /** ORT rejects concurrent run() calls on one session: runs are chained. */
   private tail: Promise<void> = Promise.resolve();
+  /** No run in progress or waiting: the next one starts at once, not a microtask later (see run). */
+  private idle = true;
   /** Why the runner can run no more: its device was lost, or a run stalled. */
   private brokenReason: string | undefined;
   /** Fail the runs in progress. Each run's own entry, not a reaction on `lost`: see unlessBroken. */
@@ -102,13 +104,18 @@ export class OrtTileRunner implements TileRunner {
   }
 
   run(input: Float32Array, width: number, height: number): Promise<Float32Array> {
-    const result = this.tail.then(() => this.runNow(input, width, height));
+    // A free session starts now: chained, the run would start only once the caller awaits, after
+    // it blends the tile before (upscaleImage), and the GPU or ORT's worker would wait for that.
+    const result = this.idle ? this.runNow(input, width, height) : this.tail.then(() => this.runNow(input, width, height));
+    this.idle = false;
     // Settled to nothing: the runner lives as long as its document, and the last tile's output (up
-    // to hundreds of MB at a large tile) must not live with it.
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    // to hundreds of MB at a large tile) must not live with it. Free again before the caller hears
+    // of the result, its reaction being the first on it.
+    const free = () => {
+      if (this.tail === settled) this.idle = true;
+    };
+    const settled: Promise<void> = result.then(free, free);
+    this.tail = settled;
     return result;
   }
 
