@@ -67,7 +67,7 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
       pageOrigin,
       page: pageOrigin === undefined ? undefined : { referer: `${pageOrigin}/`, withReferer },
       cachePartition: cachePartitionOf(port.sender),
-      separateCookies: separateCookies(port.sender?.tab),
+      separateCookies: separateCookies(port.sender),
     };
     port.onMessage.addListener((raw: unknown) => {
       if (isMessagePart(raw)) {

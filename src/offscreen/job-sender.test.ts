@@ -57,11 +57,22 @@ describe('cachePartitionOf', () => {
 });
 
 describe('separateCookies', () => {
+  const top = (more: Partial<NonNullable<JobSender['tab']>> = {}): JobSender => ({ origin: 'https://a.example', frameId: 0, ...tab('https://a.example/', more) });
+
   it("is on for a private window and a Firefox container, off for the main store and Chrome's tabs", () => {
-    expect(separateCookies({ incognito: true })).toBe(true);
-    expect(separateCookies({ incognito: false, cookieStoreId: 'firefox-container-2' })).toBe(true);
-    expect(separateCookies({ incognito: false, cookieStoreId: 'firefox-default' })).toBe(false);
-    expect(separateCookies({ incognito: false })).toBe(false);
-    expect(separateCookies(undefined)).toBe(false);
+    expect(separateCookies(top({ incognito: true }))).toBe(true);
+    expect(separateCookies(top({ cookieStoreId: 'firefox-container-2' }))).toBe(true);
+    expect(separateCookies(top({ cookieStoreId: 'firefox-default' }))).toBe(false);
+    expect(separateCookies(top())).toBe(false);
+    expect(separateCookies(undefined)).toBe(true);
+  });
+
+  it("is on for a frame another site embeds, whose own cookies there are partitioned or blocked: the main ones would tie the user's account to that site", () => {
+    const embedded = { origin: 'https://b.example', url: 'https://b.example/embed', frameId: 3, ...tab('https://a.example/') };
+    expect(separateCookies(embedded)).toBe(true);
+    // A frame of the tab's own origin, or the top frame of a tab whose URL is not known (withheld), is the page's own.
+    expect(separateCookies({ origin: 'https://a.example', url: 'https://a.example/comments', frameId: 3, ...tab('https://a.example/post') })).toBe(false);
+    expect(separateCookies({ origin: 'https://a.example', frameId: 0, ...tab(undefined) })).toBe(false);
+    expect(separateCookies({ origin: 'https://b.example', frameId: 3, ...tab(undefined) })).toBe(true);
   });
 });

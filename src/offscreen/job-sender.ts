@@ -9,6 +9,8 @@ import { originOf } from '../shared/site-switches';
 export interface JobSender {
   origin?: string;
   url?: string;
+  /** 0 for the tab's top frame. */
+  frameId?: number;
   tab?: { url?: string; incognito: boolean; cookieStoreId?: string };
 }
 
@@ -45,7 +47,17 @@ export function cachePartitionOf(sender: JobSender | undefined): string | undefi
 /** Firefox's default cookie store; other ones are containers' (contextual identities) or private windows'. */
 const DEFAULT_COOKIE_STORE = 'firefox-default';
 
-/** How the engine treats a tab's images: a container's or private window's go without the main cookies. */
-export function separateCookies(tab: JobSender['tab']): boolean {
-  return tab?.incognito === true || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE);
+/**
+ * How the engine treats a frame's images: a container's or private window's go without the main
+ * cookies, and so do those of a frame another site embeds (its own cookies there are partitioned,
+ * as Firefox does by default, or blocked: the main ones would tie the user's account on the frame's
+ * site to the site embedding it). A frame of the tab's own origin is the page's own. Without them a
+ * download the server refuses is made from the pixels the frame shows (see enhance-images.ts).
+ */
+export function separateCookies(sender: JobSender | undefined): boolean {
+  const tab = sender?.tab;
+  if (tab?.incognito === true || (tab?.cookieStoreId !== undefined && tab.cookieStoreId !== DEFAULT_COOKIE_STORE)) return true;
+  const frame = pageOriginOf(sender);
+  const top = tab?.url === undefined ? null : originOf(tab.url);
+  return frame === undefined || (sender?.frameId !== 0 && frame !== top);
 }

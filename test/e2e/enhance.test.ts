@@ -1081,7 +1081,7 @@ describe('images a host guards against hotlinking', () => {
     await guarded.close();
   });
 
-  it("downloads an image the page may not read (another origin's, no CORS) without the user's cookies: its result goes into the page, whose script can read it", async () => {
+  it("downloads an image the page may not read (another origin's, no CORS), or one of a frame another site embeds, without the user's cookies: its result goes into the page, whose script can read it", async () => {
     // A host that notes the cookies each of the engine's downloads carried (the page's <img> asks for an image).
     const carried: Array<string | null> = [];
     const host = await serveFolder(dir, 'localhost', {
@@ -1104,7 +1104,19 @@ describe('images a host guards against hotlinking', () => {
         expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
         await opened.close();
       }
-      expect(carried).toEqual([null, 'login=user']);
+      // The host's page in a frame of another site (an embed): the image is the frame's own, but the
+      // user's main cookies for the host would tie their account there to the site embedding it.
+      writeFileSync(join(dir, 'frame-private.html'), `<!doctype html>${image('birdx4.png')}`);
+      writeFileSync(join(dir, 'embeds-frame.html'), `<!doctype html><iframe src="${host.origin}/frame-private.html" width="300" height="300"></iframe>`);
+      const framed = await browser.context.newPage();
+      await framed.goto(`${fixture.origin}/embeds-frame.html`);
+      await expect.poll(() => framed.frames()[1]?.evaluate(() => (document.getElementById('private') as HTMLImageElement | null)?.naturalWidth ?? 0)).toBeGreaterThan(0);
+      const framedTab = await tabIdOf(browser.worker, framed);
+      const frameId = await browser.worker.evaluate(async (tab) => (await chrome.scripting.executeScript({ target: { tabId: tab, allFrames: true }, func: () => true })).find((f) => f.frameId !== 0)!.frameId, framedTab);
+      const outcome = await browser.worker.evaluate(([tab, src, id]) => self.enhance.upscale(tab, src, 2, id), [framedTab, `${host.origin}/recorded/birdx4.png`, frameId] as const);
+      expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
+      await framed.close();
+      expect(carried).toEqual([null, 'login=user', null]);
     } finally {
       await browser.context.clearCookies();
       await host.close();
