@@ -7,7 +7,7 @@
  * it: it hides then, as the image is. The page's notice (page-notice.ts) is built the same way.
  */
 import { OVERLAY_TAG } from './overlay-tag';
-import { imageAt, inWindow, shadowRootOf, slotOf } from './page-images';
+import { elementAt, imageAt, inWindow, shadowRootOf, slotOf } from './page-images';
 
 /** A message stays 5 s, and longer as it is longer: about 60 ms a character, a slow reader's pace (some run to 190 characters). */
 const MESSAGE_MS = 5000;
@@ -71,13 +71,28 @@ export function removeOverlays(): void {
   for (const host of document.querySelectorAll(OVERLAY_TAG)) host.remove();
 }
 
+/** The box `node` is laid out in, across shadow roots: an element slotted into a web component is in the slot it is assigned to. */
+const layoutParent = (node: Node): Node | null => (node instanceof Element && slotOf(node)) || (node instanceof ShadowRoot ? node.host : node.parentNode);
+
 /**
  * Whether `node` is inside `container` as laid out, across shadow roots: an element slotted into a
  * web component is inside the slot it is assigned to (a lightbox's dialog in its own shadow root).
  */
 function holds(container: Element, node: Node): boolean {
-  for (let at: Node | null = node; at !== null; at = (at instanceof Element && slotOf(at)) || (at instanceof ShadowRoot ? at.host : at.parentNode)) {
+  for (let at: Node | null = node; at !== null; at = layoutParent(at)) {
     if (at === container) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `hit`, drawn over the image, is part of a fixed box of the page that does not hold the
+ * image: a lightbox, a drawer or a cookie wall built of a `position: fixed` box, not a dialog (see
+ * topLayerAround). The overlay, in the top layer, would show over it.
+ */
+function fixedLayerOver(hit: Element, img: HTMLImageElement): boolean {
+  for (let at: Node | null = hit; at !== null; at = layoutParent(at)) {
+    if (at instanceof Element && getComputedStyle(at).position === 'fixed') return !holds(at, img);
   }
   return false;
 }
@@ -224,22 +239,31 @@ export class ImageOverlay {
     const right = document.documentElement.clientWidth - this.host.offsetWidth;
     const bottom = document.documentElement.clientHeight - this.host.offsetHeight;
     const left = Math.max(0, Math.min(rect.left + 6, right));
+    const top = this.clearTop(rect, left);
+    if (top === null) {
+      // Behind the page's own fixed layer: hidden, and looked at again each frame until it goes.
+      this.host.style.display = 'none';
+      this.shown = false;
+      return;
+    }
     this.host.style.left = `${left + window.scrollX}px`;
-    this.host.style.top = `${Math.max(0, Math.min(this.clearTop(rect, left) + 6, bottom)) + window.scrollY}px`;
+    this.host.style.top = `${Math.max(0, Math.min(top + 6, bottom)) + window.scrollY}px`;
   }
 
   /**
    * The top of the image's part the user sees, at the overlay's left edge: below a sticky header
    * (most news sites' and shops') over the image's top, which the overlay, in the top layer,
    * would cover. Looked for a little way down only; where the image is not found (the page lays a
-   * transparent link or a caption over it), the top of its part in the window.
+   * transparent link or a caption over it), the top of its part in the window, unless what is
+   * there is a fixed layer of the page over the image (fixedLayerOver): null then.
    */
-  private clearTop(rect: DOMRect, left: number): number {
+  private clearTop(rect: DOMRect, left: number): number | null {
     const top = Math.max(0, rect.top);
     const x = Math.min(left + 6, window.innerWidth - 1);
     const end = Math.min(rect.bottom, top + CLEAR_TOP_SEARCH_PX, window.innerHeight);
     for (let y = top; y < end; y += CLEAR_TOP_STEP_PX) if (imageAt(x, y + 6) === this.img) return y;
-    return top;
+    const hit = elementAt(x, top + 6);
+    return hit && fixedLayerOver(hit, this.img) ? null : top;
   }
 
   /** `fraction` of the job done, 0 to 1. */

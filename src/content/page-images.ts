@@ -105,13 +105,24 @@ export function imageAt(x: number, y: number): HTMLImageElement | null {
   return imageFrom(document.elementFromPoint(x, y), x, y);
 }
 
+/** The element the user sees at (x, y) in the window, the innermost across shadow roots. */
+export function elementAt(x: number, y: number): Element | null {
+  return innermost(document.elementFromPoint(x, y), x, y);
+}
+
 /** `start`, or the element at (x, y) in the shadow roots it hosts, where that is an image. */
 function imageFrom(start: EventTarget | null | undefined, x: number, y: number): HTMLImageElement | null {
+  const target = innermost(start, x, y);
+  return target instanceof HTMLImageElement ? target : null;
+}
+
+/** `start`, or the element at (x, y) in the shadow roots it hosts, and in theirs. */
+function innermost(start: EventTarget | null | undefined, x: number, y: number): Element | null {
   let target = start;
   while (target instanceof Element && !(target instanceof HTMLImageElement)) {
     const inner = shadowRootOf(target)?.elementFromPoint(x, y);
     if (!inner || inner === target) break;
     target = inner;
   }
-  return target instanceof HTMLImageElement ? target : null;
+  return target instanceof Element ? target : null;
 }

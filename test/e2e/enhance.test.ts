@@ -1840,6 +1840,35 @@ describe('bad input', () => {
     await covered.close();
   });
 
+  it("a message on an image behind the page's own lightbox (a fixed box, not a dialog) hides while it is open, and shows once it closes, below a fixed header; one on an image in the lightbox shows", async () => {
+    const { opened, outcome } = await openWithSvgMessage(
+      'fixed-lightbox.html',
+      `<!doctype html><html><body style="margin: 0"><header style="position: fixed; top: 0; left: 0; right: 0; height: 40px; background: #222"></header>
+<img id="thumb" src="logo.svg" width="240" height="160" style="display: block; margin-top: 20px">
+<div id="lightbox" style="position: fixed; inset: 0; background: rgba(0, 0, 0, 0.85)"><img id="large" src="logo.svg?large" width="320" height="200" style="display: block; margin: 220px 0 0 40px"></div></body></html>`,
+      'thumb',
+    );
+    const shownOn = () =>
+      opened.evaluate(() =>
+        [...document.querySelectorAll('enhance-overlay')]
+          .filter((host) => host.checkVisibility())
+          .map((host) => [...document.images].find((img) => {
+            const [box, r] = [host.getBoundingClientRect(), img.getBoundingClientRect()];
+            return box.left >= r.left && box.left < r.right && box.top >= r.top && box.top < r.bottom;
+          })?.id ?? 'elsewhere'),
+      );
+    expect(await overlayTexts(opened)).toEqual([outcome.failure?.message]);
+    expect(await shownOn()).toEqual([]);
+    await opened.evaluate(() => (document.getElementById('lightbox')!.style.display = 'none'));
+    await expect.poll(shownOn).toEqual(['thumb']);
+    // Below the header, which covers the image's top 20 px.
+    expect((await messageOffset(opened, 'thumb')).y).toBeGreaterThanOrEqual(20);
+    await opened.evaluate(() => (document.getElementById('lightbox')!.style.display = 'block'));
+    expect((await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), 'large', 2)).failure?.code).toBe('svg');
+    await expect.poll(shownOn).toEqual(['large']);
+    await opened.close();
+  });
+
   it('a message on an image scrolled out of the box that clips it (a chat list) hides, though the image is still inside the window, and shows once it is back', async () => {
     const { opened: chat } = await openWithSvgMessage(
       'clipped.html',
