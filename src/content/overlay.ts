@@ -29,6 +29,8 @@ const STYLE = `
 .ring { width: 14px; height: 14px; border-radius: 50%;
   background: conic-gradient(#7cc4ff calc(var(--p) * 1%), rgba(255,255,255,0.25) 0); }
 .error { background: rgba(150, 30, 30, 0.9); }
+/* Placed for the screen: on paper it would land over whatever the print layout puts there. Important, to win over the inline display. */
+@media print { :host { display: none !important; } }
 `;
 
 /** How long a message stays: MESSAGE_MS's rule. */
@@ -51,7 +53,8 @@ export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
   // Inline, and every property (all), so no page rule reaches it: not those for popovers
   // ([popover] { inset: 0; margin: auto; ... }), nor those that hide custom elements until they
   // are defined (:not(:defined) { visibility: hidden }, common with web components), which it never is.
-  host.style.cssText = `all: initial; display: ${SHOWN_DISPLAY}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible;`;
+  // Not selectable: Select all and Copy would take its words, and its markup with this style, into what the user pastes.
+  host.style.cssText = `all: initial; display: ${SHOWN_DISPLAY}; position: absolute; z-index: 2147483647; pointer-events: none; inset: auto; overflow: visible; user-select: none; -webkit-user-select: none;`;
   const root = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = STYLE;

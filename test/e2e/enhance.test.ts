@@ -1869,6 +1869,30 @@ describe('bad input', () => {
     await opened.close();
   });
 
+  it("a message on an image is not part of what the user selects and copies (Select all)", async () => {
+    const { opened, outcome } = await openWithSvgMessage('select-all.html', '<!doctype html><html><body><p>Caption.</p><img id="logo" src="logo.svg" width="240" height="160"></body></html>', 'logo');
+    expect(await overlayTexts(opened)).toEqual([outcome.failure?.message]);
+    await opened.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fixture.origin });
+    await opened.keyboard.press('ControlOrMeta+A');
+    await opened.keyboard.press('ControlOrMeta+C');
+    const copied = await opened.evaluate(async () => ({ selected: getSelection()?.toString() ?? '', text: await navigator.clipboard.readText(), html: await (await (await navigator.clipboard.read())[0].getType('text/html')).text() }));
+    expect(copied.text).toContain('Caption.');
+    expect(copied.text).not.toContain(outcome.failure?.message);
+    expect(copied.html).not.toContain('enhance-overlay');
+    await opened.close();
+  });
+
+  it('a message on an image is left out of the printed page', async () => {
+    const { opened } = await openWithSvgMessage('printed.html', '<!doctype html><html><body><img id="logo" src="logo.svg" width="240" height="160"></body></html>', 'logo');
+    const overlayShown = () => opened.evaluate(() => document.querySelector('enhance-overlay')?.checkVisibility() ?? null);
+    expect(await overlayShown()).toBe(true);
+    await opened.emulateMedia({ media: 'print' });
+    expect(await overlayShown()).toBe(false);
+    await opened.emulateMedia({ media: 'screen' });
+    expect(await overlayShown()).toBe(true);
+    await opened.close();
+  });
+
   it('a message on an image scrolled out of the box that clips it (a chat list) hides, though the image is still inside the window, and shows once it is back', async () => {
     const { opened: chat } = await openWithSvgMessage(
       'clipped.html',
