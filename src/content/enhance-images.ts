@@ -10,7 +10,7 @@ import { dataUrlToBlob } from '../shared/data-url';
 import { displaySiteName } from '../shared/display-origin';
 import type { EnhanceOutcome, JobRequest } from '../shared/protocol';
 import { forEngine, runEngineJob, withShownPixels } from './job';
-import { JobIndicator } from './job-indicator';
+import { JobIndicator, showMessage } from './job-indicator';
 import { resultUrlFor } from './result-url';
 import { originalOf, type Original } from './swap';
 
@@ -95,6 +95,6 @@ function maySiteBeRead(url: string): Promise<boolean> {
 /** A job the content script turns away itself: its message shows on the image, as the engine's failures do. */
 export function turnedAway(img: HTMLImageElement, code: FailureCode): EnhanceOutcome {
   const failure = toFailure(new EnhanceError(code));
-  new JobIndicator(img, false, () => true).failed(failure.message);
+  showMessage(img, failure.message);
   return { ok: false, images: 0, failure };
 }

@@ -20,6 +20,17 @@ function takeMessage(img: HTMLImageElement): void {
   messages.delete(img);
 }
 
+/**
+ * `message` on `img`: in `overlay` (the ring of the job that failed), or in one of its own in place
+ * of a message it shows (a job turned away before it ran: no ring first, none ran).
+ */
+export function showMessage(img: HTMLImageElement, message: string, overlay?: ImageOverlay): void {
+  if (!overlay) takeMessage(img);
+  const shown = overlay ?? new ImageOverlay(img);
+  shown.message(message);
+  messages.set(img, shown);
+}
+
 export class JobIndicator {
   private overlay: ImageOverlay | null = null;
   private ring: RingProgress = RING_START;
@@ -77,9 +88,6 @@ export class JobIndicator {
     }
     window.clearTimeout(this.timer);
     this.listening.abort();
-    if (!this.overlay) takeMessage(this.img);
-    const overlay = this.overlay ?? new ImageOverlay(this.img);
-    overlay.message(message);
-    messages.set(this.img, overlay);
+    showMessage(this.img, message, this.overlay ?? undefined);
   }
 }

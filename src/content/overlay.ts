@@ -26,6 +26,8 @@ const STYLE = `
 :host::backdrop { all: initial !important; background: transparent !important; }
 .box { font: 12px/1.3 system-ui, sans-serif; color: #fff; background: rgba(20, 20, 28, 0.82);
   border-radius: 12px; padding: 4px 8px; display: flex; gap: 6px; align-items: center; max-width: 260px; }
+/* Empty until its message comes (see message): no pill of nothing meanwhile. */
+.box:empty { display: none; }
 .ring { width: 14px; height: 14px; border-radius: 50%;
   background: conic-gradient(#7cc4ff calc(var(--p) * 1%), rgba(255,255,255,0.25) 0); }
 .error { background: rgba(150, 30, 30, 0.9); }

@@ -1420,13 +1420,15 @@ describe('auto-enhance in the content script', () => {
     expect(await saved('editor')).not.toContain('blob:');
 
     // Asked for from the menu, it is turned away with a message, and the editor's text stays as it was.
-    // The message comes into a live region (role=status) already there, or a screen reader would not read it out.
+    // The message comes into a live region (role=status) already there, or a screen reader would not read it out;
+    // meanwhile it shows nothing, not the ring of a job that never runs.
     await editing.evaluate(() => {
       const arrived: string[] = [];
       (window as unknown as { arrivedWith: string[] }).arrivedWith = arrived;
       new MutationObserver((records) => {
         for (const node of records.flatMap((record) => [...record.addedNodes])) {
-          if (node instanceof Element && node.localName === 'enhance-overlay') arrived.push(node.getAttribute('role') + ': ' + (node.shadowRoot?.querySelector('.box:not([aria-hidden])')?.textContent ?? ''));
+          const box = node instanceof Element && node.localName === 'enhance-overlay' ? node.shadowRoot?.querySelector('.box') : undefined;
+          if (box) arrived.push(`${node instanceof Element && node.getAttribute('role')}: ${box.getAttribute('aria-hidden') === 'true' ? '' : box.textContent} (shown: ${box.textContent})`);
         }
       }).observe(document.documentElement, { childList: true });
     });
@@ -1434,7 +1436,7 @@ describe('auto-enhance in the content script', () => {
     const outcome = await enhanceById(worker, editing, editingTab, 'in-editor', 2);
     expect(outcome).toMatchObject({ ok: false, failure: { code: 'editable' } });
     await expect.poll(() => overlayTexts(editing)).toContain(outcome.failure!.message);
-    expect(await editing.evaluate(() => (window as unknown as { arrivedWith: string[] }).arrivedWith)).toEqual(['status: ']);
+    expect(await editing.evaluate(() => (window as unknown as { arrivedWith: string[] }).arrivedWith)).toEqual(['status:  (shown: )']);
     expect(await saved('editor')).not.toContain('blob:');
 
     // The page makes enhanced text editable (an "Edit" button): once the user is in it, its images are the page's again.
