@@ -241,8 +241,10 @@ export class ImageOverlay {
       this.host.showPopover();
     }
     this.shownOver = holding;
-    const right = document.documentElement.clientWidth - this.host.offsetWidth;
-    const bottom = document.documentElement.clientHeight - this.host.offsetHeight;
+    // In the window's pixels, as the image's box is, on a page with its own CSS zoom too (see below).
+    const { width, height } = this.host.getBoundingClientRect();
+    const right = document.documentElement.clientWidth - width;
+    const bottom = document.documentElement.clientHeight - height;
     const left = Math.max(0, Math.min(rect.left + 6, right));
     const top = this.clearTop(rect, left);
     if (top === null) {
@@ -251,8 +253,10 @@ export class ImageOverlay {
       this.shown = false;
       return;
     }
-    this.host.style.left = `${left + window.scrollX}px`;
-    this.host.style.top = `${Math.max(0, Math.min(top + 6, bottom)) + window.scrollY}px`;
+    // A page's own CSS zoom on <html> scales the host's place too: given in the window's pixels, it would land that many times as far.
+    const zoom = (this.host as HTMLElement & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
+    this.host.style.left = `${(left + window.scrollX) / zoom}px`;
+    this.host.style.top = `${(Math.max(0, Math.min(top + 6, bottom)) + window.scrollY) / zoom}px`;
   }
 
   /**

@@ -1699,6 +1699,18 @@ describe('bad input', () => {
     await shifting.close();
   });
 
+  it('a message sits at its image\'s corner on a page zoomed by its own CSS (zoom on <html>), scrolled', async () => {
+    const { opened: zoomed } = await openWithSvgMessage(
+      'css-zoom.html',
+      `<!doctype html><html style="zoom: 1.25"><body style="margin: 0"><div style="height: 400px"></div><img id="zoomed" src="logo.svg" width="240" height="160" style="margin-left: 100px"><div style="height: 2000px"></div></body></html>`,
+      'zoomed',
+    );
+    await zoomed.evaluate(() => window.scrollTo(0, 300));
+    // 6 px in from the corner, as on a page with no zoom of its own; drawn 1.25 times as far before.
+    await expect.poll(() => messageOffset(zoomed, 'zoomed')).toEqual({ x: 6, y: 6, imageLeft: 125 });
+    await zoomed.close();
+  });
+
   it("a message follows its image as a carousel slides it within its fixed-size track (a transform: no scroll, and no box changes size)", async () => {
     const { opened: sliding } = await openWithSvgMessage(
       'sliding.html',
