@@ -124,6 +124,21 @@ function topLayerAround(img: HTMLImageElement): { covering: Element[]; holding: 
   return { covering, holding: covering.filter((element) => holds(element, img)) };
 }
 
+/** Elements whose content is not laid out as boxes (an image put in fullscreen by itself): no home for an overlay. */
+const REPLACED = [HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, HTMLIFrameElement, HTMLObjectElement, HTMLEmbedElement];
+
+/**
+ * Where an overlay's host goes: into the innermost modal dialog or fullscreen element that holds
+ * the image, which leaves all the rest of the page inert, out of the accessibility tree, and the
+ * message unread by a screen reader. In the document's own tree only: a web component's own
+ * dialog is its to fill (and the scripts that hand the page back find our hosts there). Else at
+ * the document's end. Shown in the top layer either way: placed the same.
+ */
+function homeAmong(holding: Element[]): Element {
+  const open = holding.filter((element) => element.getRootNode() === document && !REPLACED.some((kind) => element instanceof kind));
+  return open.find((element) => !open.some((other) => other !== element && holds(element, other))) ?? document.documentElement;
+}
+
 /**
  * The image's box in the window, and the page's scroll: the overlay is placed in the page's
  * coordinates, so it scrolls with the page, and an image that does not (fixed, or stuck by
@@ -236,7 +251,12 @@ export class ImageOverlay {
     this.shown = shown;
     this.following(shown || !this.clippedOut);
     if (!shown) return;
-    if (holding.some((element) => !this.shownOver.includes(element))) {
+    const home = homeAmong(holding);
+    if (this.host.parentNode !== home) {
+      // Moved out of the document, a popover closes: shown again, last, at its new place.
+      home.append(this.host);
+      this.host.showPopover();
+    } else if (holding.some((element) => !this.shownOver.includes(element))) {
       this.host.hidePopover();
       this.host.showPopover();
     }

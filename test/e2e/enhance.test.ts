@@ -1756,14 +1756,21 @@ describe('bad input', () => {
     expect(r - Math.max(g, b), `rgb(${r}, ${g}, ${b})`).toBeGreaterThan(80);
   }
 
-  it('a message on an image in a modal dialog shows above the dialog, as the user sees the screen', async () => {
-    const { opened: viewer } = await openWithSvgMessage(
+  it('a message on an image in a modal dialog shows above the dialog, as the user sees the screen, and a screen reader reads it', async () => {
+    const { opened: viewer, outcome } = await openWithSvgMessage(
       'dialog.html',
       `<!doctype html><html><body><dialog id="viewer"><img id="in-dialog" src="logo.svg" width="240" height="160"></dialog>
 <script>document.getElementById('viewer').showModal();</script></body></html>`,
       'in-dialog',
     );
     await expectMessageOnScreen(viewer);
+    // And heard: a screen reader reads what the accessibility tree holds, which leaves out all a modal dialog does not (inert).
+    const cdp = await viewer.context().newCDPSession(viewer);
+    const heard = async () => {
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; name?: { value: string }; ignored: boolean }> };
+      return nodes.filter((node) => !node.ignored && ['status', 'StaticText'].includes(node.role?.value ?? '')).map((node) => `${node.role?.value}: ${node.name?.value ?? ''}`);
+    };
+    expect(await heard()).toEqual(['status: ', `StaticText: ${outcome.failure?.message}`]);
     await viewer.close();
   });
 
