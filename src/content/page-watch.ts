@@ -31,7 +31,7 @@ export interface PageChanges {
   sizesRewritten(written: Map<HTMLImageElement, Element[]>): void;
   /** Fired on every load: a lazy image arriving, or a new source the page set. */
   loaded(img: HTMLImageElement): void;
-  /** A transition or an animation that may have scaled these images ended (a zoom on hover), or the pointer rested on them. */
+  /** A transition or an animation that may have scaled or shown these images ended (a zoom on hover, a fade), or the pointer rested on them. */
   redrawn(images: HTMLImageElement[]): void;
   /** The window was resized or zoomed, moved to a screen of another density, or its color scheme changed, and has settled. */
   viewportChanged(): void;
@@ -39,6 +39,13 @@ export interface PageChanges {
 
 /** The properties whose transitions may scale what they move. */
 const TRANSFORM_PROPERTIES = new Set(['transform', 'scale', 'rotate']);
+
+/**
+ * And those whose transitions' ends are looked at: these, and those that show what was hidden (a
+ * fade carousel's next slide, a tab faded in), which the looks at hidden images, seconds apart by
+ * then, would leave low-res that long.
+ */
+const REDRAWING_PROPERTIES = new Set([...TRANSFORM_PROPERTIES, 'opacity', 'visibility', 'filter']);
 
 /** What picks an image's file: its own attributes, and on a <picture>'s <source>s also `media` and `type`. */
 const SOURCE_ATTRIBUTES = ['src', 'srcset', 'sizes', 'media', 'type'];
@@ -221,7 +228,7 @@ export class PageWatch {
    * The images under the pointer, and in what it went over (a card zooming its image on hover),
    * once it has rested: the page's hover styles are drawn by then. Not those a transition or an
    * animation is still scaling: measured halfway, they would get a smaller scale first, then the
-   * one they need when it ends (onTransformEnd).
+   * one they need when it ends (onRedrawingEnd).
    */
   private readonly onPointerRested = (): void => {
     const pointed = this.pointed;
@@ -233,8 +240,8 @@ export class PageWatch {
     if (images.length > 0) this.on.redrawn(images);
   };
 
-  private readonly onTransformEnd = (event: Event): void => {
-    if (event instanceof TransitionEvent && !TRANSFORM_PROPERTIES.has(event.propertyName)) return;
+  private readonly onRedrawingEnd = (event: Event): void => {
+    if (event instanceof TransitionEvent && !REDRAWING_PROPERTIES.has(event.propertyName)) return;
     const target = event.target;
     // Pages animate often (spinners, menus, reveal-on-scroll sections): only a target that holds an
     // image, or hosts a shadow root (a web component zooming on hover), is walked.
@@ -293,7 +300,7 @@ export class PageWatch {
     tree.addEventListener('load', this.onLoad, { capture: true, signal: this.listeners?.signal });
     // A transform scales an image without resizing its box, which no ResizeObserver reports. Where
     // it ends inside a shadow root (a component zooming its own image), the event stays there too.
-    for (const type of ['transitionend', 'animationend']) tree.addEventListener(type, this.onTransformEnd, { capture: true, passive: true, signal: this.listeners?.signal });
+    for (const type of ['transitionend', 'animationend']) tree.addEventListener(type, this.onRedrawingEnd, { capture: true, passive: true, signal: this.listeners?.signal });
     if (tree instanceof ShadowRoot) this.watchedRoots.add(tree);
   }
 

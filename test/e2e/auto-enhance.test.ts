@@ -513,6 +513,22 @@ describe('auto-enhance in the content script', () => {
     await leave(fading);
   });
 
+  it("enhances a fade carousel's next slide as soon as it has faded in, long after the page loaded (its looks at hidden images by then seconds apart)", async () => {
+    const carousel = await openSwitchedOn('fade-carousel.html', `<!doctype html><style>.slide { position: absolute; top: 0; left: 0; opacity: 0; transition: opacity 0.3s } .slide.active { opacity: 1 }</style>
+<div style="position: relative; width: 96px; height: 96px"><div id="first" class="slide active"><img id="one" src="bird.png" style="width: 96px; height: 96px"></div><div id="second" class="slide"><img id="two" src="head.png" style="width: 96px; height: 96px"></div></div>`);
+    const loaded = Date.now();
+    await expect.poll(() => currentSrc(carousel, 'one'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Hidden since the load, the next slide was looked at after 1, 3 and 7 s; the next look would be at 15 s.
+    await carousel.waitForTimeout(Math.max(0, loaded + 8000 - Date.now()));
+    expect(await currentSrc(carousel, 'two')).toBe(`${site.origin}/head.png`);
+    await carousel.evaluate(() => {
+      document.getElementById('first')!.classList.remove('active');
+      document.getElementById('second')!.classList.add('active');
+    });
+    await expect.poll(() => currentSrc(carousel, 'two'), { timeout: 5000 }).toMatch(/^blob:/);
+    await leave(carousel);
+  });
+
   it("enhances what Enhance all found hidden once the page fades it in, with the site off: near the window, and far once scrolled to", async () => {
     const fading = await openWithSiteSwitch('fade-all.html', `<!doctype html><style>.fade { opacity: 0 } .fade.in { opacity: 1 }</style>
 <div id="near-box" class="fade"><img id="near" src="head.png" style="width: 96px; height: 96px"></div><div style="height: 6000px"></div>
