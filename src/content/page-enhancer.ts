@@ -130,9 +130,13 @@ function markupOf(img: HTMLImageElement): string {
   return JSON.stringify([img, ...sourcesOf(img)].map((element) => ['src', 'srcset', 'sizes'].map((name) => element.getAttribute(name))));
 }
 
-/** The attributes whose change gives an image a new source (the watch's `newSource`): sizes alone does not. */
+/**
+ * The attributes whose change gives an image a new source (the watch's `newSource`): sizes alone
+ * does not, nor a src written again as the same URL in another spelling (wroteSameValue): its URL.
+ */
 function sourceOf(img: HTMLImageElement): string {
-  return JSON.stringify([img, ...sourcesOf(img)].map((element) => ['src', 'srcset', 'media', 'type'].map((name) => element.getAttribute(name))));
+  const src = img.hasAttribute('src') ? img.src : null;
+  return JSON.stringify([src, ...[img, ...sourcesOf(img)].map((element) => ['srcset', 'media', 'type'].map((name) => element.getAttribute(name)))]);
 }
 
 /** Skips the element alone decides: no need to read the file's pixel size for these. */

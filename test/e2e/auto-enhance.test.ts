@@ -748,6 +748,21 @@ describe('auto-enhance in the content script', () => {
     await gallery.close();
   });
 
+  it("keeps an image the user put back as the page has it when the page writes its src again, the same URL in another spelling (a framework's binding set again)", async () => {
+    const opened = await openSwitchedOn('put-back-rebound.html', `<!doctype html><img id="bound" src="bird.png" style="width: 96px; height: 96px">`);
+    await expect.poll(() => fileBehind(opened, 'bound'), { timeout: 60_000 }).toBe('result 96');
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'bound')).toBe(1);
+    await opened.evaluate(() => {
+      const img = document.getElementById('bound') as HTMLImageElement;
+      img.src = img.src;
+    });
+    // A look at it (the window resized): it stays put back.
+    await opened.setViewportSize({ width: 1000, height: 700 });
+    await opened.waitForTimeout(3000);
+    expect(await fileBehind(opened, 'bound')).toBe('/bird.png');
+    await leave(opened);
+  });
+
   it('takes, once the site is switched on, an image the user put back that the page gave a new file while nothing was watched, and leaves one still showing its file', async () => {
     writePng(join(dir, 'landscape.png'), lrCrop('bird', 48));
     writePng(join(dir, 'kept.png'), lrCrop('baby', 48));
