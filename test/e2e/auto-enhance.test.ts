@@ -518,8 +518,10 @@ describe('auto-enhance in the content script', () => {
 <div style="position: relative; width: 96px; height: 96px"><div id="first" class="slide active"><img id="one" src="bird.png" style="width: 96px; height: 96px"></div><div id="second" class="slide"><img id="two" src="head.png" style="width: 96px; height: 96px"></div></div>`);
     const loaded = Date.now();
     await expect.poll(() => currentSrc(carousel, 'one'), { timeout: 60_000 }).toMatch(/^blob:/);
-    // Hidden since the load, the next slide was looked at after 1, 3 and 7 s; the next look would be at 15 s.
-    await carousel.waitForTimeout(Math.max(0, loaded + 8000 - Date.now()));
+    // Hidden since the load, the next slide is looked at 1, 3, 7, 15 and 31 s after it: the fade comes
+    // a second after one of those looks, and is waited for 5 s, well before the next.
+    const fadeAt = [8000, 16_000, 32_000].find((at) => at >= Date.now() - loaded) ?? 64_000;
+    await carousel.waitForTimeout(loaded + fadeAt - Date.now());
     expect(await currentSrc(carousel, 'two')).toBe(`${site.origin}/head.png`);
     await carousel.evaluate(() => {
       document.getElementById('first')!.classList.remove('active');
