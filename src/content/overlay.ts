@@ -130,12 +130,14 @@ const REPLACED = [HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, HTMLIFr
 /**
  * Where an overlay's host goes: into the innermost modal dialog or fullscreen element that holds
  * the image, which leaves all the rest of the page inert, out of the accessibility tree, and the
- * message unread by a screen reader. In the document's own tree only: a web component's own
- * dialog is its to fill (and the scripts that hand the page back find our hosts there). Else at
- * the document's end. Shown in the top layer either way: placed the same.
+ * message unread by a screen reader. In the document's own tree only, and not into a web
+ * component (a dialog in its shadow root, or the host the document names as fullscreen for one
+ * inside it): what it is given, it lays out by its own slots, or not at all (and the scripts that
+ * hand the page back find our hosts in the document). Else at the document's end. Shown in the top
+ * layer either way: placed the same.
  */
 function homeAmong(holding: Element[]): Element {
-  const open = holding.filter((element) => element.getRootNode() === document && !REPLACED.some((kind) => element instanceof kind));
+  const open = holding.filter((element) => element.getRootNode() === document && !shadowRootOf(element) && !REPLACED.some((kind) => element instanceof kind));
   return open.find((element) => !open.some((other) => other !== element && holds(element, other))) ?? document.documentElement;
 }
 

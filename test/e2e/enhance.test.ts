@@ -1952,6 +1952,29 @@ document.querySelector('consent-box').shadowRoot.querySelector('dialog').showMod
     await covered.close();
   });
 
+  it("a message on an image in a web component's own viewer put in fullscreen shows over it (the document names the component's host as fullscreen)", async () => {
+    writeFileSync(
+      join(dir, 'fullscreen-component.html'),
+      `<!doctype html><html><body><photo-viewer></photo-viewer>
+<script>
+customElements.define('photo-viewer', class extends HTMLElement {
+  constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<div id="stage" style="background: #000"><img src="logo.svg?viewer" width="240" height="160"></div>'; }
+});
+</script></body></html>`,
+    );
+    const viewer = await browser.context.newPage();
+    watchPageProblems(viewer, pageProblems);
+    await viewer.goto(`${fixture.origin}/fullscreen-component.html`);
+    // Fullscreen needs a user's gesture: CDP gives its evaluation one.
+    const cdp = await viewer.context().newCDPSession(viewer);
+    await cdp.send('Runtime.evaluate', { expression: "document.querySelector('photo-viewer').shadowRoot.getElementById('stage').requestFullscreen()", userGesture: true, awaitPromise: true });
+    expect(await viewer.evaluate(() => document.fullscreenElement?.localName)).toBe('photo-viewer');
+    const outcome = await browser.worker.evaluate(([tab, url]) => self.enhance.upscale(tab, url, 2), [await tabIdOf(browser.worker, viewer), `${fixture.origin}/logo.svg?viewer`] as const);
+    expect(outcome.failure?.code).toBe('svg');
+    await expect.poll(() => viewer.evaluate(() => [...document.querySelectorAll('enhance-overlay')].map((host) => host.checkVisibility()))).toEqual([true]);
+    await viewer.close();
+  });
+
   it('shows again when the page takes the modal dialog that hid it out of the document (no close event)', async () => {
     const { opened: covered } = await openWithSvgMessage(
       'dialog-removed.html',
