@@ -49,10 +49,12 @@ const DEFAULT_COOKIE_STORE = 'firefox-default';
 
 /**
  * How the engine treats a frame's images: a container's or private window's go without the main
- * cookies, and so do those of a frame another site embeds (its own cookies there are partitioned,
- * as Firefox does by default, or blocked: the main ones would tie the user's account on the frame's
- * site to the site embedding it). A frame of the tab's own origin is the page's own. Without them a
- * download the server refuses is made from the pixels the frame shows (see enhance-images.ts).
+ * cookies, and so do those of a frame of another origin than the tab's: one another site embeds has
+ * its own cookies there partitioned, as Firefox does by default, or blocked, and the main ones would
+ * tie the user's account on the frame's site to the site embedding it. (One of another host of the
+ * same site goes without them too: telling sites apart takes the list of public suffixes, which
+ * Enhance does not carry.) Without them a download the server refuses is made from the pixels the
+ * frame shows (see enhance-images.ts).
  */
 export function separateCookies(sender: JobSender | undefined): boolean {
   const tab = sender?.tab;
