@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from .data import PatchSampler, bench_pairs, load_pairs, train_files
+from .data import DATA, PatchSampler, bench_pairs, load_pairs, train_files
 from .export import shipped_weights
 from .metrics import psnr_y
 from .plksr import PLKSR, PLKSRConfig, count_parameters, preset
@@ -159,6 +159,12 @@ def init_from(model: PLKSR, path: Path) -> None:
     print(f"initialised {len(compatible)}/{len(own)} tensors from {path}", flush=True)
 
 
+def data_folder(flag: str) -> Path:
+    """The folder a --data flag as stored names: the default's (DATA, which ENHANCE_DATA may move to a
+    copy) for none, and for the default folder however spelled."""
+    return DATA.resolve() if flag == "None" else Path(flag).resolve()
+
+
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", type=Path, required=True, help="folder for checkpoints and the log")
@@ -229,7 +235,10 @@ def main() -> None:
         # The values are those of checkpoints older than the flag.
         for key, before in (("loss", "l1"), ("rescale", "[]"), ("data", "None"), ("patch", None), ("batch", None),
                             ("texture_crops", "1"), ("ema", "0.0")):
-            if ckpt["args"].get(key, before) != str(getattr(args, key)):
+            trained, now = ckpt["args"].get(key, before), str(getattr(args, key))
+            if key == "data":
+                trained, now = data_folder(trained), data_folder(now)
+            if trained != now:
                 raise SystemExit(f"{last} trained with --{key} {ckpt['args'].get(key, before)}: resume it with the same")
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])

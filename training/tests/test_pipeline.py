@@ -6,6 +6,7 @@ through the real command line (`python -m training.train`), in a temporary folde
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -279,6 +280,9 @@ class Augmented(unittest.TestCase):
                 with self.assertRaisesRegex(AssertionError, "resume it with the same"):
                     train(Path(tmp) / "run", 2, *other)
             self.assertIn("resumed", train(Path(tmp) / "run", 2, "--rescale", "0.5", "0.5", "--loss", "mse"))
+            # The same data folder, spelled relative to where training runs.
+            relative = os.path.relpath(synthetic_train_root(), ROOT)
+            self.assertIn("resumed", train(Path(tmp) / "run", 3, "--rescale", "0.5", "--loss", "mse", "--data", relative))
 
     def test_rescale_factors_shrink(self):
         with tempfile.TemporaryDirectory() as tmp, self.assertRaisesRegex(AssertionError, "between 0 and 1"):
