@@ -248,7 +248,11 @@ export class ImageOverlay {
     this.placedAt = rectKey(rect);
     this.mustPlace = false;
     const { covering, holding } = topLayerAround(this.img);
-    const shown = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
+    const visible = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
+    // Below a sticky header, at about the overlay's left edge (its width is not known while hidden);
+    // null behind the page's own fixed layer, which is looked at each frame, with no layout of ours, until it goes.
+    const top = visible ? this.clearTop(rect, Math.max(0, Math.min(rect.left + 6, window.innerWidth - 1))) : null;
+    const shown = top !== null;
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     this.shown = shown;
     this.following(shown || !this.clippedOut);
@@ -268,13 +272,6 @@ export class ImageOverlay {
     const right = document.documentElement.clientWidth - width;
     const bottom = document.documentElement.clientHeight - height;
     const left = Math.max(0, Math.min(rect.left + 6, right));
-    const top = this.clearTop(rect, left);
-    if (top === null) {
-      // Behind the page's own fixed layer: hidden, and looked at again each frame until it goes.
-      this.host.style.display = 'none';
-      this.shown = false;
-      return;
-    }
     // A page's own CSS zoom on <html> scales the host's place too: given in the window's pixels, it would land that many times as far.
     const zoom = (this.host as HTMLElement & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
     this.host.style.left = `${(left + window.scrollX) / zoom}px`;
