@@ -219,6 +219,33 @@ describe('Firefox', () => {
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
   });
 
+  it("a message sits at its image's corner on a page with its own CSS zoom, and goes into the modal dialog that holds its image", async () => {
+    writeFileSync(
+      join(dir, 'zoomed-dialog.html'),
+      `<!doctype html><html style="zoom: 1.25"><body style="margin: 0"><div style="height: 400px"></div><img id="zoomed" src="logo.svg?zoomed" width="240" height="160" style="margin-left: 100px"><div style="height: 2000px"></div>
+<dialog id="viewer"><img id="in-dialog" src="logo.svg?dialog" width="240" height="160"></dialog></body></html>`,
+    );
+    const url = `${site.origin}/zoomed-dialog.html`;
+    const zoomedTab = await firefox.openTab(url);
+    webTabs.add(zoomedTab);
+    const zoomedTabId = await firefox.tabIdOf(url);
+    await firefox.bidi.evaluate(zoomedTab, 'window.scrollTo(0, 300);');
+    const svgMessage = async (file: string) => {
+      const outcome = await firefox.inExtension<EnhanceOutcome>('return bg.enhance.upscale(args[0], args[1], 2);', [zoomedTabId, `${site.origin}/${file}`]);
+      expect(outcome.failure?.code).toBe('svg');
+    };
+    await svgMessage('logo.svg?zoomed');
+    const offset = () =>
+      firefox.bidi.evaluate<{ x: number; y: number } | null>(
+        zoomedTab,
+        "const host = document.querySelector('enhance-overlay'); if (!host || !host.checkVisibility()) return null; const box = host.shadowRoot.querySelector('.box').getBoundingClientRect(); const img = document.getElementById('zoomed').getBoundingClientRect(); return { x: Math.round(box.left - img.left), y: Math.round(box.top - img.top) };",
+      );
+    await expect.poll(offset).toEqual({ x: 6, y: 6 });
+    await firefox.bidi.evaluate(zoomedTab, "document.querySelector('enhance-overlay').remove(); document.getElementById('viewer').showModal();");
+    await svgMessage('logo.svg?dialog');
+    await expect.poll(() => firefox.bidi.evaluate<string | null>(zoomedTab, "return document.querySelector('enhance-overlay')?.parentElement?.id ?? null;")).toBe('viewer');
+  });
+
   it('auto-enhances a site switched on: its low-res images, one in a closed shadow root, are found and swapped as the page loads', async () => {
     await firefox.inExtension('return bg.enhance.setSiteAuto(args[0], true);', [site.secondOrigin]);
     const autoTab = await firefox.openTab(`${site.secondOrigin}/auto.html`);
