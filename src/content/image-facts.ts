@@ -160,9 +160,9 @@ function drawnSize(img: HTMLImageElement, insets: Insets): Size & Pick<ImageFact
 
 /**
  * The transforms on the image and its ancestors as they are drawn (a slotted image inside the
- * shadow tree that slots it, shadow hosts included), as one; null when there are none. Each
- * element's `rotate` and `scale` properties apply before its `transform`, as CSS orders them
- * (translations move nothing we measure).
+ * shadow tree that slots it, shadow hosts included), as one. Each element's `rotate` and `scale`
+ * properties apply before its `transform`, as CSS orders them (translations move nothing we
+ * measure). Null when there are none, or they only move it.
  */
 function transformsOn(img: HTMLImageElement): DOMMatrix | null {
   let all = new DOMMatrix();
@@ -180,7 +180,10 @@ function transformsOn(img: HTMLImageElement): DOMMatrix | null {
       return null; // a value this browser's DOMMatrix cannot parse: measured by its box on screen, as without transforms
     }
   }
-  return all.isIdentity ? null : all;
+  // One that only moves (a chart's margins, a carousel's slide) scales nothing: the box on screen
+  // says, which has what no transform tells (an SVG viewBox's scale over a foreignObject).
+  const movesOnly = all.is2D && all.a === 1 && all.b === 0 && all.c === 0 && all.d === 1;
+  return movesOnly ? null : all;
 }
 
 /**

@@ -501,6 +501,13 @@ describe('auto-enhance in the content script', () => {
     await frameSite.close();
   });
 
+  it("enhances an image an SVG chart draws three times larger than laid out (its viewBox), in a group the chart moves (D3's margins: a translation)", async () => {
+    const chart = await openSwitchedOn('svg-chart.html', `<!doctype html><svg viewBox="0 0 100 100" style="width: 300px; height: 300px"><g transform="translate(4, 4)"><foreignObject width="40" height="40"><img id="charted" src="bird.png" style="width: 32px; height: 32px; display: block"></foreignObject></g></svg>`);
+    // 48 px shown at 96 screen px (32 x 3): x2.
+    await expect.poll(() => fileBehind(chart, 'charted'), { timeout: 60_000 }).toBe('result 96');
+    await leave(chart);
+  });
+
   it('enhances an image the page fades in after it loaded (a class change no observer reports)', async () => {
     // A visible control after it: queued in page order, its result shows that the hidden one was looked at and let be.
     const fading = await openSwitchedOn('fade.html', `<!doctype html><style>.fade { opacity: 0; transition: opacity 0.3s } .fade.in { opacity: 1 }</style>
