@@ -129,6 +129,7 @@ async function firstPass(live: Live, browser: Browser, origin: string, quick: bo
     const setup = await live.runner.setup(config.method);
     if (config.method.kind !== 'ort-node' && !setup.crossOriginIsolated) throw new Error('the bench page is not cross-origin isolated');
     result.backend = setup.backend;
+    result.precision = setup.precision;
     result.setupMs = setup.setupMs;
     log(`${config.id}: ${setup.backend}, ready in ${setup.setupMs.toFixed(0)} ms`);
     const { warmup, runs } = firstRuns(config, quick);

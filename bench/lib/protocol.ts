@@ -3,6 +3,7 @@
  * in the bench page in Chromium (bench/page) or in a Node child process (bench/node-runner.ts).
  */
 import type { ModelEntry } from '../../src/core/models';
+import type { Precision } from '../../src/core/precision';
 
 export type PeerModel = 'esrgan-slim' | 'esrgan-medium' | 'esrgan-thick';
 
@@ -21,6 +22,8 @@ export interface SetupResult {
   setupMs: number;
   /** The backend as the method reports it, e.g. "WASM, 2 threads" or the WebGPU adapter. */
   backend: string;
+  /** Our models: what the runs take, fp16 where the adapter has shader-f16 and the variant passes the engine's check. */
+  precision?: Precision;
   crossOriginIsolated: boolean;
 }
 

@@ -3,10 +3,13 @@ import { pickModel, type ModelEntry } from '../../src/core/models';
 import { DEFAULT_OVERLAP } from '../../src/core/upscale';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 import { singleThreaded, type Config, type WebGpuAdapter } from './plan';
+import type { Precision } from '../../src/core/precision';
 import type { MemoryReport, QualityResult, TimingResult } from './protocol';
 
 export interface ConfigResult extends Config {
   backend: string;
+  /** Our models: what the runs took (SetupResult.precision). */
+  precision?: Precision;
   setupMs: number;
   timings: Array<TimingResult & { msPerMP: number }>;
   skipped: Array<{ input: string; reason: string }>;
@@ -56,11 +59,12 @@ function threadsLabel(result: ConfigResult): string {
 /**
  * Set14 for a config: its own; else the score of the same ONNX file by the native config (same
  * engine code, see crossCheckLines for how closely the browser agrees); else its one-image check.
+ * A WebGPU config that ran the fp16 variant runs another file: its own check, not fp32's score.
  */
-function qualityOf(result: ConfigResult, all: readonly ConfigResult[]): { quality: QualityResult; own: boolean } | undefined {
+export function qualityOf(result: ConfigResult, all: readonly ConfigResult[]): { quality: QualityResult; own: boolean } | undefined {
   if (result.quality) return { quality: result.quality, own: true };
   if (result.software) return undefined;
-  const sibling = result.model && all.find((r) => r.quality && r.model?.file === result.model?.file && r.scale === result.scale);
+  const sibling = result.precision !== 'fp16' && result.model && all.find((r) => r.quality && r.model?.file === result.model?.file && r.scale === result.scale);
   if (sibling && sibling.quality) return { quality: sibling.quality, own: false };
   return result.crossCheck ? { quality: result.crossCheck, own: true } : undefined;
 }

@@ -6,7 +6,7 @@
 import { gpuBufferPeakBytes, trackGpuBuffers } from './gpu-memory';
 import { trackWasmMemory, wasmMemoryBytes } from './wasm-memory';
 import { decodeRaw, scoreQuality, timeUpscale, type LoadImage, type Upscale } from '../lib/measure';
-import type { Method, MethodRunner } from '../lib/protocol';
+import type { Method, MethodRunner, SetupResult } from '../lib/protocol';
 
 trackWasmMemory();
 trackGpuBuffers();
@@ -19,7 +19,7 @@ const load: LoadImage = async (key) => {
   return decodeRaw(await response.arrayBuffer());
 };
 
-async function createMethod(method: Method): Promise<{ upscale: Upscale; backend: string }> {
+async function createMethod(method: Method): Promise<{ upscale: Upscale } & Pick<SetupResult, 'backend' | 'precision'>> {
   switch (method.kind) {
     case 'ort-web':
       return (await import('./ort-web')).createOrtWeb(method);
@@ -55,7 +55,7 @@ const bench: MethodRunner = {
     const created = await createMethod(method);
     const setupMs = performance.now() - t0;
     upscale = created.upscale;
-    return { setupMs, backend: created.backend, crossOriginIsolated: self.crossOriginIsolated };
+    return { setupMs, backend: created.backend, precision: created.precision, crossOriginIsolated: self.crossOriginIsolated };
   },
   time: (request) => timeUpscale(ready(), load, request),
   quality: (request) => scoreQuality(ready(), load, request),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allocate, cellCost, planConfigs, RUNS, singleThreaded, type Estimate } from '../../bench/lib/plan';
 import { median } from '../../bench/lib/measure';
-import { bestPeer, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
+import { bestPeer, qualityOf, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
 import { resultsFolder } from '../../bench/lib/results-folder';
 import { parseRegistry } from '../../src/core/models';
 
@@ -103,6 +103,27 @@ describe('bestPeer', () => {
     expect(medium.quality!.psnr).toBeGreaterThan(thick.quality!.psnr);
     const better = scored('esrgan-medium/wasm-2t', [['baboon', 22.5], ['barbara', 24.5], ['bridge', 23.5]]);
     expect(bestPeer([thick, better])?.id).toBe('esrgan-medium/wasm-2t');
+  });
+});
+
+describe('qualityOf', () => {
+  const gpuConfigs = planConfigs(registry, { name: 'acme rdna', software: false }, false);
+  const result = (id: string, more: Partial<ConfigResult> = {}): ConfigResult => ({
+    ...gpuConfigs.find((c) => c.id === id)!,
+    backend: '',
+    setupMs: 0,
+    timings: [],
+    skipped: [],
+    memory: null,
+    ...more,
+  });
+  const score = (psnr: number, names: string[]) => ({ scale: 4, images: names.map((name) => ({ name, psnr, ssim: 0.8 })), psnr, ssim: 0.8 });
+  const native = result('plksr-tiny-x4/node-2t', { quality: score(28.2, ['baboon', 'barbara']) });
+
+  it("gives a WebGPU config that ran fp32 the native score of the same file, and one that ran the fp16 variant, another file, its own one-image check", () => {
+    const check = score(28.1, ['comic']);
+    expect(qualityOf(result('plksr-tiny-x4/webgpu', { precision: 'fp32', crossCheck: check }), [native])).toEqual({ quality: native.quality, own: false });
+    expect(qualityOf(result('plksr-tiny-x4/webgpu', { precision: 'fp16', crossCheck: check }), [native])).toEqual({ quality: check, own: true });
   });
 });
 
