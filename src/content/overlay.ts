@@ -46,8 +46,8 @@ export function readingMs(text: string): number {
  */
 export const LIVE_REGION_SETTLE_MS = 100;
 
-/** An empty overlay, shown: its host, in the document and the top layer, and the box its content goes in. */
-export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
+/** An empty overlay, shown: its host, in `home` and the top layer, and the box its content goes in. */
+export function overlayHost(home: Element = document.documentElement): { host: HTMLElement; box: HTMLDivElement } {
   const host = document.createElement(OVERLAY_TAG);
   // A live region from the start: one that appears with its text already in is often not read out.
   host.setAttribute('role', 'status');
@@ -63,7 +63,7 @@ export function overlayHost(): { host: HTMLElement; box: HTMLDivElement } {
   const box = document.createElement('div');
   box.className = 'box';
   root.append(style, box);
-  document.documentElement.append(host);
+  home.append(host);
   host.showPopover();
   return { host, box };
 }
@@ -139,6 +139,11 @@ const REPLACED = [HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, HTMLIFr
 function homeAmong(holding: Element[]): Element {
   const open = holding.filter((element) => element.getRootNode() === document && !shadowRootOf(element) && !REPLACED.some((kind) => element instanceof kind));
   return open.find((element) => !open.some((other) => other !== element && holds(element, other))) ?? document.documentElement;
+}
+
+/** Where an overlay about the whole page goes (the page's notice): into the modal dialog or fullscreen element over it, if any (see homeAmong). */
+export function pageOverlayHome(): Element {
+  return homeAmong([...document.querySelectorAll(':modal'), ...(document.fullscreenElement ? [document.fullscreenElement] : [])]);
 }
 
 /**

@@ -3,7 +3,7 @@
  * keyboard shortcut's answer, whose other answer, the toolbar button's badge, is out of sight
  * where the button is not pinned (the default in Chrome and Firefox) and is not read out.
  */
-import { LIVE_REGION_SETTLE_MS, overlayHost, readingMs } from './overlay';
+import { LIVE_REGION_SETTLE_MS, overlayHost, pageOverlayHome, readingMs } from './overlay';
 /** Room between the notice and the viewport's corner. */
 const NOTICE_INSET = '12px';
 
@@ -17,7 +17,8 @@ interface Notice {
 let notice: Notice | null = null;
 
 function newNotice(): Notice {
-  const { host, box } = overlayHost();
+  // Where a screen reader reads it: a modal dialog leaves the rest of the page inert.
+  const { host, box } = overlayHost(pageOverlayHome());
   host.style.position = 'fixed';
   host.style.inset = `${NOTICE_INSET} ${NOTICE_INSET} auto auto`;
   return { host, box, bornAt: performance.now(), timer: 0 };

@@ -528,6 +528,29 @@ describe('keyboard shortcut (Alt+Shift+E)', () => {
     expect(await sitesOn()).toEqual([]);
   });
 
+  it('says which as a status a screen reader reads out over a modal dialog the page shows (which leaves the rest of the page inert)', async () => {
+    const host = new URL(site.origin).host;
+    const notices = page.locator('enhance-overlay');
+    await expect.poll(() => notices.count(), { timeout: 15_000 }).toBe(0);
+    await page.evaluate(() => {
+      const dialog = Object.assign(document.createElement('dialog'), { id: 'consent', textContent: 'We use cookies.' });
+      document.body.append(dialog);
+      dialog.showModal();
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const heard = async () => {
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: Array<{ role?: { value: string }; name?: { value: string }; ignored: boolean }> };
+      return nodes.filter((node) => !node.ignored && node.role?.value === 'StaticText').map((node) => node.name?.value ?? '');
+    };
+    expect(await toggle(tabId)).toBe(true);
+    await expect.poll(heard, { timeout: 5_000 }).toContain(`Enhance: auto-enhance on for ${host}`);
+    await cdp.detach();
+    await page.evaluate(() => document.getElementById('consent')!.remove());
+    expect(await toggle(tabId)).toBe(false);
+    await expect.poll(() => notices.count(), { timeout: 15_000 }).toBe(0);
+    expect(await sitesOn()).toEqual([]);
+  });
+
   it('pressed twice quickly: turns the switch on and off again, the second press reading what the first wrote', async () => {
     expect(await browser.worker.evaluate((id) => Promise.all([self.enhance.toggleSiteAuto(id), self.enhance.toggleSiteAuto(id)]), tabId)).toEqual([true, false]);
     expect(await sitesOn()).toEqual([]);
