@@ -141,9 +141,13 @@ function homeAmong(holding: Element[]): Element {
   return open.find((element) => !open.some((other) => other !== element && holds(element, other))) ?? document.documentElement;
 }
 
-/** Where an overlay about the whole page goes (the page's notice): into the modal dialog or fullscreen element over it, if any (see homeAmong). */
+/**
+ * Where an overlay about the whole page goes (the page's notice): into the modal dialog over it,
+ * the one that holds the focus (of two side by side, the one opened last, which leaves the other
+ * inert too), or the fullscreen element, if any (see homeAmong).
+ */
 export function pageOverlayHome(): Element {
-  return homeAmong([...document.querySelectorAll(':modal'), ...(document.fullscreenElement ? [document.fullscreenElement] : [])]);
+  return homeAmong([...focusedModal(), ...(document.fullscreenElement ? [document.fullscreenElement] : [])]);
 }
 
 /**

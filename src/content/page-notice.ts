@@ -26,8 +26,14 @@ function newNotice(): Notice {
 
 /** Shows `text`, in place of the one shown if any (a second press of the shortcut). */
 export function showPageNotice(text: string): void {
-  // The page may have taken the last one out with its own markup.
-  const current = notice !== null && notice.host.isConnected ? notice : newNotice();
+  // The page may have taken the last one out with its own markup, or opened or closed a dialog
+  // since, which the last one would be in or under (closed, a dialog shows nothing it holds).
+  if (notice !== null && (!notice.host.isConnected || notice.host.parentNode !== pageOverlayHome())) {
+    window.clearTimeout(notice.timer);
+    notice.host.remove();
+    notice = null;
+  }
+  const current = notice ?? newNotice();
   notice = current;
   window.clearTimeout(current.timer);
   const settling = Math.max(0, current.bornAt + LIVE_REGION_SETTLE_MS - performance.now());

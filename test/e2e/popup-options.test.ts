@@ -528,7 +528,7 @@ describe('keyboard shortcut (Alt+Shift+E)', () => {
     expect(await sitesOn()).toEqual([]);
   });
 
-  it('says which as a status a screen reader reads out over a modal dialog the page shows (which leaves the rest of the page inert)', async () => {
+  it('says which as a status a screen reader reads out over a modal dialog the page shows (which leaves the rest of the page inert), and again once the page closed it', async () => {
     const host = new URL(site.origin).host;
     const notices = page.locator('enhance-overlay');
     await expect.poll(() => notices.count(), { timeout: 15_000 }).toBe(0);
@@ -544,9 +544,13 @@ describe('keyboard shortcut (Alt+Shift+E)', () => {
     };
     expect(await toggle(tabId)).toBe(true);
     await expect.poll(heard, { timeout: 5_000 }).toContain(`Enhance: auto-enhance on for ${host}`);
+    // Closed (a dialog shows nothing it holds), within the first notice's reading time.
+    await page.evaluate(() => (document.getElementById('consent') as HTMLDialogElement).close());
+    expect(await toggle(tabId)).toBe(false);
+    await expect.poll(heard, { timeout: 5_000 }).toContain(`Enhance: auto-enhance off for ${host}`);
+    expect(await notices.evaluate((notice) => notice.checkVisibility())).toBe(true);
     await cdp.detach();
     await page.evaluate(() => document.getElementById('consent')!.remove());
-    expect(await toggle(tabId)).toBe(false);
     await expect.poll(() => notices.count(), { timeout: 15_000 }).toBe(0);
     expect(await sitesOn()).toEqual([]);
   });
