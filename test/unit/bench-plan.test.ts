@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allocate, cellCost, planConfigs, RUNS, singleThreaded, type Estimate } from '../../bench/lib/plan';
 import { median } from '../../bench/lib/measure';
-import { bestPeer, qualityOf, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
+import { bestPeer, qualityOf, renderPlotSvg, sharedPsnr, type ConfigResult } from '../../bench/lib/report';
 import { resultsFolder } from '../../bench/lib/results-folder';
 import { parseRegistry } from '../../src/core/models';
 
@@ -124,6 +124,15 @@ describe('qualityOf', () => {
     const check = score(28.1, ['comic']);
     expect(qualityOf(result('plksr-tiny-x4/webgpu', { precision: 'fp32', crossCheck: check }), [native])).toEqual({ quality: native.quality, own: false });
     expect(qualityOf(result('plksr-tiny-x4/webgpu', { precision: 'fp16', crossCheck: check }), [native])).toEqual({ quality: check, own: true });
+  });
+
+  it('leaves such a one-image check off the plot of Set14 means, outside a quick run', () => {
+    const timed = { timings: [{ input: '256', ms: [100], msPerMP: 100 }] } as Partial<ConfigResult>;
+    const gpu = result('plksr-tiny-x4/webgpu', { ...timed, precision: 'fp16', crossCheck: score(25.1, ['comic']) });
+    const bench = { date: '2026-12-05T00:00:00Z', quick: false, budgetMin: 15, totalMs: 0, machine: { cpu: '', cores: 2, memoryGB: 24, loadBefore: [], loadAfter: [] }, versions: {}, webgpu: null, configs: [{ ...native, ...timed }, gpu] };
+    expect(renderPlotSvg(bench)).toContain('node');
+    expect(renderPlotSvg(bench)).not.toContain('WebGPU');
+    expect(renderPlotSvg({ ...bench, quick: true })).toContain('WebGPU');
   });
 });
 
