@@ -754,7 +754,12 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "on 2026-12-05 to the end of its schedule (step 3,627, 2 h 30 min of training in all), its last weight "
       "average scored lower than at step 2,241 (Set5 31.687 in PyTorch): Set5 31.679 -> 31.687, Set14 28.236 "
       "-> 28.237 (+0.0014 dB per image, standard error 0.0086), BSD100 27.393 -> 27.400, Urban100 25.355 -> "
-      "25.369, and `training.promote` discarded it too: the rest of the schedule lost part of what the first 2,241 steps had gained.")
+      "25.369, and `training.promote` discarded it too: the rest of the schedule lost part of what the first 2,241 steps had gained. "
+      "A new run from that step-2,241 weight average (tiny49-x4, 2026-12-05: the same recipe at peak 1e-4, seed 49, a 2,200-step "
+      "schedule, 1 h 30 min of training on one thread beside other work; best.pt is the weight average at step 2,000, Set5 31.693 "
+      "in PyTorch, below its start's 31.701 at every evaluation) rose on Set14 beyond the rule's noise, and `training.promote` kept "
+      "it: Set5 31.679 -> 31.693, Set14 28.236 -> 28.250 (+0.0145 dB per image, standard error 0.0069), BSD100 27.393 -> 27.403, "
+      "Urban100 25.355 -> 25.374; it is the quality x4 shipped now, 0.026 dB short of its Urban100 target.")
     w("")
     check = _harness_values(eval_paths)
     if check:
