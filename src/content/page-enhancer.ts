@@ -458,7 +458,13 @@ export class PageEnhancer {
     if (!(img instanceof HTMLImageElement) || this.retired) return;
     const freed = freedResultOf(img);
     if (freed) this.watch.asOurs(() => putBackFreedCopy(img, freed));
-    else this.watch.asOurs(() => showKeptFile(img));
+    else {
+      // Put back by the user, it stays so with the kept file's URL in its markup: its source changed under isPutBack.
+      const putBack = this.isPutBack(img);
+      this.watch.asOurs(() => {
+        if (showKeptFile(img) && putBack) this.putBackByUser(img);
+      });
+    }
     // The file the markup picked after the user enhanced the image is not coming: nothing waits for it.
     if (this.menuScaleForNextFile.delete(img)) this.stopWatchingIfIdle();
   };

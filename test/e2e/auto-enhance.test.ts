@@ -59,7 +59,7 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-auto-smoke-'));
   buildPage(dir);
-  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/slow/*': slow, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill, '/slide/*': slide });
+  site = await serveFolder(dir, '127.0.0.1', { '/late/*': late, '/slow/*': slow, '/flaky.png': flaky, '/icon': () => ({ type: 'image/svg+xml', body: SVG_ICON }), '/no-store/*': noStore, '/cam.png': camStill, '/slide/*': slide, '/expiring/*': expiring });
   browser = await launchWithExtension();
   worker = browser.worker;
   page = await browser.context.newPage();
@@ -117,6 +117,13 @@ const slide: Route = (url, headers) => {
   if (headers['sec-fetch-dest'] !== 'image') slideDownloads++;
   return { type: 'image/png', body: readFileSync(join(dir, 'slides', url.pathname.slice('/slide/'.length))) };
 };
+
+/** Signed links at /expiring/NAME (the file NAME), never from a cache, refused once their path is in `expiredLinks`. */
+const expiredLinks = new Set<string>();
+const expiring: Route = (url) =>
+  expiredLinks.has(url.pathname)
+    ? { type: 'text/plain', body: 'link expired', status: 403 }
+    : { type: 'image/png', body: readFileSync(join(dir, url.pathname.slice('/expiring/'.length))), headers: { 'cache-control': 'no-store' } };
 
 /** An SVG at a URL that does not say so: only its bytes tell. */
 const SVG_ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><circle cx="12" cy="12" r="10" fill="teal"/></svg>';
@@ -1574,6 +1581,20 @@ describe('auto-enhance in the content script', () => {
     // The result is in the cache: had auto-enhance taken either again, it would show it within a second.
     await opened.waitForTimeout(3000);
     expect(await Promise.all([currentSrc(opened, 'slide'), currentSrc(opened, 'copy')])).toEqual([pageFile, pageFile]);
+    await leave(opened);
+  });
+
+  it("Restore original holds for an image whose signed link expired: the page's file Enhance kept is shown, and auto-enhance leaves it as put back", async () => {
+    const opened = await openSwitchedOn('restore-expired.html', '<!doctype html><img id="expiring" src="expiring/head.png" style="width: 96px; height: 96px">');
+    await expect.poll(() => currentSrc(opened, 'expiring'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expiredLinks.add('/expiring/head.png');
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'expiring')).toBe(1);
+    // The page's file, from a URL of ours: its own link loads nothing now.
+    const pageFile = `result ${readPng(join(dir, 'head.png')).width}`;
+    await expect.poll(() => fileBehind(opened, 'expiring')).toBe(pageFile);
+    // The result is in the cache: had auto-enhance taken the image again, it would show it within a second.
+    await opened.waitForTimeout(3000);
+    expect(await fileBehind(opened, 'expiring')).toBe(pageFile);
     await leave(opened);
   });
 
