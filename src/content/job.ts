@@ -48,9 +48,13 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   }
   let blob: Blob;
   let revoked = false;
+  // Another scale, over our result: the file the first job read is kept (a blob: URL's bytes never
+  // change), and the page may have revoked its URL since (a preview it let go of).
+  const kept = showsIt ? undefined : pageFileOf(shown, asked.srcUrl);
   try {
-    if (isRevoked(asked.srcUrl)) throw new Error('The page has revoked this blob: URL.');
-    blob = await (await fetch(asked.srcUrl)).blob();
+    if (kept) blob = kept;
+    else if (isRevoked(asked.srcUrl)) throw new Error('The page has revoked this blob: URL.');
+    else blob = await (await fetch(asked.srcUrl)).blob();
   } catch (error) {
     // Only a revoked blob: URL of this page fails to load: never to load again.
     noteRevoked(asked.srcUrl);
@@ -118,6 +122,12 @@ async function asShownBefore(request: JobRequest, original: Original | undefined
 /** The request's `asStored` where the page shows the file so. */
 function asStored(shown: HTMLImageElement): Pick<JobRequest, 'asStored'> {
   return showsAsStored(shown) ? { asStored: true } : {};
+}
+
+/** The page's file of `srcUrl` that `shown`, enhanced from it, keeps (Original.pageFile): for a scale asked for after the first. */
+function pageFileOf(shown: HTMLImageElement, srcUrl: string): Blob | undefined {
+  const original = originalOf(shown);
+  return original?.srcUrl === srcUrl ? original.pageFile : undefined;
 }
 
 /** The page's pixels of `srcUrl` that `shown`, enhanced from them, keeps for a restore (Original.standIn): for a scale asked for after the first. */

@@ -737,6 +737,40 @@ describe('images the page made itself', () => {
     await made.close();
   });
 
+  it('a blob: URL the page revoked after the first job (a preview it let go of) is enhanced at another scale from the file that job kept, with no dead load', async () => {
+    writeFileSync(
+      join(dir, 'revoked-later.html'),
+      `<!doctype html><img id="later" style="width: 280px">
+<script>
+  fetch('lr/headx4.png').then((r) => r.blob()).then((b) => { document.getElementById('later').src = URL.createObjectURL(b); });
+</script>`,
+    );
+    const made = await browser.context.newPage();
+    watchPageProblems(made, pageProblems);
+    const deadLoads: string[] = [];
+    made.on('console', (message) => {
+      if (message.text().includes('Failed to load resource') || message.text().includes('ERR_FILE_NOT_FOUND')) deadLoads.push(message.text());
+    });
+    await made.goto(`${fixture.origin}/revoked-later.html`);
+    await made.waitForFunction(() => (document.getElementById('later') as HTMLImageElement).naturalWidth > 0);
+    const tab = await tabIdOf(browser.worker, made);
+    expect(await enhanceById(browser.worker, made, tab, 'later', 2)).toMatchObject({ ok: true, images: 1 });
+    const pageUrl = await made.evaluate(() => {
+      const url = (document.getElementById('later') as HTMLImageElement).src;
+      URL.revokeObjectURL(url);
+      return url;
+    });
+    // The control: the page's URL loads nothing now.
+    expect(await made.evaluate((url) => fetch(url).then(() => 'read', () => 'dead'), pageUrl)).toBe('dead');
+    await expect.poll(() => deadLoads.length).toBe(1);
+    const outcome = await enhanceById(browser.worker, made, tab, 'later', 4);
+    const lr = readPng(join(dir, 'lr/headx4.png'));
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: lr.width * 4 });
+    expect((await shownPixels(made, 'later')).width).toBe(lr.width * 4);
+    expect(deadLoads).toHaveLength(1);
+    await made.close();
+  });
+
   it("lets go of an image the page took out (a virtual list) without asking again for the page's dead URL, and the image shows the page's pixels if it comes back", async () => {
     const made = await openRevokingPage('dropped', false);
     const deadLoads: string[] = [];
