@@ -131,12 +131,20 @@ function markupOf(img: HTMLImageElement): string {
 }
 
 /**
- * The attributes whose change gives an image a new source (the watch's `newSource`): sizes alone
- * does not, nor a src written again as the same URL in another spelling (wroteSameValue): its URL.
+ * The attributes whose change gives an image a new source (the watch's `newSource`), sizes alone
+ * does not, with its src as written and as its URL: a src written again as the same URL in another
+ * spelling (wroteSameValue) keeps the URL; a relative one the page left as it was keeps its
+ * spelling while its URL moves with the document's (an app's router: history.pushState), and the
+ * image still shows the file it loaded (written again there, it loads another).
  */
-function sourceOf(img: HTMLImageElement): string {
-  const src = img.hasAttribute('src') ? img.src : null;
-  return JSON.stringify([src, ...[img, ...sourcesOf(img)].map((element) => ['srcset', 'media', 'type'].map((name) => element.getAttribute(name)))]);
+interface ImageSource {
+  written: string;
+  resolved: string;
+}
+
+function sourceOf(img: HTMLImageElement): ImageSource {
+  const rest = [img, ...sourcesOf(img)].map((element) => ['srcset', 'media', 'type'].map((name) => element.getAttribute(name)));
+  return { written: JSON.stringify([img.getAttribute('src'), ...rest]), resolved: JSON.stringify([img.hasAttribute('src') ? img.src : null, ...rest]) };
 }
 
 /** Skips the element alone decides: no need to read the file's pixel size for these. */
@@ -202,7 +210,7 @@ export class PageEnhancer {
    * Each with its source when put back: a new one the page gave it while nothing watched (the
    * site off, no result left on the page) is seen by the next look (isPutBack).
    */
-  private restoredByUser = new WeakMap<HTMLImageElement, string>();
+  private restoredByUser = new WeakMap<HTMLImageElement, ImageSource & { shown: string }>();
   /**
    * Images enhanced from the menu whose markup picked another file after a resize or zoom: the
    * scale the user chose, for that file once it loads (auto-enhance, where on, would not hold to it).
@@ -564,12 +572,15 @@ export class PageEnhancer {
 
   /** Remembers `img` as put back (restoredByUser), with the source it has now. */
   private putBackByUser(img: HTMLImageElement): void {
-    this.restoredByUser.set(img, sourceOf(img));
+    this.restoredByUser.set(img, { ...sourceOf(img), shown: img.currentSrc });
   }
 
   /** Whether `img` was put back and the page has given it no new source since, watched or not. */
   private isPutBack(img: HTMLImageElement): boolean {
-    return this.restoredByUser.get(img) === sourceOf(img);
+    const putBack = this.restoredByUser.get(img);
+    if (!putBack) return false;
+    const now = sourceOf(img);
+    return putBack.resolved === now.resolved || (putBack.written === now.written && putBack.shown === img.currentSrc);
   }
 
   /** The file the image's markup picked instead of the one the user enhanced, at the user's scale: now if loaded, else once it is (loaded). */

@@ -1598,6 +1598,29 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
+  it("Restore original holds for an image with a relative src after the page moves its URL to another folder (an app's router: history.pushState), which changes nothing the image shows", async () => {
+    const opened = await openSwitchedOn('restore-routed.html', '<!doctype html><img id="routed" src="bird.png" style="width: 96px; height: 96px">');
+    await expect.poll(() => currentSrc(opened, 'routed'), { timeout: 60_000 }).toMatch(/^blob:/);
+    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'routed')).toBe(1);
+    const pageFile = `${site.origin}/bird.png`;
+    await expect.poll(() => currentSrc(opened, 'routed')).toBe(pageFile);
+    await opened.evaluate(() => history.pushState(null, '', '/articles/2026/routed'));
+    // The control: the markup's URL reads another file now, though the image loaded nothing new.
+    expect(await opened.evaluate(() => (document.getElementById('routed') as HTMLImageElement).src)).toBe(`${site.origin}/articles/2026/bird.png`);
+    // Every image of the page is looked at again when a setting changes.
+    await worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 64 * 1024 * 1024 }));
+    // The result is in the cache: had auto-enhance taken the image again, it would show it within a second.
+    await opened.waitForTimeout(3000);
+    expect(await currentSrc(opened, 'routed')).toBe(pageFile);
+    await worker.evaluate(() => chrome.storage.sync.remove('setting:cacheLimitBytes'));
+    // The same words written again there load the folder's own file: a new picture, taken.
+    mkdirSync(join(dir, 'articles/2026'), { recursive: true });
+    copyFileSync(join(dir, 'head.png'), join(dir, 'articles/2026/bird.png'));
+    await opened.evaluate(() => document.getElementById('routed')!.setAttribute('src', 'bird.png'));
+    await expect.poll(() => fileBehind(opened, 'routed'), { timeout: 60_000 }).toMatch(/^result /);
+    await leave(opened);
+  });
+
   it('a page that writes the same src again (img.src = img.src, a binding set again) loads nothing new: the result stays, and Restore original holds', async () => {
     const opened = await openSwitchedOn('same-src.html', '<!doctype html><img id="again" src="bird.png" style="width: 96px; height: 96px">');
     await expect.poll(() => currentSrc(opened, 'again'), { timeout: 60_000 }).toMatch(/^blob:/);
