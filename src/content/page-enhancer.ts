@@ -82,6 +82,12 @@ const SOURCE_SETTLE_MS = 2000;
 const CUT_SHORT_HOLD = 1.25;
 const CUT_SHORT_HOLD_MAX_MS = 10_000;
 
+/** How long a slideshow's next slides wait, after a slide shown `shown` ms cut a job short (see CUT_SHORT_HOLD). */
+const slideHold = (shown: number): number => Math.min(Math.max(SOURCE_SETTLE_MS, CUT_SHORT_HOLD * shown), CUT_SHORT_HOLD_MAX_MS);
+
+/** Transient activation: a click or a key in the page a moment ago (the user moving a slideshow on). */
+const userJustActed = (): boolean => (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive === true;
+
 interface RunningJob {
   /** The page's URL it enhances. */
   srcUrl: string;
@@ -229,6 +235,15 @@ export class PageEnhancer {
   private readonly running = new Map<AbortController, RunningJob>();
   /** Images the page moved on while their automatic job ran, until one of their jobs ends in a result (see CUT_SHORT_HOLD). */
   private readonly cutShort = new WeakSet<HTMLImageElement>();
+  /**
+   * The same for a slideshow that renders each slide as a new element (a framework keyed by slide):
+   * the page took out an image while its automatic job ran. New images are looked at once they have
+   * stayed `hold` (CUT_SHORT_HOLD times as long as that one was on the page), until a job ends in a
+   * result (see heldAsNextSlide).
+   */
+  private slidesCut: { hold: number } | undefined;
+  /** When the watch first saw each image in the page (added, or there when auto-enhance started). */
+  private readonly arrivedAt = new WeakMap<HTMLImageElement, number>();
   private readonly failed = new Set<HTMLImageElement>();
   /** When the page last gave each image a new source (see SOURCE_SETTLE_MS). */
   private readonly sourceChangedAt = new WeakMap<HTMLImageElement, number>();
@@ -498,6 +513,7 @@ export class PageEnhancer {
   }
 
   private observe(img: HTMLImageElement): void {
+    if (!this.arrivedAt.has(img)) this.arrivedAt.set(img, performance.now());
     this.viewport?.observe(img);
     this.resized?.observe(img);
   }
@@ -513,6 +529,7 @@ export class PageEnhancer {
     this.forced = new WeakSet();
     this.restoredByUser = new WeakMap();
     this.forcedAny = false;
+    this.slidesCut = undefined;
     this.stopRecheckingHidden();
     this.stopJobs((job) => job.waiters !== undefined);
     this.queue.withdrawAll();
@@ -605,9 +622,24 @@ export class PageEnhancer {
     this.consider(img).catch((error: unknown) => logError('auto-enhance', error));
   }
 
+  /** A new image while slides taken out with their jobs running hold the next ones (slidesCut): looked at once it has stayed as long. */
+  private heldAsNextSlide(img: HTMLImageElement): boolean {
+    if (!this.slidesCut || userJustActed()) return false;
+    const stayed = performance.now() - (this.arrivedAt.get(img) ?? -Infinity);
+    if (stayed >= this.slidesCut.hold) return false;
+    this.settling.set(
+      img,
+      window.setTimeout(() => {
+        this.settling.delete(img);
+        this.look(img);
+      }, this.slidesCut.hold - stayed),
+    );
+    return true;
+  }
+
   /** Queues the image when it is wanted and needs enhancing; resolves to whether it was queued just now. */
   private async consider(img: HTMLImageElement): Promise<boolean> {
-    if (!this.wants(img) || this.settling.has(img)) return false;
+    if (!this.wants(img) || this.settling.has(img) || this.heldAsNextSlide(img)) return false;
     const fileOf = (image: HTMLImageElement) => originalOf(image)?.srcUrl ?? image.currentSrc;
     const url = fileOf(img);
     const first = needsEnhancing(readFacts(img), this.settings);
@@ -782,10 +814,8 @@ export class PageEnhancer {
     const before = this.sourceChangedAt.get(img);
     this.sourceChangedAt.set(img, now);
     const shown = before === undefined ? Infinity : now - before;
-    // Transient activation: a click or a key in the page a moment ago.
-    const byUser = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive === true;
-    const slideshow = this.cutShort.has(img) && !byUser && shown !== Infinity;
-    const hold = slideshow ? Math.min(Math.max(SOURCE_SETTLE_MS, CUT_SHORT_HOLD * shown), CUT_SHORT_HOLD_MAX_MS) : shown < SOURCE_SETTLE_MS ? SOURCE_SETTLE_MS : 0;
+    const slideshow = this.cutShort.has(img) && !userJustActed() && shown !== Infinity;
+    const hold = slideshow ? slideHold(shown) : shown < SOURCE_SETTLE_MS ? SOURCE_SETTLE_MS : 0;
     window.clearTimeout(this.settling.get(img));
     this.settling.delete(img);
     if (hold === 0) return;
@@ -869,6 +899,12 @@ export class PageEnhancer {
    * element `added` in the same change takes over (a re-render of the same markup) stays, on it.
    */
   private forget(images: HTMLImageElement[], added: HTMLImageElement[]): void {
+    // The automatic jobs these images waited for, each with how long the longest of them was on the page.
+    const now = performance.now();
+    const waitedFor = [...this.running].flatMap(([job, about]) => {
+      const leaving = images.filter((img) => about.waiters?.().includes(img));
+      return leaving.length === 0 ? [] : [{ job, shown: Math.max(...leaving.map((img) => now - (this.arrivedAt.get(img) ?? now))) }];
+    });
     // One the user put back that the page renders anew, in the same markup (React under a new
     // key), stays put back: the new element is the same picture to the user.
     const unclaimed = [...added];
@@ -899,6 +935,8 @@ export class PageEnhancer {
       this.menuScaleForNextFile.delete(img);
     }
     this.stopJobs(noOneWaits);
+    const cut = waitedFor.filter(({ job }) => job.signal.aborted);
+    if (cut.length > 0 && !userJustActed()) this.slidesCut = { hold: slideHold(Math.max(...cut.map(({ shown }) => shown))) };
     this.stopWatchingIfIdle();
     this.changed();
   }
@@ -956,6 +994,7 @@ export class PageEnhancer {
       swapInto: (resultUrl, result, kept) => {
         const takers = this.takersOf(url, scale, pixels, waiters());
         for (const img of takers) this.cutShort.delete(img);
+        if (takers.length > 0) this.slidesCut = undefined;
         const swapped = this.swap(takers, url, resultUrl, result, { auto: true, scale, ...kept });
         this.keepFarResultsWithinBudget();
         return swapped;

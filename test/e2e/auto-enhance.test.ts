@@ -2170,11 +2170,18 @@ customElements.define('${tag}', class extends HTMLElement {
     await leaveCounting(opened);
   });
 
-  it('leaves a slideshow whose slides change before their jobs end, once one was cut short, until a slide holds (paused on hover), then enhances it', async () => {
-    // Jobs of seconds (x2 on about 360 x 288, the quality model), slides of 3 s: each slide would start a job the next one stopped.
+  /**
+   * Slides s{first}..s{first + 2}.png under /slide/, each another crop: jobs of seconds (x2 on about
+   * 360 x 288, the quality model) where slides of 3 s would start a job the next one stopped.
+   */
+  function writeSlides(first: number): void {
     mkdirSync(join(dir, 'slides'), { recursive: true });
     const barbara = readPng(join(BENCH, 'Set14/LR_bicubic/X2/barbarax2.png'));
-    for (const i of [0, 1, 2]) writePng(join(dir, 'slides', `s${i}.png`), cropTo(barbara, 360 - 8 * i, 288 - 8 * i));
+    for (let i = first; i < first + 3; i++) writePng(join(dir, 'slides', `s${i}.png`), cropTo(barbara, 360 - 8 * i, 288 - 8 * i));
+  }
+
+  it('leaves a slideshow whose slides change before their jobs end, once one was cut short, until a slide holds (paused on hover), then enhances it', async () => {
+    writeSlides(0);
     const show = await openCountingInferences(
       'slideshow.html',
       `<!doctype html><img id="slide" src="slide/s0.png" style="width: 720px">
@@ -2192,6 +2199,32 @@ customElements.define('${tag}', class extends HTMLElement {
     expect(slideDownloads - before).toBeLessThanOrEqual(1);
     await show.evaluate(() => clearInterval((window as unknown as { slideTimer: number }).slideTimer));
     await expect.poll(() => currentSrc(show, 'slide'), { timeout: 120_000 }).toMatch(/^blob:/);
+    await leaveCounting(show);
+  });
+
+  it('leaves a slideshow that renders each slide as a new element (a framework keyed by slide) the same way, until a slide holds, then enhances it', async () => {
+    // Slides of their own: none in the cache from the test before.
+    writeSlides(3);
+    const show = await openCountingInferences(
+      'slideshow-elements.html',
+      `<!doctype html><div id="stage"><img src="slide/s3.png" style="width: 720px"></div>
+<script>
+  let shown = 0;
+  window.slideTimer = setInterval(() => {
+    const next = document.createElement('img');
+    next.src = 'slide/s' + (3 + (++shown % 3)) + '.png';
+    next.style.width = '720px';
+    document.getElementById('stage').replaceChildren(next);
+  }, 3000);
+</script>`,
+    );
+    const earlier = slideDownloads;
+    await expect.poll(() => slideDownloads, { timeout: 30_000 }).toBeGreaterThan(earlier);
+    const before = slideDownloads;
+    await show.waitForTimeout(12_000);
+    expect(slideDownloads - before).toBeLessThanOrEqual(1);
+    await show.evaluate(() => clearInterval((window as unknown as { slideTimer: number }).slideTimer));
+    await expect.poll(() => show.evaluate(() => document.querySelector<HTMLImageElement>('#stage img')!.currentSrc), { timeout: 120_000 }).toMatch(/^blob:/);
     await leaveCounting(show);
   });
 
