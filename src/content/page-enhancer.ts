@@ -23,7 +23,9 @@ import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedRes
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
- * Chrome's own lazy loading. Farther images wait until they come this near.
+ * Chrome's own lazy loading. Farther images wait until they come this near. The same ahead of a
+ * box that scrolls by itself (a shelf, a chat's pane: the observer's scrollMargin), which would
+ * otherwise clip its images from the observer's view until they were on screen.
  */
 const NEAR_VIEWPORT_PX = 1200;
 
@@ -507,7 +509,7 @@ export class PageEnhancer {
   private switchOn(): void {
     this.autoOn = true;
     this.watch.start();
-    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px` });
+    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px`, scrollMargin: `${NEAR_VIEWPORT_PX}px` });
     this.resized = new ResizeObserver((entries) => this.onResized(entries));
     for (const img of pageImages()) this.observe(img);
   }

@@ -1584,6 +1584,23 @@ describe('auto-enhance in the content script', () => {
     await leave(opened);
   });
 
+  it("looks ahead in a box that scrolls by itself (a shelf, a chat's pane) as in the page: an image just past the box's edge is enhanced before it is scrolled into view, one far past it is not", async () => {
+    const shelf = await openSwitchedOn(
+      'shelf.html',
+      `<!doctype html><div id="shelf" style="width: 300px; overflow-x: auto; white-space: nowrap; font-size: 0">
+<img id="first" src="bird.png" style="width: 96px; height: 96px"><span style="display: inline-block; width: 500px"></span><img id="ahead" src="butterfly.png" style="width: 96px; height: 96px"><span style="display: inline-block; width: 3000px"></span><img id="far" src="head.png" style="width: 96px; height: 96px">
+</div>`,
+    );
+    await expect.poll(() => currentSrc(shelf, 'first'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await expect.poll(() => currentSrc(shelf, 'ahead'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // The control: nothing scrolled, and the farther image waits for the box to bring it near.
+    expect(await shelf.evaluate(() => document.getElementById('shelf')!.scrollLeft)).toBe(0);
+    expect(await currentSrc(shelf, 'far')).toBe(`${site.origin}/head.png`);
+    await shelf.evaluate(() => document.getElementById('far')!.scrollIntoView());
+    await expect.poll(() => currentSrc(shelf, 'far'), { timeout: 60_000 }).toMatch(/^blob:/);
+    await leave(shelf);
+  });
+
   it("Restore original holds for an image whose signed link expired: the page's file Enhance kept is shown, and auto-enhance leaves it as put back", async () => {
     const opened = await openSwitchedOn('restore-expired.html', '<!doctype html><img id="expiring" src="expiring/head.png" style="width: 96px; height: 96px">');
     await expect.poll(() => currentSrc(opened, 'expiring'), { timeout: 60_000 }).toMatch(/^blob:/);
