@@ -49,7 +49,8 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   let blob: Blob;
   let revoked = false;
   // Another scale, over our result: the file the first job read is kept (a blob: URL's bytes never
-  // change), and the page may have revoked its URL since (a preview it let go of).
+  // change), and the page may have revoked its URL since (a preview it let go of). Not where that
+  // job found it revoked: its stand-in goes on as the stand-in, which a restore shows.
   const kept = showsIt ? undefined : pageFileOf(shown, asked.srcUrl);
   try {
     if (kept) blob = kept;
@@ -124,10 +125,10 @@ function asStored(shown: HTMLImageElement): Pick<JobRequest, 'asStored'> {
   return showsAsStored(shown) ? { asStored: true } : {};
 }
 
-/** The page's file of `srcUrl` that `shown`, enhanced from it, keeps (Original.pageFile): for a scale asked for after the first. */
+/** The page's file of `srcUrl` that `shown`, enhanced from it, keeps (Original.pageFile), where it has no stand-in: for a scale asked for after the first. */
 function pageFileOf(shown: HTMLImageElement, srcUrl: string): Blob | undefined {
   const original = originalOf(shown);
-  return original?.srcUrl === srcUrl ? original.pageFile : undefined;
+  return original?.srcUrl === srcUrl && !original.standIn ? original.pageFile : undefined;
 }
 
 /** The page's pixels of `srcUrl` that `shown`, enhanced from them, keeps for a restore (Original.standIn): for a scale asked for after the first. */
