@@ -250,14 +250,14 @@ async function main(): Promise<void> {
       webgpu,
       configs: lives.map((l) => l.result),
     };
+    const failed = bench.configs.filter((c) => c.error !== undefined);
     // A quick, partial or broken run leaves the committed results as they are.
-    const outDir = resultsFolder(ROOT, { quick, only: values.only, out: values.out, finished });
+    const outDir = resultsFolder(ROOT, { quick, only: values.only, out: values.out, finished, failedMethods: failed.length });
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(bench, null, 1)}\n`);
     await writeReport(bench, outDir);
     console.log(renderSummary(bench));
     log(`wrote ${join(outDir, 'results.md')}, results.json, results.png; total ${elapsed()}`);
-    const failed = bench.configs.filter((c) => c.error !== undefined);
     if (failed.length) {
       log(`${failed.length} of ${bench.configs.length} methods failed: ${failed.map((c) => c.id).join(', ')}`);
       process.exitCode = 1;

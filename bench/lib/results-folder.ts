@@ -9,9 +9,11 @@ export interface RunKind {
   out?: string;
   /** The run measured all it planned: no exception cut it short. */
   finished: boolean;
+  /** Methods whose runs failed (their cells empty, the error in their row): a broken run too. */
+  failedMethods: number;
 }
 
-export function resultsFolder(root: string, { quick, only, out, finished }: RunKind): string {
+export function resultsFolder(root: string, { quick, only, out, finished, failedMethods }: RunKind): string {
   if (out !== undefined) return resolve(out);
-  return join(root, quick || only !== undefined || !finished ? 'bench/work' : 'bench');
+  return join(root, quick || only !== undefined || !finished || failedMethods > 0 ? 'bench/work' : 'bench');
 }

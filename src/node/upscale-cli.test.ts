@@ -7,7 +7,7 @@ import { EnhanceError } from '../core/errors';
 import { checkImageSize, MAX_INPUT_PIXELS } from '../core/limits';
 import { decodeImageFile } from './image-file';
 import { readPng } from './png';
-import { failureLine, parseUpscaleArgs, UsageError } from './upscale-cli';
+import { asksForHelp, failureLine, parseUpscaleArgs, UsageError } from './upscale-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'enhance-upscale-cli-'));
 writeFileSync(join(dir, 'in.png'), '');
@@ -15,8 +15,9 @@ writeFileSync(join(dir, 'model.onnx'), '');
 // The input by other names: a symbolic link and a hard link.
 symlinkSync(join(dir, 'in.png'), join(dir, 'link.png'));
 linkSync(join(dir, 'in.png'), join(dir, 'hard.png'));
-// A folder where the output would go.
+// Folders where the output would go: one named as a PNG, and one given as where to put it.
 mkdirSync(join(dir, 'taken.png'));
+mkdirSync(join(dir, 'results'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const parse = (...args: string[]) => parseUpscaleArgs(args, dir);
@@ -62,9 +63,19 @@ describe('parseUpscaleArgs', () => {
     [['in.png', 'in.png/out.png'], /in\.png is not a folder/],
     [['.', 'out.png'], /is not a file/],
     [['in.png', 'taken.png'], /taken\.png is a folder: name the output file$/],
+    [['in.png', 'results/'], /results is a folder: name the output file$/],
     [['in.png', 'out.png', '--model', 'model.onnx', '--profile', 'fast'], /--profile chooses a shipped model: leave it out with --model$/],
   ])('refuses %j', (args, message) => {
     expect(refusal(...args)).toMatch(message);
+  });
+});
+
+describe('asksForHelp', () => {
+  it('hears --help and -h anywhere, and nothing else', () => {
+    expect(asksForHelp(['--help'])).toBe(true);
+    expect(asksForHelp(['in.png', '-h'])).toBe(true);
+    expect(asksForHelp(['in.png', 'out.png', '--scale', '2'])).toBe(false);
+    expect(asksForHelp(['help.png', 'out.png'])).toBe(false);
   });
 });
 

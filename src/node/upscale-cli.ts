@@ -2,14 +2,33 @@
  * What `npm run upscale` is asked to do, read from its arguments, and its failures in words for a
  * terminal: the engine's messages speak of the browser (settings, pages), which a file has none of.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EnhanceError, textOf } from '../core/errors';
 import { MAX_OUTPUT_PIXELS } from '../core/limits';
 import { SHIPPED_SCALES, type Profile } from '../core/models';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 
 export const USAGE = 'usage: npm run upscale -- in.png|in.jpg out.png [--scale 2|4] [--profile quality|fast] [--model file.onnx] [--tile 64..1024]';
+
+/** What --help prints: the usage line, and what each part means. */
+export const HELP = `${USAGE}
+
+Upscales a PNG or JPEG file with Enhance's shipped models (the extension's engine, in Node) and
+writes a PNG. Paths are taken from the folder you ran the command in.
+
+  --scale 2|4                4 by default
+  --profile quality|fast     quality by default; fast is several times faster, a little less sharp
+  --model file.onnx          a model file of your own instead (its scale unless --scale is given)
+  --tile 64..1024            the largest tile side in pixels, ${DEFAULT_SETTINGS.maxTile} by default: smaller needs less memory
+
+Exit codes: 0 done, 1 the upscale failed, 2 wrong arguments.`;
+
+/** Whether the user asks what the command takes (--help, -h) rather than to upscale. */
+export function asksForHelp(args: string[]): boolean {
+  return args.some((arg) => arg === '--help' || arg === '-h');
+}
 
 /** The widths a tile may have: the settings' range for the extension's tile size. */
 const TILE_RANGE = [64, 1024] as const;
@@ -72,6 +91,10 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
   }
   // The same file by another name too (a link; a case-insensitive disk's other spelling): it would be lost.
   if (input === output || sameFile(input, output)) throw new UsageError('the output would overwrite the input: give it another name');
+  // The output itself too, where it exists (it is then replaced), not after minutes of work; a
+  // folder first (`out/`: where to put it), which no other name would mend.
+  const existing = statOf(output);
+  if (existing?.isDirectory()) throw new UsageError(`${output} is a folder: name the output file`);
   // Written as a PNG whatever its name says: a JPEG of the result would blur what the model sharpened.
   if (!/\.png$/i.test(output)) throw new UsageError(`the output is a PNG file: name it ${basename(output).replace(/\.[^.]*$/, '')}.png`);
   const folder = dirname(output);
@@ -82,9 +105,6 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot write into ${folder}: ${textOf(error)}`);
   }
-  // The output itself too, where it exists (it is then replaced), not after minutes of work.
-  const existing = statSync(output, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new UsageError(`${output} is a folder: name the output file`);
   try {
     if (existing) accessSync(output, constants.W_OK);
   } catch (error) {
@@ -93,15 +113,18 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
   return { input, output, scale, profile, modelFile, tile };
 }
 
-/** Whether both paths name one file that exists; a path that cannot be looked at (its folder is a file) names none. */
+/** What is at `path`; undefined where nothing is, or where it cannot be looked at (its folder is a file), which the folder's check says. */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether both paths name one file that exists. */
 function sameFile(a: string, b: string): boolean {
-  const [first, second] = [a, b].map((path) => {
-    try {
-      return statSync(path, { throwIfNoEntry: false });
-    } catch {
-      return undefined;
-    }
-  });
+  const [first, second] = [statOf(a), statOf(b)];
   return first !== undefined && second !== undefined && first.dev === second.dev && first.ino === second.ino;
 }
 

@@ -144,11 +144,13 @@ describe('median', () => {
 });
 
 describe('resultsFolder', () => {
-  it('writes into bench/ only a full run that finished; a quick, filtered or broken one goes to bench/work/, --out anywhere', () => {
-    expect(resultsFolder('/r', { quick: false, finished: true })).toBe('/r/bench');
-    expect(resultsFolder('/r', { quick: true, finished: true })).toBe('/r/bench/work');
-    expect(resultsFolder('/r', { quick: false, only: 'thick', finished: true })).toBe('/r/bench/work');
-    expect(resultsFolder('/r', { quick: false, finished: false })).toBe('/r/bench/work');
-    expect(resultsFolder('/r', { quick: false, only: 'thick', out: '/elsewhere', finished: false })).toBe('/elsewhere');
+  it('writes into bench/ only a full run that finished with every method; a quick, filtered or broken one goes to bench/work/, --out anywhere', () => {
+    expect(resultsFolder('/r', { quick: false, finished: true, failedMethods: 0 })).toBe('/r/bench');
+    expect(resultsFolder('/r', { quick: true, finished: true, failedMethods: 0 })).toBe('/r/bench/work');
+    expect(resultsFolder('/r', { quick: false, only: 'thick', finished: true, failedMethods: 0 })).toBe('/r/bench/work');
+    expect(resultsFolder('/r', { quick: false, finished: false, failedMethods: 0 })).toBe('/r/bench/work');
+    // A method that failed leaves its cells empty: the committed table would lose its numbers.
+    expect(resultsFolder('/r', { quick: false, finished: true, failedMethods: 1 })).toBe('/r/bench/work');
+    expect(resultsFolder('/r', { quick: false, only: 'thick', out: '/elsewhere', finished: false, failedMethods: 0 })).toBe('/elsewhere');
   });
 });
