@@ -23,11 +23,16 @@ import { adoptPageSizes, applyResult, copiesOfEnhanced, enhancedImages, freedRes
 
 /**
  * How far outside the viewport auto-enhance looks: about a screen ahead of a scroll, like
- * Chrome's own lazy loading. Farther images wait until they come this near. The same ahead of a
- * box that scrolls by itself (a shelf, a chat's pane: the observer's scrollMargin), which would
- * otherwise clip its images from the observer's view until they were on screen.
+ * Chrome's own lazy loading. Farther images wait until they come this near.
  */
 const NEAR_VIEWPORT_PX = 1200;
+/**
+ * How far past the edge of a box that scrolls by itself (a shelf, a chat's pane: the observer's
+ * scrollMargin), which would otherwise hide its images from the observer until they were on
+ * screen. Half a screen: a box that only clips (a collapsed panel, a carousel's hidden slides)
+ * counts as one too, and what it hides farther may never be shown.
+ */
+const NEAR_SCROLL_BOX_PX = 600;
 
 /** How many writes of the page's own sizes or markup per image, within the window, keep the result (see mayAnswerPage). */
 const PAGE_WRITES_ANSWERED = 4;
@@ -86,6 +91,13 @@ const CUT_SHORT_HOLD_MAX_MS = 10_000;
 
 /** How long a slideshow's next slides wait, after a slide shown `shown` ms cut a job short (see CUT_SHORT_HOLD). */
 const slideHold = (shown: number): number => Math.min(Math.max(SOURCE_SETTLE_MS, CUT_SHORT_HOLD * shown), CUT_SHORT_HOLD_MAX_MS);
+
+/**
+ * A slideshow that renders each slide as a new element is told from a feed or a new view by its
+ * beat: slides taken out with their jobs running, two in a row, each within this long of the one
+ * before and shown no longer (longer than the longest hold's slide, it was read, not a slide).
+ */
+const SLIDE_BEAT_MS = CUT_SHORT_HOLD_MAX_MS / CUT_SHORT_HOLD;
 
 /** Transient activation: a click or a key in the page a moment ago (the user moving a slideshow on). */
 const userJustActed = (): boolean => (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive === true;
@@ -239,12 +251,13 @@ export class PageEnhancer {
   private readonly cutShort = new WeakSet<HTMLImageElement>();
   /**
    * The same for a slideshow that renders each slide as a new element (a framework keyed by slide):
-   * the page took out an image while its automatic job ran. New images are looked at once they have
-   * stayed `hold` (CUT_SHORT_HOLD times as long as that one was on the page), until a job ends in a
-   * result (see heldAsNextSlide).
+   * the page took out images while their automatic jobs ran, `inARow` times to a beat (SLIDE_BEAT_MS),
+   * the last at `at`. From the second, new images are looked at once they have stayed `hold`
+   * (CUT_SHORT_HOLD times as long as the last was on the page), until a job ends in a result (see
+   * heldAsNextSlide).
    */
-  private slidesCut: { hold: number } | undefined;
-  /** When the watch first saw each image in the page (added, or there when auto-enhance started). */
+  private slidesCut: { inARow: number; at: number; hold: number } | undefined;
+  /** When the watch saw each image come into the page (added, or there when auto-enhance started), while it stays. */
   private readonly arrivedAt = new WeakMap<HTMLImageElement, number>();
   private readonly failed = new Set<HTMLImageElement>();
   /** When the page last gave each image a new source (see SOURCE_SETTLE_MS). */
@@ -509,7 +522,7 @@ export class PageEnhancer {
   private switchOn(): void {
     this.autoOn = true;
     this.watch.start();
-    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px`, scrollMargin: `${NEAR_VIEWPORT_PX}px` });
+    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px`, scrollMargin: `${NEAR_SCROLL_BOX_PX}px` });
     this.resized = new ResizeObserver((entries) => this.onResized(entries));
     for (const img of pageImages()) this.observe(img);
   }
@@ -594,6 +607,16 @@ export class PageEnhancer {
     this.restoredByUser.set(img, { ...sourceOf(img), shown: img.currentSrc });
   }
 
+  /**
+   * The file a put-back image shows, once loaded: the restore's own load (a srcset's pick, a file
+   * not in memory) may end after the image was put back, when its currentSrc was still our result's.
+   * Not once its src names another URL (see sourceOf): that load is of another file.
+   */
+  private notePutBackFile(img: HTMLImageElement): void {
+    const putBack = this.restoredByUser.get(img);
+    if (putBack && putBack.resolved === sourceOf(img).resolved) putBack.shown = img.currentSrc;
+  }
+
   /** Whether `img` was put back and the page has given it no new source since, watched or not. */
   private isPutBack(img: HTMLImageElement): boolean {
     const putBack = this.restoredByUser.get(img);
@@ -613,6 +636,7 @@ export class PageEnhancer {
 
   /** An image loaded a file: one the user enhanced from the menu before its markup picked this file gets it enhanced too. */
   private loaded(img: HTMLImageElement): void {
+    this.notePutBackFile(img);
     const scale = this.menuScaleForNextFile.get(img);
     if (scale === undefined || originalOf(img)) return this.look(img);
     // Once: a file that fails to load, or a later one, is not the user's to enhance.
@@ -626,7 +650,8 @@ export class PageEnhancer {
 
   /** A new image while slides taken out with their jobs running hold the next ones (slidesCut): looked at once it has stayed as long. */
   private heldAsNextSlide(img: HTMLImageElement): boolean {
-    if (!this.slidesCut || userJustActed()) return false;
+    // Enhance all's, asked for by the user (from the popup, which gives the page no activation).
+    if (!this.slidesCut || this.slidesCut.inARow < 2 || this.forced.has(img) || userJustActed()) return false;
     const stayed = performance.now() - (this.arrivedAt.get(img) ?? -Infinity);
     if (stayed >= this.slidesCut.hold) return false;
     this.settling.set(
@@ -903,7 +928,8 @@ export class PageEnhancer {
   private forget(images: HTMLImageElement[], added: HTMLImageElement[]): void {
     // The automatic jobs these images waited for, each with how long the longest of them was on the page.
     const now = performance.now();
-    const waitedFor = [...this.running].flatMap(([job, about]) => {
+    // Not those stopped before (Restore all, the switch going off), still winding down.
+    const waitedFor = [...this.running].filter(([job]) => !job.signal.aborted).flatMap(([job, about]) => {
       const leaving = images.filter((img) => about.waiters?.().includes(img));
       return leaving.length === 0 ? [] : [{ job, shown: Math.max(...leaving.map((img) => now - (this.arrivedAt.get(img) ?? now))) }];
     });
@@ -932,15 +958,27 @@ export class PageEnhancer {
     for (const img of images) {
       this.viewport?.unobserve(img);
       this.resized?.unobserve(img);
+      // Put back by the page later (a carousel reusing its slides), it comes anew.
+      this.arrivedAt.delete(img);
       this.queue.withdraw(img);
       this.failed.delete(img);
       this.menuScaleForNextFile.delete(img);
     }
     this.stopJobs(noOneWaits);
     const cut = waitedFor.filter(({ job }) => job.signal.aborted);
-    if (cut.length > 0 && !userJustActed()) this.slidesCut = { hold: slideHold(Math.max(...cut.map(({ shown }) => shown))) };
+    if (cut.length > 0 && !userJustActed()) this.noteSlidesCut(Math.max(...cut.map(({ shown }) => shown)), now);
     this.stopWatchingIfIdle();
     this.changed();
+  }
+
+  /** Images shown `shown` ms taken out with their jobs running (see slidesCut). */
+  private noteSlidesCut(shown: number, now: number): void {
+    if (shown > SLIDE_BEAT_MS) {
+      this.slidesCut = undefined;
+      return;
+    }
+    const inARow = this.slidesCut && now - this.slidesCut.at <= SLIDE_BEAT_MS ? this.slidesCut.inARow + 1 : 1;
+    this.slidesCut = { inARow, at: now, hold: slideHold(shown) };
   }
 
   /**
