@@ -759,7 +759,12 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "schedule, 1 h 30 min of training on one thread beside other work; best.pt is the weight average at step 2,000, Set5 31.693 "
       "in PyTorch, below its start's 31.701 at every evaluation) rose on Set14 beyond the rule's noise, and `training.promote` kept "
       "it: Set5 31.679 -> 31.693, Set14 28.236 -> 28.250 (+0.0145 dB per image, standard error 0.0069), BSD100 27.393 -> 27.403, "
-      "Urban100 25.355 -> 25.374; it is the quality x4 shipped now, 0.026 dB short of its Urban100 target.")
+      "Urban100 25.355 -> 25.374; it is the quality x4 shipped now, 0.026 dB short of its Urban100 target. "
+      "One more from its weights (tiny50-x4, 2026-12-06: the same recipe, seed 50, 2,400 steps, 52 min of training on two "
+      "threads beside other work; best.pt is the weight average at step 1,250, Set5 31.700 in PyTorch) moved every set but "
+      "Urban100 a little and that one not at all: Set5 31.693 -> 31.700, Set14 28.250 -> 28.256 (+0.0060 dB per image, "
+      "standard error 0.0044), BSD100 27.403 -> 27.410, Urban100 25.374 -> 25.374, so `training.promote` discarded it: "
+      "on Urban100 this recipe has run its course.")
     w("")
     check = _harness_values(eval_paths)
     if check:
