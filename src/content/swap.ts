@@ -540,6 +540,7 @@ function free(taken: Original[]): void {
     // A data: URL (a page whose policy refuses blob:) never stops loading, and can be megabytes.
     if (record.resultUrl.startsWith('blob:')) addRecord(freedLately, record);
   }
+  keepNewestWithin(freedLately, FREED_STAND_INS_BYTES, (kept) => kept.reduce((bytes, { standIn }) => bytes + (standIn?.size ?? 0), 0));
 }
 
 /**
@@ -609,6 +610,11 @@ const freedLately = new Map<string, CopyRecord[]>();
 const takenStillShown = new Map<string, CopyRecord[]>();
 /** Records of a few hundred bytes each (URLs and attributes); a copy older than this many frees is not put back. */
 const FREED_KEPT = 500;
+/**
+ * Except those with a stand-in (the page's pixels of a blob: URL it revoked, a PNG of up to
+ * megabytes): the oldest go once theirs add up to more than this, as kept files do (KEPT_FILES_BYTES).
+ */
+const FREED_STAND_INS_BYTES = 32 * 1024 * 1024;
 
 /**
  * The record of the freed result an image failed to load, if it did: a copy the page kept off the
