@@ -1320,7 +1320,8 @@ describe('images a host guards against hotlinking', () => {
 describe('images with a colour profile', () => {
   it('keeps the colours the browser shows (a PNG stored with gamma 1.0)', async () => {
     // A real photo, its file tagged gAMA 1.0: the browser brightens it for display, as it does any profile.
-    const plain = encodePng(readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png')));
+    const raw = readPng(join(BENCH, 'Set5/LR_bicubic/X4/birdx4.png'));
+    const plain = encodePng(raw);
     const gamma = Buffer.alloc(4);
     gamma.writeUInt32BE(100_000);
     writeFileSync(join(dir, 'linear.png'), Buffer.concat([plain.subarray(0, AFTER_PNG_HEADER), pngChunk('gAMA', gamma), plain.subarray(AFTER_PNG_HEADER)]));
@@ -1342,6 +1343,9 @@ describe('images with a colour profile', () => {
         return sum.map((s) => s / (data.length / 4));
       });
     const before = await meanColour();
+    // The control: the browser shows other colours than the file's values (it applies the gamma).
+    const rawMean = [0, 1, 2].map((c) => raw.data.reduce((sum, value, i) => (i % 4 === c ? sum + value : sum), 0) / (raw.width * raw.height));
+    expect(Math.max(...[0, 1, 2].map((c) => Math.abs(before[c] - rawMean[c])))).toBeGreaterThan(10);
     const outcome = await enhanceById(browser.worker, other, await tabIdOf(browser.worker, other), 'linear', 4);
     expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1 });
     await expect.poll(() => currentSrc(other, 'linear')).toMatch(/^blob:/);
