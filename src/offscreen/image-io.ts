@@ -1,4 +1,5 @@
 /** Bytes in, pixels out, and back: fetching, decoding and encoding images in the engine document. */
+import { countFrames } from '../core/discovery';
 import { EnhanceError, isOutOfMemory } from '../core/errors';
 import { outsideSrgb } from '../core/gamut';
 import type { RgbaImage } from '../core/image';
@@ -177,7 +178,8 @@ async function readCapped(response: Response, type: string, progress: () => void
   if (!response.body) return response.blob();
   const reader = response.body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
-  for (let size = 0; ; ) {
+  // The size at which the frames were last counted: again at twice that, so all the counts together read the file at most twice.
+  for (let size = 0, counted = 0; ; ) {
     const { done, value } = await reader.read();
     if (done) return new Blob(chunks, { type });
     progress();
@@ -187,7 +189,27 @@ async function readCapped(response: Response, type: string, progress: () => void
       throw fileTooLarge();
     }
     chunks.push(value);
+    // An animated file is turned away (see engine.ts) as soon as its head shows a second frame:
+    // the rest, megabytes of a GIF downloaded again (the engine shares no HTTP cache with the
+    // page), would be for nothing. The head goes on as the file, and says so again there.
+    if (size >= 2 * counted) {
+      counted = size;
+      if (countFrames(joined(chunks, size)) > 1) {
+        void reader.cancel().catch(() => undefined);
+        return new Blob(chunks, { type });
+      }
+    }
   }
+}
+
+function joined(chunks: Uint8Array[], size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 async function looksLikeSvg(blob: Blob): Promise<boolean> {

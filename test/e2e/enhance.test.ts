@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countFrames } from '../../src/core/discovery';
 import type { RgbaImage } from '../../src/core/image';
 import { cropTo, psnrY } from '../../src/core/metrics';
 import { upscaleBicubic } from '../../src/core/resize';
@@ -1314,6 +1315,40 @@ describe('images a host guards against hotlinking', () => {
     expect(await markup(page, 'hosted')).toBe(`<img id="hosted" src="${url}" style="width: 280px">`);
     expect(await overlayTexts(page)).toContain(outcome.failure?.message);
     await page.close();
+  });
+});
+
+describe('an animated image', () => {
+  it('is turned away once its first frames are in, not after the whole file (which the engine downloads again: it shares no cache with the page)', async () => {
+    const gif = readFileSync(join(import.meta.dirname, 'files/animated.gif'));
+    // The shortest head of the file that shows two frames.
+    let head = 1;
+    while (countFrames(gif.subarray(0, head)) < 2) head++;
+    let releaseTail!: () => void;
+    const tailHeld = new Promise<void>((ok) => (releaseTail = ok));
+    let engineDownloads = 0;
+    const held = await serveFolder(dir, '127.0.0.1', {
+      '/held-tail.gif': (_url, headers) => {
+        if (headers['sec-fetch-dest'] === 'image') return { type: 'image/gif', body: gif };
+        engineDownloads++;
+        return { type: 'image/gif', body: gif, tail: { from: head, heldUntil: tailHeld } };
+      },
+    });
+    writeFileSync(join(dir, 'held-tail.html'), '<!doctype html><img id="moving" src="held-tail.gif" style="width: 192px">');
+    const opened = await browser.context.newPage();
+    watchPageProblems(opened, pageProblems);
+    try {
+      await opened.goto(`${held.origin}/held-tail.html`);
+      await imagesSettled(opened);
+      const outcome = await enhanceById(browser.worker, opened, await tabIdOf(browser.worker, opened), 'moving', 2);
+      // The control: the engine's download was the one whose tail is held.
+      expect(engineDownloads).toBe(1);
+      expect(outcome.failure?.code).toBe('animated');
+    } finally {
+      releaseTail();
+      await opened.close();
+      await held.close();
+    }
   });
 });
 

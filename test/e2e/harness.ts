@@ -44,6 +44,8 @@ export type Route = (
   delayMs?: number;
   /** Answers only once this settles: a server held until the test's next event. */
   heldUntil?: Promise<unknown>;
+  /** Sends `body` up to `from` at once, and the rest once `heldUntil` settles: a large file still coming. */
+  tail?: { from: number; heldUntil: Promise<unknown> };
 };
 
 /** Serves `folder` on 127.0.0.1 (or `host`) at a free port; `routes` answer before files do, by path or by the prefix before `/*`. */
@@ -53,10 +55,17 @@ export async function serveFolder(folder: string, host = '127.0.0.1', routes: Re
     const prefix = Object.keys(routes).find((key) => key.endsWith('/*') && url.pathname.startsWith(key.slice(0, -1)));
     const route = routes[url.pathname] ?? (prefix === undefined ? undefined : routes[prefix]);
     if (route) {
-      const { type, body, status, headers, repeatEveryMs, delayMs, heldUntil } = route(url, req.headers);
+      const { type, body, status, headers, repeatEveryMs, delayMs, heldUntil, tail } = route(url, req.headers);
       if (delayMs !== undefined) await new Promise((ok) => setTimeout(ok, delayMs));
       await heldUntil;
       res.writeHead(status ?? 200, { ...headers, 'content-type': type });
+      if (tail) {
+        const bytes = Buffer.from(body);
+        res.write(bytes.subarray(0, tail.from));
+        await tail.heldUntil;
+        if (!res.destroyed) res.end(bytes.subarray(tail.from));
+        return;
+      }
       if (repeatEveryMs === undefined) {
         res.end(body);
         return;
