@@ -34,6 +34,16 @@ const NEAR_VIEWPORT_PX = 1200;
  */
 const NEAR_SCROLL_BOX_PX = 600;
 
+/**
+ * The observer's margins for both. Where it takes a scrollMargin, that margin applies to the
+ * viewport's own scrolling too, added to rootMargin (so measured in Chromium 156 and Firefox 153):
+ * the viewport's margin is then the rest.
+ */
+function nearViewportMargins(): IntersectionObserverInit {
+  if (!('scrollMargin' in IntersectionObserver.prototype)) return { rootMargin: `${NEAR_VIEWPORT_PX}px` };
+  return { rootMargin: `${NEAR_VIEWPORT_PX - NEAR_SCROLL_BOX_PX}px`, scrollMargin: `${NEAR_SCROLL_BOX_PX}px` };
+}
+
 /** How many writes of the page's own sizes or markup per image, within the window, keep the result (see mayAnswerPage). */
 const PAGE_WRITES_ANSWERED = 4;
 const PAGE_WRITES_WINDOW_MS = 1000;
@@ -522,7 +532,7 @@ export class PageEnhancer {
   private switchOn(): void {
     this.autoOn = true;
     this.watch.start();
-    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: `${NEAR_VIEWPORT_PX}px`, scrollMargin: `${NEAR_SCROLL_BOX_PX}px` });
+    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), nearViewportMargins());
     this.resized = new ResizeObserver((entries) => this.onResized(entries));
     for (const img of pageImages()) this.observe(img);
   }

@@ -168,6 +168,28 @@ function fileBehind(opened: Page, id: string): Promise<string> {
 }
 
 /**
+ * A page of `html`, switched on, whose image `id` (of the site's `file`) auto-enhance took and the
+ * menu's Restore original put back: the page, and the file's URL the image shows again.
+ */
+async function openPutBack(page: string, html: string, id: string, file: string): Promise<{ opened: Page; pageFile: string }> {
+  const opened = await openSwitchedOn(page, html);
+  await expect.poll(() => currentSrc(opened, id), { timeout: 60_000 }).toMatch(/^blob:/);
+  expect(await restoreById(worker, opened, await tabIdOf(worker, opened), id)).toBe(1);
+  const pageFile = `${site.origin}/${file}`;
+  await expect.poll(() => currentSrc(opened, id)).toBe(pageFile);
+  return { opened, pageFile };
+}
+
+/**
+ * Whether what `read` gives stays `expected` past the moment a result from the cache would have
+ * shown: had auto-enhance taken the image again, it would be there within a second.
+ */
+async function staysAfterCachedResult<T>(opened: Page, read: () => Promise<T>, expected: T): Promise<void> {
+  await opened.waitForTimeout(3000);
+  expect(await read()).toEqual(expected);
+}
+
+/**
  * What a browser zoom to 200% does, from now on: two device pixels to the CSS pixel, and half as
  * many CSS pixels across the window. (A density change alone, as a move to another screen makes it,
  * fires no media query change under Chromium's emulation, so only the zoom can be shown here.)
@@ -1578,9 +1600,7 @@ describe('auto-enhance in the content script', () => {
     expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'copy')).toBeGreaterThan(0);
     const pageFile = `${site.origin}/bird.png`;
     await expect.poll(() => Promise.all([currentSrc(opened, 'slide'), currentSrc(opened, 'copy')])).toEqual([pageFile, pageFile]);
-    // The result is in the cache: had auto-enhance taken either again, it would show it within a second.
-    await opened.waitForTimeout(3000);
-    expect(await Promise.all([currentSrc(opened, 'slide'), currentSrc(opened, 'copy')])).toEqual([pageFile, pageFile]);
+    await staysAfterCachedResult(opened, () => Promise.all([currentSrc(opened, 'slide'), currentSrc(opened, 'copy')]), [pageFile, pageFile]);
     await leave(opened);
   });
 
@@ -1609,26 +1629,18 @@ describe('auto-enhance in the content script', () => {
     // The page's file, from a URL of ours: its own link loads nothing now.
     const pageFile = `result ${readPng(join(dir, 'head.png')).width}`;
     await expect.poll(() => fileBehind(opened, 'expiring')).toBe(pageFile);
-    // The result is in the cache: had auto-enhance taken the image again, it would show it within a second.
-    await opened.waitForTimeout(3000);
-    expect(await fileBehind(opened, 'expiring')).toBe(pageFile);
+    await staysAfterCachedResult(opened, () => fileBehind(opened, 'expiring'), pageFile);
     await leave(opened);
   });
 
   it("Restore original holds for an image with a relative src after the page moves its URL to another folder (an app's router: history.pushState), which changes nothing the image shows", async () => {
-    const opened = await openSwitchedOn('restore-routed.html', '<!doctype html><img id="routed" src="bird.png" style="width: 96px; height: 96px">');
-    await expect.poll(() => currentSrc(opened, 'routed'), { timeout: 60_000 }).toMatch(/^blob:/);
-    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'routed')).toBe(1);
-    const pageFile = `${site.origin}/bird.png`;
-    await expect.poll(() => currentSrc(opened, 'routed')).toBe(pageFile);
+    const { opened, pageFile } = await openPutBack('restore-routed.html', '<!doctype html><img id="routed" src="bird.png" style="width: 96px; height: 96px">', 'routed', 'bird.png');
     await opened.evaluate(() => history.pushState(null, '', '/articles/2026/routed'));
     // The control: the markup's URL reads another file now, though the image loaded nothing new.
     expect(await opened.evaluate(() => (document.getElementById('routed') as HTMLImageElement).src)).toBe(`${site.origin}/articles/2026/bird.png`);
     // Every image of the page is looked at again when a setting changes.
     await worker.evaluate(() => chrome.storage.sync.set({ 'setting:cacheLimitBytes': 64 * 1024 * 1024 }));
-    // The result is in the cache: had auto-enhance taken the image again, it would show it within a second.
-    await opened.waitForTimeout(3000);
-    expect(await currentSrc(opened, 'routed')).toBe(pageFile);
+    await staysAfterCachedResult(opened, () => currentSrc(opened, 'routed'), pageFile);
     await worker.evaluate(() => chrome.storage.sync.remove('setting:cacheLimitBytes'));
     // The same words written again there load the folder's own file: a new picture, taken.
     mkdirSync(join(dir, 'articles/2026'), { recursive: true });
@@ -1661,36 +1673,25 @@ describe('auto-enhance in the content script', () => {
       const img = document.getElementById('again') as HTMLImageElement;
       img.src = img.src;
     });
-    // The result is in the cache: had auto-enhance taken the image again, it would show it within a second.
-    await opened.waitForTimeout(3000);
-    expect(await currentSrc(opened, 'again')).toBe(pageFile);
+    await staysAfterCachedResult(opened, () => currentSrc(opened, 'again'), pageFile);
     await leave(opened);
   });
 
   it('Restore original holds for the element a framework renders in its place (React under a new key): the same markup, left as put back', async () => {
-    const opened = await openSwitchedOn('restore-rerender.html', '<!doctype html><div id="app"><img id="photo" src="bird.png" style="width: 96px; height: 96px"></div>');
-    await expect.poll(() => currentSrc(opened, 'photo'), { timeout: 60_000 }).toMatch(/^blob:/);
-    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'photo')).toBe(1);
-    const pageFile = `${site.origin}/bird.png`;
-    await expect.poll(() => currentSrc(opened, 'photo')).toBe(pageFile);
+    const { opened, pageFile } = await openPutBack('restore-rerender.html', '<!doctype html><div id="app"><img id="photo" src="bird.png" style="width: 96px; height: 96px"></div>', 'photo', 'bird.png');
     // A new element of the same markup replaces the one put back.
     await opened.evaluate(() => {
       const app = document.getElementById('app')!;
       app.innerHTML = app.innerHTML;
     });
     await expect.poll(() => opened.evaluate(() => (document.getElementById('photo') as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
-    // The result is in the cache: had auto-enhance taken the new element, it would show it within a second.
-    await opened.waitForTimeout(3000);
-    expect(await currentSrc(opened, 'photo')).toBe(pageFile);
+    // Had auto-enhance taken the new element.
+    await staysAfterCachedResult(opened, () => currentSrc(opened, 'photo'), pageFile);
     await leave(opened);
   });
 
   it("Restore original holds for the element a framework renders in place of a restored image, beside an enhanced image of the same file: that one's result stays on its own successor", async () => {
-    const opened = await openSwitchedOn('restore-rerender-pair.html', '<!doctype html><div id="app"><img id="put-back" src="bird.png" style="width: 96px; height: 96px"></div>');
-    await expect.poll(() => currentSrc(opened, 'put-back'), { timeout: 60_000 }).toMatch(/^blob:/);
-    expect(await restoreById(worker, opened, await tabIdOf(worker, opened), 'put-back')).toBe(1);
-    const pageFile = `${site.origin}/bird.png`;
-    await expect.poll(() => currentSrc(opened, 'put-back')).toBe(pageFile);
+    const { opened, pageFile } = await openPutBack('restore-rerender-pair.html', '<!doctype html><div id="app"><img id="put-back" src="bird.png" style="width: 96px; height: 96px"></div>', 'put-back', 'bird.png');
     // The same picture shown once more, later: it is enhanced, the one put back is not.
     await opened.evaluate(() => document.getElementById('app')!.insertAdjacentHTML('beforeend', '<img id="other" src="bird.png" style="width: 96px; height: 96px">'));
     await expect.poll(() => currentSrc(opened, 'other'), { timeout: 60_000 }).toMatch(/^blob:/);
@@ -2199,6 +2200,22 @@ customElements.define('${tag}', class extends HTMLElement {
     for (let i = first; i < first + 3; i++) writePng(join(dir, 'slides', `s${i}.png`), cropTo(barbara, 360 - 8 * i, 288 - 8 * i));
   }
 
+  /**
+   * A slideshow of a new slide every 3 s (its timer `slideTimer`): after its first download, at most
+   * one more in four slides (one cut after running only briefly); paused, its slide is enhanced.
+   */
+  async function expectHeldUntilPaused(show: Page, shownSrc: () => Promise<string>): Promise<void> {
+    // Its first download (the counter is the lightbox test's too, which ran before).
+    const earlier = slideDownloads;
+    await expect.poll(() => slideDownloads, { timeout: 30_000 }).toBeGreaterThan(earlier);
+    const before = slideDownloads;
+    await show.waitForTimeout(12_000);
+    expect(slideDownloads - before).toBeLessThanOrEqual(1);
+    await show.evaluate(() => clearInterval((window as unknown as { slideTimer: number }).slideTimer));
+    await expect.poll(shownSrc, { timeout: 120_000 }).toMatch(/^blob:/);
+    await leaveCounting(show);
+  }
+
   it('leaves a slideshow whose slides change before their jobs end, once one was cut short, until a slide holds (paused on hover), then enhances it', async () => {
     writeSlides(0);
     const show = await openCountingInferences(
@@ -2209,16 +2226,7 @@ customElements.define('${tag}', class extends HTMLElement {
   window.slideTimer = setInterval(() => { document.getElementById('slide').src = 'slide/s' + (++shown % 3) + '.png'; }, 3000);
 </script>`,
     );
-    // Its first download (the counter is the lightbox test's too, which ran before).
-    const earlier = slideDownloads;
-    await expect.poll(() => slideDownloads, { timeout: 30_000 }).toBeGreaterThan(earlier);
-    const before = slideDownloads;
-    await show.waitForTimeout(12_000);
-    // Four slides on: the first job's, cut short, and at most one more (one cut after running only briefly).
-    expect(slideDownloads - before).toBeLessThanOrEqual(1);
-    await show.evaluate(() => clearInterval((window as unknown as { slideTimer: number }).slideTimer));
-    await expect.poll(() => currentSrc(show, 'slide'), { timeout: 120_000 }).toMatch(/^blob:/);
-    await leaveCounting(show);
+    await expectHeldUntilPaused(show, () => currentSrc(show, 'slide'));
   });
 
   it('leaves a slideshow that renders each slide as a new element (a framework keyed by slide) the same way, until a slide holds, then enhances it', async () => {
@@ -2237,14 +2245,7 @@ customElements.define('${tag}', class extends HTMLElement {
   }, 3000);
 </script>`,
     );
-    const earlier = slideDownloads;
-    await expect.poll(() => slideDownloads, { timeout: 30_000 }).toBeGreaterThan(earlier);
-    const before = slideDownloads;
-    await show.waitForTimeout(12_000);
-    expect(slideDownloads - before).toBeLessThanOrEqual(1);
-    await show.evaluate(() => clearInterval((window as unknown as { slideTimer: number }).slideTimer));
-    await expect.poll(() => show.evaluate(() => document.querySelector<HTMLImageElement>('#stage img')!.currentSrc), { timeout: 120_000 }).toMatch(/^blob:/);
-    await leaveCounting(show);
+    await expectHeldUntilPaused(show, () => show.evaluate(() => document.querySelector<HTMLImageElement>('#stage img')!.currentSrc));
   });
 
   it('left no unhandled errors or Enhance console noise on the page', () => {
