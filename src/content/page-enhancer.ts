@@ -390,10 +390,10 @@ export class PageEnhancer {
       this.menuScaleForNextFile.delete(img);
     }
     this.stopJobs((job) => job.targets?.some((img) => putBack.includes(img)) === true || (files.has(job.srcUrl) && noAutomaticWaiter(job)));
-    const restored = this.watch.asOurs(() => restoreImages(imagesShowing(srcUrl)));
     // With the page's copies showing the result (a carousel's cloned slide), which go back to the
     // page's file with it: the user put the picture back, wherever the page shows it.
-    for (const img of [...putBack, ...restored]) this.putBackByUser(img);
+    const restored = this.restoreAsPutBack(imagesShowing(srcUrl));
+    for (const img of putBack) if (!restored.includes(img)) this.putBackByUser(img);
     this.stopWatchingIfIdle();
     this.changed();
     return restored.length;
@@ -426,8 +426,8 @@ export class PageEnhancer {
     const withdrawn = this.queue.withdrawAll();
     this.stopJobs(() => true);
     this.menuScaleForNextFile.clear();
-    const restored = this.watch.asOurs(() => restoreImages(enhancedImages()));
-    for (const img of [...withdrawn, ...restored]) this.putBackByUser(img);
+    const restored = this.restoreAsPutBack(enhancedImages());
+    for (const img of withdrawn) if (!restored.includes(img)) this.putBackByUser(img);
     // Now, not a task later: a script that lost its extension (retire) may not run again.
     this.letGo([...this.departing]);
     this.stopWatchingIfIdle();
@@ -531,6 +531,8 @@ export class PageEnhancer {
 
   private switchOn(): void {
     this.autoOn = true;
+    // Cut under Enhance all alone: the slideshow's beat is for auto-enhance to hear anew.
+    this.slidesCut = undefined;
     this.watch.start();
     this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), nearViewportMargins());
     this.resized = new ResizeObserver((entries) => this.onResized(entries));
@@ -612,9 +614,21 @@ export class PageEnhancer {
     return !this.isPutBack(img) && (this.forced.has(img) || (this.autoOn && this.near.has(img)));
   }
 
-  /** Remembers `img` as put back (restoredByUser), with the source it has now. */
-  private putBackByUser(img: HTMLImageElement): void {
-    this.restoredByUser.set(img, { ...sourceOf(img), shown: img.currentSrc });
+  /**
+   * Remembers `img` as put back (restoredByUser), with the source it has now and the file it shows:
+   * `shown`, the page's file a restore gave back, where the restore's load has not ended yet (and
+   * nothing may watch for its end, see notePutBackFile).
+   */
+  private putBackByUser(img: HTMLImageElement, shown = img.currentSrc): void {
+    this.restoredByUser.set(img, { ...sourceOf(img), shown });
+  }
+
+  /** Restores `images` (restoreImages), each remembered as put back with the page's file it shows again; returns those restored. */
+  private restoreAsPutBack(images: HTMLImageElement[]): HTMLImageElement[] {
+    const files = new Map(images.map((img) => [img, originalOf(img)?.srcUrl]));
+    const restored = this.watch.asOurs(() => restoreImages(images));
+    for (const img of restored) this.putBackByUser(img, files.get(img));
+    return restored;
   }
 
   /**
@@ -940,8 +954,9 @@ export class PageEnhancer {
     const now = performance.now();
     // Not those stopped before (Restore all, the switch going off), still winding down.
     const waitedFor = [...this.running].filter(([job]) => !job.signal.aborted).flatMap(([job, about]) => {
-      const leaving = images.filter((img) => about.waiters?.().includes(img));
-      return leaving.length === 0 ? [] : [{ job, shown: Math.max(...leaving.map((img) => now - (this.arrivedAt.get(img) ?? now))) }];
+      // Those whose arrival the watch saw (Enhance all's, with the site off, are not observed).
+      const arrivals = images.filter((img) => about.waiters?.().includes(img)).flatMap((img) => this.arrivedAt.get(img) ?? []);
+      return arrivals.length === 0 ? [] : [{ job, shown: now - Math.min(...arrivals) }];
     });
     // One the user put back that the page renders anew, in the same markup (React under a new
     // key), stays put back: the new element is the same picture to the user.

@@ -540,7 +540,29 @@ function free(taken: Original[]): void {
     // A data: URL (a page whose policy refuses blob:) never stops loading, and can be megabytes.
     if (record.resultUrl.startsWith('blob:')) addRecord(freedLately, record);
   }
-  keepNewestWithin(freedLately, FREED_STAND_INS_BYTES, (kept) => kept.reduce((bytes, { standIn }) => bytes + (standIn?.size ?? 0), 0));
+  keepStandInsWithin(freedLately, FREED_STAND_INS_BYTES);
+}
+
+/**
+ * The newest stand-ins of `kept`'s records, each counted once (one job's goes into every image it
+ * swapped, and into the next scale's), within `max` bytes; older records let theirs go and keep the
+ * rest, a few hundred bytes.
+ */
+function keepStandInsWithin(kept: Map<string, CopyRecord[]>, max: number): void {
+  const counted = new Set<Blob>();
+  let total = 0;
+  for (const records of [...kept.values()].reverse()) {
+    for (const record of records) {
+      const { standIn } = record;
+      if (!standIn || counted.has(standIn)) continue;
+      if (total + standIn.size > max) {
+        record.standIn = undefined;
+        continue;
+      }
+      counted.add(standIn);
+      total += standIn.size;
+    }
+  }
 }
 
 /**
@@ -611,8 +633,8 @@ const takenStillShown = new Map<string, CopyRecord[]>();
 /** Records of a few hundred bytes each (URLs and attributes); a copy older than this many frees is not put back. */
 const FREED_KEPT = 500;
 /**
- * Except those with a stand-in (the page's pixels of a blob: URL it revoked, a PNG of up to
- * megabytes): the oldest go once theirs add up to more than this, as kept files do (KEPT_FILES_BYTES).
+ * Except their stand-ins (the page's pixels of a blob: URL it revoked, a PNG of up to megabytes):
+ * the oldest go once they add up to more than this, as kept files do (KEPT_FILES_BYTES).
  */
 const FREED_STAND_INS_BYTES = 32 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countFrames, filterBlurs, needsEnhancing, typeFromUrl, type DiscoveryRules, type ImageFacts } from './discovery';
+import { countFrames, filterBlurs, mayHoldFrames, needsEnhancing, typeFromUrl, type DiscoveryRules, type ImageFacts } from './discovery';
 
 const rules: DiscoveryRules = { minUpscaleFactor: 1.5, minSide: 24, maxInputPixels: 4_000_000 };
 
@@ -196,6 +196,17 @@ function avif(brands: string[], { samples = [], compact = false, movieLast = fal
   const data = [0, 0, 0, 1, ...bytesOf('mdat'), ...u32be(0), ...u32be(16 + 5), 1, 2, 3, 4, 5];
   return bytesOf(ftyp, meta, ...(movieLast ? [data, movie] : [movie, data]));
 }
+
+describe('mayHoldFrames', () => {
+  it('is true of the containers countFrames reads, false of a JPEG and of too short a head', () => {
+    expect(mayHoldFrames(gif({ frames: 1 }))).toBe(true);
+    expect(mayHoldFrames(png(pngChunk('IDAT', [1])))).toBe(true);
+    expect(mayHoldFrames(webp(webpChunk('VP8 ', [1, 2, 3, 4])))).toBe(true);
+    expect(mayHoldFrames(avif(['avif', 'mif1']))).toBe(true);
+    expect(mayHoldFrames(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1]))).toBe(false);
+    expect(mayHoldFrames(new Uint8Array([0x47, 0x49]))).toBe(false);
+  });
+});
 
 describe('countFrames on hand-built files', () => {
   it.each([

@@ -171,6 +171,15 @@ export function countFrames(bytes: Uint8Array): number {
   return 1;
 }
 
+/**
+ * Whether a file starting with `head` (its first 12 bytes at least) is of a kind countFrames may
+ * find more than one frame in: GIF, PNG (APNG), WebP and ISO (AVIF) files. A JPEG never is.
+ */
+export function mayHoldFrames(head: Uint8Array): boolean {
+  const ascii = (offset: number, length: number): string => String.fromCharCode(...head.subarray(offset, offset + length));
+  return ascii(0, 3) === 'GIF' || ascii(0, 8) === '\x89PNG\r\n\x1a\n' || (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') || ascii(4, 4) === 'ftyp';
+}
+
 /** The boxes on the way from the file to a track's sample sizes (moov/trak/mdia/minf/stbl). */
 const ISO_SAMPLE_PATH = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl']);
 

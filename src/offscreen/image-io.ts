@@ -1,5 +1,5 @@
 /** Bytes in, pixels out, and back: fetching, decoding and encoding images in the engine document. */
-import { countFrames } from '../core/discovery';
+import { countFrames, mayHoldFrames } from '../core/discovery';
 import { EnhanceError, isOutOfMemory } from '../core/errors';
 import { outsideSrgb } from '../core/gamut';
 import type { RgbaImage } from '../core/image';
@@ -178,7 +178,9 @@ async function readCapped(response: Response, type: string, progress: () => void
   if (!response.body) return response.blob();
   const reader = response.body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
-  // The size at which the frames were last counted: again at twice that, so all the counts together read the file at most twice.
+  // The size at which the frames were last counted: again at twice that, so all the counts together
+  // read the file at most twice; never for a kind of file that holds one frame (a JPEG).
+  let mayAnimate: boolean | undefined;
   for (let size = 0, counted = 0; ; ) {
     const { done, value } = await reader.read();
     if (done) return new Blob(chunks, { type });
@@ -192,7 +194,8 @@ async function readCapped(response: Response, type: string, progress: () => void
     // An animated file is turned away (see engine.ts) as soon as its head shows a second frame:
     // the rest, megabytes of a GIF downloaded again (the engine shares no HTTP cache with the
     // page), would be for nothing. The head goes on as the file, and says so again there.
-    if (size >= 2 * counted) {
+    if (mayAnimate === undefined && size >= 12) mayAnimate = mayHoldFrames(joined(chunks, size));
+    if (mayAnimate && size >= 2 * counted) {
       counted = size;
       if (countFrames(joined(chunks, size)) > 1) {
         void reader.cancel().catch(() => undefined);
