@@ -51,7 +51,7 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
   // Another scale, over our result: the file the first job read is kept (a blob: URL's bytes never
   // change), and the page may have revoked its URL since (a preview it let go of). Not where that
   // job found it revoked: its stand-in goes on as the stand-in, which a restore shows.
-  const kept = showsIt ? undefined : pageFileOf(shown, asked.srcUrl);
+  const kept = showsIt ? undefined : keptFileOf(shown, asked.srcUrl);
   try {
     if (kept) blob = kept;
     else if (isRevoked(asked.srcUrl)) throw new Error('The page has revoked this blob: URL.');
@@ -126,7 +126,7 @@ function asStored(shown: HTMLImageElement): Pick<JobRequest, 'asStored'> {
 }
 
 /** The page's file of `srcUrl` that `shown`, enhanced from it, keeps (Original.pageFile), where it has no stand-in: for a scale asked for after the first. */
-function pageFileOf(shown: HTMLImageElement, srcUrl: string): Blob | undefined {
+function keptFileOf(shown: HTMLImageElement, srcUrl: string): Blob | undefined {
   const original = originalOf(shown);
   return original?.srcUrl === srcUrl && !original.standIn ? original.pageFile : undefined;
 }
