@@ -36,7 +36,17 @@ def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-LOSSES = {"l1": F.l1_loss, "mse": F.mse_loss}
+FFT_WEIGHT = 0.05  # SAFMN's weight for its frequency term: the pixel L1 still leads
+
+
+def l1_fft_loss(out: torch.Tensor, hr: torch.Tensor) -> torch.Tensor:
+    """L1 on the pixels plus L1 on their 2-D spectra: fine periodic detail (windows, bricks, text) that
+    a pixel loss averages away weighs as much as its share of the spectrum."""
+    spectrum = lambda t: torch.view_as_real(torch.fft.rfft2(t, norm="ortho"))
+    return F.l1_loss(out, hr) + FFT_WEIGHT * F.l1_loss(spectrum(out), spectrum(hr))
+
+
+LOSSES = {"l1": F.l1_loss, "mse": F.mse_loss, "l1fft": l1_fft_loss}
 LOG_EVERY = 50  # steps between log lines, each with the mean loss of its steps
 
 FIT_TIMED_FROM = 10  # steps into a run before the speed that sizes its schedule is timed (fitted_steps)
@@ -191,8 +201,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--ema", type=float, default=0.0,
                     help="also keep a moving average of the weights with this decay (e.g. 0.999); Set5 then scores it, "
                          "and best.pt keeps it (0: off)")
-    ap.add_argument("--loss", default="l1", choices=("l1", "mse"),
-                    help="mse: the loss PSNR measures, for a last fine-tune of weights trained with L1 at a low peak")
+    ap.add_argument("--loss", default="l1", choices=tuple(LOSSES),
+                    help="mse: the loss PSNR measures, for a last fine-tune of weights trained with L1 at a low peak; "
+                         "l1fft: L1 plus a frequency term (its L1 on the spectra, weight 0.05)")
     ap.add_argument("--rescale", type=float, nargs="*", default=[],
                     help="also train on each image shrunk by these factors (e.g. 0.9 0.8): scale augmentation")
     ap.add_argument("--texture-crops", type=int, default=1,
