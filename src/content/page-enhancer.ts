@@ -269,7 +269,8 @@ export class PageEnhancer {
   private slidesCut: { inARow: number; at: number; hold: number } | undefined;
   /** When the watch saw each image come into the page (added, or there when auto-enhance started), while it stays. */
   private readonly arrivedAt = new WeakMap<HTMLImageElement, number>();
-  private readonly failed = new Set<HTMLImageElement>();
+  /** Images whose last job failed, and whether auto-enhance's (or Enhance all's) job it was: those end with the switch. */
+  private readonly failed = new Map<HTMLImageElement, 'auto' | 'menu'>();
   /** When the page last gave each image a new source (see SOURCE_SETTLE_MS). */
   private readonly sourceChangedAt = new WeakMap<HTMLImageElement, number>();
   /** Images whose source changes too often to enhance: the timer that looks at each once it settles. */
@@ -362,7 +363,7 @@ export class PageEnhancer {
     for (const img of targets) {
       // A later menu job for it, which stopped this one, runs on: the image is still queued.
       if (![...this.running].some(([other, about]) => !other.signal.aborted && about.targets?.includes(img))) this.inManualJob.delete(img);
-      if (!outcome.ok && !job.signal.aborted) this.failed.add(img);
+      if (!outcome.ok && !job.signal.aborted) this.failed.set(img, 'menu');
       if (originalOf(img) || img.currentSrc === source) continue;
       // Its own markup picked another file meanwhile (a resize across a <picture>'s breakpoint): that
       // file gets the scale the user chose, as after a swap (followPageChoice); once for all its images.
@@ -560,6 +561,9 @@ export class PageEnhancer {
     this.stopRecheckingHidden();
     this.stopJobs((job) => job.waiters !== undefined);
     this.queue.withdrawAll();
+    // The popup's failed count is of what the user would still see wrong: automatic work, stopped
+    // now, leaves the page's own images, which no one asked for any more.
+    for (const [img, by] of this.failed) if (by === 'auto') this.failed.delete(img);
     this.watch.asOurs(() => restoreImages(enhancedImages().filter((img) => originalOf(img)?.auto)));
     this.stopWatchingIfIdle();
     this.changed();
@@ -1070,7 +1074,7 @@ export class PageEnhancer {
     const { code } = outcome.failure;
     this.givenUp.set(url, code);
     keepNewest(this.givenUp, URLS_KEPT);
-    if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.add(img);
+    if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.set(img, 'auto');
     if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
   }
 
@@ -1206,7 +1210,7 @@ export class PageEnhancer {
 
   private counts(): TabCounts {
     let failed = 0;
-    for (const img of this.failed) {
+    for (const img of this.failed.keys()) {
       // Dropped while the page was not watched (nothing of ours left to watch for): let it go with the page's tree.
       if (!img.isConnected) this.failed.delete(img);
       else if (!originalOf(img)) failed++;

@@ -128,6 +128,20 @@ const expiring: Route = (url) =>
 /** An SVG at a URL that does not say so: only its bytes tell. */
 const SVG_ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><circle cx="12" cy="12" r="10" fill="teal"/></svg>';
 
+/** Chrome cannot start the engine's page for now (out of memory, say), or again can. */
+async function engineCannotStart(worker: Worker, cannot: boolean): Promise<void> {
+  await worker.evaluate(async (broken) => {
+    const kept = self as unknown as { createDocument?: typeof chrome.offscreen.createDocument };
+    if (!broken) {
+      if (kept.createDocument) chrome.offscreen.createDocument = kept.createDocument;
+      return;
+    }
+    kept.createDocument ??= chrome.offscreen.createDocument;
+    chrome.offscreen.createDocument = () => Promise.reject(new Error('the engine cannot start now'));
+    if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
+  }, cannot);
+}
+
 const IDS = ['twin-a', 'twin-b', 'manual', 'sharp', 'pixel-art', 'inserted'];
 
 function shown(id: string): Promise<string> {
@@ -1334,27 +1348,40 @@ describe('auto-enhance in the content script', () => {
     writeFileSync(join(dir, 'no-engine.html'), `<!doctype html><img id="lone" src="butterfly40.png" style="width: 80px; height: 80px">`);
     // On an origin of its own: the main page's images must not take the one try.
     const lonelySite = await serveFolder(dir, 'localhost');
-    // Chrome cannot start the engine's page for now (out of memory, say).
-    await worker.evaluate(async () => {
-      const kept = self as unknown as { createDocument: typeof chrome.offscreen.createDocument };
-      kept.createDocument = chrome.offscreen.createDocument;
-      chrome.offscreen.createDocument = () => Promise.reject(new Error('the engine cannot start now'));
-      if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
-    });
+    await engineCannotStart(worker, true);
     await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), lonelySite.origin);
     const lonely = await browser.context.newPage();
     await lonely.goto(`${lonelySite.origin}/no-engine.html`);
     const tab = await tabIdOf(worker, lonely);
     const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab);
     await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 0, failed: 1 });
-    await worker.evaluate(() => {
-      chrome.offscreen.createDocument = (self as unknown as { createDocument: typeof chrome.offscreen.createDocument }).createDocument;
-    });
+    await engineCannotStart(worker, false);
     await expect.poll(() => currentSrc(lonely, 'lone'), { timeout: 60_000 }).toMatch(/^blob:/);
     await expect.poll(counts).toEqual({ enhanced: 1, queued: 0, failed: 0 });
     await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), lonelySite.origin);
     await lonely.close();
     await lonelySite.close();
+  });
+
+  it("forgets auto-enhance's failures when the site is switched off: the popup counts none", async () => {
+    writePng(join(dir, 'butterfly36.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/butterflyx4.png')), 36, 36));
+    writeFileSync(join(dir, 'no-engine-off.html'), `<!doctype html><img id="lone" src="butterfly36.png" style="width: 72px; height: 72px">`);
+    const lonelySite = await serveFolder(dir, 'localhost');
+    await engineCannotStart(worker, true);
+    try {
+      await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), lonelySite.origin);
+      const lonely = await browser.context.newPage();
+      await lonely.goto(`${lonelySite.origin}/no-engine-off.html`);
+      const tab = await tabIdOf(worker, lonely);
+      const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab);
+      await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 0, failed: 1 });
+      await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), lonelySite.origin);
+      await expect.poll(counts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+      await lonely.close();
+    } finally {
+      await engineCannotStart(worker, false);
+      await lonelySite.close();
+    }
   });
 
   it('stops the job of an image the page drops while the engine works on it: the engine goes on to the next image', async () => {
