@@ -30,9 +30,11 @@ async function onTabCounts(sender: Runtime.MessageSender, counts: TabCounts): Pr
   const { total, askFrames } = await recordFrameCounts(tabId, { frameId: sender.frameId, documentId: sender.documentId, tabUrl: sender.tab?.url ?? '', counts });
   await showCounts(tabId, total);
   if (askFrames) void recount(tabId).catch((error: unknown) => logError('tab counts', error));
-  // Queued images go to the engine over a port of their own: it must be up by the time
-  // the content script, which awaits this answer, opens one.
-  if (counts.queued > 0) await ensureEngine();
+  // Queued images go to the engine over a port of their own: it is started now, so that it is up
+  // by the time the content script, which awaits this answer, opens one. Not for a tab in the
+  // background, whose queue waits until it is shown (a job that finds no engine starts it itself):
+  // links opened in new tabs on a switched-on site would start it to sit idle.
+  if (counts.queued > 0 && sender.tab?.active !== false) await ensureEngine();
 }
 
 async function pageKind(url: string | undefined): Promise<PageKind> {

@@ -4,6 +4,7 @@
  * keeps every tab visible; the content script is the same in both. The engine runs jobs in the
  * order they come, one at a time, and each page sends one at a time, so while the visible tab's
  * jobs run, a hidden page that kept sending would get every other turn: here it gets at most one.
+ * Nor does a page opened behind start the engine, to sit idle until it is shown.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +20,10 @@ import { serveFolder, type FixtureServer } from './harness';
 const LEFT_PAGE = ['baboon', 'bridge', 'coastguard', 'comic', 'face', 'flowers', 'foreman', 'lenna', 'man', 'monarch'];
 const SHOWN_PAGE = ['pepper', 'ppt3', 'zebra', 'barbara'];
 
-/** 48x48 crops of Set14 inputs shown at 96 CSS px, so auto-enhance takes each (at x2, quickly). */
-function writePage(dir: string, file: string, names: string[]): void {
-  for (const name of names) writePng(join(dir, `${name}.png`), cropTo(readPng(join(BENCH, `Set14/LR_bicubic/X4/${name}x4.png`)), 48, 48));
-  const images = names.map((name) => `<img id="${name}" src="${name}.png" style="width: 96px; height: 96px" alt="${name}">`).join('');
+/** side x side crops of Set14 inputs shown at twice that in CSS px, so auto-enhance takes each (at x2, quickly). */
+function writePage(dir: string, file: string, names: string[], side = 48): void {
+  for (const name of names) writePng(join(dir, `${name}${side}.png`), cropTo(readPng(join(BENCH, `Set14/LR_bicubic/X4/${name}x4.png`)), side, side));
+  const images = names.map((name) => `<img id="${name}" src="${name}${side}.png" style="width: ${2 * side}px; height: ${2 * side}px" alt="${name}">`).join('');
   writeFileSync(join(dir, file), `<!doctype html><html><head><meta charset="utf-8"><title>${file}</title></head><body>${images}</body></html>`);
 }
 
@@ -34,6 +35,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'enhance-hidden-tab-'));
   writePage(dir, 'left.html', LEFT_PAGE);
   writePage(dir, 'shown.html', SHOWN_PAGE);
+  // Other files than the pages above (their results are in the engine's cache).
+  writePage(dir, 'opened-behind.html', SHOWN_PAGE, 40);
   site = await serveFolder(dir);
   firefox = await launchFirefoxWithExtension();
   await firefox.inExtension("return browser.storage.sync.set({ 'setting:profile': 'fast' });");
@@ -69,4 +72,25 @@ it('starts no automatic job in a tab the user left, and goes on when it is shown
 
   await firefox.bidi.send('browsingContext.activate', { context: left });
   while ((await enhanced(left)) < LEFT_PAGE.length) await sleep(250);
+});
+
+it('starts no engine for a page opened in a tab behind the one shown, until it is shown', async () => {
+  const engine = () => firefox.inExtension<unknown>('return (await bg.enhance.status()).engine;');
+  // The engine the test above used goes once idle for 3 s.
+  await firefox.inExtension("return browser.storage.sync.set({ 'setting:engineIdleMinutes': 0.05 });");
+  await expect.poll(engine, { timeout: 30_000 }).toBeNull();
+  const url = `${site.origin}/opened-behind.html`;
+  // As a link opened with a middle click: loaded in a new tab, which stays behind.
+  const { context: behind } = await firefox.bidi.send<{ context: string }>('browsingContext.create', { type: 'tab', background: true });
+  await firefox.bidi.send('browsingContext.navigate', { context: behind, url, wait: 'complete' });
+  expect(await firefox.bidi.evaluate<string>(behind, 'return document.visibilityState;')).toBe('hidden');
+  const tabId = await firefox.tabIdOf(url);
+  const counts = () => firefox.inExtension<TabStatus['counts']>('return (await bg.enhance.status(args[0])).counts;', [tabId]);
+  await expect.poll(async () => (await counts()).queued, { timeout: 30_000 }).toBe(SHOWN_PAGE.length);
+  // The worker heard the queue (the count above) and would have started the engine on hearing it.
+  await sleep(2000);
+  expect(await engine()).toBeNull();
+
+  await firefox.bidi.send('browsingContext.activate', { context: behind });
+  while ((await enhanced(behind)) < SHOWN_PAGE.length) await sleep(250);
 });
