@@ -89,4 +89,16 @@ describe('runnerFor', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(create).toHaveBeenCalledTimes(2);
   });
+
+  it("lets go of a model file's bytes when its session could not be made (an fp16 file WebGPU would not take)", async () => {
+    const { runnerFor } = await backendWithOrt(async () => {
+      throw new Error('shader compilation failed');
+    });
+    const read = vi.fn(async () => ({ ok: true, arrayBuffer: async () => new ArrayBuffer(8) }));
+    vi.stubGlobal('fetch', read);
+    await expect(runnerFor(model, 'webgpu')).rejects.toMatchObject({ code: 'model-failed' });
+    // Not held for the document's life: a later session reads the file again.
+    await expect(runnerFor(model, 'webgpu')).rejects.toMatchObject({ code: 'model-failed' });
+    expect(read).toHaveBeenCalledTimes(2);
+  });
 });

@@ -369,52 +369,59 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
   if (backend === 'webgpu' && gpuUnanswered) return Promise.reject(gpuUnanswered);
   const key = `${model.id}:${precision}`;
-  let runner = sessions[backend].get(key);
-  if (!runner) {
-    const inWorker = backend === 'wasm';
-    const loaded = loadModelBytes(file);
-    runner = Promise.all([ortFor(backend), loaded]).then(async ([ort, bytes]) => {
-      // The proxy transfers the model's buffer to its worker: it gets a copy, the cache keeps the original.
-      const data = new Uint8Array(inWorker ? bytes.slice(0) : bytes);
-      const creating = ort.InferenceSession.create(data, {
-        executionProviders: [backend],
-        graphOptimizationLevel: 'all',
-      });
-      let late = false;
-      const session = await within(creating, SESSION_LIMIT_MS, () => {
-        late = true;
-        return timedOut('no session', SESSION_LIMIT_MS)();
-      }).catch((error: unknown) => {
-        // Made after the limit, on a GPU that answered late: its weights go, the device counts as held (see gpuHeldSwitchedOff), and the next session may be made.
-        if (backend === 'webgpu') {
-          const unanswered = late ? EnhanceError.wrapping('model-failed', error) : undefined;
-          if (unanswered) gpuUnanswered = unanswered;
-          creating.then((made) => {
-            gpuDeviceMade = true;
-            if (unanswered && gpuUnanswered === unanswered) gpuUnanswered = undefined;
-            return made.release();
-          }).catch(() => undefined);
-        }
-        // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
-        // could not reserve) for the document's life: every later session would fail the same way.
-        if (backend === 'wasm') breakEngine(textOf(error));
-        throw error;
-      });
-      // The session holds the weights now: the file is read again only for a session made anew.
-      if (modelBytes.get(file) === loaded) modelBytes.delete(file);
-      if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, { transfersInputs: inWorker, stalled: breakEngine });
-      gpuDeviceMade = true;
-      // After the first WebGPU session, the device ORT runs on.
-      const device = await ort.env.webgpu.device;
-      const lost = device.lost.then((info) => info.message || info.reason);
-      // A stalled run fails its job, which then moves to WASM (engine.ts), as a lost device's does.
-      return new OrtTileRunner(session, model, ort.Tensor, { lost, gpuErrors: errorScopeOn(device), stalled: () => undefined });
-    }).catch((error: unknown) => {
-      // The backend's failure (its build would not load, a GPU short of memory, a shader it cannot compile): on WebGPU the job moves to WASM.
-      throw error instanceof EnhanceError ? error : EnhanceError.wrapping('model-failed', error);
+  const made = sessions[backend].get(key);
+  if (made) return made;
+  const inWorker = backend === 'wasm';
+  const loaded = loadModelBytes(file);
+  const runner = Promise.all([ortFor(backend), loaded]).then(async ([ort, bytes]) => {
+    // The proxy transfers the model's buffer to its worker: it gets a copy, the cache keeps the original.
+    const data = new Uint8Array(inWorker ? bytes.slice(0) : bytes);
+    const creating = ort.InferenceSession.create(data, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
     });
-    runner.catch(() => sessions[backend].delete(key));
-    sessions[backend].set(key, runner);
-  }
+    let late = false;
+    const session = await within(creating, SESSION_LIMIT_MS, () => {
+      late = true;
+      return timedOut('no session', SESSION_LIMIT_MS)();
+    }).catch((error: unknown) => {
+      // Made after the limit, on a GPU that answered late: its weights go, the device counts as held (see gpuHeldSwitchedOff), and the next session may be made.
+      if (backend === 'webgpu') {
+        const unanswered = late ? EnhanceError.wrapping('model-failed', error) : undefined;
+        if (unanswered) gpuUnanswered = unanswered;
+        creating.then((made) => {
+          gpuDeviceMade = true;
+          if (unanswered && gpuUnanswered === unanswered) gpuUnanswered = undefined;
+          return made.release();
+        }).catch(() => undefined);
+      }
+      // ORT keeps a failed start of its WASM runtime (a worker that would not start, memory it
+      // could not reserve) for the document's life: every later session would fail the same way.
+      if (backend === 'wasm') breakEngine(textOf(error));
+      throw error;
+    });
+    if (backend !== 'webgpu') return new OrtTileRunner(session, model, ort.Tensor, { transfersInputs: inWorker, stalled: breakEngine });
+    gpuDeviceMade = true;
+    // After the first WebGPU session, the device ORT runs on.
+    const device = await ort.env.webgpu.device;
+    const lost = device.lost.then((info) => info.message || info.reason);
+    // A stalled run fails its job, which then moves to WASM (engine.ts), as a lost device's does.
+    return new OrtTileRunner(session, model, ort.Tensor, { lost, gpuErrors: errorScopeOn(device), stalled: () => undefined });
+  }).catch((error: unknown) => {
+    // The backend's failure (its build would not load, a GPU short of memory, a shader it cannot compile): on WebGPU the job moves to WASM.
+    throw error instanceof EnhanceError ? error : EnhanceError.wrapping('model-failed', error);
+  });
+  const settled = () => {
+    // The session holds the weights now, or none will: the file is read again only for a session
+    // made anew. Kept after a failure, an fp16 file that WebGPU would not take stayed in memory
+    // for the document's life.
+    if (modelBytes.get(file) === loaded) modelBytes.delete(file);
+  };
+  runner.then(settled, () => {
+    settled();
+    // Released meanwhile and asked for again, the key holds a new session: its own failure takes it out.
+    if (sessions[backend].get(key) === runner) sessions[backend].delete(key);
+  });
+  sessions[backend].set(key, runner);
   return runner;
 }

@@ -21,15 +21,27 @@ function lost(): void {
   for (const listener of lostListeners) listener();
 }
 
+/**
+ * Every job waits on the database (WebGPU's failures, the cache): an open the browser never answers
+ * (a damaged or locked store) would hold them all for the document's life.
+ */
+const OPEN_LIMIT_MS = 10_000;
+
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(NAME, VERSION);
     let gaveUp = false;
+    const giveUp = (error: Error) => {
+      gaveUp = true;
+      reject(error);
+    };
+    const unanswered = setTimeout(() => giveUp(new Error(`IndexedDB open unanswered in ${OPEN_LIMIT_MS / 1000} s`)), OPEN_LIMIT_MS);
     request.onupgradeneeded = () => {
       const db = request.result;
       for (const store of [RESULTS, META]) if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
     };
     request.onsuccess = () => {
+      clearTimeout(unanswered);
       const db = request.result;
       if (gaveUp) {
         db.close();
@@ -44,11 +56,14 @@ function open(): Promise<IDBDatabase> {
       db.onclose = lost;
       resolve(db);
     };
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
+    request.onerror = () => {
+      clearTimeout(unanswered);
+      reject(request.error ?? new Error('IndexedDB open failed'));
+    };
     // An old connection holds the database: jobs must not wait on it, so this open counts as failed.
     request.onblocked = () => {
-      gaveUp = true;
-      reject(new Error('IndexedDB open blocked by another document'));
+      clearTimeout(unanswered);
+      giveUp(new Error('IndexedDB open blocked by another document'));
     };
   });
 }
