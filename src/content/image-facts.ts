@@ -1,6 +1,6 @@
 /** Measuring an <img> for the pure rules in core: what needsEnhancing and the job queue decide on. */
 import { keepNewest } from '../core/bounded';
-import { filterBlurs, typeFromUrl, type ImageFacts } from '../core/discovery';
+import { drawsAsBlocks, filterBlurs, typeFromUrl, type ImageFacts } from '../core/discovery';
 import { contentBoxSize, storedSize, transformStretch, viewportPriority, type Insets, type Size } from '../core/image-geometry';
 import type { Priority } from '../core/job-queue';
 import { slotOf } from './page-images';
@@ -113,7 +113,7 @@ export function readFacts(img: HTMLImageElement, pixels?: Size | null): ImageFac
     devicePixelRatio: (window.devicePixelRatio || 1) * pinchScale(img),
     // Both spellings: Chrome before 121 knows only checkOpacity and checkVisibilityCSS.
     visible: img.checkVisibility({ opacityProperty: true, visibilityProperty: true, checkOpacity: true, checkVisibilityCSS: true }),
-    pixelated: style.imageRendering === 'pixelated' || style.imageRendering === 'crisp-edges',
+    pixelated: drawsAsBlocks(style.imageRendering),
     blurred: drawnBlurred(img, style),
     type: typeFromUrl(img.currentSrc),
     // The bytes are the engine's to read: it turns animated files away itself.

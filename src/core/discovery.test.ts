@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { countFrames, filterBlurs, mayHoldFrames, needsEnhancing, typeFromUrl, type DiscoveryRules, type ImageFacts } from './discovery';
+import { countFrames, drawsAsBlocks, filterBlurs, mayHoldFrames, needsEnhancing, typeFromUrl, type DiscoveryRules, type ImageFacts } from './discovery';
 
 const rules: DiscoveryRules = { minUpscaleFactor: 1.5, minSide: 24, maxInputPixels: 4_000_000 };
 
@@ -298,6 +298,21 @@ describe('countFrames on files made by Pillow', () => {
     ['still-transparent.webp', 1],
   ])('%s has %i frame(s)', (name, frames) => {
     expect(countFrames(fixture(name))).toBe(frames);
+  });
+});
+
+describe('drawsAsBlocks', () => {
+  // Computed values as Chromium 156 and Firefox 153 give them (measured): Firefox draws its own
+  // 'optimizespeed' as pixelated; Chrome computes optimizeSpeed as 'auto'.
+  it.each([
+    ['pixelated', true],
+    ['crisp-edges', true],
+    ['optimizespeed', true],
+    ['auto', false],
+    ['optimizequality', false],
+    ['-webkit-optimize-contrast', false],
+  ])('%s: %s', (value, blocks) => {
+    expect(drawsAsBlocks(value)).toBe(blocks);
   });
 });
 

@@ -31,7 +31,7 @@ export interface ImageFacts {
   /** In the layout and not hidden by CSS (display, visibility, opacity 0). */
   visible: boolean;
   /**
-   * Drawn with `image-rendering: pixelated` or `crisp-edges`: the page wants its pixels seen as
+   * Drawn with `image-rendering: pixelated` or `crisp-edges` (drawsAsBlocks): the page wants its pixels seen as
    * blocks (pixel art, sprites, QR codes), which a photo model would smear.
    */
   pixelated: boolean;
@@ -118,6 +118,15 @@ function drawnScale(facts: ImageFacts): number {
     default:
       return Math.max(across, down);
   }
+}
+
+/**
+ * Whether a computed CSS `image-rendering` draws the image's pixels as blocks. Firefox keeps the
+ * legacy `optimizeSpeed` as its own value and draws it as `pixelated` (older pixel-art pages use
+ * it); Chrome computes it as `auto` and draws it smooth.
+ */
+export function drawsAsBlocks(imageRendering: string): boolean {
+  return imageRendering === 'pixelated' || imageRendering === 'crisp-edges' || imageRendering === 'optimizespeed';
 }
 
 /** Whether a computed CSS `filter` blurs: one blur() of a radius over 0 in it. */
