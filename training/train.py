@@ -243,11 +243,12 @@ def main() -> None:
         ckpt = torch.load(last, map_location="cpu", weights_only=False)
         if PLKSRConfig(**ckpt["config"]) != cfg:
             raise SystemExit(f"{last} holds a different configuration: {ckpt['config']}")
-        # Other data, crops, batches, a loss or weight average would not be the run it resumes (and its
-        # record would say the last call's); a run resumed without its --ema would drop the average.
-        # The values are those of checkpoints older than the flag.
+        # Other data, crops, batches, a loss, weight average, schedule, clipping or precision would not be
+        # the run it resumes (and its record would say the last call's); a run resumed without its --ema
+        # would drop the average. The values are those of checkpoints older than the flag.
         for key, before in (("loss", "l1"), ("rescale", "[]"), ("data", "None"), ("patch", None), ("batch", None),
-                            ("texture_crops", "1"), ("ema", "0.0")):
+                            ("texture_crops", "1"), ("ema", "0.0"), ("lr", None), ("warmup", None), ("steps", None),
+                            ("clip_grad", "0.0"), ("no_bf16", "False")):
             trained, now = ckpt["args"].get(key, before), str(getattr(args, key))
             if key == "data":
                 trained, now = data_folder(trained), data_folder(now)

@@ -285,12 +285,14 @@ class Augmented(unittest.TestCase):
         self.assertAlmostEqual(float(LOSSES["l1fft"](out, hr)), expected, places=5)
         self.assertEqual(float(LOSSES["l1fft"](hr, hr)), 0.0)
 
-    def test_a_resume_keeps_the_data_the_crops_the_loss_and_the_average(self):
+    def test_a_resume_keeps_the_data_the_crops_the_loss_the_average_and_the_schedule(self):
         with tempfile.TemporaryDirectory() as tmp:
             train(Path(tmp) / "run", 1, "--rescale", "0.5", "--loss", "mse")
+            same = ("--rescale", "0.5", "--loss", "mse")
             for other in (("--rescale", "0.5"), ("--loss", "mse"), ("--rescale", "0.6", "--loss", "mse"),
-                          ("--rescale", "0.5", "--loss", "mse", "--patch", "12"),
-                          ("--rescale", "0.5", "--loss", "mse", "--ema", "0.9")):
+                          (*same, "--patch", "12"), (*same, "--ema", "0.9"), (*same, "--lr", "1e-3"),
+                          (*same, "--warmup", "3"), (*same, "--steps", "9"), (*same, "--clip-grad", "0.1"),
+                          (*same, "--no-bf16")):
                 with self.assertRaisesRegex(AssertionError, "resume it with the same"):
                     train(Path(tmp) / "run", 2, *other)
             self.assertIn("resumed", train(Path(tmp) / "run", 2, "--rescale", "0.5", "0.5", "--loss", "mse"))
