@@ -13,6 +13,18 @@ const px = (value: string): number => Number.parseFloat(value) || 0;
  */
 const pixelSizes = new Map<string, Promise<Size | null>>();
 const PIXEL_SIZES_KEPT = 500;
+/**
+ * Files the engine counted more pixels in than the browser lays out (its EXIF size: see the
+ * engine's DenserThanShown), which the element's natural size and a probe's both report. Bounded as
+ * pixelSizes: one forgotten is counted again by its next automatic job.
+ */
+const countedByEngine = new Map<string, Size>();
+
+/** The engine's count of the pixels of the file at `url`, where the browser reports fewer. */
+export function noteCountedPixels(url: string, size: Size): void {
+  countedByEngine.set(url, size);
+  keepNewest(countedByEngine, PIXEL_SIZES_KEPT);
+}
 
 /**
  * The pixel size of the file at `url`, read by a probe image of its own (from the memory cache:
@@ -21,6 +33,8 @@ const PIXEL_SIZES_KEPT = 500;
  * the page revoked once `shown` loaded (upload previews do) loads no more: `shown`'s own size stands in.
  */
 export async function pixelSizeOf(url: string, shown: HTMLImageElement): Promise<Size | null> {
+  const counted = countedByEngine.get(url);
+  if (counted) return counted;
   // With no srcset to pick from, the element's natural size is the file's: no probe, which would
   // download again a file its server marks no-store (a captcha made anew, a counter counting twice).
   if (!pickedFromSrcset(shown) && shown.currentSrc === url && shown.complete && shown.naturalWidth > 0) {

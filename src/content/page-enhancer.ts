@@ -15,7 +15,7 @@ import type { EnhanceOutcome, JobSettings, TabCounts } from '../shared/protocol'
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { CountsReport } from './counts-report';
 import { enhanceImages, turnedAway } from './enhance-images';
-import { pixelSizeOf, priorityOf, readFacts } from './image-facts';
+import { noteCountedPixels, pixelSizeOf, priorityOf, readFacts } from './image-facts';
 import { followsViewport, pageChoice } from './page-choice';
 import { inEditedText, inWindow, outermostHost, pageImages } from './page-images';
 import { PageWatch } from './page-watch';
@@ -1071,7 +1071,15 @@ export class PageEnhancer {
       stop: job.signal,
     });
     if (!outcome.failure || job.signal.aborted) return;
-    const { code } = outcome.failure;
+    const { code, pixels: counted } = outcome.failure;
+    if (code === 'denser-than-shown' && counted) {
+      // Measured again with the file's own pixels, once this job is over: the page may show them
+      // sharp already, or need a smaller scale.
+      noteCountedPixels(url, counted);
+      const images = waiters();
+      window.setTimeout(() => images.forEach((img) => this.look(img)));
+      return;
+    }
     this.givenUp.set(url, code);
     keepNewest(this.givenUp, URLS_KEPT);
     if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.set(img, 'auto');

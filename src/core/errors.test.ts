@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { EnhanceError, isPageLeft, toFailure, unreachableCode, type FileAccess } from './errors';
+import { DenserThanShown, EnhanceError, isPageLeft, toFailure, unreachableCode, type FileAccess } from './errors';
 
 describe('toFailure', () => {
   it('keeps the code and message of an EnhanceError', () => {
     const error = new EnhanceError('too-large', '5000x5000');
     expect(toFailure(error)).toEqual({ code: 'too-large', message: error.message });
     expect(error.message).toBe('This image is larger than the size limit in Enhance settings. (5000x5000)');
+  });
+
+  it("carries the pixels' size of a file laid out denser than its pixels, for the page to measure again", () => {
+    expect(toFailure(new DenserThanShown({ width: 160, height: 120 }))).toMatchObject({ code: 'denser-than-shown', pixels: { width: 160, height: 120 } });
   });
 
   it('turns any other error into the fallback failure, without its words, which are for logs', () => {

@@ -1,4 +1,6 @@
 /** Why a job failed, in words a person can act on. The code is for tests and the status counters. */
+import type { Size } from './image-geometry';
+
 export type FailureCode =
   | 'fetch-failed'
   | 'download-refused'
@@ -23,11 +25,14 @@ export type FailureCode =
   | 'site-withheld'
   | 'image-site-withheld'
   | 'frame-site-withheld'
-  | 'changed-on-server';
+  | 'changed-on-server'
+  | 'denser-than-shown';
 
 export interface Failure {
   code: FailureCode;
   message: string;
+  /** 'denser-than-shown': the file's size in pixels, upright. */
+  pixels?: Size;
 }
 
 const MESSAGES: Record<FailureCode, string> = {
@@ -55,6 +60,7 @@ const MESSAGES: Record<FailureCode, string> = {
   'image-site-withheld': "Enhance may not read images from the site this one comes from: add that site to Enhance's site access in the browser's extension settings.",
   'frame-site-withheld': "Enhance may not read the site of the frame this image is in: add that site to Enhance's site access in the browser's extension settings.",
   'changed-on-server': "The site gave Enhance a different picture from the one shown (it changes on every download, or is kept for the site's own pages), so Enhance left the one shown as it is.",
+  'denser-than-shown': 'This image has more pixels than the page lays out: its file says to show them denser.',
 };
 
 /** The words for a failure, where no job failed (the popup says why it cannot act on a page). */
@@ -78,6 +84,17 @@ export class EnhanceError extends Error {
   /** `code`, caused by `error`: a browser's or a library's words, which mean nothing to the user. */
   static wrapping(code: FailureCode, error: unknown): EnhanceError {
     return new EnhanceError(code, undefined, textOf(error));
+  }
+}
+
+/**
+ * An automatic job's file that the browser lays out at its EXIF size, smaller than its pixels
+ * (laidOutAtExifSize): the page measured its need on the smaller size. An answer with the pixels'
+ * size, for the page to measure again, not an error.
+ */
+export class DenserThanShown extends EnhanceError {
+  constructor(readonly pixels: Size) {
+    super('denser-than-shown', `${pixels.width}x${pixels.height} pixels`);
   }
 }
 
@@ -107,6 +124,7 @@ export function toFailure(error: unknown, fallback: FailureCode = 'model-failed'
   // The model's failures carry what failed underneath; an error of ours with another code already says why.
   const underneath = error instanceof EnhanceError ? (error.code === 'model-failed' ? error.underlying : undefined) : textOf(error);
   if (underneath !== undefined && isOutOfMemory(underneath)) return { code: 'out-of-memory', message: MESSAGES['out-of-memory'] };
+  if (error instanceof DenserThanShown) return { code: error.code, message: error.message, pixels: error.pixels };
   if (error instanceof EnhanceError) return { code: error.code, message: error.message };
   return { code: fallback, message: MESSAGES[fallback] };
 }

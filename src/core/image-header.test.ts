@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countFrames } from './discovery';
-import { exifOrientation, headerSize } from './image-header';
+import { exifOrientation, exifPixelDimensions, headerSize, laidOutAtExifSize } from './image-header';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
 
@@ -137,5 +137,41 @@ describe('exifOrientation', () => {
     const file = jpegWithExif(whole);
     // The file cut anywhere: the orientation is read once the entry that holds it is whole (its 12 bytes end at byte 34).
     for (let cut = 0; cut < file.length - 2; cut++) expect(exifOrientation(file.slice(0, cut))).toBe(cut >= 34 ? 6 : 1);
+  });
+});
+
+describe('exifPixelDimensions', () => {
+  const file = (name: string) => new Uint8Array(readFileSync(new URL(`../../test/e2e/files/${name}`, import.meta.url)));
+
+  it("reads the size in a JPEG's and a PNG's EXIF camera directory, which the first directory points to", () => {
+    // Both written by Pillow at 144 dpi, giving half their pixels' size.
+    expect(headerSize(file('exif-144dpi.jpg'))).toEqual({ width: 160, height: 120 });
+    expect(exifPixelDimensions(file('exif-144dpi.jpg'))).toEqual({ width: 80, height: 60 });
+    expect(exifPixelDimensions(file('exif-144dpi-16x12.png'))).toEqual({ width: 8, height: 6 });
+  });
+
+  it('is null without EXIF, without the camera directory, and for EXIF cut short', () => {
+    expect(exifPixelDimensions(fixture('size-13x7.jpg'))).toBeNull();
+    expect(exifPixelDimensions(jpegWithExif(littleEndianTiff(0x0112, 6)))).toBeNull();
+    expect(exifPixelDimensions(file('exif-orientation-6.jpg'))).toBeNull();
+    const whole = file('exif-144dpi.jpg');
+    expect(exifPixelDimensions(whole.slice(0, 60))).toBeNull();
+  });
+});
+
+describe('laidOutAtExifSize', () => {
+  const size = (width: number, height: number) => ({ width, height });
+
+  it('is the page showing the EXIF size, smaller than the pixels, turned or not', () => {
+    expect(laidOutAtExifSize(size(80, 60), size(160, 120), size(80, 60))).toBe(true);
+    expect(laidOutAtExifSize(size(60, 80), size(120, 160), size(80, 60))).toBe(true);
+  });
+
+  it("is not where the page shows the file's pixels (Chromium lays a PNG out so), nor without an EXIF size", () => {
+    expect(laidOutAtExifSize(size(160, 120), size(160, 120), size(80, 60))).toBe(false);
+    expect(laidOutAtExifSize(size(80, 60), size(160, 120), null)).toBe(false);
+    expect(laidOutAtExifSize(size(80, 61), size(160, 120), size(80, 60))).toBe(false);
+    // An EXIF size larger than the pixels (a file cropped after it was written): nothing to count anew.
+    expect(laidOutAtExifSize(size(200, 150), size(160, 120), size(200, 150))).toBe(false);
   });
 });

@@ -135,18 +135,101 @@ const ORIENTATION_TAG = 0x0112;
  * for other files (Chromium and Firefox turn no WebP by its EXIF: measured), and where none is said.
  */
 export function exifOrientation(bytes: Uint8Array): Orientation {
+  const tiff = exifTiff(bytes);
+  const value = tiff ? tiffNumber(tiff, tiffEntry(tiff, tiff.firstDirectory, ORIENTATION_TAG)) : undefined;
+  return value !== undefined && value >= 1 && value <= 8 ? (value as Orientation) : 1;
+}
+
+/** EXIF's directory of camera data, which the first directory points to, and the picture's size there. */
+const EXIF_DIRECTORY_TAG = 0x8769;
+const PIXEL_X_DIMENSION_TAG = 0xa002;
+const PIXEL_Y_DIMENSION_TAG = 0xa003;
+
+/**
+ * The picture's size as a JPEG's or PNG's EXIF data gives it (PixelXDimension, PixelYDimension);
+ * null where it gives none. Browsers lay a file out at that size, not its pixels', where its EXIF
+ * resolution says so (a "2x" file at 144 dpi: Chromium for JPEG, Firefox for JPEG and PNG, measured).
+ */
+export function exifPixelDimensions(bytes: Uint8Array): Size | null {
+  const tiff = exifTiff(bytes);
+  const directory = tiff ? tiffNumber(tiff, tiffEntry(tiff, tiff.firstDirectory, EXIF_DIRECTORY_TAG)) : undefined;
+  if (!tiff || directory === undefined) return null;
+  const width = tiffNumber(tiff, tiffEntry(tiff, directory, PIXEL_X_DIMENSION_TAG));
+  const height = tiffNumber(tiff, tiffEntry(tiff, directory, PIXEL_Y_DIMENSION_TAG));
+  return width && height ? { width, height } : null;
+}
+
+/**
+ * Whether the page lays the file out at the size its EXIF data gives (`exif`: exifPixelDimensions),
+ * not at its pixels' (`file`, upright): the browser took a density from it, and the element's
+ * natural size, `shown`, is the file's over that density.
+ */
+export function laidOutAtExifSize(shown: Size, file: Size, exif: Size | null): boolean {
+  if (!exif || shown.width * shown.height >= file.width * file.height) return false;
+  return (shown.width === exif.width && shown.height === exif.height) || (shown.width === exif.height && shown.height === exif.width);
+}
+
+/** A TIFF block (EXIF's layout): its byte order, then the offset of its first directory. */
+interface Tiff {
+  view: DataView;
+  little: boolean;
+  firstDirectory: number;
+}
+
+/** The TIFF block of a JPEG's EXIF data or a PNG's (see exifOrientation); null where there is none. */
+function exifTiff(bytes: Uint8Array): Tiff | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (String.fromCharCode(...bytes.subarray(0, 8)) === '\x89PNG\r\n\x1a\n') return pngOrientation(view);
-  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return 1;
+  if (String.fromCharCode(...bytes.subarray(0, 8)) === '\x89PNG\r\n\x1a\n') {
+    for (const { type, at, length } of pngChunksBeforePixels(view)) {
+      if (type === 'eXIf') return length >= 8 && at + 8 + length <= view.byteLength ? tiffOf(new DataView(view.buffer, view.byteOffset + at + 8, length)) : null;
+    }
+    return null;
+  }
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return null;
   for (const { marker, at } of jpegSegments(view)) {
-    if (JPEG_SOF.has(marker)) return 1; // the frame comes after the metadata
+    if (JPEG_SOF.has(marker)) return null; // the frame comes after the metadata
     const start = at + 4;
     // The segment's length counts its own two bytes; "Exif\0\0" comes before the TIFF block.
     const length = Math.min(view.getUint16(at + 2) - 8, view.byteLength - start - 6);
     if (marker !== 0xe1 || length < 8 || String.fromCharCode(...bytes.subarray(start, start + 6)) !== 'Exif\0\0') continue;
-    return tiffOrientation(new DataView(bytes.buffer, bytes.byteOffset + start + 6, length));
+    return tiffOf(new DataView(bytes.buffer, bytes.byteOffset + start + 6, length));
   }
-  return 1;
+  return null;
+}
+
+function tiffOf(view: DataView): Tiff | null {
+  const order = view.getUint16(0);
+  if (order !== 0x4949 && order !== 0x4d4d) return null;
+  const little = order === 0x4949;
+  return { view, little, firstDirectory: view.getUint32(4, little) };
+}
+
+/**
+ * Where `tag`'s entry of 12 bytes starts in the directory at `directory` (its count of entries,
+ * then the entries); undefined where it is not there, or the block ends first.
+ */
+function tiffEntry({ view, little }: Tiff, directory: number, tag: number): number | undefined {
+  if (directory + 2 > view.byteLength) return undefined;
+  const entries = view.getUint16(directory, little);
+  for (let i = 0; i < entries; i++) {
+    const entry = directory + 2 + i * 12;
+    if (entry + 12 > view.byteLength) return undefined;
+    if (view.getUint16(entry, little) === tag) return entry;
+  }
+  return undefined;
+}
+
+/** TIFF's types of whole numbers: SHORT and LONG. */
+const TIFF_SHORT = 3;
+const TIFF_LONG = 4;
+
+/** The entry's one SHORT or LONG value (held in the entry itself); undefined for no entry, and for other types. */
+function tiffNumber({ view, little }: Tiff, entry: number | undefined): number | undefined {
+  if (entry === undefined || view.getUint32(entry + 4, little) !== 1) return undefined;
+  const type = view.getUint16(entry + 2, little);
+  if (type === TIFF_SHORT) return view.getUint16(entry + 8, little);
+  if (type === TIFF_LONG) return view.getUint32(entry + 8, little);
+  return undefined;
 }
 
 /**
@@ -163,28 +246,3 @@ export function* pngChunksBeforePixels(view: DataView): Generator<{ type: string
   }
 }
 
-/** An eXIf chunk's data is a TIFF block. */
-function pngOrientation(view: DataView): Orientation {
-  for (const { type, at, length } of pngChunksBeforePixels(view)) {
-    if (type === 'eXIf') return length >= 8 && at + 8 + length <= view.byteLength ? tiffOrientation(new DataView(view.buffer, view.byteOffset + at + 8, length)) : 1;
-  }
-  return 1;
-}
-
-/** The orientation in a TIFF block's first directory (EXIF's layout): its byte order, then the directory's entries of 12 bytes. */
-function tiffOrientation(tiff: DataView): Orientation {
-  const order = tiff.getUint16(0);
-  if (order !== 0x4949 && order !== 0x4d4d) return 1;
-  const little = order === 0x4949;
-  const directory = tiff.getUint32(4, little);
-  if (directory + 2 > tiff.byteLength) return 1;
-  const entries = tiff.getUint16(directory, little);
-  for (let i = 0; i < entries; i++) {
-    const entry = directory + 2 + i * 12;
-    if (entry + 12 > tiff.byteLength) return 1;
-    if (tiff.getUint16(entry, little) !== ORIENTATION_TAG) continue;
-    const value = tiff.getUint16(entry + 8, little);
-    return value >= 1 && value <= 8 ? (value as Orientation) : 1;
-  }
-  return 1;
-}

@@ -1384,6 +1384,24 @@ describe('auto-enhance in the content script', () => {
     }
   });
 
+  it("measures a file the browser lays out at its EXIF size (a 2x file at 144 dpi) by its own pixels: shown at them it stays, stretched twice it gets x2", async () => {
+    // 160x120 pixels whose EXIF says 80x60: Chromium lays a JPEG out at that size (measured).
+    for (const name of ['dense-sharp', 'dense-stretched']) copyFileSync(join(import.meta.dirname, 'files/exif-144dpi.jpg'), join(dir, `${name}.jpg`));
+    const opened = await openSwitchedOn(
+      'dense.html',
+      '<!doctype html><img id="dense-sharp" src="dense-sharp.jpg" style="width: 160px; display: block"><img id="dense-stretched" src="dense-stretched.jpg" style="width: 320px; display: block">',
+    );
+    expect(await opened.evaluate(() => (document.getElementById('dense-sharp') as HTMLImageElement).naturalWidth)).toBe(80);
+    await expect.poll(() => currentSrc(opened, 'dense-stretched'), { timeout: 60_000 }).toMatch(/^blob:/);
+    // Twice its 160 pixels, not four times the 80 the browser reports.
+    expect(await fileBehind(opened, 'dense-stretched')).toBe('result 320');
+    const tab = await tabIdOf(worker, opened);
+    await expect.poll(async () => (await worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab)).queued).toBe(0);
+    await staysAfterCachedResult(opened, () => fileBehind(opened, 'dense-sharp'), '/dense-sharp.jpg');
+    expect(await worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab)).toEqual({ enhanced: 1, queued: 0, failed: 0 });
+    await leave(opened);
+  });
+
   it('stops the job of an image the page drops while the engine works on it: the engine goes on to the next image', async () => {
     writePng(join(dir, 'baby40.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/babyx4.png')), 40, 40));
     // A photo of 1024 px at twice its width (seconds of work on these cores), then a small one below it, queued behind.
