@@ -5,7 +5,9 @@
 1. Exports the checkpoint to a candidate ONNX file under training/cache/promote/ (models/ stays as
    it is, so tests and commits may run meanwhile).
 2. Scores the candidate on all four sets through the engine's path (training.evaluate) and compares
-   it with the shipped file's full evaluation in models/eval/.
+   it with the shipped file's full evaluation in models/eval/, after scoring the shipped file on
+   Set14 again: a harness changed since that evaluation (the LR images, the tiling, the metric)
+   would move every per-image difference the rule reads, so scores that differ stop it.
 3. Keeps it only if Set14 rises by more than its images' scatter (the mean per-image gain above
    twice its standard error: a run that moves each image a few hundredths of a dB either way is
    noise), Urban100 does not fall, no other set falls by more than 0.01 dB, and every target of
@@ -76,6 +78,15 @@ def gain(old: dict, new: dict) -> tuple[float, float]:
     return mean, math.sqrt(variance / len(diffs))
 
 
+def drifted(stored: dict, now: dict) -> list[str]:
+    """The images a set's stored evaluation scores otherwise than the harness scores them now (its
+    4-decimal PSNR), as 'name stored -> now'."""
+    before, after = stored["per_image"], now["per_image"]
+    if before.keys() != after.keys():
+        return [f"images {sorted(before)} -> {sorted(after)}"]
+    return [f"{name} {before[name][0]} -> {after[name][0]}" for name in before if abs(before[name][0] - after[name][0]) > 1e-6]
+
+
 def decide(shipped: dict, candidate: dict, targets: dict[str, float] | None = None) -> tuple[bool, str]:
     """Keep when the deciding set rises beyond noise, the guarded one does not fall, no other set
     falls beyond FALL_TOLERANCE_DB, and no met target is lost (4-decimal scores)."""
@@ -101,8 +112,8 @@ def python(*args: str) -> None:
     subprocess.run([sys.executable, "-m", *args], cwd=ROOT, check=True)
 
 
-def evaluate(onnx: Path, scale: int, out_json: Path) -> dict:
-    python("training.evaluate", "--scale", str(scale), "--onnx", str(onnx), "--out-json", str(out_json))
+def evaluate(onnx: Path, scale: int, out_json: Path, sets: tuple[str, ...] = BENCH_SETS) -> dict:
+    python("training.evaluate", "--scale", str(scale), "--onnx", str(onnx), "--sets", *sets, "--out-json", str(out_json))
     return json.loads(out_json.read_text())
 
 
@@ -131,6 +142,11 @@ def main() -> None:
     if WORK.exists():
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
+    now = onnx_row(evaluate(MODELS / file, scale, WORK / "shipped-now.json", (DECIDING_SET,)))["results"][DECIDING_SET]
+    changed = drifted(onnx_row(shipped)["results"][DECIDING_SET], now)
+    if changed:
+        raise SystemExit(f"{eval_path.relative_to(ROOT)} scores {DECIDING_SET} otherwise than the harness does now "
+                         f"({', '.join(changed[:3])}): evaluate the shipped file again first")
     candidate = WORK / file  # same name as the shipped file: the evaluation labels rows by it
     python("training.export", str(checkpoint), str(candidate))
     result = evaluate(candidate, scale, WORK / eval_path.name)

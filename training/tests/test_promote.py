@@ -10,7 +10,7 @@ from pathlib import Path
 
 from training.data import ROOT
 
-from training.promote import decide, gain, onnx_row, shipped_evaluation
+from training.promote import decide, drifted, gain, onnx_row, shipped_evaluation
 
 SETS = ["Set5", "Set14", "BSD100", "Urban100"]
 # Set14's per-image scores of the shipped file: a candidate's are these plus a change per image.
@@ -33,6 +33,13 @@ NOISE = [-0.10, 0.09, 0.02, -0.03, 0.05, -0.06, 0.01, 0.0, -0.02, 0.04, -0.05, 0
 
 class Decide(unittest.TestCase):
     SHIPPED = row("models/m.onnx", 37.56, 0.0, 30.827)
+
+    def test_the_shipped_files_stored_scores_must_be_the_harness_scores_now(self):
+        stored = self.SHIPPED["results"]["Set14"]
+        self.assertEqual(drifted(stored, row("models/m.onnx", 37.56, 0.0, 30.827)["results"]["Set14"]), [])
+        moved = [0.0] * 14
+        moved[3] = 0.0001
+        self.assertEqual(drifted(stored, row("models/m.onnx", 37.56, moved, 30.827)["results"]["Set14"]), ["img3 33.3 -> 33.3001"])
 
     def test_keeps_when_set14_rises_beyond_noise_and_the_others_hold(self):
         keep, message = decide(self.SHIPPED, row("c.onnx", 37.555, [0.02 + 0.002 * (i % 3) for i in range(14)], 30.827))
