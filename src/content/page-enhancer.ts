@@ -409,14 +409,19 @@ export class PageEnhancer {
   async enhanceAll(): Promise<number> {
     this.watch.start();
     this.forcedAny = true;
-    // A second try for what failed; skipped files would only be turned away again.
-    for (const [url, code] of this.givenUp) if (!ENGINE_SKIPS.has(code)) this.givenUp.delete(url);
+    this.forgetGivenUp();
     const looks = pageImages().map((img) => {
       this.forced.add(img);
       this.restoredByUser.delete(img);
       return this.consider(img);
     });
     return (await Promise.all(looks)).filter(Boolean).length;
+  }
+
+  /** A second try for what failed, and a retry after it where one would come; skipped files would only be turned away again. */
+  private forgetGivenUp(): void {
+    for (const [url, code] of this.givenUp) if (!ENGINE_SKIPS.has(code)) this.givenUp.delete(url);
+    this.retried.clear();
   }
 
   /** The popup's Restore all: every enhanced image back as the page had it, and nothing left queued. */
@@ -562,8 +567,10 @@ export class PageEnhancer {
     this.stopJobs((job) => job.waiters !== undefined);
     this.queue.withdrawAll();
     // The popup's failed count is of what the user would still see wrong: automatic work, stopped
-    // now, leaves the page's own images, which no one asked for any more.
+    // now, leaves the page's own images, which no one asked for any more. Switched on again, it
+    // tries them again (as Enhance all does), rather than pass them over uncounted.
     for (const [img, by] of this.failed) if (by === 'auto') this.failed.delete(img);
+    this.forgetGivenUp();
     this.watch.asOurs(() => restoreImages(enhancedImages().filter((img) => originalOf(img)?.auto)));
     this.stopWatchingIfIdle();
     this.changed();
@@ -1050,7 +1057,8 @@ export class PageEnhancer {
   }
 
   private async runStarted(job: AbortController, url: string, scale: number, waiters: () => HTMLImageElement[]): Promise<void> {
-    // The worker starts the engine when it hears of queued work: it must have heard before the port opens.
+    // The worker starts the engine when it hears of queued work, so that it is up when the port
+    // opens (not for a tab in the background: its first job, once shown, starts it through the port).
     await this.report.flush();
     const anchor = ringAnchor(waiters(), []);
     if (!anchor || job.signal.aborted) return;
@@ -1077,12 +1085,15 @@ export class PageEnhancer {
       // sharp already, or need a smaller scale.
       noteCountedPixels(url, counted);
       const images = waiters();
+      // No longer failed from an earlier try (the engine not starting): the next look decides.
+      for (const img of images) if (this.failed.get(img) === 'auto') this.failed.delete(img);
       window.setTimeout(() => images.forEach((img) => this.look(img)));
       return;
     }
     this.givenUp.set(url, code);
     keepNewest(this.givenUp, URLS_KEPT);
-    if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) this.failed.set(img, 'auto');
+    // A failure the user asked about from the menu stays theirs (a switch-off keeps it).
+    if (!ENGINE_SKIPS.has(code)) for (const img of waiters()) if (!this.failed.has(img)) this.failed.set(img, 'auto');
     if (RETRIED.has(code) && !this.retried.has(url)) this.retryLater(url, waiters());
   }
 

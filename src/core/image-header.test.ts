@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countFrames } from './discovery';
-import { exifOrientation, exifPixelDimensions, headerSize, laidOutAtExifSize } from './image-header';
+import { exifOrientation, exifPixelDimensions, headerSize, laidOutAtExifSize, pixelsOverExifSize } from './image-header';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url)));
 
@@ -120,6 +120,12 @@ describe('exifOrientation', () => {
     expect(exifOrientation(pngWithExif(littleEndianTiff(0x0112, 6)).slice(0, 50))).toBe(1);
   });
 
+  it('reads the orientation as a SHORT only, as browsers do', () => {
+    const asLong = littleEndianTiff(0x0112, 6);
+    asLong[12] = 4; // the entry's type: LONG
+    expect(exifOrientation(jpegWithExif(asLong))).toBe(1);
+  });
+
   it('is 1, as stored, without EXIF, without the tag, with a value out of range, and for other formats', () => {
     expect(exifOrientation(fixture('size-13x7.jpg'))).toBe(1);
     expect(exifOrientation(jpegWithExif(littleEndianTiff(0x0110, 6)))).toBe(1);
@@ -154,8 +160,24 @@ describe('exifPixelDimensions', () => {
     expect(exifPixelDimensions(fixture('size-13x7.jpg'))).toBeNull();
     expect(exifPixelDimensions(jpegWithExif(littleEndianTiff(0x0112, 6)))).toBeNull();
     expect(exifPixelDimensions(file('exif-orientation-6.jpg'))).toBeNull();
+    // Cut anywhere: no throw, and nothing read until the whole entry is there.
     const whole = file('exif-144dpi.jpg');
-    expect(exifPixelDimensions(whole.slice(0, 60))).toBeNull();
+    const read = Array.from({ length: 200 }, (_, cut) => exifPixelDimensions(whole.slice(0, cut)));
+    const first = read.findIndex((size) => size !== null);
+    expect(first).toBeGreaterThan(40);
+    expect(read.slice(first)).toEqual(read.slice(first).map(() => ({ width: 80, height: 60 })));
+  });
+});
+
+describe('pixelsOverExifSize', () => {
+  const turned = new Uint8Array(readFileSync(new URL('../../test/e2e/files/exif-144dpi-turned-16x12.jpg', import.meta.url)));
+
+  it("gives the pixels' size upright for a file stored on its side (EXIF orientation 6)", () => {
+    // Stored 16x12, its EXIF size 8x6: laid out at that size, it would be 6x8 upright.
+    expect(headerSize(turned)).toEqual({ width: 16, height: 12 });
+    expect(pixelsOverExifSize({ width: 6, height: 8 }, turned, { width: 16, height: 12 })).toEqual({ width: 12, height: 16 });
+    // As Chromium 156 and Firefox 153 lay such a file out (measured): at its pixels' size, turned.
+    expect(pixelsOverExifSize({ width: 12, height: 16 }, turned, { width: 16, height: 12 })).toBeNull();
   });
 });
 

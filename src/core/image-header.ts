@@ -136,7 +136,8 @@ const ORIENTATION_TAG = 0x0112;
  */
 export function exifOrientation(bytes: Uint8Array): Orientation {
   const tiff = exifTiff(bytes);
-  const value = tiff ? tiffNumber(tiff, tiffEntry(tiff, tiff.firstDirectory, ORIENTATION_TAG)) : undefined;
+  // A SHORT, as the standard has it: browsers read no other type (Chromium's EXIF reader).
+  const value = tiff ? tiffNumber(tiff, tiffEntry(tiff, tiff.firstDirectory, ORIENTATION_TAG), [TIFF_SHORT]) : undefined;
   return value !== undefined && value >= 1 && value <= 8 ? (value as Orientation) : 1;
 }
 
@@ -152,11 +153,25 @@ const PIXEL_Y_DIMENSION_TAG = 0xa003;
  */
 export function exifPixelDimensions(bytes: Uint8Array): Size | null {
   const tiff = exifTiff(bytes);
-  const directory = tiff ? tiffNumber(tiff, tiffEntry(tiff, tiff.firstDirectory, EXIF_DIRECTORY_TAG)) : undefined;
-  if (!tiff || directory === undefined) return null;
-  const width = tiffNumber(tiff, tiffEntry(tiff, directory, PIXEL_X_DIMENSION_TAG));
-  const height = tiffNumber(tiff, tiffEntry(tiff, directory, PIXEL_Y_DIMENSION_TAG));
-  return width && height ? { width, height } : null;
+  if (!tiff) return null;
+  const exifDirectory = tiffNumber(tiff, tiffEntry(tiff, tiff.firstDirectory, EXIF_DIRECTORY_TAG), [TIFF_LONG]);
+  // Where the standard puts them; some writers put them in the first directory, which Chromium reads too.
+  for (const directory of [exifDirectory, tiff.firstDirectory]) {
+    if (directory === undefined) continue;
+    const width = tiffNumber(tiff, tiffEntry(tiff, directory, PIXEL_X_DIMENSION_TAG), [TIFF_SHORT, TIFF_LONG]);
+    const height = tiffNumber(tiff, tiffEntry(tiff, directory, PIXEL_Y_DIMENSION_TAG), [TIFF_SHORT, TIFF_LONG]);
+    if (width && height) return { width, height };
+  }
+  return null;
+}
+
+/**
+ * The file's size in pixels, upright, where the page lays it out at its EXIF size, smaller
+ * (laidOutAtExifSize): `shown` is the element's natural size, `stored` the header's. Null otherwise.
+ */
+export function pixelsOverExifSize(shown: Size, bytes: Uint8Array, stored: Size): Size | null {
+  const upright = exifOrientation(bytes) >= 5 ? { width: stored.height, height: stored.width } : stored;
+  return laidOutAtExifSize(shown, upright, exifPixelDimensions(bytes)) ? upright : null;
 }
 
 /**
@@ -223,13 +238,12 @@ function tiffEntry({ view, little }: Tiff, directory: number, tag: number): numb
 const TIFF_SHORT = 3;
 const TIFF_LONG = 4;
 
-/** The entry's one SHORT or LONG value (held in the entry itself); undefined for no entry, and for other types. */
-function tiffNumber({ view, little }: Tiff, entry: number | undefined): number | undefined {
+/** The entry's one value (held in the entry itself) where its type is one of `types`; undefined for no entry, and for other types. */
+function tiffNumber({ view, little }: Tiff, entry: number | undefined, types: readonly number[]): number | undefined {
   if (entry === undefined || view.getUint32(entry + 4, little) !== 1) return undefined;
   const type = view.getUint16(entry + 2, little);
-  if (type === TIFF_SHORT) return view.getUint16(entry + 8, little);
-  if (type === TIFF_LONG) return view.getUint32(entry + 8, little);
-  return undefined;
+  if (!types.includes(type)) return undefined;
+  return type === TIFF_SHORT ? view.getUint16(entry + 8, little) : view.getUint32(entry + 8, little);
 }
 
 /**

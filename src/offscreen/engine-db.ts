@@ -3,6 +3,8 @@
  * `results` holds enhanced images by cache key, `meta` small records (the cache index, the
  * device benchmark). Offscreen documents have no chrome.storage, and IndexedDB stores Blobs as is.
  */
+import { timedOut, within } from '../core/time-limit';
+
 const NAME = 'enhance-engine';
 const VERSION = 1;
 export const RESULTS = 'results';
@@ -21,27 +23,15 @@ function lost(): void {
   for (const listener of lostListeners) listener();
 }
 
-/**
- * Every job waits on the database (WebGPU's failures, the cache): an open the browser never answers
- * (a damaged or locked store) would hold them all for the document's life.
- */
-const OPEN_LIMIT_MS = 10_000;
-
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(NAME, VERSION);
     let gaveUp = false;
-    const giveUp = (error: Error) => {
-      gaveUp = true;
-      reject(error);
-    };
-    const unanswered = setTimeout(() => giveUp(new Error(`IndexedDB open unanswered in ${OPEN_LIMIT_MS / 1000} s`)), OPEN_LIMIT_MS);
     request.onupgradeneeded = () => {
       const db = request.result;
       for (const store of [RESULTS, META]) if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
     };
     request.onsuccess = () => {
-      clearTimeout(unanswered);
       const db = request.result;
       if (gaveUp) {
         db.close();
@@ -56,24 +46,28 @@ function open(): Promise<IDBDatabase> {
       db.onclose = lost;
       resolve(db);
     };
-    request.onerror = () => {
-      clearTimeout(unanswered);
-      reject(request.error ?? new Error('IndexedDB open failed'));
-    };
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB open failed'));
     // An old connection holds the database: jobs must not wait on it, so this open counts as failed.
     request.onblocked = () => {
-      clearTimeout(unanswered);
-      giveUp(new Error('IndexedDB open blocked by another document'));
+      gaveUp = true;
+      reject(new Error('IndexedDB open blocked by another document'));
     };
   });
 }
+
+/**
+ * Every job waits on the database (WebGPU's failures, the cache): an open the browser never answers
+ * (a damaged or locked store) would hold them all for the document's life. Each caller waits this
+ * long at most; the open goes on, and a slow disk's answer serves the callers after it.
+ */
+const OPEN_LIMIT_MS = 10_000;
 
 export function engineDb(): Promise<IDBDatabase> {
   opening ??= open().catch((error: unknown) => {
     opening = undefined;
     throw error;
   });
-  return opening;
+  return within(opening, OPEN_LIMIT_MS, timedOut('IndexedDB open unanswered', OPEN_LIMIT_MS));
 }
 
 export function requestResult<T>(request: IDBRequest<T>): Promise<T> {

@@ -5,7 +5,7 @@
 import { countFrames } from '../core/discovery';
 import { DenserThanShown, EnhanceError, textOf } from '../core/errors';
 import type { RgbaImage } from '../core/image';
-import { exifOrientation, exifPixelDimensions, headerSize, laidOutAtExifSize } from '../core/image-header';
+import { exifOrientation, headerSize, pixelsOverExifSize } from '../core/image-header';
 import { checkImageSize } from '../core/limits';
 import { cacheKey, sha256Hex } from '../core/lru-cache-index';
 import { modelForJob, parseRegistry, type ModelEntry, type ModelRegistry } from '../core/models';
@@ -121,10 +121,8 @@ async function checkedFile(job: JobRequest, signal: AbortSignal, file: Promise<B
   // An automatic job's file the browser lays out at its EXIF size: the page chose the scale for
   // fewer pixels than the file has, and measures again with these (before the limits, which the
   // scale it chose may be over).
-  if (job.auto && job.shownSize && declared && !job.asStored) {
-    const upright = exifOrientation(bytes) >= 5 ? { width: declared.height, height: declared.width } : declared;
-    if (laidOutAtExifSize(job.shownSize, upright, exifPixelDimensions(bytes))) throw new DenserThanShown(upright);
-  }
+  const counted = job.auto && job.shownSize && declared && !job.asStored ? pixelsOverExifSize(job.shownSize, bytes, declared) : null;
+  if (counted) throw new DenserThanShown(counted);
   // The limits before the decoder: a giant image would take gigabytes to decode before they could say no.
   try {
     if (declared) checkImageSize(declared.width, declared.height, job.scale, job.settings.maxInputPixels);

@@ -128,16 +128,19 @@ const expiring: Route = (url) =>
 /** An SVG at a URL that does not say so: only its bytes tell. */
 const SVG_ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><circle cx="12" cy="12" r="10" fill="teal"/></svg>';
 
-/** Chrome cannot start the engine's page for now (out of memory, say), or again can. */
+/** Chrome cannot start the engine's page for now (out of memory, say), or again can. Counts the tries in `engineStartTries`. */
 async function engineCannotStart(worker: Worker, cannot: boolean): Promise<void> {
   await worker.evaluate(async (broken) => {
-    const kept = self as unknown as { createDocument?: typeof chrome.offscreen.createDocument };
+    const kept = self as unknown as { createDocument?: typeof chrome.offscreen.createDocument; engineStartTries?: number };
     if (!broken) {
       if (kept.createDocument) chrome.offscreen.createDocument = kept.createDocument;
       return;
     }
     kept.createDocument ??= chrome.offscreen.createDocument;
-    chrome.offscreen.createDocument = () => Promise.reject(new Error('the engine cannot start now'));
+    chrome.offscreen.createDocument = () => {
+      kept.engineStartTries = (kept.engineStartTries ?? 0) + 1;
+      return Promise.reject(new Error('the engine cannot start now'));
+    };
     if (await chrome.offscreen.hasDocument()) await chrome.offscreen.closeDocument();
   }, cannot);
 }
@@ -1363,7 +1366,7 @@ describe('auto-enhance in the content script', () => {
     await lonelySite.close();
   });
 
-  it("forgets auto-enhance's failures when the site is switched off: the popup counts none", async () => {
+  it("forgets auto-enhance's failures when the site is switched off (the popup counts none), and tries their images again when it is switched on", async () => {
     writePng(join(dir, 'butterfly36.png'), cropTo(readPng(join(BENCH, 'Set5/LR_bicubic/X4/butterflyx4.png')), 36, 36));
     writeFileSync(join(dir, 'no-engine-off.html'), `<!doctype html><img id="lone" src="butterfly36.png" style="width: 72px; height: 72px">`);
     const lonelySite = await serveFolder(dir, 'localhost');
@@ -1375,8 +1378,17 @@ describe('auto-enhance in the content script', () => {
       const tab = await tabIdOf(worker, lonely);
       const counts = () => worker.evaluate(async (t) => (await self.enhance.status(t)).counts, tab);
       await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 0, failed: 1 });
+      // Its one try more, a few seconds on, fails too: given up for good.
+      const tries = () => worker.evaluate(() => (self as unknown as { engineStartTries: number }).engineStartTries);
+      const before = await tries();
+      await expect.poll(tries, { timeout: 60_000 }).toBeGreaterThan(before);
+      await expect.poll(counts, { timeout: 60_000 }).toEqual({ enhanced: 0, queued: 0, failed: 1 });
       await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), lonelySite.origin);
       await expect.poll(counts).toEqual({ enhanced: 0, queued: 0, failed: 0 });
+      // Not passed over as given up, uncounted: tried again, it fails again.
+      await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, true), lonelySite.origin);
+      await expect.poll(counts, { timeout: 60_000 }).toMatchObject({ enhanced: 0, failed: 1 });
+      await worker.evaluate((origin) => self.enhance.setSiteAuto(origin, false), lonelySite.origin);
       await lonely.close();
     } finally {
       await engineCannotStart(worker, false);
