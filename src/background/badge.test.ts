@@ -13,6 +13,7 @@ vi.mock('webextension-polyfill', () => {
         getBadgeText: async ({ tabId }: { tabId: number }) => state(tabId).text,
         setBadgeBackgroundColor: async () => undefined,
       },
+      tabs: { get: async (tabId: number) => ({ id: tabId, url: 'https://site.example/' }) },
     },
   };
 });

@@ -2,7 +2,7 @@
 import browser from 'webextension-polyfill';
 import type { TabCounts } from '../shared/protocol';
 import { logError } from '../shared/log';
-import { badgeText } from './frame-counts';
+import { badgeText, pageOf } from './frame-counts';
 
 /** Action state set by the API does not outlive the browser session, so the worker sets it on each start. */
 export function styleBadge(): void {
@@ -26,8 +26,8 @@ const DEFAULT_TITLE = browser.runtime.getManifest().action?.default_title ?? 'En
 const noticeUntil = new Map<number, number>();
 /** The counts' text each tab's badge showed last. */
 const countsShown = new Map<number, string>();
-/** Tabs whose badge holds a failure (showFailure), and the counts' text it took the place of. */
-const failedOver = new Map<number, string>();
+/** Tabs whose badge holds a failure (showFailure): the counts' text it took the place of, and the page it was about (pageOf). */
+const failedOver = new Map<number, { text: string; page: string | undefined }>();
 
 export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
   // Auto-enhance switched on by the shortcut reports its first counts at once: they would take
@@ -36,7 +36,7 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
   const text = badgeText(counts);
   // A busy page's frames report every moment, images queued and done: the counts move on, and
   // take a failure's "!" away, only once they show another number.
-  if (failedOver.get(tabId) === text) return;
+  if (failedOver.get(tabId)?.text === text) return;
   failedOver.delete(tabId);
   countsShown.set(tabId, text);
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
@@ -49,13 +49,24 @@ export function forgetBadge(tabId: number): void {
 }
 
 /**
+ * Whether the tab's badge holds a failure about another page than `url`'s: a single-page app moved
+ * on (history.pushState) from a page whose frames reported no counts to be forgotten with it.
+ */
+export function failureLeftBehind(tabId: number, url: string): boolean {
+  const page = failedOver.get(tabId)?.page;
+  return page !== undefined && page !== pageOf(url);
+}
+
+/**
  * A job that never reached the page (no content script may run there, or the engine would not
  * start) has no image to show its message on: the tab's badge shows "!", its tooltip the message.
  */
 export async function showFailure(tabId: number, message: string): Promise<void> {
   noticeUntil.delete(tabId);
   // The worker may have started afresh (a menu click wakes it): the badge itself still says.
-  failedOver.set(tabId, countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => '')));
+  const text = countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => ''));
+  const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url;
+  failedOver.set(tabId, { text, page: url === undefined ? undefined : pageOf(url) });
   await setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );

@@ -10,6 +10,8 @@ const fake = vi.hoisted(() => ({
   topDocuments: new Map<number, string>(),
   /** Tabs whose page never runs a script (busy, or hung). */
   hung: new Set<number>(),
+  /** The URL each tab shows. */
+  urls: new Map<number, string>(),
 }));
 vi.mock('webextension-polyfill', () => {
   const event = (name: string) => ({ addListener: (listener: (...args: never[]) => void) => (fake.listeners[name] = listener) });
@@ -42,6 +44,7 @@ vi.mock('webextension-polyfill', () => {
         onReplaced: event('replaced'),
         onUpdated: event('updated'),
         sendMessage: async (tabId: number) => void fake.asked.push(tabId),
+        get: async (tabId: number) => ({ id: tabId, url: fake.urls.get(tabId) }),
       },
     },
   };
@@ -62,6 +65,7 @@ beforeEach(() => {
   fake.badges.clear();
   fake.topDocuments.clear();
   fake.hung.clear();
+  fake.urls.clear();
 });
 
 describe('followTabs', () => {
@@ -120,6 +124,18 @@ describe('followTabs', () => {
     fake.listeners.updated(4 as never, { url: 'https://site.example/elsewhere' } as never);
     await settled();
     expect(fake.badges.get(4)).toBe('');
+  });
+
+  it('takes the "!" off where the page left had reported no counts, but not for an in-page link (the same page)', async () => {
+    const { showFailure } = await import('./badge');
+    fake.urls.set(5, 'https://app.example/inbox');
+    await showFailure(5, 'The Enhance engine is not working right now: try again in a few minutes.');
+    fake.listeners.updated(5 as never, { url: 'https://app.example/inbox#message-3' } as never);
+    await settled();
+    expect(fake.badges.get(5)).toBe('!');
+    fake.listeners.updated(5 as never, { url: 'https://app.example/settings' } as never);
+    await settled();
+    expect(fake.badges.get(5)).toBe('');
   });
 
   it('keeps the counts when a load completes and the top frame holds the document that reported (only a frame in it loaded)', async () => {

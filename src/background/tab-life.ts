@@ -2,7 +2,7 @@
 import browser, { type Tabs } from 'webextension-polyfill';
 import type { ContentRequest } from '../shared/protocol';
 import { logError } from '../shared/log';
-import { forgetBadge, showCounts } from './badge';
+import { failureLeftBehind, forgetBadge, showCounts } from './badge';
 import { inFirefox } from './browser-kind';
 import { forgetTab, forgetTabIfOtherPage, forgetTabIfReloaded, tabCounts } from './tab-counts-store';
 
@@ -49,9 +49,10 @@ export function followTabs(): void {
   const onUpdated = (tabId: number, changeInfo: Tabs.OnUpdatedChangeInfoType) => {
     // A new URL (a link, or a single-page app's history.pushState) is told at once; a reload, which
     // keeps the URL, once it is complete, when the old document and its frames are surely gone.
+    const { url } = changeInfo;
     const forgetting =
-      changeInfo.url !== undefined
-        ? forgetTabIfOtherPage(tabId, changeInfo.url)
+      url !== undefined
+        ? forgetTabIfOtherPage(tabId, url).then((forgotten) => forgotten || failureLeftBehind(tabId, url))
         : changeInfo.status === 'complete'
           ? forgetTabIfReloaded(tabId, () => topDocumentNow(tabId))
           : undefined;

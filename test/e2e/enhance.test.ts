@@ -1563,6 +1563,20 @@ describe('bad input', () => {
     await other.close();
   });
 
+  it("a failure's badge and tooltip go when a single-page app moves to another page (history.pushState)", async () => {
+    const app = await browser.context.newPage();
+    await app.goto(`${fixture.origin}/index.html?failure-then-route`);
+    await imagesSettled(app);
+    const appTab = await tabIdOf(browser.worker, app);
+    const action = () => toolbarAction(browser.worker, appTab);
+    const failed = await browser.worker.evaluate(([tab, src]) => self.enhance.upscale(tab, src, 2, 4242), [appTab, await currentSrc(app, 'small')] as const);
+    expect(await action()).toEqual({ badge: '!', title: `Enhance: ${failed.failure?.message}` });
+    // Another route of the app: the failure was about the page it left.
+    await app.evaluate(() => history.pushState(null, '', '/another-route'));
+    await expect.poll(action).toEqual({ badge: '', title: 'Enhance' });
+    await app.close();
+  });
+
   it('an image too large to decode safely is turned away by the size its header states', async () => {
     // 20000 x 20000: 1.6 GB of pixels once decoded, from a file of a few bytes (here, the header alone).
     const header = readFileSync(join(import.meta.dirname, '../../src/core/__fixtures__/size-13x7.png'));
