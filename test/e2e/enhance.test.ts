@@ -1548,33 +1548,32 @@ describe('bad input', () => {
     await closed.close();
   });
 
-  it("a failure's badge and tooltip go once the page's counts move on", async () => {
-    const other = await browser.context.newPage();
-    await other.goto(`${fixture.origin}/index.html?failure-then-success`);
-    await imagesSettled(other);
-    const otherTab = await tabIdOf(browser.worker, other);
-    const action = () => toolbarAction(browser.worker, otherTab);
-    // A frame that is gone by the time the menu's job is sent: the failure has no image to show on.
-    const failed = await browser.worker.evaluate(([tab, src]) => self.enhance.upscale(tab, src, 2, 4242), [otherTab, await currentSrc(other, 'small')] as const);
+  /** The fixture page in a tab whose badge shows a failure: a menu job for a frame gone by the time it is sent, with no image to show its message on. */
+  async function withFailureOnBadge(query: string): Promise<{ opened: Page; tab: number; action: () => Promise<{ badge: string; title: string }> }> {
+    const opened = await browser.context.newPage();
+    await opened.goto(`${fixture.origin}/index.html?${query}`);
+    await imagesSettled(opened);
+    const tab = await tabIdOf(browser.worker, opened);
+    const action = () => toolbarAction(browser.worker, tab);
+    const failed = await browser.worker.evaluate(([id, src]) => self.enhance.upscale(id, src, 2, 4242), [tab, await currentSrc(opened, 'small')] as const);
     expect(failed.failure?.code).toBe('image-gone');
     expect(await action()).toEqual({ badge: '!', title: `Enhance: ${failed.failure?.message}` });
-    expect(await enhanceById(browser.worker, other, otherTab, 'small', 2)).toMatchObject({ ok: true });
+    return { opened, tab, action };
+  }
+
+  it("a failure's badge and tooltip go once the page's counts move on", async () => {
+    const { opened, tab, action } = await withFailureOnBadge('failure-then-success');
+    expect(await enhanceById(browser.worker, opened, tab, 'small', 2)).toMatchObject({ ok: true });
     await expect.poll(action).toEqual({ badge: '1', title: 'Enhance' });
-    await other.close();
+    await opened.close();
   });
 
   it("a failure's badge and tooltip go when a single-page app moves to another page (history.pushState)", async () => {
-    const app = await browser.context.newPage();
-    await app.goto(`${fixture.origin}/index.html?failure-then-route`);
-    await imagesSettled(app);
-    const appTab = await tabIdOf(browser.worker, app);
-    const action = () => toolbarAction(browser.worker, appTab);
-    const failed = await browser.worker.evaluate(([tab, src]) => self.enhance.upscale(tab, src, 2, 4242), [appTab, await currentSrc(app, 'small')] as const);
-    expect(await action()).toEqual({ badge: '!', title: `Enhance: ${failed.failure?.message}` });
+    const { opened, action } = await withFailureOnBadge('failure-then-route');
     // Another route of the app: the failure was about the page it left.
-    await app.evaluate(() => history.pushState(null, '', '/another-route'));
+    await opened.evaluate(() => history.pushState(null, '', '/another-route'));
     await expect.poll(action).toEqual({ badge: '', title: 'Enhance' });
-    await app.close();
+    await opened.close();
   });
 
   it('an image too large to decode safely is turned away by the size its header states', async () => {
