@@ -172,13 +172,16 @@ export function sharedPsnr(a: QualityResult, b: QualityResult): { a: number; b: 
 /**
  * The peer with the best Set14 PSNR over the images every scored peer has: the budget may cut
  * Set14 for the slowest (esrgan-thick) to its first, hardest images, whose mean set against the
- * others' over all 14 would rank it last.
+ * others' over all 14 would rank it last. None where a peer has no score (it failed, or the
+ * deadline cut its runs): the best of the others need not be the best.
  */
 export function bestPeer(all: readonly ConfigResult[]): ConfigResult | undefined {
-  const scored = all.flatMap((r) => {
-    const quality = r.group === 'peer' && !r.error ? qualityOf(r, all)?.quality : undefined;
+  const peers = all.filter((r) => r.group === 'peer');
+  const scored = peers.flatMap((r) => {
+    const quality = r.error ? undefined : qualityOf(r, all)?.quality;
     return quality ? [{ r, psnr: new Map(quality.images.map((i) => [i.name, i.psnr])) }] : [];
   });
+  if (scored.length < peers.length) return undefined;
   const shared = [...(scored[0]?.psnr.keys() ?? [])].filter((name) => scored.every(({ psnr }) => psnr.has(name)));
   const mean = (psnr: Map<string, number>): number => shared.reduce((sum, name) => sum + psnr.get(name)!, 0) / shared.length;
   return shared.length ? scored.sort((a, b) => mean(b.psnr) - mean(a.psnr))[0]?.r : all.find((r) => r.group === 'peer' && !r.error);

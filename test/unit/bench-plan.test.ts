@@ -104,6 +104,13 @@ describe('bestPeer', () => {
     const better = scored('esrgan-medium/wasm-2t', [['baboon', 22.5], ['barbara', 24.5], ['bridge', 23.5]]);
     expect(bestPeer([thick, better])?.id).toBe('esrgan-medium/wasm-2t');
   });
+
+  it('names none where a peer has no score (failed, or cut by the deadline): the verdict is then not measured', () => {
+    const medium = scored('esrgan-medium/wasm-2t', [['baboon', 21.5]]);
+    const thick = { ...scored('esrgan-thick/wasm-2t', [['baboon', 22]]), quality: undefined };
+    expect(bestPeer([medium, thick])).toBeUndefined();
+    expect(bestPeer([medium, { ...scored('esrgan-thick/wasm-2t', [['baboon', 22]]), error: 'no WebAssembly memory' }])).toBeUndefined();
+  });
 });
 
 describe('qualityOf', () => {
