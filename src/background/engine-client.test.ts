@@ -15,7 +15,7 @@ vi.mock('webextension-polyfill', () => ({
 vi.mock('./offscreen-document', () => ({ ensureOffscreenDocument: async () => undefined, offscreenDocumentExists: async () => true, closeOffscreenDocument: async () => undefined }));
 vi.mock('../shared/settings-store', () => ({ loadSettings: async () => ({ engineIdleMinutes: 5, allowWebGPU: true, cacheLimitBytes: world.savedLimit }) }));
 
-const { trimEngineCache } = await import('./engine-client');
+const { closeEngineForUpdate, ensureEngine, trimEngineCache } = await import('./engine-client');
 
 it('follows a trim with the settings as saved now: a raise saved while the trim started the engine binds, not the older limit', async () => {
   // The user saved 0 (this trim), then 100 MB again before the engine was up to hear it.
@@ -25,4 +25,10 @@ it('follows a trim with the settings as saved now: a raise saved while the trim 
     { type: 'trim-cache', limit: 0 },
     { type: 'engine-settings', limit: 100_000_000 },
   ]);
+});
+
+it('starts no engine once an update hands the pages back: a result then would be left behind by the reload', async () => {
+  await expect(ensureEngine()).resolves.toBeUndefined();
+  await closeEngineForUpdate();
+  await expect(ensureEngine()).rejects.toThrow('Enhance is updating');
 });

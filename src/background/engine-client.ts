@@ -24,8 +24,21 @@ export function hostEngineIn(other: EngineHost): void {
   host = other;
 }
 
+/**
+ * Set once an update hands the pages back (update.ts, Firefox): a result made from then on, for a
+ * page that loaded meanwhile, would stay on it with no script of ours left to put its file back.
+ */
+let closedForUpdate = false;
+
+/** The update is applied next: the engine's page goes, and no job starts it again before the reload. */
+export async function closeEngineForUpdate(): Promise<void> {
+  closedForUpdate = true;
+  await host.close();
+}
+
 /** Starts the engine's page: content scripts open job ports to it next. */
 export function ensureEngine(): Promise<void> {
+  if (closedForUpdate) return Promise.reject(new Error('Enhance is updating'));
   return host.ensure();
 }
 
@@ -72,7 +85,7 @@ export async function clearEngineCache(): Promise<CacheUsage> {
 
 /** The cache lives with the engine, so only the engine can answer for it. */
 export async function askEngine<T extends EngineRequest>(request: T): Promise<EngineResponses[T['type']]> {
-  await host.ensure();
+  await ensureEngine();
   return send(request);
 }
 

@@ -28,6 +28,8 @@ vi.mock('webextension-polyfill', () => ({
   },
 }));
 
+vi.mock('./engine-client', () => ({ closeEngineForUpdate: async () => void calls.log.push('engine closed') }));
+
 const { HAND_BACK_WAIT_MS, handBackThenReload, handPagesBackBeforeUpdates } = await import('./update');
 
 afterEach(() => vi.useRealTimers());
@@ -66,11 +68,13 @@ describe('handBackThenReload', () => {
 });
 
 describe('handPagesBackBeforeUpdates', () => {
-  it('holds an update back: each frame of each tab is asked to retire, and the add-on reloads once all have answered', async () => {
+  it('holds an update back: the engine closes, each frame of each tab is asked to retire, and the add-on reloads once all have answered', async () => {
     handPagesBackBeforeUpdates();
     expect(calls.listeners).toHaveLength(1);
     calls.listeners[0]();
     await vi.waitFor(() => expect(calls.log).toEqual(expect.arrayContaining(['retire 1/0', 'retire 1/5', 'retire 2/0'])));
+    // First: a page that loads while the others answer finds no engine to give it a result.
+    expect(calls.log[0]).toBe('engine closed');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls.log).not.toContain('reload');
     calls.frame5Answers();

@@ -10,6 +10,7 @@ import browser from 'webextension-polyfill';
 import { framesOf } from '../shared/content-messaging';
 import { logError } from '../shared/log';
 import { downloadsLetGo } from './blob-download';
+import { closeEngineForUpdate } from './engine-client';
 import type { ContentRequest } from '../shared/protocol';
 
 /** A tab that does not answer by then (busy, or frozen) does not hold the update back for long. */
@@ -47,6 +48,8 @@ async function applyUpdate(): Promise<void> {
   // A save under way (its Save As dialog open, maybe) reads its file from a URL of this page, which
   // the reload would take away: the update waits for it, at most the half hour a download is held.
   await downloadsLetGo();
+  // Before any page is asked: one that loads while the others answer gets no result to be left with.
+  await closeEngineForUpdate().catch((error: unknown) => logError('update: engine not closed', error));
   const tabs = await browser.tabs.query({});
   await handBackThenReload(
     tabs.flatMap((tab) => tab.id ?? []),
