@@ -116,6 +116,8 @@ async function handle(request: ContentRequest): Promise<ContentResponses[Content
     case 'menu-target':
       return { enhanced: menuTargetEnhanced() };
     case 'notice':
+      // Handed back before an update: the reload would take its timers, and leave it on the page.
+      if (orphanCheck.signal.aborted) return undefined;
       return showPageNotice(request.text);
   }
 }

@@ -58,6 +58,9 @@ it('a page asked to retire before the reload is the page again, and the new scri
   // Until the reload, the menu puts nothing on the page handed back: it would be left behind.
   expect(await upscaleBird('handedBack')).toMatchObject({ ok: false, failure: { code: 'engine-unavailable' } });
   expect(await bird('handedBack')).toEqual(original);
+  // Nor does the shortcut's notice (the switch pressed meanwhile), whose timer the reload would take.
+  await firefox.inExtension("await browser.tabs.sendMessage(args[0], { type: 'notice', text: 'Auto-enhance on' }, { frameId: 0 });", [tabIds.handedBack]);
+  expect(await overlays()).toBe(0);
   await firefox.reloadExtension();
 
   // The control: a page the old script could not hand back keeps a result nothing can restore.
