@@ -14,6 +14,7 @@ vi.mock('webextension-polyfill', () => {
         setBadgeBackgroundColor: async () => undefined,
       },
       tabs: { get: async (tabId: number) => ({ id: tabId, url: 'https://site.example/' }) },
+      storage: { session: { set: async () => undefined, remove: async () => undefined } },
     },
   };
 });

@@ -26,8 +26,17 @@ const DEFAULT_TITLE = browser.runtime.getManifest().action?.default_title ?? 'En
 const noticeUntil = new Map<number, number>();
 /** The counts' text each tab's badge showed last. */
 const countsShown = new Map<number, string>();
-/** Tabs whose badge holds a failure (showFailure): the counts' text it took the place of, and the page it was about (pageOf). */
-const failedOver = new Map<number, { text: string; page: string | undefined }>();
+/** Tabs whose badge holds a failure (showFailure), and the counts' text it took the place of. */
+const failedOver = new Map<number, string>();
+/**
+ * Where the page a tab's failure was about (pageOf) is kept: in storage.session, since the worker
+ * that hears the tab move on may be a fresh one (Chrome stops an idle worker within a minute).
+ */
+const failurePageKey = (tabId: number) => `badge-failure-page:${tabId}`;
+
+function forgetFailurePage(tabId: number): void {
+  browser.storage.session.remove(failurePageKey(tabId)).catch((error: unknown) => logError('badge', error));
+}
 
 export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
   // Auto-enhance switched on by the shortcut reports its first counts at once: they would take
@@ -36,8 +45,8 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
   const text = badgeText(counts);
   // A busy page's frames report every moment, images queued and done: the counts move on, and
   // take a failure's "!" away, only once they show another number.
-  if (failedOver.get(tabId)?.text === text) return;
-  failedOver.delete(tabId);
+  if (failedOver.get(tabId) === text) return;
+  if (failedOver.delete(tabId)) forgetFailurePage(tabId);
   countsShown.set(tabId, text);
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
 }
@@ -46,15 +55,17 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
 export function forgetBadge(tabId: number): void {
   countsShown.delete(tabId);
   failedOver.delete(tabId);
+  forgetFailurePage(tabId);
 }
 
 /**
  * Whether the tab's badge holds a failure about another page than `url`'s: a single-page app moved
  * on (history.pushState) from a page whose frames reported no counts to be forgotten with it.
  */
-export function failureLeftBehind(tabId: number, url: string): boolean {
-  const page = failedOver.get(tabId)?.page;
-  return page !== undefined && page !== pageOf(url);
+export async function failureLeftBehind(tabId: number, url: string): Promise<boolean> {
+  const key = failurePageKey(tabId);
+  const page = (await browser.storage.session.get(key).catch((): Record<string, unknown> => ({})))[key];
+  return typeof page === 'string' && page !== pageOf(url);
 }
 
 /**
@@ -64,9 +75,9 @@ export function failureLeftBehind(tabId: number, url: string): boolean {
 export async function showFailure(tabId: number, message: string): Promise<void> {
   noticeUntil.delete(tabId);
   // The worker may have started afresh (a menu click wakes it): the badge itself still says.
-  const text = countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => ''));
+  failedOver.set(tabId, countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => '')));
   const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url;
-  failedOver.set(tabId, { text, page: url === undefined ? undefined : pageOf(url) });
+  if (url !== undefined) await browser.storage.session.set({ [failurePageKey(tabId)]: pageOf(url) }).catch((error: unknown) => logError('badge', error));
   await setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );

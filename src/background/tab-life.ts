@@ -52,7 +52,7 @@ export function followTabs(): void {
     const { url } = changeInfo;
     const forgetting =
       url !== undefined
-        ? forgetTabIfOtherPage(tabId, url).then((forgotten) => forgotten || failureLeftBehind(tabId, url))
+        ? forgetTabIfOtherPage(tabId, url).then(async (forgotten) => forgotten || (await failureLeftBehind(tabId, url)))
         : changeInfo.status === 'complete'
           ? forgetTabIfReloaded(tabId, () => topDocumentNow(tabId))
           : undefined;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
  * What the update listener did, in order, against a browser with tabs 1 (our script in frames 0
  * and 5, frame 5 slow to answer), 2 (a page that refuses scripts) and 3 (no id).
  */
-const calls = vi.hoisted(() => ({ log: [] as string[], listeners: [] as Array<() => void>, frame5Answers: () => {} }));
+const calls = vi.hoisted(() => ({ log: [] as string[], listeners: [] as Array<() => void>, frame5Answers: () => {}, engineCloseHangs: false }));
 vi.mock('webextension-polyfill', () => ({
   default: {
     runtime: {
@@ -28,7 +28,9 @@ vi.mock('webextension-polyfill', () => ({
   },
 }));
 
-vi.mock('./engine-client', () => ({ closeEngineForUpdate: async () => void calls.log.push('engine closed') }));
+vi.mock('./engine-client', () => ({
+  closeEngineForUpdate: () => (calls.engineCloseHangs ? new Promise(() => undefined) : Promise.resolve(void calls.log.push('engine closed'))),
+}));
 
 const { HAND_BACK_WAIT_MS, handBackThenReload, handPagesBackBeforeUpdates } = await import('./update');
 
@@ -79,6 +81,20 @@ describe('handPagesBackBeforeUpdates', () => {
     expect(calls.log).not.toContain('reload');
     calls.frame5Answers();
     await vi.waitFor(() => expect(calls.log).toContain('reload'));
+    expect(calls.log.at(-1)).toBe('reload');
+  });
+});
+
+describe('an engine page that never closes', () => {
+  it('holds the update back only for the wait: the pages are asked, and the add-on reloads', async () => {
+    vi.useFakeTimers();
+    calls.log.length = 0;
+    calls.engineCloseHangs = true;
+    calls.listeners[0]();
+    await vi.advanceTimersByTimeAsync(HAND_BACK_WAIT_MS);
+    expect(calls.log).toEqual(expect.arrayContaining(['retire 1/0', 'retire 2/0']));
+    calls.frame5Answers();
+    await vi.advanceTimersByTimeAsync(HAND_BACK_WAIT_MS);
     expect(calls.log.at(-1)).toBe('reload');
   });
 });

@@ -7,6 +7,7 @@
  * the new script into the open tabs, where auto-enhance takes the images again (from the cache).
  */
 import browser from 'webextension-polyfill';
+import { within } from '../core/time-limit';
 import { framesOf } from '../shared/content-messaging';
 import { logError } from '../shared/log';
 import { downloadsLetGo } from './blob-download';
@@ -48,8 +49,9 @@ async function applyUpdate(): Promise<void> {
   // A save under way (its Save As dialog open, maybe) reads its file from a URL of this page, which
   // the reload would take away: the update waits for it, at most the half hour a download is held.
   await downloadsLetGo();
-  // Before any page is asked: one that loads while the others answer gets no result to be left with.
-  await closeEngineForUpdate().catch((error: unknown) => logError('update: engine not closed', error));
+  // Before any page is asked: one that loads while the others answer gets no result to be left
+  // with. Not waited for long: an engine page whose load never ends would hold the update back.
+  await within(closeEngineForUpdate(), HAND_BACK_WAIT_MS, () => undefined).catch((error: unknown) => logError('update: engine not closed', error));
   const tabs = await browser.tabs.query({});
   await handBackThenReload(
     tabs.flatMap((tab) => tab.id ?? []),
