@@ -369,8 +369,8 @@ export function runnerFor(model: ModelEntry, backend: Backend, precision: Precis
   if (!file) return Promise.reject(new Error(`${model.id} has no ${precision} file`));
   if (backend === 'webgpu' && gpuUnanswered) return Promise.reject(gpuUnanswered);
   const key = `${model.id}:${precision}`;
-  const made = sessions[backend].get(key);
-  if (made) return made;
+  const existing = sessions[backend].get(key);
+  if (existing) return existing;
   const inWorker = backend === 'wasm';
   const loaded = loadModelBytes(file);
   const runner = Promise.all([ortFor(backend), loaded]).then(async ([ort, bytes]) => {
