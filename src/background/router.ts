@@ -12,7 +12,7 @@ import { loadSettings } from '../shared/settings-store';
 import { showCounts } from './badge';
 import { fileAccess, keptOut, maySiteBeRead, siteWithheld } from './browser-kind';
 import { showEnhancedItems } from './context-menu';
-import { askEngine, askRunningEngine, clearEngineCache, engineSettingsOf, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
+import { askRunningEngine, clearEngineCache, engineCacheUsage, engineSettingsOf, ensureEngine, releaseEngine, runningEngineInfo, trimEngineCache } from './engine-client';
 import { addRefererRule, dropRefererRule } from './page-referer';
 import { scriptReaches } from './script-reach';
 import { recordFrameCounts, tabCounts } from './tab-counts-store';
@@ -84,7 +84,7 @@ export async function route(request: BackgroundRequest, sender: Runtime.MessageS
       return runningEngineInfo();
     case 'cache-usage':
       requireExtensionPage(sender, request.type);
-      return request.ifRunning === true ? askRunningEngine({ target: 'offscreen', type: 'cache-usage' }) : askEngine({ target: 'offscreen', type: 'cache-usage' });
+      return request.ifRunning === true ? askRunningEngine({ target: 'offscreen', type: 'cache-usage' }) : engineCacheUsage();
     case 'clear-cache':
       requireExtensionPage(sender, request.type);
       return clearEngineCache();

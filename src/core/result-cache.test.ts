@@ -249,7 +249,9 @@ describe('ResultCache', () => {
     const { cache, errors } = setup(store);
     expect(await cache.lookup('a', 100)).toBeUndefined();
     await cache.save('a', tenBytes('a'), 100);
-    expect(await cache.usage()).toEqual({ entries: 0, bytes: 0 });
+    // Not "0 images": the results stored before are still there, and served once it opens.
+    expect(await cache.usage()).toBeNull();
+    expect(await cache.trim(100)).toBeNull();
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((what) => what === 'cache unavailable')).toBe(true);
     store.failOpen = false;
@@ -266,6 +268,17 @@ describe('ResultCache', () => {
     store.failCommits = false;
     expect(await cache.usage()).toEqual({ entries: 1, bytes: 10 });
     expect(await cache.lookup('b', 100)).toBeUndefined();
+  });
+
+  it('a trim the store refused answers null, not the figures of a trim not made', async () => {
+    const { cache, store, errors } = setup();
+    for (const key of ['a', 'b', 'c']) await cache.save(key, tenBytes(key), 100);
+    store.failCommits = true;
+    expect(await cache.trim(10)).toBeNull();
+    expect(errors).toContain('cache write');
+    store.failCommits = false;
+    expect(await cache.usage()).toEqual({ entries: 3, bytes: 30 });
+    expect(await cache.trim(10)).toEqual({ entries: 1, bytes: 10 });
   });
 
   it('clear empties index and store', async () => {

@@ -128,22 +128,31 @@ export class ResultCache<V> {
     });
   }
 
-  /** Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the usage after. */
-  trim(limitBytes: number): Promise<CacheUsage> {
+  /**
+   * Evicts the least recently used results until the rest fits `limitBytes` (a lowered limit); the
+   * usage after, or null where the store could not be read or refused the change: the results are
+   * then all still there, which the user must hear rather than read figures of a trim not made.
+   */
+  trim(limitBytes: number): Promise<CacheUsage | null> {
     this.setLimit(limitBytes);
-    return this.serial('cache trim', { entries: 0, bytes: 0 }, async () => {
+    return this.serial('cache trim', null, async () => {
       const index = await this.loaded();
-      const remove = index?.evictionsFor(0, Math.max(0, limitBytes)) ?? [];
-      if (index && remove.length > 0) {
+      if (!index) return null;
+      const remove = index.evictionsFor(0, Math.max(0, limitBytes)) ?? [];
+      if (remove.length > 0) {
         for (const key of remove) index.remove(key);
-        await this.commit({ remove, index: index.toJSON() });
+        if (!(await this.commit({ remove, index: index.toJSON() }))) return null;
       }
       return usageOf(index);
     });
   }
 
-  usage(): Promise<CacheUsage> {
-    return this.serial('cache usage', { entries: 0, bytes: 0 }, async () => usageOf(await this.loaded()));
+  /** What is stored; null where the store cannot be read now (not an empty cache: its results stay and are served once it can). */
+  usage(): Promise<CacheUsage | null> {
+    return this.serial('cache usage', null, async () => {
+      const index = await this.loaded();
+      return index && usageOf(index);
+    });
   }
 
   /**
@@ -160,8 +169,9 @@ export class ResultCache<V> {
         this.index = undefined;
         return null;
       }
-      this.index = Promise.resolve(new LruCacheIndex());
-      return usageOf(await this.index);
+      const index = new LruCacheIndex();
+      this.index = Promise.resolve(index);
+      return usageOf(index);
     });
   }
 
@@ -229,18 +239,20 @@ export class ResultCache<V> {
     }
   }
 
-  /** A failed commit changed nothing in the store, so the index in memory is dropped and reloaded from it. */
-  private async commit(change: StoreChange<V>): Promise<void> {
+  /** Whether the store took the change. A failed commit changed nothing there, so the index in memory is dropped and reloaded from it. */
+  private async commit(change: StoreChange<V>): Promise<boolean> {
     this.touchesUnsaved = false;
     try {
       await this.store.commit(change);
+      return true;
     } catch (error) {
       this.onError('cache write', error);
       this.index = undefined;
+      return false;
     }
   }
 }
 
-function usageOf(index: LruCacheIndex | null): CacheUsage {
-  return { entries: index?.size ?? 0, bytes: index?.totalBytes ?? 0 };
+function usageOf(index: LruCacheIndex): CacheUsage {
+  return { entries: index.size, bytes: index.totalBytes };
 }

@@ -136,7 +136,7 @@ export function listenForJobs({ stayAwake, closing, leave, withReferer }: JobHoo
   });
 }
 
-// The cache never rejects (a broken store reads as empty, a refused clear as null), so every request gets its answer.
+// The cache never rejects (a store it cannot read or write answers null), so every request gets its answer.
 function answer(request: EngineRequest): Promise<EngineResponses[EngineRequest['type']]> | EngineInfo {
   switch (request.type) {
     case 'engine-info':

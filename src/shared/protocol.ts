@@ -372,10 +372,11 @@ export type EngineRequest =
 
 export interface EngineResponses {
   'engine-info': EngineInfo;
-  'cache-usage': CacheUsage;
+  /** null, here and for a trim: the browser's storage could not be read or refused, and the results are still there. */
+  'cache-usage': CacheUsage | null;
   /** null: the browser's storage refused, and the results are still there. */
   'clear-cache': CacheUsage | null;
-  'trim-cache': CacheUsage;
+  'trim-cache': CacheUsage | null;
 }
 
 /**
