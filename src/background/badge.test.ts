@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-/** The toolbar button's state per tab, as the browser would keep it. */
+/** The toolbar button's state per tab, and storage.session, as the browser would keep them (both outlive a worker). */
 const shown = vi.hoisted(() => new Map<number, { text: string; title: string }>());
+const session = vi.hoisted(() => new Map<string, unknown>());
 vi.mock('webextension-polyfill', () => {
   const state = (tabId: number) => shown.get(tabId) ?? { text: '', title: 'Enhance' };
   return {
@@ -14,7 +15,13 @@ vi.mock('webextension-polyfill', () => {
         setBadgeBackgroundColor: async () => undefined,
       },
       tabs: { get: async (tabId: number) => ({ id: tabId, url: 'https://site.example/' }) },
-      storage: { session: { set: async () => undefined, remove: async () => undefined } },
+      storage: {
+        session: {
+          get: async (key: string) => (session.has(key) ? { [key]: session.get(key) } : {}),
+          set: async (items: Record<string, unknown>) => Object.entries(items).forEach(([key, value]) => session.set(key, structuredClone(value))),
+          remove: async (key: string) => void session.delete(key),
+        },
+      },
     },
   };
 });
@@ -91,6 +98,23 @@ describe('a failure on the badge', () => {
     await showFailure(FAILED + 2, 'The Enhance engine could not start.');
     await showCounts(FAILED + 2, { enhanced: 2, queued: 1, failed: 0 });
     expect(shown.get(FAILED + 2)?.text).toBe('!');
+  });
+
+  it('holds through a worker that started afresh after it was shown: the number it took the place of is kept with it', async () => {
+    await showCounts(FAILED + 4, counts(2));
+    await showFailure(FAILED + 4, 'The Enhance engine could not start.');
+    // Chrome stopped the idle worker; a frame's report wakes a new one.
+    vi.resetModules();
+    const fresh = await import('./badge');
+    await fresh.showCounts(FAILED + 4, { enhanced: 2, queued: 1, failed: 0 });
+    expect(shown.get(FAILED + 4)?.text).toBe('!');
+    // A second failure there replaces the first, over the same number, not over its "!".
+    await fresh.showFailure(FAILED + 4, 'The frame this image was in is gone.');
+    await fresh.showCounts(FAILED + 4, counts(2));
+    expect(shown.get(FAILED + 4)).toEqual({ text: '!', title: 'Enhance: The frame this image was in is gone.' });
+    await fresh.showCounts(FAILED + 4, counts(3));
+    expect(shown.get(FAILED + 4)).toEqual({ text: '3', title: 'Enhance' });
+    expect(session.has('badge-failure:' + (FAILED + 4))).toBe(false);
   });
 
   it("gives way to the shortcut's notice, whose end draws the counts", async () => {

@@ -26,16 +26,49 @@ const DEFAULT_TITLE = browser.runtime.getManifest().action?.default_title ?? 'En
 const noticeUntil = new Map<number, number>();
 /** The counts' text each tab's badge showed last. */
 const countsShown = new Map<number, string>();
-/** Tabs whose badge holds a failure (showFailure), and the counts' text it took the place of. */
-const failedOver = new Map<number, string>();
+/** A tab's failure on its badge: the counts' text it took the place of, and the page it was about (pageOf). */
+interface BadgeFailure {
+  over: string;
+  page?: string;
+}
+/** Tabs whose badge holds a failure (showFailure). */
+const failedOver = new Map<number, BadgeFailure>();
 /**
- * Where the page a tab's failure was about (pageOf) is kept: in storage.session, since the worker
- * that hears the tab move on may be a fresh one (Chrome stops an idle worker within a minute).
+ * Each failure is kept in storage.session too: the worker that hears the tab's counts, or the tab
+ * moving on, may be a fresh one (Chrome stops an idle worker within a minute).
  */
-const failurePageKey = (tabId: number) => `badge-failure-page:${tabId}`;
+const failureKey = (tabId: number) => `badge-failure:${tabId}`;
+/** Tabs whose kept failure this worker has read (or made, or forgotten) already. */
+const failureRead = new Set<number>();
 
-function forgetFailurePage(tabId: number): void {
-  browser.storage.session.remove(failurePageKey(tabId)).catch((error: unknown) => logError('badge', error));
+function isBadgeFailure(value: unknown): value is BadgeFailure {
+  if (typeof value !== 'object' || value === null) return false;
+  const { over, page } = value as Partial<BadgeFailure>;
+  return typeof over === 'string' && (page === undefined || typeof page === 'string');
+}
+
+async function keptFailure(tabId: number): Promise<BadgeFailure | undefined> {
+  const key = failureKey(tabId);
+  const kept = (await browser.storage.session.get(key).catch((): Record<string, unknown> => ({})))[key];
+  return isBadgeFailure(kept) ? kept : undefined;
+}
+
+/** The tab's failure, read from storage.session the first time this worker asks (a failure made or forgotten meanwhile wins). */
+async function failureOf(tabId: number): Promise<BadgeFailure | undefined> {
+  if (!failureRead.has(tabId)) {
+    const kept = await keptFailure(tabId);
+    if (!failureRead.has(tabId)) {
+      failureRead.add(tabId);
+      if (kept) failedOver.set(tabId, kept);
+    }
+  }
+  return failedOver.get(tabId);
+}
+
+function forgetFailure(tabId: number): void {
+  failureRead.add(tabId);
+  failedOver.delete(tabId);
+  browser.storage.session.remove(failureKey(tabId)).catch((error: unknown) => logError('badge', error));
 }
 
 export async function showCounts(tabId: number, counts: TabCounts): Promise<void> {
@@ -45,8 +78,9 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
   const text = badgeText(counts);
   // A busy page's frames report every moment, images queued and done: the counts move on, and
   // take a failure's "!" away, only once they show another number.
-  if (failedOver.get(tabId) === text) return;
-  if (failedOver.delete(tabId)) forgetFailurePage(tabId);
+  const failure = await failureOf(tabId);
+  if (failure?.over === text) return;
+  if (failure) forgetFailure(tabId);
   countsShown.set(tabId, text);
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title: DEFAULT_TITLE })]));
 }
@@ -54,8 +88,7 @@ export async function showCounts(tabId: number, counts: TabCounts): Promise<void
 /** The tab closed, or shows another page: a failure there was about the page it left. */
 export function forgetBadge(tabId: number): void {
   countsShown.delete(tabId);
-  failedOver.delete(tabId);
-  forgetFailurePage(tabId);
+  forgetFailure(tabId);
 }
 
 /**
@@ -63,9 +96,8 @@ export function forgetBadge(tabId: number): void {
  * on (history.pushState) from a page whose frames reported no counts to be forgotten with it.
  */
 export async function failureLeftBehind(tabId: number, url: string): Promise<boolean> {
-  const key = failurePageKey(tabId);
-  const page = (await browser.storage.session.get(key).catch((): Record<string, unknown> => ({})))[key];
-  return typeof page === 'string' && page !== pageOf(url);
+  const page = (await failureOf(tabId))?.page;
+  return page !== undefined && page !== pageOf(url);
 }
 
 /**
@@ -75,12 +107,19 @@ export async function failureLeftBehind(tabId: number, url: string): Promise<boo
 export async function showFailure(tabId: number, message: string): Promise<void> {
   noticeUntil.delete(tabId);
   // The worker may have started afresh (a menu click wakes it): the badge itself still says.
-  failedOver.set(tabId, countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => '')));
-  const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url;
-  if (url !== undefined) await browser.storage.session.set({ [failurePageKey(tabId)]: pageOf(url) }).catch((error: unknown) => logError('badge', error));
-  await setForTab(() =>
+  const over = (await failureOf(tabId))?.over ?? countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => ''));
+  const failure: BadgeFailure = { over };
+  failedOver.set(tabId, failure);
+  failureRead.add(tabId);
+  // Drawn before anything else is awaited: counts that move on after it take it away, as they should.
+  const drawn = setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );
+  const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url;
+  if (url !== undefined) failure.page = pageOf(url);
+  // Counts that moved on meanwhile forgot it: keeping it then would hold a "!" no longer shown.
+  if (failedOver.get(tabId) === failure) await browser.storage.session.set({ [failureKey(tabId)]: failure }).catch((error: unknown) => logError('badge', error));
+  await drawn;
 }
 
 /** Long enough to be read at a glance, short enough not to hide the counts. */
@@ -94,7 +133,7 @@ export async function showNotice(tabId: number, text: string, title: string, cou
   const until = Date.now() + NOTICE_MS;
   noticeUntil.set(tabId, until);
   // In a failure's place: its end draws the counts, whatever they are.
-  failedOver.delete(tabId);
+  forgetFailure(tabId);
   await setForTab(() => Promise.all([browser.action.setBadgeText({ tabId, text }), browser.action.setTitle({ tabId, title })]));
   setTimeout(() => {
     if (noticeUntil.get(tabId) !== until) return;

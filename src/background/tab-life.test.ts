@@ -131,7 +131,7 @@ describe('followTabs', () => {
     fake.urls.set(5, 'https://app.example/inbox');
     await showFailure(5, 'The Enhance engine is not working right now: try again in a few minutes.');
     // Kept where a fresh worker finds it: Chrome stops an idle one within a minute.
-    expect(fake.session.get('badge-failure-page:5')).toBe('https://app.example/inbox');
+    expect(fake.session.get('badge-failure:5')).toEqual({ over: '', page: 'https://app.example/inbox' });
     fake.listeners.updated(5 as never, { url: 'https://app.example/inbox#message-3' } as never);
     await settled();
     expect(fake.badges.get(5)).toBe('!');
