@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 /** The toolbar button's state per tab, and storage.session, as the browser would keep them (both outlive a worker). */
 const shown = vi.hoisted(() => new Map<number, { text: string; title: string }>());
 const session = vi.hoisted(() => new Map<string, unknown>());
+/** Tabs closed, and an answer of getBadgeText's held back until the test lets it go (read when asked, as the browser would). */
+const browserState = vi.hoisted(() => ({ closed: new Set<number>(), badgeTextHeld: undefined as Promise<void> | undefined }));
 vi.mock('webextension-polyfill', () => {
   const state = (tabId: number) => shown.get(tabId) ?? { text: '', title: 'Enhance' };
   return {
@@ -11,10 +13,19 @@ vi.mock('webextension-polyfill', () => {
       action: {
         setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void shown.set(tabId, { ...state(tabId), text }),
         setTitle: async ({ tabId, title }: { tabId: number; title: string }) => void shown.set(tabId, { ...state(tabId), title }),
-        getBadgeText: async ({ tabId }: { tabId: number }) => state(tabId).text,
+        getBadgeText: async ({ tabId }: { tabId: number }) => {
+          const { text } = state(tabId);
+          await browserState.badgeTextHeld;
+          return text;
+        },
         setBadgeBackgroundColor: async () => undefined,
       },
-      tabs: { get: async (tabId: number) => ({ id: tabId, url: 'https://site.example/' }) },
+      tabs: {
+        get: async (tabId: number) => {
+          if (browserState.closed.has(tabId)) throw new Error(`No tab with id: ${tabId}.`);
+          return { id: tabId, url: 'https://site.example/' };
+        },
+      },
       storage: {
         session: {
           get: async (key: string) => (session.has(key) ? { [key]: session.get(key) } : {}),
@@ -115,6 +126,27 @@ describe('a failure on the badge', () => {
     await fresh.showCounts(FAILED + 4, counts(3));
     expect(shown.get(FAILED + 4)).toEqual({ text: '3', title: 'Enhance' });
     expect(session.has('badge-failure:' + (FAILED + 4))).toBe(false);
+  });
+
+  it('a fresh worker that asks the badge which number it replaces takes counts drawn meanwhile as the newer answer', async () => {
+    shown.set(FAILED + 5, { text: '2', title: 'Enhance' });
+    vi.resetModules();
+    const fresh = await import('./badge');
+    let letGo = () => {};
+    browserState.badgeTextHeld = new Promise((resolve) => (letGo = resolve));
+    const failing = fresh.showFailure(FAILED + 5, 'The Enhance engine could not start.');
+    await fresh.showCounts(FAILED + 5, counts(3));
+    letGo();
+    await failing;
+    browserState.badgeTextHeld = undefined;
+    await fresh.showCounts(FAILED + 5, counts(3));
+    expect(shown.get(FAILED + 5)?.text).toBe('!');
+  });
+
+  it('keeps nothing for a tab closed before its failure came (a save whose frame went with the tab)', async () => {
+    browserState.closed.add(FAILED + 6);
+    await showFailure(FAILED + 6, 'The frame this image was in is gone.');
+    expect(session.has('badge-failure:' + (FAILED + 6))).toBe(false);
   });
 
   it("gives way to the shortcut's notice, whose end draws the counts", async () => {

@@ -106,19 +106,25 @@ export async function failureLeftBehind(tabId: number, url: string): Promise<boo
  */
 export async function showFailure(tabId: number, message: string): Promise<void> {
   noticeUntil.delete(tabId);
-  // The worker may have started afresh (a menu click wakes it): the badge itself still says.
-  const over = (await failureOf(tabId))?.over ?? countsShown.get(tabId) ?? (await browser.action.getBadgeText({ tabId }).catch(() => ''));
-  const failure: BadgeFailure = { over };
+  const kept = (await failureOf(tabId))?.over;
+  // The worker may have started afresh (a menu click wakes it): the badge itself still says. Counts
+  // drawn while it was asked are newer than its answer.
+  const badge = kept === undefined && !countsShown.has(tabId) ? await browser.action.getBadgeText({ tabId }).catch(() => '') : '';
+  const failure: BadgeFailure = { over: kept ?? countsShown.get(tabId) ?? badge };
   failedOver.set(tabId, failure);
   failureRead.add(tabId);
   // Drawn before anything else is awaited: counts that move on after it take it away, as they should.
   const drawn = setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),
   );
-  const url = (await browser.tabs.get(tabId).catch(() => undefined))?.url;
-  if (url !== undefined) failure.page = pageOf(url);
-  // Counts that moved on meanwhile forgot it: keeping it then would hold a "!" no longer shown.
-  if (failedOver.get(tabId) === failure) await browser.storage.session.set({ [failureKey(tabId)]: failure }).catch((error: unknown) => logError('badge', error));
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  if (tab?.url !== undefined) failure.page = pageOf(tab.url);
+  // Counts that moved on meanwhile forgot it: keeping it then would hold a "!" no longer shown. A
+  // tab closed meanwhile (a save's frame gone with it) took its badge along: nothing to keep.
+  if (failedOver.get(tabId) === failure) {
+    if (tab === null) forgetFailure(tabId);
+    else await browser.storage.session.set({ [failureKey(tabId)]: failure }).catch((error: unknown) => logError('badge', error));
+  }
   await drawn;
 }
 

@@ -30,8 +30,8 @@ it('follows a trim with the settings as saved now: a raise saved while the trim 
 
 it("rejects a trim or a reading of the figures the browser's storage refused: the options page says so, rather than show figures of nothing", async () => {
   world.storageRefuses = true;
-  await expect(trimEngineCache(0)).rejects.toThrow("the browser's storage refused");
-  await expect(engineCacheUsage()).rejects.toThrow("the browser's storage refused");
+  await expect(trimEngineCache(0)).rejects.toThrow("the browser's storage could not be read, or refused the change");
+  await expect(engineCacheUsage()).rejects.toThrow("the browser's storage could not be read");
   world.storageRefuses = false;
   await expect(engineCacheUsage()).resolves.toEqual({ entries: 0, bytes: 0 });
 });

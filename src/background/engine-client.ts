@@ -73,22 +73,21 @@ export function engineSettingsOf({ engineIdleMinutes, allowWebGPU, cacheLimitByt
 export async function trimEngineCache(limitBytes: number): Promise<CacheUsage> {
   const usage = await askEngine({ target: 'offscreen', type: 'trim-cache', limitBytes });
   await tellEngineSettings(await loadSettings()).catch((error: unknown) => logError('engine settings', error));
-  return storageAnswered(usage);
+  if (usage === null) throw new Error("the browser's storage could not be read, or refused the change (it may be full or damaged)");
+  return usage;
 }
 
 /** Empties the results cache; a refusal of the browser's storage is the options page's error to show. */
 export async function clearEngineCache(): Promise<CacheUsage> {
-  return storageAnswered(await askEngine({ target: 'offscreen', type: 'clear-cache' }));
+  const usage = await askEngine({ target: 'offscreen', type: 'clear-cache' });
+  if (usage === null) throw new Error("the browser's storage refused (it may be full or damaged), and the results are still there. Try again, or restart the browser.");
+  return usage;
 }
 
 /** The cache's figures, starting the engine to ask; storage that cannot be read is the options page's "unknown". */
 export async function engineCacheUsage(): Promise<CacheUsage> {
-  return storageAnswered(await askEngine({ target: 'offscreen', type: 'cache-usage' }));
-}
-
-/** The engine answers null where the browser's storage would not do what was asked: the options page shows it as an error. */
-function storageAnswered(usage: CacheUsage | null): CacheUsage {
-  if (usage === null) throw new Error("the browser's storage refused (it may be full or damaged), and the results are still there. Try again, or restart the browser.");
+  const usage = await askEngine({ target: 'offscreen', type: 'cache-usage' });
+  if (usage === null) throw new Error("the browser's storage could not be read");
   return usage;
 }
 

@@ -96,7 +96,7 @@ async function save(settings: Partial<Settings>, done: string): Promise<void> {
     showUsage(await askWorker({ type: 'trim-cache', limitBytes: saved.cacheLimitBytes }));
   } catch (error) {
     logError('trim cache', error);
-    cacheStatus.textContent = `The cache could not be trimmed to the new limit now (${textOf(error)}); the next enhanced image trims it.`;
+    cacheStatus.textContent = `The cache could not be trimmed to the new limit now: ${textOf(error).replace(/\.$/, '')}. Each image enhanced from now on trims it again.`;
   }
 }
 
