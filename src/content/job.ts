@@ -42,8 +42,10 @@ export async function forEngine(asked: JobRequest, shown: HTMLImageElement): Pro
     const size = await pixelSizeOf(request.srcUrl, shown);
     // An SVG without a size of its own reports a side of 0 (Firefox): no shape to compare.
     const shownSize = size && size.width > 0 && size.height > 0 ? size : undefined;
-    // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the most.
-    const pixels = shown.naturalWidth * shown.naturalHeight <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
+    // Over the size limit the engine refuses the file anyway, and reading the pixels would cost the
+    // most. The file's own size where known: a srcset's density divides naturalWidth both ways.
+    const { width, height } = shownSize ?? { width: shown.naturalWidth, height: shown.naturalHeight };
+    const pixels = width * height <= request.settings.maxInputPixels ? await readablePixels(shown) : null;
     return { request: { ...request, shownSize, ...(pixels && { shownThumbnail: encodeThumbnail(thumbnailOf(pixels)) }), ...asStored(shown) } };
   }
   let blob: Blob;

@@ -961,6 +961,24 @@ describe('a URL that gives another picture on every download', () => {
     expect(againLikeHead).toBeGreaterThan(againLikeOther + 10);
     await changing.close();
   });
+
+  it('is checked against the page\'s picture where a srcset makes it look larger than the size limit, though its file is small', async () => {
+    // A 70 px file picked from a srcset for 2,100 CSS px: its natural size reads about 2100 x 2100, over
+    // the 4-megapixel default, yet the file and the engine's job are 70 x 70.
+    writeFileSync(join(dir, 'changing-dense.html'), '<!doctype html><img id="changing" srcset="changing.png 70w" sizes="2100px" style="width: 280px">');
+    const changing = await browser.context.newPage();
+    watchPageProblems(changing, pageProblems);
+    await changing.goto(`${fixture.origin}/changing-dense.html`);
+    await changing.waitForFunction(() => (document.getElementById('changing') as HTMLImageElement).naturalWidth > 0);
+    expect(await changing.evaluate(() => (document.getElementById('changing') as HTMLImageElement).naturalWidth)).toBeGreaterThan(2000);
+    const head = readPng(join(dir, 'lr/headx4.png'));
+    const other = readPng(join(dir, 'lr/not-the-head.png'));
+    const outcome = await enhanceById(browser.worker, changing, await tabIdOf(browser.worker, changing), 'changing', 4);
+    expect(outcome, JSON.stringify(outcome.failure)).toMatchObject({ ok: true, images: 1, width: head.width * 4 });
+    const shown = await shownPixels(changing, 'changing');
+    expect(psnrY(shown, upscaleBicubic(head, 4), 4)).toBeGreaterThan(psnrY(shown, upscaleBicubic(other, 4), 4) + 10);
+    await changing.close();
+  });
 });
 
 describe('a page after Enhance and Restore original from the menu', () => {
