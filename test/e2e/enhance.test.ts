@@ -1903,6 +1903,15 @@ describe('bad input', () => {
       await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     });
     await expectMessageOnScreen(lightbox);
+    // Closed and opened again (a lightbox that keeps one dialog): the dialog enters the top layer anew, over the message, which enters again after it.
+    await lightbox.evaluate(async () => {
+      const viewer = document.getElementById('viewer') as HTMLDialogElement;
+      viewer.close();
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+      viewer.showModal();
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    });
+    await expectMessageOnScreen(lightbox);
     await lightbox.close();
   });
 
