@@ -151,6 +151,32 @@ export function pageOverlayHome(): Element {
 }
 
 /**
+ * The part of the image's box that the boxes around it, scrolled or clipping (`overflow` other
+ * than visible), leave in view: a chat list scrolled halfway past a tall image, a carousel's track
+ * with a card peeking in at its edge. The overlay goes over that part, not over the page beside
+ * the box, where the whole image's corner would be. The image's whole box where the boxes leave
+ * none of it (one positioned out of its parent's clip, which the clipping observer knows of).
+ */
+function seenPart(img: HTMLImageElement, rect: DOMRect): DOMRect {
+  let { left, top, right, bottom } = rect;
+  // The window clips for <html>, and for <body> where <html> lets its overflow pass to the window (it does while its own is visible).
+  const rootStyle = getComputedStyle(document.documentElement);
+  const bodyClipsNothing = rootStyle.overflowX === 'visible' && rootStyle.overflowY === 'visible';
+  for (let at = layoutParent(img); at !== null; at = layoutParent(at)) {
+    if (!(at instanceof Element) || at === document.documentElement || (at === document.body && bodyClipsNothing)) continue;
+    const { overflowX, overflowY } = getComputedStyle(at);
+    if (overflowX === 'visible' && overflowY === 'visible') continue;
+    // Its padding box: inside the borders, without the scrollbars.
+    const box = at.getBoundingClientRect();
+    const innerLeft = box.left + at.clientLeft;
+    const innerTop = box.top + at.clientTop;
+    if (overflowX !== 'visible') [left, right] = [Math.max(left, innerLeft), Math.min(right, innerLeft + at.clientWidth)];
+    if (overflowY !== 'visible') [top, bottom] = [Math.max(top, innerTop), Math.min(bottom, innerTop + at.clientHeight)];
+  }
+  return right > left && bottom > top ? new DOMRect(left, top, right - left, bottom - top) : rect;
+}
+
+/**
  * The image's box in the window, and the page's scroll: the overlay is placed in the page's
  * coordinates, so it scrolls with the page, and an image that does not (fixed, or stuck by
  * `position: sticky`) keeps its box while the overlay would slide off it.
@@ -258,9 +284,10 @@ export class ImageOverlay {
     this.mustPlace = false;
     const { covering, holding } = topLayerAround(this.img);
     const visible = this.img.isConnected && inWindow(rect) && !this.clippedOut && (covering.length === 0 || holding.length > 0);
+    const seen = visible ? seenPart(this.img, rect) : rect;
     // Below a sticky header, at about the overlay's left edge (its width is not known while hidden);
     // null behind the page's own fixed layer, which is looked at each frame, with no layout of ours, until it goes.
-    const top = visible ? this.clearTop(rect, Math.max(0, Math.min(rect.left + 6, window.innerWidth - 1))) : null;
+    const top = visible ? this.clearTop(seen, Math.max(0, Math.min(seen.left + 6, window.innerWidth - 1))) : null;
     const shown = top !== null;
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     this.shown = shown;
@@ -284,7 +311,7 @@ export class ImageOverlay {
     const { width, height } = this.host.getBoundingClientRect();
     const right = document.documentElement.clientWidth - width;
     const bottom = document.documentElement.clientHeight - height;
-    const left = Math.max(0, Math.min(rect.left + 6, right));
+    const left = Math.max(0, Math.min(seen.left + 6, right));
     // A page's own CSS zoom on <html> scales the host's place too: given in the window's pixels, it would land that many times as far.
     const zoom = (this.host as HTMLElement & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
     this.host.style.left = `${(left + window.scrollX) / zoom}px`;

@@ -2044,6 +2044,43 @@ describe('bad input', () => {
     await chat.close();
   });
 
+  it('a message on an image partly scrolled or clipped out of its box (a chat list, a carousel card peeking in) shows over the part in view, not over the page beside the box', async () => {
+    /** The image's, the message's and the clipping box's top left corners. */
+    const corners = (opened: Page, imgId: string, clipId: string) =>
+      opened.evaluate(
+        ([image, clip]) => {
+          const corner = (rect: DOMRect) => ({ left: Math.round(rect.left), top: Math.round(rect.top) });
+          return {
+            image: corner(document.getElementById(image)!.getBoundingClientRect()),
+            message: corner(document.querySelector('enhance-overlay')!.shadowRoot!.querySelector('.box')!.getBoundingClientRect()),
+            clip: corner(document.getElementById(clip)!.getBoundingClientRect()),
+          };
+        },
+        [imgId, clipId],
+      );
+    const { opened: chat } = await openWithSvgMessage(
+      'half-clipped.html',
+      `<!doctype html><html><body style="margin: 0"><div style="height: 300px"></div>
+<div id="list" style="height: 200px; overflow: auto"><img id="tall" src="logo.svg" width="120" height="400"><div style="height: 1000px"></div></div></body></html>`,
+      'tall',
+    );
+    // Scrolled 250 px into a 400 px image: its top is 250 px above the list's, over the page's own content there.
+    await chat.evaluate(() => (document.getElementById('list')!.scrollTop = 250));
+    await expect.poll(async () => (await corners(chat, 'tall', 'list')).image.top).toBe(50);
+    await expect.poll(async () => ((await corners(chat, 'tall', 'list')).message.top >= 300 ? 'in the list' : 'above it')).toBe('in the list');
+    await chat.close();
+
+    const { opened: carousel } = await openWithSvgMessage(
+      'peeking.html',
+      `<!doctype html><html><body style="margin: 0"><div id="track" style="margin: 40px 0 0 300px; width: 400px; overflow: hidden"><img id="card" src="logo.svg" width="240" height="160" style="display: block; margin-left: -150px"></div></body></html>`,
+      'card',
+    );
+    const { image, message, clip } = await corners(carousel, 'card', 'track');
+    expect({ image: image.left, track: clip.left }).toEqual({ image: 150, track: 300 });
+    expect(message.left).toBeGreaterThanOrEqual(300);
+    await carousel.close();
+  });
+
   it("the same behind a web component's own modal dialog, in its shadow root (the page's :modal does not reach it)", async () => {
     const { opened: covered, outcome } = await openWithSvgMessage(
       'behind-component.html',
