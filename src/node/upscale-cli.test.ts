@@ -54,6 +54,7 @@ describe('parseUpscaleArgs', () => {
     [['in.png', 'out.png', '--tile', 'abc'], /--tile takes a whole number/],
     [['in.png', 'out.png', '--tile', '50'], /--tile is from 64 to 1024 pixels, not 50/],
     [['missing.png', 'out.png'], /there is no file .*missing\.png/],
+    [['in.png/x.png', 'out.png'], /cannot read .*in\.png\/x\.png: .*ENOTDIR/],
     [['in.png', 'out.png', '--model', 'none.onnx'], /there is no file .*none\.onnx/],
     [['in.png', 'in.png'], /would overwrite the input/],
     [['in.png', 'link.png'], /would overwrite the input/],
@@ -104,6 +105,12 @@ describe('failureLine', () => {
     expect(failureLine(new EnhanceError('model-failed', undefined, 'output has 5 values'))).toBe('The upscaling model failed on this image. (output has 5 values)');
     expect(failureLine(new EnhanceError('not-an-image', 'not a PNG file'))).toBe('Enhance could not read this file as an image. (not a PNG file)');
     expect(failureLine(new RangeError('model.onnx upscales x2, not x4'))).toBe('model.onnx upscales x2, not x4');
+  });
+
+  it('says what to do where memory ran out, in the model (ORT) or in JavaScript', () => {
+    const advice = /^memory ran out \((std::bad_alloc|Array buffer allocation failed)\): a smaller --tile \(the model works on one tile at a time\) or a smaller scale needs less$/;
+    expect(failureLine(new EnhanceError('model-failed', undefined, 'std::bad_alloc'))).toMatch(advice);
+    expect(failureLine(new RangeError('Array buffer allocation failed'))).toMatch(advice);
   });
 });
 

@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EnhanceError, textOf } from '../core/errors';
+import { EnhanceError, isOutOfMemory, textOf } from '../core/errors';
 import { MAX_OUTPUT_PIXELS } from '../core/limits';
 import { SHIPPED_SCALES, type Profile } from '../core/models';
 import { DEFAULT_SETTINGS } from '../shared/settings';
@@ -85,7 +85,13 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
   const modelFile = values.model === undefined ? undefined : resolve(cwd, values.model);
   for (const file of [input, modelFile]) {
     if (file === undefined) continue;
-    const found = statSync(file, { throwIfNoEntry: false });
+    let found;
+    try {
+      found = statSync(file, { throwIfNoEntry: false });
+    } catch (error) {
+      // A path through a file (`a.png/b.png`), a folder that may not be read, a loop of links.
+      throw new UsageError(`cannot read ${file}: ${textOf(error)}`);
+    }
     if (!found) throw new UsageError(`there is no file ${file}`);
     if (!found.isFile()) throw new UsageError(`${file} is not a file`);
   }
@@ -135,6 +141,11 @@ function sameFile(a: string, b: string): boolean {
  * the user's (`withModelFile`) is not.
  */
 export function failureLine(error: unknown, withModelFile = false): string {
+  // The one cause the user can act on: the model's memory goes with the tile, the result's with the scale.
+  const underneath = error instanceof EnhanceError ? error.underlying : error;
+  if (underneath !== undefined && isOutOfMemory(underneath)) {
+    return `memory ran out (${textOf(underneath)}): a smaller --tile (the model works on one tile at a time) or a smaller scale needs less`;
+  }
   if (!(error instanceof EnhanceError)) return textOf(error);
   const x2Fits = withModelFile ? 'a shipped x2 model fits it (leave out --model, give --scale 2)' : 'an x2 upscale fits it';
   switch (error.code) {
