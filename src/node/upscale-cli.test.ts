@@ -15,6 +15,8 @@ writeFileSync(join(dir, 'model.onnx'), '');
 // The input by other names: a symbolic link and a hard link.
 symlinkSync(join(dir, 'in.png'), join(dir, 'link.png'));
 linkSync(join(dir, 'in.png'), join(dir, 'hard.png'));
+// A link to itself: looking at it fails on every Node (ELOOP), unlike a missing file.
+symlinkSync(join(dir, 'loop.png'), join(dir, 'loop.png'));
 // Folders where the output would go: one named as a PNG, and one given as where to put it.
 mkdirSync(join(dir, 'taken.png'));
 mkdirSync(join(dir, 'results'));
@@ -54,7 +56,7 @@ describe('parseUpscaleArgs', () => {
     [['in.png', 'out.png', '--tile', 'abc'], /--tile takes a whole number/],
     [['in.png', 'out.png', '--tile', '50'], /--tile is from 64 to 1024 pixels, not 50/],
     [['missing.png', 'out.png'], /there is no file .*missing\.png/],
-    [['in.png/x.png', 'out.png'], /cannot read .*in\.png\/x\.png: .*ENOTDIR/],
+    [['loop.png', 'out.png'], /cannot read .*loop\.png \(ELOOP\)$/],
     [['in.png', 'out.png', '--model', 'none.onnx'], /there is no file .*none\.onnx/],
     [['in.png', 'in.png'], /would overwrite the input/],
     [['in.png', 'link.png'], /would overwrite the input/],
@@ -111,6 +113,8 @@ describe('failureLine', () => {
     const advice = /^memory ran out \((std::bad_alloc|Array buffer allocation failed)\): a smaller --tile \(the model works on one tile at a time\) or a smaller scale needs less$/;
     expect(failureLine(new EnhanceError('model-failed', undefined, 'std::bad_alloc'))).toMatch(advice);
     expect(failureLine(new RangeError('Array buffer allocation failed'))).toMatch(advice);
+    // Not a usage error's path that happens to spell it.
+    expect(failureLine(new UsageError('there is no file /data/oom/in.png'))).toBe('there is no file /data/oom/in.png');
   });
 });
 

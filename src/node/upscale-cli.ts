@@ -89,8 +89,8 @@ export function parseUpscaleArgs(args: string[], cwd: string): UpscaleJob {
     try {
       found = statSync(file, { throwIfNoEntry: false });
     } catch (error) {
-      // A path through a file (`a.png/b.png`), a folder that may not be read, a loop of links.
-      throw new UsageError(`cannot read ${file}: ${textOf(error)}`);
+      // A folder that may not be read, a loop of links (and, before Node 22, a path through a file: `a.png/b.png`).
+      throw new UsageError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? textOf(error)})`);
     }
     if (!found) throw new UsageError(`there is no file ${file}`);
     if (!found.isFile()) throw new UsageError(`${file} is not a file`);
@@ -141,8 +141,9 @@ function sameFile(a: string, b: string): boolean {
  * the user's (`withModelFile`) is not.
  */
 export function failureLine(error: unknown, withModelFile = false): string {
-  // The one cause the user can act on: the model's memory goes with the tile, the result's with the scale.
-  const underneath = error instanceof EnhanceError ? error.underlying : error;
+  // The one cause the user can act on: the model's memory goes with the tile, the result's with the
+  // scale. Not in the words of a usage error, whose paths may hold anything ("/data/oom/in.png").
+  const underneath = error instanceof EnhanceError ? error.underlying : error instanceof UsageError ? undefined : error;
   if (underneath !== undefined && isOutOfMemory(underneath)) {
     return `memory ran out (${textOf(underneath)}): a smaller --tile (the model works on one tile at a time) or a smaller scale needs less`;
   }
