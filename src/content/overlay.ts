@@ -164,14 +164,17 @@ function seenPart(img: HTMLImageElement, rect: DOMRect): DOMRect {
   const bodyClipsNothing = rootStyle.overflowX === 'visible' && rootStyle.overflowY === 'visible';
   for (let at = layoutParent(img); at !== null; at = layoutParent(at)) {
     if (!(at instanceof Element) || at === document.documentElement || (at === document.body && bodyClipsNothing)) continue;
-    const { overflowX, overflowY } = getComputedStyle(at);
-    if (overflowX === 'visible' && overflowY === 'visible') continue;
-    // Its padding box: inside the borders, without the scrollbars.
+    const { overflowX, overflowY, display } = getComputedStyle(at);
+    // An inline box (a link around the image) or one with no box of its own clips nothing, whatever its overflow says.
+    if ((overflowX === 'visible' && overflowY === 'visible') || display === 'inline' || display === 'contents') continue;
+    // Its padding box: inside the borders, without the scrollbars. Those are in its own CSS pixels,
+    // the box in the window's: a transform above it (scale) or a zoom sets the ratio.
     const box = at.getBoundingClientRect();
-    const innerLeft = box.left + at.clientLeft;
-    const innerTop = box.top + at.clientTop;
-    if (overflowX !== 'visible') [left, right] = [Math.max(left, innerLeft), Math.min(right, innerLeft + at.clientWidth)];
-    if (overflowY !== 'visible') [top, bottom] = [Math.max(top, innerTop), Math.min(bottom, innerTop + at.clientHeight)];
+    const [scaleX, scaleY] = at instanceof HTMLElement && at.offsetWidth > 0 && at.offsetHeight > 0 ? [box.width / at.offsetWidth, box.height / at.offsetHeight] : [1, 1];
+    const innerLeft = box.left + at.clientLeft * scaleX;
+    const innerTop = box.top + at.clientTop * scaleY;
+    if (overflowX !== 'visible') [left, right] = [Math.max(left, innerLeft), Math.min(right, innerLeft + at.clientWidth * scaleX)];
+    if (overflowY !== 'visible') [top, bottom] = [Math.max(top, innerTop), Math.min(bottom, innerTop + at.clientHeight * scaleY)];
   }
   return right > left && bottom > top ? new DOMRect(left, top, right - left, bottom - top) : rect;
 }
@@ -240,6 +243,15 @@ export class ImageOverlay {
     // A dialog opened or closed, fullscreen entered or left: the image may have come out from behind it, or gone.
     // A dialog in a shadow root keeps its toggle and close there; the focus it takes and gives back is heard everywhere.
     for (const type of ['toggle', 'close', 'fullscreenchange', 'focusin', 'focusout']) window.addEventListener(type, placeAgain, { capture: true, signal: this.listening.signal });
+    // A dialog that closed left the top layer, whether or not a frame saw it closed: opened again
+    // (a lightbox's close() and showModal() in one go), it enters after the overlay, over it.
+    window.addEventListener(
+      'close',
+      (event) => {
+        this.shownOver = this.shownOver.filter((element) => element !== event.composedPath()[0]);
+      },
+      { capture: true, signal: this.listening.signal },
+    );
   }
 
   /**

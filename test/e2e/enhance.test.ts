@@ -1912,6 +1912,14 @@ describe('bad input', () => {
       await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     });
     await expectMessageOnScreen(lightbox);
+    // And in one go, with no frame in between to see it closed.
+    await lightbox.evaluate(async () => {
+      const viewer = document.getElementById('viewer') as HTMLDialogElement;
+      viewer.close();
+      viewer.showModal();
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    });
+    await expectMessageOnScreen(lightbox);
     await lightbox.close();
   });
 
@@ -2079,6 +2087,18 @@ describe('bad input', () => {
     expect({ image: image.left, track: clip.left }).toEqual({ image: 150, track: 300 });
     expect(message.left).toBeGreaterThanOrEqual(300);
     await carousel.close();
+
+    // The same card in a link that says overflow: hidden (an inline box, which clips nothing), on a
+    // track scaled to half by a transform above it: the track's own pixels are half the window's.
+    const { opened: scaled } = await openWithSvgMessage(
+      'peeking-scaled.html',
+      `<!doctype html><html><body style="margin: 0"><div style="transform: scale(0.5); transform-origin: 0 0"><div id="track" style="margin: 80px 0 0 600px; width: 800px; overflow: hidden"><a href="#" style="overflow: hidden"><img id="card" src="logo.svg" width="480" height="320" style="margin-left: -300px; vertical-align: top"></a><div style="display: inline-block; width: 700px"></div></div></div></body></html>`,
+      'card',
+    );
+    const inScaled = await corners(scaled, 'card', 'track');
+    expect({ image: inScaled.image.left, track: inScaled.clip.left }).toEqual({ image: 150, track: 300 });
+    expect(inScaled.message.left).toBeGreaterThanOrEqual(300);
+    await scaled.close();
   });
 
   it("the same behind a web component's own modal dialog, in its shadow root (the page's :modal does not reach it)", async () => {
