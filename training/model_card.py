@@ -785,7 +785,13 @@ def render(models_dir: Path, eval_paths: list[Path], include_partial: bool = Fal
       "(fast55-x2, 2026-12-06: from the shipped fast x2, the recipe of fast42-x2 with `--loss l1fft`, seed 55, 5,000 "
       "steps, 18 min of training on two threads beside other work; best.pt is the weight average at step 3,500, Set5 "
       "37.676 in PyTorch): Set5 37.629 -> 37.676, Set14 33.101 -> 33.124 (+0.0228 dB per image, standard error 0.0098), "
-      "BSD100 31.980 -> 32.002, Urban100 30.861 -> 30.886, and `training.promote` kept it: it is the fast x2 shipped now.")
+      "BSD100 31.980 -> 32.002, Urban100 30.861 -> 30.886, and `training.promote` kept it: it is the fast x2 shipped now. "
+      "The quality x2 rose with it too, but not beyond the rule's noise on Set14 (tiny56-x2, 2026-12-06: from the shipped "
+      "quality x2, batch 16, LR 48 px, peak 1e-4 with gradient-norm clipping at 0.02, copies shrunk by 0.9 and 0.8, a "
+      "weight average, `--loss l1fft`, seed 56, a schedule of 2,920 steps fitted to 45 minutes, stopped by that budget at "
+      "step 2,832 on two threads beside other work; best.pt is the weight average at step 1,000, Set5 37.736 in PyTorch): "
+      "Set5 37.701 -> 37.736, Set14 33.175 -> 33.193 (+0.0176 dB per image, standard error 0.0098), BSD100 32.000 -> "
+      "32.018, Urban100 31.006 -> 31.018, so `training.promote` discarded it.")
     w("")
     check = _harness_values(eval_paths)
     if check:
