@@ -112,7 +112,6 @@ export async function showFailure(tabId: number, message: string): Promise<void>
   const badge = kept === undefined && !countsShown.has(tabId) ? await browser.action.getBadgeText({ tabId }).catch(() => '') : '';
   const failure: BadgeFailure = { over: kept ?? countsShown.get(tabId) ?? badge };
   failedOver.set(tabId, failure);
-  failureRead.add(tabId);
   // Drawn before anything else is awaited: counts that move on after it take it away, as they should.
   const drawn = setForTab(() =>
     Promise.all([browser.action.setBadgeText({ tabId, text: '!' }), browser.action.setTitle({ tabId, title: `Enhance: ${message}` })]),

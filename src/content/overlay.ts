@@ -304,11 +304,7 @@ export class ImageOverlay {
     this.host.style.display = shown ? SHOWN_DISPLAY : 'none';
     this.shown = shown;
     this.following(shown || !this.clippedOut);
-    // Hidden, it is over nothing: a dialog that closed meanwhile and opens again enters the top layer after it.
-    if (!shown) {
-      this.shownOver = [];
-      return;
-    }
+    if (!shown) return;
     const home = homeAmong(holding);
     if (this.host.parentNode !== home) {
       // Moved out of the document, a popover closes: shown again, last, at its new place.
